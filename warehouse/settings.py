@@ -1,0 +1,246 @@
+"""One Settings object for the whole of c360, read from c360.toml and C360_* variables.
+
+Read once at the entry point (CLI, API factory) and passed down; nothing else reads
+the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+SYSTEMS = (
+    "hubspot",
+    "salesforce",
+    "dynamics365",
+    "sage_x3",
+    "sap",
+    "oracle_ebs",
+    "odoo",
+    "fec",
+    "generic",
+)
+ROLES = ("crm", "erp", "accounting")
+SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ApiSourceConfig(BaseModel):
+    """Where a connector reads a vendor API; the token itself stays in the environment."""
+
+    base_url: str
+    token_env: str | None = None
+    objects: list[str] = Field(default_factory=list)
+    page_size: int | None = None
+    database: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class SourceConfig(BaseModel):
+    name: str
+    system: str
+    role: Literal["crm", "erp", "accounting"]
+    inbox: Path | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    api: ApiSourceConfig | None = None
+    extract: Literal["full", "incremental"] = "full"
+    expected_frequency_hours: int = 24
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, v: str) -> str:
+        if not SOURCE_NAME.match(v):
+            raise ValueError(f"source name {v!r} must match [a-z][a-z0-9_]*")
+        return v
+
+    @field_validator("system")
+    @classmethod
+    def _system_ok(cls, v: str) -> str:
+        if v not in SYSTEMS:
+            raise ValueError(f"unknown system {v!r}; expected one of {', '.join(SYSTEMS)}")
+        return v
+
+    @field_validator("columns")
+    @classmethod
+    def _columns_ok(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            if key.count(".") != 1:
+                raise ValueError(
+                    f"column override {key!r} must be 'object.field', e.g. 'customer.siret'"
+                )
+        return v
+
+
+class MatchingConfig(BaseModel):
+    level: Literal["legal_unit", "establishment"] = "legal_unit"
+    passes: list[str] = Field(
+        default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy"]
+    )
+    auto_merge_threshold: float = 0.92
+    review_threshold: float = 0.80
+    free_mail_domains: list[str] = Field(
+        default_factory=lambda: [
+            "gmail.com", "yahoo.fr", "yahoo.com", "hotmail.com", "hotmail.fr",
+            "outlook.com", "outlook.fr", "live.fr", "orange.fr", "wanadoo.fr",
+            "free.fr", "sfr.fr", "laposte.net", "icloud.com", "gmx.fr", "aol.com",
+        ]
+    )
+
+
+class FecConfig(BaseModel):
+    receivable_prefixes: list[str] = Field(default_factory=lambda: ["411", "413", "416", "419"])
+    default_payment_terms_days: int = 30
+
+
+class KpiConfig(BaseModel):
+    exposure_includes_pipeline: bool = False
+
+
+class ScheduleConfig(BaseModel):
+    cron: str = "0 2 * * *"
+
+
+class ApiConfig(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8360
+    # Where the dashboard reaches the API; defaults to host:port.
+    url: str | None = None
+    token_minutes: int = 12 * 60
+
+
+class DashboardConfig(BaseModel):
+    port: int = 8501
+    language: Literal["fr", "en"] = "fr"
+
+
+class Settings(BaseSettings):
+    """c360 configuration. Relative paths are resolved against the config file's folder."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="C360_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    config_path: Path | None = None
+    data_dir: Path = Path("data")
+    as_of: date | None = None
+    currency: str = "EUR"
+    secret_key: str = "change-me-in-production"
+    snapshots_keep: int = 7
+    sources: list[SourceConfig] = Field(default_factory=list)
+    matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    fec: FecConfig = Field(default_factory=FecConfig)
+    kpi: KpiConfig = Field(default_factory=KpiConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_ok(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Z]{3}", v):
+            raise ValueError(f"currency {v!r} must be an ISO 4217 code such as EUR")
+        return v
+
+    @model_validator(mode="after")
+    def _resolve(self) -> Settings:
+        names = [s.name for s in self.sources]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(sorted(dupes))}")
+        base = self.config_path.parent if self.config_path else Path.cwd()
+        if not self.data_dir.is_absolute():
+            self.data_dir = (base / self.data_dir).resolve()
+        for s in self.sources:
+            if s.inbox is not None and not s.inbox.is_absolute():
+                s.inbox = (base / s.inbox).resolve()
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the file, which comes in through init kwargs.
+        return (env_settings, init_settings)
+
+    # --- derived locations: the only place that knows the data layout -----------------
+    def effective_as_of(self) -> date:
+        return self.as_of or date.today()
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def staging_db(self) -> Path:
+        return self.data_dir / "staging.duckdb"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+    @property
+    def app_db(self) -> Path:
+        return self.data_dir / "app.db"
+
+    @property
+    def history_db(self) -> Path:
+        """Facts kept across builds (balance history, id registry)."""
+        return self.data_dir / "history.duckdb"
+
+    @property
+    def api_url(self) -> str:
+        return self.api.url or f"http://{self.api.host}:{self.api.port}"
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(f"no source named {name!r} in the configuration")
+
+
+def find_config(explicit: Path | None = None) -> Path | None:
+    """--config, else C360_CONFIG, else ./c360.toml when present."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("C360_CONFIG")
+    if env:
+        return Path(env)
+    here = Path.cwd() / "c360.toml"
+    return here if here.exists() else None
+
+
+class ConfigError(Exception):
+    """The configuration file is missing or invalid."""
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    cfg = find_config(path)
+    data: dict[str, Any] = {}
+    if cfg is not None:
+        cfg = cfg.resolve()
+        if not cfg.exists():
+            raise ConfigError(f"config file {cfg} does not exist")
+        try:
+            data = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{cfg}: invalid TOML: {exc}") from exc
+        data["config_path"] = cfg
+    try:
+        return Settings(**data)
+    except ValueError as exc:
+        raise ConfigError(f"{cfg or 'settings'}: {exc}") from exc
