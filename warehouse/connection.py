@@ -17,12 +17,23 @@ def sql(name: str) -> str:
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file under the catalog name `wh`.
+
+    The file is attached rather than opened directly because a file named after one of
+    its schemas (staging.duckdb holds schema `staging`) makes `staging.x` ambiguous.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect()
+    con.execute(f"attach '{_path_literal(path)}' as wh" + (" (read_only)" if read_only else ""))
+    con.execute("use wh")
     # Ordering of results and decimal arithmetic must not depend on thread scheduling.
     con.execute("set preserve_insertion_order = true")
     return con
+
+
+def _path_literal(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -1,0 +1,97 @@
+"""Demo company generator: a fictitious French SME with HubSpot, Odoo and FEC extracts.
+
+`generate_demo(out_dir)` writes, for "Atelier Dubois Industrie":
+
+- `c360.toml` with three sources: `crm` (hubspot), `erp` (odoo), `compta` (fec);
+- `inbox/hubspot/companies.csv, contacts.csv, deals.csv` (HubSpot UI exports);
+- `inbox/odoo/res_partner.csv, sale_order.csv, account_move.csv` (import-compatible exports);
+- `inbox/fec/<SIREN>FEC<YYYY>1231.txt` (the FEC of the fiscal year of `as_of`);
+- `truth.json`: every company, the source records it is made of, its outstanding and
+  overdue amounts, the dirt planted in it, and the demo users.
+
+Same seed, same bytes: randomness comes only from `random.Random(seed)` and a Faker
+seeded with it, and no wall-clock time is read.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from faker import Faker
+
+from ingest.demo.config import DEFAULT_AS_OF, REPORTING_NAME, REPORTING_SIREN
+from ingest.demo.fec import write_fec
+from ingest.demo.hubspot import write_hubspot
+from ingest.demo.ledger import build_ledger
+from ingest.demo.odoo import write_odoo
+from ingest.demo.truth import build_truth, write_config, write_truth
+from ingest.demo.world import build_companies
+
+__all__ = ["DemoSummary", "generate_demo", "REPORTING_NAME", "REPORTING_SIREN"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """Where the demo went and how many data rows each file holds."""
+
+    out_dir: Path
+    config_path: Path
+    truth_path: Path
+    fec_path: Path
+    companies: int
+    files: dict[str, Path] = field(default_factory=dict)  # "hubspot/companies.csv" -> path
+    counts: dict[str, int] = field(default_factory=dict)  # same keys -> data rows (no header)
+
+
+def generate_demo(
+    out_dir: Path,
+    customers: int = 2000,
+    seed: int = 42,
+    as_of: date = DEFAULT_AS_OF,
+) -> DemoSummary:
+    """Generate the demo company into `out_dir` (created if needed, files overwritten).
+
+    `customers` is the number of distinct real companies (CRM-only prospects and
+    ERP-only customers included; CRM duplicates come on top as extra records).
+    History runs from 1 January of the year before `as_of` up to `as_of`.
+    """
+    if customers < 1:
+        raise ValueError("customers must be at least 1")
+    out_dir = Path(out_dir)
+    rng = random.Random(seed)
+    fake = Faker("fr_FR")
+    fake.seed_instance(seed)
+    history_start = date(as_of.year - 1, 1, 1)
+
+    companies = build_companies(customers, rng, fake, history_start, as_of)
+    ledger = build_ledger(companies, rng, history_start, as_of)
+
+    inbox = out_dir / "inbox"
+    counts: dict[str, int] = {}
+    files: dict[str, Path] = {}
+    for name, rows in write_hubspot(companies, inbox / "hubspot", rng, fake, as_of).items():
+        counts[f"hubspot/{name}"], files[f"hubspot/{name}"] = rows, inbox / "hubspot" / name
+    for name, rows in write_odoo(companies, ledger, inbox / "odoo", as_of).items():
+        counts[f"odoo/{name}"], files[f"odoo/{name}"] = rows, inbox / "odoo" / name
+    fec_path, fec_rows, fec_customers = write_fec(ledger, inbox / "fec", REPORTING_SIREN, as_of)
+    counts[f"fec/{fec_path.name}"], files[f"fec/{fec_path.name}"] = fec_rows, fec_path
+
+    truth = build_truth(companies, ledger, fec_customers, seed, as_of, REPORTING_SIREN)
+    truth_path = write_truth(out_dir / "truth.json", truth)
+    config_path = write_config(out_dir / "c360.toml", as_of)
+    logger.info("demo company written to %s: %s", out_dir, counts)
+    return DemoSummary(
+        out_dir=out_dir,
+        config_path=config_path,
+        truth_path=truth_path,
+        fec_path=fec_path,
+        companies=len(companies),
+        files=files,
+        counts=counts,
+    )

@@ -1,0 +1,86 @@
+"""Readers turn one extract file into a DuckDB temp table of text columns.
+
+Every reader returns a `ReadResult`: the temp table (all VARCHAR, plus `_line`), the
+header as found, and the rows the parser itself could not read (with line and reason).
+A file that cannot be read at all raises `UnreadableFile` with a message for a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+
+class UnreadableFile(Exception):
+    """The whole file is refused (unknown format, truncated, undecodable, empty)."""
+
+
+@dataclass
+class ParseReject:
+    line: int | None
+    raw: str
+    reason: str
+
+
+@dataclass
+class ReadResult:
+    table: str
+    columns: list[str]
+    rows: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    rejects: list[ParseReject] = field(default_factory=list)
+
+
+def read_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    *,
+    encoding: str = "auto",
+    fallback_encoding: str = "cp1252",
+    delimiter: str = "auto",
+    work_dir: Path,
+) -> ReadResult:
+    """Dispatch on the file's extension."""
+    from ingest.readers import csv_reader, excel_reader, json_reader, parquet_reader
+
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv", ".dat", ""):
+        return csv_reader.read(
+            con,
+            path,
+            table,
+            encoding=encoding,
+            fallback_encoding=fallback_encoding,
+            delimiter=delimiter,
+            work_dir=work_dir,
+        )
+    if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
+        return excel_reader.read(con, path, table)
+    if suffix in (".json", ".ndjson", ".jsonl"):
+        return json_reader.read(con, path, table)
+    if suffix == ".parquet":
+        return parquet_reader.read(con, path, table)
+    raise UnreadableFile(
+        f"{path.name}: unsupported file type {suffix!r} "
+        "(expected .csv, .txt, .xlsx, .xls, .ods, .json, .ndjson or .parquet)"
+    )
+
+
+def dedupe_names(names: list[str]) -> list[str]:
+    """Header names made unique and non-empty (HubSpot repeats headers)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names):
+        name = raw.replace("\ufeff", "").strip() or f"_column_{i + 1}"
+        key = name.lower()
+        if key in seen:
+            seen[key] += 1
+            name = f"{name} ({seen[key]})"
+        else:
+            seen[key] = 1
+        out.append(name)
+    return out

@@ -1,0 +1,77 @@
+"""Identity resolution: link source customer records into golden customers.
+
+Passes run in the configured order (xref, legal_id, contact, fuzzy). Each pass produces
+record links; links are merged into clusters by SQL min-label propagation, and a cluster
+never holds two different SIRENs. Everything is set-based over `work.*` tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+
+from warehouse.matching.components import init_clusters, merge_pass_links
+from warehouse.matching.fuzzy import fuzzy_pass_links
+from warehouse.sqlfiles import execute, run_file
+
+logger = logging.getLogger(__name__)
+
+KEY_PASSES = {
+    "xref": "core/pass_xref",
+    "legal_id": "core/pass_legal_id",
+    "contact": "core/pass_contact",
+}
+LEGAL_FORMS = [
+    "sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "sca", "selarl", "gmbh", "ltd",
+    "ets", "etablissements", "inc", "llc", "plc", "ag", "bv", "srl", "spa",
+]
+
+# Luhn check over a digit string (SIREN, SIRET), used when ingest left a flag empty.
+LUHN_MACRO = """
+create or replace temp macro luhn_ok(s) as (
+    regexp_full_match(s, '[0-9]+')
+    and list_sum(list_transform(
+        range(length(s)),
+        lambda i: case
+            when i % 2 = 0 then cast(substr(s, length(s) - i, 1) as integer)
+            when cast(substr(s, length(s) - i, 1) as integer) * 2 > 9
+                then cast(substr(s, length(s) - i, 1) as integer) * 2 - 9
+            else cast(substr(s, length(s) - i, 1) as integer) * 2
+        end
+    )) % 10 = 0
+)
+"""
+
+
+class MatchingError(ValueError):
+    """The matching configuration names an unknown pass."""
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    passes: list[str],
+    params: dict[str, Any],
+) -> dict[str, int]:
+    """Fill work.cluster (rid → cid), work.link and work.review; return links per rule."""
+    unknown = [p for p in passes if p not in KEY_PASSES and p != "fuzzy"]
+    if unknown:
+        raise MatchingError(f"unknown matching pass(es): {', '.join(unknown)}")
+    execute(con, LUHN_MACRO)
+    run_file(con, "core/customer_record", {**params, "legal_forms": LEGAL_FORMS})
+    init_clusters(con)
+    counts: dict[str, int] = {}
+    for pass_no, rule in enumerate(passes, start=1):
+        if rule == "fuzzy":
+            fuzzy_pass_links(con, params)
+        else:
+            run_file(con, KEY_PASSES[rule])
+            run_file(
+                con,
+                "core/pass_link",
+                {"rule": rule, "cross_source_only": rule == "xref"},
+            )
+        counts[rule] = merge_pass_links(con, pass_no)
+        logger.info("matching pass %s: %d links accepted", rule, counts[rule])
+    return counts

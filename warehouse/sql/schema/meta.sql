@@ -12,6 +12,7 @@ create table if not exists meta.ingest_run (
     rows_read     bigint not null default 0,
     rows_loaded   bigint not null default 0,
     rows_rejected bigint not null default 0,
+    rows_skipped  bigint not null default 0,  -- out of the object's scope (read = loaded + rejected + skipped)
     message       varchar,
     sha256        varchar,
     bytes         bigint,

@@ -1,0 +1,161 @@
+"""Customer access rules, merged-id redirects, paging and the 360° profile assembly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from api.deps import Principal
+from api.errors import ApiError, Forbidden, NotFound
+from api.evidence import evidence_text
+from api.queries import next_offset_cursor, offset_from, page_sql, sql
+from api.schemas import (
+    AlertOut,
+    Conflict,
+    Coordinates,
+    CustomerProfile,
+    Financial,
+    Legal,
+    SourceRecord,
+    Terms,
+)
+from api.snapshot import SnapshotReader, parse_json
+
+C360 = "mart.customer_360"
+_MAX_REDIRECTS = 10
+
+
+def _not_found(customer_id: str) -> NotFound:
+    return NotFound("customer_not_found", f"No customer has the id {customer_id!r}.")
+
+
+def _merged_into(snap: SnapshotReader, customer_id: str) -> str | None:
+    """The surviving id of a merged customer, following chains of merges."""
+    current, seen = customer_id, {customer_id}
+    for _ in range(_MAX_REDIRECTS):
+        row = snap.one(
+            "customer_redirect", {"customer_id": current}, needs=["core.customer_redirect"]
+        )
+        if row is None:
+            break
+        current = row["customer_id"]
+        if current in seen:
+            break
+        seen.add(current)
+    return current if current != customer_id else None
+
+
+def check_customer(
+    snap: SnapshotReader, user: Principal, customer_id: str, request: Request
+) -> dict[str, Any]:
+    """The customer_360 row owning `customer_id`, or the right error.
+
+    A merged id answers 308 to the same address under the surviving id; a sales user
+    only reaches the customers they own.
+    """
+    row = snap.one("customer_owner", {"customer_id": customer_id}, needs=[C360])
+    if row is None:
+        survivor = _merged_into(snap, customer_id)
+        target = (
+            snap.one("customer_owner", {"customer_id": survivor}, needs=[C360])
+            if survivor
+            else None
+        )
+        if survivor is None or target is None:
+            raise _not_found(customer_id)
+        _check_owner(user, target)
+        path = request.url.path.replace(f"/customers/{customer_id}", f"/customers/{survivor}", 1)
+        location = path + (f"?{request.url.query}" if request.url.query else "")
+        raise ApiError(
+            308,
+            "customer_merged",
+            f"Customer {customer_id} was merged into {survivor}.",
+            headers={"Location": location},
+            extra={"merged_into": survivor},
+        )
+    _check_owner(user, row)
+    return row
+
+
+def _check_owner(user: Principal, row: dict[str, Any]) -> None:
+    if user.is_sales and (user.owner_name is None or row.get("owner") != user.owner_name):
+        raise Forbidden("This customer belongs to another salesperson.")
+
+
+def owner_scope(user: Principal, requested: str | None) -> tuple[str | None, bool]:
+    """The owner filter to apply, and False when the user can see nothing at all."""
+    if user.is_sales:
+        if user.owner_name is None or (requested and requested != user.owner_name):
+            return user.owner_name, False
+        return user.owner_name, True
+    return requested, True
+
+
+def paged(
+    snap: SnapshotReader,
+    name: str,
+    params: dict[str, Any],
+    order_by: str,
+    limit: int,
+    cursor: str | None,
+    needs: list[str],
+    base: str | None = None,
+) -> dict[str, Any]:
+    """{"data", "count", "next_cursor"} for a base query, offset-paged."""
+    offset = offset_from(cursor)
+    count_sql, rows_sql = page_sql(base if base is not None else sql(name), order_by)
+    counted = snap.run(count_sql, params, needs=needs)
+    total = int(counted[0]["total"]) if counted else 0
+    data = snap.run(rows_sql, {**params, "limit": limit, "offset": offset}, needs=needs)
+    return {"data": data, "count": total, "next_cursor": next_offset_cursor(offset, limit, total)}
+
+
+def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
+    c = snap.one("customer_profile", {"customer_id": customer_id}, needs=[C360])
+    if c is None:
+        raise _not_found(customer_id)
+    key = {"customer_id": customer_id}
+    alerts = snap.rows("customer_alerts", key, needs=["mart.alert"])
+    sources = []
+    for x in snap.rows("customer_sources", key, needs=["core.customer_xref"]):
+        evidence = parse_json(x["evidence"])
+        text = evidence_text(x["match_rule"], evidence, x["match_score"])
+        sources.append(SourceRecord(**{**x, "evidence": evidence, "evidence_text": text}))
+    conflicts = [
+        Conflict(**{**f, "values": parse_json(f["values"])})
+        for f in snap.rows("customer_conflicts", key, needs=["core.customer_conflict"])
+    ]
+    g = c.get
+    return CustomerProfile(
+        customer_id=c["customer_id"],
+        name=g("name"),
+        customer_code=g("customer_code"),
+        owner=g("owner"),
+        segment=g("segment"),
+        lifecycle_stage=g("lifecycle_stage"),
+        legal=Legal(siren=g("siren"), siret=g("siret"), vat_number=g("vat_number")),
+        coordinates=Coordinates(**{k: g(k) for k in Coordinates.model_fields}),
+        terms=Terms(**{k: g(k) for k in Terms.model_fields}),
+        financial=Financial(
+            **{k: g(k) for k in Financial.model_fields if k != "aging"},
+            aging={
+                "not_due": g("aging_not_due_amount"),
+                "d1_30": g("aging_1_30_amount"),
+                "d31_60": g("aging_31_60_amount"),
+                "d61_90": g("aging_61_90_amount"),
+                "over_90": g("aging_over_90_amount"),
+            },
+        ),
+        alerts=[AlertOut(**a, customer_name=g("name")) for a in alerts],
+        sources=sources,
+        conflicts=conflicts,
+        has_crm=g("has_crm"),
+        has_erp=g("has_erp"),
+        has_accounting=g("has_accounting"),
+        last_order_date=g("last_order_date"),
+        last_invoice_date=g("last_invoice_date"),
+        last_activity_date=g("last_activity_date"),
+        updated_at=g("updated_at"),
+        snapshot=snap.build_id,
+    )

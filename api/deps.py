@@ -1,0 +1,105 @@
+"""Dependencies shared by the routes, as `Annotated` aliases.
+
+Routes read like `read_customer(snap: SnapshotDep, user: CustomerReader, ...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from api import store
+from api.errors import Forbidden, NotAuthenticated
+from api.security import decode_access_token
+from api.snapshot import SnapshotManager, SnapshotReader
+from warehouse.settings import Settings
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a signed-in user or an integration key."""
+
+    username: str
+    role: str
+    display_name: str | None = None
+    owner_name: str | None = None
+    source: str | None = None  # for API keys bound to one source
+
+    @property
+    def is_sales(self) -> bool:
+        return self.role == "sales"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_snapshot_manager(request: Request) -> SnapshotManager:
+    return request.app.state.snapshots  # type: ignore[no-any-return]
+
+
+def get_snapshot(
+    manager: Annotated[SnapshotManager, Depends(get_snapshot_manager)],
+) -> Iterator[SnapshotReader]:
+    with manager.reader() as reader:
+        yield reader
+
+
+SnapshotDep = Annotated[SnapshotReader, Depends(get_snapshot)]
+
+
+def get_current_user(
+    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    if not token:
+        raise NotAuthenticated()
+    if token.startswith(store.API_KEY_PREFIX):
+        key = store.find_api_key(settings, token)
+        if key is None:
+            raise NotAuthenticated("This API key is not valid.")
+        return Principal(username=f"key:{key.name}", role=key.role, source=key.source)
+    claims = decode_access_token(settings, token)
+    if claims is None:
+        raise NotAuthenticated("Your session token is invalid or has expired: sign in again.")
+    user = store.get_user(settings, claims.username)
+    if user is None or user.disabled:
+        raise NotAuthenticated("This account no longer exists or is disabled.")
+    return Principal(
+        username=user.username,
+        role=user.role,
+        display_name=user.display_name,
+        owner_name=user.owner_name,
+    )
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency letting through only the given roles (admin always passes)."""
+    allowed = frozenset((*roles, "admin"))
+
+    def check(user: CurrentUser) -> Principal:
+        if user.role not in allowed:
+            raise Forbidden()
+        return user
+
+    return check
+
+
+# Who may read what (DESIGN.md, roles). Sales users are further limited to their customers.
+CustomerReader = Annotated[Principal, Depends(require_roles("sales", "finance", "executive"))]
+AlertReader = Annotated[Principal, Depends(require_roles("sales", "finance", "executive"))]
+FinanceUser = Annotated[Principal, Depends(require_roles("finance"))]
+ExecutiveUser = Annotated[Principal, Depends(require_roles("executive"))]
+AdminUser = Annotated[Principal, Depends(require_roles())]
+IntegrationUser = Annotated[Principal, Depends(require_roles("integration"))]

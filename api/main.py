@@ -1,0 +1,56 @@
+"""The FastAPI application factory: settings are injected, nothing reads the environment."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handler
+from api.routes import admin, auth, customer_details, customers, inbound, kpis, receivables
+from api.schemas import ErrorOut
+from api.snapshot import SnapshotManager
+from warehouse.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+_ERRORS = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (401, "Missing, invalid or expired credentials"),
+        (403, "Outside the caller's role"),
+        (404, "Not found"),
+        (422, "Invalid request"),
+        (503, "No snapshot published yet, or a store is unavailable"),
+    )
+}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The c360 API serving the published snapshot under settings.snapshots_dir."""
+    snapshots = SnapshotManager(settings.snapshots_dir)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        snapshots.close()
+
+    app = FastAPI(
+        title="c360 API",
+        summary="One merged 360° view per customer: CRM, ERP and accounting.",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        lifespan=lifespan,
+        responses=_ERRORS,  # type: ignore[arg-type]
+    )
+    app.state.settings = settings
+    app.state.snapshots = snapshots
+    install_error_handler(app)
+    # customer_details before customers so /customers/{id}/x never reads as an id.
+    for module in (auth, customer_details, customers, receivables, kpis, admin, inbound):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,112 @@
+"""Data-steward and operations views: data quality, runs, users (admin only)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api import store
+from api.customers import paged
+from api.deps import AdminUser, SettingsDep, SnapshotDep
+from api.evidence import evidence_text
+from api.schemas import Page
+from api.schemas_ops import QualityReport, RejectRow, RunsReport, UserOut
+from api.snapshot import parse_json
+
+router = APIRouter(tags=["admin"])
+
+REVIEW_LIMIT = 100
+
+
+@router.get("/quality", response_model=QualityReport)
+def read_quality(snap: SnapshotDep, user: AdminUser) -> Any:
+    """Match rates per source, conflicts, review queue, rejects and data-quality checks."""
+    rates = []
+    for r in snap.rows("quality_match_rates", needs=["core.customer_xref"]):
+        rate = r["matched"] / r["records"] if r["records"] else None
+        rates.append({**r, "match_rate": rate})
+    by_field = snap.rows("quality_conflicts", needs=["core.customer_conflict"])
+    queue = paged(
+        snap,
+        "quality_review_queue",
+        {},
+        "score desc nulls last, left_source, left_source_id",
+        REVIEW_LIMIT,
+        None,
+        needs=["core.match_candidate"],
+    )
+    pairs = []
+    for p in queue["data"]:
+        evidence = parse_json(p.get("evidence"))
+        text = evidence_text("fuzzy", evidence, p.get("score"))
+        pairs.append({**p, "evidence": evidence, "evidence_text": text})
+    rejects: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in snap.rows("quality_rejects", needs=["meta.reject"]):
+        rejects[r["source"]].append({"reason": r["reason"], "count": r["count"]})
+    return {
+        "snapshot": snap.build_id,
+        "match_rates": rates,
+        "unmatched_count": sum(r["unmatched"] for r in rates),
+        "conflicts": {"count": sum(f["count"] for f in by_field), "by_field": by_field},
+        "review_queue": {"count": queue["count"], "data": pairs},
+        "rejects": [
+            {"source": s, "count": sum(x["count"] for x in reasons), "reasons": reasons}
+            for s, reasons in sorted(rejects.items())
+        ],
+        "checks": snap.rows("quality_checks", needs=["mart.data_quality"]),
+    }
+
+
+@router.get("/quality/rejects", response_model=Page[RejectRow])
+def read_rejects(
+    snap: SnapshotDep,
+    user: AdminUser,
+    source: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: str | None = None,
+) -> Any:
+    """Rejected rows with their raw content and the reason."""
+    return paged(
+        snap,
+        "quality_reject_rows",
+        {"source": source},
+        "run_id desc, source, file, line",
+        limit,
+        cursor,
+        needs=["meta.reject"],
+    )
+
+
+@router.get("/runs", response_model=RunsReport)
+def read_runs(
+    snap: SnapshotDep,
+    user: AdminUser,
+    source: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> Any:
+    """Ingest runs (one row per file per run), newest first, and the builds."""
+    runs = paged(
+        snap,
+        "runs_ingest",
+        {"source": source},
+        "started_at desc, source, file",
+        limit,
+        None,
+        needs=["meta.ingest_run"],
+    )
+    builds = snap.rows("runs_build", needs=["meta.build"])
+    builds.sort(key=lambda b: str(b.get("build_id") or b.get("started_at") or ""), reverse=True)
+    return {
+        "snapshot": snap.build_id,
+        "ingest_runs": runs["data"],
+        "ingest_run_count": runs["count"],
+        "builds": builds[:limit],
+    }
+
+
+@router.get("/users", response_model=list[UserOut])
+def read_users(settings: SettingsDep, user: AdminUser) -> Any:
+    """The users of the API (password hashes are never returned)."""
+    return store.list_users(settings)

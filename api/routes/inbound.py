@@ -1,0 +1,72 @@
+"""POST /inbound/{source}: records pushed by an iPaaS (Zapier, Make, Workato)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from api import store
+from api.deps import IntegrationUser, SettingsDep
+from api.errors import ApiError, Forbidden, InvalidPayload
+from api.inbound import MAX_BODY_BYTES, receive
+from api.schemas import InboundAccepted
+
+router = APIRouter(prefix="/inbound", tags=["inbound"])
+
+_TOO_LARGE = ApiError(
+    413, "payload_too_large", f"The body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MB."
+)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused past MAX_BODY_BYTES without reading it all."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _TOO_LARGE
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _TOO_LARGE
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/{source}",
+    status_code=202,
+    response_model=InboundAccepted,
+    responses={413: {"description": "Body too large"}, 503: {"description": "Retry later"}},
+)
+def create_inbound(
+    source: str,
+    settings: SettingsDep,
+    user: IntegrationUser,
+    body: Annotated[bytes, Depends(read_body)],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    content_type: Annotated[str, Header(alias="Content-Type")] = "application/json",
+    object: str | None = None,
+) -> Any:
+    """Accept a JSON object, a JSON array of objects or form fields (`a__b` keys are
+    unflattened). The payload is landed durably before the 202; a replay with the same
+    Idempotency-Key gets the first answer again."""
+    if user.source is not None and user.source != source:
+        raise Forbidden(f"This API key may only push to the source {user.source!r}.")
+    if source not in {s.name for s in settings.sources}:
+        raise InvalidPayload(f"Unknown source {source!r}: it is not configured in c360.toml.")
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise ApiError(
+            400,
+            "missing_idempotency_key",
+            "Send an Idempotency-Key header (e.g. source system + record id + updated-at).",
+        )
+    if len(key) > 255:
+        raise InvalidPayload("The Idempotency-Key header must be at most 255 characters.")
+    status, answer = receive(settings, source, key, body, content_type, object)
+    if status == 202:
+        store.audit(settings, user.username, "inbound.accepted", source, key)
+    return JSONResponse(answer, status_code=status)

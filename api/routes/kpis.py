@@ -1,0 +1,79 @@
+"""KPIs for executives and the alert list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.customers import owner_scope, paged
+from api.deps import AlertReader, ExecutiveUser, SnapshotDep
+from api.errors import ApiError
+from api.schemas import AlertOut, KpiMonth, Page
+
+router = APIRouter(tags=["kpis"])
+
+
+def _month(value: str | None, name: str) -> date | None:
+    """'2026-11' or '2026-11-28' → the first day of that month."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in value.split("-")]
+        return date(parts[0], parts[1], 1) if len(parts) in (2, 3) else None
+    except (ValueError, IndexError):
+        pass
+    raise ApiError(422, "validation_error", f"{name}: expected a month such as 2026-11.")
+
+
+@router.get("/kpis", response_model=Page[KpiMonth])
+def read_kpis(
+    snap: SnapshotDep,
+    user: ExecutiveUser,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
+    date_to: Annotated[str | None, Query(alias="to")] = None,
+    segment: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    cursor: str | None = None,
+) -> Any:
+    """Monthly KPIs (rows of mart.kpi_monthly per month, segment and owner)."""
+    params = {
+        "date_from": _month(date_from, "from"),
+        "date_to": _month(date_to, "to"),
+        "segment": segment,
+    }
+    return paged(
+        snap,
+        "kpi_monthly",
+        params,
+        "month, segment nulls first, owner nulls first",
+        limit,
+        cursor,
+        needs=["mart.kpi_monthly"],
+    )
+
+
+@router.get("/alerts", response_model=Page[AlertOut])
+def read_alerts(
+    snap: SnapshotDep,
+    user: AlertReader,
+    owner: str | None = None,
+    alert_type: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: str | None = None,
+) -> Any:
+    """Alerts, most severe first; a salesperson sees the alerts of their customers."""
+    owner_filter, visible = owner_scope(user, owner)
+    if not visible:
+        return {"data": [], "count": 0, "next_cursor": None}
+    params = {"owner": owner_filter, "alert_type": alert_type}
+    return paged(
+        snap,
+        "alerts",
+        params,
+        "severity_rank, amount desc nulls last, customer_id, alert_type",
+        limit,
+        cursor,
+        needs=["mart.alert", "mart.customer_360"],
+    )

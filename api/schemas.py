@@ -1,0 +1,288 @@
+"""Response shapes. Amounts are exact decimals serialised as JSON strings ("1234.56")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, PlainSerializer
+
+T = TypeVar("T")
+
+
+def _amount_text(value: Decimal) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
+Amount = Annotated[Decimal, PlainSerializer(_amount_text, return_type=str, when_used="json")]
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    count: int
+    next_cursor: str | None = None
+
+
+class Health(BaseModel):
+    status: str
+    snapshot: str | None
+    published_at: str | None
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    role: str
+    username: str
+    display_name: str | None
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    display_name: str | None = None
+    owner_name: str | None = None
+
+
+class CustomerSummary(BaseModel):
+    customer_id: str
+    name: str | None
+    siren: str | None = None
+    city: str | None = None
+    postcode: str | None = None
+    segment: str | None = None
+    owner: str | None = None
+    customer_code: str | None = None
+    outstanding_amount: Amount | None = None
+    overdue_amount: Amount | None = None
+    alert_count: int | None = None
+    source_count: int | None = None
+
+
+class Legal(BaseModel):
+    siren: str | None = None
+    siret: str | None = None
+    vat_number: str | None = None
+
+
+class Coordinates(BaseModel):
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+
+
+class Terms(BaseModel):
+    payment_terms_days: int | None = None
+    credit_limit_amount: Amount | None = None
+    currency: str | None = None
+
+
+class Aging(BaseModel):
+    not_due: Amount | None = None
+    d1_30: Amount | None = None
+    d31_60: Amount | None = None
+    d61_90: Amount | None = None
+    over_90: Amount | None = None
+
+
+class Financial(BaseModel):
+    outstanding_amount: Amount | None = None
+    overdue_amount: Amount | None = None
+    oldest_overdue_days: int | None = None
+    credit_limit_amount: Amount | None = None
+    credit_utilisation: float | None = None
+    open_orders_amount: Amount | None = None
+    credit_exposure_amount: Amount | None = None
+    revenue_ytd_amount: Amount | None = None
+    revenue_last_year_amount: Amount | None = None
+    revenue_total_amount: Amount | None = None
+    open_pipeline_amount: Amount | None = None
+    weighted_pipeline_amount: Amount | None = None
+    aging: Aging
+
+
+class AlertOut(BaseModel):
+    customer_id: str
+    customer_name: str | None = None
+    alert_type: str
+    severity: str | None = None
+    message: str | None = None
+    owner: str | None = None
+    amount: Amount | None = None
+
+
+class SourceRecord(BaseModel):
+    source: str
+    source_id: str
+    system: str | None = None
+    role: str | None = None
+    match_rule: str | None = None
+    match_score: float | None = None
+    evidence: Any = None
+    evidence_text: str
+
+
+class Conflict(BaseModel):
+    field: str
+    values: Any = None
+    chosen_value: Any = None
+    chosen_source: str | None = None
+    rule: str | None = None
+
+
+class CustomerProfile(BaseModel):
+    customer_id: str
+    name: str | None
+    customer_code: str | None = None
+    owner: str | None = None
+    segment: str | None = None
+    lifecycle_stage: str | None = None
+    legal: Legal
+    coordinates: Coordinates
+    terms: Terms
+    financial: Financial
+    alerts: list[AlertOut]
+    sources: list[SourceRecord]
+    conflicts: list[Conflict]
+    has_crm: bool | None = None
+    has_erp: bool | None = None
+    has_accounting: bool | None = None
+    last_order_date: date | None = None
+    last_invoice_date: date | None = None
+    last_activity_date: date | None = None
+    updated_at: datetime | None = None
+    snapshot: str
+
+
+class InvoiceOut(BaseModel):
+    source: str
+    source_id: str
+    invoice_number: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    amount_excl_tax: Amount | None = None
+    amount_incl_tax: Amount | None = None
+    amount_open: Amount | None = None
+    currency: str | None = None
+
+
+class OrderOut(BaseModel):
+    source: str
+    source_id: str
+    order_number: str | None = None
+    status: str | None = None
+    order_date: date | None = None
+    amount_excl_tax: Amount | None = None
+    amount_incl_tax: Amount | None = None
+    currency: str | None = None
+
+
+class OpportunityOut(BaseModel):
+    source: str
+    source_id: str
+    name: str | None = None
+    stage: str | None = None
+    status: str | None = None
+    amount: Amount | None = None
+    probability: float | None = None
+    close_date: date | None = None
+    owner: str | None = None
+
+
+class ContactOut(BaseModel):
+    source: str
+    source_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    job_title: str | None = None
+
+
+class OpenItemOut(BaseModel):
+    source: str
+    document_ref: str | None = None
+    document_date: date | None = None
+    due_date: date | None = None
+    amount_open: Amount | None = None
+    days_overdue: int | None = None
+
+
+class TimelineEvent(BaseModel):
+    event_date: date | None
+    event_type: str  # invoice | credit_note | order | opportunity | payment
+    source: str
+    source_id: str
+    reference: str | None = None
+    status: str | None = None
+    amount: Amount | None = None
+    currency: str | None = None
+
+
+class BalancePoint(BaseModel):
+    build_date: date
+    outstanding_amount: Amount | None = None
+    overdue_amount: Amount | None = None
+
+
+class AgingBucket(BaseModel):
+    bucket: str
+    amount: Amount
+    customer_count: int
+
+
+class ReceivableCustomer(BaseModel):
+    customer_id: str
+    name: str | None
+    owner: str | None = None
+    segment: str | None = None
+    outstanding_amount: Amount | None = None
+    overdue_amount: Amount | None = None
+    oldest_overdue_days: int | None = None
+    credit_limit_amount: Amount | None = None
+    credit_utilisation: float | None = None
+
+
+class AgingReport(BaseModel):
+    buckets: list[AgingBucket]
+    total_amount: Amount
+    overdue_amount: Amount
+    top_customers: list[ReceivableCustomer]
+    snapshot: str
+
+
+class KpiMonth(BaseModel):
+    month: date
+    segment: str | None = None
+    owner: str | None = None
+    revenue_amount: Amount | None = None
+    credit_note_amount: Amount | None = None
+    pipeline_amount: Amount | None = None
+    weighted_pipeline_amount: Amount | None = None
+    won_count: int | None = None
+    lost_count: int | None = None
+    win_rate: float | None = None
+    active_customers: int | None = None
+    new_customers: int | None = None
+    dso_days: float | None = None
+    overdue_share: float | None = None
+
+
+class InboundAccepted(BaseModel):
+    status: str
+    records: int
+    idempotency_key: str

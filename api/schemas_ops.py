@@ -1,0 +1,108 @@
+"""Response shapes of the data-steward and operations endpoints (quality, runs, users)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class MatchRate(BaseModel):
+    source: str
+    records: int
+    matched: int
+    unmatched: int
+    match_rate: float | None
+
+
+class FieldCount(BaseModel):
+    field: str
+    count: int
+
+
+class ConflictSummary(BaseModel):
+    count: int
+    by_field: list[FieldCount]
+
+
+class ReviewPair(BaseModel):
+    left_source: str | None = None
+    left_source_id: str | None = None
+    right_source: str | None = None
+    right_source_id: str | None = None
+    score: float | None = None
+    evidence: Any = None
+    evidence_text: str
+
+
+class ReviewQueue(BaseModel):
+    count: int
+    data: list[ReviewPair]
+
+
+class RejectReason(BaseModel):
+    reason: str
+    count: int
+
+
+class SourceRejects(BaseModel):
+    source: str
+    count: int
+    reasons: list[RejectReason]
+
+
+class CheckCount(BaseModel):
+    check_name: str
+    severity: str | None = None
+    count: int
+
+
+class QualityReport(BaseModel):
+    snapshot: str
+    match_rates: list[MatchRate]
+    unmatched_count: int
+    conflicts: ConflictSummary
+    review_queue: ReviewQueue
+    rejects: list[SourceRejects]
+    checks: list[CheckCount]
+
+
+class RejectRow(BaseModel):
+    run_id: str | None = None
+    source: str
+    file: str | None = None
+    object: str | None = None
+    line: int | None = None
+    raw: str | None = None
+    reason: str
+
+
+class IngestRun(BaseModel):
+    run_id: str
+    source: str
+    file: str | None = None
+    object: str | None = None
+    status: str | None = None
+    rows_read: int | None = None
+    rows_loaded: int | None = None
+    rows_rejected: int | None = None
+    message: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class RunsReport(BaseModel):
+    snapshot: str
+    ingest_runs: list[IngestRun]
+    ingest_run_count: int
+    builds: list[dict[str, Any]]
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    display_name: str | None = None
+    owner_name: str | None = None
+    disabled: bool
+    created_at: datetime

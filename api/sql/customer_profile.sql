@@ -1,0 +1,3 @@
+select *
+from mart.customer_360
+where customer_id = $customer_id

@@ -1,0 +1,12 @@
+select
+    c.customer_id,
+    c.name,
+    c.owner,
+    c.segment,
+    c.outstanding_amount,
+    c.overdue_amount,
+    c.oldest_overdue_days,
+    c.credit_limit_amount,
+    c.credit_utilisation
+from mart.customer_360 as c
+where coalesce(c.outstanding_amount, 0) <> 0

@@ -1,0 +1,199 @@
+"""The app store: a small SQLite database (settings.app_db) through SQLModel.
+
+It holds what changes during the day: users, API keys, the audit log and the receipts
+of inbound pushes (idempotency). DuckDB snapshots stay read-only; SQLite takes the writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from api.security import hash_password
+from warehouse.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+USER_ROLES = ("sales", "finance", "executive", "admin", "integration")
+API_KEY_PREFIX = "c360_"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    username: str = Field(primary_key=True)
+    role: str
+    password_hash: str
+    display_name: str | None = None
+    owner_name: str | None = None  # the CRM owner name matched against customer_360.owner
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    key_id: str = Field(primary_key=True)
+    name: str
+    role: str = "integration"
+    key_hash: str
+    source: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    audit_id: str = Field(default_factory=lambda: uuid.uuid4().hex, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str | None = None
+    action: str
+    target: str | None = None
+    detail: str | None = None
+
+
+class InboundReceipt(SQLModel, table=True):
+    __tablename__ = "inbound_receipt"
+
+    source: str = Field(primary_key=True)
+    idempotency_key: str = Field(primary_key=True)
+    payload_sha256: str
+    status_code: int
+    response_json: str
+    landed_path: str | None = None
+    received_at: datetime = Field(default_factory=utcnow)
+
+
+_engines: dict[Path, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(settings: Settings) -> Engine:
+    """One engine per app.db file; tables created on first use."""
+    path = settings.app_db
+    with _engines_lock:
+        engine = _engines.get(path)
+        if engine is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(
+                f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 10}
+            )
+            event.listen(engine, "connect", _sqlite_pragmas)
+            SQLModel.metadata.create_all(
+                engine,
+                tables=[
+                    User.__table__,  # type: ignore[attr-defined]
+                    ApiKey.__table__,  # type: ignore[attr-defined]
+                    AuditLog.__table__,  # type: ignore[attr-defined]
+                    InboundReceipt.__table__,  # type: ignore[attr-defined]
+                ],
+            )
+            _engines[path] = engine
+        return engine
+
+
+def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
+    cur = dbapi_con.cursor()  # type: ignore[attr-defined]
+    cur.execute("pragma journal_mode=wal")
+    cur.execute("pragma synchronous=full")
+    cur.close()
+
+
+def dispose_engines() -> None:
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def add_user(
+    settings: Settings,
+    username: str,
+    role: str,
+    password: str,
+    display_name: str | None = None,
+    owner_name: str | None = None,
+) -> User:
+    """Create or update a user (used by `c360 user add`)."""
+    if role not in USER_ROLES:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(USER_ROLES)}")
+    if not username.strip():
+        raise ValueError("username must not be empty")
+    with Session(get_engine(settings)) as session:
+        user = session.get(User, username)
+        if user is None:
+            user = User(username=username, role=role, password_hash=hash_password(password))
+        else:
+            user.role = role
+            user.password_hash = hash_password(password)
+            user.disabled = False
+        user.display_name = display_name if display_name is not None else user.display_name
+        user.owner_name = owner_name if owner_name is not None else user.owner_name
+        session.add(user)
+        session.add(AuditLog(actor="cli", action="user.upsert", target=username, detail=role))
+        session.commit()
+        session.refresh(user)
+        return user
+
+
+def get_user(settings: Settings, username: str) -> User | None:
+    with Session(get_engine(settings)) as session:
+        return session.get(User, username)
+
+
+def list_users(settings: Settings) -> list[User]:
+    with Session(get_engine(settings)) as session:
+        return list(session.exec(select(User).order_by(User.username)))  # type: ignore[arg-type]
+
+
+def _key_hash(key: str) -> str:
+    # API keys are 256-bit random secrets: a fast hash is enough (no dictionary to guess).
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def add_api_key(settings: Settings, name: str, source: str | None) -> str:
+    """Create an integration key; returns the plaintext key, shown this once only."""
+    key_id = uuid.uuid4().hex[:12]
+    key = f"{API_KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+    with Session(get_engine(settings)) as session:
+        session.add(ApiKey(key_id=key_id, name=name, key_hash=_key_hash(key), source=source))
+        session.add(AuditLog(actor="cli", action="api_key.create", target=key_id, detail=name))
+        session.commit()
+    return key
+
+
+def find_api_key(settings: Settings, key: str) -> ApiKey | None:
+    """The stored key matching a presented plaintext key, or None."""
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    key_id = key[len(API_KEY_PREFIX) :].split("_", 1)[0]
+    with Session(get_engine(settings)) as session:
+        stored = session.get(ApiKey, key_id)
+    if stored is None or not secrets.compare_digest(stored.key_hash, _key_hash(key)):
+        return None
+    return stored
+
+
+def audit(
+    settings: Settings, actor: str | None, action: str, target: str | None, detail: str | None
+) -> None:
+    """Record an event; never fails the request that triggered it."""
+    try:
+        with Session(get_engine(settings)) as session:
+            session.add(AuditLog(actor=actor, action=action, target=target, detail=detail))
+            session.commit()
+    except Exception:  # the audit log must not take the API down
+        logger.warning("audit log write failed for %s %s", action, target, exc_info=True)

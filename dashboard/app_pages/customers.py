@@ -1,0 +1,125 @@
+"""Customer search and the 360° screen of the selected customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard import session
+from dashboard.client import rows
+from dashboard.i18n import t
+from dashboard.profile import render_profile
+from dashboard.tables import display_frame
+
+SELECTED = "c360_customer"
+RESULT_COLUMNS = [
+    "name",
+    "customer_code",
+    "city",
+    "postcode",
+    "segment",
+    "owner",
+    "outstanding_amount",
+    "overdue_amount",
+    "alert_count",
+    "source_count",
+]
+
+
+def _open(customer_id: str | None) -> None:
+    st.session_state[SELECTED] = customer_id
+    if customer_id:
+        st.query_params["customer"] = customer_id
+    else:
+        st.query_params.pop("customer", None)
+
+
+def _on_table_select(results: list[dict[str, Any]]) -> None:
+    picked = st.session_state.get("cust_table")
+    picked_rows = picked.selection.rows if picked is not None else []
+    if picked_rows and picked_rows[0] < len(results):
+        _open(str(results[picked_rows[0]].get("customer_id")))
+
+
+def _on_pick() -> None:
+    _open(st.session_state.get("cust_pick"))
+
+
+def _label(row: dict[str, Any]) -> str:
+    parts = [row.get("name"), row.get("customer_code"), row.get("city")]
+    return " — ".join(str(p) for p in parts if p)
+
+
+def _search(lang: str) -> None:
+    api = session.client()
+    query = (st.session_state.get("cust_q") or "").strip()
+    segment = (st.session_state.get("cust_segment") or "").strip() or None
+    owner = (st.session_state.get("cust_owner") or "").strip() or None
+    overdue = bool(st.session_state.get("cust_overdue"))
+    if len(query) < 2 and not (segment or owner or overdue):
+        st.caption(t("search_hint", lang))
+        return
+    payload = session.fetch(
+        api.search_customers,
+        q=query or None,
+        segment=segment,
+        owner=owner,
+        has_overdue=overdue or None,
+        limit=50,
+    )
+    if payload is None:
+        return
+    results = rows(payload)
+    if not results:
+        st.info(t("no_results", lang, q=query or "…"))
+        return
+    st.caption(t("results", lang, count=payload.get("count", len(results))))
+    frame = display_frame(results, lang, RESULT_COLUMNS)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        use_container_width=True,
+        key="cust_table",
+        on_select=lambda: _on_table_select(results),
+        selection_mode="single-row",
+    )
+    labels = {str(r.get("customer_id")): _label(r) for r in results}
+    st.selectbox(
+        t("open_customer", lang),
+        list(labels),
+        index=None,
+        key="cust_pick",
+        format_func=lambda cid: labels.get(cid, cid),
+        on_change=_on_pick,
+        placeholder=t("choose_customer", lang),
+    )
+
+
+def _reset() -> None:
+    _open(None)
+    st.session_state.pop("cust_pick", None)
+
+
+lang = session.lang()
+if SELECTED not in st.session_state and st.query_params.get("customer"):
+    st.session_state[SELECTED] = st.query_params.get("customer")
+
+with st.container():
+    cols = st.columns([3, 1, 1, 1])
+    cols[0].text_input(
+        t("search_label", lang),
+        key="cust_q",
+        on_change=_reset,
+        placeholder=t("search_placeholder", lang),
+    )
+    cols[1].text_input(t("segment", lang), key="cust_segment", on_change=_reset)
+    cols[2].text_input(t("owner", lang), key="cust_owner", on_change=_reset)
+    cols[3].checkbox(t("only_overdue", lang), key="cust_overdue", on_change=_reset)
+
+selected = st.session_state.get(SELECTED)
+if selected:
+    st.button(t("back_to_search", lang), on_click=_reset)
+    render_profile(session.client(), str(selected), lang)
+else:
+    _search(lang)

@@ -1,0 +1,66 @@
+"""KPIs (executive): revenue, pipeline, DSO and overdue share by month and segment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import charts, session
+from dashboard.aggregate import kpi_month_segment, latest_totals
+from dashboard.client import rows
+from dashboard.i18n import format_amount, format_number, format_percent, t
+
+lang = session.lang()
+api = session.client()
+st.title(t("page_kpis", lang))
+
+today = date.today()
+cols = st.columns([1, 1, 2])
+start = cols[0].date_input(
+    t("period_from", lang),
+    date(today.year - 1, 1, 1),
+    format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+)
+end = cols[1].date_input(
+    t("period_to", lang), today, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD"
+)
+segment = cols[2].text_input(t("segment", lang), key="kpi_segment").strip() or None
+
+payload = session.fetch(api.kpis, str(start), str(end), segment)
+if payload is not None:
+    frame = kpi_month_segment(rows(payload))
+    if frame.empty:
+        st.info(t("empty", lang))
+    else:
+        head = latest_totals(frame)
+        st.caption(t("latest_month", lang, month=head.get("month")))
+        m = st.columns(5)
+        m[0].metric(t("revenue", lang), format_amount(head.get("revenue_amount"), lang))
+        m[1].metric(t("pipeline", lang), format_amount(head.get("pipeline_amount"), lang))
+        m[2].metric(t("dso", lang), format_number(head.get("dso_days"), lang, 0))
+        m[3].metric(t("overdue_share", lang), format_percent(head.get("overdue_share"), lang))
+        m[4].metric(
+            t("active_customers", lang), format_number(head.get("active_customers"), lang, 0)
+        )
+        st.subheader(t("by_month_segment", lang))
+        left, right = st.columns(2)
+        left.plotly_chart(
+            charts.by_segment(frame, "month", "revenue_amount", t("revenue", lang)),
+            use_container_width=True,
+        )
+        right.plotly_chart(
+            charts.by_segment(frame, "month", "pipeline_amount", t("pipeline", lang)),
+            use_container_width=True,
+        )
+        left, right = st.columns(2)
+        left.plotly_chart(
+            charts.by_segment(frame, "month", "dso_days", t("dso", lang), kind="line"),
+            use_container_width=True,
+        )
+        right.plotly_chart(
+            charts.by_segment(
+                frame, "month", "overdue_share", t("overdue_share", lang), kind="line"
+            ),
+            use_container_width=True,
+        )

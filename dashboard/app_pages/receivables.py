@@ -1,0 +1,65 @@
+"""Receivables (finance): aging totals across all customers, top debtors, overdue list."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, session
+from dashboard.client import rows
+from dashboard.i18n import format_amount, format_number, t, to_decimal
+from dashboard.widgets import show_table
+
+BUCKET_KEYS = ("not_due", "d1_30", "d31_60", "d61_90", "over_90")
+
+lang = session.lang()
+api = session.client()
+st.title(t("page_receivables", lang))
+
+aging = session.fetch(api.aging)
+if aging is not None:
+    buckets = rows(aging.get("buckets"))
+    totals = st.columns(2)
+    total = aging.get("total_amount", aging.get("total"))
+    totals[0].metric(t("total_receivables", lang), format_amount(total, lang))
+    totals[1].metric(t("overdue", lang), format_amount(aging.get("overdue_amount"), lang))
+    if not buckets:
+        st.info(t("empty", lang))
+    else:
+        labels = [
+            t(str(b.get("bucket")), lang)
+            if str(b.get("bucket")) in BUCKET_KEYS
+            else str(b.get("bucket"))
+            for b in buckets
+        ]
+        frame = pd.DataFrame(
+            {
+                "label": labels,
+                "amount": [float(to_decimal(b.get("amount")) or 0) for b in buckets],
+            }
+        )
+        texts = [format_amount(b.get("amount"), lang) for b in buckets]
+        left, right = st.columns([2, 1])
+        left.plotly_chart(
+            charts.aging_bar(frame, t("aging_totals", lang), texts), use_container_width=True
+        )
+        right.dataframe(
+            pd.DataFrame(
+                {
+                    t("aging", lang): labels,
+                    t("outstanding", lang): texts,
+                    t("customers_count", lang): [
+                        format_number(b.get("customer_count"), lang, 0) for b in buckets
+                    ],
+                }
+            ),
+            hide_index=True,
+            use_container_width=True,
+        )
+    st.subheader(t("top_debtors", lang))
+    show_table(aging.get("top_customers") or aging.get("top") or [], lang, key="top_debtors")
+
+st.subheader(t("overdue_list", lang))
+overdue = session.fetch(api.overdue)
+if overdue is not None:
+    show_table(overdue, lang, key="overdue_list")

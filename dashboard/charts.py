@@ -1,0 +1,102 @@
+"""Pure chart functions: DataFrame in, plotly Figure out (no Streamlit calls here).
+
+Each function accepts already-numeric columns (see ``tables.numeric_frame``) and labels
+already translated by the caller, so they are trivial to unit test.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+BUCKET_COLOURS = ["#4c9a2a", "#f2c14e", "#f08a24", "#e4572e", "#a4161a"]
+LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
+
+
+def aging_bar(
+    frame: pd.DataFrame, title: str = "", amount_text: list[str] | None = None
+) -> go.Figure:
+    """Aging buckets as bars. ``frame``: ``label`` (bucket name), ``amount`` (number)."""
+    colours = (BUCKET_COLOURS * 2)[: len(frame)]
+    fig = go.Figure(
+        go.Bar(
+            x=frame.get("label", []),
+            y=frame.get("amount", []),
+            marker_color=colours,
+            text=amount_text,
+            textposition="outside" if amount_text else None,
+            hovertext=amount_text,
+            name=title,
+        )
+    )
+    fig.update_layout(title=title, showlegend=False, **LAYOUT)
+    return fig
+
+
+def utilisation_gauge(ratio: float | None, title: str = "") -> go.Figure:
+    """Credit utilisation (``0.85`` = 85 %) as a gauge; green < 80 %, orange < 100 %, red."""
+    value = 0.0 if ratio is None else ratio * 100
+    upper = max(120.0, value * 1.1)
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=value,
+            number={"suffix": " %", "valueformat": ".0f"},
+            title={"text": title},
+            gauge={
+                "axis": {"range": [0, upper]},
+                "bar": {"color": "#1f3b57"},
+                "steps": [
+                    {"range": [0, 80], "color": "#d8f0d2"},
+                    {"range": [80, 100], "color": "#fde6c4"},
+                    {"range": [100, upper], "color": "#f7c6c5"},
+                ],
+                "threshold": {"line": {"color": "#a4161a", "width": 3}, "value": 100},
+            },
+        )
+    )
+    fig.update_layout(margin={"l": 20, "r": 20, "t": 50, "b": 10}, height=220)
+    return fig
+
+
+def balance_line(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str = "") -> go.Figure:
+    """Balance over time: one line per column in ``ys`` (column → legend label)."""
+    fig = go.Figure()
+    ordered = frame.sort_values(x) if x in frame else frame
+    for column, label in ys.items():
+        if column in ordered:
+            fig.add_trace(
+                go.Scatter(x=ordered[x], y=ordered[column], mode="lines+markers", name=label)
+            )
+    fig.update_layout(title=title, **LAYOUT)
+    return fig
+
+
+def by_segment(
+    frame: pd.DataFrame, x: str, y: str, title: str = "", kind: str = "bar"
+) -> go.Figure:
+    """One trace per ``segment`` of ``y`` against ``x`` (bars stacked, or lines)."""
+    fig = go.Figure()
+    if frame.empty or y not in frame:
+        fig.update_layout(title=title, **LAYOUT)
+        return fig
+    data = frame.assign(segment=frame.get("segment", pd.Series(dtype=str)).fillna("—"))
+    for segment, part in data.groupby("segment", sort=True):
+        part = part.sort_values(x)
+        if kind == "line":
+            trace: go.BaseTraceType = go.Scatter(
+                x=part[x], y=part[y], mode="lines+markers", name=str(segment)
+            )
+        else:
+            trace = go.Bar(x=part[x], y=part[y], name=str(segment))
+        fig.add_trace(trace)
+    fig.update_layout(title=title, barmode="stack", **LAYOUT)
+    return fig
+
+
+def horizontal_bar(frame: pd.DataFrame, label: str, value: str, title: str = "") -> go.Figure:
+    """Generic ranked bar chart (e.g. match rate per source)."""
+    ordered = frame.sort_values(value) if value in frame else frame
+    fig = go.Figure(go.Bar(x=ordered.get(value, []), y=ordered.get(label, []), orientation="h"))
+    fig.update_layout(title=title, **LAYOUT)
+    return fig

@@ -1,0 +1,216 @@
+"""HTTP client for the c360 API: the dashboard's only way to data.
+
+``ApiClient`` wraps httpx with timeouts and turns every failure into ``ApiError`` (status,
+stable code, message) parsed from the API's ``{"code", "message"}`` error JSON. Inside a
+Streamlit run, GET calls go through ``st.cache_data`` (ttl 60 s) keyed by base URL, token,
+path and parameters, over one shared ``httpx.Client`` (``st.cache_resource``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import streamlit as st
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+TIMEOUT = httpx.Timeout(15.0, connect=3.0)
+Params = tuple[tuple[str, str], ...]
+
+
+class ApiError(Exception):
+    """An API call failed: HTTP ``status`` (0 when unreachable), stable ``code``, ``message``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_from_response(response: httpx.Response) -> ApiError:
+    """Build an ``ApiError`` from a non-2xx response, tolerating non-JSON bodies.
+
+    Accepts ``{"code", "message"}`` and FastAPI's default ``{"detail": ...}``.
+    """
+    code, message = f"http_{response.status_code}", response.reason_phrase or "error"
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, dict):
+            body = {**body, **detail}
+        code = str(body.get("code") or code)
+        raw = body.get("message") or (detail if isinstance(detail, str) else None)
+        message = str(raw or message)
+    elif response.text.strip():
+        message = response.text.strip()[:300]
+    return ApiError(response.status_code, code, message)
+
+
+def _clean(params: Mapping[str, Any] | None) -> Params:
+    """Drop empty parameters and freeze the rest into a hashable, ordered tuple."""
+    if not params:
+        return ()
+    items = []
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        items.append((key, str(value)))
+    return tuple(sorted(items))
+
+
+@st.cache_resource(show_spinner=False)
+def shared_http() -> httpx.Client:
+    """One pooled httpx client for the whole dashboard process."""
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=True)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _cached_get(base_url: str, token: str | None, path: str, params: Params) -> Any:
+    return ApiClient(base_url, token, http=shared_http()).get(path, params)
+
+
+class ApiClient:
+    """Typed access to the c360 API for one user (``token``)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        http: httpx.Client | None = None,
+        cache: bool = False,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.http = http or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
+        self.cache = cache
+
+    # --- plumbing -----------------------------------------------------------------------
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        try:
+            response = self.http.request(method, url, headers=self._headers(), **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ApiError(0, "timeout", f"the API did not answer in time ({url})") from exc
+        except httpx.HTTPError as exc:
+            raise ApiError(0, "unreachable", f"cannot reach the API at {self.base_url}") from exc
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError(response.status_code, "bad_json", "the API answered non-JSON") from exc
+
+    def get(self, path: str, params: Params | Mapping[str, Any] | None = None) -> Any:
+        """GET ``/api/v1{path}``; raises ``ApiError`` on any failure."""
+        frozen = params if isinstance(params, tuple) else _clean(params)
+        if self.cache:
+            return _cached_get(self.base_url, self.token, path, frozen)
+        return self._send("GET", path, params=list(frozen))
+
+    # --- auth -----------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        """OAuth2 password flow; returns the token response (access_token, role, …)."""
+        data = {"username": username, "password": password, "grant_type": "password"}
+        result = self._send("POST", "/auth/token", data=data)
+        return result if isinstance(result, dict) else {}
+
+    def me(self) -> dict[str, Any]:
+        return self.get("/me") or {}
+
+    # --- customers --------------------------------------------------------------------------
+    def search_customers(
+        self,
+        q: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        has_overdue: bool | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        params = {
+            "q": q,
+            "segment": segment,
+            "owner": owner,
+            "has_overdue": has_overdue,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return self.get("/customers", params) or {}
+
+    def customer(self, customer_id: str) -> dict[str, Any]:
+        """The 360° profile; a merged id's 308 redirect to the surviving id is followed."""
+        return self.get(f"/customers/{customer_id}") or {}
+
+    def _sub(self, customer_id: str, what: str, limit: int = 200) -> dict[str, Any]:
+        return self.get(f"/customers/{customer_id}/{what}", {"limit": limit}) or {}
+
+    def customer_invoices(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "invoices")
+
+    def customer_orders(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "orders")
+
+    def customer_opportunities(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "opportunities")
+
+    def customer_contacts(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "contacts")
+
+    def customer_timeline(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "timeline")
+
+    def customer_open_items(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "open-items")
+
+    def customer_balance_history(self, customer_id: str) -> dict[str, Any]:
+        return self._sub(customer_id, "balance-history", limit=1000)
+
+    # --- portfolio --------------------------------------------------------------------------
+    def aging(self) -> dict[str, Any]:
+        return self.get("/receivables/aging") or {}
+
+    def overdue(self, limit: int = 200, cursor: str | None = None) -> dict[str, Any]:
+        return self.get("/receivables/overdue", {"limit": limit, "cursor": cursor}) or {}
+
+    def kpis(
+        self,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        segment: str | None = None,
+    ) -> dict[str, Any]:
+        return self.get("/kpis", {"from": date_from, "to": date_to, "segment": segment}) or {}
+
+    def alerts(self, owner: str | None = None) -> dict[str, Any]:
+        return self.get("/alerts", {"owner": owner}) or {}
+
+    def quality(self) -> dict[str, Any]:
+        return self.get("/quality") or {}
+
+    def runs(self) -> dict[str, Any]:
+        return self.get("/runs") or {}
+
+
+def rows(payload: Any) -> list[dict[str, Any]]:
+    """The records of a list response (``{"data": [...]}``), or of a bare list."""
+    if isinstance(payload, dict):
+        payload = payload.get("data", [])
+    return [r for r in payload or [] if isinstance(r, dict)] if isinstance(payload, list) else []

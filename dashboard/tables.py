@@ -1,0 +1,94 @@
+"""Turn API records into display tables: translated headers, amounts and dates formatted.
+
+Pure functions (no ``st.*``); amounts are formatted from exact decimals, never floats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from dashboard.i18n import (
+    column_label,
+    format_amount,
+    format_date,
+    format_datetime,
+    format_percent,
+    to_decimal,
+)
+
+AMOUNT_SUFFIX = "_amount"
+DATE_SUFFIXES = ("_date", "_at", "_on")
+RATIO_NAMES = ("win_rate", "overdue_share", "credit_utilisation", "match_rate", "probability")
+
+
+def _is_amount(name: str) -> bool:
+    return name.endswith(AMOUNT_SUFFIX) or name.startswith("amount_") or name in ("amount", "total")
+
+
+def _is_date(name: str) -> bool:
+    return name.endswith(DATE_SUFFIXES) or name in ("date", "month")
+
+
+def _is_ratio(name: str) -> bool:
+    return name in RATIO_NAMES or name.endswith("_rate")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return (
+            ", ".join(f"{k}: {v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else ", ".join(str(v) for v in value)
+        )
+    return value
+
+
+def display_frame(
+    records: Iterable[dict[str, Any]],
+    lang: str = "fr",
+    columns: Sequence[str] | None = None,
+    currency: str = "EUR",
+) -> pd.DataFrame:
+    """A DataFrame ready for ``st.dataframe``: formatted values, translated headers."""
+    data = list(records)
+    frame = pd.DataFrame(data)
+    if columns is not None:
+        frame = frame.reindex(columns=[c for c in columns if c in frame.columns])
+    for name in frame.columns:
+        if _is_amount(name):
+            frame[name] = [
+                format_amount(v, lang, (row.get("currency") or currency))
+                for v, row in zip(frame[name], data, strict=False)
+            ]
+        elif name == "month":
+            frame[name] = [str(v)[:7] if v else "—" for v in frame[name]]
+        elif name.endswith("_at"):
+            frame[name] = [format_datetime(v, lang) for v in frame[name]]
+        elif _is_date(name):
+            frame[name] = [format_date(v, lang) for v in frame[name]]
+        elif _is_ratio(name):
+            frame[name] = [format_percent(v, lang) for v in frame[name]]
+        else:
+            frame[name] = [_cell(v) for v in frame[name]]
+    return frame.rename(columns={c: column_label(c, lang) for c in frame.columns})
+
+
+def numeric(values: Iterable[Any]) -> list[float | None]:
+    """Exact API amounts as plot coordinates (parsed via ``Decimal``)."""
+    out: list[float | None] = []
+    for value in values:
+        number = to_decimal(value)
+        out.append(None if number is None else float(number))
+    return out
+
+
+def numeric_frame(records: Iterable[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame for charts: ``columns`` converted from exact strings to numbers."""
+    frame = pd.DataFrame(list(records))
+    for name in columns:
+        if name in frame.columns:
+            frame[name] = numeric(frame[name])
+    return frame

@@ -1,0 +1,48 @@
+"""Small Streamlit building blocks shared by the pages (tables with empty states, amounts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from dashboard.client import rows
+from dashboard.i18n import t
+from dashboard.tables import display_frame
+
+# Technical columns that mean nothing to a person reading the screen.
+HIDDEN = {"customer_id", "_run_id", "_file", "_line", "is_deleted", "raw_json"}
+
+
+def show_table(
+    payload: Any,
+    lang: str,
+    columns: Sequence[str] | None = None,
+    currency: str = "EUR",
+    key: str | None = None,
+) -> int:
+    """Render a list response as a table (or an explicit empty state); returns rows shown."""
+    records = rows(payload)
+    if not records:
+        st.info(t("empty", lang))
+        return 0
+    if columns is None:
+        columns = [c for c in records[0] if c not in HIDDEN]
+    frame = display_frame(records, lang, columns, currency)
+    st.dataframe(frame, hide_index=True, use_container_width=True, key=key)
+    count = payload.get("count") if isinstance(payload, dict) else None
+    if isinstance(count, int) and count > len(records):
+        st.caption(t("shown_of", lang, shown=len(records), count=count))
+    return len(records)
+
+
+def severity_box(severity: str | None, text: str) -> None:
+    """A callout coloured by alert severity."""
+    level = (severity or "").lower()
+    if level in ("critical", "high", "error"):
+        st.error(text, icon="🚨")
+    elif level in ("medium", "warning", "warn"):
+        st.warning(text, icon="⚠️")
+    else:
+        st.info(text, icon="ℹ️")

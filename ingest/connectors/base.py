@@ -1,0 +1,284 @@
+"""Shared mechanics of the vendor API connectors.
+
+- `make_client`: the one `httpx.Client` shape (timeouts, User-Agent `c360/0.1`).
+- `RetryPolicy` + `ApiSession`: every HTTP call goes through tenacity; 429 honours
+  `Retry-After` (seconds or HTTP date), 5xx and network errors back off exponentially,
+  401/403 become `ConnectorAuthError`, a body that is not JSON `ConnectorProtocolError`.
+- `Connector`: the base class each vendor module fills in with `pages()`; `run()` writes
+  every page as `page-<object>-<NNNNN>.json` and tracks the new watermark.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import httpx
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type
+from tenacity import stop_after_attempt as _stop_after_attempt
+
+from ingest.connectors.errors import (
+    ConnectorAuthError,
+    ConnectorConfigError,
+    ConnectorProtocolError,
+    ConnectorRequestError,
+    ConnectorTransientError,
+    ConnectorUnavailableError,
+)
+from ingest.connectors.output import parse_timestamp, write_page
+from warehouse.settings import ApiSourceConfig, SourceConfig
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "c360/0.1"
+Record = dict[str, Any]
+ErrorHook = Callable[[httpx.Response], Exception | None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Tests pass `sleep=lambda s: None` (or a recorder) to skip waiting."""
+
+    max_attempts: int = 5
+    base_wait: float = 1.0
+    max_wait: float = 60.0
+    # A Retry-After longer than this (a daily quota, say) fails the run instead of waiting.
+    max_retry_after: float = 300.0
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> RetryPolicy:
+        known = ("max_attempts", "base_wait", "max_wait", "max_retry_after")
+        return cls(**{k: options[k] for k in known if k in options})
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def make_client(timeout: float = 30.0) -> httpx.Client:
+    """The HTTP client every connector uses; auth headers are added per request."""
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=False,
+    )
+
+
+def describe_error_body(response: httpx.Response, limit: int = 300) -> str:
+    """The vendor's own error message when it sent one, else the first bytes of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:limit] if text else "(empty body)"
+    items = body if isinstance(body, list) else [body]
+    messages = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        inner = item.get("error") if isinstance(item.get("error"), dict) else item
+        message = inner.get("message") or inner.get("error_description")
+        code = inner.get("errorCode") or inner.get("code") or inner.get("category")
+        if message:
+            messages.append(f"{message} [{code}]" if code else str(message))
+    return "; ".join(messages)[:limit] if messages else str(body)[:limit]
+
+
+class ApiSession:
+    """One vendor's HTTP calls: retries, error mapping and JSON decoding in one place."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        vendor: str,
+        token_env: str,
+        policy: RetryPolicy | None = None,
+        error_hook: ErrorHook | None = None,
+    ) -> None:
+        self.client = client
+        self.vendor = vendor
+        self.token_env = token_env
+        self.policy = policy or RetryPolicy()
+        self.error_hook = error_hook
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        retrying = Retrying(
+            stop=_stop_after_attempt(self.policy.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(ConnectorTransientError),
+            sleep=self.policy.sleep,
+            before_sleep=self._log_retry,
+        )
+        try:
+            return retrying(self._send_once, method, url, **kwargs)
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+            raise ConnectorUnavailableError(
+                f"{self.vendor} still failing after {self.policy.max_attempts} attempts: {last}"
+            ) from last
+
+    def json(self, method: str, url: str, **kwargs: Any) -> Any:
+        response = self.request(method, url, **kwargs)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ConnectorProtocolError(
+                f"{self.vendor} sent a body that is not valid JSON from {method} "
+                f"{response.request.url} (HTTP {response.status_code}, "
+                f"{len(response.content)} bytes, starts {response.content[:80]!r})"
+            ) from exc
+
+    def _send_once(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.TransportError as exc:
+            raise ConnectorTransientError(f"{method} {url}: {type(exc).__name__}: {exc}") from exc
+        status = response.status_code
+        if self.error_hook is not None and status >= 400:
+            mapped = self.error_hook(response)
+            if mapped is not None:
+                raise mapped
+        if status == 429 or status >= 500:
+            wait = parse_retry_after(response.headers.get("Retry-After"))
+            detail = f"HTTP {status} on {method} {url}: {describe_error_body(response)}"
+            if wait is not None and wait > self.policy.max_retry_after:
+                raise ConnectorUnavailableError(
+                    f"{self.vendor} asks to wait {wait:.0f} s (Retry-After), more than the "
+                    f"{self.policy.max_retry_after:.0f} s allowed: {detail}"
+                )
+            raise ConnectorTransientError(detail, retry_after=wait)
+        if status in (401, 403):
+            raise ConnectorAuthError(
+                f"{self.vendor} refused the token in {self.token_env} ({status}): "
+                f"{describe_error_body(response)}"
+            )
+        if status >= 400:
+            raise ConnectorRequestError(
+                f"{self.vendor} rejected {method} {url} ({status}): {describe_error_body(response)}"
+            )
+        return response
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, ConnectorTransientError) and exc.retry_after is not None:
+            return exc.retry_after
+        backoff = self.policy.base_wait * 2 ** (state.attempt_number - 1)
+        return float(min(self.policy.max_wait, backoff))
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        logger.warning(
+            "%s attempt %d failed (%s); retrying in %.1f s",
+            self.vendor,
+            state.attempt_number,
+            exc,
+            wait,
+        )
+
+
+@dataclass
+class FetchResult:
+    """What one `fetch` wrote: files in order, records per object, the next watermark."""
+
+    files: list[Path] = field(default_factory=list)
+    records: dict[str, int] = field(default_factory=dict)
+    watermark: datetime | None = None
+    extract: Literal["full", "incremental"] = "full"
+
+
+def resolve_token(source: SourceConfig, env: Mapping[str, str], vendor: str) -> tuple[str, str]:
+    """(variable name, token) from the caller's environment mapping."""
+    api = require_api(source)
+    if not api.token_env:
+        raise ConnectorAuthError(
+            f"source {source.name!r} ({vendor}) has no api.token_env: name the environment "
+            "variable that holds its token"
+        )
+    token = env.get(api.token_env, "")
+    if not token.strip():
+        raise ConnectorAuthError(
+            f"{api.token_env} is not set: source {source.name!r} needs its {vendor} token "
+            "in that environment variable"
+        )
+    return api.token_env, token.strip()
+
+
+def require_api(source: SourceConfig) -> ApiSourceConfig:
+    if source.api is None:
+        raise ConnectorConfigError(f"source {source.name!r} has no [sources.api] section")
+    return source.api
+
+
+class Connector(ABC):
+    """A vendor API reader: subclasses list their objects and yield flat pages."""
+
+    vendor: ClassVar[str]
+    default_objects: ClassVar[tuple[str, ...]]
+    fields: ClassVar[Mapping[str, tuple[str, ...]]]
+    modified_field: ClassVar[str]  # flat key of each record's last-modified timestamp
+    default_page_size: ClassVar[int]
+    max_page_size: ClassVar[int]
+
+    def __init__(self, source: SourceConfig, session: ApiSession, token: str) -> None:
+        self.source = source
+        self.api = require_api(source)
+        self.session = session
+        self.token = token
+        self.base_url = self.api.base_url.rstrip("/")
+        self.objects = list(self.api.objects or self.default_objects)
+        self.page_size = min(self.api.page_size or self.default_page_size, self.max_page_size)
+
+    @classmethod
+    def error_hook(cls, response: httpx.Response) -> Exception | None:
+        """Vendor-specific status mapping before the generic one; None = no opinion."""
+        return None
+
+    def fields_for(self, obj: str) -> list[str]:
+        """Module constant, replaced by options.fields[obj] or extended by extra_fields."""
+        options = self.api.options
+        chosen = options.get("fields", {}).get(obj) or list(self.fields.get(obj, ()))
+        extra = [f for f in options.get("extra_fields", {}).get(obj, []) if f not in chosen]
+        return list(chosen) + extra
+
+    @abstractmethod
+    def pages(self, obj: str, since: datetime | None) -> Iterator[list[Record]]:
+        """Yield the flat records of `obj`, one list per vendor page (all if since is None)."""
+
+    def run(self, out_dir: Path, since: datetime | None) -> FetchResult:
+        result = FetchResult(watermark=since, extract="incremental" if since else "full")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for obj in self.objects:
+            result.records[obj] = 0
+            for number, records in enumerate(self.pages(obj, since), start=1):
+                result.files.append(write_page(out_dir, obj, number, records))
+                result.records[obj] += len(records)
+                for record in records:
+                    seen = parse_timestamp(record.get(self.modified_field))
+                    if seen is not None and (result.watermark is None or seen > result.watermark):
+                        result.watermark = seen
+            logger.info("%s %s: %d records", self.vendor, obj, result.records[obj])
+        return result

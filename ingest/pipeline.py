@@ -1,0 +1,354 @@
+"""The ingest run: land → read → raw.* → typed staging.* with every reject kept.
+
+One source at a time, inside one transaction, so a failure leaves staging as it was.
+Per file and object, `meta.ingest_run` records rows read, loaded, rejected and skipped
+(out of the object's scope, e.g. FEC lines on non-receivable accounts):
+read = loaded + rejected + skipped, always.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest import transform, validate
+from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
+from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header, quote_ident
+from ingest.readers import UnreadableFile, read_file
+from ingest.staging_merge import merge_object
+from warehouse.connection import connect, init_staging
+from warehouse.settings import Settings, SourceConfig
+
+logger = logging.getLogger(__name__)
+FILE_TABLE = "_file_rows"
+TYPED_TABLE = "_typed_rows"
+
+
+@dataclass
+class FileOutcome:
+    source: str
+    file: str
+    object: str | None
+    status: str  # loaded | skipped | refused
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+    message: str | None = None
+    sha256: str | None = None
+    bytes: int | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+
+
+@dataclass
+class IngestResult:
+    run_id: str
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+Progress = Callable[[str, str], None]
+
+
+def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, str]]:
+    """(file, extract kind) for a source: its inbox, then records pushed through the API."""
+    found: list[tuple[Path, str]] = []
+    if source.inbox is not None and source.inbox.exists():
+        found += [
+            (p, source.extract)
+            for p in sorted(source.inbox.rglob("*"))
+            if p.is_file() and not p.name.startswith(".") and p.name != "manifest.json"
+        ]
+    pushed = settings.data_dir / "inbox_push" / source.name
+    if pushed.exists():
+        found += [(p, "incremental") for p in sorted(pushed.glob("*.json"))]
+    return found
+
+
+def _open(settings: Settings, source: SourceConfig) -> duckdb.DuckDBPyConnection:
+    con = connect(settings.staging_db)
+    init_staging(con)
+    con.execute(transform.parse_macros())
+    validate.register(con, load_profile(source.system).read.default_country)
+    return con
+
+
+def ingest(
+    settings: Settings,
+    only: list[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    files_for: Callable[[SourceConfig], list[tuple[Path, str]]] | None = None,
+) -> IngestResult:
+    result = IngestResult(new_run_id())
+    for source in settings.sources:
+        if only and source.name not in only:
+            continue
+        files = (files_for or (lambda s: inbox_files(s, settings)))(source)
+        con = _open(settings, source)
+        try:
+            con.execute("begin transaction")
+            outcomes = _ingest_source(con, settings, source, files, result.run_id, progress)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            con.close()
+        result.outcomes += outcomes
+    return result
+
+
+def _ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceConfig,
+    files: list[tuple[Path, str]],
+    run_id: str,
+    progress: Progress | None,
+) -> list[FileOutcome]:
+    profile = load_profile(source.system).with_overrides(source.columns)
+    outcomes: list[FileOutcome] = []
+    landed: list[LandedFile] = []
+    kinds: dict[str, str] = {}
+    for path, kind in files:
+        if progress:
+            progress(source.name, path.name)
+        sha = sha256_of(path)
+        seen = con.execute(
+            "select run_id from meta.landed_file where source = ? and sha256 = ?",
+            [source.name, sha],
+        ).fetchone()
+        if seen:
+            outcomes.append(
+                FileOutcome(
+                    source.name,
+                    path.name,
+                    None,
+                    "skipped",
+                    message=f"already loaded in run {seen[0]}",
+                    sha256=sha,
+                )
+            )
+            continue
+        lf = land(path, settings.landing_dir, source.name, run_id, sha)
+        landed.append(lf)
+        file_outcomes = _ingest_file(con, settings, source, profile, lf, run_id)
+        for o in file_outcomes:
+            o.sha256, o.bytes = sha, lf.bytes
+            if o.status == "loaded" and o.object:
+                kinds[o.object] = "full" if kinds.get(o.object, kind) == "full" else kind
+        lf.rows = max((o.rows_read for o in file_outcomes), default=0)
+        outcomes += file_outcomes
+        con.execute(
+            "insert or ignore into meta.landed_file values (?, ?, ?, ?, ?)",
+            [source.name, sha, run_id, lf.path.name, datetime.now(UTC).replace(tzinfo=None)],
+        )
+    for obj_name, kind in kinds.items():
+        dupes = merge_object(
+            con,
+            source.name,
+            obj_name,
+            run_id,
+            kind,
+            profile.objects[obj_name].dedupe,
+            profile.objects[obj_name].source_object,
+        )
+        for o in outcomes:
+            if o.object == obj_name and o.file in dupes:
+                o.rows_loaded -= dupes[o.file]
+                o.rows_rejected += dupes[o.file]
+    if landed:
+        write_manifest(landed[0].path.parent, landed)
+    _record_runs(con, run_id, outcomes)
+    return outcomes
+
+
+def _refuse(source: str, lf: LandedFile, message: str) -> list[FileOutcome]:
+    logger.warning("%s/%s refused: %s", source, lf.path.name, message)
+    return [FileOutcome(source, lf.path.name, None, "refused", message=message)]
+
+
+def _expected_headers(profile: Profile) -> str:
+    parts = [
+        f"{o.name} ({', '.join(o.detect[0])})" for o in profile.objects.values() if not o.derived
+    ]
+    return "; ".join(parts)
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceConfig,
+    profile: Profile,
+    lf: LandedFile,
+    run_id: str,
+) -> list[FileOutcome]:
+    opts = profile.read
+    try:
+        rr = read_file(
+            con,
+            lf.path,
+            FILE_TABLE,
+            encoding=opts.encoding,
+            fallback_encoding=opts.fallback_encoding,
+            delimiter=opts.delimiter,
+            work_dir=settings.data_dir / "tmp",
+        )
+    except UnreadableFile as exc:
+        return _refuse(source.name, lf, str(exc))
+    header = {normalise_header(c): c for c in rr.columns}
+    objects = profile.detect(header)
+    if not objects or all(o.derived for o in objects):
+        return _refuse(
+            source.name,
+            lf,
+            f"{lf.path.name}: not recognised as a {profile.label} extract; expected the header "
+            f"of one of: {_expected_headers(profile)}",
+        )
+    for obj in objects:
+        missing = obj.missing_columns(header)
+        if missing:
+            wanted = "; ".join(
+                f"{f} (one of: {', '.join(obj.fields[f].columns) or 'expression'})" for f in missing
+            )
+            return _refuse(
+                source.name,
+                lf,
+                f"{lf.path.name}: looks like {obj.source_object} but lacks required columns: {wanted}",
+            )
+    outcomes = []
+    parse_rejects = rr.rejects
+    for obj in objects:
+        outcomes.append(
+            _load_object(
+                con, settings, source, profile, obj, lf, rr.rows, parse_rejects, header, run_id
+            )
+        )
+        parse_rejects = []  # the parser's rejects are counted once, on the primary object
+    return outcomes
+
+
+def _load_raw(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    obj: ObjectSpec,
+    columns: list[str],
+    run_id: str,
+    file: str,
+) -> None:
+    table = f"raw.{quote_ident(f'{source}__{obj.name}')}"
+    con.execute(
+        f"create table if not exists {table} (_run_id varchar, _file varchar, _line bigint)"
+    )
+    for col in columns:
+        con.execute(f"alter table {table} add column if not exists {quote_ident(col)} varchar")
+    con.execute(
+        f"insert into {table} by name select ? as _run_id, ? as _file, * from {FILE_TABLE}",
+        [run_id, file],
+    )
+
+
+def _params(sql: str, values: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in values.items() if f"${k}" in sql}
+
+
+def _load_object(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceConfig,
+    profile: Profile,
+    obj: ObjectSpec,
+    lf: LandedFile,
+    rows: int,
+    parse_rejects: list,
+    header: dict[str, str],
+    run_id: str,
+) -> FileOutcome:
+    file = lf.path.name
+    values: dict[str, object] = {
+        "source": source.name,
+        "run_id": run_id,
+        "file": file,
+        "currency": settings.currency,
+        "receivable_prefixes": settings.fec.receivable_prefixes,
+        "object": obj.name,
+    }
+    out = FileOutcome(source.name, file, obj.name, "loaded")
+    out.rows_read = rows + len(parse_rejects)
+    if not obj.derived:
+        _load_raw(con, source.name, obj, list(header.values()), run_id, file)
+    for rej in parse_rejects:
+        con.execute(
+            "insert into meta.reject values (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, source.name, file, obj.name, rej.line, rej.raw, rej.reason],
+        )
+    columns = transform.staging_columns(con, obj.name)
+    spec_filter = obj.filter
+    if spec_filter:
+        from ingest.profile import FieldSpec
+
+        picked = FieldSpec(exprs=(spec_filter,)).pick(header)
+        spec_filter = picked[1] if picked else "false"
+    resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
+    query = transform.build_query(resolved, header, columns, profile.read, FILE_TABLE)
+    con.execute(f"create or replace temp table {TYPED_TABLE} as {query}", _params(query, values))
+    typed_rows, bad = con.execute(
+        f"select count(*), count(*) filter (where len(_problems) > 0) from {TYPED_TABLE}"
+    ).fetchone()  # type: ignore[misc]
+    out.rows_skipped = rows - typed_rows
+    out.rows_rejected = len(parse_rejects) + bad
+    out.rows_loaded = typed_rows - bad
+    reject_sql = f"""
+        insert into meta.reject
+        select $run_id, $source, $file, $object, t._line,
+               cast(to_json(f) as varchar), array_to_string(t._problems, '; ')
+        from {TYPED_TABLE} t join {FILE_TABLE} f on f._line = t._line
+        where len(t._problems) > 0
+    """
+    con.execute(reject_sql, _params(reject_sql, values))
+    run_table = f"_run_{obj.name}"
+    con.execute(
+        f"create temp table if not exists {run_table} as select * from staging.{obj.name} limit 0"
+    )
+    final = transform.final_select(columns, TYPED_TABLE)
+    con.execute(f"insert into {run_table} {final}", _params(final, values))
+    return out
+
+
+def _record_runs(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[FileOutcome]) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for o in outcomes:
+        con.execute(
+            """insert into meta.ingest_run (run_id, source, file, object, status, rows_read,
+               rows_loaded, rows_rejected, rows_skipped, message, sha256, bytes, started_at,
+               finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                run_id,
+                o.source,
+                o.file,
+                o.object,
+                o.status,
+                o.rows_read,
+                o.rows_loaded,
+                o.rows_rejected,
+                o.rows_skipped,
+                o.message,
+                o.sha256,
+                o.bytes,
+                o.started_at,
+                now,
+            ],
+        )

@@ -1,0 +1,201 @@
+"""Mapping profiles: how one source system's extracts become canonical objects.
+
+A profile is data (`ingest/profiles/<system>.toml`), not code. For each canonical object
+it says how a file of that object is recognised from its header, which source column
+(or SQL expression over source columns) gives each canonical field, which values are
+accepted, and how values are read (encoding, separator, decimal mark, date formats).
+`[sources.columns]` in c360.toml overrides any column per source.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+
+CANONICAL_OBJECTS = (
+    "customer",
+    "contact",
+    "opportunity",
+    "quote",
+    "sales_order",
+    "order_line",
+    "invoice",
+    "payment",
+    "receivable_item",
+    "product",
+    "ticket",
+    "activity",
+)
+
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+class ProfileError(Exception):
+    """A mapping profile or a column override is invalid."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One canonical field: candidate source columns, or SQL expressions over columns."""
+
+    columns: tuple[str, ...] = ()
+    exprs: tuple[str, ...] = ()
+    values: dict[str, str] | None = None  # accepted source values → canonical value
+
+    def pick(self, header: dict[str, str]) -> tuple[str, str] | None:
+        """Resolve against a file header (lower-cased name → real name).
+
+        Returns ("column", real name) or ("expr", expression with placeholders resolved
+        to quoted column names), or None when nothing in the header fits.
+        """
+        for col in self.columns:
+            real = header.get(normalise_header(col))
+            if real is not None:
+                return ("column", real)
+        for expr in self.exprs:
+            names = PLACEHOLDER.findall(expr)
+            reals = [header.get(normalise_header(n)) for n in names]
+            if all(r is not None for r in reals):
+                out = expr
+                for n, r in zip(names, reals, strict=True):
+                    out = out.replace("{" + n + "}", quote_ident(str(r)))
+                return ("expr", out)
+        return None
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    name: str
+    source_object: str
+    detect: tuple[tuple[str, ...], ...]
+    fields: dict[str, FieldSpec]
+    required: tuple[str, ...] = ("source_id",)
+    filter: str | None = None
+    filter_reason: str | None = None
+    dedupe: str = "reject"  # reject | last: what a repeated source_id means
+    derived: bool = False  # fed by a file of another object (FEC customers)
+
+    def matches(self, header: dict[str, str]) -> bool:
+        return any(all(normalise_header(c) in header for c in group) for group in self.detect)
+
+    def missing_columns(self, header: dict[str, str]) -> list[str]:
+        """Required fields that no column of this header can give."""
+        return [
+            f for f in self.required if f in self.fields and self.fields[f].pick(header) is None
+        ]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str = "auto"
+    fallback_encoding: str = "cp1252"
+    delimiter: str = "auto"
+    decimal: str = "auto"
+    date_formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
+    timestamp_formats: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+    date_hint: str = "yyyy-mm-dd or dd/mm/yyyy"
+    default_country: str = "FR"
+
+
+@dataclass(frozen=True)
+class Profile:
+    system: str
+    label: str
+    read: ReadOptions
+    objects: dict[str, ObjectSpec] = field(default_factory=dict)
+
+    def detect(self, header: dict[str, str]) -> list[ObjectSpec]:
+        """Objects a file with this header feeds (a FEC feeds items and customers)."""
+        return [o for o in self.objects.values() if o.matches(header)]
+
+    def with_overrides(self, overrides: dict[str, str]) -> Profile:
+        """Apply `[sources.columns]`: "customer.siret" = "SIRET__C" wins over the profile."""
+        if not overrides:
+            return self
+        objects = dict(self.objects)
+        for key, column in overrides.items():
+            obj_name, field_name = key.split(".", 1)
+            if obj_name not in CANONICAL_OBJECTS:
+                raise ProfileError(f"column override {key!r}: unknown object {obj_name!r}")
+            obj = objects.get(obj_name)
+            if obj is None:
+                raise ProfileError(
+                    f"column override {key!r}: profile {self.system!r} has no {obj_name!r} object"
+                )
+            fields = dict(obj.fields)
+            old = fields.get(field_name, FieldSpec())
+            fields[field_name] = FieldSpec(columns=(column,), values=old.values)
+            objects[obj_name] = ObjectSpec(**{**obj.__dict__, "fields": fields})
+        return Profile(self.system, self.label, self.read, objects)
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().lower()
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _field_spec(raw: Any, values: dict[str, str] | None) -> FieldSpec:
+    items = raw if isinstance(raw, list) else [raw]
+    columns: list[str] = []
+    exprs: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            columns.append(item)
+        elif isinstance(item, dict) and "expr" in item:
+            exprs.append(str(item["expr"]))
+        else:
+            raise ProfileError(f"field mapping {item!r} must be a column name or {{expr = ...}}")
+    return FieldSpec(tuple(columns), tuple(exprs), values)
+
+
+def _object_spec(name: str, raw: dict[str, Any]) -> ObjectSpec:
+    if name not in CANONICAL_OBJECTS:
+        raise ProfileError(f"unknown canonical object {name!r}")
+    detect = raw.get("detect", [])
+    if detect and isinstance(detect[0], str):
+        detect = [detect]
+    values = raw.get("values", {})
+    fields = {
+        fname: _field_spec(
+            spec, {str(k).lower(): v for k, v in values[fname].items()} if fname in values else None
+        )
+        for fname, spec in raw.get("fields", {}).items()
+    }
+    return ObjectSpec(
+        name=name,
+        source_object=raw.get("source_object", name),
+        detect=tuple(tuple(g) for g in detect),
+        fields=fields,
+        required=tuple(raw.get("required", ["source_id"])),
+        filter=raw.get("filter"),
+        filter_reason=raw.get("filter_reason"),
+        dedupe=raw.get("dedupe", "reject"),
+        derived=bool(raw.get("derived", False)),
+    )
+
+
+@cache
+def load_profile(system: str) -> Profile:
+    path = PROFILES_DIR / f"{system}.toml"
+    if not path.exists():
+        raise ProfileError(f"no mapping profile for system {system!r} (looked for {path})")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    read_raw = data.get("read", {})
+    read = ReadOptions(
+        **{
+            k: tuple(v) if isinstance(v, list) else v
+            for k, v in read_raw.items()
+            if k in ReadOptions.__dataclass_fields__
+        }
+    )
+    objects = {name: _object_spec(name, spec) for name, spec in data.get("objects", {}).items()}
+    return Profile(data.get("system", system), data.get("label", system), read, objects)

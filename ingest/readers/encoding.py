@@ -1,0 +1,73 @@
+"""Character-set detection and transcoding to UTF-8 (DuckDB reads UTF-8 and UTF-16 only).
+
+Transcoding streams the file in 1 MiB chunks through an incremental codec: no per-row work.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ingest.readers import UnreadableFile
+
+CHUNK = 1 << 20
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return False
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
+    """The file's encoding: its BOM, else the declared one, else UTF-8 if valid, else fallback."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    if declared != "auto":
+        return declared
+    return "utf-8" if _is_utf8(path) else fallback
+
+
+def to_utf8(path: Path, encoding: str, out: Path) -> Path:
+    """A UTF-8 copy of `path` (the landed original is never modified)."""
+    if encoding == "utf-8":
+        return path
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    except LookupError as exc:
+        raise UnreadableFile(f"{path.name}: unknown encoding {encoding!r}") from exc
+    offset = 0
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            try:
+                dst.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                raise UnreadableFile(
+                    f"{path.name}: cannot be decoded as {encoding} "
+                    f"(byte 0x{chunk[exc.start]:02x} at offset {offset + exc.start})"
+                ) from exc
+            offset += len(chunk)
+        try:
+            dst.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(
+                f"{path.name}: ends in the middle of a {encoding} character"
+            ) from exc
+    return out

@@ -1,0 +1,61 @@
+"""Spreadsheets (XLSX, XLS, ODS) through python-calamine, first sheet, as text columns.
+
+calamine hands back Python values, so the conversion to text runs per cell; spreadsheets
+stop at ~1M rows, and large extracts come as CSV or Parquet, which stay in DuckDB.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from python_calamine import CalamineWorkbook
+
+from ingest.readers import ReadResult, UnreadableFile, dedupe_names
+
+
+def _text(v: object) -> str | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        # Identifiers typed as numbers in Excel (SIRET 73282932000074.0) keep their digits.
+        return str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date | time):
+        return v.isoformat()
+    return str(v)
+
+
+def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+    except Exception as exc:  # calamine raises its own error types per format
+        raise UnreadableFile(f"{path.name}: cannot be read as a spreadsheet: {exc}") from exc
+    if not rows:
+        raise UnreadableFile(f"{path.name}: the first sheet is empty")
+    names = dedupe_names([_text(c) or "" for c in rows[0]])
+    width = len(names)
+    cols: list[list[str | None]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    for i, row in enumerate(rows[1:], start=2):
+        if all(c in (None, "") for c in row):
+            continue
+        lines.append(i)
+        for j in range(width):
+            cols[j].append(_text(row[j]) if j < len(row) else None)
+    arrow = pa.table(
+        {
+            "_line": pa.array(lines, pa.int64()),
+            **{n: pa.array(c, pa.string()) for n, c in zip(names, cols, strict=True)},
+        }
+    )
+    con.register(f"{table}__arrow", arrow)
+    con.execute(f"create or replace temp table {table} as select * from {table}__arrow")
+    con.unregister(f"{table}__arrow")
+    return ReadResult(table, names, len(lines))

@@ -1,0 +1,25 @@
+"""Parquet extracts, read by DuckDB; every column cast to text like any other extract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest.profile import quote_ident
+from ingest.readers import ReadResult, UnreadableFile
+
+
+def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    try:
+        rel = con.sql("select * from read_parquet(?)", params=[str(path)])
+        names = list(rel.columns)
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"{path.name}: not a readable Parquet file: {exc}") from exc
+    casts = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in names)
+    con.execute(
+        f"create or replace temp table {table} as "
+        f"select cast(row_number() over () as bigint) as _line, {casts} from rel"
+    )
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
+    return ReadResult(table, names, int(rows))

@@ -1,0 +1,84 @@
+"""Merging one run's typed rows of an object into staging, set-based.
+
+A full extract (all files of one object from one source in one run) replaces the
+source's state: a record missing from every file becomes `is_deleted`, never silently
+lost. An incremental extract (API watermark, iPaaS push) upserts. A source_id repeated
+inside one extract is a reject ("duplicate") unless the profile says the repetition is
+expected (FEC customers repeat on every line: keep the last).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingest.profile import quote_ident
+
+
+def merge_object(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    obj: str,
+    run_id: str,
+    kind: str,
+    dedupe: str,
+    source_object: str,
+) -> dict[str, int]:
+    """Returns the number of duplicate rows rejected per file."""
+    run_table = f"_run_{obj}"
+    target = f"staging.{quote_ident(obj)}"
+    con.execute(
+        f"""
+        create or replace temp table _ranked as
+        select *,
+               row_number() over w as _rk,
+               count(*) over (partition by source_id) as _n,
+               first_value(_file) over w as _first_file,
+               first_value(_line) over w as _first_line
+        from {run_table}
+        window w as (partition by source_id order by _file, _line
+                     rows between unbounded preceding and unbounded following)
+        """
+    )
+    dupes: dict[str, int] = {}
+    if dedupe == "reject":
+        con.execute(
+            """
+            insert into meta.reject
+            select $run_id, $source, r._file, $object, r._line,
+                   cast(json_merge_patch(to_json(r),
+                        '{"_rk": null, "_n": null, "_first_file": null, "_first_line": null}')
+                        as varchar),
+                   'duplicate ' || $source_object || ' id ' || r.source_id
+                   || ': already on line ' || r._first_line || ' of ' || r._first_file
+            from _ranked r
+            where r._rk > 1
+            """,
+            {"run_id": run_id, "source": source, "object": obj, "source_object": source_object},
+        )
+        dupes = dict(
+            con.execute(
+                "select _file, count(*) from _ranked where _rk > 1 group by _file"
+            ).fetchall()
+        )
+        keep = "_rk = 1"
+    else:
+        keep = "_rk = _n"
+    con.execute(
+        f"create or replace temp table _keep as "
+        f"select * exclude (_rk, _n, _first_file, _first_line) from _ranked where {keep}"
+    )
+    if kind == "full":
+        con.execute(
+            f"""update {target} set is_deleted = true
+                where source = ? and not is_deleted
+                  and source_id not in (select source_id from _keep)""",
+            [source],
+        )
+    con.execute(
+        f"delete from {target} where source = ? and source_id in (select source_id from _keep)",
+        [source],
+    )
+    con.execute(f"insert into {target} by name select * from _keep")
+    for t in (run_table, "_ranked", "_keep"):
+        con.execute(f"drop table if exists {t}")
+    return dupes

@@ -1,0 +1,240 @@
+"""Typing one file's raw rows into a canonical object, as one set-based DuckDB query.
+
+For every staging column the profile gives a source column or an SQL expression; the
+column's staging type chooses the reader (c360_date, c360_decimal…, see
+sql/parse_macros.sql). A value that is present but does not read, a required field that
+is missing, or a value outside the accepted list makes the row a reject with a reason a
+person understands. Identifiers (SIRET, SIREN, VAT, phone, e-mail) never reject a row:
+invalid ones are kept as raw text with a `*_valid = false` flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from ingest.profile import ObjectSpec, ReadOptions, quote_ident
+
+SQL_DIR = Path(__file__).parent / "sql"
+ENVELOPE = {"source", "source_id", "_run_id", "_file", "_line", "is_deleted"}
+FLAGS = {"siren_valid", "siret_valid", "vat_valid", "email_valid", "phone_valid"}
+CHECKED_FIELDS = {
+    "siret": "c360_siret",
+    "siren": "c360_siren",
+    "vat_number": "c360_vat",
+    "phone": "c360_phone",
+}
+EMAIL_RE = r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
+
+
+@cache
+def parse_macros() -> str:
+    return (SQL_DIR / "parse_macros.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+
+
+def staging_columns(con: duckdb.DuckDBPyConnection, obj: str) -> list[Column]:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'staging' and table_name = ? order by ordinal_position",
+        [obj],
+    ).fetchall()
+    return [Column(r[0], r[1]) for r in rows]
+
+
+def _lit(value: str) -> str:
+    """A SQL string literal for constants taken from profiles (never from data)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_lit(v) for v in values) + "]"
+
+
+def _typed(col: Column, raw: str, opts: ReadOptions) -> str:
+    t = col.type.upper()
+    dec = _lit(opts.decimal)
+    if col.name in CHECKED_FIELDS:
+        return f"{CHECKED_FIELDS[col.name]}(c360_text({raw}))"
+    if col.name == "email":
+        return f"lower(c360_text({raw}))"
+    if col.name == "country":
+        return f"coalesce(c360_country({raw}), upper(c360_text({raw})))"
+    if col.name == "currency":
+        return f"upper(c360_text({raw}))"
+    if t == "DATE":
+        return f"c360_date({raw}, {_list(opts.date_formats + opts.timestamp_formats)})"
+    if t == "TIMESTAMP":
+        return f"c360_timestamp({raw}, {_list(opts.timestamp_formats + opts.date_formats)})"
+    if t == "DECIMAL(18,2)":
+        return f"c360_decimal({raw}, {dec})"
+    if t.startswith("DECIMAL"):
+        return f"try_cast(c360_decimal4({raw}, {dec}) as {t})"
+    if t in ("INTEGER", "BIGINT"):
+        return f"c360_integer({raw}, {dec})"
+    if t == "BOOLEAN":
+        return f"c360_boolean({raw})"
+    return f"c360_text({raw})"
+
+
+def _problem(col: Column, raw: str, typed: str, opts: ReadOptions) -> str | None:
+    t = col.type.upper()
+    label = col.name.replace("_", " ")
+    shown = f"left(trim({raw}), 60)"
+    if col.name in CHECKED_FIELDS or col.name == "country":
+        return None
+    if col.name == "currency":
+        return (
+            f"case when {typed} is not null and not regexp_full_match({typed}, '[A-Z]{{3}}') "
+            f"then 'currency ''' || {shown} || ''' is not an ISO 4217 code' end"
+        )
+    if t in ("DATE", "TIMESTAMP"):
+        return (
+            f"case when not c360_null_date({raw}) and {typed} is null "
+            f"then {_lit(label + ': ')} || c360_date_problem({raw}, {_lit(opts.date_hint)}) end"
+        )
+    if t.startswith("DECIMAL") or t in ("INTEGER", "BIGINT"):
+        neg = ""
+        if col.name in (
+            "quantity",
+            "amount_incl_tax",
+            "amount_excl_tax",
+            "amount_open",
+            "list_price",
+            "credit_limit_amount",
+            "payment_terms_days",
+        ):
+            neg = f" when {typed} < 0 then {_lit(label + ' ')} || {shown} || ' is negative'"
+        return (
+            f"case when not c360_blank({raw}) and {typed} is null "
+            f"then {_lit(label + ' ')} || '''' || {shown} || ''' is not a number'{neg} end"
+        )
+    if t == "BOOLEAN":
+        return (
+            f"case when not c360_blank({raw}) and {typed} is null "
+            f"then {_lit(label + ' ')} || '''' || {shown} || ''' is not yes/no' end"
+        )
+    return None
+
+
+def _mapped(values: dict[str, str], raw: str) -> str:
+    whens = " ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in values.items())
+    return f"case lower(trim({raw})) {whens} end"
+
+
+def build_query(
+    obj: ObjectSpec,
+    header: dict[str, str],
+    columns: list[Column],
+    opts: ReadOptions,
+    file_table: str,
+) -> str:
+    """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`."""
+    parsed: list[str] = ["_line"]
+    problems: list[str] = []
+    for col in columns:
+        if col.name in ENVELOPE - {"source_id"} or col.name in FLAGS:
+            continue
+        spec = obj.fields.get(col.name)
+        pick = spec.pick(header) if spec else None
+        fname = quote_ident("f__" + col.name)
+        if pick is None:
+            parsed.append(f"null as {fname}")
+            if col.name in obj.required:
+                problems.append(f"{_lit(col.name.replace('_', ' ') + ' is missing')}")
+            continue
+        kind, ref = pick
+        src_expr = f"({ref})" if kind == "expr" else quote_ident(ref)
+        # Problems are judged on the raw text, carried next to the typed value.
+        raw = quote_ident("r__" + col.name)
+        if spec is not None and spec.values:
+            typed = _mapped(spec.values, src_expr)
+            accepted = ", ".join(sorted(set(spec.values)))
+            problems.append(
+                f"case when not c360_blank({raw}) and {fname} is null then "
+                f"{_lit(col.name.replace('_', ' ') + ' ')} || '''' || left(trim({raw}), 40) || "
+                f"''' is not a known value (expected one of: ' || {_lit(accepted)} || ')' end"
+            )
+        elif (
+            kind == "expr"
+            and not col.type.upper().startswith("VARCHAR")
+            and col.name not in CHECKED_FIELDS
+        ):
+            typed = f"try_cast({src_expr} as {col.type})"
+        else:
+            typed = _typed(col, src_expr, opts)
+            problem = _problem(col, raw, fname, opts)
+            if problem:
+                problems.append(problem)
+        parsed.append(f"{typed} as {fname}")
+        parsed.append(f"cast({src_expr} as varchar) as {raw}")
+        if col.name in obj.required:
+            value = f"{fname}.value" if col.name in CHECKED_FIELDS else fname
+            problems.append(
+                f"case when {value} is null then {_lit(col.name.replace('_', ' ') + ' is missing')} end"
+            )
+    where = f"where {obj.filter}" if obj.filter else ""
+    return f"""
+        with src as (
+            select * from {file_table} {where}
+        ),
+        parsed as (
+            select {", ".join(parsed)} from src
+        )
+        select *, list_filter([{", ".join(problems) or "null"}], lambda x: x is not null) as _problems
+        from parsed
+    """
+
+
+def final_select(columns: list[Column], typed_table: str) -> str:
+    """Staging-shaped SELECT over the typed rows (identifier structs unpacked)."""
+    out: list[str] = []
+    names = {c.name for c in columns}
+    has_siret, has_vat = "siret" in names, "vat_number" in names
+    for col in columns:
+        n = col.name
+        if n in ("source", "_run_id", "_file"):
+            out.append(f"${n[1:] if n.startswith('_') else n} as {n}")
+        elif n == "_line":
+            out.append("_line")
+        elif n == "is_deleted":
+            out.append("false as is_deleted")
+        elif n == "siren":
+            # The legal unit also comes from a valid SIRET or French VAT number.
+            out.append(
+                "coalesce(case when f__siren.valid then f__siren.value end, "
+                + (
+                    "case when f__siret.valid then left(f__siret.value, 9) end, "
+                    if has_siret
+                    else ""
+                )
+                + (
+                    "case when f__vat_number.valid then c360_vat_siren(f__vat_number.value) end, "
+                    if has_vat
+                    else ""
+                )
+                + "f__siren.value) as siren"
+            )
+        elif n == "siren_valid":
+            out.append("case when siren is not null then c360_siren(siren).valid end as siren_valid")
+        elif n in CHECKED_FIELDS:
+            out.append(f'"f__{n}".value as {n}')
+        elif n == "currency":
+            out.append("coalesce(f__currency, $currency) as currency")
+        elif n in FLAGS:
+            base = "vat_number" if n == "vat_valid" else n.removesuffix("_valid")
+            if base == "email":
+                out.append(f"regexp_full_match(f__email, {_lit(EMAIL_RE)}) as email_valid")
+            else:
+                out.append(f'"f__{base}".valid as {n}')
+        else:
+            out.append(f'"f__{n}" as {n}')
+    return f"select {', '.join(out)} from {typed_table} where len(_problems) = 0"

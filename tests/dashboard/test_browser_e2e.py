@@ -1,0 +1,82 @@
+"""Browser end-to-end: real API (uvicorn) + real dashboard (streamlit run) + Debian chromium.
+
+Logs in, searches a customer by name, opens the 360° screen and checks that the
+outstanding amount on screen is the API's value formatted the French way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from dashboard.i18n import format_amount
+
+pytestmark = pytest.mark.e2e
+TIMEOUT_MS = 30_000
+
+
+def _pick_customer(api_url: str, user: tuple[str, str]) -> tuple[str, dict[str, Any]]:
+    """A customer with an outstanding balance, chosen through the API; returns (token, profile)."""
+    with httpx.Client(base_url=f"{api_url}/api/v1", timeout=30) as http:
+        token = http.post("/auth/token", data={"username": user[0], "password": user[1]})
+        token.raise_for_status()
+        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        found = http.get("/customers", params={"has_overdue": "true", "limit": 20})
+        found.raise_for_status()
+        candidates = [c for c in found.json()["data"] if c.get("name")]
+        assert candidates, "the demo warehouse has no customer with an overdue balance"
+        profile = http.get(f"/customers/{candidates[0]['customer_id']}")
+        profile.raise_for_status()
+        return token.json()["access_token"], profile.json()
+
+
+def test_login_search_and_open_360(
+    api_server: str,
+    dashboard_server: str,
+    chromium_path: str,
+    chromium_args: list[str],
+    e2e_user: tuple[str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    _, profile = _pick_customer(api_server, e2e_user)
+    name = profile["name"]
+    label = f"{name} — {profile['customer_code']}" if profile.get("customer_code") else name
+    currency = (profile.get("terms") or {}).get("currency") or "EUR"
+    expected = format_amount(profile["financial"]["outstanding_amount"], "fr", currency)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(dashboard_server)
+
+            # login form (French by default)
+            page.get_by_label("Identifiant").fill(e2e_user[0])
+            page.get_by_label("Mot de passe").fill(e2e_user[1])
+            page.get_by_role("button", name="Se connecter").click()
+
+            # search by name
+            search = page.get_by_label(re.compile("Rechercher un client"))
+            search.fill(name)
+            search.press("Enter")
+            expect(page.get_by_text(re.compile(r"\d+ client\(s\)"))).to_be_visible()
+
+            # open the customer from the result picker
+            page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
+            page.get_by_role("option").filter(has_text=label).first.click()
+
+            # 360° screen: title, then the outstanding metric
+            expect(page.get_by_role("heading", name=name).first).to_be_visible()
+            metric = page.get_by_test_id("stMetric").filter(
+                has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile("^Encours$"))
+            )
+            value = metric.get_by_test_id("stMetricValue")
+            expect(value).to_have_text(expected)
+            page.screenshot(path="/tmp/c360-dashboard-e2e.png", full_page=True)
+        finally:
+            browser.close()

@@ -1,0 +1,114 @@
+"""A fake Dataverse Web API (OData v4): $select, $filter on modifiedon, server-driven paging.
+
+Honours `Prefer: odata.maxpagesize=N` (echoed in `Preference-Applied`) and answers
+`@odata.nextLink` URLs whose `$skiptoken` is an opaque, URL-encoded paging cookie. Account
+i (0-based) has accountid `00000000-0000-0000-0000-<i:012d>` and modifiedon BASE + i min.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fakes_common import BASE, FakeVendor, FaultInjector
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ingest.connectors.dynamics365 import FIELDS
+
+API = "/api/data/v9.2"
+MAX_PAGE = 5000
+KEYS = {"accounts": "accountid", "contacts": "contactid", "opportunities": "opportunityid",
+        "salesorders": "salesorderid", "invoices": "invoiceid"}
+SIZES = {"accounts": 250, "contacts": 40, "opportunities": 10, "salesorders": 5, "invoices": 5}
+FILTER = re.compile(r"^modifiedon gt (\S+)$")
+COOKIE = re.compile(r'pagingcookie="(\d+)"')
+
+
+def guid(i: int) -> str:
+    return f"00000000-0000-0000-0000-{i:012d}"
+
+
+class FakeDynamics(FakeVendor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[str, list[dict[str, Any]]] = {}
+        for entity, size in SIZES.items():
+            rows = []
+            for i in range(size):
+                row: dict[str, Any] = {f: None for f in FIELDS[entity]}
+                row[KEYS[entity]] = guid(i)
+                row["name"] = f"{entity} {i}"
+                row["createdon"] = "2026-10-01T00:00:00Z"
+                row["modifiedon"] = (BASE + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                row["statecode"] = 0
+                rows.append(row)
+            self.store[entity] = rows
+        self.store["accounts"][1]["_primarycontactid_value"] = guid(1)
+
+    def error_body(self, status: int) -> tuple[bytes, str]:
+        if status == 401:
+            return b"", "text/plain"
+        if status == 429:
+            message = ("Number of requests exceeded the limit of 6000 over time window of "
+                       "300 seconds.")
+            body = {"error": {"code": "0x80072322", "message": message}}
+        else:
+            body = {"error": {"code": "0x80040216", "message": "An unexpected error occurred."}}
+        return json.dumps(body).encode(), "application/json"
+
+
+def _odata_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def make_app(fake: FakeDynamics) -> FaultInjector:
+    app = FastAPI()
+
+    @app.get(f"{API}/{{entity}}")
+    def read_entity_set(entity: str, request: Request) -> Any:
+        if request.headers.get("authorization") != f"Bearer {fake.token}":
+            return JSONResponse(None, status_code=401, headers={
+                "WWW-Authenticate": "Bearer authorization_uri=https://login.microsoftonline.com/x"})
+        if entity not in fake.store:
+            return _odata_error(404, "0x80060888", f"Resource not found for the segment '{entity}'.")
+        q = request.query_params
+        select = q.get("$select", "")
+        columns = select.split(",") if select else list(FIELDS[entity])
+        unknown = [c for c in columns if c not in FIELDS[entity]]
+        if unknown:
+            return _odata_error(400, "0x80060888", f"Could not find a property named "
+                                f"'{unknown[0]}' on type 'Microsoft.Dynamics.CRM.{entity[:-1]}'.")
+        rows = fake.store[entity]
+        if q.get("$filter"):
+            match = FILTER.match(q["$filter"])
+            if match is None:
+                return _odata_error(400, "0x8006088a", "Syntax error in $filter")
+            since = datetime.fromisoformat(match[1])
+            rows = [r for r in rows if datetime.fromisoformat(r["modifiedon"]) > since]
+        prefer = re.search(r"odata\.maxpagesize=(\d+)", request.headers.get("prefer", ""))
+        size = min(int(prefer[1]), MAX_PAGE) if prefer else MAX_PAGE
+        token = q.get("$skiptoken")
+        start = int(COOKIE.search(token)[1]) if token else 0  # type: ignore[index]
+        page = rows[start : start + size]
+        base = f"{request.base_url}{API.lstrip('/')}/{entity}"
+        body: dict[str, Any] = {
+            "@odata.context": f"{base}/$metadata#{entity}({select})",
+            "value": [{"@odata.etag": f'W/"{1000 + i}"', **{c: r[c] for c in columns}}
+                      for i, r in enumerate(page)],
+        }
+        if start + size < len(rows):
+            number = start // size + 2
+            cookie = (f'<cookie pagenumber="{number}" pagingcookie="{start + size}" '
+                      'istracking="False" />')
+            params = {k: v for k, v in q.items() if k != "$skiptoken"} | {"$skiptoken": cookie}
+            body["@odata.nextLink"] = f"{base}?{urlencode(params, quote_via=quote)}"
+        headers = {"OData-Version": "4.0"}
+        if prefer:
+            headers["Preference-Applied"] = f"odata.maxpagesize={size}"
+        return JSONResponse(body, headers=headers)
+
+    return FaultInjector(app, fake)

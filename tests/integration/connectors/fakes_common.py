@@ -1,0 +1,170 @@
+"""Shared parts of the fake vendor servers: request log, fault injection, a live uvicorn.
+
+Faults are a test-only control on the fake's state object (`fake.inject(...)`); the
+`FaultInjector` ASGI wrapper applies them before (or around) the real vendor handler:
+- "429" / "500" / "503": the vendor's error body, with `Retry-After` on 429;
+- "401": the vendor's authentication error;
+- "malformed": HTTP 200 with an HTML body (what a proxy error page looks like);
+- "truncated": the real answer cut in half, with an honest Content-Length;
+- "cut": the real answer's headers, then half the body and a dropped connection.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import uvicorn
+
+BASE = datetime(2026, 11, 1, tzinfo=UTC)
+Message = dict[str, Any]
+
+
+@dataclass
+class Fault:
+    kind: str
+    skip: int = 0
+    times: int = 1
+    retry_after: str = "1"
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class FakeVendor:
+    """Base for the fakes: token, request log and the fault queue."""
+
+    token: str = "good-token"
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[Seen] = field(default_factory=list)
+
+    def inject(self, kind: str, **kwargs: Any) -> None:
+        self.faults.append(Fault(kind, **kwargs))
+
+    def reset(self) -> None:
+        self.faults.clear()
+        self.requests.clear()
+
+    def take_fault(self) -> Fault | None:
+        for fault in list(self.faults):
+            if fault.skip > 0:
+                fault.skip -= 1
+                return None
+            fault.times -= 1
+            if fault.times <= 0:
+                self.faults.remove(fault)
+            return fault
+        return None
+
+    def error_body(self, status: int) -> tuple[bytes, str]:
+        """The vendor's body for an injected error status: (bytes, content type)."""
+        raise NotImplementedError
+
+
+class FaultInjector:
+    """ASGI wrapper: logs each request, then serves it normally or with a fault."""
+
+    def __init__(self, app: Any, fake: FakeVendor) -> None:
+        self.app = app
+        self.fake = fake
+
+    async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.fake.requests.append(
+            Seen(scope["method"], scope["path"], scope["query_string"].decode(), headers, body)
+        )
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        fault = self.fake.take_fault()
+        if fault is None:
+            await self.app(scope, replay, send)
+        elif fault.kind in ("truncated", "cut"):
+            status, head, payload = await self._capture(scope, replay)
+            half = payload[: len(payload) // 2]
+            declared = len(payload) if fault.kind == "cut" else len(half)
+            head = [(k, v) for k, v in head if k.lower() != b"content-length"]
+            head.append((b"content-length", str(declared).encode()))
+            await send({"type": "http.response.start", "status": status, "headers": head})
+            await send({"type": "http.response.body", "body": half})
+        else:
+            await self._send_fault(fault, send)
+
+    async def _capture(self, scope: Message, receive: Any) -> tuple[int, list[Any], bytes]:
+        captured: dict[str, Any] = {"body": b""}
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"], captured["headers"] = message["status"], message["headers"]
+            else:
+                captured["body"] += message.get("body", b"")
+
+        await self.app(scope, receive, keep)
+        return captured["status"], list(captured["headers"]), captured["body"]
+
+    async def _send_fault(self, fault: Fault, send: Any) -> None:
+        if fault.kind == "malformed":
+            status, ctype = 200, "text/html"
+            payload = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        else:
+            status = int(fault.kind)
+            payload, ctype = self.fake.error_body(status)
+        headers = [(b"content-type", ctype.encode()), (b"content-length", b"%d" % len(payload))]
+        if status in (429, 503):
+            headers.append((b"retry-after", fault.retry_after.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+class LiveServer:
+    """A real uvicorn serving `app` on a free 127.0.0.1 port in a daemon thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("fake vendor server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+def iso_z(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -1,0 +1,249 @@
+"""The `c360` command line: demo, ingest, build, nightly, serve, users, sources, schedule.
+
+The composition root of c360: it reads Settings once and hands them to each layer.
+Exit status 0 on success, non-zero with a one-line reason on failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from warehouse.settings import ConfigError, Settings, load_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="c360: one screen per customer.")
+user_app = typer.Typer(no_args_is_help=True, help="Manage users and API keys.")
+sources_app = typer.Typer(no_args_is_help=True, help="Inspect configured sources.")
+app.add_typer(user_app, name="user")
+app.add_typer(sources_app, name="sources")
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="c360.toml (default: $C360_CONFIG or ./c360.toml)"),
+]
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
+    from ingest.pipeline import ingest
+    from ingest.report import print_report
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        from ingest.pipeline import inbox_files
+
+        plan = {
+            s.name: inbox_files(s, settings) for s in settings.sources if not only or s.name in only
+        }
+        task = bar.add_task("ingest", total=sum(len(v) for v in plan.values()) or 1)
+
+        def progress(source: str, file: str) -> None:
+            bar.update(task, advance=1, description=f"{source}: {file}")
+
+        result = ingest(settings, only, progress=progress)
+    print_report(result, console)
+    return result.ok
+
+
+def run_build(settings: Settings) -> bool:
+    from warehouse.build import build
+
+    with console.status("building snapshot…") as status:
+        result = build(settings, progress=lambda msg: status.update(msg))
+    if result.published:
+        console.print(f"[green]published[/green] snapshot {result.build_id} ({result.message})")
+        return True
+    err.print(f"[red]build {result.build_id} not published:[/red] {result.message}")
+    return False
+
+
+@app.command()
+def ingest(
+    config: ConfigOpt = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="only this source")
+    ] = None,
+) -> None:
+    """Land, load and validate every source's extracts."""
+    settings = _settings(config)
+    if source:
+        unknown = [s for s in source if s not in {x.name for x in settings.sources}]
+        if unknown:
+            _fail(f"unknown source {', '.join(unknown)}")
+    if not run_ingest(settings, source):
+        _fail("some files were refused (see above); the others were loaded")
+
+
+@app.command()
+def build(config: ConfigOpt = None) -> None:
+    """Resolve identities, build marts, check and publish a snapshot."""
+    if not run_build(_settings(config)):
+        raise typer.Exit(1)
+
+
+@app.command()
+def nightly(config: ConfigOpt = None) -> None:
+    """Ingest then build: the job a scheduler runs."""
+    from warehouse.nightly import run_nightly
+
+    ok, message = run_nightly(_settings(config), run_ingest, run_build)
+    if not ok:
+        _fail(message)
+
+
+@app.command()
+def rollback(config: ConfigOpt = None) -> None:
+    """Point CURRENT back at the previous good snapshot."""
+    from warehouse.publish import rollback as do_rollback
+
+    path = do_rollback(_settings(config))
+    console.print(f"CURRENT now serves {path.name}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="folder for the demo company")] = Path("demo"),
+    customers: Annotated[int, typer.Option("--customers", min=10)] = 2000,
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
+    run: Annotated[bool, typer.Option("--run/--no-run", help="run the nightly job on it")] = True,
+) -> None:
+    """Generate a demo company (HubSpot + Odoo + FEC, with known truth) and run the nightly job."""
+    from ingest.demo import generate_demo
+
+    kwargs = {"as_of": date.fromisoformat(as_of)} if as_of else {}
+    summary = generate_demo(out, customers=customers, seed=seed, **kwargs)
+    console.print(f"demo company written to {out.resolve()}")
+    settings = load_settings(out / "c360.toml")
+    users = _create_demo_users(settings, out / "truth.json")
+    if run:
+        from warehouse.nightly import run_nightly
+
+        ok, message = run_nightly(settings, run_ingest, run_build)
+        if not ok:
+            _fail(message)
+    console.print(
+        f"{summary.customers if hasattr(summary, 'customers') else customers} customers; "
+        f"config: {(out / 'c360.toml').resolve()}"
+    )
+    console.print(f"API:       {settings.api_url}/docs   (c360 api -c {out}/c360.toml)")
+    console.print(
+        f"dashboard: http://127.0.0.1:{settings.dashboard.port}   (c360 dashboard -c {out}/c360.toml)"
+    )
+    for u in users:
+        console.print(f"  login [bold]{u['username']}[/bold] / {u['password']}  ({u['role']})")
+
+
+def _create_demo_users(settings: Settings, truth_path: Path) -> list[dict[str, str]]:
+    import json
+
+    from api.store import add_user
+
+    users: list[dict[str, str]] = json.loads(truth_path.read_text(encoding="utf-8"))["users"]
+    for u in users:
+        add_user(settings, u["username"], u["role"], u["password"], owner_name=u.get("owner_name"))
+    return users
+
+
+@app.command()
+def api(config: ConfigOpt = None) -> None:
+    """Serve the JSON API (uvicorn)."""
+    from api.server import serve
+
+    serve(_settings(config))
+
+
+@app.command()
+def dashboard(config: ConfigOpt = None) -> None:
+    """Serve the Streamlit dashboard (talks to the API over HTTP)."""
+    from warehouse.serve_dashboard import run_dashboard
+
+    sys.exit(run_dashboard(_settings(config)))
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option("--role", help="sales|finance|executive|admin|integration")],
+    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True)],
+    owner_name: Annotated[
+        str | None, typer.Option("--owner-name", help="CRM owner name (sales)")
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Create or update a user of the API and dashboard."""
+    from api.store import add_user
+
+    if role not in ("sales", "finance", "executive", "admin", "integration"):
+        _fail(f"unknown role {role!r}")
+    add_user(_settings(config), name, role, password, owner_name=owner_name)
+    console.print(f"user {name} ({role}) saved")
+
+
+@user_app.command("key")
+def user_key(
+    name: str,
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Create an integration API key (for Zapier, Make, Workato); printed once."""
+    from api.store import add_api_key
+
+    console.print(add_api_key(_settings(config), name, source))
+
+
+@sources_app.command("check")
+def sources_check(config: ConfigOpt = None) -> None:
+    """Show, without loading, which file maps to which object and what is missing."""
+    from ingest.check import check_sources
+
+    problems = check_sources(_settings(config), console)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schedule(config: ConfigOpt = None) -> None:
+    """Run the nightly job at the configured cron time, forever, never two at once."""
+    from warehouse.nightly import run_schedule
+
+    run_schedule(_settings(config), run_ingest, run_build, console)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,96 @@
+"""Pass 4: normalised-name similarity inside blocks, scored in batches with rapidfuzz."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from warehouse.sqlfiles import execute, run_file
+
+logger = logging.getLogger(__name__)
+
+MAX_BLOCK_SIZE = 2000
+BATCH_ROWS = 500_000
+
+SCORED_TO_LINKS_SQL = """
+create or replace table work.pass_link as
+select
+    fuzzy_pair.rid_a,
+    fuzzy_pair.rid_b,
+    'fuzzy' as rule,
+    fuzzy_score.score,
+    json_object(
+        'rule', 'fuzzy',
+        'name_a', fuzzy_pair.name_a,
+        'name_b', fuzzy_pair.name_b,
+        'score', round(fuzzy_score.score, 4)
+    )::varchar as evidence
+from work.fuzzy_pair as fuzzy_pair
+inner join fuzzy_score
+    on fuzzy_score.rid_a = fuzzy_pair.rid_a
+    and fuzzy_score.rid_b = fuzzy_pair.rid_b
+where fuzzy_score.score >= $auto_merge_threshold;
+
+insert into work.review
+select
+    fuzzy_pair.rid_a,
+    fuzzy_pair.rid_b,
+    fuzzy_score.score,
+    json_object(
+        'rule', 'fuzzy',
+        'name_a', fuzzy_pair.name_a,
+        'name_b', fuzzy_pair.name_b,
+        'score', round(fuzzy_score.score, 4)
+    )::varchar
+from work.fuzzy_pair as fuzzy_pair
+inner join fuzzy_score
+    on fuzzy_score.rid_a = fuzzy_pair.rid_a
+    and fuzzy_score.rid_b = fuzzy_pair.rid_b
+where fuzzy_score.score >= $review_threshold
+    and fuzzy_score.score < $auto_merge_threshold
+"""
+
+
+def _score_batches(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """token_sort_ratio / 100 for every candidate pair, one rapidfuzz call per batch."""
+    reader = con.execute(
+        "select rid_a, rid_b, name_a, name_b from work.fuzzy_pair"
+    ).fetch_record_batch(BATCH_ROWS)
+    parts: list[pa.Table] = []
+    for batch in reader:
+        scores = cpdist(
+            batch.column("name_a").to_pylist(),
+            batch.column("name_b").to_pylist(),
+            scorer=fuzz.token_sort_ratio,
+            workers=-1,
+        )
+        parts.append(
+            pa.table(
+                {
+                    "rid_a": batch.column("rid_a"),
+                    "rid_b": batch.column("rid_b"),
+                    "score": pa.array(scores / 100.0, type=pa.float64()),
+                }
+            )
+        )
+    if not parts:
+        schema = pa.schema([("rid_a", pa.int64()), ("rid_b", pa.int64()), ("score", pa.float64())])
+        return schema.empty_table()
+    return pa.concat_tables(parts)
+
+
+def fuzzy_pass_links(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    """Fill work.pass_link with auto-merge pairs and work.review with the review band."""
+    run_file(con, "core/fuzzy_pair", {"max_block_size": MAX_BLOCK_SIZE})
+    scores = _score_batches(con)
+    logger.info("fuzzy pass: %d candidate pairs scored", scores.num_rows)
+    con.register("fuzzy_score", scores)
+    try:
+        execute(con, SCORED_TO_LINKS_SQL, params)
+    finally:
+        con.unregister("fuzzy_score")

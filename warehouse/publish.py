@@ -1,0 +1,115 @@
+"""Atomic publication of a built snapshot, retention, rollback and crash clean-up.
+
+A snapshot is written as the hidden `.<build_id>.duckdb.tmp`; publishing checkpoints and
+closes it, fsyncs it, renames it to `<build_id>.duckdb`, then switches CURRENT (atomic
+pointer). Readers therefore never see a half-written snapshot; a crash leaves only a
+hidden temporary file, removed by the next build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+
+from warehouse.snapshots import (
+    CURRENT,
+    PREVIOUS,
+    SUFFIX,
+    _fsync_dir,
+    current_snapshot,
+    list_snapshots,
+    read_pointer,
+    write_pointer,
+)
+
+logger = logging.getLogger(__name__)
+
+TMP_SUFFIX = f"{SUFFIX}.tmp"
+
+
+class PublishError(RuntimeError):
+    """A snapshot could not be published or rolled back."""
+
+
+def temp_path(snapshots_dir: Path, build_id: str) -> Path:
+    return snapshots_dir / f".{build_id}{TMP_SUFFIX}"
+
+
+def clean_temporary(snapshots_dir: Path) -> list[Path]:
+    """Remove hidden files left by builds that crashed (the caller holds the build lock)."""
+    removed: list[Path] = []
+    if not snapshots_dir.exists():
+        return removed
+    for path in snapshots_dir.glob(f".*{TMP_SUFFIX}*"):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    if removed:
+        logger.info("removed %d file(s) left by an interrupted build", len(removed))
+    return removed
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int
+) -> Path:
+    """Close the snapshot on `con`, make it `<build_id>.duckdb` and point CURRENT at it."""
+    folder = tmp.parent
+    con.execute("checkpoint")
+    con.close()
+    wal = tmp.with_name(tmp.name + ".wal")
+    if wal.exists():
+        raise PublishError(f"{wal} still exists after checkpoint; snapshot not published")
+    _fsync_file(tmp)
+    final = folder / f"{build_id}{SUFFIX}"
+    os.replace(tmp, final)
+    _fsync_dir(folder)
+    previous = read_pointer(folder, CURRENT)
+    if previous:
+        write_pointer(folder, PREVIOUS, previous)
+    write_pointer(folder, CURRENT, final.name)
+    logger.info("published snapshot %s", final.name)
+    prune(folder, keep)
+    return final
+
+
+def prune(snapshots_dir: Path, keep: int) -> list[Path]:
+    """Delete published snapshots beyond the newest `keep`; never the current one."""
+    current = read_pointer(snapshots_dir, CURRENT)
+    snapshots = list_snapshots(snapshots_dir)
+    doomed = snapshots[: max(len(snapshots) - max(keep, 1), 0)]
+    removed: list[Path] = []
+    for path in doomed:
+        if path.name == current:
+            continue
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        removed.append(path)
+    if removed:
+        logger.info("removed %d old snapshot(s)", len(removed))
+    return removed
+
+
+def rollback(snapshots_dir: Path) -> Path:
+    """Point CURRENT at the published snapshot before the current one; return it."""
+    current = current_snapshot(snapshots_dir)
+    snapshots = list_snapshots(snapshots_dir)
+    if current is None:
+        raise PublishError("nothing is published, so there is nothing to roll back")
+    older = [p for p in snapshots if p.name < current.name]
+    if not older:
+        raise PublishError(f"{current.name} is the oldest snapshot kept; cannot roll back")
+    target = older[-1]
+    write_pointer(snapshots_dir, PREVIOUS, current.name)
+    write_pointer(snapshots_dir, CURRENT, target.name)
+    logger.info("rolled back from %s to %s", current.name, target.name)
+    return target

@@ -1,0 +1,94 @@
+-- Stable golden ids: a cluster keeps the smallest (oldest) id its records had before;
+-- an id claimed by two clusters (a split) goes to the cluster holding most of its records.
+-- Clusters with no previous id get C + 7 digits, continuing the largest id ever issued.
+-- Parameters: $build_id.
+create or replace table work.component_id as
+with
+member as (
+    select
+        cluster.cid,
+        customer_record.source,
+        customer_record.source_id
+    from work.cluster as cluster
+    inner join work.customer_record as customer_record
+        on customer_record.rid = cluster.rid
+),
+
+previous as (
+    select
+        member.cid,
+        id_registry.customer_id,
+        count(*) as record_count,
+        min(id_registry.first_build) as first_build
+    from member
+    inner join hist.id_registry as id_registry
+        on id_registry.source = member.source
+        and id_registry.source_id = member.source_id
+    group by member.cid, id_registry.customer_id
+),
+
+claim as (
+    select
+        previous.*,
+        row_number() over (
+            partition by previous.customer_id
+            order by previous.record_count desc, previous.cid
+        ) as claim_rank
+    from previous
+),
+
+kept as (
+    select
+        claim.cid,
+        min(claim.customer_id) as customer_id
+    from claim
+    where claim.claim_rank = 1
+    group by claim.cid
+),
+
+first_seen as (
+    select
+        previous.cid,
+        min(previous.first_build) as first_build
+    from previous
+    group by previous.cid
+),
+
+issued as (
+    select coalesce(max(cast(substr(issued_id, 2) as bigint)), 0) as last_sequence
+    from (
+        select id_registry.customer_id as issued_id from hist.id_registry as id_registry
+        union all
+        select id_redirect.old_customer_id from hist.id_redirect as id_redirect
+    )
+),
+
+fresh as (
+    select
+        cluster_ids.cid,
+        row_number() over (order by cluster_ids.cid) as sequence
+    from (select distinct cid from work.cluster) as cluster_ids
+    anti join kept
+        on kept.cid = cluster_ids.cid
+),
+
+final as (
+    select
+        kept.cid,
+        kept.customer_id,
+        coalesce(first_seen.first_build, $build_id) as first_seen_build
+    from kept
+    left join first_seen
+        on first_seen.cid = kept.cid
+    union all
+    select
+        fresh.cid,
+        'C' || lpad((issued.last_sequence + fresh.sequence)::varchar, 7, '0') as customer_id,
+        coalesce(first_seen.first_build, $build_id) as first_seen_build
+    from fresh
+    cross join issued
+    left join first_seen
+        on first_seen.cid = fresh.cid
+)
+
+select * from final

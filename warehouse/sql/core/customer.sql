@@ -1,0 +1,115 @@
+-- Golden customer records. Survivorship: relationship fields from the CRM; money and
+-- terms from the ERP; legal ids = first valid value ERP, then CRM; coordinates from the
+-- ERP when the customer has an ERP record, else the CRM; name ERP, CRM, accounting.
+-- Inside one role the most recently updated record wins. `*_source` says who won.
+-- Parameters: $currency.
+create or replace table core.customer as
+with
+record as (
+    select
+        component_id.customer_id,
+        component_id.first_seen_build,
+        customer_record.*,
+        case customer_record.role when 'erp' then 1 when 'crm' then 2 else 3 end as erp_first,
+        case customer_record.role when 'crm' then 1 when 'erp' then 2 else 3 end as crm_first,
+        row_number() over (
+            partition by component_id.customer_id, customer_record.role
+            order by customer_record.updated_at desc nulls last, customer_record.rid
+        ) as recency
+    from work.customer_record as customer_record
+    inner join work.cluster as cluster
+        on cluster.rid = customer_record.rid
+    inner join work.component_id as component_id
+        on component_id.cid = cluster.cid
+),
+
+address as (
+    select
+        record.customer_id,
+        first({
+            'street': record.street, 'postcode': record.postcode, 'city': record.city,
+            'country': record.country, 'source': record.source
+        } order by record.erp_first, record.recency) as chosen
+    from record
+    where coalesce(record.street, record.postcode, record.city) is not null
+    group by record.customer_id
+),
+
+survived as (
+    select
+        record.customer_id,
+        any_value(record.first_seen_build) as first_seen_build,
+        first({'v': record.name, 's': record.source} order by record.erp_first, record.recency)
+            filter (where nullif(trim(record.name), '') is not null) as name_pick,
+        first(record.legal_form order by record.erp_first, record.recency)
+            filter (where record.legal_form is not null) as legal_form,
+        first(record.match_siren order by record.erp_first, record.recency)
+            filter (where record.match_siren is not null) as siren,
+        first({'v': record.siret_digits, 's': record.source} order by record.erp_first, record.recency)
+            filter (where record.siret_ok) as siret_pick,
+        first(record.vat_compact order by record.erp_first, record.recency)
+            filter (where record.vat_ok) as vat_number,
+        first(record.customer_code order by record.erp_first, record.recency)
+            filter (where record.code_key is not null) as customer_code,
+        first({'v': record.email, 's': record.source} order by record.erp_first, record.recency)
+            filter (where record.email is not null and record.role <> 'accounting') as email_pick,
+        first({'v': record.phone, 's': record.source} order by record.erp_first, record.recency)
+            filter (where record.phone is not null and record.role <> 'accounting') as phone_pick,
+        first(record.website order by record.erp_first, record.recency)
+            filter (where record.website is not null and record.role <> 'accounting') as website,
+        first(record.segment order by record.crm_first, record.recency)
+            filter (where record.segment is not null) as segment,
+        first(record.owner order by record.crm_first, record.recency)
+            filter (where record.owner is not null) as owner,
+        first(record.lifecycle_stage order by record.crm_first, record.recency)
+            filter (where record.lifecycle_stage is not null) as lifecycle_stage,
+        coalesce(bool_or(record.is_customer), bool_or(record.role <> 'crm')) as is_customer,
+        first(record.payment_terms_days order by record.erp_first, record.recency)
+            filter (where record.payment_terms_days is not null) as payment_terms_days,
+        first(record.credit_limit_amount order by record.erp_first, record.recency)
+            filter (where record.credit_limit_amount is not null) as credit_limit_amount,
+        first(record.currency order by record.erp_first, record.recency)
+            filter (where record.currency is not null) as currency,
+        min(record.created_at) as created_at,
+        max(record.updated_at) as updated_at
+    from record
+    group by record.customer_id
+),
+
+final as (
+    select
+        survived.customer_id,
+        survived.name_pick.v as name,
+        survived.legal_form,
+        survived.siren,
+        survived.siret_pick.v as siret,
+        survived.vat_number,
+        survived.customer_code,
+        survived.email_pick.v as email,
+        survived.phone_pick.v as phone,
+        survived.website,
+        address.chosen.street as street,
+        address.chosen.postcode as postcode,
+        address.chosen.city as city,
+        address.chosen.country as country,
+        survived.segment,
+        survived.owner,
+        survived.lifecycle_stage,
+        survived.is_customer,
+        survived.payment_terms_days,
+        survived.credit_limit_amount,
+        coalesce(survived.currency, $currency) as currency,
+        survived.created_at,
+        survived.updated_at,
+        survived.first_seen_build,
+        survived.name_pick.s as name_source,
+        survived.siret_pick.s as siret_source,
+        address.chosen.source as address_source,
+        survived.email_pick.s as email_source,
+        survived.phone_pick.s as phone_source
+    from survived
+    left join address
+        on address.customer_id = survived.customer_id
+)
+
+select * from final

@@ -1,0 +1,86 @@
+-- One row per live source customer record, with the normalised keys the passes compare.
+-- Parameters: $free_mail_domains (list), $legal_forms (list).
+create or replace table work.customer_record as
+with
+source_config as (
+    select * from core.source
+),
+
+staged as (
+    select *
+    from stg.staging.customer
+    where not is_deleted
+),
+
+cleaned as (
+    select
+        staged.*,
+        source_config.system,
+        source_config.role,
+        regexp_replace(coalesce(staged.siren, ''), '[^0-9]', '', 'g') as siren_digits,
+        regexp_replace(coalesce(staged.siret, ''), '[^0-9]', '', 'g') as siret_digits,
+        upper(regexp_replace(coalesce(staged.vat_number, ''), '[^0-9A-Za-z]', '', 'g')) as vat_compact,
+        regexp_replace(
+            regexp_replace(strip_accents(lower(coalesce(staged.name, ''))), '[.]', '', 'g'),
+            '[^a-z0-9]+', ' ', 'g'
+        ) as name_clean
+    from staged
+    inner join source_config
+        on source_config.name = staged.source
+),
+
+validated as (
+    select
+        cleaned.*,
+        regexp_full_match(cleaned.siren_digits, '[0-9]{9}')
+            and coalesce(cleaned.siren_valid, luhn_ok(cleaned.siren_digits)) as siren_ok,
+        regexp_full_match(cleaned.siret_digits, '[0-9]{14}')
+            and coalesce(cleaned.siret_valid, luhn_ok(cleaned.siret_digits))
+            and luhn_ok(left(cleaned.siret_digits, 9)) as siret_ok,
+        regexp_full_match(cleaned.vat_compact, '[A-Z]{2}[0-9A-Z]{2,13}')
+            and coalesce(cleaned.vat_valid, true) as vat_ok
+    from cleaned
+),
+
+final as (
+    select
+        row_number() over (order by validated.source, validated.source_id) as rid,
+        validated.*,
+        case
+            when validated.siret_ok then left(validated.siret_digits, 9)
+            when validated.siren_ok then validated.siren_digits
+            when validated.vat_ok
+                and regexp_full_match(validated.vat_compact, 'FR[0-9A-Z]{2}[0-9]{9}')
+                and luhn_ok(right(validated.vat_compact, 9))
+                then right(validated.vat_compact, 9)
+        end as match_siren,
+        nullif(upper(trim(validated.customer_code)), '') as code_key,
+        array_to_string(
+            list_filter(
+                string_split(validated.name_clean, ' '),
+                lambda t: t <> '' and not list_contains($legal_forms, t)
+            ),
+            ' '
+        ) as name_key,
+        case
+            when validated.email like '%_@_%' and coalesce(validated.email_valid, true)
+                and not list_contains(
+                    $free_mail_domains, lower(trim(split_part(validated.email, '@', 2)))
+                )
+                then lower(trim(split_part(validated.email, '@', 2)))
+        end as email_domain,
+        nullif(upper(regexp_replace(coalesce(validated.postcode, ''), '\s', '', 'g')), '')
+            as postcode_key,
+        nullif(
+            trim(regexp_replace(strip_accents(lower(coalesce(validated.city, ''))), '[^a-z0-9]+', ' ', 'g')),
+            ''
+        ) as city_key,
+        case
+            when coalesce(validated.phone_valid, true)
+                and regexp_full_match(validated.phone, '\+[1-9][0-9]{6,14}')
+                then validated.phone
+        end as phone_key
+    from validated
+)
+
+select * from final

@@ -1,0 +1,37 @@
+-- Review queue: pairs scored between the review and auto-merge thresholds, and links
+-- held back because they would join two SIRENs; pairs that ended up merged are dropped.
+create or replace table core.match_candidate as
+with
+review as (
+    select * from work.review
+),
+
+final as (
+    select distinct on (left_record.source, left_record.source_id, right_record.source, right_record.source_id)
+        left_record.source as left_source,
+        left_record.source_id as left_source_id,
+        right_record.source as right_source,
+        right_record.source_id as right_source_id,
+        left_component.customer_id as left_customer_id,
+        right_component.customer_id as right_customer_id,
+        round(review.score, 4)::decimal(5,4) as score,
+        review.evidence
+    from review
+    inner join work.customer_record as left_record
+        on left_record.rid = review.rid_a
+    inner join work.customer_record as right_record
+        on right_record.rid = review.rid_b
+    inner join work.cluster as left_cluster
+        on left_cluster.rid = review.rid_a
+    inner join work.cluster as right_cluster
+        on right_cluster.rid = review.rid_b
+    inner join work.component_id as left_component
+        on left_component.cid = left_cluster.cid
+    inner join work.component_id as right_component
+        on right_component.cid = right_cluster.cid
+    where left_cluster.cid <> right_cluster.cid
+    order by left_record.source, left_record.source_id, right_record.source,
+        right_record.source_id, review.score desc
+)
+
+select * from final

@@ -1,0 +1,145 @@
+-- Open receivable items, signed (+ the customer owes us). A customer with accounting
+-- receivable lines takes its items from the ledger: unlettered lines one by one, plus one
+-- residual per lettering group that does not balance, dated by its earliest debit line.
+-- Every other customer takes its posted ERP invoices with an open amount (credit notes
+-- negative). Never both for one customer.
+-- Parameters: $as_of, $default_terms_days, $receivable_prefixes (list).
+create or replace table core.open_item as
+with
+source_config as (
+    select * from core.source
+),
+
+customer as (
+    select * from core.customer
+),
+
+ledger_line as (
+    select
+        receivable_item.*,
+        coalesce(receivable_item.document_date, receivable_item.posting_date) as item_date
+    from core.receivable_item as receivable_item
+    inner join source_config
+        on source_config.name = receivable_item.source
+        and source_config.role = 'accounting'
+    where receivable_item.customer_id is not null
+        and (
+            receivable_item.account is null
+            or len(list_filter($receivable_prefixes, lambda p: starts_with(receivable_item.account, p))) > 0
+        )
+),
+
+ledger_customer as (
+    select distinct ledger_line.customer_id from ledger_line
+),
+
+unlettered as (
+    select
+        ledger_line.customer_id,
+        ledger_line.source,
+        'ledger' as basis,
+        coalesce(ledger_line.document_ref, ledger_line.entry_number, ledger_line.source_id)
+            as document_ref,
+        ledger_line.item_date as document_date,
+        ledger_line.due_date,
+        ledger_line.amount as amount_open
+    from ledger_line
+    where nullif(trim(ledger_line.lettering), '') is null
+),
+
+lettering_group as (
+    select
+        ledger_line.customer_id,
+        ledger_line.source,
+        ledger_line.customer_source_id,
+        ledger_line.lettering,
+        sum(ledger_line.amount) as residual_amount,
+        arg_min(ledger_line.document_ref, ledger_line.item_date)
+            filter (where ledger_line.amount > 0) as debit_ref,
+        min(ledger_line.item_date) filter (where ledger_line.amount > 0) as debit_date,
+        min(ledger_line.due_date) filter (where ledger_line.amount > 0) as debit_due_date,
+        min(ledger_line.item_date) as first_date
+    from ledger_line
+    where nullif(trim(ledger_line.lettering), '') is not null
+    group by all
+    having sum(ledger_line.amount) <> 0
+),
+
+residual as (
+    select
+        lettering_group.customer_id,
+        lettering_group.source,
+        'ledger' as basis,
+        coalesce(lettering_group.debit_ref, 'lettering ' || lettering_group.lettering)
+            as document_ref,
+        coalesce(lettering_group.debit_date, lettering_group.first_date) as document_date,
+        lettering_group.debit_due_date as due_date,
+        lettering_group.residual_amount as amount_open
+    from lettering_group
+),
+
+erp_invoice as (
+    select
+        invoice.customer_id,
+        invoice.source,
+        'erp_invoice' as basis,
+        invoice.invoice_number as document_ref,
+        invoice.issue_date as document_date,
+        invoice.due_date,
+        case when invoice.kind = 'credit_note' then -invoice.amount_open else invoice.amount_open end
+            as amount_open
+    from core.invoice as invoice
+    inner join source_config
+        on source_config.name = invoice.source
+        and source_config.role = 'erp'
+    anti join ledger_customer
+        on ledger_customer.customer_id = invoice.customer_id
+    where invoice.customer_id is not null
+        and coalesce(invoice.status, 'posted') = 'posted'
+        and invoice.amount_open > 0
+),
+
+item as (
+    select * from unlettered
+    union all
+    select * from residual
+    union all
+    select * from erp_invoice
+),
+
+dated as (
+    select
+        item.customer_id,
+        item.source,
+        item.basis,
+        item.document_ref,
+        item.document_date,
+        coalesce(
+            item.due_date,
+            item.document_date + coalesce(customer.payment_terms_days, $default_terms_days)::integer
+        ) as due_date,
+        item.amount_open::decimal(18,2) as amount_open
+    from item
+    inner join customer
+        on customer.customer_id = item.customer_id
+),
+
+final as (
+    select
+        dated.*,
+        case
+            when dated.amount_open > 0 and dated.due_date < $as_of
+                then date_diff('day', dated.due_date, $as_of::date)
+            else 0
+        end as days_overdue,
+        case
+            when dated.amount_open <= 0 or not dated.due_date < $as_of then 'not_due'
+            when date_diff('day', dated.due_date, $as_of::date) <= 30 then '1_30'
+            when date_diff('day', dated.due_date, $as_of::date) <= 60 then '31_60'
+            when date_diff('day', dated.due_date, $as_of::date) <= 90 then '61_90'
+            else 'over_90'
+        end as aging_bucket
+    from dated
+)
+
+select * from final

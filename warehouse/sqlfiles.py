@@ -1,0 +1,48 @@
+"""Run the warehouse's .sql files with bound parameters.
+
+Values always go in as bound `$name` parameters; only identifiers taken from constants
+in this package are ever formatted into SQL text (the `{table}` templates).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import duckdb
+
+from warehouse.connection import sql
+
+logger = logging.getLogger(__name__)
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The subset of `params` that `text` uses (DuckDB refuses unused named parameters)."""
+    wanted = set(_PARAM.findall(text))
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"SQL parameters without a value: {', '.join(sorted(missing))}")
+    return {name: params[name] for name in wanted}
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    return con.execute(text, bind(text, params or {}))
+
+
+def run_file(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: dict[str, Any] | None = None,
+    identifiers: dict[str, str] | None = None,
+) -> None:
+    """Execute warehouse/sql/<name>.sql; `identifiers` fill `{placeholders}` (constants only)."""
+    text = sql(name)
+    if identifiers:
+        text = text.format(**identifiers)
+    logger.debug("running %s %s", name, identifiers or "")
+    execute(con, text, params)
