@@ -28,7 +28,7 @@ API_KEY_PREFIX = "c360_"
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 class User(SQLModel, table=True):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import transform, validate
+from ingest import transform, validate, vendor_functions
 from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
 from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header, quote_ident
 from ingest.readers import UnreadableFile, read_file
@@ -82,6 +82,7 @@ def _open(settings: Settings, source: SourceConfig) -> duckdb.DuckDBPyConnection
     init_staging(con)
     con.execute(transform.parse_macros())
     validate.register(con, load_profile(source.system).read.default_country)
+    vendor_functions.register(con)
     return con
 
 

@@ -32,7 +32,9 @@ EMAIL_RE = r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 
 @cache
 def parse_macros() -> str:
-    return (SQL_DIR / "parse_macros.sql").read_text(encoding="utf-8")
+    """Every macro file of ingest/sql/, value readers first."""
+    files = sorted(SQL_DIR.glob("*.sql"), key=lambda p: (p.name != "parse_macros.sql", p.name))
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,9 @@ def final_select(columns: list[Column], typed_table: str) -> str:
                 + "f__siren.value) as siren"
             )
         elif n == "siren_valid":
-            out.append("case when siren is not null then c360_siren(siren).valid end as siren_valid")
+            out.append(
+                "case when siren is not null then c360_siren(siren).valid end as siren_valid"
+            )
         elif n in CHECKED_FIELDS:
             out.append(f'"f__{n}".value as {n}')
         elif n == "currency":

@@ -9,6 +9,7 @@ with rows. Invalid identifiers are kept as raw text with a flag; they never drop
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from functools import lru_cache
 
 import duckdb
@@ -176,10 +177,8 @@ def register(con: duckdb.DuckDBPyConnection, default_country: str = "FR") -> Non
         "c360_country",
         "c360_vat_siren",
     ):
-        try:
+        with suppress(Exception):  # not registered yet on this connection
             con.remove_function(name)
-        except Exception:  # noqa: S110 - not registered yet on this connection
-            pass
     con.create_function("c360_siret", check_siret, ["VARCHAR"], CHECKED, null_handling="special")
     con.create_function("c360_siren", check_siren, ["VARCHAR"], CHECKED, null_handling="special")
     con.create_function(

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.settings import Settings
 from warehouse.snapshots import (
     CURRENT,
     PREVIOUS,
     SUFFIX,
-    _fsync_dir,
     current_snapshot,
     list_snapshots,
     read_pointer,
@@ -49,6 +49,10 @@ def clean_temporary(snapshots_dir: Path) -> list[Path]:
     if removed:
         logger.info("removed %d file(s) left by an interrupted build", len(removed))
     return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    _fsync_file(folder)
 
 
 def _fsync_file(path: Path) -> None:
@@ -99,8 +103,9 @@ def prune(snapshots_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
-def rollback(snapshots_dir: Path) -> Path:
+def rollback(settings: Settings) -> Path:
     """Point CURRENT at the published snapshot before the current one; return it."""
+    snapshots_dir = settings.snapshots_dir
     current = current_snapshot(snapshots_dir)
     snapshots = list_snapshots(snapshots_dir)
     if current is None:

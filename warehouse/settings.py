@@ -83,16 +83,27 @@ class SourceConfig(BaseModel):
 
 class MatchingConfig(BaseModel):
     level: Literal["legal_unit", "establishment"] = "legal_unit"
-    passes: list[str] = Field(
-        default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy"]
-    )
+    passes: list[str] = Field(default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy"])
     auto_merge_threshold: float = 0.92
     review_threshold: float = 0.80
     free_mail_domains: list[str] = Field(
         default_factory=lambda: [
-            "gmail.com", "yahoo.fr", "yahoo.com", "hotmail.com", "hotmail.fr",
-            "outlook.com", "outlook.fr", "live.fr", "orange.fr", "wanadoo.fr",
-            "free.fr", "sfr.fr", "laposte.net", "icloud.com", "gmx.fr", "aol.com",
+            "gmail.com",
+            "yahoo.fr",
+            "yahoo.com",
+            "hotmail.com",
+            "hotmail.fr",
+            "outlook.com",
+            "outlook.fr",
+            "live.fr",
+            "orange.fr",
+            "wanadoo.fr",
+            "free.fr",
+            "sfr.fr",
+            "laposte.net",
+            "icloud.com",
+            "gmx.fr",
+            "aol.com",
         ]
     )
 
@@ -126,9 +137,7 @@ class DashboardConfig(BaseModel):
 class Settings(BaseSettings):
     """c360 configuration. Relative paths are resolved against the config file's folder."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="C360_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="C360_", env_nested_delimiter="__", extra="ignore")
 
     config_path: Path | None = None
     data_dir: Path = Path("data")

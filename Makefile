@@ -1,0 +1,47 @@
+# c360 — two commands: `make run` (demo end to end) and `make test` (whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   ?= demo
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test check bench install demo clean browser
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium drives the dashboard's browser test; installed only when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; the browser test will be skipped"; }
+
+demo: install
+	$(BIN)/c360 demo --out $(DEMO)
+
+run: install
+	$(BIN)/c360 demo --out $(DEMO)
+	$(BIN)/python -m warehouse.run_demo --config $(DEMO)/c360.toml
+
+test: install browser
+	$(BIN)/python -m pytest -q
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy api ingest warehouse dashboard
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(DEMO) data .pytest_cache

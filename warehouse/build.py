@@ -1,0 +1,246 @@
+"""`c360 build`: resolve identities, build golden records and marts, check, publish.
+
+The build reads staging.duckdb read-only (attached as `stg`), writes a new hidden
+snapshot file, runs the checks in warehouse/sql/checks and publishes the snapshot only
+when they all pass. history.duckdb (attached as `hist`) keeps stable ids, balances and
+the build log across builds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from warehouse import history
+from warehouse.checks import CheckFailure, run_checks
+from warehouse.connection import connect
+from warehouse.matching import resolve
+from warehouse.publish import clean_temporary, publish, temp_path
+from warehouse.settings import Settings
+from warehouse.sqlfiles import run_file
+
+logger = logging.getLogger(__name__)
+
+META_TABLES = ("ingest_run", "reject", "landed_file")
+CHILD_TABLES = (
+    "invoice", "sales_order", "opportunity", "contact", "quote", "payment",
+    "receivable_item", "activity", "ticket",
+)
+GOLDEN_STEPS = (
+    "core/component_id", "core/customer_redirect", "core/customer_xref", "core/customer",
+    "core/customer_conflict", "core/match_candidate",
+)
+FACT_STEPS = ("core/order_line", "core/revenue_line", "core/open_item", "core/customer_balance")
+MART_STEPS = (
+    "marts/alert", "marts/customer_360", "marts/ar_aging", "marts/ar_aging_total",
+    "marts/kpi_monthly", "marts/data_quality", "marts/balance_history",
+)
+COUNTED = {
+    "customers": "core.customer",
+    "source_records": "core.customer_xref",
+    "redirects": "core.customer_redirect",
+    "conflicts": "core.customer_conflict",
+    "review_pending": "core.match_candidate",
+    "open_items": "core.open_item",
+    "alerts": "mart.alert",
+    "data_quality_rows": "mart.data_quality",
+}
+
+
+class BuildError(RuntimeError):
+    """The build could not run (missing staging, another build running, SQL error)."""
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    snapshot: Path | None
+    published: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    failed_checks: list[CheckFailure] = field(default_factory=list)
+    message: str = ""
+
+
+def new_build_id(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def build_params(settings: Settings, build_id: str, started_at: datetime) -> dict[str, Any]:
+    """Every value the SQL files bind, in one place."""
+    return {
+        "as_of": settings.effective_as_of(),
+        "build_id": build_id,
+        "built_at": started_at.replace(tzinfo=None),
+        "currency": settings.currency,
+        "free_mail_domains": [d.lower() for d in settings.matching.free_mail_domains],
+        "auto_merge_threshold": settings.matching.auto_merge_threshold,
+        "review_threshold": settings.matching.review_threshold,
+        "default_terms_days": settings.fec.default_payment_terms_days,
+        "receivable_prefixes": list(settings.fec.receivable_prefixes),
+        "include_pipeline": settings.kpi.exposure_includes_pipeline,
+    }
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Attach staging read-only, create schemas, copy meta.* and the source config."""
+    quoted = str(settings.staging_db).replace("'", "''")
+    con.execute(f"attach '{quoted}' as stg (read_only)")
+    for schema in ("meta", "core", "mart", "work"):
+        con.execute(f"create schema if not exists {schema}")
+    present = {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'stg' and schema_name = 'meta'"
+        ).fetchall()
+    }
+    for table in META_TABLES:
+        if table in present:
+            con.execute(f"create table meta.{table} as select * from stg.meta.{table}")
+    con.execute(
+        "create table core.source (name varchar primary key, system varchar, role varchar, "
+        "extract varchar, expected_frequency_hours integer)"
+    )
+    if settings.sources:
+        con.executemany(
+            "insert into core.source values (?, ?, ?, ?, ?)",
+            [
+                [s.name, s.system, s.role, s.extract, s.expected_frequency_hours]
+                for s in settings.sources
+            ],
+        )
+
+
+def _transform(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    params: dict[str, Any],
+    say: Callable[[str], None],
+) -> dict[str, int]:
+    say("matching customer records")
+    links = resolve(con, settings.matching.passes, params)
+    say("building golden records")
+    for step in GOLDEN_STEPS:
+        run_file(con, step, params)
+    say("linking orders, invoices, opportunities and receivables")
+    for table in CHILD_TABLES:
+        run_file(con, "core/source_child", params, identifiers={"table": table})
+    for step in FACT_STEPS:
+        run_file(con, step, params)
+    say("building marts")
+    for step in MART_STEPS:
+        run_file(con, step, params)
+    counts = {f"links_{rule}": n for rule, n in links.items()}
+    for name, table in COUNTED.items():
+        row = con.execute(f"select count(*) from {table}").fetchone()
+        counts[name] = int(row[0]) if row else 0
+    return counts
+
+
+def _finish_snapshot(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the build log in, drop work tables and detach staging and history."""
+    con.execute("create or replace table meta.build as select * from hist.build_log")
+    con.execute("drop schema work cascade")
+    con.execute("detach stg")
+    con.execute(f"detach {history.ALIAS}")
+
+
+def _discard(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+    try:
+        con.close()
+    finally:
+        for path in (tmp, tmp.with_name(tmp.name + ".wal")):
+            path.unlink(missing_ok=True)
+
+
+def build(settings: Settings, *, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build a snapshot from staging and publish it when every check passes."""
+
+    def say(message: str) -> None:
+        logger.info(message)
+        if progress is not None:
+            progress(message)
+
+    if not settings.staging_db.exists():
+        raise BuildError(f"{settings.staging_db} does not exist; run `c360 ingest` first")
+    folder = settings.snapshots_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(folder / ".build.lock"), timeout=5):
+            return _locked_build(settings, say)
+    except Timeout as exc:
+        raise BuildError("another build is running on this data folder") from exc
+
+
+def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult:
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    build_id = new_build_id(started)
+    folder = settings.snapshots_dir
+    clean_temporary(folder)
+    tmp = temp_path(folder, build_id)
+    say(f"build {build_id}: reading {settings.staging_db.name}")
+    con = connect(tmp)
+    params = build_params(settings, build_id, started)
+    log: dict[str, Any] = {"build_id": build_id, "started_at": started.replace(tzinfo=None)}
+    hist_ready = False
+    try:
+        _prepare(con, settings)
+        history.attach(con, settings.history_db)
+        hist_ready = True
+        counts = _transform(con, settings, params, say)
+        say("running checks")
+        failures = run_checks(con, params["receivable_prefixes"])
+        checks = [f.as_dict() for f in failures]
+        if failures:
+            names = ", ".join(f.name for f in failures)
+            message = f"{len(failures)} check(s) failed: {names}; CURRENT unchanged"
+            history.log_build(
+                con, **log, status="failed", message=message, checks=checks, counts=counts,
+                finished_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+            _discard(con, tmp)
+            say(message)
+            return BuildResult(build_id, None, False, counts, failures, message)
+        history.commit(con, build_id, params["as_of"])
+        elapsed = time.perf_counter() - clock
+        message = f"published {counts['customers']} customers in {elapsed:.1f}s"
+        history.log_build(
+            con, **log, status="published", message=message, checks=[], counts=counts,
+            finished_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+        _finish_snapshot(con)
+        say("publishing snapshot")
+        path = publish(con, tmp, build_id, settings.snapshots_keep)
+    except Exception as exc:
+        logger.exception("build %s failed", build_id)
+        if hist_ready:
+            try:
+                history.log_build(
+                    con, **log, status="failed", message=f"error: {exc}", checks=[],
+                    counts={}, finished_at=datetime.now(UTC).replace(tzinfo=None),
+                )
+            except duckdb.Error:
+                logger.warning("could not record the failed build in history")
+        _discard(con, tmp)
+        raise BuildError(f"build {build_id} failed: {exc}") from exc
+    say(message)
+    return BuildResult(build_id, path, True, counts, [], message)
+
+
+def last_builds(settings: Settings) -> list[dict[str, Any]]:
+    """The build log, newest first, with checks and counts decoded."""
+    rows = history.build_log(settings.history_db)
+    for row in rows:
+        for key in ("checks", "counts"):
+            row[key] = json.loads(row[key]) if row[key] else None
+    return rows
