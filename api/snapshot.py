@@ -39,6 +39,7 @@ class Snapshot:
     con: duckdb.DuckDBPyConnection
     tables: frozenset[str]
     published_at: str | None
+    catalog: str
     users: int = 0
     retired: bool = False
 
@@ -146,6 +147,8 @@ class SnapshotManager:
             snap.users += 1
         cursor = snap.con.cursor()
         try:
+            # A cursor starts in the default catalog; the snapshot may be attached by name.
+            cursor.execute(f"use {_quote(snap.catalog)}")
             yield SnapshotReader(snap, cursor)
         finally:
             cursor.close()
@@ -166,15 +169,21 @@ class SnapshotManager:
 
 def _open(path: Path) -> Snapshot:
     con = connect(path, read_only=True)
+    row = con.execute("select current_database()").fetchone()
+    catalog = str(row[0]) if row else "main"
     tables = frozenset(
         f"{schema}.{name}"
         for schema, name in con.execute(
-            "select table_schema, table_name from information_schema.tables"
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database()"
         ).fetchall()
     )
-    return Snapshot(
-        path=path, con=con, tables=tables, published_at=_published_at(con, path, tables)
-    )
+    published_at = _published_at(con, path, tables)
+    return Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _published_at(con: duckdb.DuckDBPyConnection, path: Path, tables: frozenset[str]) -> str | None:

@@ -21,7 +21,7 @@ def _no_pages() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="c360", page_icon="🧭", layout="wide")
+    st.set_page_config(page_title="c360", page_icon=":material/hub:", layout="wide")
     lang = session.lang()
     with st.sidebar:
         st.radio(

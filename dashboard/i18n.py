@@ -13,6 +13,7 @@ Amounts come from the API as strings holding exact decimals; they are parsed wit
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -23,7 +24,7 @@ MISSING = "—"
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator
 NBSP = "\u00a0"  # no-break space: between a French amount and its currency
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
-_CENT = Decimal("0.01")
+BUILD_ID = re.compile(r"^(\d{8}T\d{6})\d*Z?$")
 
 
 def t(key: str, lang: str = "fr", **kwargs: Any) -> str:
@@ -136,6 +137,9 @@ def format_date(value: Any, lang: str = "fr") -> str:
 
 def format_datetime(value: Any, lang: str = "fr") -> str:
     """ISO timestamp → ``28/11/2026 02:05`` (fr) / ``2026-11-28 02:05`` (en); dates as dates."""
+    build = BUILD_ID.match(str(value or ""))
+    if build:  # a snapshot's build id, YYYYMMDDTHHMMSSffffffZ (UTC)
+        value = datetime.strptime(build.group(1), "%Y%m%dT%H%M%S")
     if isinstance(value, datetime):
         moment: datetime | None = value
     else:

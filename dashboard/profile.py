@@ -13,6 +13,7 @@ from dashboard.i18n import (
     MISSING,
     format_amount,
     format_date,
+    format_datetime,
     format_days,
     format_percent,
     format_siren,
@@ -73,7 +74,9 @@ def _header(p: dict[str, Any], lang: str) -> None:
     )
     snap = p.get("snapshot")
     snap_text = snap.get("as_of") or snap.get("build_id") if isinstance(snap, dict) else snap
-    st.caption(dates + (f" · {t('snapshot', lang, date=snap_text)}" if snap_text else ""))
+    if snap_text:
+        dates += " · " + t("snapshot", lang, date=format_datetime(snap_text, lang))
+    st.caption(dates)
 
 
 def _metrics(fin: dict[str, Any], lang: str, cur: str) -> None:
@@ -126,7 +129,7 @@ def _charts(fin: dict[str, Any], lang: str, cur: str) -> None:
 def _alerts(alerts: list[dict[str, Any]], lang: str, cur: str) -> None:
     st.subheader(t("alerts", lang))
     if not alerts:
-        st.success(t("no_alerts", lang), icon="✅")
+        st.success(t("no_alerts", lang), icon=":material/check_circle:")
         return
     for alert in alerts:
         text = str(alert.get("message") or alert.get("alert_type") or "")

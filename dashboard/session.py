@@ -72,9 +72,9 @@ def show_api_error(exc: ApiError) -> None:
         sign_out("session_expired")
         st.rerun()
     if exc.status == 403:
-        st.warning(t("forbidden", language), icon="🔒")
+        st.warning(t("forbidden", language), icon=":material/lock:")
     elif exc.status == 503 and exc.code == "no_snapshot":
-        st.info(t("no_snapshot", language), icon="🕓")
+        st.info(t("no_snapshot", language), icon=":material/schedule:")
     elif exc.status == 404:
         st.warning(t("not_found", language, message=exc.message))
     elif exc.status == 0:

@@ -62,7 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "search_placeholder": {"fr": "ex. ACME, 73282932000074, Lyon", "en": "e.g. ACME, Lyon"},
     "segment": {"fr": "Segment", "en": "Segment"},
     "owner": {"fr": "Commercial", "en": "Owner"},
-    "only_overdue": {"fr": "Seulement avec retard", "en": "Only overdue"},
+    "only_overdue": {"fr": "En retard", "en": "Overdue"},
     "no_results": {
         "fr": "Aucun client ne correspond à « {q} ».",
         "en": "No customer matches “{q}”.",

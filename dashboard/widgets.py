@@ -41,8 +41,8 @@ def severity_box(severity: str | None, text: str) -> None:
     """A callout coloured by alert severity."""
     level = (severity or "").lower()
     if level in ("critical", "high", "error"):
-        st.error(text, icon="🚨")
+        st.error(text, icon=":material/error:")
     elif level in ("medium", "warning", "warn"):
-        st.warning(text, icon="⚠️")
+        st.warning(text, icon=":material/warning:")
     else:
-        st.info(text, icon="ℹ️")
+        st.info(text, icon=":material/info:")

@@ -17,6 +17,8 @@ from warehouse.connection import sql
 logger = logging.getLogger(__name__)
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# Statements end with ';' at the end of a line (our files hold no ';' inside literals).
+_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 
 
 def bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -28,10 +30,17 @@ def bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
     return {name: params[name] for name in wanted}
 
 
+def statements(text: str) -> list[str]:
+    return [part for part in _STATEMENT_END.split(text) if part.strip()]
+
+
 def execute(
     con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    return con.execute(text, bind(text, params or {}))
+    """Run one or more statements, binding each its own parameters; return the last."""
+    for statement in statements(text):
+        con.execute(statement, bind(statement, params or {}))
+    return con
 
 
 def run_file(

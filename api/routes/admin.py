@@ -21,7 +21,7 @@ REVIEW_LIMIT = 100
 
 
 @router.get("/quality", response_model=QualityReport)
-def read_quality(snap: SnapshotDep, user: AdminUser) -> Any:
+def read_quality(user: AdminUser, snap: SnapshotDep) -> Any:
     """Match rates per source, conflicts, review queue, rejects and data-quality checks."""
     rates = []
     for r in snap.rows("quality_match_rates", needs=["core.customer_xref"]):
@@ -61,8 +61,8 @@ def read_quality(snap: SnapshotDep, user: AdminUser) -> Any:
 
 @router.get("/quality/rejects", response_model=Page[RejectRow])
 def read_rejects(
-    snap: SnapshotDep,
     user: AdminUser,
+    snap: SnapshotDep,
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str | None = None,
@@ -81,8 +81,8 @@ def read_rejects(
 
 @router.get("/runs", response_model=RunsReport)
 def read_runs(
-    snap: SnapshotDep,
     user: AdminUser,
+    snap: SnapshotDep,
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Any:

@@ -51,8 +51,8 @@ def _list(
 def read_customer_invoices(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> Any:
@@ -74,8 +74,8 @@ def read_customer_invoices(
 def read_customer_orders(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> Any:
@@ -97,8 +97,8 @@ def read_customer_orders(
 def read_customer_opportunities(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> Any:
@@ -120,8 +120,8 @@ def read_customer_opportunities(
 def read_customer_contacts(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> Any:
@@ -143,8 +143,8 @@ def read_customer_contacts(
 def read_customer_open_items(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> Any:
@@ -166,8 +166,8 @@ def read_customer_open_items(
 def read_customer_balance_history(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Annotated[int, Query(ge=1, le=2000)] = 400,
     cursor: str | None = None,
 ) -> Any:
@@ -189,8 +189,8 @@ def read_customer_balance_history(
 def read_customer_timeline(
     customer_id: str,
     request: Request,
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> Any:

@@ -36,8 +36,8 @@ def _after(cursor: str | None) -> tuple[str | None, str | None]:
 
 @router.get("", response_model=Page[CustomerSummary])
 def read_customers(
-    snap: SnapshotDep,
     user: CustomerReader,
+    snap: SnapshotDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     segment: str | None = None,
     owner: str | None = None,
@@ -78,7 +78,7 @@ def read_customers(
     responses={308: {"description": "Merged customer: redirect to the surviving id"}},
 )
 def read_customer(
-    customer_id: str, request: Request, snap: SnapshotDep, user: CustomerReader
+    customer_id: str, request: Request, user: CustomerReader, snap: SnapshotDep
 ) -> Any:
     """The 360° profile: identity, coordinates, terms, money, alerts, sources, conflicts."""
     check_customer(snap, user, customer_id, request)

@@ -29,8 +29,8 @@ def _month(value: str | None, name: str) -> date | None:
 
 @router.get("/kpis", response_model=Page[KpiMonth])
 def read_kpis(
-    snap: SnapshotDep,
     user: ExecutiveUser,
+    snap: SnapshotDep,
     date_from: Annotated[str | None, Query(alias="from")] = None,
     date_to: Annotated[str | None, Query(alias="to")] = None,
     segment: str | None = None,
@@ -56,8 +56,8 @@ def read_kpis(
 
 @router.get("/alerts", response_model=Page[AlertOut])
 def read_alerts(
-    snap: SnapshotDep,
     user: AlertReader,
+    snap: SnapshotDep,
     owner: str | None = None,
     alert_type: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

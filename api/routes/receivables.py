@@ -28,8 +28,8 @@ def bucket_rank(bucket: str) -> tuple[int, str]:
 
 @router.get("/aging", response_model=AgingReport)
 def read_aging(
-    snap: SnapshotDep,
     user: FinanceUser,
+    snap: SnapshotDep,
     top: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Any:
     """Totals per aging bucket and the customers owing the most."""
@@ -57,8 +57,8 @@ def read_aging(
 
 @router.get("/overdue", response_model=Page[ReceivableCustomer])
 def read_overdue(
-    snap: SnapshotDep,
     user: FinanceUser,
+    snap: SnapshotDep,
     owner: str | None = None,
     segment: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

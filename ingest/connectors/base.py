@@ -59,6 +59,11 @@ class RetryPolicy:
         return cls(**{k: options[k] for k in known if k in options})
 
 
+def names(text: str) -> tuple[str, ...]:
+    """A field list written as whitespace-separated names (keeps the constants readable)."""
+    return tuple(text.split())
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
     if not value:
@@ -98,7 +103,8 @@ def describe_error_body(response: httpx.Response, limit: int = 300) -> str:
     for item in items:
         if not isinstance(item, dict):
             continue
-        inner = item.get("error") if isinstance(item.get("error"), dict) else item
+        error = item.get("error")
+        inner: dict[str, Any] = error if isinstance(error, dict) else item
         message = inner.get("message") or inner.get("error_description")
         code = inner.get("errorCode") or inner.get("code") or inner.get("category")
         if message:

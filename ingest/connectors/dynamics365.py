@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingest.connectors.base import Connector, Record
+from ingest.connectors.base import Connector, Record, names
 from ingest.connectors.errors import ConnectorProtocolError
 
 logger = logging.getLogger(__name__)
@@ -28,99 +28,47 @@ logger = logging.getLogger(__name__)
 API_PATH = "/api/data/v9.2"
 _AUDIT = ("statecode", "statuscode", "createdon", "modifiedon")
 FIELDS: dict[str, tuple[str, ...]] = {
-    "accounts": (
-        "accountid",
-        "name",
-        "accountnumber",
-        "revenue",
-        "creditlimit",
-        "creditonhold",
-        "paymenttermscode",
-        "_primarycontactid_value",
-        "_parentaccountid_value",
-        "telephone1",
-        "emailaddress1",
-        "websiteurl",
-        "address1_line1",
-        "address1_line2",
-        "address1_line3",
-        "address1_city",
-        "address1_postalcode",
-        "address1_stateorprovince",
-        "address1_country",
-        "numberofemployees",
-        "industrycode",
-        "customertypecode",
-        "sic",
-        "_transactioncurrencyid_value",
-        "_ownerid_value",
-        *_AUDIT,
-    ),
-    "contacts": (
-        "contactid",
-        "firstname",
-        "lastname",
-        "fullname",
-        "emailaddress1",
-        "telephone1",
-        "mobilephone",
-        "jobtitle",
-        "_parentcustomerid_value",
-        "address1_line1",
-        "address1_city",
-        "address1_postalcode",
-        "address1_country",
-        "_ownerid_value",
-        *_AUDIT,
-    ),
-    "opportunities": (
-        "opportunityid",
-        "name",
-        "_customerid_value",
-        "_parentaccountid_value",
-        "_parentcontactid_value",
-        "estimatedvalue",
-        "estimatedclosedate",
-        "actualvalue",
-        "actualclosedate",
-        "closeprobability",
-        "stepname",
-        "salesstagecode",
-        "_transactioncurrencyid_value",
-        "_ownerid_value",
-        *_AUDIT,
-    ),
-    "salesorders": (
-        "salesorderid",
-        "ordernumber",
-        "name",
-        "_customerid_value",
-        "_quoteid_value",
-        "_opportunityid_value",
-        "totalamount",
-        "totaltax",
-        "datefulfilled",
-        "requestdeliveryby",
-        "_transactioncurrencyid_value",
-        *_AUDIT,
-    ),
-    "invoices": (
-        "invoiceid",
-        "invoicenumber",
-        "name",
-        "_customerid_value",
-        "_salesorderid_value",
-        "_opportunityid_value",
-        "totalamount",
-        "totaltax",
-        "totalamountlessfreight",
-        "discountamount",
-        "duedate",
-        "datedelivered",
-        "paymenttermscode",
-        "_transactioncurrencyid_value",
-        *_AUDIT,
-    ),
+    "accounts": names(
+        """
+        accountid name accountnumber revenue creditlimit creditonhold paymenttermscode
+        _primarycontactid_value _parentaccountid_value telephone1 emailaddress1 websiteurl
+        address1_line1 address1_line2 address1_line3 address1_city address1_postalcode
+        address1_stateorprovince address1_country numberofemployees industrycode
+        customertypecode sic _transactioncurrencyid_value _ownerid_value
+        """
+    )
+    + _AUDIT,
+    "contacts": names(
+        """
+        contactid firstname lastname fullname emailaddress1 telephone1 mobilephone jobtitle
+        _parentcustomerid_value address1_line1 address1_city address1_postalcode
+        address1_country _ownerid_value
+        """
+    )
+    + _AUDIT,
+    "opportunities": names(
+        """
+        opportunityid name _customerid_value _parentaccountid_value _parentcontactid_value
+        estimatedvalue estimatedclosedate actualvalue actualclosedate closeprobability
+        stepname salesstagecode _transactioncurrencyid_value _ownerid_value
+        """
+    )
+    + _AUDIT,
+    "salesorders": names(
+        """
+        salesorderid ordernumber name _customerid_value _quoteid_value _opportunityid_value
+        totalamount totaltax datefulfilled requestdeliveryby _transactioncurrencyid_value
+        """
+    )
+    + _AUDIT,
+    "invoices": names(
+        """
+        invoiceid invoicenumber name _customerid_value _salesorderid_value
+        _opportunityid_value totalamount totaltax totalamountlessfreight discountamount
+        duedate datedelivered paymenttermscode _transactioncurrencyid_value
+        """
+    )
+    + _AUDIT,
 }
 FORMATTED = 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"'
 

@@ -20,67 +20,33 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingest.connectors.base import Connector, Record
+from ingest.connectors.base import Connector, Record, names
 from ingest.connectors.errors import ConnectorProtocolError
 from ingest.connectors.output import parse_timestamp
 
 logger = logging.getLogger(__name__)
 
 FIELDS: dict[str, tuple[str, ...]] = {
-    "companies": (
-        "hs_object_id",
-        "name",
-        "domain",
-        "hubspot_owner_id",
-        "createdate",
-        "hs_lastmodifieddate",
-        "phone",
-        "address",
-        "city",
-        "state",
-        "zip",
-        "country",
-        "industry",
-        "numberofemployees",
-        "annualrevenue",
-        "lifecyclestage",
-        "notes_last_updated",
+    "companies": names(
+        """
+        hs_object_id name domain hubspot_owner_id createdate hs_lastmodifieddate phone
+        address city state zip country industry numberofemployees annualrevenue
+        lifecyclestage notes_last_updated
+        """
     ),
-    "contacts": (
-        "hs_object_id",
-        "firstname",
-        "lastname",
-        "email",
-        "phone",
-        "mobilephone",
-        "hubspot_owner_id",
-        "lifecyclestage",
-        "hs_lead_status",
-        "jobtitle",
-        "company",
-        "associatedcompanyid",
-        "hs_marketable_status",
-        "createdate",
-        "lastmodifieddate",
-        "notes_last_updated",
+    "contacts": names(
+        """
+        hs_object_id firstname lastname email phone mobilephone hubspot_owner_id
+        lifecyclestage hs_lead_status jobtitle company associatedcompanyid
+        hs_marketable_status createdate lastmodifieddate notes_last_updated
+        """
     ),
-    "deals": (
-        "hs_object_id",
-        "dealname",
-        "amount",
-        "closedate",
-        "createdate",
-        "hs_lastmodifieddate",
-        "dealstage",
-        "pipeline",
-        "dealtype",
-        "hubspot_owner_id",
-        "hs_deal_stage_probability",
-        "hs_is_closed_won",
-        "hs_is_closed_lost",
-        "closed_lost_reason",
-        "hs_forecast_category",
-        "amount_in_home_currency",
+    "deals": names(
+        """
+        hs_object_id dealname amount closedate createdate hs_lastmodifieddate dealstage
+        pipeline dealtype hubspot_owner_id hs_deal_stage_probability hs_is_closed_won
+        hs_is_closed_lost closed_lost_reason hs_forecast_category amount_in_home_currency
+        """
     ),
 }
 ASSOCIATIONS: dict[str, tuple[str, ...]] = {

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingest.connectors.base import Connector, Record
+from ingest.connectors.base import Connector, Record, names
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
@@ -37,82 +37,32 @@ logger = logging.getLogger(__name__)
 
 _AUDIT = ("create_date", "write_date")
 FIELDS: dict[str, tuple[str, ...]] = {
-    "res.partner": (
-        "id",
-        "name",
-        "display_name",
-        "is_company",
-        "company_type",
-        "parent_id",
-        "commercial_partner_id",
-        "ref",
-        "vat",
-        "company_registry",
-        "email",
-        "phone",
-        "mobile",
-        "street",
-        "street2",
-        "zip",
-        "city",
-        "state_id",
-        "country_id",
-        "lang",
-        "user_id",
-        "property_payment_term_id",
-        "credit_limit",
-        "use_partner_credit_limit",
-        "customer_rank",
-        "supplier_rank",
-        "category_id",
-        "active",
-        *_AUDIT,
-    ),
-    "sale.order": (
-        "id",
-        "name",
-        "partner_id",
-        "partner_invoice_id",
-        "partner_shipping_id",
-        "date_order",
-        "validity_date",
-        "state",
-        "amount_untaxed",
-        "amount_tax",
-        "amount_total",
-        "currency_id",
-        "invoice_status",
-        "client_order_ref",
-        "payment_term_id",
-        "pricelist_id",
-        "user_id",
-        "opportunity_id",
-        *_AUDIT,
-    ),
-    "account.move": (
-        "id",
-        "name",
-        "move_type",
-        "state",
-        "partner_id",
-        "commercial_partner_id",
-        "invoice_date",
-        "invoice_date_due",
-        "amount_untaxed",
-        "amount_tax",
-        "amount_total",
-        "amount_residual",
-        "amount_total_signed",
-        "amount_residual_signed",
-        "currency_id",
-        "payment_state",
-        "invoice_payment_term_id",
-        "invoice_origin",
-        "ref",
-        "payment_reference",
-        "reversed_entry_id",
-        *_AUDIT,
-    ),
+    "res.partner": names(
+        """
+        id name display_name is_company company_type parent_id commercial_partner_id ref vat
+        company_registry email phone mobile street street2 zip city state_id country_id lang
+        user_id property_payment_term_id credit_limit use_partner_credit_limit customer_rank
+        supplier_rank category_id active
+        """
+    )
+    + _AUDIT,
+    "sale.order": names(
+        """
+        id name partner_id partner_invoice_id partner_shipping_id date_order validity_date
+        state amount_untaxed amount_tax amount_total currency_id invoice_status
+        client_order_ref payment_term_id pricelist_id user_id opportunity_id
+        """
+    )
+    + _AUDIT,
+    "account.move": names(
+        """
+        id name move_type state partner_id commercial_partner_id invoice_date
+        invoice_date_due amount_untaxed amount_tax amount_total amount_residual
+        amount_total_signed amount_residual_signed currency_id payment_state
+        invoice_payment_term_id invoice_origin ref payment_reference reversed_entry_id
+        """
+    )
+    + _AUDIT,
 }
 DOMAINS: dict[str, list[Any]] = {
     "account.move": [["move_type", "in", ["out_invoice", "out_refund"]]],

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from ingest.connectors.base import Connector, Record
+from ingest.connectors.base import Connector, Record, names
 from ingest.connectors.errors import ConnectorProtocolError, ConnectorUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -29,105 +29,40 @@ logger = logging.getLogger(__name__)
 API_VERSION = "v66.0"
 _AUDIT = ("CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted")
 FIELDS: dict[str, tuple[str, ...]] = {
-    "Account": (
-        "Id",
-        "Name",
-        "AccountNumber",
-        "Type",
-        "Industry",
-        "AnnualRevenue",
-        "NumberOfEmployees",
-        "Phone",
-        "Website",
-        "ParentId",
-        "BillingStreet",
-        "BillingCity",
-        "BillingState",
-        "BillingPostalCode",
-        "BillingCountry",
-        "ShippingStreet",
-        "ShippingCity",
-        "ShippingState",
-        "ShippingPostalCode",
-        "ShippingCountry",
-        "Sic",
-        "Description",
-        "OwnerId",
-        *_AUDIT,
-    ),
-    "Contact": (
-        "Id",
-        "AccountId",
-        "Account.Name",
-        "FirstName",
-        "LastName",
-        "Name",
-        "Salutation",
-        "Email",
-        "Phone",
-        "MobilePhone",
-        "Title",
-        "Department",
-        "MailingStreet",
-        "MailingCity",
-        "MailingPostalCode",
-        "MailingCountry",
-        "ReportsToId",
-        "LeadSource",
-        "HasOptedOutOfEmail",
-        "OwnerId",
-        *_AUDIT,
-    ),
-    "Opportunity": (
-        "Id",
-        "AccountId",
-        "Account.Name",
-        "Name",
-        "StageName",
-        "Amount",
-        "Probability",
-        "ExpectedRevenue",
-        "CloseDate",
-        "Type",
-        "LeadSource",
-        "IsClosed",
-        "IsWon",
-        "ForecastCategory",
-        "ForecastCategoryName",
-        "NextStep",
-        "Pricebook2Id",
-        "HasOpportunityLineItem",
-        "FiscalQuarter",
-        "FiscalYear",
-        "ContactId",
-        "OwnerId",
-        *_AUDIT,
-    ),
-    "Order": (
-        "Id",
-        "AccountId",
-        "Account.Name",
-        "OrderNumber",
-        "EffectiveDate",
-        "EndDate",
-        "Status",
-        "StatusCode",
-        "TotalAmount",
-        "ContractId",
-        "OpportunityId",
-        "QuoteId",
-        "PoNumber",
-        "PoDate",
-        "Type",
-        "BillToContactId",
-        "ActivatedDate",
-        "BillingStreet",
-        "BillingCity",
-        "BillingPostalCode",
-        "BillingCountry",
-        "OwnerId",
-        *_AUDIT,
-    ),
+    "Account": names(
+        """
+        Id Name AccountNumber Type Industry AnnualRevenue NumberOfEmployees Phone Website
+        ParentId BillingStreet BillingCity BillingState BillingPostalCode BillingCountry
+        ShippingStreet ShippingCity ShippingState ShippingPostalCode ShippingCountry Sic
+        Description OwnerId
+        """
+    )
+    + _AUDIT,
+    "Contact": names(
+        """
+        Id AccountId Account.Name FirstName LastName Name Salutation Email Phone MobilePhone
+        Title Department MailingStreet MailingCity MailingPostalCode MailingCountry
+        ReportsToId LeadSource HasOptedOutOfEmail OwnerId
+        """
+    )
+    + _AUDIT,
+    "Opportunity": names(
+        """
+        Id AccountId Account.Name Name StageName Amount Probability ExpectedRevenue
+        CloseDate Type LeadSource IsClosed IsWon ForecastCategory ForecastCategoryName
+        NextStep Pricebook2Id HasOpportunityLineItem FiscalQuarter FiscalYear ContactId
+        OwnerId
+        """
+    )
+    + _AUDIT,
+    "Order": names(
+        """
+        Id AccountId Account.Name OrderNumber EffectiveDate EndDate Status StatusCode
+        TotalAmount ContractId OpportunityId QuoteId PoNumber PoDate Type BillToContactId
+        ActivatedDate BillingStreet BillingCity BillingPostalCode BillingCountry OwnerId
+        """
+    )
+    + _AUDIT,
 }
 
 

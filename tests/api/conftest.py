@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from snapshot_fixture import ALICE, BOB, publish_snapshot
+from snapshot_fixture import ALICE, BOB, PASSWORD, publish_snapshot
 
 from api import security, store
 from api.main import create_app
@@ -16,7 +16,7 @@ from warehouse.settings import Settings
 # bcrypt's production cost makes each hash ~0.25 s; the tests only need correctness.
 security.BCRYPT_ROUNDS = 4
 
-PASSWORD = "s3cret-pass"
+
 USERS = {
     "admin": ("admin", None),
     "alice": ("sales", ALICE),

@@ -23,6 +23,7 @@ DUPONT = "C0000001"
 CAFE = "C0000002"
 ACME = "C0000003"
 MERGED = "C0000009"
+PASSWORD = "s3cret-pass"  # of every test user
 
 _C360_COLUMNS = """
     customer_id varchar, name varchar, siren varchar, siret varchar, vat_number varchar,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
+from snapshot_fixture import PASSWORD
 
 from api.security import create_access_token
 from warehouse.settings import Settings

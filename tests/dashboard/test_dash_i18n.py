@@ -73,6 +73,7 @@ def test_format_date() -> None:
     assert format_datetime("2026-11-28T02:05:09+00:00", "fr") == "28/11/2026 02:05"
     assert format_datetime(datetime(2026, 11, 28, 2, 5), "en") == "2026-11-28 02:05"
     assert format_datetime("2026-11-28", "fr") == "28/11/2026"
+    assert format_datetime("20261128T021000123456Z", "fr") == "28/11/2026 02:10"
 
 
 def test_percent_and_days() -> None:

@@ -6,6 +6,8 @@ import logging
 
 import duckdb
 
+from warehouse.sqlfiles import execute
+
 logger = logging.getLogger(__name__)
 
 MAX_ITERATIONS = 200
@@ -86,7 +88,7 @@ select rid, cid, max(siren) over (partition by cid) as siren from relabelled
 
 
 def init_clusters(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(INIT_SQL)
+    execute(con, INIT_SQL)
 
 
 def propagate(con: duckdb.DuckDBPyConnection) -> int:
@@ -132,8 +134,8 @@ def merge_pass_links(con: duckdb.DuckDBPyConnection, pass_no: int) -> int:
     conflicted = con.execute("select count(*) from conflicted").fetchone()
     if conflicted and conflicted[0]:
         logger.info("%d component(s) would mix SIRENs; links deferred to review", conflicted[0])
-        con.execute(DEFER_SQL)
+        execute(con, DEFER_SQL)
         propagate(con)
-    con.execute(APPLY_SQL, {"pass_no": pass_no})
+    execute(con, APPLY_SQL, {"pass_no": pass_no})
     row = con.execute("select count(*) from work.edge").fetchone()
     return int(row[0]) if row else 0

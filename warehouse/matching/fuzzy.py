@@ -58,9 +58,9 @@ where fuzzy_score.score >= $review_threshold
 
 def _score_batches(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """token_sort_ratio / 100 for every candidate pair, one rapidfuzz call per batch."""
-    reader = con.execute(
-        "select rid_a, rid_b, name_a, name_b from work.fuzzy_pair"
-    ).fetch_record_batch(BATCH_ROWS)
+    reader = con.sql("select rid_a, rid_b, name_a, name_b from work.fuzzy_pair").to_arrow_reader(
+        BATCH_ROWS
+    )
     parts: list[pa.Table] = []
     for batch in reader:
         scores = cpdist(

@@ -21,8 +21,13 @@ from ingest.connectors.dynamics365 import FIELDS
 
 API = "/api/data/v9.2"
 MAX_PAGE = 5000
-KEYS = {"accounts": "accountid", "contacts": "contactid", "opportunities": "opportunityid",
-        "salesorders": "salesorderid", "invoices": "invoiceid"}
+KEYS = {
+    "accounts": "accountid",
+    "contacts": "contactid",
+    "opportunities": "opportunityid",
+    "salesorders": "salesorderid",
+    "invoices": "invoiceid",
+}
 SIZES = {"accounts": 250, "contacts": 40, "opportunities": 10, "salesorders": 5, "invoices": 5}
 FILTER = re.compile(r"^modifiedon gt (\S+)$")
 COOKIE = re.compile(r'pagingcookie="(\d+)"')
@@ -53,8 +58,9 @@ class FakeDynamics(FakeVendor):
         if status == 401:
             return b"", "text/plain"
         if status == 429:
-            message = ("Number of requests exceeded the limit of 6000 over time window of "
-                       "300 seconds.")
+            message = (
+                "Number of requests exceeded the limit of 6000 over time window of 300 seconds."
+            )
             body = {"error": {"code": "0x80072322", "message": message}}
         else:
             body = {"error": {"code": "0x80040216", "message": "An unexpected error occurred."}}
@@ -71,17 +77,27 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
     @app.get(f"{API}/{{entity}}")
     def read_entity_set(entity: str, request: Request) -> Any:
         if request.headers.get("authorization") != f"Bearer {fake.token}":
-            return JSONResponse(None, status_code=401, headers={
-                "WWW-Authenticate": "Bearer authorization_uri=https://login.microsoftonline.com/x"})
+            return JSONResponse(
+                None,
+                status_code=401,
+                headers={
+                    "WWW-Authenticate": "Bearer authorization_uri=https://login.microsoftonline.com/x"
+                },
+            )
         if entity not in fake.store:
-            return _odata_error(404, "0x80060888", f"Resource not found for the segment '{entity}'.")
+            message = f"Resource not found for the segment '{entity}'."
+            return _odata_error(404, "0x80060888", message)
         q = request.query_params
         select = q.get("$select", "")
         columns = select.split(",") if select else list(FIELDS[entity])
         unknown = [c for c in columns if c not in FIELDS[entity]]
         if unknown:
-            return _odata_error(400, "0x80060888", f"Could not find a property named "
-                                f"'{unknown[0]}' on type 'Microsoft.Dynamics.CRM.{entity[:-1]}'.")
+            return _odata_error(
+                400,
+                "0x80060888",
+                f"Could not find a property named "
+                f"'{unknown[0]}' on type 'Microsoft.Dynamics.CRM.{entity[:-1]}'.",
+            )
         rows = fake.store[entity]
         if q.get("$filter"):
             match = FILTER.match(q["$filter"])
@@ -97,13 +113,16 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         base = f"{request.base_url}{API.lstrip('/')}/{entity}"
         body: dict[str, Any] = {
             "@odata.context": f"{base}/$metadata#{entity}({select})",
-            "value": [{"@odata.etag": f'W/"{1000 + i}"', **{c: r[c] for c in columns}}
-                      for i, r in enumerate(page)],
+            "value": [
+                {"@odata.etag": f'W/"{1000 + i}"', **{c: r[c] for c in columns}}
+                for i, r in enumerate(page)
+            ],
         }
         if start + size < len(rows):
             number = start // size + 2
-            cookie = (f'<cookie pagenumber="{number}" pagingcookie="{start + size}" '
-                      'istracking="False" />')
+            cookie = (
+                f'<cookie pagenumber="{number}" pagingcookie="{start + size}" istracking="False" />'
+            )
             params = {k: v for k, v in q.items() if k != "$skiptoken"} | {"$skiptoken": cookie}
             body["@odata.nextLink"] = f"{base}?{urlencode(params, quote_via=quote)}"
         headers = {"OData-Version": "4.0"}

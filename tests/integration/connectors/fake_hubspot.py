@@ -7,7 +7,7 @@ id 1001+i and was last modified at BASE + i minutes, contact j id 5001+j, deal k
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fakes_common import BASE, FakeVendor, FaultInjector, iso_z
@@ -47,8 +47,13 @@ class FakeHubSpot(FakeVendor):
         props |= {"hs_object_id": rid, "createdate": iso_z(BASE)}
         props[MODIFIED.get(obj, "hs_lastmodifieddate")] = moment
         self.store[obj].append(
-            {"id": rid, "properties": props, "createdAt": iso_z(BASE), "updatedAt": moment,
-             "archived": False}
+            {
+                "id": rid,
+                "properties": props,
+                "createdAt": iso_z(BASE),
+                "updatedAt": moment,
+                "archived": False,
+            }
         )
 
     def _link(self, a: str, a_id: str, b: str, b_id: str) -> None:
@@ -60,8 +65,11 @@ class FakeHubSpot(FakeVendor):
             return json.dumps(AUTH_BODY).encode(), "application/json"
         body = {"status": "error", "correlationId": "c0ffee", "category": "RATE_LIMITS"}
         if status == 429:
-            body |= {"message": "You have reached your ten_secondly_rolling limit.",
-                     "errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"}
+            body |= {
+                "message": "You have reached your ten_secondly_rolling limit.",
+                "errorType": "RATE_LIMIT",
+                "policyName": "TEN_SECONDLY_ROLLING",
+            }
         else:
             body |= {"message": "internal error", "category": "INTERNAL_ERROR"}
         return json.dumps(body).encode(), "application/json"
@@ -74,8 +82,15 @@ class FakeHubSpot(FakeVendor):
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"status": "error", "message": message, "category": "VALIDATION_ERROR",
-                         "correlationId": "bad"}, status_code=status)
+    return JSONResponse(
+        {
+            "status": "error",
+            "message": message,
+            "category": "VALIDATION_ERROR",
+            "correlationId": "bad",
+        },
+        status_code=status,
+    )
 
 
 def make_app(fake: FakeHubSpot) -> FaultInjector:
@@ -103,8 +118,9 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             for other in assoc:
                 ids = fake.links.get((obj, other), {}).get(rec["id"], [])
                 if ids:
-                    links[other] = {"results": [{"id": i, "type": f"{obj}_to_{other}"}
-                                                for i in ids]}
+                    links[other] = {
+                        "results": [{"id": i, "type": f"{obj}_to_{other}"} for i in ids]
+                    }
             if links:
                 item["associations"] = links
             results.append(item)
@@ -129,7 +145,7 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             for flt in group["filters"]:
                 if flt["propertyName"] != expected:
                     return _error(400, f"unknown property {flt['propertyName']}")
-                bound = iso_z(BASE.fromtimestamp(int(flt["value"]) / 1000, tz=BASE.tzinfo))
+                bound = iso_z(datetime.fromtimestamp(int(flt["value"]) / 1000, tz=UTC))
                 op = {"GT": str.__gt__, "GTE": str.__ge__}[flt["operator"]]
                 rows = [r for r in rows if op(r["properties"][expected], bound)]
         rows = sorted(rows, key=lambda r: r["properties"][expected])
@@ -150,8 +166,10 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
         inputs = (await request.json())["inputs"]
         table = fake.links.get((src, dst), {})
         results = [
-            {"from": {"id": item["id"]},
-             "to": [{"toObjectId": int(t), "associationTypes": []} for t in table[item["id"]]]}
+            {
+                "from": {"id": item["id"]},
+                "to": [{"toObjectId": int(t), "associationTypes": []} for t in table[item["id"]]],
+            }
             for item in inputs
             if item["id"] in table
         ]

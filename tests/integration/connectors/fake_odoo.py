@@ -21,13 +21,33 @@ from fastapi.responses import JSONResponse
 DB = "c360-test"
 LOGIN = "api@example.com"
 UID = 2
-M2O = {"parent_id", "commercial_partner_id", "state_id", "country_id", "user_id",
-       "property_payment_term_id", "partner_id", "partner_invoice_id", "partner_shipping_id",
-       "currency_id", "payment_term_id", "pricelist_id", "opportunity_id",
-       "invoice_payment_term_id", "reversed_entry_id"}
+M2O = {
+    "parent_id",
+    "commercial_partner_id",
+    "state_id",
+    "country_id",
+    "user_id",
+    "property_payment_term_id",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "currency_id",
+    "payment_term_id",
+    "pricelist_id",
+    "opportunity_id",
+    "invoice_payment_term_id",
+    "reversed_entry_id",
+}
 BOOLEAN = {"is_company", "active", "use_partner_credit_limit"}
-OPS = {"=": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge,
-       "<": operator.lt, "<=": operator.le, "in": lambda a, b: a in b}
+OPS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "in": lambda a, b: a in b,
+}
 
 
 def odoo_time(minutes: int) -> str:
@@ -51,17 +71,35 @@ class FakeOdoo(FakeVendor):
         }
         self.store: dict[str, list[dict[str, Any]]] = {m: [] for m in FIELDS}
         for i in range(1, partners + 1):
-            self._add("res.partner", i, name=f"Partner {i}", is_company=True,
-                      country_id=False if i % 10 == 0 else [75, "France"],
-                      category_id=[1, 2] if i == 1 else [], active=i % 50 != 0,
-                      vat=False if i % 3 else f"FR{i:011d}")
+            self._add(
+                "res.partner",
+                i,
+                name=f"Partner {i}",
+                is_company=True,
+                country_id=False if i % 10 == 0 else [75, "France"],
+                category_id=[1, 2] if i == 1 else [],
+                active=i % 50 != 0,
+                vat=False if i % 3 else f"FR{i:011d}",
+            )
         for i in range(1, 31):
-            self._add("sale.order", i, name=f"S{i:05d}", partner_id=[i, f"Partner {i}"],
-                      state="sale", amount_total=100.0 * i)
+            self._add(
+                "sale.order",
+                i,
+                name=f"S{i:05d}",
+                partner_id=[i, f"Partner {i}"],
+                state="sale",
+                amount_total=100.0 * i,
+            )
         for i in range(1, 41):
             kind = "in_invoice" if i % 4 == 0 else "out_invoice"
-            self._add("account.move", i, name=f"INV/2026/{i:05d}", move_type=kind,
-                      partner_id=[i, f"Partner {i}"], amount_residual=10.0 * i)
+            self._add(
+                "account.move",
+                i,
+                name=f"INV/2026/{i:05d}",
+                move_type=kind,
+                partner_id=[i, f"Partner {i}"],
+                amount_residual=10.0 * i,
+            )
 
     @staticmethod
     def _type(name: str) -> str:
@@ -83,8 +121,13 @@ class FakeOdoo(FakeVendor):
     def error_body(self, status: int) -> tuple[bytes, str]:
         names = {401: "werkzeug.exceptions.Unauthorized", 429: "TooManyRequests"}
         name = names.get(status, "werkzeug.exceptions.InternalServerError")
-        body = {"name": name, "message": f"error {status}", "arguments": [], "context": {},
-                "debug": "Traceback (most recent call last): ..."}
+        body = {
+            "name": name,
+            "message": f"error {status}",
+            "arguments": [],
+            "context": {},
+            "debug": "Traceback (most recent call last): ...",
+        }
         return json.dumps(body).encode(), "application/json"
 
     def execute(self, model: str, method: str, args: list[Any], kw: dict[str, Any]) -> Any:
@@ -98,8 +141,9 @@ class FakeOdoo(FakeVendor):
         fields = kw.get("fields") or list(self.types[model])
         for name in fields + [leaf[0] for leaf in domain]:
             if name not in self.types[model]:
-                raise OdooFault(422, "builtins.ValueError",
-                                f"Invalid field {name!r} on model {model!r}")
+                raise OdooFault(
+                    422, "builtins.ValueError", f"Invalid field {name!r} on model {model!r}"
+                )
         rows = self.store[model]
         if (kw.get("context") or {}).get("active_test", True):
             rows = [r for r in rows if r["active"]]
@@ -122,8 +166,13 @@ def make_app(fake: FakeOdoo) -> FaultInjector:
                 raise OdooFault(401, "werkzeug.exceptions.Unauthorized", "Invalid apikey")
             return fake.execute(model, method, [], await request.json())
         except OdooFault as exc:
-            body = {"name": exc.name, "message": exc.message, "arguments": [exc.message],
-                    "context": {}, "debug": "Traceback (most recent call last): ..."}
+            body = {
+                "name": exc.name,
+                "message": exc.message,
+                "arguments": [exc.message],
+                "context": {},
+                "debug": "Traceback (most recent call last): ...",
+            }
             return JSONResponse(body, status_code=exc.status)
 
     @app.post("/jsonrpc")
@@ -141,8 +190,13 @@ def make_app(fake: FakeOdoo) -> FaultInjector:
             result = fake.execute(model, method, args, kw)
             return {"jsonrpc": "2.0", "id": call.get("id"), "result": result}
         except OdooFault as exc:
-            data = {"name": exc.name, "debug": "Traceback ...", "message": exc.message,
-                    "arguments": [exc.message], "context": {}}
+            data = {
+                "name": exc.name,
+                "debug": "Traceback ...",
+                "message": exc.message,
+                "arguments": [exc.message],
+                "context": {},
+            }
             error = {"code": 200, "message": "Odoo Server Error", "data": data}
             return {"jsonrpc": "2.0", "id": call.get("id"), "error": error}
 

@@ -41,21 +41,28 @@ class FakeSalesforce(FakeVendor):
             self._add("Account", i, Name=f"Account {i}", IsDeleted=i >= accounts)
         account_ids = [a["Id"] for a in self.store["Account"]]
         for j in range(30):
-            self._add("Contact", j, LastName=f"Last{j}", AccountId=None if j == 0 else
-                      account_ids[j])
+            self._add(
+                "Contact", j, LastName=f"Last{j}", AccountId=None if j == 0 else account_ids[j]
+            )
         for k in range(10):
-            self._add("Opportunity", k, Name=f"Opp {k}", Amount=1000.0 * k,
-                      AccountId=account_ids[k])
+            self._add(
+                "Opportunity", k, Name=f"Opp {k}", Amount=1000.0 * k, AccountId=account_ids[k]
+            )
         for n in range(5):
             self._add("Order", n, OrderNumber=f"{n:08d}", AccountId=account_ids[n])
         self.cursors: dict[str, list[dict[str, Any]]] = {}
         self._locators = itertools.count(1)
 
     def _add(self, obj: str, i: int, **values: Any) -> None:
-        record = {f: None for f in FIELDS[obj] if "." not in f}
+        record: dict[str, Any] = {f: None for f in FIELDS[obj] if "." not in f}
         stamp = sf_time(BASE + timedelta(minutes=i))
-        record |= {"Id": f"{PREFIX[obj]}{i:012d}AAA", "CreatedDate": sf_time(BASE),
-                   "LastModifiedDate": stamp, "SystemModstamp": stamp, "IsDeleted": False}
+        record |= {
+            "Id": f"{PREFIX[obj]}{i:012d}AAA",
+            "CreatedDate": sf_time(BASE),
+            "LastModifiedDate": stamp,
+            "SystemModstamp": stamp,
+            "IsDeleted": False,
+        }
         self.store[obj].append(record | values)
 
     def error_body(self, status: int) -> tuple[bytes, str]:
@@ -65,15 +72,28 @@ class FakeSalesforce(FakeVendor):
         return json.dumps(body).encode(), "application/json"
 
     def render(self, obj: str, rec: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"attributes": {
-            "type": obj, "url": f"/services/data/{VERSION}/sobjects/{obj}/{rec['Id']}"}}
+        out: dict[str, Any] = {
+            "attributes": {
+                "type": obj,
+                "url": f"/services/data/{VERSION}/sobjects/{obj}/{rec['Id']}",
+            }
+        }
         for name in fields:
             if name.startswith("Account."):
-                parent = next((a for a in self.store["Account"] if a["Id"] == rec["AccountId"]),
-                              None)
-                out["Account"] = None if parent is None else {
-                    "attributes": {"type": "Account", "url": f"/sobjects/Account/{parent['Id']}"},
-                    "Name": parent["Name"]}
+                parent = next(
+                    (a for a in self.store["Account"] if a["Id"] == rec["AccountId"]), None
+                )
+                out["Account"] = (
+                    None
+                    if parent is None
+                    else {
+                        "attributes": {
+                            "type": "Account",
+                            "url": f"/sobjects/Account/{parent['Id']}",
+                        },
+                        "Name": parent["Name"],
+                    }
+                )
             else:
                 out[name] = rec[name]
         return out
@@ -88,8 +108,11 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
     def page(locator: str, start: int, size: int, total: int) -> dict[str, Any]:
         rows = fake.cursors[locator]
         end = start + size
-        body: dict[str, Any] = {"totalSize": total, "done": end >= len(rows),
-                                "records": rows[start:end]}
+        body: dict[str, Any] = {
+            "totalSize": total,
+            "done": end >= len(rows),
+            "records": rows[start:end],
+        }
         if end < len(rows):
             body["nextRecordsUrl"] = f"/services/data/{VERSION}/query/{locator}-{end}-{size}"
         return body
@@ -99,14 +122,16 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
             return JSONResponse(AUTH_BODY, status_code=401)
         match = SOQL.match(request.query_params.get("q", "").strip())
         if match is None:
-            return JSONResponse([{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}],
-                                status_code=400)
+            return JSONResponse(
+                [{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}], status_code=400
+            )
         obj, fields = match["obj"], [f.strip() for f in match["fields"].split(",")]
         unknown = [f for f in fields if f not in FIELDS.get(obj, ())]
         if obj not in fake.store or unknown:
             message = f"No such column '{unknown[0] if unknown else obj}' on entity '{obj}'"
-            return JSONResponse([{"message": message, "errorCode": "INVALID_FIELD"}],
-                                status_code=400)
+            return JSONResponse(
+                [{"message": message, "errorCode": "INVALID_FIELD"}], status_code=400
+            )
         rows = [r for r in fake.store[obj] if include_deleted or not r["IsDeleted"]]
         if match["since"]:
             since = datetime.fromisoformat(match["since"])
@@ -132,8 +157,10 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
             return JSONResponse(AUTH_BODY, status_code=401)
         locator, start, size = cursor.split("-")
         if locator not in fake.cursors:
-            return JSONResponse([{"message": "invalid query locator",
-                                  "errorCode": "INVALID_QUERY_LOCATOR"}], status_code=400)
+            return JSONResponse(
+                [{"message": "invalid query locator", "errorCode": "INVALID_QUERY_LOCATOR"}],
+                status_code=400,
+            )
         return page(locator, int(start), int(size), len(fake.cursors[locator]))
 
     return FaultInjector(app, fake)

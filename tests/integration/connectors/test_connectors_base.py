@@ -32,8 +32,12 @@ def test_retry_after_seconds_and_http_date() -> None:
 
 def test_timestamps_of_every_vendor() -> None:
     expected = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
-    for value in ("2026-11-01T10:00:00Z", "2026-11-01T10:00:00.000+0000",
-                  "2026-11-01 10:00:00", "1793527200000"):
+    for value in (
+        "2026-11-01T10:00:00Z",
+        "2026-11-01T10:00:00.000+0000",
+        "2026-11-01 10:00:00",
+        "1793527200000",
+    ):
         assert parse_timestamp(value) == expected, value
     assert parse_timestamp(False) is None
 
@@ -48,7 +52,9 @@ def test_source_without_api_or_connector(tmp_path: Path) -> None:
     no_api = SourceConfig(name="erp", system="sap", role="erp")
     with pytest.raises(ConnectorConfigError, match="no \\[sources.api\\] section"):
         fetch(no_api, tmp_path, watermark=None, env={})
-    sap = SourceConfig(name="erp", system="sap", role="erp", api={"base_url": "http://x"})
+    sap = SourceConfig.model_validate(
+        {"name": "erp", "system": "sap", "role": "erp", "api": {"base_url": "http://x"}}
+    )
     with pytest.raises(ConnectorConfigError, match="no API connector for system 'sap'"):
         fetch(sap, tmp_path, watermark=None, env={})
 
@@ -68,8 +74,9 @@ def test_too_long_retry_after_fails_fast() -> None:
         return httpx.Response(429, headers={"Retry-After": "86400"}, json={"message": "daily"})
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
-    session = ApiSession(client, vendor="HubSpot", token_env="T",
-                         policy=RetryPolicy(sleep=lambda s: None))
+    session = ApiSession(
+        client, vendor="HubSpot", token_env="T", policy=RetryPolicy(sleep=lambda s: None)
+    )
     with pytest.raises(ConnectorUnavailableError, match="asks to wait 86400 s") as info:
         session.json("GET", "http://vendor.test/x")
     assert isinstance(info.value, ConnectorError)

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import Harness, read_pages
+from connector_harness import Harness, read_pages
 from fake_dynamics import SIZES, guid
 from fakes_common import BASE
 
@@ -51,9 +51,17 @@ def test_hubspot_incremental_uses_search_and_v4_associations(
     searches = [json.loads(r.body) for r in hubspot.fake.requests if r.path.endswith("/search")]
     first = searches[0]
     assert first["limit"] == 200
-    assert first["filterGroups"] == [{"filters": [{
-        "propertyName": "hs_lastmodifieddate", "operator": "GT",
-        "value": str(int(since.timestamp() * 1000))}]}]
+    assert first["filterGroups"] == [
+        {
+            "filters": [
+                {
+                    "propertyName": "hs_lastmodifieddate",
+                    "operator": "GT",
+                    "value": str(int(since.timestamp() * 1000)),
+                }
+            ]
+        }
+    ]
     assert searches[-1]["filterGroups"][0]["filters"][0]["propertyName"] == "lastmodifieddate"
     contact = read_pages(tmp_path, "contacts")[0][0]
     assert contact["id"] == "5011" and contact["associated_companies_ids"] == "1011"
@@ -101,17 +109,21 @@ def test_salesforce_incremental_sees_deletes_through_query_all(
 
 
 def test_salesforce_invalid_session_message(salesforce: Harness, tmp_path: Path) -> None:
-    with pytest.raises(ConnectorAuthError, match=(
-        r"Salesforce refused the token in SALESFORCE_TOKEN \(401\): "
-        r"Session expired or invalid \[INVALID_SESSION_ID\]"
-    )):
+    with pytest.raises(
+        ConnectorAuthError,
+        match=(
+            r"Salesforce refused the token in SALESFORCE_TOKEN \(401\): "
+            r"Session expired or invalid \[INVALID_SESSION_ID\]"
+        ),
+    ):
         salesforce.fetch(tmp_path, env={"SALESFORCE_TOKEN": "00Dxx!bad"})
 
 
 def test_salesforce_unknown_field_is_a_request_error(salesforce: Harness, tmp_path: Path) -> None:
     with pytest.raises(ConnectorRequestError, match=r"\(400\): No such column 'Siret__c'"):
-        salesforce.fetch(tmp_path, objects=["Account"], options={
-            "extra_fields": {"Account": ["Siret__c"]}})
+        salesforce.fetch(
+            tmp_path, objects=["Account"], options={"extra_fields": {"Account": ["Siret__c"]}}
+        )
 
 
 # --- Dynamics 365 -----------------------------------------------------------------------
@@ -122,8 +134,12 @@ def test_dynamics_paging_headers_and_next_link(dynamics: Harness, tmp_path: Path
     assert result.records == SIZES
     assert [len(p) for p in read_pages(tmp_path, "accounts")] == [100, 100, 50]
     first, second = dynamics.fake.requests[:2]
-    for header, value in {"prefer": "odata.maxpagesize=100", "odata-version": "4.0",
-                          "odata-maxversion": "4.0", "accept": "application/json"}.items():
+    for header, value in {
+        "prefer": "odata.maxpagesize=100",
+        "odata-version": "4.0",
+        "odata-maxversion": "4.0",
+        "accept": "application/json",
+    }.items():
         assert first.headers[header] == value
     assert parse_qs(first.query)["$select"][0].startswith("accountid,name,accountnumber")
     # The next request is the server's nextLink, verbatim (skiptoken cookie included).

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Harness, read_pages
+from connector_harness import Harness, read_pages
 from fake_odoo import LOGIN
 from fakes_common import BASE
 
@@ -42,13 +42,19 @@ def test_odoo_json2_default_objects_flattened(odoo: Harness, tmp_path: Path) -> 
 
 def test_odoo_json2_unknown_field_is_a_422_request_error(odoo: Harness, tmp_path: Path) -> None:
     with pytest.raises(ConnectorRequestError, match=r"\(422\): Invalid field 'x_siret'"):
-        odoo.fetch(tmp_path, objects=["res.partner"], options={
-            "domains": {"res.partner": [["x_siret", "!=", False]]}})
+        odoo.fetch(
+            tmp_path,
+            objects=["res.partner"],
+            options={"domains": {"res.partner": [["x_siret", "!=", False]]}},
+        )
 
 
 def test_odoo_json2_wrong_key(odoo: Harness, tmp_path: Path) -> None:
-    with pytest.raises(ConnectorAuthError, match=r"Odoo refused the token in ODOO_API_KEY "
-                       r"\(401\): Invalid apikey"):
+    with pytest.raises(
+        ConnectorAuthError,
+        match=r"Odoo refused the token in ODOO_API_KEY "
+        r"\(401\): Invalid apikey",
+    ):
         odoo.fetch(tmp_path, env={"ODOO_API_KEY": "nope"})
 
 
@@ -75,10 +81,16 @@ def test_odoo_jsonrpc_bad_login(odoo: Harness, tmp_path: Path) -> None:
 
 
 def test_odoo_jsonrpc_error_envelope(odoo: Harness, tmp_path: Path) -> None:
-    options = {**RPC, "fields": {"sale.order": ["id", "name"]},
-               "domains": {"sale.order": [["nonexistent", "=", 1]]}}
-    with pytest.raises(ConnectorRequestError, match=r"object\.execute_kw failed: Invalid field "
-                       r"'nonexistent' on model 'sale.order' \[builtins.ValueError\]"):
+    options = {
+        **RPC,
+        "fields": {"sale.order": ["id", "name"]},
+        "domains": {"sale.order": [["nonexistent", "=", 1]]},
+    }
+    with pytest.raises(
+        ConnectorRequestError,
+        match=r"object\.execute_kw failed: Invalid field "
+        r"'nonexistent' on model 'sale.order' \[builtins.ValueError\]",
+    ):
         odoo.fetch(tmp_path, objects=["sale.order"], options=options)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Harness, read_pages
+from connector_harness import Harness, read_pages
 from fake_dynamics import guid
 from fakes_common import BASE
 
@@ -146,9 +146,7 @@ def test_incremental_returns_only_newer_records(vendor: Harness, tmp_path: Path)
     assert result.watermark == expect["newest"]
 
 
-def test_incremental_with_nothing_new_keeps_the_watermark(
-    vendor: Harness, tmp_path: Path
-) -> None:
+def test_incremental_with_nothing_new_keeps_the_watermark(vendor: Harness, tmp_path: Path) -> None:
     late = BASE + timedelta(days=30)
     result = vendor.fetch(tmp_path, watermark=late, objects=[vendor.main_object])
     assert result.records == {vendor.main_object: 0}
