@@ -231,14 +231,14 @@ def _ingest_file(
                 f"{lf.path.name}: looks like {obj.source_object} but lacks required columns: {wanted}",
             )
     outcomes = []
-    parse_rejects = rr.rejects
+    parse_rejects = rr.rejects_table
     for obj in objects:
         outcomes.append(
             _load_object(
                 con, settings, source, profile, obj, lf, rr.rows, parse_rejects, header, run_id
             )
         )
-        parse_rejects = []  # the parser's rejects are counted once, on the primary object
+        parse_rejects = None  # the parser's rejects are counted once, on the primary object
     return outcomes
 
 
@@ -274,7 +274,7 @@ def _load_object(
     obj: ObjectSpec,
     lf: LandedFile,
     rows: int,
-    parse_rejects: list,
+    parse_rejects: str | None,
     header: dict[str, str],
     run_id: str,
 ) -> FileOutcome:
@@ -288,14 +288,16 @@ def _load_object(
         "object": obj.name,
     }
     out = FileOutcome(source.name, file, obj.name, "loaded")
-    out.rows_read = rows + len(parse_rejects)
+    parsed_bad = 0
+    if parse_rejects:
+        parsed_bad = con.execute(
+            f"""insert into meta.reject
+                select $run_id, $source, $file, $object, _line, raw, reason from {parse_rejects}""",
+            {k: values[k] for k in ("run_id", "source", "file", "object")},
+        ).fetchone()[0]  # type: ignore[index]
+    out.rows_read = rows + parsed_bad
     if not obj.derived:
         _load_raw(con, source.name, obj, list(header.values()), run_id, file)
-    for rej in parse_rejects:
-        con.execute(
-            "insert into meta.reject values (?, ?, ?, ?, ?, ?, ?)",
-            [run_id, source.name, file, obj.name, rej.line, rej.raw, rej.reason],
-        )
     columns = transform.staging_columns(con, obj.name)
     spec_filter = obj.filter
     if spec_filter:
@@ -310,7 +312,7 @@ def _load_object(
         f"select count(*), count(*) filter (where len(_problems) > 0) from {TYPED_TABLE}"
     ).fetchone()  # type: ignore[misc]
     out.rows_skipped = rows - typed_rows
-    out.rows_rejected = len(parse_rejects) + bad
+    out.rows_rejected = parsed_bad + bad
     out.rows_loaded = typed_rows - bad
     reject_sql = f"""
         insert into meta.reject

@@ -8,6 +8,7 @@ the build log across builds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -227,6 +228,8 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
     except Exception as exc:
         logger.exception("build %s failed", build_id)
         if hist_ready:
+            with contextlib.suppress(duckdb.Error):  # no transaction may be open
+                con.execute("rollback")
             try:
                 history.log_build(
                     con, **log, status="failed", message=f"error: {exc}", checks=[],

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from warehouse.settings import ConfigError, Settings, load_settings
+from warehouse.settings import ConfigError, Settings, SourceConfig, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="c360: one screen per customer.")
 user_app = typer.Typer(no_args_is_help=True, help="Manage users and API keys.")
@@ -54,30 +54,39 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
 
 
 def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
-    from ingest.pipeline import ingest
+    """Fetch API sources, then land, load and validate every source; True when nothing failed."""
+    from ingest.fetch import fetch_sources, save_watermark
+    from ingest.pipeline import inbox_files, ingest
     from ingest.report import print_report
 
+    fetched = fetch_sources(settings, only)
+    for name, message in fetched.errors.items():
+        err.print(f"[red]fetch {name} failed:[/red] {message}")
+
+    def files_for(source: SourceConfig) -> list[tuple[Path, str]]:
+        return inbox_files(source, settings) + fetched.files.get(source.name, [])
+
+    plan = {s.name: files_for(s) for s in settings.sources if not only or s.name in only}
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.completed}/{task.total} files"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as bar:
-        from ingest.pipeline import inbox_files
-
-        plan = {
-            s.name: inbox_files(s, settings) for s in settings.sources if not only or s.name in only
-        }
         task = bar.add_task("ingest", total=sum(len(v) for v in plan.values()) or 1)
 
         def progress(source: str, file: str) -> None:
             bar.update(task, advance=1, description=f"{source}: {file}")
 
-        result = ingest(settings, only, progress=progress)
+        result = ingest(settings, only, progress=progress, files_for=files_for)
     print_report(result, console)
-    return result.ok
+    refused_sources = {o.source for o in result.refused}
+    for name, watermark in fetched.watermarks.items():
+        if name not in refused_sources:
+            save_watermark(settings, name, watermark)
+    return result.ok and not fetched.errors
 
 
 def run_build(settings: Settings) -> bool:

@@ -161,15 +161,16 @@ def new_company(
     if rng.random() < RATE_FOREIGN:
         country = rng.choice(("Belgium", "Germany"))
     core, industry = _core_name(rng, fake, taken_names)
+    siren: str | None = None
+    siret: str | None = None
     if country == "France":
         form = rng.choices(LEGAL_FORMS, LEGAL_FORM_WEIGHTS)[0]
-        siren: str | None = new_siren(rng, taken_sirens)
-        siret: str | None = siret_for(siren, rng)
-        vat: str | None = fr_vat(siren)
+        siren = new_siren(rng, taken_sirens)
+        siret = siret_for(siren, rng)
+        vat = fr_vat(siren)
         address = Address(fake.street_address(), fake.postcode(), fake.city(), country)
     else:
         form = rng.choice(FOREIGN_FORMS[country])
-        siren = siret = None
         vat = be_vat(rng) if country == "Belgium" else de_vat(rng)
         city, postcode = rng.choice(FOREIGN_CITIES[country])
         street = (

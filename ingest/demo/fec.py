@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.demo.companies import Company
@@ -55,7 +56,9 @@ def fec_amount(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+@lru_cache(maxsize=4096)
 def fec_date(day: date | None) -> str:
+    # Cached: a year has few distinct dates and strftime is the hot spot of big files.
     return day.strftime("%Y%m%d") if day else ""
 
 

@@ -69,7 +69,7 @@ OPEN_STAGES = DEAL_STAGES[:5]
 
 
 def hs_datetime(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+    return moment.isoformat(sep=" ", timespec="minutes") if moment else ""
 
 
 def _writer_rows(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> int:
@@ -113,7 +113,7 @@ def _contacts(
     pairs: list[tuple[Company, CrmRecord]], rng: random.Random, fake: Faker, as_of: date
 ) -> list[list[str]]:
     rows: list[list[str]] = []
-    next_id = IdSequence(rng, 2 * len(pairs))
+    next_id = IdSequence(rng, 3 * len(pairs))  # at most 3 contacts per company
     for c, r in pairs:
         count = 1 if r is c.crm_duplicate else rng.choices((1, 2, 3), (45, 35, 20))[0]
         for _ in range(count):

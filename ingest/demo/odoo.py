@@ -73,7 +73,7 @@ MOVE_HEADER = (
 
 
 def odoo_datetime(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.isoformat(sep=" ", timespec="seconds")  # much faster than strftime
 
 
 def amount(value: Decimal) -> str:

@@ -115,5 +115,15 @@ def build_truth(
 
 
 def write_truth(path: Path, truth: dict[str, Any]) -> Path:
-    path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    """One company per line: diffable, readable, and fast (json's C encoder needs no indent)."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    head = {k: v for k, v in truth.items() if k not in ("companies", "users")}
+    parts = [f" {dump(k)}: {dump(v)}" for k, v in head.items()]
+    for key in ("companies", "users"):
+        rows = ",\n".join(f"  {dump(row)}" for row in truth[key])
+        parts.append(f" {dump(key)}: [\n{rows}\n ]")
+    path.write_text("{\n" + ",\n".join(parts) + "\n}\n", encoding="utf-8")
     return path

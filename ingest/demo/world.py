@@ -111,7 +111,7 @@ def build_companies(
         c.dirt = [tag for tag, on in tags.items() if on]
 
     _attach_erp(companies, rng, as_of)
-    _attach_crm(companies, rng, fake, as_of)
+    _attach_crm(companies, rng, as_of)
     return companies
 
 
@@ -163,9 +163,9 @@ def _moved(address: Address, rng: random.Random) -> Address:
                 "Parc d'activités du Lac",
             )
         )
-        return Address(
-            f"{number}, {street}", address.postcode[:2] + "100", address.city, address.country
-        )
+        # Moved within the same département: same first two digits of the postcode.
+        postcode = address.postcode[:2] + "100" if address.country == "France" else address.postcode
+        return Address(f"{number}, {street}", postcode, address.city, address.country)
     return dirt.typo_address(address)
 
 
@@ -205,7 +205,7 @@ def _crm_record(
     )
 
 
-def _attach_crm(companies: list[Company], rng: random.Random, fake: Faker, as_of: date) -> None:
+def _attach_crm(companies: list[Company], rng: random.Random, as_of: date) -> None:
     records: list[CrmRecord] = []
     for c in companies:
         if not c.in_crm:

@@ -2,12 +2,14 @@
 
 Every reader returns a `ReadResult`: the temp table (all VARCHAR, plus `_line`), the
 header as found, and the rows the parser itself could not read (with line and reason).
-A file that cannot be read at all raises `UnreadableFile` with a message for a person.
+The rows the parser could not read stay in a temp table (`rejects_table`: `_line`, `raw`,
+`reason`) so they reach meta.reject set-based. A file that cannot be read at all raises
+`UnreadableFile` with a message for a person.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,20 +20,13 @@ class UnreadableFile(Exception):
 
 
 @dataclass
-class ParseReject:
-    line: int | None
-    raw: str
-    reason: str
-
-
-@dataclass
 class ReadResult:
     table: str
     columns: list[str]
     rows: int
     encoding: str | None = None
     delimiter: str | None = None
-    rejects: list[ParseReject] = field(default_factory=list)
+    rejects_table: str | None = None  # parser rejects: _line, raw, reason
 
 
 def read_file(

@@ -2,6 +2,10 @@
 
 DuckDB's type sniffing would turn SIRETs and SAP keys into integers (leading zeros lost)
 and amounts into floats, so every column is read as VARCHAR and typed later, on purpose.
+
+`_line` is the physical line where a record starts, as a text editor shows it, so a
+person can find a rejected row: DuckDB numbers neither the rows it keeps nor counts the
+line breaks inside quoted cells, so both are derived here in one set-based query.
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.readers import ParseReject, ReadResult, UnreadableFile, dedupe_names
+from ingest.profile import quote_ident
+from ingest.readers import ReadResult, UnreadableFile, dedupe_names
 from ingest.readers import encoding as charset
 
 DELIMITERS = (";", ",", "\t", "|")
+# Parser errors that, on the last record of a file without a final line break, mean the
+# file was cut: the export or the transfer stopped before the end.
+TRUNCATION_ERRORS = ("UNQUOTED VALUE", "MISSING COLUMNS", "LINE SIZE OVER MAXIMUM")
 
 
 def _first_record(text_path: Path) -> tuple[str, str]:
@@ -36,6 +44,10 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _newlines(expr: str) -> str:
+    return f"(length({expr}) - length(replace({expr}, chr(10), '')))"
+
+
 def read(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -51,75 +63,138 @@ def read(
     enc = charset.detect(path, encoding, fallback_encoding)
     text_path = path
     if enc not in ("utf-8", "utf-8-sig"):
-        text_path = _transcode(path, enc, work_dir)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        text_path = charset.to_utf8(path, enc, work_dir / (path.name + ".utf8.csv"))
     header_line, last_char = _first_record(text_path)
     if not header_line.strip():
         raise UnreadableFile(f"{path.name}: the first line is empty; expected a header line")
     delim = sniff_delimiter(header_line) if delimiter == "auto" else delimiter
     names = dedupe_names(next(csv.reader(io.StringIO(header_line), delimiter=delim)))
-    # FEC files end every line with the separator: a trailing unnamed column.
     columns = {n: "VARCHAR" for n in names}
-    rejects_table = f"{table}__rejects"
-    con.execute(f"drop table if exists {table}")
-    con.execute(f"drop table if exists {rejects_table}")
+    scan = f"{table}__scan"
+    parser_rejects = f"{table}__parser"
+    for t in (table, scan, parser_rejects, f"{table}__rejects"):
+        con.execute(f"drop table if exists {t}")
     try:
         con.execute(
             f"""
-            create temp table {table} as
-            select cast(row_number() over () + 1 as bigint) as _line, *
+            create temp table {scan} as
+            select cast(row_number() over () as bigint) as _rec, *
             from read_csv(
                 ?, delim = ?, quote = '"', escape = '"', header = true,
                 columns = ?, auto_detect = false, ignore_errors = true,
-                store_rejects = true, rejects_table = '{rejects_table}',
-                rejects_scan = '{rejects_table}_scan', max_line_size = 10000000,
-                encoding = ?
+                store_rejects = true, rejects_table = '{parser_rejects}',
+                rejects_scan = '{parser_rejects}_scan', max_line_size = 10000000,
+                encoding = 'utf-8'
             )
             """,
-            [str(text_path), delim, columns, "utf-16" if enc == "utf-16" else "utf-8"],
+            [str(text_path), delim, columns],
         )
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
-    raw_rejects = con.execute(
-        f"select line, csv_line, error_type, error_message from {rejects_table} order by line"
-    ).fetchall()
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
-    total_lines = rows + len(raw_rejects)
-    if raw_rejects and last_char not in ("\n", "\r"):
-        last_line = raw_rejects[-1]
-        if last_line[2] in ("UNQUOTED VALUE", "MISSING COLUMNS", "LINE SIZE OVER MAXIMUM") and (
-            last_line[0] >= total_lines
-        ):
-            raise UnreadableFile(
-                f"{path.name}: the file is truncated (its last record, line {last_line[0]}, "
-                "is incomplete); ask for a complete export"
-            )
-    rejects = [
-        ParseReject(
-            line=int(r[0]), raw=str(r[1]).rstrip("\r\n"), reason=_reason(r[2], r[3], len(names))
-        )
-        for r in raw_rejects
-    ]
-    if rows == 0 and rejects:
+    _number_lines(con, table, scan, parser_rejects, names)
+    rows, rejected = con.execute(
+        f"select (select count(*) from {table}), (select count(*) from {table}__rejects)"
+    ).fetchone()  # type: ignore[misc]
+    last = con.execute(
+        f"select _line, kinds from {table}__rejects where _rec = "
+        f"(select max(_rec) from (select _rec from {table}__rejects "
+        f"union all select _rec from {table}_recs))"
+    ).fetchone()
+    if last and last_char not in ("\n", "\r") and any(k in TRUNCATION_ERRORS for k in last[1]):
         raise UnreadableFile(
-            f"{path.name}: no record could be read with separator {delim!r}: {rejects[0].reason}"
+            f"{path.name}: the file is truncated (its last record, line {last[0]}, is "
+            "incomplete and the file does not end with a line break); ask for a complete export"
         )
-    return ReadResult(table, names, rows, enc, delim, rejects)
+    if rows == 0 and rejected:
+        first = con.execute(
+            f"select reason from {table}__rejects order by _line limit 1"
+        ).fetchone()
+        raise UnreadableFile(
+            f"{path.name}: no record could be read with separator {delim!r}: "
+            f"{first[0] if first else ''}"
+        )
+    return ReadResult(table, names, int(rows), enc, delim, rejects_table=f"{table}__rejects")
 
 
-def _transcode(path: Path, enc: str, work_dir: Path) -> Path:
-    work_dir.mkdir(parents=True, exist_ok=True)
-    if enc == "utf-16":
-        return path  # DuckDB reads UTF-16 itself
-    return charset.to_utf8(path, enc, work_dir / (path.name + ".utf8.csv"))
+def _number_lines(
+    con: duckdb.DuckDBPyConnection, table: str, scan: str, parser_rejects: str, names: list[str]
+) -> None:
+    """`table` (kept rows) and `table__rejects` (_rec, _line, raw, reason, kinds).
+
+    DuckDB gives a rejected record its ordinal among records (header = 1, blank lines
+    counted) and kept rows none; kept row g comes after reject j (j-th by ordinal r_j)
+    when g > r_j - j. The physical line adds the line breaks inside preceding quoted cells.
+    Blank lines between kept rows are not seen by the parser and not counted.
+    """
+    text = "concat_ws('', " + ", ".join(f"{quote_ident(n)}" for n in names) + ")"
+    con.execute(
+        f"""
+        create or replace temp table {table}__rejects as
+        with per_record as (
+            -- one record can raise several errors (one per missing column): one reject
+            select line as r,
+                   ltrim(first(csv_line order by byte_position), chr(10) || chr(13)) as raw,
+                   list(distinct cast(error_type as varchar)) as kinds,
+                   list(distinct error_message order by error_message) as messages
+            from {parser_rejects}
+            group by line
+        )
+        select r, row_number() over (order by r) as j, raw, kinds, messages
+        from per_record
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp table {table}_recs as
+        with shifts as (
+            select r - j as key, max(j) as k from {table}__rejects group by r - j
+        ),
+        kept as (
+            select s._rec as g, s._rec + 1 + coalesce(sh.k, 0) as _rec,
+                   {_newlines(text)} as nl
+            from {scan} s asof left join shifts sh on s._rec > sh.key
+        ),
+        everything as (
+            select _rec, g, nl from kept
+            union all
+            select r as _rec, null as g, {_newlines("rtrim(raw, chr(10) || chr(13))")} as nl
+            from {table}__rejects
+        )
+        select _rec, g,
+               _rec + coalesce(sum(nl) over (order by _rec rows between unbounded preceding
+                                              and 1 preceding), 0) as _line
+        from everything
+        """
+    )
+    con.execute(
+        f"""
+        create temp table {table} as
+        select cast(l._line as bigint) as _line, s.* exclude (_rec)
+        from {scan} s join {table}_recs l on l.g = s._rec
+        order by s._rec
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp table {table}__rejects as
+        select cast(l._line as bigint) as _line, x.r as _rec, rtrim(x.raw, chr(10) || chr(13)) as raw,
+               x.kinds, {_reason_sql("x")} as reason
+        from {table}__rejects x join {table}_recs l on l._rec = x.r and l.g is null
+        order by x.r
+        """
+    )
+    con.execute(f"drop table if exists {scan}")
 
 
-def _reason(kind: str, message: str, expected: int) -> str:
-    if kind == "MISSING COLUMNS":
-        return f"too few fields: {message.lower()}"
-    if kind == "TOO MANY COLUMNS":
-        return f"too many fields: {message.lower()}"
-    if kind == "UNQUOTED VALUE":
-        return "unterminated or misplaced quote"
-    if kind == "INVALID UNICODE":
-        return "invalid characters for the file's encoding"
-    return f"{kind.lower()}: {message}"
+def _reason_sql(alias: str) -> str:
+    """A person's reason from DuckDB's error kinds and messages."""
+    return f"""case
+        when list_contains({alias}.kinds, 'MISSING COLUMNS') then 'too few fields: '
+             || lower({alias}.messages[1])
+        when list_contains({alias}.kinds, 'TOO MANY COLUMNS') then 'too many fields: '
+             || lower({alias}.messages[1])
+        when list_contains({alias}.kinds, 'UNQUOTED VALUE') then 'unterminated or misplaced quote'
+        when list_contains({alias}.kinds, 'INVALID ENCODING')
+             then 'invalid characters for the file''s encoding'
+        else lower({alias}.kinds[1]) || ': ' || {alias}.messages[1] end"""

@@ -1,5 +1,8 @@
-"""Character-set detection and transcoding to UTF-8 (DuckDB reads UTF-8 and UTF-16 only).
+"""Character-set detection and transcoding to UTF-8 (what the CSV reader is given).
 
+A byte-order mark wins; else the profile's declared encoding; else UTF-8 when the whole
+file is valid UTF-8; else the profile's fallback (cp1252, ISO-8859-15 for FEC). UTF-16 is
+transcoded here too, so every later step (header sniffing, DuckDB) sees UTF-8.
 Transcoding streams the file in 1 MiB chunks through an incremental codec: no per-row work.
 """
 
@@ -36,10 +39,18 @@ def _is_utf8(path: Path) -> bool:
 def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
     """The file's encoding: its BOM, else the declared one, else UTF-8 if valid, else fallback."""
     with open(path, "rb") as fh:
-        head = fh.read(4)
+        head = fh.read(CHUNK)
     for bom, name in BOMS:
         if head.startswith(bom):
             return name
+    if b"\x00" in head:
+        # Text in UTF-8 or any 8-bit charset never holds NUL bytes; UTF-16 without its
+        # byte-order mark (or a binary file renamed .csv) does. Guessing would load garbage.
+        raise UnreadableFile(
+            f"{path.name}: contains NUL bytes, so it is not text in UTF-8 or {fallback}; "
+            "it looks like UTF-16 without a byte-order mark or a binary file; "
+            "re-export it as UTF-8 (or UTF-16 with a byte-order mark)"
+        )
     if declared != "auto":
         return declared
     return "utf-8" if _is_utf8(path) else fallback
@@ -47,27 +58,29 @@ def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
 
 def to_utf8(path: Path, encoding: str, out: Path) -> Path:
     """A UTF-8 copy of `path` (the landed original is never modified)."""
-    if encoding == "utf-8":
+    if encoding in ("utf-8", "utf-8-sig"):
         return path
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     except LookupError as exc:
         raise UnreadableFile(f"{path.name}: unknown encoding {encoding!r}") from exc
     offset = 0
+    tried = "UTF-8 nor " + encoding if encoding != "utf-16" else "UTF-16"
     with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
             try:
                 dst.write(decoder.decode(chunk))
             except UnicodeDecodeError as exc:
                 raise UnreadableFile(
-                    f"{path.name}: cannot be decoded as {encoding} "
-                    f"(byte 0x{chunk[exc.start]:02x} at offset {offset + exc.start})"
+                    f"{path.name}: cannot be decoded: it is neither {tried} "
+                    f"(byte 0x{chunk[exc.start]:02x} at offset {offset + exc.start}); "
+                    "re-export it as UTF-8"
                 ) from exc
             offset += len(chunk)
         try:
             dst.write(decoder.decode(b"", final=True))
         except UnicodeDecodeError as exc:
             raise UnreadableFile(
-                f"{path.name}: ends in the middle of a {encoding} character"
+                f"{path.name}: ends in the middle of a {encoding} character (truncated?)"
             ) from exc
     return out

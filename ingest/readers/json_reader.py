@@ -1,4 +1,10 @@
-"""JSON arrays and NDJSON (connector pages, iPaaS pushes) read by DuckDB as text columns."""
+"""JSON arrays and NDJSON (connector pages, iPaaS pushes) read by DuckDB as text columns.
+
+The file is scanned twice: once to learn the keys, then with every scalar key read as
+VARCHAR, so values reach the typing step exactly as sent ("2019-10-30T03:30:17.883Z",
+"000123") instead of DuckDB's guess (a TIMESTAMPTZ, an integer). Nested values
+(HubSpot associations, Odoo many2one pairs) stay as JSON text.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +15,34 @@ import duckdb
 from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile
 
+MAX_OBJECT = 67108864
+
 
 def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    if path.stat().st_size == 0:
+        raise UnreadableFile(f"{path.name}: the file is empty")
     fmt = "newline_delimited" if path.suffix.lower() in (".ndjson", ".jsonl") else "auto"
     try:
         rel = con.sql(
-            "select * from read_json(?, format = ?, records = true, maximum_object_size = 67108864)",
-            params=[str(path), fmt],
+            "select * from read_json(?, format = ?, records = true, maximum_object_size = ?)",
+            params=[str(path), fmt, MAX_OBJECT],
         )
         names = list(rel.columns)
+        types = [str(t) for t in rel.types]
+        columns = {
+            n: "JSON" if t.startswith(("STRUCT", "MAP")) or t.endswith("]") else "VARCHAR"
+            for n, t in zip(names, types, strict=True)
+        }
+        con.execute(
+            f"create or replace temp table {table} as "
+            "select cast(row_number() over () as bigint) as _line, * from read_json("
+            "?, format = ?, records = true, maximum_object_size = ?, columns = ?)",
+            [str(path), fmt, MAX_OBJECT, columns],
+        )
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path.name}: not valid JSON records: {exc}") from exc
-    types = [str(t) for t in rel.types]
-    # Nested values (HubSpot associations, Odoo many2one pairs) stay as JSON text.
-    casts = ", ".join(
-        f"{quote_ident(n)}"
-        if t == "VARCHAR"
-        else f"cast(to_json({quote_ident(n)}) as varchar) as {quote_ident(n)}"
-        if t.startswith(("STRUCT", "MAP", "JSON")) or t.endswith("[]")
-        else f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}"
-        for n, t in zip(names, types, strict=True)
-    )
-    con.execute(
-        f"create or replace temp table {table} as "
-        f"select cast(row_number() over () as bigint) as _line, {casts} from rel"
-    )
+    for n, t in columns.items():  # per column, not per row: JSON text stays text
+        if t == "JSON":
+            con.execute(f"alter table {table} alter column {quote_ident(n)} type varchar")
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
     return ReadResult(table, names, int(rows))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from snapshot_fixture import ALICE, BOB, PASSWORD, publish_snapshot
 from api import security, store
 from api.main import create_app
 from warehouse.settings import Settings
+from warehouse.snapshots import CURRENT, current_snapshot, write_pointer
 
 # bcrypt's production cost makes each hash ~0.25 s; the tests only need correctness.
 security.BCRYPT_ROUNDS = 4
@@ -26,10 +28,9 @@ USERS = {
 }
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def make_settings(data_dir: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         secret_key="test-secret-key-with-enough-bytes-0123456789",
         sources=[
             {"name": "crm", "system": "hubspot", "role": "crm"},
@@ -38,10 +39,26 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-def users(settings: Settings) -> dict[str, str]:
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Users and a snapshot made once; each test copies the files it needs."""
+    tpl = make_settings(tmp_path_factory.mktemp("template") / "data")
     for name, (role, owner) in USERS.items():
-        store.add_user(settings, name, role, PASSWORD, display_name=name.title(), owner_name=owner)
+        store.add_user(tpl, name, role, PASSWORD, display_name=name.title(), owner_name=owner)
+    store.dispose_engines()  # checkpoints the WAL into app.db
+    publish_snapshot(tpl.snapshots_dir)
+    return tpl
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def users(settings: Settings, template: Settings) -> dict[str, str]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template.app_db, settings.app_db)
     return {name: role for name, (role, _owner) in USERS.items()}
 
 
@@ -53,8 +70,14 @@ def client(settings: Settings, users: dict[str, str]) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def published(settings: Settings) -> Path:
-    return publish_snapshot(settings.snapshots_dir)
+def published(settings: Settings, template: Settings) -> Path:
+    """CURRENT names a copy of the template snapshot."""
+    src = current_snapshot(template.snapshots_dir)
+    assert src is not None
+    settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, settings.snapshots_dir / src.name)
+    write_pointer(settings.snapshots_dir, CURRENT, src.name)
+    return settings.snapshots_dir / src.name
 
 
 @pytest.fixture

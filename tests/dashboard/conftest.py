@@ -86,7 +86,8 @@ def e2e_settings(request: pytest.FixtureRequest) -> Any:
         built = request.getfixturevalue("built_demo")
     except pytest.FixtureLookupError:
         pytest.skip("session fixture built_demo (tests/conftest.py) is not available yet")
-    return built[0] if isinstance(built, tuple) else built
+    settings = getattr(built, "settings", None)
+    return settings if settings is not None else built[0]
 
 
 @pytest.fixture(scope="session")

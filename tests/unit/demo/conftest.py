@@ -16,8 +16,7 @@ TEST_SEED = 42
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
-    return generate_demo(tmp_path_factory.mktemp("demo"), customers=TEST_CUSTOMERS,
-                         seed=TEST_SEED)
+    return generate_demo(tmp_path_factory.mktemp("demo"), customers=TEST_CUSTOMERS, seed=TEST_SEED)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from ingest.demo import DemoSummary, generate_demo
 
 
 def _all_files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}
 
 
 def test_same_seed_gives_identical_bytes(demo: DemoSummary, tmp_path: Path) -> None:

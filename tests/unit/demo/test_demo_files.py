@@ -22,37 +22,106 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
+
 HEADERS = {
     "hubspot/companies.csv": [
-        "Record ID", "Company name", "Company Domain Name", "Company owner", "Create Date",
-        "Last Modified Date", "Phone Number", "Street Address", "City", "Postal Code",
-        "Country/Region", "Industry", "Lifecycle Stage", "SIRET", "Code client ERP",
-        "Numéro de TVA", "Last Activity Date",
+        "Record ID",
+        "Company name",
+        "Company Domain Name",
+        "Company owner",
+        "Create Date",
+        "Last Modified Date",
+        "Phone Number",
+        "Street Address",
+        "City",
+        "Postal Code",
+        "Country/Region",
+        "Industry",
+        "Lifecycle Stage",
+        "SIRET",
+        "Code client ERP",
+        "Numéro de TVA",
+        "Last Activity Date",
     ],
     "hubspot/contacts.csv": [
-        "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Contact owner",
-        "Job Title", "Primary Associated Company ID", "Associated Company", "Create Date",
-        "Last Activity Date", "Lifecycle Stage",
+        "Record ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Phone Number",
+        "Contact owner",
+        "Job Title",
+        "Primary Associated Company ID",
+        "Associated Company",
+        "Create Date",
+        "Last Activity Date",
+        "Lifecycle Stage",
     ],
     "hubspot/deals.csv": [
-        "Record ID", "Deal Name", "Amount", "Close Date", "Create Date", "Deal Stage",
-        "Pipeline", "Deal owner", "Deal probability", "Is Closed Won",
+        "Record ID",
+        "Deal Name",
+        "Amount",
+        "Close Date",
+        "Create Date",
+        "Deal Stage",
+        "Pipeline",
+        "Deal owner",
+        "Deal probability",
+        "Is Closed Won",
         "Associated Company IDs (Primary)",
     ],
     "odoo/res_partner.csv": [
-        "id", "name", "is_company", "ref", "vat", "company_registry", "email", "phone",
-        "street", "zip", "city", "country_id", "user_id", "property_payment_term_id",
-        "credit_limit", "customer_rank", "category_id", "create_date", "write_date",
+        "id",
+        "name",
+        "is_company",
+        "ref",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "street",
+        "zip",
+        "city",
+        "country_id",
+        "user_id",
+        "property_payment_term_id",
+        "credit_limit",
+        "customer_rank",
+        "category_id",
+        "create_date",
+        "write_date",
     ],
     "odoo/sale_order.csv": [
-        "id", "name", "partner_id/id", "partner_id", "date_order", "state", "amount_untaxed",
-        "amount_tax", "amount_total", "currency_id", "invoice_status", "user_id",
+        "id",
+        "name",
+        "partner_id/id",
+        "partner_id",
+        "date_order",
+        "state",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "currency_id",
+        "invoice_status",
+        "user_id",
         "client_order_ref",
     ],
     "odoo/account_move.csv": [
-        "id", "name", "move_type", "state", "partner_id/id", "partner_id", "invoice_date",
-        "invoice_date_due", "amount_untaxed", "amount_tax", "amount_total", "amount_residual",
-        "payment_state", "currency_id", "invoice_origin",
+        "id",
+        "name",
+        "move_type",
+        "state",
+        "partner_id/id",
+        "partner_id",
+        "invoice_date",
+        "invoice_date_due",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "amount_residual",
+        "payment_state",
+        "currency_id",
+        "invoice_origin",
     ],
 }
 HS_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -114,8 +183,13 @@ def test_hubspot_conventions(inbox: Path) -> None:
     assert all(r["Is Closed Won"] in ("true", "false") for r in deals)
     assert all(r["Amount"] == "" or r["Amount"].endswith(".0") for r in deals)
     assert {r["Deal Stage"] for r in deals} <= {
-        "Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
-        "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost",
+        "Appointment Scheduled",
+        "Qualified To Buy",
+        "Presentation Scheduled",
+        "Decision Maker Bought-In",
+        "Contract Sent",
+        "Closed Won",
+        "Closed Lost",
     }
 
 
@@ -135,8 +209,11 @@ def test_identifiers(inbox: Path, truth: dict[str, Any]) -> None:
             assert eu_vat.is_valid(p["vat"]), p["vat"]
     # The planted invalid SIRETs are invalid; every other SIRET in HubSpot is valid.
     invalid_owner = {
-        r["source_id"] for c in truth["companies"] if "siret_invalid_crm" in c["dirt"]
-        for r in c["records"] if r["source"] == "crm"
+        r["source_id"]
+        for c in truth["companies"]
+        if "siret_invalid_crm" in c["dirt"]
+        for r in c["records"]
+        if r["source"] == "crm"
     }
     assert invalid_owner
     for row in read_csv(inbox / "hubspot" / "companies.csv"):
@@ -155,7 +232,8 @@ def test_odoo_conventions(inbox: Path) -> None:
     assert all(re.fullmatch(r"C\d{5}", p["ref"]) for p in partners)
     assert {p["category_id"] for p in partners} <= {"PME", "ETI", "Grand compte", "TPE"}
     assert "False" in {p["email"] for p in partners} | {p["vat"] for p in partners} | {
-        p["company_registry"] for p in partners}
+        p["company_registry"] for p in partners
+    }
     orders = read_csv(inbox / "odoo" / "sale_order.csv")
     assert {o["state"] for o in orders} == {"draft", "sent", "sale", "cancel"}
     assert all(o["partner_id/id"] in terms for o in orders)
@@ -176,5 +254,10 @@ def test_odoo_conventions(inbox: Path) -> None:
             assert Decimal(m["amount_residual"]) == 0
     posted = [m for m in moves if m["state"] == "posted" and m["move_type"] == "out_invoice"]
     assert {m["payment_state"] for m in posted} == {
-        "not_paid", "partial", "paid", "in_payment", "reversed"}
+        "not_paid",
+        "partial",
+        "paid",
+        "in_payment",
+        "reversed",
+    }
     assert all(re.fullmatch(r"INV/20(25|26)/\d{5}", m["name"]) for m in posted)

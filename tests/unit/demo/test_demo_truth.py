@@ -36,9 +36,9 @@ def summarise(items: list[tuple[Decimal, date]]) -> Balance:
 
 def truth_by_code(truth: dict[str, Any]) -> dict[str, Balance]:
     return {
-        c["customer_code"]: (c["outstanding_amount"], c["overdue_amount"],
-                             c["oldest_overdue_days"])
-        for c in truth["companies"] if c["customer_code"]
+        c["customer_code"]: (c["outstanding_amount"], c["overdue_amount"], c["oldest_overdue_days"])
+        for c in truth["companies"]
+        if c["customer_code"]
     }
 
 
@@ -49,7 +49,12 @@ def test_header_fields(truth: dict[str, Any], demo: DemoSummary) -> None:
     users = {u["username"]: u for u in truth["users"]}
     assert users["camille"]["owner_name"] == "Camille Martin"
     assert {u["role"] for u in users.values()} == {
-        "admin", "sales", "finance", "executive", "integration"}
+        "admin",
+        "sales",
+        "finance",
+        "executive",
+        "integration",
+    }
     assert all(u["password"] for u in users.values())
 
 
@@ -66,14 +71,23 @@ def test_every_record_in_exactly_one_company(
     assert set(claimed) == expected
     for c in truth["companies"]:
         crm = [r for r in c["records"] if r["source"] == "crm"]
-        assert len(crm) == (2 if "crm_duplicate" in c["dirt"] else 1 if
-                            "erp_only" not in c["dirt"] else 0)
+        assert len(crm) == (
+            2 if "crm_duplicate" in c["dirt"] else 1 if "erp_only" not in c["dirt"] else 0
+        )
 
 
 def test_every_kind_of_dirt_is_planted(truth: dict[str, Any]) -> None:
     tags = Counter(t for c in truth["companies"] for t in c["dirt"])
-    for tag in ("crm_duplicate", "name_variant", "siret_missing_crm", "siret_invalid_crm",
-                "address_differs", "erp_only", "crm_only", "code_erp_in_crm"):
+    for tag in (
+        "crm_duplicate",
+        "name_variant",
+        "siret_missing_crm",
+        "siret_invalid_crm",
+        "address_differs",
+        "erp_only",
+        "crm_only",
+        "code_erp_in_crm",
+    ):
         assert tags[tag] > 0, tag
 
 
@@ -96,8 +110,10 @@ def test_balances_from_odoo_match_truth(truth: dict[str, Any], inbox: Path) -> N
 def test_balances_from_fec_match_truth(
     truth: dict[str, Any], inbox: Path, fec_rows: list[dict[str, str]]
 ) -> None:
-    terms = {p["ref"]: TERMS[p["property_payment_term_id"]]
-             for p in read_csv(inbox / "odoo" / "res_partner.csv")}
+    terms = {
+        p["ref"]: TERMS[p["property_payment_term_id"]]
+        for p in read_csv(inbox / "odoo" / "res_partner.csv")
+    }
     items: dict[str, list[tuple[Decimal, date]]] = defaultdict(list)
     groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     for row in fec_rows:

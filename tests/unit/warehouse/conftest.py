@@ -25,9 +25,9 @@ def staging_factory(tmp_path: Path) -> Callable[..., Settings]:
     return factory
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The reference dataset built once per module; a read-only connection to its snapshot."""
+    """The reference dataset built once per session; a read-only connection to its snapshot."""
     from warehouse.build import build
 
     settings = make_settings(tmp_path_factory.mktemp("reference") / "data")

@@ -179,7 +179,9 @@ def write_staging(settings: Settings, with_seed: bool = True) -> None:
     try:
         init_staging(con)
         if with_seed:
+            con.execute("begin transaction")
             seed(con)
+            con.execute("commit")
     finally:
         con.close()
 

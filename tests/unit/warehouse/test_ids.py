@@ -1,0 +1,71 @@
+"""Stable golden ids across builds; the oldest id survives a merge and the other redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from warehouse_fixtures import insert, snapshot, staging, xref_of
+
+from warehouse.build import build
+from warehouse.settings import Settings
+
+
+def test_ids_are_stable_from_one_build_to_the_next(
+    staging_factory: Callable[..., Settings],
+) -> None:
+    settings = staging_factory()
+    first = build(settings)
+    second = build(settings)
+    assert first.published and second.published
+    assert first.snapshot is not None and second.snapshot is not None
+    con1, con2 = snapshot(first.snapshot), snapshot(second.snapshot)
+    assert xref_of(con1) == xref_of(con2)
+    assert con2.execute("select count(*) from core.customer_redirect").fetchone() == (0,)
+    ids = [r[0] for r in con2.execute("select customer_id from core.customer").fetchall()]
+    assert all(len(i) == 8 and i.startswith("C") and i[1:].isdigit() for i in ids)
+    con1.close()
+    con2.close()
+
+
+def test_merge_keeps_the_oldest_id_and_redirects_the_other(
+    staging_factory: Callable[..., Settings],
+) -> None:
+    settings = staging_factory(with_seed=False)
+    con = staging(settings)
+    insert(con, "customer", source="crm", source_id="H10", name="Zulu")
+    insert(con, "customer", source="erp", source_id="E10", name="Omega Holding",
+           customer_code="K10")
+    con.close()
+    first = build(settings)
+    assert first.snapshot is not None
+    snap = snapshot(first.snapshot)
+    before = xref_of(snap)
+    snap.close()
+    crm_id, erp_id = before[("crm", "H10")][0], before[("erp", "E10")][0]
+    assert crm_id != erp_id
+
+    # The CRM record now holds the ERP code, and a new ERP customer appears.
+    con = staging(settings)
+    con.execute("update staging.customer set customer_code = 'K10' where source_id = 'H10'")
+    insert(con, "customer", source="erp", source_id="E11", name="Newcomer")
+    con.close()
+    later = settings.model_copy(update={"as_of": date(2026, 11, 29)})
+    second = build(later)
+    assert second.published and second.snapshot is not None
+    snap = snapshot(second.snapshot)
+    after = xref_of(snap)
+    survivor = min(crm_id, erp_id)
+    merged = max(crm_id, erp_id)
+    assert after[("crm", "H10")] == (survivor, "xref")
+    assert after[("erp", "E10")] == (survivor, "xref")
+    assert snap.execute(
+        "select old_customer_id, customer_id, build_id from core.customer_redirect"
+    ).fetchall() == [(merged, survivor, second.build_id)]
+    # New ids continue after the largest id ever issued, redirected ones included.
+    assert after[("erp", "E11")][0] == "C0000003"
+    history = snap.execute(
+        "select build_date, count(*) from mart.balance_history group by all order by all"
+    ).fetchall()
+    assert history == [(date(2026, 11, 28), 2), (date(2026, 11, 29), 2)]
+    snap.close()
