@@ -40,6 +40,7 @@ class FileOutcome:
     rows_rejected: int = 0
     rows_skipped: int = 0
     message: str | None = None
+    extract_kind: str | None = None  # full | incremental
     sha256: str | None = None
     bytes: int | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
@@ -121,65 +122,128 @@ def _ingest_source(
     progress: Progress | None,
 ) -> list[FileOutcome]:
     profile = load_profile(source.system).with_overrides(source.columns)
-    outcomes: list[FileOutcome] = []
     landed: list[LandedFile] = []
     kinds: dict[str, str] = {}
-    for path, kind in files:
-        if progress:
-            progress(source.name, path.name)
+    indexed: list[tuple[int, FileOutcome]] = []
+    pending: list[tuple[int, Path, str, str, str, set[str]]] = []
+    for i, (path, kind) in enumerate(files):
         sha = sha256_of(path)
         seen = con.execute(
-            "select run_id from meta.landed_file where source = ? and sha256 = ?",
+            """select l.run_id, list(distinct r.object) filter (where r.object is not null)
+               from meta.landed_file l left join meta.ingest_run r
+                 on r.source = l.source and r.sha256 = l.sha256 and r.status = 'loaded'
+               where l.source = ? and l.sha256 = ? group by l.run_id""",
             [source.name, sha],
         ).fetchone()
         if seen:
-            outcomes.append(
-                FileOutcome(
-                    source.name,
-                    path.name,
-                    None,
-                    "skipped",
-                    message=f"already loaded in run {seen[0]}",
-                    sha256=sha,
-                )
-            )
+            pending.append((i, path, kind, sha, seen[0], set(seen[1] or ())))
             continue
-        lf = land(path, settings.landing_dir, source.name, run_id, sha)
-        landed.append(lf)
-        file_outcomes = _ingest_file(con, settings, source, profile, lf, run_id)
-        for o in file_outcomes:
-            o.sha256, o.bytes = sha, lf.bytes
-            if o.status == "loaded" and o.object:
-                kinds[o.object] = "full" if kinds.get(o.object, kind) == "full" else kind
-        lf.rows = max((o.rows_read for o in file_outcomes), default=0)
-        outcomes += file_outcomes
-        con.execute(
-            "insert or ignore into meta.landed_file values (?, ?, ?, ?, ?)",
-            [source.name, sha, run_id, lf.path.name, datetime.now(UTC).replace(tzinfo=None)],
-        )
+        for o in _land_and_load(
+            con, settings, source, profile, path, kind, sha, run_id, landed, progress
+        ):
+            indexed.append((i, o))
+    full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
+    for i, path, kind, sha, seen_run, objects in pending:
+        if kind == "full" and objects & full_now:
+            # An unchanged part of an extract whose other parts changed: the extract is
+            # all its parts, so this one is read again rather than its records deleted.
+            for o in _land_and_load(
+                con, settings, source, profile, path, kind, sha, run_id, landed, progress
+            ):
+                indexed.append((i, o))
+        else:
+            if progress:
+                progress(source.name, path.name)
+            skipped = FileOutcome(
+                source.name, path.name, None, "skipped", sha256=sha, extract_kind=kind
+            )
+            skipped.message = f"already loaded in run {seen_run} (same checksum)"
+            indexed.append((i, skipped))
+    outcomes = [o for _, o in sorted(indexed, key=lambda t: t[0])]
+    for o in outcomes:
+        if o.status == "loaded" and o.object and o.extract_kind:
+            prev = kinds.get(o.object, o.extract_kind)
+            kinds[o.object] = "full" if "full" in (prev, o.extract_kind) else "incremental"
     for obj_name, kind in kinds.items():
+        spec = profile.objects[obj_name]
+        held = _deletions_held(outcomes, obj_name) if kind == "full" else None
+        if held:
+            logger.warning("%s/%s: deletions not applied: %s", source.name, obj_name, held)
         dupes = merge_object(
             con,
             source.name,
             obj_name,
             run_id,
-            kind,
-            profile.objects[obj_name].dedupe,
-            profile.objects[obj_name].source_object,
+            "incremental" if held else kind,
+            spec.dedupe,
+            spec.source_object,
         )
         for o in outcomes:
             if o.object == obj_name and o.file in dupes:
                 o.rows_loaded -= dupes[o.file]
-                o.rows_rejected += dupes[o.file]
+                # A repeated id is a reject, unless repetition is the norm (a FEC
+                # customer on every line): then the repeats are folded into one record.
+                if spec.dedupe == "reject":
+                    o.rows_rejected += dupes[o.file]
+                else:
+                    o.rows_skipped += dupes[o.file]
+            if o.object == obj_name and held and o.status == "loaded":
+                o.message = f"deletions not applied: {held}"
     if landed:
         write_manifest(landed[0].path.parent, landed)
     _record_runs(con, run_id, outcomes)
     return outcomes
 
 
-def _refuse(source: str, lf: LandedFile, message: str) -> list[FileOutcome]:
+def _land_and_load(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceConfig,
+    profile: Profile,
+    path: Path,
+    kind: str,
+    sha: str,
+    run_id: str,
+    landed: list[LandedFile],
+    progress: Progress | None,
+) -> list[FileOutcome]:
+    if progress:
+        progress(source.name, path.name)
+    lf = land(path, settings.landing_dir, source.name, run_id, sha)
+    landed.append(lf)
+    outcomes = _ingest_file(con, settings, source, profile, lf, run_id)
+    for o in outcomes:
+        o.sha256, o.bytes, o.extract_kind = sha, lf.bytes, kind
+    lf.rows = max((o.rows_read for o in outcomes), default=0)
+    if any(o.status == "loaded" for o in outcomes):
+        # Only a loaded file counts as seen: a refused one is refused again next run
+        # (and loads once it is fixed), never reported as "already loaded".
+        con.execute(
+            "insert or ignore into meta.landed_file values (?, ?, ?, ?, ?)",
+            [source.name, sha, run_id, lf.path.name, datetime.now(UTC).replace(tzinfo=None)],
+        )
+    return outcomes
+
+
+def _deletions_held(outcomes: list[FileOutcome], obj: str) -> str | None:
+    """Why a full extract of `obj` must not mark missing records deleted, if it must not.
+
+    A record is deleted only when it is missing from every part of the extract; a refused
+    file may be one of those parts (its object is unknown when its header was not even
+    readable), and a file where every row was rejected says nothing about what exists.
+    """
+    refused = [o.file for o in outcomes if o.status == "refused" and o.object in (None, obj)]
+    if refused:
+        return f"{', '.join(refused)} refused in the same run may hold part of the extract"
+    mine = [o for o in outcomes if o.object == obj and o.status == "loaded"]
+    if sum(o.rows_read for o in mine) > 0 and sum(o.rows_loaded for o in mine) == 0:
+        return "every row of the extract was rejected"
+    return None
+
+
+def _refuse(source: str, lf: LandedFile, message: str, obj: str | None = None) -> list[FileOutcome]:
     logger.warning("%s/%s refused: %s", source, lf.path.name, message)
-    return [FileOutcome(source, lf.path.name, None, "refused", message=message)]
+    return [FileOutcome(source, lf.path.name, obj, "refused", message=message)]
 
 
 def _expected_headers(profile: Profile) -> str:
@@ -229,6 +293,7 @@ def _ingest_file(
                 source.name,
                 lf,
                 f"{lf.path.name}: looks like {obj.source_object} but lacks required columns: {wanted}",
+                obj.name,
             )
     outcomes = []
     parse_rejects = rr.rejects_table
@@ -336,8 +401,8 @@ def _record_runs(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[Fil
     for o in outcomes:
         con.execute(
             """insert into meta.ingest_run (run_id, source, file, object, status, rows_read,
-               rows_loaded, rows_rejected, rows_skipped, message, sha256, bytes, started_at,
-               finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               rows_loaded, rows_rejected, rows_skipped, message, sha256, bytes, extract_kind,
+               started_at, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 run_id,
                 o.source,
@@ -351,6 +416,7 @@ def _record_runs(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[Fil
                 o.message,
                 o.sha256,
                 o.bytes,
+                o.extract_kind,
                 o.started_at,
                 now,
             ],

@@ -23,7 +23,7 @@ def merge_object(
     dedupe: str,
     source_object: str,
 ) -> dict[str, int]:
-    """Returns the number of duplicate rows rejected per file."""
+    """Returns, per file, the rows not kept because their source_id repeats in the extract."""
     run_table = f"_run_{obj}"
     target = f"staging.{quote_ident(obj)}"
     con.execute(
@@ -39,7 +39,6 @@ def merge_object(
                      rows between unbounded preceding and unbounded following)
         """
     )
-    dupes: dict[str, int] = {}
     if dedupe == "reject":
         con.execute(
             """
@@ -55,14 +54,14 @@ def merge_object(
             """,
             {"run_id": run_id, "source": source, "object": obj, "source_object": source_object},
         )
-        dupes = dict(
-            con.execute(
-                "select _file, count(*) from _ranked where _rk > 1 group by _file"
-            ).fetchall()
-        )
         keep = "_rk = 1"
     else:
         keep = "_rk = _n"
+    dupes = dict(
+        con.execute(
+            f"select _file, count(*) from _ranked where not ({keep}) group by _file"
+        ).fetchall()
+    )
     con.execute(
         f"create or replace temp table _keep as "
         f"select * exclude (_rk, _n, _first_file, _first_line) from _ranked where {keep}"

@@ -10,6 +10,7 @@ invalid ones are kept as raw text with a `*_valid = false` flag.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,8 +96,8 @@ def _problem(col: Column, raw: str, typed: str, opts: ReadOptions) -> str | None
         return None
     if col.name == "currency":
         return (
-            f"case when {typed} is not null and not regexp_full_match({typed}, '[A-Z]{{3}}') "
-            f"then 'currency ''' || {shown} || ''' is not an ISO 4217 code' end"
+            f"case when {typed} is not null and not c360_currency_known({typed}) "
+            f"then 'currency ''' || {shown} || ''' is not an ISO 4217 currency code' end"
         )
     if t in ("DATE", "TIMESTAMP"):
         return (
@@ -127,6 +128,23 @@ def _problem(col: Column, raw: str, typed: str, opts: ReadOptions) -> str | None
     return None
 
 
+NUMERIC_CALL = re.compile(r'c360_decimal4?\(\s*("(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)')
+
+
+def _component_problems(expr: str) -> list[str]:
+    # "debit '12x' is not a number" for each column the expression reads as a number.
+    out = []
+    for ident in dict.fromkeys(NUMERIC_CALL.findall(expr)):
+        name = ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
+        label = name.strip().lower()
+        out.append(
+            f"case when not c360_blank({ident}) and c360_decimal({ident}, 'auto') is null "
+            f"then {_lit(label + ' ')} || '''' || left(trim({ident}), 60) || "
+            "''' is not a number' end"
+        )
+    return out
+
+
 def _mapped(values: dict[str, str], raw: str) -> str:
     whens = " ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in values.items())
     return f"case lower(trim({raw})) {whens} end"
@@ -148,21 +166,23 @@ def build_query(
         spec = obj.fields.get(col.name)
         pick = spec.pick(header) if spec else None
         fname = quote_ident("f__" + col.name)
+        label = col.name.replace("_", " ")
         if pick is None:
             parsed.append(f"null as {fname}")
             if col.name in obj.required:
-                problems.append(f"{_lit(col.name.replace('_', ' ') + ' is missing')}")
+                problems.append(_lit(label + " is missing"))
             continue
         kind, ref = pick
         src_expr = f"({ref})" if kind == "expr" else quote_ident(ref)
         # Problems are judged on the raw text, carried next to the typed value.
         raw = quote_ident("r__" + col.name)
+        field_problems: list[str] = []
         if spec is not None and spec.values:
             typed = _mapped(spec.values, src_expr)
             accepted = ", ".join(sorted(set(spec.values)))
-            problems.append(
+            field_problems.append(
                 f"case when not c360_blank({raw}) and {fname} is null then "
-                f"{_lit(col.name.replace('_', ' ') + ' ')} || '''' || left(trim({raw}), 40) || "
+                f"{_lit(label + ' ')} || '''' || left(trim({raw}), 40) || "
                 f"''' is not a known value (expected one of: ' || {_lit(accepted)} || ')' end"
             )
         elif (
@@ -171,18 +191,23 @@ def build_query(
             and col.name not in CHECKED_FIELDS
         ):
             typed = f"try_cast({src_expr} as {col.type})"
+            # An expression over source columns (FEC Debit - Credit) names the column
+            # that did not read, rather than a vague "amount is missing".
+            field_problems += _component_problems(ref)
         else:
             typed = _typed(col, src_expr, opts)
             problem = _problem(col, raw, fname, opts)
             if problem:
-                problems.append(problem)
+                field_problems.append(problem)
         parsed.append(f"{typed} as {fname}")
         parsed.append(f"cast({src_expr} as varchar) as {raw}")
         if col.name in obj.required:
             value = f"{fname}.value" if col.name in CHECKED_FIELDS else fname
-            problems.append(
-                f"case when {value} is null then {_lit(col.name.replace('_', ' ') + ' is missing')} end"
-            )
+            # One reason per field: the specific one when there is one, else "missing".
+            missing = f"case when {value} is null then {_lit(label + ' is missing')} end"
+            problems.append(f"coalesce({', '.join([*field_problems, missing])})")
+        else:
+            problems += field_problems
     where = f"where {obj.filter}" if obj.filter else ""
     return f"""
         with src as (

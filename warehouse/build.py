@@ -33,17 +33,33 @@ logger = logging.getLogger(__name__)
 
 META_TABLES = ("ingest_run", "reject", "landed_file")
 CHILD_TABLES = (
-    "invoice", "sales_order", "opportunity", "contact", "quote", "payment",
-    "receivable_item", "activity", "ticket",
+    "invoice",
+    "sales_order",
+    "opportunity",
+    "contact",
+    "quote",
+    "payment",
+    "receivable_item",
+    "activity",
+    "ticket",
 )
 GOLDEN_STEPS = (
-    "core/component_id", "core/customer_redirect", "core/customer_xref", "core/customer",
-    "core/customer_conflict", "core/match_candidate",
+    "core/component_id",
+    "core/customer_redirect",
+    "core/customer_xref",
+    "core/customer",
+    "core/customer_conflict",
+    "core/match_candidate",
 )
 FACT_STEPS = ("core/order_line", "core/revenue_line", "core/open_item", "core/customer_balance")
 MART_STEPS = (
-    "marts/alert", "marts/customer_360", "marts/ar_aging", "marts/ar_aging_total",
-    "marts/kpi_monthly", "marts/data_quality", "marts/balance_history",
+    "marts/alert",
+    "marts/customer_360",
+    "marts/ar_aging",
+    "marts/ar_aging_total",
+    "marts/kpi_monthly",
+    "marts/data_quality",
+    "marts/balance_history",
 )
 COUNTED = {
     "customers": "core.customer",
@@ -209,7 +225,12 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
             names = ", ".join(f.name for f in failures)
             message = f"{len(failures)} check(s) failed: {names}; CURRENT unchanged"
             history.log_build(
-                con, **log, status="failed", message=message, checks=checks, counts=counts,
+                con,
+                **log,
+                status="failed",
+                message=message,
+                checks=checks,
+                counts=counts,
                 finished_at=datetime.now(UTC).replace(tzinfo=None),
             )
             _discard(con, tmp)
@@ -219,7 +240,12 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         elapsed = time.perf_counter() - clock
         message = f"published {counts['customers']} customers in {elapsed:.1f}s"
         history.log_build(
-            con, **log, status="published", message=message, checks=[], counts=counts,
+            con,
+            **log,
+            status="published",
+            message=message,
+            checks=[],
+            counts=counts,
             finished_at=datetime.now(UTC).replace(tzinfo=None),
         )
         _finish_snapshot(con)
@@ -232,8 +258,13 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
                 con.execute("rollback")
             try:
                 history.log_build(
-                    con, **log, status="failed", message=f"error: {exc}", checks=[],
-                    counts={}, finished_at=datetime.now(UTC).replace(tzinfo=None),
+                    con,
+                    **log,
+                    status="failed",
+                    message=f"error: {exc}",
+                    checks=[],
+                    counts={},
+                    finished_at=datetime.now(UTC).replace(tzinfo=None),
                 )
             except duckdb.Error:
                 logger.warning("could not record the failed build in history")

@@ -48,7 +48,9 @@ def _description(text: str) -> str:
 
 
 def _attached(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()}
+    return {
+        row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()
+    }
 
 
 def run_checks(

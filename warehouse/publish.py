@@ -63,9 +63,7 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def publish(
-    con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int
-) -> Path:
+def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int) -> Path:
     """Close the snapshot on `con`, make it `<build_id>.duckdb` and point CURRENT at it."""
     folder = tmp.parent
     con.execute("checkpoint")

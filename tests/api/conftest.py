@@ -100,3 +100,26 @@ def auth(client: TestClient) -> Callable[[str], dict[str, str]]:
 @pytest.fixture
 def api_key(settings: Settings) -> str:
     return store.add_api_key(settings, "zapier", None)
+
+
+@pytest.fixture(scope="session")
+def shared_client(template: Settings) -> Iterator[TestClient]:
+    """One app over the template snapshot, for tests that only read."""
+    with TestClient(create_app(template)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def shared_auth(shared_client: TestClient) -> Callable[[str], dict[str, str]]:
+    tokens: dict[str, str] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in tokens:
+            resp = shared_client.post(
+                "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+            )
+            assert resp.status_code == 200, resp.text
+            tokens[username] = resp.json()["access_token"]
+        return {"Authorization": f"Bearer {tokens[username]}"}
+
+    return headers

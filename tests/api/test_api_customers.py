@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from snapshot_fixture import ACME, ALICE, BUILD_1, CAFE, DUPONT, MERGED
 
 Auth = Callable[[str], dict[str, str]]
-pytestmark = pytest.mark.usefixtures("published")
+
+
+@pytest.fixture
+def client(shared_client: TestClient) -> TestClient:
+    return shared_client
+
+
+@pytest.fixture
+def auth(shared_auth: Auth) -> Auth:
+    return shared_auth
 
 
 def _ids(client: TestClient, headers: dict[str, str], query: str) -> list[str]:
@@ -210,7 +218,3 @@ def test_timeline_merges_by_date(client: TestClient, auth: Auth) -> None:
 def test_empty_lists_for_customer_without_documents(client: TestClient, auth: Auth) -> None:
     body = client.get(f"/api/v1/customers/{CAFE}/invoices", headers=auth("admin")).json()
     assert body == {"data": [], "count": 0, "next_cursor": None}
-
-
-def test_published_fixture_path(published: Path) -> None:
-    assert published.name == f"{BUILD_1}.duckdb"

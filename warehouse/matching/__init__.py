@@ -24,8 +24,26 @@ KEY_PASSES = {
     "contact": "core/pass_contact",
 }
 LEGAL_FORMS = [
-    "sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "sca", "selarl", "gmbh", "ltd",
-    "ets", "etablissements", "inc", "llc", "plc", "ag", "bv", "srl", "spa",
+    "sarl",
+    "sas",
+    "sasu",
+    "sa",
+    "eurl",
+    "sci",
+    "snc",
+    "sca",
+    "selarl",
+    "gmbh",
+    "ltd",
+    "ets",
+    "etablissements",
+    "inc",
+    "llc",
+    "plc",
+    "ag",
+    "bv",
+    "srl",
+    "spa",
 ]
 
 # Luhn check over a digit string (SIREN, SIRET), used when ingest left a flag empty.

@@ -98,7 +98,9 @@ def propagate(con: duckdb.DuckDBPyConnection) -> int:
         "select cid_a as a, cid_b as b from work.edge "
         "union select cid_b, cid_a from work.edge"
     )
-    con.execute("create or replace temp table lp as select distinct a as node, a as label from lp_edge")
+    con.execute(
+        "create or replace temp table lp as select distinct a as node, a as label from lp_edge"
+    )
     for iteration in range(1, MAX_ITERATIONS + 1):
         con.execute(
             """

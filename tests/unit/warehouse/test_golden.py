@@ -59,7 +59,9 @@ def test_customer_360_has_one_row_per_customer_and_decimal_amounts(
     reference: duckdb.DuckDBPyConnection,
 ) -> None:
     n_customers = reference.execute("select count(*) from core.customer").fetchone()
-    n_360 = reference.execute("select count(distinct customer_id) from mart.customer_360").fetchone()
+    n_360 = reference.execute(
+        "select count(distinct customer_id) from mart.customer_360"
+    ).fetchone()
     assert n_customers == n_360 == (14,)
     types = dict(
         reference.execute(
@@ -81,8 +83,12 @@ def test_data_quality_and_alerts_cover_the_exceptions(
         for r in reference.execute("select distinct check_name from mart.data_quality").fetchall()
     }
     assert {
-        "erp_not_in_crm", "crm_not_in_erp", "address_differs", "invalid_legal_id",
-        "deleted_at_source", "review_pending",
+        "erp_not_in_crm",
+        "crm_not_in_erp",
+        "address_differs",
+        "invalid_legal_id",
+        "deleted_at_source",
+        "review_pending",
     } <= checks
     # H5 is a prospect: not reported as missing from the ERP.
     prospects = reference.execute(
@@ -98,7 +104,9 @@ def test_data_quality_and_alerts_cover_the_exceptions(
         ).fetchall()
     }
     assert alerts == {
-        "overdue_before_offer", "credit_limit_exceeded", "address_conflict",
+        "overdue_before_offer",
+        "credit_limit_exceeded",
+        "address_conflict",
         "order_cancelled_after_sync",
     }
     count = reference.execute(

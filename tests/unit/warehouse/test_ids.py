@@ -34,8 +34,9 @@ def test_merge_keeps_the_oldest_id_and_redirects_the_other(
     settings = staging_factory(with_seed=False)
     con = staging(settings)
     insert(con, "customer", source="crm", source_id="H10", name="Zulu")
-    insert(con, "customer", source="erp", source_id="E10", name="Omega Holding",
-           customer_code="K10")
+    insert(
+        con, "customer", source="erp", source_id="E10", name="Omega Holding", customer_code="K10"
+    )
     con.close()
     first = build(settings)
     assert first.snapshot is not None

@@ -33,7 +33,13 @@ def test_erp_invoices_posted_and_open_only_credit_notes_negative(
     # INV-1 1200 due 2026-10-01 (58 days late), INV-2 500 not due, CN-1 −200; draft and
     # fully paid invoices ignored.
     assert _balance(reference, "erp", "E2") == (
-        D("1500.00"), D("1200.00"), 58, D("300.00"), D("0.00"), D("1200.00"), D("0.00"),
+        D("1500.00"),
+        D("1200.00"),
+        58,
+        D("300.00"),
+        D("0.00"),
+        D("1200.00"),
+        D("0.00"),
         D("0.00"),
     )
 
@@ -45,7 +51,13 @@ def test_fec_lines_lettered_partially_lettered_and_opening(
     # residual 500 dated 2026-10-15 + 30 days ERP terms (14 days), F102 750.50 not due.
     # The ERP invoice INV-A (999.99 open) is ignored: the ledger is the truth.
     assert _balance(reference, "erp", "E1") == (
-        D("1550.50"), D("800.00"), 301, D("750.50"), D("500.00"), D("0.00"), D("0.00"),
+        D("1550.50"),
+        D("800.00"),
+        301,
+        D("750.50"),
+        D("500.00"),
+        D("0.00"),
+        D("0.00"),
         D("300.00"),
     )
     customer_id = xref_of(reference)[("erp", "E1")][0]
@@ -66,7 +78,14 @@ def test_fec_customer_without_erp_uses_default_terms(
 ) -> None:
     # 100.00 dated 2026-10-01 + 45 default days = 2026-11-15: 13 days overdue.
     assert _balance(reference, "compta", "411ZED") == (
-        D("100.00"), D("100.00"), 13, D("0.00"), D("100.00"), D("0.00"), D("0.00"), D("0.00"),
+        D("100.00"),
+        D("100.00"),
+        13,
+        D("0.00"),
+        D("100.00"),
+        D("0.00"),
+        D("0.00"),
+        D("0.00"),
     )
 
 
