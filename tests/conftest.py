@@ -99,7 +99,8 @@ def api_server(built_demo: BuiltDemo) -> Iterator[ApiServer]:
         wait_http(f"{url}/api/v1/health")
     except TimeoutError:
         proc.kill()
-        raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "api did not start")
+        detail = proc.stderr.read().decode() if proc.stderr else "api did not start"
+        raise RuntimeError(detail) from None
     yield ApiServer(url, proc)
     proc.terminate()
     try:
