@@ -181,7 +181,9 @@ def run_pipeline(cp: Path, work: Path) -> dict:
         m = measure(lambda: ingest(settings))
     result = m.result
     outcome = [o for o in result.outcomes if o.object == "invoice"][0]
-    con = duckdb.connect(str(settings.staging_db), read_only=True)
+    from warehouse.connection import connect
+
+    con = connect(settings.staging_db, read_only=True)
     check = con.execute(
         "select count(*), sum(amount_incl_tax), count(*) filter (where kind = 'credit_note'), "
         "count(*) filter (where issue_date is null or due_date is null) "
@@ -271,6 +273,11 @@ def run(quick: bool = False) -> dict:
     )
     steps = {k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
              for k in runs["pipeline"][0]["steps"]}
+    top = ("sha256", "land (copy)", "read_file (detect+transcode+read_csv)",
+           "load_object (raw+typed+rejects)", "merge into staging")
+    steps["other (open, schema, macros, run log, commit)"] = med["pipeline"] - sum(
+        steps.get(k, 0.0) for k in top
+    )
     step_tab = table(["pipeline step (median s)", "seconds", "share of pipeline"],
                      [[k, v, f"{100 * v / med['pipeline']:.0f} %"] for k, v in steps.items()])
     verdict = "MET" if ratio <= TARGET_RATIO else "NOT MET"

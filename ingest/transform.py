@@ -88,7 +88,7 @@ def _typed(col: Column, raw: str, opts: ReadOptions) -> str:
     return f"c360_text({raw})"
 
 
-def _problem(col: Column, raw: str, typed: str, opts: ReadOptions) -> str | None:
+def _problem(col: Column, raw: str, typed: str, opts: ReadOptions, obj: str = "") -> str | None:
     t = col.type.upper()
     label = col.name.replace("_", " ")
     shown = f"left(trim({raw}), 60)"
@@ -106,7 +106,9 @@ def _problem(col: Column, raw: str, typed: str, opts: ReadOptions) -> str | None
         )
     if t.startswith("DECIMAL") or t in ("INTEGER", "BIGINT"):
         neg = ""
-        if col.name in (
+        # Accounting items are signed (a payment is negative); elsewhere the kind of
+        # document gives the direction and a negative amount is an error.
+        if obj != "receivable_item" and col.name in (
             "quantity",
             "amount_incl_tax",
             "amount_excl_tax",
@@ -131,10 +133,14 @@ def _problem(col: Column, raw: str, typed: str, opts: ReadOptions) -> str | None
 NUMERIC_CALL = re.compile(r'c360_decimal4?\(\s*("(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)')
 
 
-def _component_problems(expr: str) -> list[str]:
-    # "debit '12x' is not a number" for each column the expression reads as a number.
+def _component_problems(expr: str, covered: set[str]) -> list[str]:
+    # "debit '12x' is not a number" for each column the expression reads as a number,
+    # once per row even when several fields read the same column (FEC amount, amount_open).
     out = []
     for ident in dict.fromkeys(NUMERIC_CALL.findall(expr)):
+        if ident in covered:
+            continue
+        covered.add(ident)
         name = ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
         label = name.strip().lower()
         out.append(
@@ -160,6 +166,7 @@ def build_query(
     """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`."""
     parsed: list[str] = ["_line"]
     problems: list[str] = []
+    covered: set[str] = set()
     for col in columns:
         if col.name in ENVELOPE - {"source_id"} or col.name in FLAGS:
             continue
@@ -193,10 +200,13 @@ def build_query(
             typed = f"try_cast({src_expr} as {col.type})"
             # An expression over source columns (FEC Debit - Credit) names the column
             # that did not read, rather than a vague "amount is missing".
-            field_problems += _component_problems(ref)
+            for i, problem in enumerate(_component_problems(ref, covered)):
+                name = quote_ident(f"p__{col.name}_{i}")
+                parsed.append(f"{problem} as {name}")
+                field_problems.append(name)
         else:
             typed = _typed(col, src_expr, opts)
-            problem = _problem(col, raw, fname, opts)
+            problem = _problem(col, raw, fname, opts, obj.name)
             if problem:
                 field_problems.append(problem)
         parsed.append(f"{typed} as {fname}")

@@ -25,7 +25,7 @@ ACME = "C0000003"
 MERGED = "C0000009"
 PASSWORD = "s3cret-pass"  # of every test user
 
-_C360_COLUMNS = """
+C360_COLUMNS = """
     customer_id varchar, name varchar, siren varchar, siret varchar, vat_number varchar,
     customer_code varchar, email varchar, phone varchar, website varchar, street varchar,
     postcode varchar, city varchar, country varchar, segment varchar, owner varchar,
@@ -223,7 +223,7 @@ def make_snapshot(path: Path, build_id: str, *, dupont_name: str = "Dupont SARL"
     try:
         for schema in ("core", "mart", "meta"):
             con.execute(f"create schema {schema}")
-        con.execute(f"create table mart.customer_360 ({_C360_COLUMNS})")
+        con.execute(f"create table mart.customer_360 ({C360_COLUMNS})")
         for c in CUSTOMERS:
             (cid, name, siren, siret, vat, code, email, postcode, city, segment, owner,
              outstanding, overdue, alerts, sources) = c

@@ -14,7 +14,8 @@ from warehouse.sqlfiles import execute, run_file
 
 logger = logging.getLogger(__name__)
 
-MAX_BLOCK_SIZE = 2000
+# Pairs one block may produce (alone records × block records); larger blocks are skipped.
+MAX_BLOCK_PAIRS = 250_000
 BATCH_ROWS = 500_000
 
 SCORED_TO_LINKS_SQL = """
@@ -86,7 +87,7 @@ def _score_batches(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def fuzzy_pass_links(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     """Fill work.pass_link with auto-merge pairs and work.review with the review band."""
-    run_file(con, "core/fuzzy_pair", {"max_block_size": MAX_BLOCK_SIZE})
+    run_file(con, "core/fuzzy_pair", {"max_block_pairs": MAX_BLOCK_PAIRS})
     scores = _score_batches(con)
     logger.info("fuzzy pass: %d candidate pairs scored", scores.num_rows)
     con.register("fuzzy_score", scores)

@@ -84,7 +84,7 @@ def generic() -> None:
     w("gen_invoices_unknown_currency.csv", lines("invoice_id,customer_id,kind,amount_incl_tax,currency,issue_date,status", "I1,C1,invoice,100.00,EUR,2026-10-01,posted", "I2,C1,invoice,100.00,XYZ,2026-10-01,posted", "I3,C1,invoice,100.00,EURO,2026-10-01,posted"))
     w("gen_invoices_unknown_status.csv", lines("invoice_id,customer_id,kind,amount_incl_tax,currency,issue_date,status", "I10,C1,invoice,100.00,EUR,2026-10-01,posted", "I11,C1,invoice,100.00,EUR,2026-10-01,half-paid", "I12,C1,quote,100.00,EUR,2026-10-01,posted"))
     w("gen_order_lines_negative_qty.csv", lines("source_id,order_source_id,line_number,product_code,quantity,unit_price", "L1,O1,1,P1,3,10.00", "L2,O1,2,P2,-3,10.00", "L3,O1,3,P3,2-,10.00"))
-    w("gen_customers_dates.csv", lines("customer_id,name,created_at,payment_terms_days,credit_limit_amount", "C1,Alpha,31/02/2026,30,1000", "C2,Beta,2026-13-01,30,1000", "C3,Gamma,15/03/2026,abc,1 000,50", "C4,Delta,2026-03-15,-30,1000"))
+    w("gen_customers_dates.csv", lines("customer_id,name,created_at,payment_terms_days,credit_limit_amount", "C1,Alpha,31/02/2026,30,1000", "C2,Beta,2026-13-01,30,1000", "C3,Gamma,15/03/2026,abc,\"1 000,50\"", "C4,Delta,2026-03-15,-30,1000"))
     w("gen_customers_missing_name.csv", lines("customer_id,name", "C1,Alpha", "C2,", "C3,false"))
 
 

@@ -1,6 +1,8 @@
 -- Pass 4 candidates: pairs of records in different clusters sharing a block (postcode,
--- city, or city + first name token for large cities); never two different SIRENs.
--- Parameters: $max_block_size.
+-- city, or city + first name token), at least one of them still alone (records already
+-- matched by a stronger pass are only compared with leftovers); never two different
+-- SIRENs. A block whose pairs exceed $max_block_pairs is skipped (the city + name block
+-- still covers large cities).
 create or replace table work.fuzzy_pair as
 with
 record as (
@@ -10,7 +12,8 @@ record as (
         customer_record.postcode_key,
         customer_record.city_key,
         cluster.cid,
-        cluster.siren
+        cluster.siren,
+        count(*) over (partition by cluster.cid) = 1 as is_alone
     from work.customer_record as customer_record
     inner join work.cluster as cluster
         on cluster.rid = customer_record.rid
@@ -18,15 +21,18 @@ record as (
 ),
 
 block as (
-    select record.rid, 'postcode:' || record.postcode_key as block_key
+    select record.rid, record.is_alone, 'postcode:' || record.postcode_key as block_key
     from record
     where record.postcode_key is not null
     union all
-    select record.rid, 'city:' || record.city_key as block_key
+    select record.rid, record.is_alone, 'city:' || record.city_key as block_key
     from record
     where record.city_key is not null
     union all
-    select record.rid, 'city_name:' || record.city_key || '|' || split_part(record.name_key, ' ', 1)
+    select
+        record.rid,
+        record.is_alone,
+        'city_name:' || record.city_key || '|' || split_part(record.name_key, ' ', 1)
     from record
     where record.city_key is not null
 ),
@@ -34,22 +40,38 @@ block as (
 block_size as (
     select
         block.block_key,
-        count(*) as record_count
+        count(*) as record_count,
+        count(*) filter (where block.is_alone) as alone_count
     from block
     group by block.block_key
+    having count(*) filter (where block.is_alone) > 0
+        and count(*) filter (where block.is_alone) * count(*) <= $max_block_pairs
+),
+
+usable_block as (
+    select block.*
+    from block
+    semi join block_size
+        on block_size.block_key = block.block_key
+),
+
+directed_pair as (
+    select
+        alone_block.rid as alone_rid,
+        other_block.rid as other_rid
+    from usable_block as alone_block
+    inner join usable_block as other_block
+        on other_block.block_key = alone_block.block_key
+        and other_block.rid <> alone_block.rid
+    where alone_block.is_alone
+        and (not other_block.is_alone or other_block.rid > alone_block.rid)
 ),
 
 pair as (
     select distinct
-        left_block.rid as rid_a,
-        right_block.rid as rid_b
-    from block as left_block
-    inner join block as right_block
-        on right_block.block_key = left_block.block_key
-        and right_block.rid > left_block.rid
-    inner join block_size
-        on block_size.block_key = left_block.block_key
-    where block_size.record_count <= $max_block_size
+        least(directed_pair.alone_rid, directed_pair.other_rid) as rid_a,
+        greatest(directed_pair.alone_rid, directed_pair.other_rid) as rid_b
+    from directed_pair
 ),
 
 final as (
