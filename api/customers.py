@@ -11,6 +11,7 @@ from api.errors import ApiError, Forbidden, NotFound
 from api.evidence import evidence_text
 from api.queries import next_offset_cursor, offset_from, page_sql, sql
 from api.schemas import (
+    Aging,
     AlertOut,
     Conflict,
     Coordinates,
@@ -139,13 +140,13 @@ def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
         terms=Terms(**{k: g(k) for k in Terms.model_fields}),
         financial=Financial(
             **{k: g(k) for k in Financial.model_fields if k != "aging"},
-            aging={
-                "not_due": g("aging_not_due_amount"),
-                "d1_30": g("aging_1_30_amount"),
-                "d31_60": g("aging_31_60_amount"),
-                "d61_90": g("aging_61_90_amount"),
-                "over_90": g("aging_over_90_amount"),
-            },
+            aging=Aging(
+                not_due=g("aging_not_due_amount"),
+                d1_30=g("aging_1_30_amount"),
+                d31_60=g("aging_31_60_amount"),
+                d61_90=g("aging_61_90_amount"),
+                over_90=g("aging_over_90_amount"),
+            ),
         ),
         alerts=[AlertOut(**a, customer_name=g("name")) for a in alerts],
         sources=sources,

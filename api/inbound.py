@@ -191,7 +191,11 @@ def receive(
         "payload_sha256": fingerprint,
         "records": records,
     }
-    answer = {"status": "accepted", "records": len(records), "idempotency_key": key}
+    accepted: dict[str, Any] = {
+        "status": "accepted",
+        "records": len(records),
+        "idempotency_key": key,
+    }
     try:
         write_durably(path, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
     except OSError as exc:
@@ -203,7 +207,7 @@ def receive(
             receipt = session.get(InboundReceipt, (source, key))
             if receipt is not None:
                 receipt.status_code = 202
-                receipt.response_json = json.dumps(answer)
+                receipt.response_json = json.dumps(accepted)
                 receipt.landed_path = str(path)
                 session.add(receipt)
                 session.commit()
@@ -211,7 +215,7 @@ def receive(
         # The payload is landed: answer 202; a replay within a minute gets 409, later it is
         # landed again (a duplicate the loader dedupes by checksum of its records).
         logger.exception("inbound receipt not finalised for %s %s", source, key)
-    return 202, answer
+    return 202, accepted
 
 
 def _release_claim(settings: Settings, source: str, key: str) -> None:

@@ -90,7 +90,9 @@ def machine() -> str:
             break
     import duckdb
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
+        f"load average at write time {load} (shared machine), "
         f"nproc={os.cpu_count()}, RAM={mem_kib / 1024 / 1024:.1f} GiB, {cpu}, "
         f"Python {sys.version.split()[0]}, DuckDB {duckdb.__version__}"
     )

@@ -73,7 +73,12 @@ def balance_line(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str = "
 
 
 def by_segment(
-    frame: pd.DataFrame, x: str, y: str, title: str = "", kind: str = "bar"
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str = "",
+    kind: str = "bar",
+    percent: bool = False,
 ) -> go.Figure:
     """One trace per ``segment`` of ``y`` against ``x`` (bars stacked, or lines)."""
     fig = go.Figure()
@@ -91,6 +96,8 @@ def by_segment(
             trace = go.Bar(x=part[x], y=part[y], name=str(segment))
         fig.add_trace(trace)
     fig.update_layout(title=title, barmode="stack", **LAYOUT)
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
     return fig
 
 

@@ -205,6 +205,10 @@ class ApiClient:
     def quality(self) -> dict[str, Any]:
         return self.get("/quality") or {}
 
+    def rejects(self, limit: int = 200, cursor: str | None = None) -> dict[str, Any]:
+        """Rejected rows with their raw content and reason (``/quality/rejects``)."""
+        return self.get("/quality/rejects", {"limit": limit, "cursor": cursor}) or {}
+
     def runs(self) -> dict[str, Any]:
         return self.get("/runs") or {}
 

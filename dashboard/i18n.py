@@ -87,12 +87,12 @@ def format_number(value: Any, lang: str = "fr", decimals: int = 2) -> str:
     return sign + text
 
 
-def format_amount(value: Any, lang: str = "fr", currency: str = "EUR") -> str:
+def format_amount(value: Any, lang: str = "fr", currency: str = "EUR", decimals: int = 2) -> str:
     """``"1234.56"`` → ``1 234,56 €`` (fr) / ``€1,234.56`` (en); ``None`` → ``—``."""
     number = to_decimal(value)
     if number is None:
         return MISSING
-    text = format_number(number, lang)
+    text = format_number(number, lang, decimals)
     code = (currency or "EUR").upper()
     symbol = SYMBOLS.get(code, code)
     if lang == "fr":

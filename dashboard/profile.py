@@ -114,7 +114,7 @@ def _charts(fin: dict[str, Any], lang: str, cur: str) -> None:
     with left:
         frame = aging_frame(aging, lang)
         labels = [format_amount(aging.get(b), lang, cur) for b in BUCKETS]
-        st.plotly_chart(charts.aging_bar(frame, t("aging", lang), labels), use_container_width=True)
+        st.plotly_chart(charts.aging_bar(frame, t("aging", lang), labels))
     with right:
         ratio = to_decimal(fin.get("credit_utilisation"))
         if ratio is None:
@@ -122,7 +122,6 @@ def _charts(fin: dict[str, Any], lang: str, cur: str) -> None:
         else:
             st.plotly_chart(
                 charts.utilisation_gauge(float(ratio), t("credit_utilisation", lang)),
-                use_container_width=True,
             )
 
 

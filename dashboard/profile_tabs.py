@@ -28,9 +28,7 @@ def _balance(api: ApiClient, cid: str, lang: str, cur: str) -> None:
     if x and amount_cols:
         frame = numeric_frame(records, amount_cols)
         labels = {c: t(c.removesuffix("_amount"), lang) for c in amount_cols}
-        st.plotly_chart(
-            charts.balance_line(frame, x, labels, t("tab_balance", lang)), use_container_width=True
-        )
+        st.plotly_chart(charts.balance_line(frame, x, labels, t("tab_balance", lang)))
     show_table(payload, lang, currency=cur, key="balance_table")
 
 

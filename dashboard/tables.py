@@ -16,6 +16,8 @@ from dashboard.i18n import (
     format_date,
     format_datetime,
     format_percent,
+    format_siren,
+    format_siret,
     to_decimal,
 )
 
@@ -63,6 +65,10 @@ def display_frame(
                 format_amount(v, lang, (row.get("currency") or currency))
                 for v, row in zip(frame[name], data, strict=False)
             ]
+        elif name == "siren":
+            frame[name] = [format_siren(v) for v in frame[name]]
+        elif name == "siret":
+            frame[name] = [format_siret(v) for v in frame[name]]
         elif name == "month":
             frame[name] = [str(v)[:7] if v else "—" for v in frame[name]]
         elif name.endswith("_at"):
@@ -74,6 +80,32 @@ def display_frame(
         else:
             frame[name] = [_cell(v) for v in frame[name]]
     return frame.rename(columns={c: column_label(c, lang) for c in frame.columns})
+
+
+def explode_nested(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per child when a record holds a list of objects (e.g. rejects → reasons).
+
+    Parent fields are repeated; a child field whose name clashes is prefixed with the
+    list's name (``reasons_count``).
+    """
+    out: list[dict[str, Any]] = []
+    for record in records:
+        nested = [
+            k
+            for k, v in record.items()
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+        ]
+        if len(nested) != 1:
+            out.append(record)
+            continue
+        key = nested[0]
+        parent = {k: v for k, v in record.items() if k != key}
+        for child in record[key]:
+            row = dict(parent)
+            for name, value in child.items():
+                row[f"{key}_{name}" if name in parent else name] = value
+            out.append(row)
+    return out
 
 
 def numeric(values: Iterable[Any]) -> list[float | None]:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.client import rows
 from dashboard.i18n import t
-from dashboard.tables import display_frame
+from dashboard.tables import display_frame, explode_nested
 
 # Technical columns that mean nothing to a person reading the screen.
 HIDDEN = {"customer_id", "_run_id", "_file", "_line", "is_deleted", "raw_json"}
@@ -23,14 +23,14 @@ def show_table(
     key: str | None = None,
 ) -> int:
     """Render a list response as a table (or an explicit empty state); returns rows shown."""
-    records = rows(payload)
+    records = explode_nested(rows(payload))
     if not records:
         st.info(t("empty", lang))
         return 0
     if columns is None:
         columns = [c for c in records[0] if c not in HIDDEN]
     frame = display_frame(records, lang, columns, currency)
-    st.dataframe(frame, hide_index=True, use_container_width=True, key=key)
+    st.dataframe(frame, hide_index=True, key=key)
     count = payload.get("count") if isinstance(payload, dict) else None
     if isinstance(count, int) and count > len(records):
         st.caption(t("shown_of", lang, shown=len(records), count=count))

@@ -78,11 +78,10 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
     return found
 
 
-def _open(settings: Settings, source: SourceConfig) -> duckdb.DuckDBPyConnection:
+def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
     con = connect(settings.staging_db)
     init_staging(con)
     con.execute(transform.parse_macros())
-    validate.register(con, load_profile(source.system).read.default_country)
     vendor_functions.register(con)
     return con
 
@@ -94,22 +93,30 @@ def ingest(
     progress: Progress | None = None,
     files_for: Callable[[SourceConfig], list[tuple[Path, str]]] | None = None,
 ) -> IngestResult:
+    """Ingest every configured source (or those in `only`), one transaction per source.
+
+    A source that raises is rolled back (staging keeps its previous state for that
+    source, sources already committed stay) and the exception propagates.
+    """
     result = IngestResult(new_run_id())
-    for source in settings.sources:
-        if only and source.name not in only:
-            continue
-        files = (files_for or (lambda s: inbox_files(s, settings)))(source)
-        con = _open(settings, source)
-        try:
+    sources = [s for s in settings.sources if not only or s.name in only]
+    if not sources:
+        return result
+    con = _open(settings)
+    try:
+        for source in sources:
+            files = (files_for or (lambda s: inbox_files(s, settings)))(source)
+            validate.register(con, load_profile(source.system).read.default_country)
             con.execute("begin transaction")
-            outcomes = _ingest_source(con, settings, source, files, result.run_id, progress)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        finally:
-            con.close()
-        result.outcomes += outcomes
+            try:
+                outcomes = _ingest_source(con, settings, source, files, result.run_id, progress)
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+            result.outcomes += outcomes
+    finally:
+        con.close()
     return result
 
 

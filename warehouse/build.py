@@ -144,7 +144,7 @@ def _transform(
     say: Callable[[str], None],
 ) -> dict[str, int]:
     say("matching customer records")
-    links = resolve(con, settings.matching.passes, params)
+    links = resolve(con, settings.matching.passes, params, settings.app_db)
     say("building golden records")
     for step in GOLDEN_STEPS:
         run_file(con, step, params)

@@ -11,6 +11,7 @@ from dashboard.client import rows
 from dashboard.i18n import t
 from dashboard.profile import render_profile
 from dashboard.tables import display_frame
+from dashboard.widgets import show_table
 
 SELECTED = "c360_customer"
 RESULT_COLUMNS = [
@@ -42,10 +43,6 @@ def _on_table_select(results: list[dict[str, Any]]) -> None:
         _open(str(results[picked_rows[0]].get("customer_id")))
 
 
-def _on_pick() -> None:
-    _open(st.session_state.get("cust_pick"))
-
-
 def _label(row: dict[str, Any]) -> str:
     parts = [row.get("name"), row.get("customer_code"), row.get("city")]
     return " — ".join(str(p) for p in parts if p)
@@ -59,6 +56,7 @@ def _search(lang: str) -> None:
     overdue = bool(st.session_state.get("cust_overdue"))
     if len(query) < 2 and not (segment or owner or overdue):
         st.caption(t("search_hint", lang))
+        _my_alerts(lang)
         return
     payload = session.fetch(
         api.search_customers,
@@ -79,26 +77,56 @@ def _search(lang: str) -> None:
     st.dataframe(
         frame,
         hide_index=True,
-        use_container_width=True,
         key="cust_table",
         on_select=lambda: _on_table_select(results),
         selection_mode="single-row",
     )
-    labels = {str(r.get("customer_id")): _label(r) for r in results}
+    _picker({str(r.get("customer_id")): _label(r) for r in results}, lang)
+
+
+def _picker(labels: dict[str, str], lang: str, key: str = "cust_pick") -> None:
     st.selectbox(
         t("open_customer", lang),
         list(labels),
         index=None,
-        key="cust_pick",
+        key=key,
         format_func=lambda cid: labels.get(cid, cid),
-        on_change=_on_pick,
+        on_change=lambda: _open(st.session_state.get(key)),
         placeholder=t("choose_customer", lang),
     )
+
+
+def _my_alerts(lang: str) -> None:
+    """For a salesperson: the alerts on their own customers, before any search."""
+    if session.role() != "sales":
+        return
+    owner = session.user().get("owner_name")
+    payload = session.fetch(session.client().alerts, owner)
+    if payload is None:
+        return
+    st.subheader(t("my_alerts", lang))
+    alerts = rows(payload)
+    if not alerts:
+        st.success(t("no_alerts", lang), icon=":material/check_circle:")
+        return
+    show_table(
+        payload,
+        lang,
+        ["customer_name", "severity", "alert_type", "message", "amount"],
+        key="my_alerts",
+    )
+    labels = {
+        str(a.get("customer_id")): str(a.get("customer_name") or a.get("customer_id"))
+        for a in alerts
+        if a.get("customer_id")
+    }
+    _picker(labels, lang, key="alert_pick")
 
 
 def _reset() -> None:
     _open(None)
     st.session_state.pop("cust_pick", None)
+    st.session_state.pop("alert_pick", None)
 
 
 lang = session.lang()

@@ -36,8 +36,10 @@ if payload is not None:
         head = latest_totals(frame)
         st.caption(t("latest_month", lang, month=head.get("month")))
         m = st.columns(5)
-        m[0].metric(t("revenue", lang), format_amount(head.get("revenue_amount"), lang))
-        m[1].metric(t("pipeline", lang), format_amount(head.get("pipeline_amount"), lang))
+        m[0].metric(t("revenue", lang), format_amount(head.get("revenue_amount"), lang, decimals=0))
+        m[1].metric(
+            t("pipeline", lang), format_amount(head.get("pipeline_amount"), lang, decimals=0)
+        )
         m[2].metric(t("dso", lang), format_number(head.get("dso_days"), lang, 0))
         m[3].metric(t("overdue_share", lang), format_percent(head.get("overdue_share"), lang))
         m[4].metric(
@@ -47,20 +49,16 @@ if payload is not None:
         left, right = st.columns(2)
         left.plotly_chart(
             charts.by_segment(frame, "month", "revenue_amount", t("revenue", lang)),
-            use_container_width=True,
         )
         right.plotly_chart(
             charts.by_segment(frame, "month", "pipeline_amount", t("pipeline", lang)),
-            use_container_width=True,
         )
         left, right = st.columns(2)
         left.plotly_chart(
             charts.by_segment(frame, "month", "dso_days", t("dso", lang), kind="line"),
-            use_container_width=True,
         )
         right.plotly_chart(
             charts.by_segment(
-                frame, "month", "overdue_share", t("overdue_share", lang), kind="line"
+                frame, "month", "overdue_share", t("overdue_share", lang), kind="line", percent=True
             ),
-            use_container_width=True,
         )

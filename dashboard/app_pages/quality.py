@@ -11,11 +11,13 @@ from typing import Any
 import streamlit as st
 
 from dashboard import session
-from dashboard.i18n import column_label, format_number, format_percent, t
+from dashboard.i18n import column_label, format_datetime, format_number, format_percent, t
 from dashboard.widgets import show_table
 
 
 def _scalar(name: str, value: Any, lang: str) -> str:
+    if name == "snapshot":
+        return format_datetime(value, lang)
     if isinstance(value, int | float) and not isinstance(value, bool):
         is_ratio = name.endswith(("_rate", "_share", "_ratio")) and abs(value) <= 1
         return (
@@ -51,7 +53,9 @@ lang = session.lang()
 api = session.client()
 st.title(t("page_quality", lang))
 
-checks, runs = st.tabs([t("quality_sections", lang), t("runs", lang)])
+checks, rejected, runs = st.tabs(
+    [t("quality_sections", lang), t("reject_rows", lang), t("runs", lang)]
+)
 with checks:
     quality = session.fetch(api.quality)
     if quality is not None:
@@ -59,10 +63,16 @@ with checks:
             st.info(t("empty", lang))
         for section, content in quality.items():
             _section(section, content, lang)
+with rejected:
+    reject_rows = session.fetch(api.rejects)
+    if reject_rows is not None:
+        show_table(reject_rows, lang, key="reject_rows")
 with runs:
     history = session.fetch(api.runs)
     if history is not None:
         st.subheader(t("ingest_runs", lang))
-        show_table(history.get("ingest") or [], lang, key="runs_ingest")
+        show_table(
+            history.get("ingest_runs") or history.get("ingest") or [], lang, key="runs_ingest"
+        )
         st.subheader(t("builds", lang))
         show_table(history.get("builds") or [], lang, key="runs_builds")

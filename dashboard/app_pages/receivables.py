@@ -40,9 +40,7 @@ if aging is not None:
         )
         texts = [format_amount(b.get("amount"), lang) for b in buckets]
         left, right = st.columns([2, 1])
-        left.plotly_chart(
-            charts.aging_bar(frame, t("aging_totals", lang), texts), use_container_width=True
-        )
+        left.plotly_chart(charts.aging_bar(frame, t("aging_totals", lang), texts))
         right.dataframe(
             pd.DataFrame(
                 {
@@ -54,7 +52,6 @@ if aging is not None:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
         )
     st.subheader(t("top_debtors", lang))
     show_table(aging.get("top_customers") or aging.get("top") or [], lang, key="top_debtors")

@@ -15,6 +15,7 @@ seeded with it, and no wall-clock time is read.
 
 from __future__ import annotations
 
+import gc
 import logging
 import random
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ class DemoSummary:
     files: dict[str, Path] = field(default_factory=dict)  # "hubspot/companies.csv" -> path
     counts: dict[str, int] = field(default_factory=dict)  # same keys -> data rows (no header)
 
+    @property
+    def customers(self) -> int:
+        """Alias of `companies`, the name the CLI's `--customers` option uses."""
+        return self.companies
+
 
 def generate_demo(
     out_dir: Path,
@@ -64,6 +70,18 @@ def generate_demo(
     if customers < 1:
         raise ValueError("customers must be at least 1")
     out_dir = Path(out_dir)
+    # Millions of small objects and no cycles worth collecting: the cyclic GC only costs
+    # time here (measured ~15 % at 8k customers), so pause it for the duration.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(out_dir, customers, seed, as_of)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _generate(out_dir: Path, customers: int, seed: int, as_of: date) -> DemoSummary:
     rng = random.Random(seed)
     fake = Faker("fr_FR")
     fake.seed_instance(seed)

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from ingest.demo.companies import Company
 from ingest.demo.config import CENT, SEGMENTS, VAT_RATE, ZERO
@@ -38,11 +39,11 @@ class SaleOrder:
     name: str = ""
     xml_id: str = ""
 
-    @property
+    @cached_property
     def tax(self) -> Decimal:
         return with_vat(self.untaxed)[0]
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         return with_vat(self.untaxed)[1]
 
@@ -72,11 +73,11 @@ class Invoice:
     name: str = "/"
     xml_id: str = ""
 
-    @property
+    @cached_property
     def tax(self) -> Decimal:
         return with_vat(self.untaxed)[0]
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         return with_vat(self.untaxed)[1]
 

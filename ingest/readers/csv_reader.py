@@ -124,7 +124,7 @@ def _number_lines(
 
     DuckDB gives a rejected record its ordinal among records (header = 1, blank lines
     counted) and kept rows none; kept row g comes after reject j (j-th by ordinal r_j)
-    when g > r_j - j. The physical line adds the line breaks inside preceding quoted cells.
+    when g > r_j - j - 1. The physical line adds the line breaks inside preceding quoted cells.
     Blank lines between kept rows are not seen by the parser and not counted.
     """
     text = "concat_ws('', " + ", ".join(f"{quote_ident(n)}" for n in names) + ")"
@@ -148,7 +148,7 @@ def _number_lines(
         f"""
         create or replace temp table {table}_recs as
         with shifts as (
-            select r - j as key, max(j) as k from {table}__rejects group by r - j
+            select r - j - 1 as key, max(j) as k from {table}__rejects group by r - j - 1
         ),
         kept as (
             select s._rec as g, s._rec + 1 + coalesce(sh.k, 0) as _rec,

@@ -101,13 +101,14 @@ def test_error_shape_is_pinned(client: TestClient, auth: Auth, published: Path) 
         (client.get("/api/v1/customers"), 401, "not_authenticated"),
         (client.get("/api/v1/runs", headers=auth("alice")), 403, "forbidden"),
         (client.get("/api/v1/nowhere", headers=auth("admin")), 404, "not_found"),
-        (client.get("/api/v1/customers/C9999999", headers=auth("admin")), 404,
-         "customer_not_found"),
-        (client.get("/api/v1/customers?limit=0", headers=auth("admin")), 422,
-         "validation_error"),
+        (
+            client.get("/api/v1/customers/C9999999", headers=auth("admin")),
+            404,
+            "customer_not_found",
+        ),
+        (client.get("/api/v1/customers?limit=0", headers=auth("admin")), 422, "validation_error"),
         (client.delete("/api/v1/customers", headers=auth("admin")), 405, "method_not_allowed"),
-        (client.get("/api/v1/customers?cursor=%%%", headers=auth("admin")), 422,
-         "invalid_cursor"),
+        (client.get("/api/v1/customers?cursor=%%%", headers=auth("admin")), 422, "invalid_cursor"),
     ]
     for resp, status, code in cases:
         assert resp.status_code == status, resp.text

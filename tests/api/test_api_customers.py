@@ -40,7 +40,7 @@ def _ids(client: TestClient, headers: dict[str, str], query: str) -> list[str]:
         ("q=73282932000099", [DUPONT]),  # another establishment of the same SIREN
         ("q=FR%2044%20732829320", [DUPONT]),  # VAT with spaces
         ("q=c00043", [CAFE]),  # customer code
-        ("q=lyon", [ "C0000004", DUPONT]),  # city, sorted by name
+        ("q=lyon", ["C0000004", DUPONT]),  # city, sorted by name
         ("q=compta@cafe-elephant.fr", [CAFE]),
         ("q=69003", [DUPONT]),
         ("q=nothing-like-this", []),
@@ -121,28 +121,40 @@ def test_profile_shape(client: TestClient, auth: Auth) -> None:
     }
     assert p["coordinates"]["city"] == "Lyon"
     assert p["coordinates"]["email"] == "contact@dupont.fr"
-    assert p["terms"] == {"payment_terms_days": 30, "credit_limit_amount": "5000.00",
-                          "currency": "EUR"}
+    assert p["terms"] == {
+        "payment_terms_days": 30,
+        "credit_limit_amount": "5000.00",
+        "currency": "EUR",
+    }
     fin = p["financial"]
     assert fin["outstanding_amount"] == "1234.56"
     assert fin["overdue_amount"] == "500.00"
     assert fin["oldest_overdue_days"] == 58
     assert fin["credit_utilisation"] == pytest.approx(0.2469)
-    assert fin["aging"] == {"not_due": "734.56", "d1_30": None, "d31_60": "500.00",
-                            "d61_90": None, "over_90": None}
+    assert fin["aging"] == {
+        "not_due": "734.56",
+        "d1_30": None,
+        "d31_60": "500.00",
+        "d61_90": None,
+        "over_90": None,
+    }
     assert p["alerts"][0]["alert_type"] == "overdue"
     assert p["alerts"][0]["amount"] == "500.00"
     texts = {s["source"]: s["evidence_text"] for s in p["sources"]}
-    assert texts == {"crm": "ERP code C00042 held in the CRM",
-                     "erp": "same SIRET 732 829 320 00074"}
+    assert texts == {
+        "crm": "ERP code C00042 held in the CRM",
+        "erp": "same SIRET 732 829 320 00074",
+    }
     assert p["sources"][0]["evidence"] == {"rule": "xref", "customer_code": "C00042"}
-    assert p["conflicts"] == [{
-        "field": "phone",
-        "values": {"crm": "+33478000000", "erp": "+33478000001"},
-        "chosen_value": "+33478000001",
-        "chosen_source": "erp",
-        "rule": "erp_master_for_active",
-    }]
+    assert p["conflicts"] == [
+        {
+            "field": "phone",
+            "values": {"crm": "+33478000000", "erp": "+33478000001"},
+            "chosen_value": "+33478000001",
+            "chosen_source": "erp",
+            "rule": "erp_master_for_active",
+        }
+    ]
     assert p["last_order_date"] == "2026-11-20"
     assert p["snapshot"] == BUILD_1
 
@@ -187,8 +199,9 @@ def test_customer_lists(client: TestClient, auth: Auth) -> None:
     assert inv["data"][0]["amount_open"] == "734.56"
     page1 = client.get(f"{base}/invoices?limit=2", headers=headers).json()
     assert len(page1["data"]) == 2 and page1["next_cursor"]
-    page2 = client.get(f"{base}/invoices?limit=2&cursor={page1['next_cursor']}",
-                       headers=headers).json()
+    page2 = client.get(
+        f"{base}/invoices?limit=2&cursor={page1['next_cursor']}", headers=headers
+    ).json()
     assert [i["invoice_number"] for i in page2["data"]] == ["A2026-001"]
     assert page2["next_cursor"] is None
     assert client.get(f"{base}/orders", headers=headers).json()["count"] == 2
@@ -209,9 +222,14 @@ def test_timeline_merges_by_date(client: TestClient, auth: Auth) -> None:
     types = {e["event_type"] for e in body["data"]}
     assert types == {"invoice", "credit_note", "order", "opportunity", "payment"}
     assert body["data"][0] == {
-        "event_date": "2026-12-15", "event_type": "opportunity", "source": "crm",
-        "source_id": "D1", "reference": "Renouvellement 2027", "status": "negotiation",
-        "amount": "5000.00", "currency": None,
+        "event_date": "2026-12-15",
+        "event_type": "opportunity",
+        "source": "crm",
+        "source_id": "D1",
+        "reference": "Renouvellement 2027",
+        "status": "negotiation",
+        "amount": "5000.00",
+        "currency": None,
     }
 
 

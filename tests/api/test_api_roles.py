@@ -94,16 +94,19 @@ def test_alerts_scoped_for_sales(client: TestClient, auth: Auth) -> None:
     mine = client.get("/api/v1/alerts", headers=auth("alice")).json()
     assert {a["owner"] for a in mine["data"]} == {ALICE}
     assert mine["count"] == 2
-    assert client.get("/api/v1/alerts?owner=Bob%20Durand", headers=auth("alice")).json()[
-        "count"
-    ] == 0
+    assert (
+        client.get("/api/v1/alerts?owner=Bob%20Durand", headers=auth("alice")).json()["count"] == 0
+    )
 
 
 def test_quality_report(client: TestClient, auth: Auth) -> None:
     body = client.get("/api/v1/quality", headers=auth("admin")).json()
     rates = {r["source"]: r for r in body["match_rates"]}
     assert rates["crm"] == {
-        "source": "crm", "records": 3, "matched": 2, "unmatched": 1,
+        "source": "crm",
+        "records": 3,
+        "matched": 2,
+        "unmatched": 1,
         "match_rate": pytest.approx(2 / 3),
     }
     assert rates["erp"]["matched"] == 2
@@ -114,12 +117,16 @@ def test_quality_report(client: TestClient, auth: Auth) -> None:
     assert queue["data"][0]["evidence_text"] == (
         "name 'Boulangerie Martin' ≈ 'BOULANGERIE MARTIN SARL' 0.85"
     )
-    assert body["rejects"] == [{
-        "source": "crm", "count": 1,
-        "reasons": [{"reason": "SIRET 123 is not 14 digits", "count": 1}],
-    }]
+    assert body["rejects"] == [
+        {
+            "source": "crm",
+            "count": 1,
+            "reasons": [{"reason": "SIRET 123 is not 14 digits", "count": 1}],
+        }
+    ]
     assert {c["check_name"]: c["count"] for c in body["checks"]} == {
-        "address_differs": 1, "missing_in_crm": 2,
+        "address_differs": 1,
+        "missing_in_crm": 2,
     }
     rejects = client.get("/api/v1/quality/rejects?source=crm", headers=auth("admin")).json()
     assert rejects["data"][0]["line"] == 7
@@ -141,6 +148,10 @@ def test_users_never_show_hashes(client: TestClient, auth: Auth) -> None:
 
 def test_openapi_lists_every_route(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/customers/{customer_id}/timeline", "/api/v1/inbound/{source}",
-                 "/api/v1/auth/token", "/api/v1/health"):
+    for path in (
+        "/api/v1/customers/{customer_id}/timeline",
+        "/api/v1/inbound/{source}",
+        "/api/v1/auth/token",
+        "/api/v1/health",
+    ):
         assert path in paths

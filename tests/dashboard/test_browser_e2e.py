@@ -18,19 +18,23 @@ pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 30_000
 
 
-def _pick_customer(api_url: str, user: tuple[str, str]) -> tuple[str, dict[str, Any]]:
-    """A customer with an outstanding balance, chosen through the API; returns (token, profile)."""
+def _pick_customer(api_url: str, user: tuple[str, str]) -> dict[str, Any]:
+    """Through the API, a customer with a balance whose name search finds only it."""
     with httpx.Client(base_url=f"{api_url}/api/v1", timeout=30) as http:
         token = http.post("/auth/token", data={"username": user[0], "password": user[1]})
         token.raise_for_status()
         http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        found = http.get("/customers", params={"has_overdue": "true", "limit": 20})
+        found = http.get("/customers", params={"has_overdue": "true", "limit": 50})
         found.raise_for_status()
-        candidates = [c for c in found.json()["data"] if c.get("name")]
-        assert candidates, "the demo warehouse has no customer with an overdue balance"
-        profile = http.get(f"/customers/{candidates[0]['customer_id']}")
-        profile.raise_for_status()
-        return token.json()["access_token"], profile.json()
+        for candidate in found.json()["data"]:
+            if not candidate.get("name"):
+                continue
+            same = http.get("/customers", params={"q": candidate["name"], "limit": 5}).json()
+            if len(same["data"]) == 1:
+                profile = http.get(f"/customers/{candidate['customer_id']}")
+                profile.raise_for_status()
+                return dict(profile.json())
+    pytest.fail("no customer with an overdue balance and a unique name in the demo warehouse")
 
 
 def test_login_search_and_open_360(
@@ -42,9 +46,8 @@ def test_login_search_and_open_360(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    _, profile = _pick_customer(api_server, e2e_user)
+    profile = _pick_customer(api_server, e2e_user)
     name = profile["name"]
-    label = f"{name} — {profile['customer_code']}" if profile.get("customer_code") else name
     currency = (profile.get("terms") or {}).get("currency") or "EUR"
     expected = format_amount(profile["financial"]["outstanding_amount"], "fr", currency)
 
@@ -64,11 +67,11 @@ def test_login_search_and_open_360(
             search = page.get_by_label(re.compile("Rechercher un client"))
             search.fill(name)
             search.press("Enter")
-            expect(page.get_by_text(re.compile(r"\d+ client\(s\)"))).to_be_visible()
+            expect(page.get_by_text("1 client(s)")).to_be_visible()
 
             # open the customer from the result picker
             page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
-            page.get_by_role("option").filter(has_text=label).first.click()
+            page.get_by_role("option").filter(has_text=name).click()
 
             # 360° screen: title, then the outstanding metric
             expect(page.get_by_role("heading", name=name).first).to_be_visible()

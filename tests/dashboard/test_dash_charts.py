@@ -9,7 +9,7 @@ from dashboard import charts
 from dashboard.aggregate import kpi_month_segment, latest_totals
 from dashboard.navigation import visible_pages
 from dashboard.profile import aging_frame
-from dashboard.tables import display_frame, numeric_frame
+from dashboard.tables import display_frame, explode_nested, numeric_frame
 
 
 def test_aging_bar_has_one_bar_trace_per_bucket() -> None:
@@ -125,3 +125,22 @@ def test_roles_see_only_their_pages() -> None:
     assert visible_pages("executive") == ["customers", "kpis"]
     assert visible_pages("admin") == ["customers", "receivables", "kpis", "quality"]
     assert visible_pages("integration") == []
+
+
+def test_nested_lists_become_rows() -> None:
+    records = [
+        {
+            "source": "crm",
+            "count": 3,
+            "reasons": [
+                {"reason": "SIRET invalide", "count": 2},
+                {"reason": "date invalide", "count": 1},
+            ],
+        },
+        {"source": "erp", "count": 0, "reasons": []},
+    ]
+    assert explode_nested(records) == [
+        {"source": "crm", "count": 3, "reason": "SIRET invalide", "reasons_count": 2},
+        {"source": "crm", "count": 3, "reason": "date invalide", "reasons_count": 1},
+        {"source": "erp", "count": 0, "reasons": []},
+    ]

@@ -8,11 +8,13 @@ never holds two different SIRENs. Everything is set-based over `work.*` tables.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from warehouse.matching.components import init_clusters, merge_pass_links
+from warehouse.matching.decisions import load_decisions, steward_links
 from warehouse.matching.fuzzy import fuzzy_pass_links
 from warehouse.sqlfiles import execute, run_file
 
@@ -71,8 +73,13 @@ def resolve(
     con: duckdb.DuckDBPyConnection,
     passes: list[str],
     params: dict[str, Any],
+    app_db: Path | None = None,
 ) -> dict[str, int]:
-    """Fill work.cluster (rid → cid), work.link and work.review; return links per rule."""
+    """Fill work.cluster (rid → cid), work.link and work.review; return links per rule.
+
+    Steward decisions from `app_db` come first: 'match' pairs are linked before any pass
+    (still never across two SIRENs), 'no_match' pairs are never linked directly.
+    """
     unknown = [p for p in passes if p not in KEY_PASSES and p != "fuzzy"]
     if unknown:
         raise MatchingError(f"unknown matching pass(es): {', '.join(unknown)}")
@@ -80,6 +87,9 @@ def resolve(
     run_file(con, "core/customer_record", {**params, "legal_forms": LEGAL_FORMS})
     init_clusters(con)
     counts: dict[str, int] = {}
+    if load_decisions(con, app_db):
+        steward_links(con)
+        counts["steward"] = merge_pass_links(con, 0)
     for pass_no, rule in enumerate(passes, start=1):
         if rule == "fuzzy":
             fuzzy_pass_links(con, params)

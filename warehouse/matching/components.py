@@ -21,6 +21,7 @@ create or replace table work.link (
 create or replace table work.review (
     rid_a bigint, rid_b bigint, score double, evidence varchar
 );
+create table if not exists work.decision (rid_a bigint, rid_b bigint, decision varchar);
 """
 
 # Record links of this pass between two clusters whose SIRENs do not differ.
@@ -39,6 +40,14 @@ inner join work.cluster as right_cluster
     on right_cluster.rid = pass_link.rid_b
 where left_cluster.cid <> right_cluster.cid
     and not coalesce(left_cluster.siren <> right_cluster.siren, false)
+    and not exists (
+        select 1
+        from work.decision as decision
+        where decision.decision = 'no_match'
+            and least(decision.rid_a, decision.rid_b) = least(pass_link.rid_a, pass_link.rid_b)
+            and greatest(decision.rid_a, decision.rid_b)
+                = greatest(pass_link.rid_a, pass_link.rid_b)
+    )
 """
 
 # Components that would join two SIRENs through records without one: keep only the

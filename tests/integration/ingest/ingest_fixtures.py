@@ -12,7 +12,9 @@ from warehouse.settings import Settings, SourceConfig
 ROLES = {"hubspot": "crm", "odoo": "erp", "fec": "accounting", "generic": "erp"}
 
 
-def make_settings(root: Path, system: str, *, name: str = "src", inbox: Path | None = None) -> Settings:
+def make_settings(
+    root: Path, system: str, *, name: str = "src", inbox: Path | None = None
+) -> Settings:
     """Settings with one source of `system` whose inbox is root/inbox (created)."""
     inbox = inbox or root / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
@@ -33,3 +35,92 @@ def staging(settings: Settings) -> duckdb.DuckDBPyConnection:
     con.execute(f"attach '{settings.staging_db}' as wh (read_only)")
     con.execute("use wh")
     return con
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> None:
+    """A minimal one-sheet .xlsx (inline strings, numbers): enough for calamine, no deps."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(ref: str, v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, int | float):
+            return f'<c r="{ref}"><v>{v}</v></c>'
+        return (
+            f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>'
+        )
+
+    body = "".join(
+        f'<row r="{i}">'
+        + "".join(cell(f"{chr(65 + j)}{i}", v) for j, v in enumerate(row))
+        + "</row>"
+        for i, row in enumerate(rows, start=1)
+    )
+    ns = "http://schemas.openxmlformats.org"
+    files = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+            f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="Export" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}/spreadsheetml/2006/main">'
+            f"<sheetData>{body}</sheetData></worksheet>"
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+
+
+def write_parquet(path: Path) -> None:
+    """Generic invoices with typed columns (a date, a string id with zeros), one bad amount."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "invoice_id": ["P1", "P2", "P3"],
+            "customer_id": ["00041", "00042", "00043"],
+            "kind": ["invoice", "invoice", "credit_note"],
+            "amount_incl_tax": ["1234.5", "10", "abc"],
+            "currency": ["EUR", "EUR", "EUR"],
+            "issue_date": pa.array([dt.date(2026, 10, 1)] * 3, pa.date32()),
+        }
+    )
+    pq.write_table(table, path)
+
+
+GENERATED = {
+    "xlsx": lambda p: write_xlsx(
+        p,
+        [
+            ["Record ID", "Company name", "SIRET", "Create Date"],
+            [200, "Numeric SIRET", 73282932000074, "2026-01-05 10:00"],
+            ["201", "=1+2", None, "2026-01-05 10:00"],
+            ["202", "Bad date", None, "31/02/2026"],
+        ],
+    ),
+    "parquet": write_parquet,
+}

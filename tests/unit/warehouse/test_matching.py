@@ -123,3 +123,32 @@ def test_a_record_between_two_sirens_goes_to_review(
     assert len(queued) == 2
     assert all(json.loads(e[0])["reason"] == "would join two different SIRENs" for e in queued)
     snap.close()
+
+
+def test_steward_decisions_are_reapplied(staging_factory: Callable[..., Settings]) -> None:
+    import sqlite3
+
+    from warehouse_fixtures import snapshot
+
+    from warehouse.build import build
+
+    settings = staging_factory()
+    app = sqlite3.connect(settings.app_db)
+    app.execute(
+        "create table match_decision (left_source text, left_source_id text, "
+        "right_source text, right_source_id text, decision text)"
+    )
+    app.executemany(
+        "insert into match_decision values (?, ?, ?, ?, ?)",
+        [("erp", "E8", "crm", "H8", "match"), ("crm", "H7", "erp", "E7", "no_match")],
+    )
+    app.commit()
+    app.close()
+    result = build(settings)
+    assert result.snapshot is not None
+    snap = snapshot(result.snapshot)
+    x = xref_of(snap)
+    assert x[("erp", "E8")] == (x[("crm", "H8")][0], "steward")
+    assert x[("erp", "E7")][0] != x[("crm", "H7")][0]
+    assert snap.execute("select count(*) from core.match_candidate").fetchone() == (0,)
+    snap.close()

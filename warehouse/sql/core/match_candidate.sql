@@ -30,6 +30,12 @@ final as (
     inner join work.component_id as right_component
         on right_component.cid = right_cluster.cid
     where left_cluster.cid <> right_cluster.cid
+        and not exists (
+            select 1
+            from work.decision as decision
+            where least(decision.rid_a, decision.rid_b) = least(review.rid_a, review.rid_b)
+                and greatest(decision.rid_a, decision.rid_b) = greatest(review.rid_a, review.rid_b)
+        )
     order by left_record.source, left_record.source_id, right_record.source,
         right_record.source_id, review.score desc
 )

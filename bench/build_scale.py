@@ -1,0 +1,61 @@
+"""Issue 5: the full build (matching included) at 10k, 100k and 1M customers.
+
+Each size: ERP customers + CRM records (85 % matched, prospects on top), 10 invoices per
+ERP customer and 2 orders for half of them, generated with SQL (bench/scale_data.py);
+`warehouse.build.build` runs in a fresh process per size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bench.common import table
+from bench.report import write_section
+from bench.scale_runner import estimate, growth_rows, phase_table, run_sizes
+
+FULL = [10_000, 100_000, 1_000_000]
+QUICK = [2_000, 20_000]
+TARGET_S = 300
+LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 1800}
+
+
+def run(quick: bool = False) -> list[dict]:
+    sizes = QUICK if quick else FULL
+    cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
+    if cap:
+        sizes = [n for n in sizes if n <= cap]
+    results = run_sizes("build", sizes, LIMITS)
+    rows = growth_rows(results, per_side=False)
+    tab = table(["customers (ERP)", "staging.customer rows", "build s", "growth per ×10",
+                 "peak RSS MiB", "result", "memory growth"], rows)
+    vol = table(["customers", "invoices", "orders", "open items", "alerts", "golden customers"],
+                [[r["n"], r["staging"]["invoice"], r["staging"]["sales_order"],
+                  r["counts"].get("open_items"), r["counts"].get("alerts"),
+                  r["counts"].get("customers")] for r in results if "counts" in r])
+    last = [r for r in results if "build_s" in r]
+    big = last[-1] if last else None
+    if big and big["n"] == 1_000_000:
+        verdict = (f"Target ≤ {TARGET_S}s at 1M customers: "
+                   f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s).")
+    else:
+        verdict = "1M customers not measured in this run. " + estimate(results, 1_000_000)
+    body = f"""
+Sizes: {', '.join(f'{n:,}' for n in sizes)} ERP customers, each with 10 invoices (5 % credit
+notes, 75 % open), 2 orders for half of them; CRM records for 85 % of them plus 15 %
+prospects; same key coverage as matching_scale. Time = `warehouse.build.build` in a fresh
+process; peak = its VmHWM during the build. Logs: `bench/out/logs/build_n*.log`.
+
+{tab}
+
+{verdict}
+
+{vol}
+
+Build phases (s):
+
+{phase_table(results)}
+"""
+    sys.stdout.write(tab + "\n\n" + vol + "\n\n" + phase_table(results) + "\n" + verdict + "\n")
+    write_section("build_scale", "build_scale (issue 5)", body, quick)
+    return results
