@@ -260,6 +260,45 @@ def _expected_headers(profile: Profile) -> str:
     return "; ".join(parts)
 
 
+@dataclass
+class FilePlan:
+    """What a file's header says: the objects it feeds, or why it must be refused."""
+
+    header: dict[str, str]
+    objects: list[ObjectSpec]
+    refusal: str | None = None
+    refused_object: str | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+def classify(profile: Profile, columns: list[str], file_name: str) -> FilePlan:
+    """Recognise a file's object(s) from its header and check the required columns."""
+    header = {normalise_header(c): c for c in columns}
+    objects = profile.detect(header)
+    if not objects or all(o.derived for o in objects):
+        return FilePlan(
+            header,
+            [],
+            f"{file_name}: not recognised as a {profile.label} extract; expected the header "
+            f"of one of: {_expected_headers(profile)}",
+        )
+    for obj in objects:
+        missing = obj.missing_columns(header)
+        if missing:
+            wanted = [
+                f"{f} (one of: {', '.join(obj.fields[f].columns) or 'expression'})" for f in missing
+            ]
+            return FilePlan(
+                header,
+                objects,
+                f"{file_name}: looks like {obj.source_object} but lacks required columns: "
+                + "; ".join(wanted),
+                obj.name,
+                wanted,
+            )
+    return FilePlan(header, objects)
+
+
 def _ingest_file(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -281,27 +320,10 @@ def _ingest_file(
         )
     except UnreadableFile as exc:
         return _refuse(source.name, lf, str(exc))
-    header = {normalise_header(c): c for c in rr.columns}
-    objects = profile.detect(header)
-    if not objects or all(o.derived for o in objects):
-        return _refuse(
-            source.name,
-            lf,
-            f"{lf.path.name}: not recognised as a {profile.label} extract; expected the header "
-            f"of one of: {_expected_headers(profile)}",
-        )
-    for obj in objects:
-        missing = obj.missing_columns(header)
-        if missing:
-            wanted = "; ".join(
-                f"{f} (one of: {', '.join(obj.fields[f].columns) or 'expression'})" for f in missing
-            )
-            return _refuse(
-                source.name,
-                lf,
-                f"{lf.path.name}: looks like {obj.source_object} but lacks required columns: {wanted}",
-                obj.name,
-            )
+    plan = classify(profile, rr.columns, lf.path.name)
+    if plan.refusal:
+        return _refuse(source.name, lf, plan.refusal, plan.refused_object)
+    objects, header = plan.objects, plan.header
     outcomes = []
     parse_rejects = rr.rejects_table
     for obj in objects:

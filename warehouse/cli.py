@@ -149,6 +149,7 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="folder for the demo company")] = Path("demo"),
     customers: Annotated[int, typer.Option("--customers", min=10)] = 2000,
     seed: Annotated[int, typer.Option("--seed")] = 42,
+    dirt: Annotated[float, typer.Option("--dirt", help="scale of data-quality problems")] = 1.0,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
     run: Annotated[bool, typer.Option("--run/--no-run", help="run the nightly job on it")] = True,
 ) -> None:
@@ -156,7 +157,7 @@ def demo(
     from ingest.demo import generate_demo
 
     kwargs = {"as_of": date.fromisoformat(as_of)} if as_of else {}
-    summary = generate_demo(out, customers=customers, seed=seed, **kwargs)
+    summary = generate_demo(out, customers=customers, seed=seed, dirt=dirt, **kwargs)
     console.print(f"demo company written to {out.resolve()}")
     settings = load_settings(out / "c360.toml")
     users = _create_demo_users(settings, out / "truth.json")

@@ -60,6 +60,7 @@ def generate_demo(
     customers: int = 2000,
     seed: int = 42,
     as_of: date = DEFAULT_AS_OF,
+    dirt: float = 1.0,
 ) -> DemoSummary:
     """Generate the demo company into `out_dir` (created if needed, files overwritten).
 
@@ -75,19 +76,19 @@ def generate_demo(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(out_dir, customers, seed, as_of)
+        return _generate(out_dir, customers, seed, as_of, dirt)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _generate(out_dir: Path, customers: int, seed: int, as_of: date) -> DemoSummary:
+def _generate(out_dir: Path, customers: int, seed: int, as_of: date, dirt: float) -> DemoSummary:
     rng = random.Random(seed)
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
     history_start = date(as_of.year - 1, 1, 1)
 
-    companies = build_companies(customers, rng, fake, history_start, as_of)
+    companies = build_companies(customers, rng, fake, history_start, as_of, dirt)
     ledger = build_ledger(companies, rng, history_start, as_of)
 
     inbox = out_dir / "inbox"

@@ -70,9 +70,22 @@ def _odoo_empty(rng: random.Random) -> str:
 
 
 def build_companies(
-    count: int, rng: random.Random, fake: Faker, history_start: date, as_of: date
+    count: int,
+    rng: random.Random,
+    fake: Faker,
+    history_start: date,
+    as_of: date,
+    dirt_level: float = 1.0,
 ) -> list[Company]:
-    """All companies with their CRM and ERP views; dirt recorded in `Company.dirt`."""
+    """All companies with their CRM and ERP views; dirt recorded in `Company.dirt`.
+
+    `dirt_level` scales every data-quality problem (2.0 = twice the duplicates, missing
+    and invalid SIRETs, moved addresses, name variants, and half the ERP codes in the CRM).
+    """
+
+    def scaled(rate: float) -> float:
+        return min(rate * dirt_level, 0.95)
+
     names: set[str] = set()
     sirens: set[str] = {REPORTING_SIREN}
     companies = [
@@ -83,15 +96,17 @@ def build_companies(
     crm = [i for i in everyone if i not in erp_only]
     prospects = dirt.pick(rng, crm, RATE_PROSPECT)
     matched = [i for i in crm if i not in prospects]
-    duplicates = dirt.pick(rng, crm, RATE_CRM_DUPLICATE)
-    with_code = dirt.pick(rng, matched, RATE_CODE_ERP)
+    duplicates = dirt.pick(rng, crm, scaled(RATE_CRM_DUPLICATE))
+    with_code = dirt.pick(rng, matched, RATE_CODE_ERP / max(dirt_level, 1e-9))
     crm_french = [i for i in crm if companies[i].siret]
-    no_siret = dirt.pick(rng, crm_french, RATE_SIRET_MISSING)
-    bad_siret = dirt.pick(rng, [i for i in crm_french if i not in no_siret], RATE_SIRET_INVALID)
-    moved = dirt.pick(rng, matched, RATE_ADDRESS_DIFFERS)
-    renamed = dirt.pick(rng, matched, RATE_NAME_VARIANT)
+    no_siret = dirt.pick(rng, crm_french, scaled(RATE_SIRET_MISSING))
+    bad_siret = dirt.pick(
+        rng, [i for i in crm_french if i not in no_siret], scaled(RATE_SIRET_INVALID)
+    )
+    moved = dirt.pick(rng, matched, scaled(RATE_ADDRESS_DIFFERS))
+    renamed = dirt.pick(rng, matched, scaled(RATE_NAME_VARIANT))
     erp_french = [i for i in everyone if i not in prospects and companies[i].siret]
-    erp_no_siret = dirt.pick(rng, erp_french, RATE_ERP_SIRET_MISSING)
+    erp_no_siret = dirt.pick(rng, erp_french, scaled(RATE_ERP_SIRET_MISSING))
 
     for i, c in enumerate(companies):
         c.in_crm = i not in erp_only

@@ -92,6 +92,9 @@ def read(
         )
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
+    finally:
+        if text_path != path:
+            text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
     _number_lines(con, table, scan, parser_rejects, names)
     rows, rejected = con.execute(
         f"select (select count(*) from {table}), (select count(*) from {table}__rejects)"

@@ -15,7 +15,7 @@ import pytest
 from dashboard.i18n import format_amount
 
 pytestmark = pytest.mark.e2e
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000  # first paint of plotly/metric chunks is slow on a loaded CI box
 
 
 def _pick_customer(api_url: str, user: tuple[str, str]) -> dict[str, Any]:
@@ -67,19 +67,19 @@ def test_login_search_and_open_360(
             search = page.get_by_label(re.compile("Rechercher un client"))
             search.fill(name)
             search.press("Enter")
-            expect(page.get_by_text("1 client(s)")).to_be_visible()
+            expect(page.get_by_text("1 client(s)")).to_be_visible(timeout=TIMEOUT_MS)
 
             # open the customer from the result picker
             page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
             page.get_by_role("option").filter(has_text=name).click()
 
             # 360° screen: title, then the outstanding metric
-            expect(page.get_by_role("heading", name=name).first).to_be_visible()
+            expect(page.get_by_role("heading", name=name).first).to_be_visible(timeout=TIMEOUT_MS)
             metric = page.get_by_test_id("stMetric").filter(
                 has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile("^Encours$"))
             )
             value = metric.get_by_test_id("stMetricValue")
-            expect(value).to_have_text(expected)
+            expect(value).to_have_text(expected, timeout=TIMEOUT_MS)
             page.screenshot(path="/tmp/c360-dashboard-e2e.png", full_page=True)
         finally:
             browser.close()
