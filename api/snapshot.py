@@ -40,6 +40,7 @@ class Snapshot:
     tables: frozenset[str]
     published_at: str | None
     catalog: str
+    search_indexed: bool = False
     users: int = 0
     retired: bool = False
 
@@ -99,6 +100,7 @@ class SnapshotManager:
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
         self._pointer_key: tuple[int, int, int] | None = None
+        self._opening = False
 
     def _pointer_stat(self) -> tuple[int, int, int] | None:
         try:
@@ -107,23 +109,49 @@ class SnapshotManager:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    def _refresh(self) -> None:
-        """Called under the lock: switch when the pointer changed."""
+    def _changed(self) -> tuple[bool, tuple[int, int, int] | None]:
+        """Under the lock: has CURRENT changed since the last look?"""
         key = self._pointer_stat()
-        if key == self._pointer_key and (key is None or self._current is not None):
-            return
-        path = current_snapshot(self.snapshots_dir)
-        if path is None:
-            # Pointer gone or naming a missing file: keep serving what we have.
-            self._pointer_key = key
-            return
-        if self._current is not None and self._current.path == path:
-            self._pointer_key = key
-            return
+        unchanged = key == self._pointer_key and (key is None or self._current is not None)
+        return (not unchanged and not self._opening), key
+
+    def _refresh(self) -> None:
+        """Switch to the snapshot CURRENT names, when it changed.
+
+        While a snapshot is served, the new one is opened (and its search index built)
+        outside the lock by one request; the others keep using the old snapshot meanwhile.
+        """
+        with self._lock:
+            changed, key = self._changed()
+            if not changed:
+                return
+            if self._current is None:
+                self._switch(key, self._open_current())  # nothing to serve meanwhile: wait
+                return
+            self._opening = True
         try:
-            new = _open(path)
+            new = self._open_current()
+        finally:
+            with self._lock:
+                self._opening = False
+                self._switch(key, new)
+
+    def _open_current(self) -> Snapshot | None:
+        path = current_snapshot(self.snapshots_dir)
+        if path is None or (self._current is not None and self._current.path == path):
+            return None
+        try:
+            return _open(path)
         except duckdb.Error:
             logger.exception("cannot open snapshot %s; still serving the previous one", path)
+            return None
+
+    def _switch(self, key: tuple[int, int, int] | None, new: Snapshot | None) -> None:
+        """Under the lock: make `new` current (None: keep the current one)."""
+        path = current_snapshot(self.snapshots_dir)
+        if new is None:
+            if path is None or (self._current is not None and self._current.path == path):
+                self._pointer_key = key  # nothing new to open: do not retry every request
             return
         old, self._current, self._pointer_key = self._current, new, key
         logger.info("serving snapshot %s", new.build_id)
@@ -179,7 +207,22 @@ def _open(path: Path) -> Snapshot:
         ).fetchall()
     )
     published_at = _published_at(con, path, tables)
-    return Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
+    snap = Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
+    snap.search_indexed = _build_search_index(con, tables)
+    return snap
+
+
+def _build_search_index(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> bool:
+    """Fold the search columns once per snapshot; False: search folds at query time."""
+    if "mart.customer_360" not in tables:
+        return False
+    try:
+        con.execute("attach ':memory:' as api_cache")
+        con.execute(sql("search_index"))
+    except duckdb.Error:
+        logger.warning("customer search index not built; searching without it", exc_info=True)
+        return False
+    return True
 
 
 def _quote(identifier: str) -> str:

@@ -63,7 +63,7 @@ def to_decimal(value: Any) -> Decimal | None:
 
 
 def _group(digits: str, sep: str) -> str:
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

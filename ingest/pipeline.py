@@ -151,9 +151,12 @@ def _ingest_source(
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
     for i, path, kind, sha, seen_run, objects in pending:
-        if kind == "full" and objects & full_now:
+        if kind == "full" and (
+            objects & full_now or _superseded(con, source.name, objects, seen_run)
+        ):
             # An unchanged part of an extract whose other parts changed: the extract is
             # all its parts, so this one is read again rather than its records deleted.
+            # Likewise an old extract sent again after a newer one: it is the state now.
             for o in _land_and_load(
                 con, settings, source, profile, path, kind, sha, run_id, landed, progress
             ):
@@ -225,11 +228,28 @@ def _land_and_load(
     if any(o.status == "loaded" for o in outcomes):
         # Only a loaded file counts as seen: a refused one is refused again next run
         # (and loads once it is fixed), never reported as "already loaded".
+        # The run that last loaded these bytes: a file is skipped only while it is
+        # still what staging holds (see _superseded).
         con.execute(
-            "insert or ignore into meta.landed_file values (?, ?, ?, ?, ?)",
+            "insert or replace into meta.landed_file values (?, ?, ?, ?, ?)",
             [source.name, sha, run_id, lf.path.name, datetime.now(UTC).replace(tzinfo=None)],
         )
     return outcomes
+
+
+def _superseded(
+    con: duckdb.DuckDBPyConnection, source: str, objects: set[str], seen_run: str
+) -> bool:
+    """Whether a later run loaded another full extract of one of these objects."""
+    if not objects:
+        return False
+    later = con.execute(
+        """select count(*) from meta.ingest_run
+           where source = ? and status = 'loaded' and extract_kind = 'full'
+             and object in (select unnest(?)) and run_id > ?""",
+        [source, sorted(objects), seen_run],
+    ).fetchone()
+    return bool(later and later[0])
 
 
 def _deletions_held(outcomes: list[FileOutcome], obj: str) -> str | None:

@@ -62,7 +62,8 @@ def read_customers(
         "after_id": after_id,
         "limit": limit + 1,
     }
-    rows = snap.rows("customer_search", params, needs=[C360])
+    query = "customer_search" if snap.snapshot.search_indexed else "customer_search_direct"
+    rows = snap.rows(query, params, needs=[C360])
     total = int(rows[0]["total"]) if rows else 0
     data = [r for r in rows if r["customer_id"] is not None]
     next_cursor = None

@@ -14,6 +14,7 @@ from dashboard.tables import display_frame
 from dashboard.widgets import show_table
 
 SELECTED = "c360_customer"
+PAGE, MAX_LIMIT = 50, 200  # the API pages at most 200 rows
 RESULT_COLUMNS = [
     "name",
     "customer_code",
@@ -64,7 +65,7 @@ def _search(lang: str) -> None:
         segment=segment,
         owner=owner,
         has_overdue=overdue or None,
-        limit=50,
+        limit=st.session_state.get("cust_limit", PAGE),
     )
     if payload is None:
         return
@@ -81,7 +82,13 @@ def _search(lang: str) -> None:
         on_select=lambda: _on_table_select(results),
         selection_mode="single-row",
     )
+    if payload.get("next_cursor") and st.session_state.get("cust_limit", PAGE) < MAX_LIMIT:
+        st.button(t("load_more", lang), on_click=_more)
     _picker({str(r.get("customer_id")): _label(r) for r in results}, lang)
+
+
+def _more() -> None:
+    st.session_state["cust_limit"] = min(st.session_state.get("cust_limit", PAGE) + PAGE, MAX_LIMIT)
 
 
 def _picker(labels: dict[str, str], lang: str, key: str = "cust_pick") -> None:
@@ -127,6 +134,7 @@ def _reset() -> None:
     _open(None)
     st.session_state.pop("cust_pick", None)
     st.session_state.pop("alert_pick", None)
+    st.session_state.pop("cust_limit", None)
 
 
 lang = session.lang()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import inspect
 import os
 import shutil
 import socket
@@ -98,8 +97,7 @@ def api_server(e2e_settings: Any) -> Iterator[str]:
     from api import main, store
 
     store.add_user(e2e_settings, E2E_USER[0], "admin", E2E_USER[1], display_name="E2E Admin")
-    factory = main.create_app
-    app = factory(e2e_settings) if inspect.signature(factory).parameters else factory()
+    app = main.create_app(e2e_settings)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

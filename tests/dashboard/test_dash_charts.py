@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -61,7 +63,7 @@ def test_by_segment_traces_and_empty_frame() -> None:
 
 
 def test_kpi_rollup_prefers_segment_totals_and_recomputes_win_rate() -> None:
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "month": "2026-11-01",
             "segment": "PME",

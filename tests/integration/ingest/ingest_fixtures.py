@@ -124,3 +124,39 @@ GENERATED = {
     ),
     "parquet": write_parquet,
 }
+
+
+DATA = Path(__file__).parents[2] / "data" / "ingest"
+
+
+def dump(settings: Settings, schema: str = "staging") -> dict[str, list[tuple[object, ...]]]:
+    """Every table of a schema, rows sorted: the state to compare between runs."""
+    con = staging(settings)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? order by 1",
+                [schema],
+            ).fetchall()
+        ]
+        return {
+            t: sorted(
+                con.execute(f'select * from {schema}."{t}"').fetchall(),
+                key=lambda r: tuple("" if v is None else str(v) for v in r),
+            )
+            for t in tables
+        }
+    finally:
+        con.close()
+
+
+def customers(settings: Settings) -> dict[str, tuple[str, bool]]:
+    """source_id -> (name, is_deleted) of staging.customer."""
+    con = staging(settings)
+    try:
+        rows = con.execute("select source_id, name, is_deleted from staging.customer").fetchall()
+    finally:
+        con.close()
+    return {r[0]: (r[1], r[2]) for r in rows}
