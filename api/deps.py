@@ -5,6 +5,7 @@ Routes read like `read_customer(snap: SnapshotDep, user: CustomerReader, ...)`.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -57,9 +58,24 @@ def get_snapshot(
 SnapshotDep = Annotated[SnapshotReader, Depends(get_snapshot)]
 
 
+def _basic_api_key(request: Request) -> str | None:
+    """An API key sent as the password of HTTP Basic auth (Zapier's "Basic Auth" field)."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        _user, _, password = base64.b64decode(credentials).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return password if password.startswith(store.API_KEY_PREFIX) else None
+
+
 def get_current_user(
-    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
+    token = token or _basic_api_key(request)
     if not token:
         raise NotAuthenticated()
     if token.startswith(store.API_KEY_PREFIX):

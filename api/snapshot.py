@@ -129,6 +129,7 @@ class SnapshotManager:
                 self._switch(key, self._open_current())  # nothing to serve meanwhile: wait
                 return
             self._opening = True
+        new: Snapshot | None = None
         try:
             new = self._open_current()
         finally:
@@ -161,14 +162,14 @@ class SnapshotManager:
                 old.con.close()
 
     def current(self) -> Snapshot | None:
+        self._refresh()
         with self._lock:
-            self._refresh()
             return self._current
 
     @contextmanager
     def reader(self) -> Iterator[SnapshotReader]:
+        self._refresh()
         with self._lock:
-            self._refresh()
             snap = self._current
             if snap is None:
                 raise ApiError(503, "no_snapshot", NO_SNAPSHOT, headers={"Retry-After": "60"})

@@ -106,20 +106,20 @@ def run_child(module: str, args: list[str], timeout: float, log: Path | None = N
     """
     cmd = [sys.executable, "-m", module, *args]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        out, err = proc.communicate()
-        if log:
-            log.write_text(err)
-        return {"timeout": True, "wall_seconds": time.perf_counter() - t0}
-    if log:
-        log.write_text(err)
+    log = log or OUT / "child.log"
+    with open(log, "w") as err_fh:  # written live, so a long run can be watched
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err_fh, text=True,
+            start_new_session=True,
+        )
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.communicate()
+            return {"timeout": True, "wall_seconds": time.perf_counter() - t0,
+                    "log_tail": log.read_text()[-1500:]}
+    err = log.read_text()
     if proc.returncode != 0:
         tail = "\n".join(err.strip().splitlines()[-15:])
         return {"error": f"exit {proc.returncode}: {tail}", "wall_seconds": time.perf_counter() - t0}

@@ -257,6 +257,7 @@ def run(quick: bool = False) -> dict:
         and p["rejected"] == 0 and p["sum_incl_tax"] == expected["sum_incl_tax"]
         and p["credit_notes"] == expected["credit_notes"] and p["null_dates"] == 0
     )
+    paired = [p_["seconds"] / b["seconds"] for p_, b in zip(runs["pipeline"], runs["bare_utf8"])]
     ratio = med["pipeline"] / med["bare_utf8"]
     ratio_tc = med["pipeline"] / med["bare_transcode"]
     rows_tab = [
@@ -293,7 +294,8 @@ file-backed DuckDB (the pipeline also writes a file). Transcoding alone: {tc_med
 {tab}
 
 **Ratio pipeline ÷ bare read_csv (UTF-8): {ratio:.2f}** (target ≤ {TARGET_RATIO}: {verdict});
-pipeline ÷ (transcode + bare read_csv): {ratio_tc:.2f}.
+pipeline ÷ (transcode + bare read_csv): {ratio_tc:.2f}. Ratio within each run (pipeline
+and bare back to back): {' / '.join(f'{x:.2f}' for x in paired)} (median {statistics.median(paired):.2f}).
 Correctness of the typed result: {'OK' if correct else 'MISMATCH'} — {p['staged']:,} rows staged
 (expected {expected['rows']:,}), {p['rejected']} rejected, Σ amount_incl_tax {p['sum_incl_tax']}
 (expected {expected['sum_incl_tax']}), {p['credit_notes']:,} credit notes (expected

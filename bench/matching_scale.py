@@ -12,7 +12,7 @@ import sys
 
 from bench.common import table
 from bench.report import write_section
-from bench.scale_runner import estimate, growth_rows, phase_table, run_sizes
+from bench.scale_runner import estimate, failure, growth_rows, phase_table, run_sizes
 
 FULL = [10_000, 100_000, 1_000_000]
 QUICK = [2_000, 20_000]
@@ -47,6 +47,10 @@ def run(quick: bool = False) -> list[dict]:
     if big and big["n"] == 1_000_000:
         verdict = (f"Target ≤ {TARGET_S}s at 1M per side: "
                    f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s).")
+    elif failure(results):
+        verdict = ("1M per side did NOT complete: " + failure(results)
+                   + " A growth-factor extrapolation is not valid here: the fuzzy pass's "
+                   "candidate pairs grow quadratically (see the last column below).")
     else:
         verdict = "1M per side not measured in this run. " + estimate(results, 1_000_000)
     body = f"""

@@ -39,7 +39,12 @@ def write_section(name: str, title: str, body: str, quick: bool) -> None:
     sections = {k: f"<!-- bench:{k}:start -->\n{v}<!-- bench:{k}:end -->\n" for k, v in sections.items()}
     sections[name] = section
     head = text.split("<!-- bench:", 1)[0].rstrip() + "\n"
+    # Hand-written notes after the last generated section are kept as they are.
+    ends = list(re.finditer(r"<!-- bench:\w+:end -->\n", text))
+    tail = text[ends[-1].end():].strip() if ends else ""
     parts = [head] + [sections[k] for k in ORDER if k in sections]
     parts += [v for k, v in sections.items() if k not in ORDER]
+    if tail:
+        parts.append(tail + "\n")
     DOC.write_text("\n".join(parts), encoding="utf-8")
     sys.stdout.write(f"docs/benchmarks.md: section {name} updated\n")

@@ -7,6 +7,7 @@ phase, peak RSS of the build (VmHWM reset after generation), counts.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 import time
@@ -15,9 +16,11 @@ from bench.common import out_dir, peak_mib, reset_peak, rss_mib
 from bench.scale_data import make_staging, true_pairs_sql
 
 KINDS = {
-    # kind: (crm matched share, invoices per customer, orders per customer)
-    "matching": (0.85, 0, 0),
-    "build": (0.85, 10, 2),
+    # kind: (data set, crm matched share, invoices per customer, orders per customer, passes)
+    "matching": ("matching", 0.85, 0, 0, None),
+    "build": ("build", 0.85, 10, 2, None),
+    # Same data as "build", matching configured without the fuzzy pass (a setting).
+    "build_nofuzzy": ("build", 0.85, 10, 2, ["xref", "legal_id", "contact"]),
 }
 
 
@@ -27,13 +30,15 @@ def main(kind: str, n: int) -> dict:
     from warehouse.build import build
     from warehouse.settings import Settings, SourceConfig
 
-    share, inv, orders = KINDS[kind]
-    folder = out_dir("scale", f"{kind}_n{n}")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(message)s")
+    dataset, share, inv, orders, passes = KINDS[kind]
+    folder = out_dir("scale", f"{dataset}_n{n}")
     t0 = time.perf_counter()
     counts = make_staging(folder, n, share, inv, orders)
     gen_s = time.perf_counter() - t0
     sys.stderr.write(f"staging ready in {gen_s:.1f}s: {counts}\n")
-    data = folder / "data"
+    data = folder / f"data_{kind}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir()
     (data / "staging.duckdb").symlink_to(folder / "staging.duckdb")
@@ -42,6 +47,8 @@ def main(kind: str, n: int) -> dict:
         sources=[SourceConfig(name="crm", system="hubspot", role="crm"),
                  SourceConfig(name="erp", system="odoo", role="erp")],
     )
+    if passes:
+        settings.matching.passes = passes
     phases: list[tuple[str, float]] = []
     start = time.perf_counter()
 

@@ -53,6 +53,19 @@ def phase_table(results: list[dict]) -> str:
     return table(["build phase (s)"] + [f"n={r['n']:,}" for r in done], rows)
 
 
+def failure(results: list[dict]) -> str:
+    """One sentence on a size that did not finish, with the last log lines."""
+    bad = [r for r in results if r.get("timeout") or r.get("error")]
+    if not bad:
+        return ""
+    r = bad[0]
+    what = "hit its time limit" if r.get("timeout") else "stopped with an error"
+    tail = r.get("log_tail") or r.get("error", "")
+    last = [ln for ln in tail.strip().splitlines() if ln.strip()][-3:]
+    return (f"n={r['n']:,} {what} after {r['wall_seconds']:.0f}s (including data generation); "
+            f"last log lines: `{' / '.join(x.strip() for x in last)}`.")
+
+
 def estimate(results: list[dict], target_n: int) -> str:
     done = [r for r in results if "build_s" in r]
     if len(done) < 2 or done[-1]["n"] >= target_n:

@@ -13,6 +13,12 @@ BUCKET_COLOURS = ["#4c9a2a", "#f2c14e", "#f08a24", "#e4572e", "#a4161a"]
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
 
 
+def localise(fig: go.Figure, lang: str) -> go.Figure:
+    """Number separators of the UI language: ``1 234,5`` (fr) / ``1,234.5`` (en)."""
+    fig.update_layout(separators=", " if lang == "fr" else ".,")
+    return fig
+
+
 def aging_bar(
     frame: pd.DataFrame, title: str = "", amount_text: list[str] | None = None
 ) -> go.Figure:

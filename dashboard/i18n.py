@@ -36,6 +36,19 @@ def t(key: str, lang: str = "fr", **kwargs: Any) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def alert_title(alert_type: str | None, message: str | None, lang: str = "fr") -> str:
+    """A translated title for a known alert type, else the API's own message."""
+    key = f"alert.{alert_type}"
+    return t(key, lang) if key in STRINGS else (message or alert_type or "")
+
+
+def bucket_label(bucket: Any, lang: str = "fr") -> str:
+    """An aging bucket name (``not_due``, ``d1_30`` or ``1_30``, ``over_90``) for people."""
+    key = str(bucket or "")
+    key = f"d{key}" if key[:1].isdigit() else key
+    return t(key, lang) if key in STRINGS else key
+
+
 def column_label(name: str, lang: str = "fr") -> str:
     """A readable header for an API field name (translated when a string exists)."""
     for key in (name, name.removesuffix("_amount")):

@@ -11,6 +11,7 @@ from dashboard import charts
 from dashboard.client import ApiClient
 from dashboard.i18n import (
     MISSING,
+    alert_title,
     format_amount,
     format_date,
     format_datetime,
@@ -23,7 +24,7 @@ from dashboard.i18n import (
 )
 from dashboard.profile_tabs import render_tabs
 from dashboard.session import fetch
-from dashboard.widgets import severity_box
+from dashboard.widgets import severity_box, show_chart
 
 BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "over_90")
 
@@ -114,13 +115,15 @@ def _charts(fin: dict[str, Any], lang: str, cur: str) -> None:
     with left:
         frame = aging_frame(aging, lang)
         labels = [format_amount(aging.get(b), lang, cur) for b in BUCKETS]
-        st.plotly_chart(charts.aging_bar(frame, t("aging", lang), labels))
+        show_chart(lang, st, charts.aging_bar(frame, t("aging", lang), labels))
     with right:
         ratio = to_decimal(fin.get("credit_utilisation"))
         if ratio is None:
             st.info(f"{t('credit_utilisation', lang)} : {MISSING}")
         else:
-            st.plotly_chart(
+            show_chart(
+                lang,
+                st,
                 charts.utilisation_gauge(float(ratio), t("credit_utilisation", lang)),
             )
 
@@ -131,9 +134,13 @@ def _alerts(alerts: list[dict[str, Any]], lang: str, cur: str) -> None:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")
         return
     for alert in alerts:
-        text = str(alert.get("message") or alert.get("alert_type") or "")
+        message = str(alert.get("message") or "")
+        title = alert_title(alert.get("alert_type"), message, lang)
+        text = f"**{title}**"
         if alert.get("amount") not in (None, ""):
             text += f" — {format_amount(alert.get('amount'), lang, cur)}"
+        if message and message != title:
+            text += f"  \n{message}"  # the API's detail (sources, references)
         severity_box(alert.get("severity"), text)
 
 

@@ -14,7 +14,7 @@ from dashboard.client import ApiClient, rows
 from dashboard.i18n import MISSING, format_percent, t
 from dashboard.session import fetch
 from dashboard.tables import numeric_frame
-from dashboard.widgets import show_table
+from dashboard.widgets import show_chart, show_table
 
 
 def _balance(api: ApiClient, cid: str, lang: str, cur: str) -> None:
@@ -28,7 +28,7 @@ def _balance(api: ApiClient, cid: str, lang: str, cur: str) -> None:
     if x and amount_cols:
         frame = numeric_frame(records, amount_cols)
         labels = {c: t(c.removesuffix("_amount"), lang) for c in amount_cols}
-        st.plotly_chart(charts.balance_line(frame, x, labels, t("tab_balance", lang)))
+        show_chart(lang, st, charts.balance_line(frame, x, labels, t("tab_balance", lang)))
     show_table(payload, lang, currency=cur, key="balance_table")
 
 

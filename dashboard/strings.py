@@ -97,6 +97,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "aging": {"fr": "Balance âgée", "en": "Aging"},
     "alerts": {"fr": "Alertes", "en": "Alerts"},
     "no_alerts": {"fr": "Aucune alerte.", "en": "No alerts."},
+    "alert.overdue_before_offer": {
+        "fr": "Retard de paiement alors qu'une offre est en cours",
+        "en": "Overdue while an offer is open",
+    },
+    "alert.credit_limit_exceeded": {
+        "fr": "Plafond de crédit dépassé",
+        "en": "Credit limit exceeded",
+    },
+    "alert.erp_only_customer": {
+        "fr": "Client présent dans l'ERP mais pas dans le CRM",
+        "en": "Customer in the ERP but not in the CRM",
+    },
+    "alert.address_conflict": {
+        "fr": "Adresses différentes selon les sources",
+        "en": "Addresses differ between sources",
+    },
+    "alert.order_cancelled_after_sync": {
+        "fr": "Commande annulée après synchronisation",
+        "en": "Order cancelled after it was synchronised",
+    },
+    "alert.stale_source": {"fr": "Source non mise à jour", "en": "Stale source"},
+    "severity.high": {"fr": "Élevée", "en": "High"},
+    "severity.medium": {"fr": "Moyenne", "en": "Medium"},
+    "severity.low": {"fr": "Faible", "en": "Low"},
     "my_alerts": {"fr": "Alertes sur mes clients", "en": "Alerts on my customers"},
     "tab_invoices": {"fr": "Factures", "en": "Invoices"},
     "tab_open_items": {"fr": "Pièces ouvertes", "en": "Open items"},

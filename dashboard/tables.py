@@ -5,12 +5,14 @@ Pure functions (no ``st.*``); amounts are formatted from exact decimals, never f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
 from dashboard.i18n import (
+    MISSING,
     column_label,
     format_amount,
     format_date,
@@ -38,13 +40,16 @@ def _is_ratio(name: str) -> bool:
     return name in RATIO_NAMES or name.endswith("_rate")
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _cell(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return (
-            ", ".join(f"{k}: {v}" for k, v in value.items())
-            if isinstance(value, dict)
-            else ", ".join(str(v) for v in value)
-        )
+    """Nested values as one readable cell: ``crm: 12 rue X · erp: 12, r. X``."""
+    if isinstance(value, dict):
+        return " · ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " · ".join(str(_cell(v)) for v in value)
     return value
 
 
@@ -78,7 +83,7 @@ def display_frame(
         elif _is_ratio(name):
             frame[name] = [format_percent(v, lang) for v in frame[name]]
         else:
-            frame[name] = [_cell(v) for v in frame[name]]
+            frame[name] = [MISSING if _blank(v) else _cell(v) for v in frame[name]]
     return frame.rename(columns={c: column_label(c, lang) for c in frame.columns})
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.charts import localise
 from dashboard.client import rows
 from dashboard.i18n import t
 from dashboard.tables import display_frame, explode_nested
@@ -22,7 +24,12 @@ def show_table(
     currency: str = "EUR",
     key: str | None = None,
 ) -> int:
-    """Render a list response as a table (or an explicit empty state); returns rows shown."""
+    """Render a list response as a table (or an explicit empty state); returns rows shown.
+
+    ``None`` means the call failed and its error is already on screen: nothing more is shown.
+    """
+    if payload is None:
+        return 0
     records = explode_nested(rows(payload))
     if not records:
         st.info(t("empty", lang))
@@ -35,6 +42,11 @@ def show_table(
     if isinstance(count, int) and count > len(records):
         st.caption(t("shown_of", lang, shown=len(records), count=count))
     return len(records)
+
+
+def show_chart(lang: str, where: Any, fig: go.Figure) -> None:
+    """Draw a plotly figure in ``where`` (``st`` or a column) with the language's separators."""
+    where.plotly_chart(localise(fig, lang))
 
 
 def severity_box(severity: str | None, text: str) -> None:

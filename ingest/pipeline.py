@@ -111,8 +111,9 @@ def ingest(
             try:
                 outcomes = _ingest_source(con, settings, source, files, result.run_id, progress)
                 con.execute("commit")
-            except BaseException:
+            except BaseException as exc:
                 con.execute("rollback")
+                _record_failure(con, result.run_id, source.name, exc)
                 raise
             result.outcomes += outcomes
     finally:
@@ -443,6 +444,27 @@ def _load_object(
     final = transform.final_select(columns, TYPED_TABLE)
     con.execute(f"insert into {run_table} {final}", _params(final, values))
     return out
+
+
+def _record_failure(
+    con: duckdb.DuckDBPyConnection, run_id: str, source: str, exc: BaseException
+) -> None:
+    """One `failed` row in the run history; staging itself was rolled back."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        con.execute(
+            """insert into meta.ingest_run (run_id, source, file, status, message, started_at,
+               finished_at) values (?, ?, '*', 'failed', ?, ?, ?)""",
+            [
+                run_id,
+                source,
+                f"ingest failed, nothing loaded: {type(exc).__name__}: {exc}",
+                now,
+                now,
+            ],
+        )
+    except duckdb.Error:  # the database itself is the problem: the exception says why
+        logger.exception("could not record the failure of %s", source)
 
 
 def _record_runs(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[FileOutcome]) -> None:

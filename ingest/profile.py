@@ -190,12 +190,11 @@ def load_profile(system: str) -> Profile:
         raise ProfileError(f"no mapping profile for system {system!r} (looked for {path})")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     read_raw = data.get("read", {})
-    read = ReadOptions(
-        **{
-            k: tuple(v) if isinstance(v, list) else v
-            for k, v in read_raw.items()
-            if k in ReadOptions.__dataclass_fields__
-        }
-    )
+    options: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v
+        for k, v in read_raw.items()
+        if k in ReadOptions.__dataclass_fields__
+    }
+    read = ReadOptions(**options)
     objects = {name: _object_spec(name, spec) for name, spec in data.get("objects", {}).items()}
     return Profile(data.get("system", system), data.get("label", system), read, objects)

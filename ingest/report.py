@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingest.pipeline import IngestResult
@@ -40,4 +41,10 @@ def summary_table(result: IngestResult) -> Table:
 def print_report(result: IngestResult, console: Console) -> None:
     console.print(summary_table(result))
     for o in result.refused:
-        console.print(f"[red]refused[/red] {o.source}/{o.file}: {o.message}")
+        console.print(f"[red]refused[/red] {o.source}/{o.file}: {escape(o.message or '')}")
+    for o in result.outcomes:
+        # Loaded but worth a look (e.g. deletions held back because a part was refused).
+        if o.status == "loaded" and o.message:
+            console.print(
+                f"[yellow]note[/yellow] {o.source}/{o.file} ({o.object}): {escape(o.message)}"
+            )

@@ -206,9 +206,9 @@ def build_query(
                 field_problems.append(name)
         else:
             typed = _typed(col, src_expr, opts)
-            problem = _problem(col, raw, fname, opts, obj.name)
-            if problem:
-                field_problems.append(problem)
+            checked = _problem(col, raw, fname, opts, obj.name)
+            if checked:
+                field_problems.append(checked)
         parsed.append(f"{typed} as {fname}")
         parsed.append(f"cast({src_expr} as varchar) as {raw}")
         if col.name in obj.required:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import duckdb
 import phonenumbers
+from duckdb.func import FunctionNullHandling
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -21,6 +22,7 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 from stdnum.fr import tva as fr_tva
 
+SPECIAL = FunctionNullHandling.SPECIAL  # NULL in -> our function decides, not DuckDB
 CHECKED = duckdb.struct_type({"value": "VARCHAR", "valid": "BOOLEAN", "problem": "VARCHAR"})
 
 COUNTRIES = {
@@ -179,25 +181,23 @@ def register(con: duckdb.DuckDBPyConnection, default_country: str = "FR") -> Non
     ):
         with suppress(Exception):  # not registered yet on this connection
             con.remove_function(name)
-    con.create_function("c360_siret", check_siret, ["VARCHAR"], CHECKED, null_handling="special")
-    con.create_function("c360_siren", check_siren, ["VARCHAR"], CHECKED, null_handling="special")
+    con.create_function("c360_siret", check_siret, ["VARCHAR"], CHECKED, null_handling=SPECIAL)
+    con.create_function("c360_siren", check_siren, ["VARCHAR"], CHECKED, null_handling=SPECIAL)
     con.create_function(
         "c360_vat",
         lambda s: check_vat(s, default_country),
         ["VARCHAR"],
         CHECKED,
-        null_handling="special",
+        null_handling=SPECIAL,
     )
     con.create_function(
         "c360_phone",
         lambda s: check_phone(s, default_country),
         ["VARCHAR"],
         CHECKED,
-        null_handling="special",
+        null_handling=SPECIAL,
     )
+    con.create_function("c360_country", country_code, ["VARCHAR"], "VARCHAR", null_handling=SPECIAL)
     con.create_function(
-        "c360_country", country_code, ["VARCHAR"], "VARCHAR", null_handling="special"
-    )
-    con.create_function(
-        "c360_vat_siren", siren_of_vat, ["VARCHAR"], "VARCHAR", null_handling="special"
+        "c360_vat_siren", siren_of_vat, ["VARCHAR"], "VARCHAR", null_handling=SPECIAL
     )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.client import rows
-from dashboard.i18n import t
+from dashboard.i18n import alert_title, t
 from dashboard.profile import render_profile
 from dashboard.tables import display_frame
 from dashboard.widgets import show_table
@@ -116,8 +116,12 @@ def _my_alerts(lang: str) -> None:
     if not alerts:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")
         return
+    for alert in alerts:
+        alert["alert_type"] = alert_title(alert.get("alert_type"), alert.get("message"), lang)
+        severity = t(f"severity.{alert.get('severity')}", lang)
+        alert["severity"] = alert.get("severity") if severity.startswith("severity.") else severity
     show_table(
-        payload,
+        alerts,
         lang,
         ["customer_name", "severity", "alert_type", "message", "amount"],
         key="my_alerts",

@@ -10,6 +10,7 @@ from dashboard import charts, session
 from dashboard.aggregate import kpi_month_segment, latest_totals
 from dashboard.client import rows
 from dashboard.i18n import format_amount, format_number, format_percent, t
+from dashboard.widgets import show_chart
 
 lang = session.lang()
 api = session.client()
@@ -47,17 +48,25 @@ if payload is not None:
         )
         st.subheader(t("by_month_segment", lang))
         left, right = st.columns(2)
-        left.plotly_chart(
+        show_chart(
+            lang,
+            left,
             charts.by_segment(frame, "month", "revenue_amount", t("revenue", lang)),
         )
-        right.plotly_chart(
+        show_chart(
+            lang,
+            right,
             charts.by_segment(frame, "month", "pipeline_amount", t("pipeline", lang)),
         )
         left, right = st.columns(2)
-        left.plotly_chart(
+        show_chart(
+            lang,
+            left,
             charts.by_segment(frame, "month", "dso_days", t("dso", lang), kind="line"),
         )
-        right.plotly_chart(
+        show_chart(
+            lang,
+            right,
             charts.by_segment(
                 frame, "month", "overdue_share", t("overdue_share", lang), kind="line", percent=True
             ),

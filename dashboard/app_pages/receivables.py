@@ -7,10 +7,8 @@ import streamlit as st
 
 from dashboard import charts, session
 from dashboard.client import rows
-from dashboard.i18n import format_amount, format_number, t, to_decimal
-from dashboard.widgets import show_table
-
-BUCKET_KEYS = ("not_due", "d1_30", "d31_60", "d61_90", "over_90")
+from dashboard.i18n import bucket_label, format_amount, format_number, t, to_decimal
+from dashboard.widgets import show_chart, show_table
 
 lang = session.lang()
 api = session.client()
@@ -26,12 +24,7 @@ if aging is not None:
     if not buckets:
         st.info(t("empty", lang))
     else:
-        labels = [
-            t(str(b.get("bucket")), lang)
-            if str(b.get("bucket")) in BUCKET_KEYS
-            else str(b.get("bucket"))
-            for b in buckets
-        ]
+        labels = [bucket_label(b.get("bucket"), lang) for b in buckets]
         frame = pd.DataFrame(
             {
                 "label": labels,
@@ -40,7 +33,7 @@ if aging is not None:
         )
         texts = [format_amount(b.get("amount"), lang) for b in buckets]
         left, right = st.columns([2, 1])
-        left.plotly_chart(charts.aging_bar(frame, t("aging_totals", lang), texts))
+        show_chart(lang, left, charts.aging_bar(frame, t("aging_totals", lang), texts))
         right.dataframe(
             pd.DataFrame(
                 {

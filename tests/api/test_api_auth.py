@@ -126,3 +126,11 @@ def test_health_needs_no_auth(client: TestClient) -> None:
         "snapshot": None,
         "published_at": None,
     }
+
+
+def test_unexpected_errors_keep_the_shape() -> None:
+    from api.errors import error_body
+
+    status, body, _headers = error_body(RuntimeError("boom"))
+    assert status == 500
+    assert body == {"code": "internal_error", "message": "Something went wrong on our side."}

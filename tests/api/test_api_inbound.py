@@ -200,3 +200,16 @@ def test_in_flight_key_is_409_then_stale_claim_is_retaken(
     resp = client.post(URL, content=body, headers=headers)
     assert resp.status_code == 202
     assert len(_landed(settings)) == 1
+
+
+def test_api_key_as_basic_auth_password(
+    client: TestClient, api_key: str, settings: Settings
+) -> None:
+    resp = client.post(
+        URL, json={"id": "1"}, auth=("zapier", api_key), headers={"Idempotency-Key": "basic-1"}
+    )
+    assert resp.status_code == 202
+    wrong = client.post(
+        URL, json={"id": "1"}, auth=("zapier", "c360_nope"), headers={"Idempotency-Key": "b-2"}
+    )
+    assert wrong.status_code == 401

@@ -38,7 +38,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_http(url: str, timeout: float = 30.0, alive: Callable[[], bool] | None = None) -> None:
+def wait_for_http(
+    url: str,
+    timeout: float = 30.0,
+    alive: Callable[[], bool] | None = None,
+    request_timeout: float = 2.0,
+) -> None:
     """Poll ``url`` until it answers (any status < 500) or fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     last: Exception | str = "no answer"
@@ -46,7 +51,7 @@ def wait_for_http(url: str, timeout: float = 30.0, alive: Callable[[], bool] | N
         if alive is not None and not alive():
             raise RuntimeError(f"server for {url} exited before it was ready")
         try:
-            response = httpx.get(url, timeout=2.0)
+            response = httpx.get(url, timeout=request_timeout)
             if response.status_code < 500:
                 return
             last = f"HTTP {response.status_code}"
@@ -106,7 +111,9 @@ def api_server(e2e_settings: Any) -> Iterator[str]:
     thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{url}/api/v1/health", timeout=30, alive=thread.is_alive)
+        wait_for_http(f"{url}/api/v1/openapi.json", timeout=30, alive=thread.is_alive)
+        # the first call opens the published snapshot (and warms its caches): allow time
+        wait_for_http(f"{url}/api/v1/health", timeout=180, request_timeout=120)
         yield url
     finally:
         server.should_exit = True

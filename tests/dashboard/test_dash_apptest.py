@@ -61,3 +61,45 @@ def test_signed_in_sales_user_sees_search_hint(app: AppTest) -> None:
     assert any("au moins deux caractères" in c.value for c in app.caption)
     app.button[0].click().run()  # sign out
     assert [w.label for w in app.text_input] == ["Identifiant", "Mot de passe"]
+
+
+def _error_script(status: int, code: str) -> None:
+    import streamlit as st
+
+    from dashboard import session
+    from dashboard.client import ApiError
+
+    if "ran" not in st.session_state:  # first run only: a signed-in user meets the error
+        st.session_state.ran = True
+        st.session_state.c360_token = "token"
+        session.show_api_error(ApiError(status, code, "message from the API"))
+    st.caption(f"flash={st.session_state.get('c360_flash')}")
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "kind", "text"),
+    [
+        (403, "forbidden", "warning", "Votre rôle ne donne pas accès"),
+        (
+            503,
+            "no_snapshot",
+            "info",
+            "Aucune donnée publiée pour l'instant — lancez `c360 nightly`",
+        ),
+        (404, "customer_not_found", "warning", "Introuvable : message from the API"),
+        (500, "internal", "error", "Erreur de l'API : message from the API"),
+    ],
+)
+def test_api_errors_are_messages_not_tracebacks(
+    status: int, code: str, kind: str, text: str
+) -> None:
+    at = AppTest.from_function(_error_script, args=(status, code)).run()
+    assert not at.exception
+    assert text in getattr(at, kind)[0].value
+
+
+def test_expired_token_signs_out_with_a_message() -> None:
+    at = AppTest.from_function(_error_script, args=(401, "not_authenticated")).run()
+    assert not at.exception
+    assert "c360_token" not in at.session_state
+    assert at.caption[0].value == "flash=session_expired"

@@ -146,3 +146,8 @@ def test_nested_lists_become_rows() -> None:
         {"source": "crm", "count": 3, "reason": "date invalide", "reasons_count": 1},
         {"source": "erp", "count": 0, "reasons": []},
     ]
+
+
+def test_localise_sets_number_separators() -> None:
+    assert charts.localise(go.Figure(), "fr").layout.separators == ", "
+    assert charts.localise(go.Figure(), "en").layout.separators == ".,"

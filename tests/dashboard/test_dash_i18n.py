@@ -10,6 +10,8 @@ import pytest
 from dashboard.config import load_config
 from dashboard.i18n import (
     MISSING,
+    alert_title,
+    bucket_label,
     column_label,
     format_amount,
     format_date,
@@ -110,3 +112,17 @@ def test_config_reads_only_its_two_variables() -> None:
     default = load_config({})
     assert (default.api_url, default.language) == ("http://127.0.0.1:8360", "fr")
     assert load_config({"C360_DASHBOARD__LANGUAGE": "de"}).language == "fr"
+
+
+def test_alert_titles_translate_known_types_only() -> None:
+    assert (
+        alert_title("credit_limit_exceeded", "Exposure 1 > 0", "fr") == "Plafond de crédit dépassé"
+    )
+    assert alert_title("brand_new_type", "Something happened", "fr") == "Something happened"
+    assert alert_title(None, None, "en") == ""
+
+
+def test_bucket_labels_accept_both_spellings() -> None:
+    assert bucket_label("1_30", "fr") == bucket_label("d1_30", "fr") == "1–30 j"
+    assert bucket_label("over_90", "en") == "> 90 d"
+    assert bucket_label("later", "en") == "later"

@@ -53,7 +53,10 @@ def test_a_source_that_raises_is_rolled_back(
     # Source a was committed before b failed; b's changed file left no trace.
     a_rows = [r for r in after["customer"] if r[0] == "crm_a"]
     assert len(a_rows) == 2
-    strip = {k: [r for r in v if "crm_a" not in r] for k, v in after.items()}
+    failed = [r for r in after["ingest_run"] if r[4] == "failed"]
+    assert [(r[1], r[2]) for r in failed] == [("crm_b", "*")]
+    assert "disk on fire" in failed[0][9]
+    strip = {k: [r for r in v if "crm_a" not in r and r not in failed] for k, v in after.items()}
     assert strip == before
     # The failed file was not marked as loaded: the next run loads it.
     monkeypatch.setattr(pipeline, "read_file", real_read)
