@@ -68,3 +68,30 @@ def latest_totals(frame: pd.DataFrame) -> dict[str, Any]:
         if column in part:
             out[column] = float(part[column].mean())
     return out
+
+
+def kpi_total(frame: pd.DataFrame, label: str = "Total") -> pd.DataFrame:
+    """All segments of ``kpi_month_segment`` summed per month (one line per month).
+
+    DSO and overdue share are averaged weighted by revenue (plain mean without revenue).
+    """
+    if frame.empty:
+        return frame
+    sums = [c for c in KPI_SUMS if c in frame]
+    out = frame.groupby("month", as_index=False)[sums].sum()
+    weights = frame.get("revenue_amount", None)
+    for column in [c for c in KPI_MEANS if c in frame]:
+        values = frame[column]
+        if weights is not None:
+            valid = values.notna() & weights.gt(0)
+            num = (values.where(valid) * weights.where(valid)).groupby(frame["month"]).sum()
+            den = weights.where(valid).groupby(frame["month"]).sum()
+            weighted = num / den.where(den > 0)
+            fallback = values.groupby(frame["month"]).mean()
+            out[column] = out["month"].map(weighted.fillna(fallback))
+        else:
+            out[column] = out["month"].map(values.groupby(frame["month"]).mean())
+    if {"won_count", "lost_count"} <= set(out):
+        decided = out["won_count"] + out["lost_count"]
+        out["win_rate"] = (out["won_count"] / decided.where(decided > 0)).astype(float)
+    return out.assign(segment=label).sort_values("month").reset_index(drop=True)

@@ -160,6 +160,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "active_customers": {"fr": "Clients actifs", "en": "Active customers"},
     "win_rate": {"fr": "Taux de transformation", "en": "Win rate"},
     "latest_month": {"fr": "Dernier mois : {month}", "en": "Latest month: {month}"},
+    "split_by_segment": {"fr": "Détail par segment", "en": "Split by segment"},
+    "reject_rows": {"fr": "Lignes rejetées", "en": "Rejected rows"},
     "by_month_segment": {"fr": "Par mois et segment", "en": "By month and segment"},
     # quality
     "runs": {"fr": "Exécutions", "en": "Runs"},

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, session
-from dashboard.aggregate import kpi_month_segment, latest_totals
+from dashboard.aggregate import kpi_month_segment, kpi_total, latest_totals
 from dashboard.client import rows
 from dashboard.i18n import format_amount, format_number, format_percent, t
 from dashboard.widgets import show_chart
@@ -17,7 +17,7 @@ api = session.client()
 st.title(t("page_kpis", lang))
 
 today = date.today()
-cols = st.columns([1, 1, 2])
+cols = st.columns([1, 1, 2, 1])
 start = cols[0].date_input(
     t("period_from", lang),
     date(today.year - 1, 1, 1),
@@ -26,11 +26,18 @@ start = cols[0].date_input(
 end = cols[1].date_input(
     t("period_to", lang), today, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD"
 )
-segment = cols[2].text_input(t("segment", lang), key="kpi_segment").strip() or None
+everything = session.fetch(api.kpis, str(start), str(end))
+segments = sorted({str(r.get("segment")) for r in rows(everything) if r.get("segment")})
+segment = cols[2].selectbox(
+    t("segment", lang), segments, index=None, key="kpi_segment", placeholder=t("all", lang)
+)
+split = cols[3].toggle(t("split_by_segment", lang), key="kpi_split")
 
-payload = session.fetch(api.kpis, str(start), str(end), segment)
+payload = session.fetch(api.kpis, str(start), str(end), segment) if segment else everything
 if payload is not None:
     frame = kpi_month_segment(rows(payload))
+    if not split:
+        frame = kpi_total(frame, segment or t("all", lang))
     if frame.empty:
         st.info(t("empty", lang))
     else:

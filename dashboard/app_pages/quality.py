@@ -61,8 +61,14 @@ with checks:
     if quality is not None:
         if not quality:
             st.info(t("empty", lang))
+        scalars = {k: v for k, v in quality.items() if not isinstance(v, dict | list)}
+        for col, (key, item) in zip(
+            st.columns(max(len(scalars), 1)), scalars.items(), strict=False
+        ):
+            col.metric(column_label(key, lang), _scalar(key, item, lang))
         for section, content in quality.items():
-            _section(section, content, lang)
+            if section not in scalars:
+                _section(section, content, lang)
 with rejected:
     reject_rows = session.fetch(api.rejects)
     if reject_rows is not None:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts
-from dashboard.aggregate import kpi_month_segment, latest_totals
+from dashboard.aggregate import kpi_month_segment, kpi_total, latest_totals
 from dashboard.navigation import visible_pages
 from dashboard.profile import aging_frame
 from dashboard.tables import display_frame, explode_nested, numeric_frame
@@ -151,3 +151,16 @@ def test_nested_lists_become_rows() -> None:
 def test_localise_sets_number_separators() -> None:
     assert charts.localise(go.Figure(), "fr").layout.separators == ", "
     assert charts.localise(go.Figure(), "en").layout.separators == ".,"
+
+
+def test_kpi_total_sums_segments_and_weights_ratios_by_revenue() -> None:
+    frame = kpi_month_segment(
+        [
+            {"month": "2026-11-01", "segment": "PME", "revenue_amount": "100", "dso_days": 10},
+            {"month": "2026-11-01", "segment": "ETI", "revenue_amount": "300", "dso_days": 50},
+        ]
+    )
+    total = kpi_total(frame, "Tous")
+    assert list(total["segment"]) == ["Tous"]
+    assert total["revenue_amount"].iloc[0] == 400.0
+    assert total["dso_days"].iloc[0] == 40.0
