@@ -9,7 +9,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handler
-from api.routes import admin, auth, customer_details, customers, inbound, kpis, receivables
+from api.routes import (
+    admin,
+    auth,
+    customer_details,
+    customers,
+    decisions,
+    inbound,
+    kpis,
+    receivables,
+)
 from api.schemas import ErrorOut
 from api.snapshot import SnapshotManager
 from warehouse.settings import Settings
@@ -57,6 +66,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.snapshots = snapshots
     install_error_handler(app)
     # customer_details before customers so /customers/{id}/x never reads as an id.
-    for module in (auth, customer_details, customers, receivables, kpis, admin, inbound):
+    for module in (auth, customer_details, customers, receivables, kpis, admin, inbound, decisions):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

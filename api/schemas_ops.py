@@ -66,6 +66,7 @@ class QualityReport(BaseModel):
     review_queue: ReviewQueue
     rejects: list[SourceRejects]
     checks: list[CheckCount]
+    decisions: list[dict[str, Any]] = []
 
 
 class RejectRow(BaseModel):

@@ -77,6 +77,28 @@ class InboundReceipt(SQLModel, table=True):
     received_at: datetime = Field(default_factory=utcnow)
 
 
+class MatchDecision(SQLModel, table=True):
+    """A steward's decision on two source records, re-applied at every build.
+
+    `decision` is what the build reads ('match' links the pair, 'no_match' forbids the
+    direct link); `kind` says what the steward asked for (always_match, never_match,
+    merge, split), so the quality page can show it in their words.
+    """
+
+    __tablename__ = "match_decision"
+
+    decision_id: str = Field(default_factory=lambda: uuid.uuid4().hex, primary_key=True)
+    kind: str
+    decision: str
+    left_source: str
+    left_source_id: str
+    right_source: str
+    right_source_id: str
+    reason: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -99,6 +121,7 @@ def get_engine(settings: Settings) -> Engine:
                     ApiKey.__table__,  # type: ignore[attr-defined]
                     AuditLog.__table__,  # type: ignore[attr-defined]
                     InboundReceipt.__table__,  # type: ignore[attr-defined]
+                    MatchDecision.__table__,  # type: ignore[attr-defined]
                 ],
             )
             _engines[path] = engine

@@ -22,7 +22,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="c360: one sc
 user_app = typer.Typer(no_args_is_help=True, help="Manage users and API keys.")
 sources_app = typer.Typer(no_args_is_help=True, help="Inspect configured sources.")
 app.add_typer(user_app, name="user")
+match_app = typer.Typer(no_args_is_help=True, help="Steward decisions on matching.")
 app.add_typer(sources_app, name="sources")
+app.add_typer(match_app, name="match")
 console = Console()
 err = Console(stderr=True)
 
@@ -245,6 +247,53 @@ def sources_check(config: ConfigOpt = None) -> None:
     problems = check_sources(_settings(config), console)
     if problems:
         raise typer.Exit(1)
+
+
+@match_app.command("decide")
+def match_decide(
+    kind: Annotated[str, typer.Argument(help="always_match | never_match | merge | split")],
+    left: Annotated[str, typer.Argument(help="source:source_id, or a customer id (merge)")],
+    right: Annotated[str | None, typer.Argument(help="the other record or customer")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Record a steward decision; re-applied at every build from now on."""
+    from api.decisions import DecisionError, decide
+
+    try:
+        made = decide(
+            _settings(config), kind.replace("-", "_"), left, right, reason=reason, actor="cli"
+        )
+    except DecisionError as exc:
+        _fail(str(exc))
+        return
+    for d in made:
+        console.print(
+            f"{d.kind}: {d.decision} {d.left_source}:{d.left_source_id} "
+            f"~ {d.right_source}:{d.right_source_id}"
+        )
+    console.print("applied at the next build (`c360 build`)")
+
+
+@match_app.command("list")
+def match_list(config: ConfigOpt = None) -> None:
+    """Every steward decision on record."""
+    from rich.table import Table
+
+    from api.decisions import list_decisions
+
+    table = Table("when", "kind", "decision", "left", "right", "by", "reason")
+    for d in list_decisions(_settings(config)):
+        table.add_row(
+            f"{d.decided_at:%Y-%m-%d %H:%M}",
+            d.kind,
+            d.decision,
+            f"{d.left_source}:{d.left_source_id}",
+            f"{d.right_source}:{d.right_source_id}",
+            d.decided_by or "",
+            d.reason or "",
+        )
+    console.print(table)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from api import store
 from api.customers import paged
+from api.decisions import list_decisions
 from api.deps import AdminUser, SettingsDep, SnapshotDep
 from api.evidence import evidence_text
 from api.schemas import Page
@@ -21,7 +22,7 @@ REVIEW_LIMIT = 100
 
 
 @router.get("/quality", response_model=QualityReport)
-def read_quality(user: AdminUser, snap: SnapshotDep) -> Any:
+def read_quality(user: AdminUser, snap: SnapshotDep, settings: SettingsDep) -> Any:
     """Match rates per source, conflicts, review queue, rejects and data-quality checks."""
     rates = []
     for r in snap.rows("quality_match_rates", needs=["core.customer_xref"]):
@@ -56,6 +57,7 @@ def read_quality(user: AdminUser, snap: SnapshotDep) -> Any:
             for s, reasons in sorted(rejects.items())
         ],
         "checks": snap.rows("quality_checks", needs=["mart.data_quality"]),
+        "decisions": [d.model_dump(mode="json") for d in list_decisions(settings)],
     }
 
 

@@ -78,7 +78,7 @@ def resolve(
     """Fill work.cluster (rid → cid), work.link and work.review; return links per rule.
 
     Steward decisions from `app_db` come first: 'match' pairs are linked before any pass
-    (still never across two SIRENs), 'no_match' pairs are never linked directly.
+    (even across two SIRENs: the steward decided), 'no_match' pairs are never linked directly.
     """
     unknown = [p for p in passes if p not in KEY_PASSES and p != "fuzzy"]
     if unknown:

@@ -24,7 +24,8 @@ create or replace table work.review (
 create table if not exists work.decision (rid_a bigint, rid_b bigint, decision varchar);
 """
 
-# Record links of this pass between two clusters whose SIRENs do not differ.
+# Record links of this pass between two clusters whose SIRENs do not differ; a steward's
+# explicit 'match' is the one link allowed to join two legal units (their call, on record).
 EDGE_SQL = """
 create or replace table work.edge as
 select
@@ -39,7 +40,8 @@ inner join work.cluster as left_cluster
 inner join work.cluster as right_cluster
     on right_cluster.rid = pass_link.rid_b
 where left_cluster.cid <> right_cluster.cid
-    and not coalesce(left_cluster.siren <> right_cluster.siren, false)
+    and (pass_link.rule = 'steward'
+         or not coalesce(left_cluster.siren <> right_cluster.siren, false))
     and not exists (
         select 1
         from work.decision as decision

@@ -1,0 +1,158 @@
+"""Steward decisions: always match, never match, merge, split — kept in the app store.
+
+A decision is stored as record pairs (what the build re-applies at every run, see
+warehouse/matching/decisions.py). Merge and split are said in customers' terms and
+resolved here against the served snapshot: merging two customers links one record of
+each; splitting a record out forbids its link to every other record of its customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from api.store import AuditLog, MatchDecision, get_engine
+from warehouse.connection import connect
+from warehouse.settings import Settings
+from warehouse.snapshots import current_snapshot
+
+KINDS = ("always_match", "never_match", "merge", "split")
+
+
+class DecisionError(ValueError):
+    """The decision cannot be recorded (unknown record, customer or kind)."""
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    source: str
+    source_id: str
+
+    @classmethod
+    def parse(cls, text: str) -> RecordRef:
+        """`source:source_id` (the id may itself contain colons)."""
+        source, sep, source_id = text.partition(":")
+        if not sep or not source or not source_id:
+            raise DecisionError(f"{text!r} is not a record; write it as source:source_id")
+        return cls(source, source_id)
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+
+def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
+    path = current_snapshot(settings.snapshots_dir)
+    if path is None:
+        raise DecisionError("no snapshot is published yet: run `c360 nightly` first")
+    con = connect(path, read_only=True)
+    try:
+        target = con.execute(
+            "select customer_id from core.customer_redirect where old_customer_id = ?",
+            [customer_id],
+        ).fetchone()
+        rows = con.execute(
+            "select source, source_id from core.customer_xref where customer_id = ? "
+            "order by role, source, source_id",
+            [target[0] if target else customer_id],
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        raise DecisionError(f"customer {customer_id} is not in the published snapshot")
+    return [RecordRef(s, i) for s, i in rows]
+
+
+def _customer_of(settings: Settings, ref: RecordRef) -> str:
+    path = current_snapshot(settings.snapshots_dir)
+    if path is None:
+        raise DecisionError("no snapshot is published yet: run `c360 nightly` first")
+    con = connect(path, read_only=True)
+    try:
+        row = con.execute(
+            "select customer_id from core.customer_xref where source = ? and source_id = ?",
+            [ref.source, ref.source_id],
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        raise DecisionError(f"record {ref} is not in the published snapshot")
+    return str(row[0])
+
+
+def pairs_for(
+    settings: Settings, kind: str, left: str, right: str | None
+) -> list[tuple[str, RecordRef, RecordRef]]:
+    """(decision, a, b) pairs that carry out what the steward asked."""
+    if kind not in KINDS:
+        raise DecisionError(f"unknown decision {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind in ("always_match", "never_match"):
+        if right is None:
+            raise DecisionError(f"{kind} needs two records (source:source_id source:source_id)")
+        a, b = RecordRef.parse(left), RecordRef.parse(right)
+        _customer_of(settings, a), _customer_of(settings, b)
+        return [("match" if kind == "always_match" else "no_match", a, b)]
+    if kind == "merge":
+        if right is None:
+            raise DecisionError("merge needs two customer ids")
+        a_records, b_records = _records_of(settings, left), _records_of(settings, right)
+        return [("match", a_records[0], b_records[0])]
+    ref = RecordRef.parse(left)
+    others = [r for r in _records_of(settings, _customer_of(settings, ref)) if r != ref]
+    if not others:
+        raise DecisionError(f"record {ref} is already alone in its customer")
+    return [("no_match", ref, other) for other in others]
+
+
+def decide(
+    settings: Settings,
+    kind: str,
+    left: str,
+    right: str | None = None,
+    *,
+    reason: str | None = None,
+    actor: str | None = None,
+) -> list[MatchDecision]:
+    """Record a decision; it takes effect at the next build."""
+    made = [
+        MatchDecision(
+            kind=kind,
+            decision=decision,
+            left_source=a.source,
+            left_source_id=a.source_id,
+            right_source=b.source,
+            right_source_id=b.source_id,
+            reason=reason,
+            decided_by=actor,
+        )
+        for decision, a, b in pairs_for(settings, kind, left, right)
+    ]
+    with Session(get_engine(settings)) as session:
+        # The latest word on a pair wins: a split after a merge undoes it, and back.
+        for d in made:
+            for old in session.exec(select(MatchDecision)).all():
+                same = {
+                    (old.left_source, old.left_source_id),
+                    (old.right_source, old.right_source_id),
+                } == {(d.left_source, d.left_source_id), (d.right_source, d.right_source_id)}
+                if same:
+                    session.delete(old)
+            session.add(d)
+        session.add(
+            AuditLog(
+                actor=actor,
+                action=f"match.{kind}",
+                target=left,
+                detail=f"{right or ''} {reason or ''}".strip(),
+            )
+        )
+        session.commit()
+        for d in made:
+            session.refresh(d)
+    return made
+
+
+def list_decisions(settings: Settings) -> list[MatchDecision]:
+    with Session(get_engine(settings)) as session:
+        query = select(MatchDecision).order_by(MatchDecision.decided_at)  # type: ignore[arg-type]
+        return list(session.exec(query))

@@ -1,0 +1,116 @@
+"""Steward decisions are kept in the app store and re-applied at every build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.decisions import DecisionError, decide, list_decisions
+from api.main import create_app
+from ingest.demo import generate_demo
+from ingest.pipeline import ingest
+from warehouse.build import build
+from warehouse.connection import connect
+from warehouse.settings import Settings, load_settings
+from warehouse.snapshots import current_snapshot
+
+
+def _xref(settings: Settings) -> dict[tuple[str, str], str]:
+    path = current_snapshot(settings.snapshots_dir)
+    assert path is not None
+    con = connect(path, read_only=True)
+    try:
+        rows = con.execute("select source, source_id, customer_id from core.customer_xref")
+        return {(s, i): c for s, i, c in rows.fetchall()}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Settings:
+    generate_demo(tmp_path, customers=80, seed=3)
+    settings = load_settings(tmp_path / "c360.toml")
+    assert ingest(settings).ok
+    assert build(settings).published
+    return settings
+
+
+def _two_singletons(xref: dict[tuple[str, str], str]) -> tuple[tuple[str, str], tuple[str, str]]:
+    by_customer: dict[str, list[tuple[str, str]]] = {}
+    for key, cid in xref.items():
+        by_customer.setdefault(cid, []).append(key)
+    singles = sorted(v[0] for v in by_customer.values() if len(v) == 1)
+    return singles[0], singles[1]
+
+
+def test_merge_then_split_survive_rebuilds(demo: Settings) -> None:
+    xref = _xref(demo)
+    a, b = _two_singletons(xref)
+    old_a, old_b = xref[a], xref[b]
+    decide(demo, "merge", old_a, old_b, reason="same group", actor="test")
+    assert build(demo).published
+    merged = _xref(demo)
+    assert merged[a] == merged[b] == min(old_a, old_b), "the oldest id survives"
+
+    decide(demo, "split", f"{b[0]}:{b[1]}", reason="not the same", actor="test")
+    assert build(demo).published
+    again = _xref(demo)
+    assert again[a] == min(old_a, old_b)
+    assert again[b] != again[a], "the later split undoes the merge"
+    assert [d.kind for d in list_decisions(demo)] == ["split"]
+
+
+def test_never_match_keeps_two_linked_records_apart(demo: Settings) -> None:
+    xref = _xref(demo)
+    by_customer: dict[str, list[tuple[str, str]]] = {}
+    for key, cid in xref.items():
+        by_customer.setdefault(cid, []).append(key)
+    pair = next(sorted(v) for v in by_customer.values() if len(v) == 2)
+    decide(demo, "never_match", f"{pair[0][0]}:{pair[0][1]}", f"{pair[1][0]}:{pair[1][1]}")
+    assert build(demo).published
+    after = _xref(demo)
+    assert after[pair[0]] != after[pair[1]]
+
+
+def test_bad_decisions_are_refused_clearly(demo: Settings) -> None:
+    with pytest.raises(DecisionError, match="source:source_id"):
+        decide(demo, "always_match", "nocolon", "crm:1")
+    with pytest.raises(DecisionError, match="not in the published snapshot"):
+        decide(demo, "always_match", "crm:does-not-exist", "erp:nope")
+    with pytest.raises(DecisionError, match="unknown decision"):
+        decide(demo, "maybe", "crm:1")
+
+
+def test_decisions_over_http_are_admin_only(demo: Settings) -> None:
+    from api.store import add_user
+
+    add_user(demo, "root", "admin", "pw-admin")
+    add_user(demo, "fin", "finance", "pw-fin")
+    client = TestClient(create_app(demo))
+
+    def token(u: str, p: str) -> dict[str, str]:
+        r = client.post("/api/v1/auth/token", data={"username": u, "password": p})
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    xref = _xref(demo)
+    a, b = _two_singletons(xref)
+    body = {"kind": "always_match", "left": f"{a[0]}:{a[1]}", "right": f"{b[0]}:{b[1]}"}
+    assert (
+        client.post(
+            "/api/v1/match-decisions", json=body, headers=token("fin", "pw-fin")
+        ).status_code
+        == 403
+    )
+    made = client.post("/api/v1/match-decisions", json=body, headers=token("root", "pw-admin"))
+    assert made.status_code == 201, made.text
+    assert made.json()["data"][0]["decision"] == "match"
+    bad = client.post(
+        "/api/v1/match-decisions",
+        json={"kind": "merge", "left": "C9999999"},
+        headers=token("root", "pw-admin"),
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_decision"
+    quality = client.get("/api/v1/quality", headers=token("root", "pw-admin")).json()
+    assert len(quality["decisions"]) == 1
