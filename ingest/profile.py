@@ -47,6 +47,9 @@ class FieldSpec:
     columns: tuple[str, ...] = ()
     exprs: tuple[str, ...] = ()
     values: dict[str, str] | None = None  # accepted source values → canonical value
+    # The profile's own order of alternatives, columns and expressions mixed; the first
+    # that the header can give wins. Empty = columns first, then expressions.
+    order: tuple[tuple[str, str], ...] = ()
 
     def pick(self, header: dict[str, str]) -> tuple[str, str] | None:
         """Resolve against a file header (lower-cased name → real name).
@@ -54,11 +57,16 @@ class FieldSpec:
         Returns ("column", real name) or ("expr", expression with placeholders resolved
         to quoted column names), or None when nothing in the header fits.
         """
-        for col in self.columns:
-            real = header.get(normalise_header(col))
-            if real is not None:
-                return ("column", real)
-        for expr in self.exprs:
+        order = self.order or tuple(
+            [("column", c) for c in self.columns] + [("expr", e) for e in self.exprs]
+        )
+        for kind, text in order:
+            if kind == "column":
+                real = header.get(normalise_header(text))
+                if real is not None:
+                    return ("column", real)
+                continue
+            expr = text
             names = PLACEHOLDER.findall(expr)
             reals = [header.get(normalise_header(n)) for n in names]
             if all(r is not None for r in reals):
@@ -147,14 +155,17 @@ def _field_spec(raw: Any, values: dict[str, str] | None) -> FieldSpec:
     items = raw if isinstance(raw, list) else [raw]
     columns: list[str] = []
     exprs: list[str] = []
+    order: list[tuple[str, str]] = []
     for item in items:
         if isinstance(item, str):
             columns.append(item)
+            order.append(("column", item))
         elif isinstance(item, dict) and "expr" in item:
             exprs.append(str(item["expr"]))
+            order.append(("expr", str(item["expr"])))
         else:
             raise ProfileError(f"field mapping {item!r} must be a column name or {{expr = ...}}")
-    return FieldSpec(tuple(columns), tuple(exprs), values)
+    return FieldSpec(tuple(columns), tuple(exprs), values, tuple(order))
 
 
 def _object_spec(name: str, raw: dict[str, Any]) -> ObjectSpec:

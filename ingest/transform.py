@@ -168,7 +168,7 @@ def build_query(
     problems: list[str] = []
     covered: set[str] = set()
     for col in columns:
-        if col.name in ENVELOPE - {"source_id"} or col.name in FLAGS:
+        if col.name in ENVELOPE - {"source_id", "is_deleted"} or col.name in FLAGS:
             continue
         spec = obj.fields.get(col.name)
         pick = spec.pick(header) if spec else None
@@ -243,7 +243,8 @@ def final_select(columns: list[Column], typed_table: str) -> str:
         elif n == "_line":
             out.append("_line")
         elif n == "is_deleted":
-            out.append("false as is_deleted")
+            # A source's own deletion flag (Salesforce IsDeleted, SAP LOEVM) when mapped.
+            out.append("coalesce(f__is_deleted, false) as is_deleted")
         elif n == "siren":
             # The legal unit also comes from a valid SIRET or French VAT number.
             out.append(

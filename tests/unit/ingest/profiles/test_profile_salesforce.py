@@ -21,7 +21,7 @@ def test_salesforce_profile(load):
     assert db.rejects() == []
 
     # Data Loader Account.csv: upper-case headers, a 15-char Id, SIRET__C custom field;
-    # the IsDeleted row still loads (is_deleted is the engine's, see the profile note).
+    # the IsDeleted row loads, flagged deleted at its source.
     assert db.rows(
         "customer",
         "source_id, customer_code, name, siren, siret, siret_valid, phone, website, street, "
@@ -34,7 +34,7 @@ def test_salesforce_profile(load):
          datetime(2025, 1, 10, 8, 30), datetime(2026, 3, 2, 17, 45, 12), False),
         (BETA, None, "Beta SARL", None, None, None, None, None, None, "69001", "Lyon", "FR",
          "Retail", "0055g00000XyZabAAF", "Prospect", False, "EUR",
-         datetime(2025, 2, 1, 9, 0), datetime(2026, 1, 15, 10, 0), False),
+         datetime(2025, 2, 1, 9, 0), datetime(2026, 1, 15, 10, 0), True),
     ]  # fmt: skip
     assert db.rows("contact", "source_id, customer_source_id, full_name, email, phone") == [
         ("0035g00000CcCcCAAA", ACME, "Marie Durand", "marie.durand@acme.fr", "+33612345678")
