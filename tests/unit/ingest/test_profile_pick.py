@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from ingest.profile import FieldSpec, Profile, ReadOptions, _field_spec, load_profile
+from ingest.profile import (
+    FieldSpec,
+    Profile,
+    ReadOptions,
+    _field_spec,
+    load_profile,
+    normalise_header,
+)
 
 
 def _header(*names: str) -> dict[str, str]:
-    return {n.lower(): n for n in names}
+    return {normalise_header(n): n for n in names}
 
 
 def test_an_expression_listed_first_wins_over_a_later_column() -> None:
