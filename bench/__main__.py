@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only NAME")
     parser.add_argument(
-        "--max-size", type=int, default=None,
+        "--max-size",
+        type=int,
+        default=None,
         help="scale benchmarks: skip sizes above N (and extrapolate to 1M instead)",
     )
     args = parser.parse_args(argv)

@@ -29,25 +29,46 @@ def run(quick: bool = False) -> list[dict]:
     # isolates the cost of everything but the fuzzy pass.
     nofuzzy = run_sizes("build_nofuzzy", sizes, LIMITS)
     results = run_sizes("build", sizes, LIMITS)
-    head = ["customers (ERP)", "staging.customer rows", "build s", "growth per ×10",
-            "peak RSS MiB", "result", "memory growth"]
+    head = [
+        "customers (ERP)",
+        "staging.customer rows",
+        "build s",
+        "growth per ×10",
+        "peak RSS MiB",
+        "result",
+        "memory growth",
+    ]
     tab = table(head, growth_rows(results, per_side=False))
     tab_nf = table(head, growth_rows(nofuzzy, per_side=False))
-    vol = table(["passes", "customers", "invoices", "orders", "open items", "alerts", "golden customers"],
-                [["all" if r["kind"] == "build" else "no fuzzy", r["n"], r["staging"]["invoice"], r["staging"]["sales_order"],
-                  r["counts"].get("open_items"), r["counts"].get("alerts"),
-                  r["counts"].get("customers")] for r in results + nofuzzy if "counts" in r])
+    vol = table(
+        ["passes", "customers", "invoices", "orders", "open items", "alerts", "golden customers"],
+        [
+            [
+                "all" if r["kind"] == "build" else "no fuzzy",
+                r["n"],
+                r["staging"]["invoice"],
+                r["staging"]["sales_order"],
+                r["counts"].get("open_items"),
+                r["counts"].get("alerts"),
+                r["counts"].get("customers"),
+            ]
+            for r in results + nofuzzy
+            if "counts" in r
+        ],
+    )
     last = [r for r in results if "build_s" in r]
     big = last[-1] if last else None
     if big and big["n"] == 1_000_000:
-        verdict = (f"Target ≤ {TARGET_S}s at 1M customers: "
-                   f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s).")
+        verdict = (
+            f"Target ≤ {TARGET_S}s at 1M customers: "
+            f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s)."
+        )
     elif failure(results):
         verdict = "1M customers did NOT complete with all passes: " + failure(results)
     else:
         verdict = "1M customers not measured in this run. " + estimate(results, 1_000_000)
     body = f"""
-Sizes: {', '.join(f'{n:,}' for n in sizes)} ERP customers, each with 10 invoices (5 % credit
+Sizes: {", ".join(f"{n:,}" for n in sizes)} ERP customers, each with 10 invoices (5 % credit
 notes, 75 % open), 2 orders for half of them; CRM records for 85 % of them plus 15 %
 prospects; same key coverage as matching_scale. Time = `warehouse.build.build` in a fresh
 process; peak = its VmHWM during the build. Logs: `bench/out/logs/build_n*.log`.
@@ -72,6 +93,8 @@ Build phases (s), fuzzy pass off:
 
 {phase_table(nofuzzy)}
 """
-    sys.stdout.write(tab + "\n\n" + tab_nf + "\n\n" + vol + "\n\n" + phase_table(results) + "\n" + verdict + "\n")
+    sys.stdout.write(
+        tab + "\n\n" + tab_nf + "\n\n" + vol + "\n\n" + phase_table(results) + "\n" + verdict + "\n"
+    )
     write_section("build_scale", "build_scale (issue 5)", body, quick)
     return results

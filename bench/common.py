@@ -109,7 +109,11 @@ def run_child(module: str, args: list[str], timeout: float, log: Path | None = N
     log = log or OUT / "child.log"
     with open(log, "w") as err_fh:  # written live, so a long run can be watched
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err_fh, text=True,
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=err_fh,
+            text=True,
             start_new_session=True,
         )
         try:
@@ -117,12 +121,18 @@ def run_child(module: str, args: list[str], timeout: float, log: Path | None = N
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
             proc.communicate()
-            return {"timeout": True, "wall_seconds": time.perf_counter() - t0,
-                    "log_tail": log.read_text()[-1500:]}
+            return {
+                "timeout": True,
+                "wall_seconds": time.perf_counter() - t0,
+                "log_tail": log.read_text()[-1500:],
+            }
     err = log.read_text()
     if proc.returncode != 0:
         tail = "\n".join(err.strip().splitlines()[-15:])
-        return {"error": f"exit {proc.returncode}: {tail}", "wall_seconds": time.perf_counter() - t0}
+        return {
+            "error": f"exit {proc.returncode}: {tail}",
+            "wall_seconds": time.perf_counter() - t0,
+        }
     last = out.strip().splitlines()[-1]
     return json.loads(last)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.common import fmt, measure, out_dir, table
+from bench.common import measure, out_dir, table
 from bench.report import write_section
 
 FULL_ROWS, QUICK_ROWS = 1_000_000, 50_000
@@ -28,12 +28,26 @@ CHUNK = 1 << 20
 
 # Accented names (Œ and € exist in cp1252 and not in latin-1); quotes and `;` inside.
 NAMES = [
-    "Société Générale de Mécanique", "Boulangerie Lefèvre", "Électricité Béranger",
-    "Fromagerie du Château", "Œuvres Sociales Müller", "Câblerie Hénin-Beaumont",
-    "Ateliers \"Le Forgé\"", "Brasserie Noël; Fils et Cie", "Métallerie Façonnière",
-    "Scierie Côte-d'Or", "Imprimerie Lœvenbruck", "Plasturgie Ève & Zoé", "Garage Müßig",
-    "Transports Gaëlle", "Vignobles Saint-Émilion", "Menuiserie Ibáñez", "Fonderie Ångström",
-    "Laboratoires Crème Brûlée", "Emballages Prix € Malins", "SARL Dupont",
+    "Société Générale de Mécanique",
+    "Boulangerie Lefèvre",
+    "Électricité Béranger",
+    "Fromagerie du Château",
+    "Œuvres Sociales Müller",
+    "Câblerie Hénin-Beaumont",
+    'Ateliers "Le Forgé"',
+    "Brasserie Noël; Fils et Cie",
+    "Métallerie Façonnière",
+    "Scierie Côte-d'Or",
+    "Imprimerie Lœvenbruck",
+    "Plasturgie Ève & Zoé",
+    "Garage Müßig",
+    "Transports Gaëlle",
+    "Vignobles Saint-Émilion",
+    "Menuiserie Ibáñez",
+    "Fonderie Ångström",
+    "Laboratoires Crème Brûlée",
+    "Emballages Prix € Malins",
+    "SARL Dupont",
 ]
 
 GENERATE_SQL = """
@@ -86,9 +100,10 @@ copy (
 
 def transcode(src: Path, dst: Path, src_enc: str, dst_enc: str) -> None:
     """Stream a text file from one encoding to another, 1 MiB at a time."""
-    with open(src, encoding=src_enc, newline="") as fin, open(
-        dst, "w", encoding=dst_enc, newline=""
-    ) as fout:
+    with (
+        open(src, encoding=src_enc, newline="") as fin,
+        open(dst, "w", encoding=dst_enc, newline="") as fout,
+    ):
         while chunk := fin.read(CHUNK):
             fout.write(chunk)
 
@@ -115,8 +130,12 @@ def generate(rows: int) -> tuple[Path, Path, dict]:
            from read_csv(?, delim=';', header=true, all_varchar=true)""",
         [str(utf8)],
     ).fetchone()
-    meta = {"rows": expected[0], "sum_incl_tax": str(expected[1]), "credit_notes": expected[2],
-            "bytes": cp.stat().st_size}
+    meta = {
+        "rows": expected[0],
+        "sum_incl_tax": str(expected[1]),
+        "credit_notes": expected[2],
+        "bytes": cp.stat().st_size,
+    }
     meta_path.write_text(json.dumps(meta))
     con.close()
     return cp, utf8, meta
@@ -191,10 +210,16 @@ def run_pipeline(cp: Path, work: Path) -> dict:
     ).fetchone()
     con.close()
     return {
-        "seconds": m.seconds, "peak_mib": m.peak_mib, "start_rss_mib": m.start_rss_mib,
-        "loaded": outcome.rows_loaded, "rejected": outcome.rows_rejected,
-        "staged": check[0], "sum_incl_tax": str(check[1]), "credit_notes": check[2],
-        "null_dates": check[3], "steps": clock.seconds,
+        "seconds": m.seconds,
+        "peak_mib": m.peak_mib,
+        "start_rss_mib": m.start_rss_mib,
+        "loaded": outcome.rows_loaded,
+        "rejected": outcome.rows_rejected,
+        "staged": check[0],
+        "sum_incl_tax": str(check[1]),
+        "credit_notes": check[2],
+        "null_dates": check[3],
+        "steps": clock.seconds,
     }
 
 
@@ -226,8 +251,11 @@ def bare_with_transcode(cp: Path, work: Path) -> dict:
     t_transcode = time.perf_counter() - t0
     bare = bare_read(tmp, work)
     tmp.unlink()
-    return {"seconds": t_transcode + bare["seconds"], "transcode_seconds": t_transcode,
-            "peak_mib": bare["peak_mib"]}
+    return {
+        "seconds": t_transcode + bare["seconds"],
+        "transcode_seconds": t_transcode,
+        "peak_mib": bare["peak_mib"],
+    }
 
 
 def run(quick: bool = False) -> dict:
@@ -235,7 +263,9 @@ def run(quick: bool = False) -> dict:
     t0 = time.perf_counter()
     cp, utf8, expected = generate(rows)
     gen_s = time.perf_counter() - t0
-    sys.stdout.write(f"file: {cp} ({expected['bytes'] / 1e6:.0f} MB, {rows} rows; ready in {gen_s:.1f}s)\n")
+    sys.stdout.write(
+        f"file: {cp} ({expected['bytes'] / 1e6:.0f} MB, {rows} rows; ready in {gen_s:.1f}s)\n"
+    )
     work = out_dir("ingest_invoices", "work")
     runs: dict[str, list[dict]] = {"pipeline": [], "bare_utf8": [], "bare_transcode": []}
     for i in range(REPEAT):
@@ -253,38 +283,65 @@ def run(quick: bool = False) -> dict:
     peak = {k: max(r["peak_mib"] for r in v) for k, v in runs.items()}
     p = runs["pipeline"][-1]
     correct = (
-        p["staged"] == expected["rows"] and p["loaded"] == expected["rows"]
-        and p["rejected"] == 0 and p["sum_incl_tax"] == expected["sum_incl_tax"]
-        and p["credit_notes"] == expected["credit_notes"] and p["null_dates"] == 0
+        p["staged"] == expected["rows"]
+        and p["loaded"] == expected["rows"]
+        and p["rejected"] == 0
+        and p["sum_incl_tax"] == expected["sum_incl_tax"]
+        and p["credit_notes"] == expected["credit_notes"]
+        and p["null_dates"] == 0
     )
     paired = [p_["seconds"] / b["seconds"] for p_, b in zip(runs["pipeline"], runs["bare_utf8"])]
     ratio = med["pipeline"] / med["bare_utf8"]
     ratio_tc = med["pipeline"] / med["bare_transcode"]
     rows_tab = [
-        ["ingest.pipeline.ingest (cp1252 file → staging.invoice)", med["pipeline"],
-         [r["seconds"] for r in runs["pipeline"]], peak["pipeline"], 1.0],
-        ["bare read_csv of the UTF-8 copy", med["bare_utf8"],
-         [r["seconds"] for r in runs["bare_utf8"]], peak["bare_utf8"], ratio],
-        ["bare transcode cp1252→UTF-8 + read_csv", med["bare_transcode"],
-         [r["seconds"] for r in runs["bare_transcode"]], peak["bare_transcode"], ratio_tc],
+        [
+            "ingest.pipeline.ingest (cp1252 file → staging.invoice)",
+            med["pipeline"],
+            [r["seconds"] for r in runs["pipeline"]],
+            peak["pipeline"],
+            1.0,
+        ],
+        [
+            "bare read_csv of the UTF-8 copy",
+            med["bare_utf8"],
+            [r["seconds"] for r in runs["bare_utf8"]],
+            peak["bare_utf8"],
+            ratio,
+        ],
+        [
+            "bare transcode cp1252→UTF-8 + read_csv",
+            med["bare_transcode"],
+            [r["seconds"] for r in runs["bare_transcode"]],
+            peak["bare_transcode"],
+            ratio_tc,
+        ],
     ]
     tab = table(
         ["step", "median s", "runs s", "peak RSS MiB", "pipeline ÷ this"],
         [[r[0], r[1], " / ".join(f"{x:.2f}" for x in r[2]), r[3], r[4]] for r in rows_tab],
     )
-    steps = {k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
-             for k in runs["pipeline"][0]["steps"]}
-    top = ("sha256", "land (copy)", "read_file (detect+transcode+read_csv)",
-           "load_object (raw+typed+rejects)", "merge into staging")
+    steps = {
+        k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
+        for k in runs["pipeline"][0]["steps"]
+    }
+    top = (
+        "sha256",
+        "land (copy)",
+        "read_file (detect+transcode+read_csv)",
+        "load_object (raw+typed+rejects)",
+        "merge into staging",
+    )
     steps["other (open, schema, macros, run log, commit)"] = med["pipeline"] - sum(
         steps.get(k, 0.0) for k in top
     )
-    step_tab = table(["pipeline step (median s)", "seconds", "share of pipeline"],
-                     [[k, v, f"{100 * v / med['pipeline']:.0f} %"] for k, v in steps.items()])
+    step_tab = table(
+        ["pipeline step (median s)", "seconds", "share of pipeline"],
+        [[k, v, f"{100 * v / med['pipeline']:.0f} %"] for k, v in steps.items()],
+    )
     verdict = "MET" if ratio <= TARGET_RATIO else "NOT MET"
     tc_med = statistics.median(r["transcode_seconds"] for r in runs["bare_transcode"])
     body = f"""
-Sizes: {rows:,} invoice rows, {expected['bytes'] / 1e6:.0f} MB, Windows-1252, `;`, decimal comma
+Sizes: {rows:,} invoice rows, {expected["bytes"] / 1e6:.0f} MB, Windows-1252, `;`, decimal comma
 with space thousands (`1 234,56`), dates `dd/mm/yyyy`, `facture`/`avoir`, accented names
 (incl. `Œ`, `€`, quoted `"` and `;`), generic profile invoice header. Generated by DuckDB SQL
 (`range()` + `hash()`), cached under `bench/out/ingest_invoices/`.
@@ -295,12 +352,12 @@ file-backed DuckDB (the pipeline also writes a file). Transcoding alone: {tc_med
 
 **Ratio pipeline ÷ bare read_csv (UTF-8): {ratio:.2f}** (target ≤ {TARGET_RATIO}: {verdict});
 pipeline ÷ (transcode + bare read_csv): {ratio_tc:.2f}. Ratio within each run (pipeline
-and bare back to back): {' / '.join(f'{x:.2f}' for x in paired)} (median {statistics.median(paired):.2f}).
-Correctness of the typed result: {'OK' if correct else 'MISMATCH'} — {p['staged']:,} rows staged
-(expected {expected['rows']:,}), {p['rejected']} rejected, Σ amount_incl_tax {p['sum_incl_tax']}
-(expected {expected['sum_incl_tax']}), {p['credit_notes']:,} credit notes (expected
-{expected['credit_notes']:,}), {p['null_dates']} null dates. Pipeline peak RSS
-{peak['pipeline']:.0f} MiB (process RSS before the run: {p['start_rss_mib']:.0f} MiB).
+and bare back to back): {" / ".join(f"{x:.2f}" for x in paired)} (median {statistics.median(paired):.2f}).
+Correctness of the typed result: {"OK" if correct else "MISMATCH"} — {p["staged"]:,} rows staged
+(expected {expected["rows"]:,}), {p["rejected"]} rejected, Σ amount_incl_tax {p["sum_incl_tax"]}
+(expected {expected["sum_incl_tax"]}), {p["credit_notes"]:,} credit notes (expected
+{expected["credit_notes"]:,}), {p["null_dates"]} null dates. Pipeline peak RSS
+{peak["pipeline"]:.0f} MiB (process RSS before the run: {p["start_rss_mib"]:.0f} MiB).
 
 Where the pipeline's time goes (wrappers around `ingest/pipeline.py` internals; nested
 steps overlap: read_file contains detect+transcode, load_object contains raw.* insert):
@@ -308,7 +365,15 @@ steps overlap: read_file contains detect+transcode, load_object contains raw.* i
 {step_tab}
 """
     sys.stdout.write(tab + "\n\n" + step_tab + "\n")
-    sys.stdout.write(f"ratio {ratio:.2f} ({verdict}); with transcode {ratio_tc:.2f}; correct={correct}\n")
+    sys.stdout.write(
+        f"ratio {ratio:.2f} ({verdict}); with transcode {ratio_tc:.2f}; correct={correct}\n"
+    )
     write_section("ingest_invoices", "ingest_invoices (issue 3)", body, quick)
-    return {"ratio": ratio, "ratio_transcode": ratio_tc, "median": med, "peak": peak,
-            "correct": correct, "rows": rows}
+    return {
+        "ratio": ratio,
+        "ratio_transcode": ratio_tc,
+        "median": med,
+        "peak": peak,
+        "correct": correct,
+        "rows": rows,
+    }

@@ -50,8 +50,13 @@ def run_c360(folder: Path) -> dict:
     bld = measure(lambda: build(settings))
     if not bld.result.published:
         raise RuntimeError(f"build not published: {bld.result.message}")
-    return {"settings": settings, "ingest_s": ing.seconds, "build_s": bld.seconds,
-            "build_peak": bld.peak_mib, "snapshot": bld.result.snapshot}
+    return {
+        "settings": settings,
+        "ingest_s": ing.seconds,
+        "build_s": bld.seconds,
+        "build_peak": bld.peak_mib,
+        "snapshot": bld.result.snapshot,
+    }
 
 
 def truth_pairs(folder: Path) -> set[Pair]:
@@ -86,7 +91,9 @@ def scores(pred: set[Pair], truth: set[Pair]) -> dict:
         else:
             slot[2] += 1
     return {
-        "tp": tp, "fp": fp, "fn": fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
         "by_kind": dict(by_kind),
@@ -95,11 +102,16 @@ def scores(pred: set[Pair], truth: set[Pair]) -> dict:
 
 def c360_assignment(snapshot: Path) -> tuple[dict, list]:
     con = duckdb.connect(str(snapshot), read_only=True)
-    xref = {(s, i): c for s, i, c in con.execute(
-        "select source, source_id, customer_id from core.customer_xref").fetchall()}
+    xref = {
+        (s, i): c
+        for s, i, c in con.execute(
+            "select source, source_id, customer_id from core.customer_xref"
+        ).fetchall()
+    }
     review = con.execute(
         "select left_source, left_source_id, right_source, right_source_id "
-        "from core.match_candidate").fetchall()
+        "from core.match_candidate"
+    ).fetchall()
     con.close()
     return xref, review
 
@@ -210,16 +222,25 @@ def run(quick: bool = False) -> dict:
         xref, review = c360_assignment(c["snapshot"])
         c_scores = scores(cluster_pairs(xref), truth)
         review_true = sum(
-            1 for a1, b1, a2, b2 in review
-            if tuple(sorted(((a1, b1), (a2, b2)))) in truth
+            1 for a1, b1, a2, b2 in review if tuple(sorted(((a1, b1), (a2, b2)))) in truth
         )
         s = run_splink(c["settings"].staging_db, c["settings"].matching.free_mail_domains)
         s_scores = scores(cluster_pairs(s["assign"]), truth)
-        results.append({"seed": seed, "records": len(xref), "truth_pairs": len(truth),
-                        "c360": c_scores, "splink": s_scores, "review": len(review),
-                        "review_true": review_true, "gen_s": gen_s, **{k: c[k] for k in (
-                            "ingest_s", "build_s", "build_peak")}, "splink_s": s["seconds"],
-                        "splink_pairs": s["pairs_above"]})
+        results.append(
+            {
+                "seed": seed,
+                "records": len(xref),
+                "truth_pairs": len(truth),
+                "c360": c_scores,
+                "splink": s_scores,
+                "review": len(review),
+                "review_true": review_true,
+                "gen_s": gen_s,
+                **{k: c[k] for k in ("ingest_s", "build_s", "build_peak")},
+                "splink_s": s["seconds"],
+                "splink_pairs": s["pairs_above"],
+            }
+        )
         sys.stdout.write(
             f"seed {seed}: c360 P={c_scores['precision']:.4f} R={c_scores['recall']:.4f}; "
             f"splink P={s_scores['precision']:.4f} R={s_scores['recall']:.4f}\n"
@@ -229,28 +250,67 @@ def run(quick: bool = False) -> dict:
     for r in results:
         for engine in ("c360", "splink"):
             sc = r[engine]
-            main_rows.append([
-                r["seed"], engine, r["records"], r["truth_pairs"], sc["tp"], sc["fp"], sc["fn"],
-                f"{sc['precision']:.4f}", f"{sc['recall']:.4f}",
-            ])
-    tab = table(["seed", "engine", "source records", "true pairs", "TP", "FP", "FN",
-                 "precision", "recall"], main_rows)
+            main_rows.append(
+                [
+                    r["seed"],
+                    engine,
+                    r["records"],
+                    r["truth_pairs"],
+                    sc["tp"],
+                    sc["fp"],
+                    sc["fn"],
+                    f"{sc['precision']:.4f}",
+                    f"{sc['recall']:.4f}",
+                ]
+            )
+    tab = table(
+        ["seed", "engine", "source records", "true pairs", "TP", "FP", "FN", "precision", "recall"],
+        main_rows,
+    )
     kind_rows = []
     for r in results:
         for engine in ("c360", "splink"):
             for kind, (tp, fp, fn) in sorted(r[engine]["by_kind"].items()):
-                kind_rows.append([r["seed"], engine, kind, tp, fp, fn,
-                                  f"{tp / (tp + fn):.4f}" if tp + fn else "—"])
+                kind_rows.append(
+                    [
+                        r["seed"],
+                        engine,
+                        kind,
+                        tp,
+                        fp,
+                        fn,
+                        f"{tp / (tp + fn):.4f}" if tp + fn else "—",
+                    ]
+                )
     kind_tab = table(["seed", "engine", "pair kind", "TP", "FP", "FN", "recall"], kind_rows)
     time_tab = table(
-        ["seed", "generate s", "ingest s", "build s", "build peak MiB", "review queue",
-         "review pairs truly same", "splink s (train+predict+cluster)"],
-        [[r["seed"], r["gen_s"], r["ingest_s"], r["build_s"], r["build_peak"], r["review"],
-          r["review_true"], r["splink_s"]] for r in results],
+        [
+            "seed",
+            "generate s",
+            "ingest s",
+            "build s",
+            "build peak MiB",
+            "review queue",
+            "review pairs truly same",
+            "splink s (train+predict+cluster)",
+        ],
+        [
+            [
+                r["seed"],
+                r["gen_s"],
+                r["ingest_s"],
+                r["build_s"],
+                r["build_peak"],
+                r["review"],
+                r["review_true"],
+                r["splink_s"],
+            ]
+            for r in results
+        ],
     )
     body = f"""
 Sizes: demo companies with `generate_demo(out_dir, customers={customers}, seed=S)` for
-S in {', '.join(map(str, SEEDS))}; cached under `bench/out/matching_accuracy/`.
+S in {", ".join(map(str, SEEDS))}; cached under `bench/out/matching_accuracy/`.
 **Dirt level:** `generate_demo` has no dirt-level parameter; the dirt rates are module
 constants in `ingest/demo/config.py` (`RATE_*`), so both seeds use the default dirt.
 Pairs: every pair of source records (crm, erp, compta) of one truth company is a true

@@ -27,34 +27,67 @@ def run(quick: bool = False) -> list[dict]:
         sizes = [n for n in sizes if n <= cap]
     results = run_sizes("matching", sizes, LIMITS)
     rows = growth_rows(results, per_side=True)
-    tab = table(["per side", "staging.customer rows", "build s", "growth per ×10",
-                 "peak RSS MiB", "result", "memory growth"], rows)
+    tab = table(
+        [
+            "per side",
+            "staging.customer rows",
+            "build s",
+            "growth per ×10",
+            "peak RSS MiB",
+            "result",
+            "memory growth",
+        ],
+        rows,
+    )
     acc = table(
-        ["per side", "links xref", "links legal_id", "links contact", "links fuzzy",
-         "review", "golden customers (expected)", "true CRM–ERP pairs linked (expected)",
-         "largest postcode block", "fuzzy candidate pairs (upper bound)"],
-        [[r["n"], r["counts"].get("links_xref"), r["counts"].get("links_legal_id"),
-          r["counts"].get("links_contact"), r["counts"].get("links_fuzzy"),
-          r["counts"].get("review_pending"),
-          f"{r['counts']['customers']:,} ({r['expected_customers']:,})",
-          f"{r['true_pairs_linked']:,} ({r['expected_pairs']:,})",
-          r["staging"]["largest_postcode_block"],
-          r["staging"].get("fuzzy_pairs_upper_bound")] for r in results if "counts" in r],
+        [
+            "per side",
+            "links xref",
+            "links legal_id",
+            "links contact",
+            "links fuzzy",
+            "review",
+            "golden customers (expected)",
+            "true CRM–ERP pairs linked (expected)",
+            "largest postcode block",
+            "fuzzy candidate pairs (upper bound)",
+        ],
+        [
+            [
+                r["n"],
+                r["counts"].get("links_xref"),
+                r["counts"].get("links_legal_id"),
+                r["counts"].get("links_contact"),
+                r["counts"].get("links_fuzzy"),
+                r["counts"].get("review_pending"),
+                f"{r['counts']['customers']:,} ({r['expected_customers']:,})",
+                f"{r['true_pairs_linked']:,} ({r['expected_pairs']:,})",
+                r["staging"]["largest_postcode_block"],
+                r["staging"].get("fuzzy_pairs_upper_bound"),
+            ]
+            for r in results
+            if "counts" in r
+        ],
     )
     last = [r for r in results if "build_s" in r]
     big = last[-1] if last else None
     verdict = ""
     if big and big["n"] == 1_000_000:
-        verdict = (f"Target ≤ {TARGET_S}s at 1M per side: "
-                   f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s).")
+        verdict = (
+            f"Target ≤ {TARGET_S}s at 1M per side: "
+            f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s)."
+        )
     elif failure(results):
-        verdict = ("1M per side did NOT complete: " + failure(results)
-                   + " A growth-factor extrapolation is not valid here: the fuzzy pass's "
-                   "candidate pairs grow quadratically (see the last column below).")
+        verdict = (
+            "1M per side did NOT complete: "
+            + failure(results)
+            + " A growth-factor extrapolation is not valid here: the fuzzy pass's "
+            "candidate pairs grow quadratically (see the last column below)."
+        )
     else:
         verdict = "1M per side not measured in this run. " + estimate(results, 1_000_000)
     body = f"""
-Sizes: {', '.join(f'{n:,}' for n in sizes)} records per side (CRM `crm`/hubspot and ERP
+Sizes: {", ".join(f"{n:,}" for n in sizes)} records per side (CRM `crm`/hubspot and ERP
 `erp`/odoo); 85 % of CRM records are the same company as an ERP record, the rest are
 prospects. Matched pairs: 60 % share a valid SIRET, 30 % only the ERP code in the CRM
 record, 10 % no key (fuzzy pass only); ERP name variants (case, dotted or missing legal

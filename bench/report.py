@@ -36,12 +36,14 @@ def write_section(name: str, title: str, body: str, quick: bool) -> None:
     sections = dict(
         re.findall(r"<!-- bench:(\w+):start -->\n(.*?)<!-- bench:\1:end -->\n", text, re.S)
     )
-    sections = {k: f"<!-- bench:{k}:start -->\n{v}<!-- bench:{k}:end -->\n" for k, v in sections.items()}
+    sections = {
+        k: f"<!-- bench:{k}:start -->\n{v}<!-- bench:{k}:end -->\n" for k, v in sections.items()
+    }
     sections[name] = section
     head = text.split("<!-- bench:", 1)[0].rstrip() + "\n"
     # Hand-written notes after the last generated section are kept as they are.
     ends = list(re.finditer(r"<!-- bench:\w+:end -->\n", text))
-    tail = text[ends[-1].end():].strip() if ends else ""
+    tail = text[ends[-1].end() :].strip() if ends else ""
     parts = [head] + [sections[k] for k in ORDER if k in sections]
     parts += [v for k, v in sections.items() if k not in ORDER]
     if tail:

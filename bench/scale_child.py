@@ -30,8 +30,9 @@ def main(kind: str, n: int) -> dict:
     from warehouse.build import build
     from warehouse.settings import Settings, SourceConfig
 
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
     dataset, share, inv, orders, passes = KINDS[kind]
     folder = out_dir("scale", f"{dataset}_n{n}")
     t0 = time.perf_counter()
@@ -43,9 +44,12 @@ def main(kind: str, n: int) -> dict:
     data.mkdir()
     (data / "staging.duckdb").symlink_to(folder / "staging.duckdb")
     settings = Settings(
-        data_dir=data, as_of="2026-11-28",
-        sources=[SourceConfig(name="crm", system="hubspot", role="crm"),
-                 SourceConfig(name="erp", system="odoo", role="erp")],
+        data_dir=data,
+        as_of="2026-11-28",
+        sources=[
+            SourceConfig(name="crm", system="hubspot", role="crm"),
+            SourceConfig(name="erp", system="odoo", role="erp"),
+        ],
     )
     if passes:
         settings.matching.passes = passes
@@ -75,10 +79,19 @@ def main(kind: str, n: int) -> dict:
         con.close()
     shutil.rmtree(data, ignore_errors=True)
     return {
-        "kind": kind, "n": n, "gen_s": gen_s, "build_s": seconds, "peak_mib": peak,
-        "base_rss_mib": base_rss, "published": result.published, "message": result.message,
-        "counts": result.counts, "staging": counts, "phases": phase_s,
-        "true_pairs_linked": linked, "expected_pairs": int(n * share),
+        "kind": kind,
+        "n": n,
+        "gen_s": gen_s,
+        "build_s": seconds,
+        "peak_mib": peak,
+        "base_rss_mib": base_rss,
+        "published": result.published,
+        "message": result.message,
+        "counts": result.counts,
+        "staging": counts,
+        "phases": phase_s,
+        "true_pairs_linked": linked,
+        "expected_pairs": int(n * share),
         "expected_customers": n + n - int(n * share),
     }
 

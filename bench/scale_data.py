@@ -23,16 +23,72 @@ from pathlib import Path
 from warehouse.connection import connect, init_staging
 
 SYLLABLES = [
-    "bar", "del", "mon", "tis", "ver", "lau", "ric", "dou", "fer", "gal", "hen", "jar",
-    "ker", "lem", "mar", "nor", "pel", "quen", "ros", "sau", "tho", "vil", "bou", "cha",
-    "dra", "gre", "bre", "fon", "lac", "mer", "pon", "roc", "sal", "tan", "van", "zel",
-    "ber", "cor", "dam", "lou",
+    "bar",
+    "del",
+    "mon",
+    "tis",
+    "ver",
+    "lau",
+    "ric",
+    "dou",
+    "fer",
+    "gal",
+    "hen",
+    "jar",
+    "ker",
+    "lem",
+    "mar",
+    "nor",
+    "pel",
+    "quen",
+    "ros",
+    "sau",
+    "tho",
+    "vil",
+    "bou",
+    "cha",
+    "dra",
+    "gre",
+    "bre",
+    "fon",
+    "lac",
+    "mer",
+    "pon",
+    "roc",
+    "sal",
+    "tan",
+    "van",
+    "zel",
+    "ber",
+    "cor",
+    "dam",
+    "lou",
 ]
 ACTIVITIES = [
-    "Menuiserie", "Transports", "Boulangerie", "Garage", "Imprimerie", "Atelier",
-    "Laboratoires", "Métallerie", "Plomberie", "Électricité", "Fromagerie", "Brasserie",
-    "Chaudronnerie", "Scierie", "Mécanique", "Plasturgie", "Logistique", "Carrosserie",
-    "Vignobles", "Usinage", "Fonderie", "Emballages", "Câblerie", "Agroalimentaire",
+    "Menuiserie",
+    "Transports",
+    "Boulangerie",
+    "Garage",
+    "Imprimerie",
+    "Atelier",
+    "Laboratoires",
+    "Métallerie",
+    "Plomberie",
+    "Électricité",
+    "Fromagerie",
+    "Brasserie",
+    "Chaudronnerie",
+    "Scierie",
+    "Mécanique",
+    "Plasturgie",
+    "Logistique",
+    "Carrosserie",
+    "Vignobles",
+    "Usinage",
+    "Fonderie",
+    "Emballages",
+    "Câblerie",
+    "Agroalimentaire",
 ]
 FORMS = ["SARL", "SAS", "SA", "EURL", "SASU"]
 DOTTED = ["S.A.R.L.", "S.A.S.", "S.A.", "E.U.R.L.", "S.A.S.U."]
@@ -190,8 +246,13 @@ def make_staging(
     orders_per_customer: int = 0,
 ) -> dict:
     """Create (or reuse) folder/staging.duckdb; return its row counts."""
-    params = {"per_side": per_side, "crm_matched_share": crm_matched_share,
-              "invoices": invoices_per_customer, "orders": orders_per_customer, "v": 3}
+    params = {
+        "per_side": per_side,
+        "crm_matched_share": crm_matched_share,
+        "invoices": invoices_per_customer,
+        "orders": orders_per_customer,
+        "v": 3,
+    }
     marker = folder / "ready.json"
     if marker.exists():
         saved = json.loads(marker.read_text())
@@ -210,8 +271,10 @@ def make_staging(
     literal = "[" + ", ".join(f"'{x}'" for x in SYLLABLES) + "]"
     con.execute(MACROS.replace("{syllables}", literal))
     con.execute(COMPANY_SQL, {"n_companies": n_companies, "act": ACTIVITIES})
-    con.execute(CUSTOMER_SQL, {"n_erp": n_erp, "n_crm_matched": n_crm_matched,
-                               "forms": FORMS, "dotted": DOTTED})
+    con.execute(
+        CUSTOMER_SQL,
+        {"n_erp": n_erp, "n_crm_matched": n_crm_matched, "forms": FORMS, "dotted": DOTTED},
+    )
     if invoices_per_customer:
         con.execute(INVOICE_SQL, {"n_erp": n_erp, "per": invoices_per_customer})
     if orders_per_customer:

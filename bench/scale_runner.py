@@ -20,8 +20,7 @@ def run_sizes(kind: str, sizes: list[int], timeouts: dict[int, float]) -> list[d
             sys.stdout.write(f"  n={n:,}: {'TIMEOUT' if r.get('timeout') else r['error']}\n")
             break  # larger sizes would only be slower
         sys.stdout.write(
-            f"  n={n:,}: build {r['build_s']:.1f}s, peak {r['peak_mib']:.0f} MiB, "
-            f"{r['message']}\n"
+            f"  n={n:,}: build {r['build_s']:.1f}s, peak {r['peak_mib']:.0f} MiB, {r['message']}\n"
         )
         sys.stdout.flush()
     return results
@@ -31,15 +30,33 @@ def growth_rows(results: list[dict], per_side: bool) -> list[list]:
     rows, prev = [], None
     for r in results:
         if r.get("timeout") or r.get("error"):
-            rows.append([r["n"], None, None, None, None,
-                         f"TIMEOUT after {r['wall_seconds']:.0f}s" if r.get("timeout")
-                         else "ERROR (see log)", None])
+            rows.append(
+                [
+                    r["n"],
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"TIMEOUT after {r['wall_seconds']:.0f}s"
+                    if r.get("timeout")
+                    else "ERROR (see log)",
+                    None,
+                ]
+            )
             continue
         growth = r["build_s"] / prev["build_s"] if prev else None
         mem_growth = r["peak_mib"] / prev["peak_mib"] if prev else None
-        rows.append([r["n"], r["staging"]["customer"], r["build_s"],
-                     f"×{growth:.1f}" if growth else "—", r["peak_mib"],
-                     r["message"], f"×{mem_growth:.1f}" if mem_growth else "—"])
+        rows.append(
+            [
+                r["n"],
+                r["staging"]["customer"],
+                r["build_s"],
+                f"×{growth:.1f}" if growth else "—",
+                r["peak_mib"],
+                r["message"],
+                f"×{mem_growth:.1f}" if mem_growth else "—",
+            ]
+        )
         prev = r
     return rows
 
@@ -62,8 +79,10 @@ def failure(results: list[dict]) -> str:
     what = "hit its time limit" if r.get("timeout") else "stopped with an error"
     tail = r.get("log_tail") or r.get("error", "")
     last = [ln for ln in tail.strip().splitlines() if ln.strip()][-3:]
-    return (f"n={r['n']:,} {what} after {r['wall_seconds']:.0f}s (including data generation); "
-            f"last log lines: `{' / '.join(x.strip() for x in last)}`.")
+    return (
+        f"n={r['n']:,} {what} after {r['wall_seconds']:.0f}s (including data generation); "
+        f"last log lines: `{' / '.join(x.strip() for x in last)}`."
+    )
 
 
 def estimate(results: list[dict], target_n: int) -> str:
@@ -76,5 +95,7 @@ def estimate(results: list[dict], target_n: int) -> str:
     n, t = b["n"], b["build_s"]
     while n < target_n:
         n, t, steps = n * 10, t * g, steps + 1
-    return (f"Estimate for n={target_n:,}: ≈ {t:.0f}s ({t / 60:.1f} min), extrapolating the last "
-            f"growth factor ×{g:.1f} per ×10 — an estimate, not a measurement.")
+    return (
+        f"Estimate for n={target_n:,}: ≈ {t:.0f}s ({t / 60:.1f} min), extrapolating the last "
+        f"growth factor ×{g:.1f} per ×10 — an estimate, not a measurement."
+    )

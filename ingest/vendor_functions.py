@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import duckdb
 
+from ingest.validate import SPECIAL
+
 _SF_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
@@ -32,6 +34,4 @@ def salesforce_id18(value: str | None) -> str | None:
 def register(con: duckdb.DuckDBPyConnection) -> None:
     with suppress(Exception):
         con.remove_function("c360_sf18")
-    con.create_function(
-        "c360_sf18", salesforce_id18, ["VARCHAR"], "VARCHAR", null_handling="special"
-    )
+    con.create_function("c360_sf18", salesforce_id18, ["VARCHAR"], "VARCHAR", null_handling=SPECIAL)

@@ -92,7 +92,9 @@ def api_server(built_demo: BuiltDemo) -> Iterator[ApiServer]:
     env = {**os.environ, "C360_API__PORT": str(port), "C360_API__HOST": "127.0.0.1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "warehouse.cli", "api", "-c", str(built_demo.config)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:

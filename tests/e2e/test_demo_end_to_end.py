@@ -38,7 +38,9 @@ def test_login_rejects_a_wrong_password(api_server, built_demo) -> None:
 
 def test_every_company_balance_equals_truth_over_http(api_server, built_demo) -> None:
     finance = built_demo.user("finance")
-    headers = {"Authorization": f"Bearer {_token(api_server.url, finance['username'], finance['password'])}"}
+    headers = {
+        "Authorization": f"Bearer {_token(api_server.url, finance['username'], finance['password'])}"
+    }
     with httpx.Client(base_url=api_server.url, headers=headers, timeout=10) as client:
         checked = 0
         for company in built_demo.truth["companies"]:
@@ -47,12 +49,16 @@ def test_every_company_balance_equals_truth_over_http(api_server, built_demo) ->
                 continue
             found = client.get("/api/v1/customers", params={"q": company["customer_code"]})
             assert found.status_code == 200, found.text
-            rows = [r for r in found.json()["data"] if r["customer_code"] == company["customer_code"]]
+            rows = [
+                r for r in found.json()["data"] if r["customer_code"] == company["customer_code"]
+            ]
             assert len(rows) == 1, (company["customer_code"], found.json())
             profile = client.get(f"/api/v1/customers/{rows[0]['customer_id']}")
             assert profile.status_code == 200, profile.text
             fin = profile.json()["financial"]
-            assert Decimal(fin["outstanding_amount"]) == Decimal(company["outstanding_amount"]), company
+            assert Decimal(fin["outstanding_amount"]) == Decimal(company["outstanding_amount"]), (
+                company
+            )
             assert Decimal(fin["overdue_amount"]) == Decimal(company["overdue_amount"]), company
             sources = {(s["source"], s["source_id"]) for s in profile.json()["sources"]}
             assert {(r["source"], r["source_id"]) for r in company["records"]} <= sources

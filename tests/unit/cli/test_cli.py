@@ -13,8 +13,18 @@ runner = CliRunner()
 
 def test_commands_of_the_design_exist() -> None:
     out = runner.invoke(app, ["--help"]).output
-    for command in ("demo", "ingest", "build", "nightly", "schedule", "api", "dashboard",
-                    "user", "sources", "rollback"):
+    for command in (
+        "demo",
+        "ingest",
+        "build",
+        "nightly",
+        "schedule",
+        "api",
+        "dashboard",
+        "user",
+        "sources",
+        "rollback",
+    ):
         assert command in out
 
 
