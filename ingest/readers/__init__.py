@@ -56,7 +56,7 @@ def read_file(
     if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
         return excel_reader.read(con, path, table)
     if suffix in (".json", ".ndjson", ".jsonl"):
-        return json_reader.read(con, path, table)
+        return json_reader.read(con, path, table, work_dir=work_dir)
     if suffix == ".parquet":
         return parquet_reader.read(con, path, table)
     raise UnreadableFile(

@@ -16,9 +16,27 @@ from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile
 
 MAX_OBJECT = 67108864
+# Keys of the envelope that POST /inbound/{source} lands (api/inbound.py): the records
+# pushed by Zapier, Make or Workato are inside `records`.
+PUSH_ENVELOPE = {"idempotency_key", "records", "received_at"}
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+def _unwrap_push(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> Path:
+    """The pushed records of an inbound envelope, as NDJSON written by DuckDB."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    out = work_dir / f"{path.stem}.records.ndjson"
+    con.execute(
+        "copy (select unnest(records) from read_json(?, columns = {'records': 'JSON[]'})) "
+        f"to '{str(out).replace(chr(39), chr(39) * 2)}' "
+        "(format csv, header false, quote '', escape '', delimiter '\x01')",
+        [str(path)],
+    )
+    return out
+
+
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, *, work_dir: Path | None = None
+) -> ReadResult:
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{path.name}: the file is empty")
     fmt = "newline_delimited" if path.suffix.lower() in (".ndjson", ".jsonl") else "auto"
@@ -28,6 +46,8 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
             params=[str(path), fmt, MAX_OBJECT],
         )
         names = list(rel.columns)
+        if set(names) >= PUSH_ENVELOPE and work_dir is not None:
+            return read(con, _unwrap_push(con, path, work_dir), table)
         types = [str(t) for t in rel.types]
         columns = {
             n: "JSON" if t.startswith(("STRUCT", "MAP")) or t.endswith("]") else "VARCHAR"
