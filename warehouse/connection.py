@@ -24,7 +24,9 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    # An in-memory connection would spill to ./.tmp of whatever folder we run in; spill
+    # next to the file instead, as DuckDB does for a file it opens itself.
+    con = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
     con.execute(f"attach '{_path_literal(path)}' as wh" + (" (read_only)" if read_only else ""))
     con.execute("use wh")
     # Ordering of results and decimal arithmetic must not depend on thread scheduling.
