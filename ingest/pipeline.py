@@ -421,10 +421,11 @@ def _load_object(
         picked = FieldSpec(exprs=(spec_filter,)).pick(header)
         spec_filter = picked[1] if picked else "false"
     resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
-    query = transform.build_query(resolved, header, columns, profile.read, FILE_TABLE)
+    opts = transform.sniff_formats(con, resolved, header, columns, profile.read, FILE_TABLE)
+    query = transform.build_query(resolved, header, columns, opts, FILE_TABLE)
     con.execute(f"create or replace temp table {TYPED_TABLE} as {query}", _params(query, values))
     typed_rows, bad = con.execute(
-        f"select count(*), count(*) filter (where len(_problems) > 0) from {TYPED_TABLE}"
+        f"select count(*), count(*) filter (where _problems <> '') from {TYPED_TABLE}"
     ).fetchone()  # type: ignore[misc]
     out.rows_skipped = rows - typed_rows
     out.rows_rejected = parsed_bad + bad
@@ -432,9 +433,9 @@ def _load_object(
     reject_sql = f"""
         insert into meta.reject
         select $run_id, $source, $file, $object, t._line,
-               cast(to_json(f) as varchar), array_to_string(t._problems, '; ')
+               cast(to_json(f) as varchar), t._problems
         from {TYPED_TABLE} t join {FILE_TABLE} f on f._line = t._line
-        where len(t._problems) > 0
+        where t._problems <> ''
     """
     con.execute(reject_sql, _params(reject_sql, values))
     run_table = f"_run_{obj.name}"

@@ -26,6 +26,43 @@ def merge_object(
     """Returns, per file, the rows not kept because their source_id repeats in the extract."""
     run_table = f"_run_{obj}"
     target = f"staging.{quote_ident(obj)}"
+    repeated = con.execute(
+        f"select count(*) - count(distinct source_id) from {run_table}"
+    ).fetchone()
+    if repeated and repeated[0]:
+        dupes = _drop_repeats(con, run_table, run_id, source, obj, dedupe, source_object)
+        keep_table = "_keep"
+    else:
+        # The usual extract has each id once: no ranking, no copy.
+        dupes, keep_table = {}, run_table
+    if kind == "full":
+        con.execute(
+            f"""update {target} set is_deleted = true
+                where source = ? and not is_deleted
+                  and source_id not in (select source_id from {keep_table})""",
+            [source],
+        )
+    con.execute(
+        f"delete from {target} where source = ? "
+        f"and source_id in (select source_id from {keep_table})",
+        [source],
+    )
+    con.execute(f"insert into {target} by name select * from {keep_table}")
+    for t in (run_table, "_ranked", "_keep"):
+        con.execute(f"drop table if exists {t}")
+    return dupes
+
+
+def _drop_repeats(
+    con: duckdb.DuckDBPyConnection,
+    run_table: str,
+    run_id: str,
+    source: str,
+    obj: str,
+    dedupe: str,
+    source_object: str,
+) -> dict[str, int]:
+    """Fill _keep with one row per source_id; reject or drop the repeats."""
     con.execute(
         f"""
         create or replace temp table _ranked as
@@ -66,18 +103,4 @@ def merge_object(
         f"create or replace temp table _keep as "
         f"select * exclude (_rk, _n, _first_file, _first_line) from _ranked where {keep}"
     )
-    if kind == "full":
-        con.execute(
-            f"""update {target} set is_deleted = true
-                where source = ? and not is_deleted
-                  and source_id not in (select source_id from _keep)""",
-            [source],
-        )
-    con.execute(
-        f"delete from {target} where source = ? and source_id in (select source_id from _keep)",
-        [source],
-    )
-    con.execute(f"insert into {target} by name select * from _keep")
-    for t in (run_table, "_ranked", "_keep"):
-        con.execute(f"drop table if exists {t}")
     return dupes

@@ -101,7 +101,7 @@ def _problem(col: Column, raw: str, typed: str, opts: ReadOptions, obj: str = ""
         )
     if t in ("DATE", "TIMESTAMP"):
         return (
-            f"case when not c360_null_date({raw}) and {typed} is null "
+            f"case when {typed} is null and not c360_null_date({raw}) "
             f"then {_lit(label + ': ')} || c360_date_problem({raw}, {_lit(opts.date_hint)}) end"
         )
     if t.startswith("DECIMAL") or t in ("INTEGER", "BIGINT"):
@@ -119,12 +119,12 @@ def _problem(col: Column, raw: str, typed: str, opts: ReadOptions, obj: str = ""
         ):
             neg = f" when {typed} < 0 then {_lit(label + ' ')} || {shown} || ' is negative'"
         return (
-            f"case when not c360_blank({raw}) and {typed} is null "
+            f"case when {typed} is null and not c360_blank({raw}) "
             f"then {_lit(label + ' ')} || '''' || {shown} || ''' is not a number'{neg} end"
         )
     if t == "BOOLEAN":
         return (
-            f"case when not c360_blank({raw}) and {typed} is null "
+            f"case when {typed} is null and not c360_blank({raw}) "
             f"then {_lit(label + ' ')} || '''' || {shown} || ''' is not yes/no' end"
         )
     return None
@@ -188,7 +188,7 @@ def build_query(
             typed = _mapped(spec.values, src_expr)
             accepted = ", ".join(sorted(set(spec.values)))
             field_problems.append(
-                f"case when not c360_blank({raw}) and {fname} is null then "
+                f"case when {fname} is null and not c360_blank({raw}) then "
                 f"{_lit(label + ' ')} || '''' || left(trim({raw}), 40) || "
                 f"''' is not a known value (expected one of: ' || {_lit(accepted)} || ')' end"
             )
@@ -226,7 +226,7 @@ def build_query(
         parsed as (
             select {", ".join(parsed)} from src
         )
-        select *, list_filter([{", ".join(problems) or "null"}], lambda x: x is not null) as _problems
+        select *, concat_ws('; ', {", ".join(problems) or "null"}) as _problems
         from parsed
     """
 
@@ -277,4 +277,50 @@ def final_select(columns: list[Column], typed_table: str) -> str:
                 out.append(f'"f__{base}".valid as {n}')
         else:
             out.append(f'"f__{n}" as {n}')
-    return f"select {', '.join(out)} from {typed_table} where len(_problems) = 0"
+    return f"select {', '.join(out)} from {typed_table} where _problems = ''"
+
+
+def sniff_formats(
+    con: duckdb.DuckDBPyConnection,
+    obj: ObjectSpec,
+    header: dict[str, str],
+    columns: list[Column],
+    opts: ReadOptions,
+    file_table: str,
+    sample: int = 2000,
+) -> ReadOptions:
+    """The profile's date formats reordered so the one this file uses is tried first.
+
+    A file writes its dates one way; trying the profile's whole list on every value costs
+    a failed parse per earlier format, so a sample decides the order. Values the sample
+    did not see still fall back to the other formats.
+    """
+    date_cols = []
+    for col in columns:
+        spec = obj.fields.get(col.name)
+        pick = spec.pick(header) if spec else None
+        if pick and pick[0] == "column" and col.type.upper() in ("DATE", "TIMESTAMP"):
+            date_cols.append(quote_ident(pick[1]))
+    if not date_cols:
+        return opts
+    formats = list(dict.fromkeys(opts.date_formats + opts.timestamp_formats))
+    values = " union all ".join(
+        f"select trim({c}) as v from (select {c} from {file_table} limit {sample}) "
+        f"where not c360_null_date({c})"
+        for c in date_cols
+    )
+    # strptime wants a constant format: one count per profile format (profile constants).
+    tallies = ", ".join(f"count(try_strptime(v, {_lit(f)}))" for f in formats)
+    row = con.execute(f"select {tallies} from ({values})").fetchone() or ()
+    score = dict(zip(formats, row, strict=False))
+
+    def order(fmts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(fmts, key=lambda f: -score.get(f, 0)))  # stable: profile order
+
+    return ReadOptions(
+        **{
+            **opts.__dict__,
+            "date_formats": order(opts.date_formats),
+            "timestamp_formats": order(opts.timestamp_formats),
+        }
+    )

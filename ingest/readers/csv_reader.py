@@ -90,12 +90,24 @@ def read(
             """,
             [str(text_path), delim, columns],
         )
+        lines = _physical_lines(text_path)
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
     finally:
         if text_path != path:
             text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
-    _number_lines(con, table, scan, parser_rejects, names)
+    if not _simple_layout(con, scan, parser_rejects, lines):
+        _number_lines(con, table, scan, parser_rejects, names)
+    else:
+        # One record per line and nothing rejected: the line is the record number + 1.
+        con.execute(f"alter table {scan} rename column _rec to _line")
+        con.execute(f"update {scan} set _line = _line + 1")
+        con.execute(f"alter table {scan} rename to {table}")
+        con.execute(
+            f"create or replace temp table {table}__rejects (_line bigint, _rec bigint, "
+            "raw varchar, kinds varchar[], reason varchar)"
+        )
+        con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
     rows, rejected = con.execute(
         f"select (select count(*) from {table}), (select count(*) from {table}__rejects)"
     ).fetchone()  # type: ignore[misc]
@@ -201,3 +213,23 @@ def _reason_sql(alias: str) -> str:
         when list_contains({alias}.kinds, 'INVALID ENCODING')
              then 'invalid characters for the file''s encoding'
         else lower({alias}.kinds[1]) || ': ' || {alias}.messages[1] end"""
+
+
+def _physical_lines(text_path: Path) -> int:
+    """Lines in the file, the last one counted even without a final line break."""
+    count, last = 0, b""
+    with open(text_path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (1 if last not in (b"\n", b"") else 0)
+
+
+def _simple_layout(
+    con: duckdb.DuckDBPyConnection, scan: str, parser_rejects: str, lines: int
+) -> bool:
+    """True when every line after the header is one kept record (the common case)."""
+    kept, rejected = con.execute(
+        f"select (select count(*) from {scan}), (select count(*) from {parser_rejects})"
+    ).fetchone()  # type: ignore[misc]
+    return bool(rejected == 0 and kept + 1 == lines)

@@ -3,50 +3,71 @@
 -- reason. Conventions from FORMATS.md: Sage X3 blank ' ' and 1753-01-01, SAP 00000000,
 -- Odoo `false`, all mean "no value".
 
+-- Hot path: these run on every cell of every file, so they use plain string functions
+-- (strpos, replace, prefix) and reach for a regular expression only when a value needs it.
 create or replace temp macro c360_blank(s) as
     s is null
-    or trim(s) = ''
-    or lower(trim(s)) in ('false', 'null', 'none', 'nan', 'n/a', '#n/a');
+    or length(trim(s)) = 0
+    or (length(s) <= 6 and lower(trim(s)) in ('false', 'null', 'none', 'nan', 'n/a', '#n/a'));
 
 create or replace temp macro c360_text(s) as
-    case when c360_blank(s) then null else trim(regexp_replace(s, '\s+', ' ', 'g')) end;
+    case when c360_blank(s) then null
+         when strpos(s, '  ') > 0 or strpos(s, chr(10)) > 0 or strpos(s, chr(13)) > 0
+              or strpos(s, chr(9)) > 0
+         then trim(regexp_replace(s, '\s+', ' ', 'g'))
+         else trim(s) end;
 
--- Amounts: spaces (incl. no-break and narrow no-break) are thousands separators;
--- SAP puts the minus after the number; `dec` is the decimal mark ('.', ',' or 'auto').
-create or replace temp macro c360_num_text(s, dec) as (
-    with t as (
-        select regexp_replace(trim(s), '[\s\x{00A0}\x{202F}'']', '', 'g') as v
-    ), signed as (
-        select case
-            when v like '%-' then '-' || left(v, length(v) - 1)
-            when v like '(%)' then '-' || substr(v, 2, length(v) - 2)
-            else v end as v
-        from t
-    )
-    select case
-        when dec = ',' then replace(replace(v, '.', ''), ',', '.')
-        when dec = '.' then replace(v, ',', '')
-        -- auto: the last of ',' and '.' is the decimal mark
-        when strpos(v, ',') > 0 and strpos(v, '.') > 0 then
-            case when strpos(reverse(v), ',') < strpos(reverse(v), '.')
-                 then replace(replace(v, '.', ''), ',', '.')
-                 else replace(v, ',', '') end
-        when strpos(v, ',') > 0 then replace(v, ',', '.')
-        else v end
-    from signed
-);
+-- Amounts: spaces (incl. no-break and narrow no-break) and apostrophes are thousands
+-- separators; SAP puts the minus after the number, accountants in parentheses; `dec` is
+-- the decimal mark ('.', ',' or 'auto': the last of ',' and '.').
+create or replace temp macro c360_num_strip(s) as
+    replace(replace(replace(replace(trim(s), ' ', ''), chr(160), ''), chr(8239), ''), '''', '');
+
+create or replace temp macro c360_num_signed(v) as
+    case when suffix(v, '-') then '-' || left(v, length(v) - 1)
+         when prefix(v, '(') and suffix(v, ')') then '-' || substr(v, 2, length(v) - 2)
+         else v end;
+
+create or replace temp macro c360_num_mark(v, dec) as
+    case when dec = ',' then replace(replace(v, '.', ''), ',', '.')
+         when dec = '.' then replace(v, ',', '')
+         when strpos(v, ',') = 0 then v
+         when strpos(v, '.') = 0 then replace(v, ',', '.')
+         when strpos(reverse(v), ',') < strpos(reverse(v), '.')
+              then replace(replace(v, '.', ''), ',', '.')
+         else replace(v, ',', '') end;
+
+-- The usual shapes (`1 234,56`, `-12.5`, `1,234.56`) read in one pass; only what fails
+-- there (a trailing minus, parentheses) goes through the sign handling.
+create or replace temp macro c360_num_fast(s, dec) as
+    case when dec = ',' then replace(replace(c360_num_strip(s), '.', ''), ',', '.')
+         when dec = '.' then replace(c360_num_strip(s), ',', '')
+         when strpos(s, ',') = 0 then c360_num_strip(s)
+         when strpos(s, '.') = 0 then replace(c360_num_strip(s), ',', '.')
+         end;
+
+create or replace temp macro c360_num_slow(s, dec) as
+    (case when prefix(trim(s), '-') or suffix(trim(s), '-') or prefix(trim(s), '(')
+          then -1 else 1 end)
+    * try_cast(c360_num_mark(trim(c360_num_strip(s), '-()'), dec) as decimal(18, 4));
+
+create or replace temp macro c360_num_text(s, dec) as
+    c360_num_mark(c360_num_signed(c360_num_strip(s)), dec);
 
 create or replace temp macro c360_decimal(s, dec) as
     case when c360_blank(s) then null
-         else try_cast(c360_num_text(s, dec) as decimal(18, 2)) end;
+         else coalesce(try_cast(c360_num_fast(s, dec) as decimal(18, 2)),
+                       cast(c360_num_slow(s, dec) as decimal(18, 2))) end;
 
 create or replace temp macro c360_decimal4(s, dec) as
     case when c360_blank(s) then null
-         else try_cast(c360_num_text(s, dec) as decimal(18, 4)) end;
+         else coalesce(try_cast(c360_num_fast(s, dec) as decimal(18, 4)),
+                       c360_num_slow(s, dec)) end;
 
 create or replace temp macro c360_integer(s, dec) as
     case when c360_blank(s) then null
-         else try_cast(try_cast(c360_num_text(s, dec) as decimal(18, 4)) as integer) end;
+         else try_cast(coalesce(try_cast(c360_num_fast(s, dec) as decimal(18, 4)),
+                                c360_num_slow(s, dec)) as integer) end;
 
 create or replace temp macro c360_boolean(s) as
     case when s is null or trim(s) = '' then null
@@ -61,18 +82,20 @@ create or replace temp macro c360_null_date(s) as
 
 -- OData v2 `/Date(1546992000000)/` or `/Date(1546992000000+0000)/`: epoch milliseconds.
 create or replace temp macro c360_odata_ts(s) as
-    case when regexp_matches(trim(s), '^/Date\(-?\d+([+-]\d{4})?\)/$')
+    case when prefix(trim(s), '/Date(')
+              and regexp_matches(trim(s), '^/Date\(-?\d+([+-]\d{4})?\)/$')
          then make_timestamp(
              cast(regexp_extract(trim(s), '^/Date\((-?\d+)', 1) as bigint) * 1000)
          end;
 
+-- The profile's formats first (the pipeline puts the file's own format at the head of
+-- the list), then OData dates, then ISO 8601 with a zone, stored as UTC wall time.
 create or replace temp macro c360_timestamp(s, fmts) as
     case when c360_null_date(s) then null
          else coalesce(
-             c360_odata_ts(s),
              try_strptime(trim(s), fmts),
-             -- ISO 8601 with a zone: stored as UTC wall time
-             case when regexp_matches(trim(s), '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*([zZ]|[+-]\d{2}(:?\d{2})?)$')
+             c360_odata_ts(s),
+             case when length(s) >= 16 and regexp_matches(trim(s), '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*([zZ]|[+-]\d{2}(:?\d{2})?)$')
                   then try_cast(timezone('UTC', try_cast(trim(s) as timestamptz)) as timestamp) end
          ) end;
 
