@@ -141,10 +141,10 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     """A Markdown table (also readable in a terminal)."""
     cells = [[str(h) for h in headers]] + [[fmt(v) for v in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths)) + " |"]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths, strict=False)) + " |"]
     lines.append("| " + " | ".join("-" * w for w in widths) + " |")
     for r in cells[1:]:
-        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |")
     return "\n".join(lines)
 
 

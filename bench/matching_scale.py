@@ -17,7 +17,7 @@ from bench.scale_runner import estimate, failure, growth_rows, phase_table, run_
 FULL = [10_000, 100_000, 1_000_000]
 QUICK = [2_000, 20_000]
 TARGET_S = 180
-LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 720}
+LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 900}
 
 
 def run(quick: bool = False) -> list[dict]:

@@ -9,10 +9,12 @@ from datetime import datetime
 from bench.common import ROOT, machine
 
 DOC = ROOT / "docs" / "benchmarks.md"
+QUICK_DOC = ROOT / "bench" / "out" / "benchmarks-quick.md"
 HEADER = """# Benchmarks
 
-Run with `.venv/bin/python -m bench` (full sizes), `--quick` (smoke sizes, < 2 min) or
-`--only NAME`. Each section below is rewritten by its benchmark on every run; the numbers
+Run with `.venv/bin/python -m bench` (full sizes, about 25 min on 2 cores), `--quick`
+(smoke sizes, < 2 min, written to `bench/out/benchmarks-quick.md` instead of this page),
+`--only NAME` (repeatable) or `--max-size N` (scale benchmarks: skip sizes above N). Each section below is rewritten by its benchmark on every run; the numbers
 are the last real run. The machine is shared and noisy, so goals are ratios against a
 baseline measured in the same run, or growth factors between sizes of the same run.
 Peak memory is the resident-set high-water mark (VmHWM) of the process doing the work,
@@ -20,6 +22,22 @@ reset before each measured step (`/proc/self/clear_refs`), or of a fresh child p
 per size for the scale benchmarks.
 """
 ORDER = ("ingest_invoices", "matching_accuracy", "matching_scale", "build_scale")
+
+
+def tree_state() -> str:
+    """The commit measured, and whether the measured code had uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    head = git("log", "-1", "--format=%h %s")[:90] or "unknown"
+    dirty = git("status", "--short", "--", "ingest", "warehouse")
+    return f"`{head}`" + (" + uncommitted changes in ingest/ or warehouse/" if dirty else "")
 
 
 def write_section(name: str, title: str, body: str, quick: bool) -> None:
@@ -30,9 +48,12 @@ def write_section(name: str, title: str, body: str, quick: bool) -> None:
         f"- command: `.venv/bin/{cmd}`"
         f" (or everything: `.venv/bin/python -m bench{' --quick' if quick else ''}`)\n"
         f"- date: {stamp}{' — QUICK (smoke) sizes, not the real numbers' if quick else ''}\n"
-        f"- machine: {machine()}\n\n{body.strip()}\n<!-- bench:{name}:end -->\n"
+        f"- machine: {machine()}\n"
+        f"- code (HEAD when the section was written; others commit during runs): {tree_state()}\n\n{body.strip()}\n<!-- bench:{name}:end -->\n"
     )
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
+    # Smoke runs must not overwrite the real numbers: they go to bench/out/.
+    doc = QUICK_DOC if quick else DOC
+    text = doc.read_text(encoding="utf-8") if doc.exists() else HEADER
     sections = dict(
         re.findall(r"<!-- bench:(\w+):start -->\n(.*?)<!-- bench:\1:end -->\n", text, re.S)
     )
@@ -48,5 +69,6 @@ def write_section(name: str, title: str, body: str, quick: bool) -> None:
     parts += [v for k, v in sections.items() if k not in ORDER]
     if tail:
         parts.append(tail + "\n")
-    DOC.write_text("\n".join(parts), encoding="utf-8")
-    sys.stdout.write(f"docs/benchmarks.md: section {name} updated\n")
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text("\n".join(parts), encoding="utf-8")
+    sys.stdout.write(f"{doc.relative_to(ROOT)}: section {name} updated\n")

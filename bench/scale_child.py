@@ -67,7 +67,7 @@ def main(kind: str, n: int) -> dict:
     seconds = time.perf_counter() - start
     peak = peak_mib()
     phase_s: dict[str, float] = {}
-    for (msg, at), nxt in zip(phases, phases[1:] + [("end", seconds)]):
+    for (msg, at), nxt in zip(phases, phases[1:] + [("end", seconds)], strict=False):
         label = msg.split(":")[0] if msg.startswith("build ") else msg
         label = "prepare" if label.startswith("build ") else label
         label = "publish" if label.startswith("published") else label

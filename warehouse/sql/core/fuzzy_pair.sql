@@ -1,8 +1,7 @@
--- Pass 4 candidates: pairs of records in different clusters sharing a block (postcode,
--- city, or city + first name token), at least one of them still alone (records already
--- matched by a stronger pass are only compared with leftovers); never two different
--- SIRENs. A block whose pairs exceed $max_block_pairs is skipped (the city + name block
--- still covers large cities).
+-- Pass 4 candidates: pairs of records in different clusters sharing a block (postcode or
+-- city, each with the first letters of the name), at least one of them still alone
+-- (records already matched by a stronger pass are only compared with leftovers); never
+-- two different SIRENs. A block whose pairs exceed $max_block_pairs is skipped.
 create or replace table work.fuzzy_pair as
 with
 record as (
@@ -20,21 +19,32 @@ record as (
     where customer_record.name_key <> ''
 ),
 
+-- Blocks pair a place with the start of the name: a postcode or a city alone holds
+-- thousands of companies in a large book (quadratic candidates), while a name variant
+-- ("DUPONT", "Ets Dupont", "Dupont S.A.S.") keeps its first letters once legal forms and
+-- accents are gone. The token-sorted key catches words in another order.
 block as (
-    select record.rid, record.is_alone, 'postcode:' || record.postcode_key as block_key
+    select
+        record.rid,
+        record.is_alone,
+        'postcode_name:' || record.postcode_key || '|' || left(record.name_key, 3) as block_key
     from record
     where record.postcode_key is not null
     union all
-    select record.rid, record.is_alone, 'city:' || record.city_key as block_key
+    select
+        record.rid,
+        record.is_alone,
+        'city_name:' || record.city_key || '|' || left(record.name_key, 3)
     from record
     where record.city_key is not null
     union all
     select
         record.rid,
         record.is_alone,
-        'city_name:' || record.city_key || '|' || split_part(record.name_key, ' ', 1)
+        'postcode_sorted:' || record.postcode_key || '|'
+        || left(list_sort(string_split(record.name_key, ' '))[1], 3)
     from record
-    where record.city_key is not null
+    where record.postcode_key is not null
 ),
 
 block_size as (
