@@ -437,7 +437,8 @@ def _load_object(
         from {TYPED_TABLE} t join {FILE_TABLE} f on f._line = t._line
         where t._problems <> ''
     """
-    con.execute(reject_sql, _params(reject_sql, values))
+    if bad:  # most files have none: no join of the whole file with itself
+        con.execute(reject_sql, _params(reject_sql, values))
     run_table = f"_run_{obj.name}"
     con.execute(
         f"create temp table if not exists {run_table} as select * from staging.{obj.name} limit 0"

@@ -35,18 +35,20 @@ def merge_object(
     else:
         # The usual extract has each id once: no ranking, no copy.
         dupes, keep_table = {}, run_table
-    if kind == "full":
+    known = con.execute(f"select count(*) from {target} where source = ?", [source]).fetchone()
+    if known and known[0]:  # on a first load there is nothing to mark deleted or replace
+        if kind == "full":
+            con.execute(
+                f"""update {target} set is_deleted = true
+                    where source = ? and not is_deleted
+                      and source_id not in (select source_id from {keep_table})""",
+                [source],
+            )
         con.execute(
-            f"""update {target} set is_deleted = true
-                where source = ? and not is_deleted
-                  and source_id not in (select source_id from {keep_table})""",
+            f"delete from {target} where source = ? "
+            f"and source_id in (select source_id from {keep_table})",
             [source],
         )
-    con.execute(
-        f"delete from {target} where source = ? "
-        f"and source_id in (select source_id from {keep_table})",
-        [source],
-    )
     con.execute(f"insert into {target} by name select * from {keep_table}")
     for t in (run_table, "_ranked", "_keep"):
         con.execute(f"drop table if exists {t}")
