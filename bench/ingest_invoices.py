@@ -290,7 +290,10 @@ def run(quick: bool = False) -> dict:
         and p["credit_notes"] == expected["credit_notes"]
         and p["null_dates"] == 0
     )
-    paired = [p_["seconds"] / b["seconds"] for p_, b in zip(runs["pipeline"], runs["bare_utf8"], strict=False)]
+    paired = [
+        p_["seconds"] / b["seconds"]
+        for p_, b in zip(runs["pipeline"], runs["bare_utf8"], strict=False)
+    ]
     ratio = med["pipeline"] / med["bare_utf8"]
     ratio_tc = med["pipeline"] / med["bare_transcode"]
     rows_tab = [

@@ -24,6 +24,9 @@ from bench.common import measure, out_dir, table
 from bench.report import write_section
 
 SEEDS = (42, 1234)
+# The second company carries twice the dirt (issue 4): twice the CRM duplicates, missing
+# and invalid SIRETs, moved addresses and name variants, half the ERP codes in the CRM.
+DIRT = {42: 1.0, 1234: 2.0}
 CUSTOMERS, QUICK_CUSTOMERS = 2000, 300
 THRESHOLD = 0.9
 Pair = tuple[tuple[str, str], tuple[str, str]]
@@ -33,9 +36,9 @@ def demo(seed: int, customers: int) -> Path:
     """The demo company's folder, generated once per (seed, customers)."""
     from ingest.demo import generate_demo
 
-    folder = out_dir("matching_accuracy", f"demo_s{seed}_n{customers}")
+    folder = out_dir("matching_accuracy", f"demo_s{seed}_n{customers}_dirt{DIRT[seed]}")
     if not (folder / "truth.json").exists():
-        generate_demo(folder, customers=customers, seed=seed)
+        generate_demo(folder, customers=customers, seed=seed, dirt=DIRT[seed])
     return folder
 
 
@@ -309,10 +312,9 @@ def run(quick: bool = False) -> dict:
         ],
     )
     body = f"""
-Sizes: demo companies with `generate_demo(out_dir, customers={customers}, seed=S)` for
-S in {", ".join(map(str, SEEDS))}; cached under `bench/out/matching_accuracy/`.
-**Dirt level:** `generate_demo` has no dirt-level parameter; the dirt rates are module
-constants in `ingest/demo/config.py` (`RATE_*`), so both seeds use the default dirt.
+Sizes: demo companies with `generate_demo(out_dir, customers={customers}, seed=S, dirt=D)`
+for (S, D) in {", ".join(f"({k}, {v})" for k, v in DIRT.items())}: the second company has
+twice the dirt (`c360 demo --dirt 2`); cached under `bench/out/matching_accuracy/`.
 Pairs: every pair of source records (crm, erp, compta) of one truth company is a true
 pair; c360's predicted pairs come from `core.customer_xref` (pairs only in
 `core.match_candidate`, the review queue, count as not merged); Splink's from its clusters.

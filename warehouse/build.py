@@ -104,6 +104,13 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
         "default_terms_days": settings.fec.default_payment_terms_days,
         "receivable_prefixes": list(settings.fec.receivable_prefixes),
         "include_pipeline": settings.kpi.exposure_includes_pipeline,
+        "match_level": settings.matching.level,
+        "blocking": list(settings.matching.blocking),
+        "rank_relationship": list(settings.survivorship.relationship),
+        "rank_money": list(settings.survivorship.money),
+        "rank_legal": list(settings.survivorship.legal_ids),
+        "rank_coordinates": list(settings.survivorship.coordinates),
+        "rank_name": list(settings.survivorship.name),
     }
 
 

@@ -84,6 +84,11 @@ class SourceConfig(BaseModel):
 class MatchingConfig(BaseModel):
     level: Literal["legal_unit", "establishment"] = "legal_unit"
     passes: list[str] = Field(default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy"])
+    # Fuzzy-pass blocks: a postcode or a city with the first letters of the normalised
+    # name, and a postcode with the first letters of the alphabetically first name word.
+    blocking: list[Literal["postcode_name", "city_name", "postcode_sorted"]] = Field(
+        default_factory=lambda: ["postcode_name", "city_name", "postcode_sorted"]
+    )
     auto_merge_threshold: float = 0.92
     review_threshold: float = 0.80
     free_mail_domains: list[str] = Field(
@@ -106,6 +111,20 @@ class MatchingConfig(BaseModel):
             "aol.com",
         ]
     )
+
+
+Role = Literal["crm", "erp", "accounting"]
+
+
+class SurvivorshipConfig(BaseModel):
+    """Which system wins each group of fields, in order; the next one fills a gap."""
+
+    relationship: list[Role] = Field(default_factory=lambda: ["crm", "erp", "accounting"])
+    money: list[Role] = Field(default_factory=lambda: ["erp", "accounting", "crm"])
+    legal_ids: list[Role] = Field(default_factory=lambda: ["erp", "crm", "accounting"])
+    # An ERP record means an active customer: its address wins; a prospect has only the CRM.
+    coordinates: list[Role] = Field(default_factory=lambda: ["erp", "crm", "accounting"])
+    name: list[Role] = Field(default_factory=lambda: ["erp", "crm", "accounting"])
 
 
 class FecConfig(BaseModel):
@@ -147,6 +166,7 @@ class Settings(BaseSettings):
     snapshots_keep: int = 7
     sources: list[SourceConfig] = Field(default_factory=list)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    survivorship: SurvivorshipConfig = Field(default_factory=SurvivorshipConfig)
     fec: FecConfig = Field(default_factory=FecConfig)
     kpi: KpiConfig = Field(default_factory=KpiConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)

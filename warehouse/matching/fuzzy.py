@@ -87,7 +87,7 @@ def _score_batches(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def fuzzy_pass_links(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     """Fill work.pass_link with auto-merge pairs and work.review with the review band."""
-    run_file(con, "core/fuzzy_pair", {"max_block_pairs": MAX_BLOCK_PAIRS})
+    run_file(con, "core/fuzzy_pair", {**params, "max_block_pairs": MAX_BLOCK_PAIRS})
     scores = _score_batches(con)
     logger.info("fuzzy pass: %d candidate pairs scored", scores.num_rows)
     con.register("fuzzy_score", scores)

@@ -1,8 +1,9 @@
--- Golden customer records. Survivorship: relationship fields from the CRM; money and
--- terms from the ERP; legal ids = first valid value ERP, then CRM; coordinates from the
--- ERP when the customer has an ERP record, else the CRM; name ERP, CRM, accounting.
--- Inside one role the most recently updated record wins. `*_source` says who won.
--- Parameters: $currency.
+-- Golden customer records. Survivorship is configuration ([survivorship] in c360.toml):
+-- each group of fields takes its value from the first role of its list that has one
+-- (defaults: relationship CRM; money and terms ERP; legal ids, coordinates and name ERP
+-- then CRM). Inside one role the most recently updated record wins. `*_source` says
+-- who won. Parameters: currency and the role lists rank_relationship, rank_money,
+-- rank_legal, rank_coordinates, rank_name.
 create or replace table core.customer as
 with
 record as (
@@ -10,8 +11,11 @@ record as (
         component_id.customer_id,
         component_id.first_seen_build,
         customer_record.*,
-        case customer_record.role when 'erp' then 1 when 'crm' then 2 else 3 end as erp_first,
-        case customer_record.role when 'crm' then 1 when 'erp' then 2 else 3 end as crm_first,
+        coalesce(list_position($rank_relationship, customer_record.role), 9) as rel_rank,
+        coalesce(list_position($rank_money, customer_record.role), 9) as money_rank,
+        coalesce(list_position($rank_legal, customer_record.role), 9) as legal_rank,
+        coalesce(list_position($rank_coordinates, customer_record.role), 9) as coord_rank,
+        coalesce(list_position($rank_name, customer_record.role), 9) as name_rank,
         row_number() over (
             partition by component_id.customer_id, customer_record.role
             order by customer_record.updated_at desc nulls last, customer_record.rid
@@ -29,7 +33,7 @@ address as (
         first({
             'street': record.street, 'postcode': record.postcode, 'city': record.city,
             'country': record.country, 'source': record.source
-        } order by record.erp_first, record.recency) as chosen
+        } order by record.coord_rank, record.recency) as chosen
     from record
     where coalesce(record.street, record.postcode, record.city) is not null
     group by record.customer_id
@@ -39,36 +43,36 @@ survived as (
     select
         record.customer_id,
         any_value(record.first_seen_build) as first_seen_build,
-        first({'v': record.name, 's': record.source} order by record.erp_first, record.recency)
+        first({'v': record.name, 's': record.source} order by record.name_rank, record.recency)
             filter (where nullif(trim(record.name), '') is not null) as name_pick,
-        first(record.legal_form order by record.erp_first, record.recency)
+        first(record.legal_form order by record.legal_rank, record.recency)
             filter (where record.legal_form is not null) as legal_form,
-        first(record.match_siren order by record.erp_first, record.recency)
+        first(record.match_siren order by record.legal_rank, record.recency)
             filter (where record.match_siren is not null) as siren,
-        first({'v': record.siret_digits, 's': record.source} order by record.erp_first, record.recency)
+        first({'v': record.siret_digits, 's': record.source} order by record.legal_rank, record.recency)
             filter (where record.siret_ok) as siret_pick,
-        first(record.vat_compact order by record.erp_first, record.recency)
+        first(record.vat_compact order by record.legal_rank, record.recency)
             filter (where record.vat_ok) as vat_number,
-        first(record.customer_code order by record.erp_first, record.recency)
+        first(record.customer_code order by record.money_rank, record.recency)
             filter (where record.code_key is not null) as customer_code,
-        first({'v': record.email, 's': record.source} order by record.erp_first, record.recency)
+        first({'v': record.email, 's': record.source} order by record.coord_rank, record.recency)
             filter (where record.email is not null and record.role <> 'accounting') as email_pick,
-        first({'v': record.phone, 's': record.source} order by record.erp_first, record.recency)
+        first({'v': record.phone, 's': record.source} order by record.coord_rank, record.recency)
             filter (where record.phone is not null and record.role <> 'accounting') as phone_pick,
-        first(record.website order by record.erp_first, record.recency)
+        first(record.website order by record.coord_rank, record.recency)
             filter (where record.website is not null and record.role <> 'accounting') as website,
-        first(record.segment order by record.crm_first, record.recency)
+        first(record.segment order by record.rel_rank, record.recency)
             filter (where record.segment is not null) as segment,
-        first(record.owner order by record.crm_first, record.recency)
+        first(record.owner order by record.rel_rank, record.recency)
             filter (where record.owner is not null) as owner,
-        first(record.lifecycle_stage order by record.crm_first, record.recency)
+        first(record.lifecycle_stage order by record.rel_rank, record.recency)
             filter (where record.lifecycle_stage is not null) as lifecycle_stage,
         coalesce(bool_or(record.is_customer), bool_or(record.role <> 'crm')) as is_customer,
-        first(record.payment_terms_days order by record.erp_first, record.recency)
+        first(record.payment_terms_days order by record.money_rank, record.recency)
             filter (where record.payment_terms_days is not null) as payment_terms_days,
-        first(record.credit_limit_amount order by record.erp_first, record.recency)
+        first(record.credit_limit_amount order by record.money_rank, record.recency)
             filter (where record.credit_limit_amount is not null) as credit_limit_amount,
-        first(record.currency order by record.erp_first, record.recency)
+        first(record.currency order by record.money_rank, record.recency)
             filter (where record.currency is not null) as currency,
         min(record.created_at) as created_at,
         max(record.updated_at) as updated_at

@@ -47,6 +47,10 @@ final as (
         row_number() over (order by validated.source, validated.source_id) as rid,
         validated.*,
         case
+            -- At establishment level the key is the SIRET itself: two sites of one company
+            -- stay two customers, and a record without a valid SIRET has no legal key.
+            when $match_level = 'establishment' then
+                case when validated.siret_ok then validated.siret_digits end
             when validated.siret_ok then left(validated.siret_digits, 9)
             when validated.siren_ok then validated.siren_digits
             when validated.vat_ok

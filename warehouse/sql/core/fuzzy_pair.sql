@@ -29,14 +29,14 @@ block as (
         record.is_alone,
         'postcode_name:' || record.postcode_key || '|' || left(record.name_key, 3) as block_key
     from record
-    where record.postcode_key is not null
+    where record.postcode_key is not null and list_contains($blocking, 'postcode_name')
     union all
     select
         record.rid,
         record.is_alone,
         'city_name:' || record.city_key || '|' || left(record.name_key, 3)
     from record
-    where record.city_key is not null
+    where record.city_key is not null and list_contains($blocking, 'city_name')
     union all
     select
         record.rid,
@@ -44,7 +44,7 @@ block as (
         'postcode_sorted:' || record.postcode_key || '|'
         || left(list_sort(string_split(record.name_key, ' '))[1], 3)
     from record
-    where record.postcode_key is not null
+    where record.postcode_key is not null and list_contains($blocking, 'postcode_sorted')
 ),
 
 block_size as (
