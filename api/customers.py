@@ -18,6 +18,7 @@ from api.schemas import (
     CustomerProfile,
     Financial,
     Legal,
+    Provenance,
     SourceRecord,
     Terms,
 )
@@ -151,6 +152,14 @@ def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
         alerts=[AlertOut(**a, customer_name=g("name")) for a in alerts],
         sources=sources,
         conflicts=conflicts,
+        provenance=[
+            Provenance(**p)
+            for p in snap.rows(
+                "customer_provenance",
+                key,
+                needs=["core.customer", "core.source", "meta.ingest_run"],
+            )
+        ],
         has_crm=g("has_crm"),
         has_erp=g("has_erp"),
         has_accounting=g("has_accounting"),

@@ -141,6 +141,17 @@ class Conflict(BaseModel):
     rule: str | None = None
 
 
+class Provenance(BaseModel):
+    """Which source a surviving field came from, and when that source last loaded."""
+
+    field: str
+    source: str
+    system: str | None = None
+    role: str | None = None
+    run_id: str | None = None
+    loaded_at: datetime | None = None
+
+
 class CustomerProfile(BaseModel):
     customer_id: str
     name: str | None
@@ -155,6 +166,7 @@ class CustomerProfile(BaseModel):
     alerts: list[AlertOut]
     sources: list[SourceRecord]
     conflicts: list[Conflict]
+    provenance: list[Provenance] = []
     has_crm: bool | None = None
     has_erp: bool | None = None
     has_accounting: bool | None = None

@@ -70,3 +70,24 @@ def test_calls_without_a_token_are_refused(api_server) -> None:
     r = httpx.get(f"{api_server.url}/api/v1/customers")
     assert r.status_code == 401
     assert set(r.json()) >= {"code", "message"}
+
+
+def test_profile_says_where_fields_came_from(api_server, built_demo) -> None:
+    admin = built_demo.user("admin")
+    headers = {
+        "Authorization": f"Bearer {_token(api_server.url, admin['username'], admin['password'])}"
+    }
+    company = next(
+        c
+        for c in built_demo.truth["companies"]
+        if c["customer_code"] and len({r["source"] for r in c["records"]}) == 3
+    )
+    with httpx.Client(base_url=api_server.url, headers=headers, timeout=10) as client:
+        found = client.get("/api/v1/customers", params={"q": company["customer_code"]}).json()
+        cid = found["data"][0]["customer_id"]
+        profile = client.get(f"/api/v1/customers/{cid}").json()
+    provenance = {p["field"]: p for p in profile["provenance"]}
+    assert provenance["name"]["role"] == "erp"  # the ERP is master for the name
+    assert provenance["name"]["run_id"] and provenance["name"]["loaded_at"]
+    assert {s["source"] for s in profile["sources"]} == {"crm", "erp", "compta"}
+    assert all(s["evidence_text"] for s in profile["sources"])
