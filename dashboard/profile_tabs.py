@@ -60,6 +60,10 @@ def _sources(profile: dict[str, Any], lang: str) -> None:
     conflicts = profile.get("conflicts") or []
     st.subheader(t("conflicts", lang))
     show_table(conflicts, lang, key="conflicts_table")
+    provenance = profile.get("provenance") or []
+    if provenance:
+        st.subheader(t("provenance", lang))
+        show_table(provenance, lang, key="provenance_table")
 
 
 def render_tabs(api: ApiClient, profile: dict[str, Any], lang: str, cur: str) -> None:

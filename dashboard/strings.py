@@ -131,6 +131,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_balance": {"fr": "Évolution de l'encours", "en": "Balance history"},
     "tab_sources": {"fr": "Fiches sources", "en": "Source records"},
     "conflicts": {"fr": "Valeurs en conflit", "en": "Conflicting values"},
+    "provenance": {"fr": "Origine des champs", "en": "Where each field comes from"},
     "last_activity": {
         "fr": "Dernière commande {order} · dernière facture {invoice} · dernière activité {act}",
         "en": "Last order {order} · last invoice {invoice} · last activity {act}",
