@@ -41,43 +41,44 @@ class RecordRef:
         return f"{self.source}:{self.source_id}"
 
 
-def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
+def _query(settings: Settings, text: str, params: list[str]) -> list[tuple[str, ...]]:
+    """Rows of the served snapshot (read-only)."""
     path = current_snapshot(settings.snapshots_dir)
     if path is None:
         raise DecisionError("no snapshot is published yet: run `c360 nightly` first")
     con = connect(path, read_only=True)
     try:
-        target = con.execute(
-            "select customer_id from core.customer_redirect where old_customer_id = ?",
-            [customer_id],
-        ).fetchone()
-        rows = con.execute(
-            "select source, source_id from core.customer_xref where customer_id = ? "
-            "order by role, source, source_id",
-            [target[0] if target else customer_id],
-        ).fetchall()
+        return [tuple(r) for r in con.execute(text, params).fetchall()]
     finally:
         con.close()
+
+
+def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
+    target = _query(
+        settings,
+        "select customer_id from core.customer_redirect where old_customer_id = ?",
+        [customer_id],
+    )
+    rows = _query(
+        settings,
+        "select source, source_id from core.customer_xref where customer_id = ? "
+        "order by role, source, source_id",
+        [target[0][0] if target else customer_id],
+    )
     if not rows:
         raise DecisionError(f"customer {customer_id} is not in the published snapshot")
     return [RecordRef(s, i) for s, i in rows]
 
 
 def _customer_of(settings: Settings, ref: RecordRef) -> str:
-    path = current_snapshot(settings.snapshots_dir)
-    if path is None:
-        raise DecisionError("no snapshot is published yet: run `c360 nightly` first")
-    con = connect(path, read_only=True)
-    try:
-        row = con.execute(
-            "select customer_id from core.customer_xref where source = ? and source_id = ?",
-            [ref.source, ref.source_id],
-        ).fetchone()
-    finally:
-        con.close()
-    if row is None:
+    rows = _query(
+        settings,
+        "select customer_id from core.customer_xref where source = ? and source_id = ?",
+        [ref.source, ref.source_id],
+    )
+    if not rows:
         raise DecisionError(f"record {ref} is not in the published snapshot")
-    return str(row[0])
+    return str(rows[0][0])
 
 
 def pairs_for(

@@ -7,23 +7,12 @@ import csv
 import io
 from pathlib import Path
 
+from snapshot_helpers import published_xref
+
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
 from warehouse.build import build
-from warehouse.connection import connect
 from warehouse.settings import load_settings
-from warehouse.snapshots import current_snapshot
-
-
-def _ids(settings) -> dict[tuple[str, str], str]:
-    path = current_snapshot(settings.snapshots_dir)
-    assert path is not None
-    con = connect(path, read_only=True)
-    try:
-        rows = con.execute("select source, source_id, customer_id from core.customer_xref")
-        return {(s, i): c for s, i, c in rows.fetchall()}
-    finally:
-        con.close()
 
 
 def _night(settings) -> None:
@@ -31,11 +20,11 @@ def _night(settings) -> None:
     assert build(settings).published
 
 
-def test_one_percent_changed_keeps_unchanged_ids(tmp_path: Path) -> None:
+def test_one_percent_changed_keeps_unchangedpublished_xref(tmp_path: Path) -> None:
     generate_demo(tmp_path, customers=300, seed=11)
     settings = load_settings(tmp_path / "c360.toml")
     _night(settings)
-    before = _ids(settings)
+    before = published_xref(settings)
 
     # Change 1 % of the CRM companies: new phone number and a renamed city spelling.
     path = tmp_path / "inbox/hubspot/companies.csv"
@@ -51,7 +40,7 @@ def test_one_percent_changed_keeps_unchanged_ids(tmp_path: Path) -> None:
     csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows([header, *body])
     path.write_text(out.getvalue(), encoding="utf-8")
     _night(settings)
-    after = _ids(settings)
+    after = published_xref(settings)
 
     unchanged = [k for k in before if not (k[0] == "crm" and k[1] in changed)]
     moved = [k for k in unchanged if after.get(k) != before[k]]
@@ -63,8 +52,8 @@ def test_the_same_night_twice_changes_nothing(tmp_path: Path) -> None:
     generate_demo(tmp_path, customers=120, seed=5)
     settings = load_settings(tmp_path / "c360.toml")
     _night(settings)
-    first = _ids(settings)
+    first = published_xref(settings)
     second_ingest = ingest(settings)
     assert {o.status for o in second_ingest.outcomes} == {"skipped"}
     assert build(settings).published
-    assert _ids(settings) == first
+    assert published_xref(settings) == first

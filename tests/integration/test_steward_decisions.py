@@ -6,26 +6,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from snapshot_helpers import published_xref
 
 from api.decisions import DecisionError, decide, list_decisions
 from api.main import create_app
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
 from warehouse.build import build
-from warehouse.connection import connect
 from warehouse.settings import Settings, load_settings
-from warehouse.snapshots import current_snapshot
-
-
-def _xref(settings: Settings) -> dict[tuple[str, str], str]:
-    path = current_snapshot(settings.snapshots_dir)
-    assert path is not None
-    con = connect(path, read_only=True)
-    try:
-        rows = con.execute("select source, source_id, customer_id from core.customer_xref")
-        return {(s, i): c for s, i, c in rows.fetchall()}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -46,31 +34,31 @@ def _two_singletons(xref: dict[tuple[str, str], str]) -> tuple[tuple[str, str], 
 
 
 def test_merge_then_split_survive_rebuilds(demo: Settings) -> None:
-    xref = _xref(demo)
+    xref = published_xref(demo)
     a, b = _two_singletons(xref)
     old_a, old_b = xref[a], xref[b]
     decide(demo, "merge", old_a, old_b, reason="same group", actor="test")
     assert build(demo).published
-    merged = _xref(demo)
+    merged = published_xref(demo)
     assert merged[a] == merged[b] == min(old_a, old_b), "the oldest id survives"
 
     decide(demo, "split", f"{b[0]}:{b[1]}", reason="not the same", actor="test")
     assert build(demo).published
-    again = _xref(demo)
+    again = published_xref(demo)
     assert again[a] == min(old_a, old_b)
     assert again[b] != again[a], "the later split undoes the merge"
     assert [d.kind for d in list_decisions(demo)] == ["split"]
 
 
 def test_never_match_keeps_two_linked_records_apart(demo: Settings) -> None:
-    xref = _xref(demo)
+    xref = published_xref(demo)
     by_customer: dict[str, list[tuple[str, str]]] = {}
     for key, cid in xref.items():
         by_customer.setdefault(cid, []).append(key)
     pair = next(sorted(v) for v in by_customer.values() if len(v) == 2)
     decide(demo, "never_match", f"{pair[0][0]}:{pair[0][1]}", f"{pair[1][0]}:{pair[1][1]}")
     assert build(demo).published
-    after = _xref(demo)
+    after = published_xref(demo)
     assert after[pair[0]] != after[pair[1]]
 
 
@@ -94,7 +82,7 @@ def test_decisions_over_http_are_admin_only(demo: Settings) -> None:
         r = client.post("/api/v1/auth/token", data={"username": u, "password": p})
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
-    xref = _xref(demo)
+    xref = published_xref(demo)
     a, b = _two_singletons(xref)
     body = {"kind": "always_match", "left": f"{a[0]}:{a[1]}", "right": f"{b[0]}:{b[1]}"}
     assert (

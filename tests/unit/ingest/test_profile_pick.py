@@ -10,6 +10,7 @@ from ingest.profile import (
     load_profile,
     normalise_header,
 )
+from warehouse.settings import SYSTEMS
 
 
 def _header(*names: str) -> dict[str, str]:
@@ -37,17 +38,7 @@ def test_column_override_replaces_the_profile_mapping() -> None:
 
 
 def test_every_shipped_profile_loads() -> None:
-    for system in (
-        "hubspot",
-        "salesforce",
-        "dynamics365",
-        "sage_x3",
-        "sap",
-        "oracle_ebs",
-        "odoo",
-        "fec",
-        "generic",
-    ):
+    for system in SYSTEMS:
         profile = load_profile(system)
         assert isinstance(profile, Profile) and isinstance(profile.read, ReadOptions)
         assert profile.objects, system
