@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from warehouse import history
 from warehouse.checks import CheckFailure, run_checks
 from warehouse.connection import connect
+from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import clean_temporary, publish, temp_path
 from warehouse.settings import Settings
@@ -226,6 +227,7 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         counts = _transform(con, settings, params, say)
         say("running checks")
         failures = run_checks(con, params["receivable_prefixes"])
+        failures += fec_balance_failures(con, settings)
         con.execute("commit")
         checks = [f.as_dict() for f in failures]
         if failures:
