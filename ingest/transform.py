@@ -166,6 +166,7 @@ def build_query(
     """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`."""
     parsed: list[str] = ["_line"]
     problems: list[str] = []
+    raw_cols: list[str] = []
     covered: set[str] = set()
     for col in columns:
         if col.name in ENVELOPE - {"source_id", "is_deleted"} or col.name in FLAGS:
@@ -211,6 +212,7 @@ def build_query(
                 field_problems.append(checked)
         parsed.append(f"{typed} as {fname}")
         parsed.append(f"cast({src_expr} as varchar) as {raw}")
+        raw_cols.append(raw)
         if col.name in obj.required:
             value = f"{fname}.value" if col.name in CHECKED_FIELDS else fname
             # One reason per field: the specific one when there is one, else "missing".
@@ -219,6 +221,8 @@ def build_query(
         else:
             problems += field_problems
     where = f"where {obj.filter}" if obj.filter else ""
+    # The raw copies serve the problem checks only; the typed table does not keep them.
+    exclude = f"exclude ({', '.join(raw_cols)})" if raw_cols else ""
     return f"""
         with src as (
             select * from {file_table} {where}
@@ -226,7 +230,8 @@ def build_query(
         parsed as (
             select {", ".join(parsed)} from src
         )
-        select *, concat_ws('; ', {", ".join(problems) or "null"}) as _problems
+        select * {exclude},
+               concat_ws('; ', {", ".join(problems) or "null"}) as _problems
         from parsed
     """
 

@@ -89,15 +89,23 @@ create or replace temp macro c360_odata_ts(s) as
          end;
 
 -- The profile's formats first (the pipeline puts the file's own format at the head of
--- the list), then OData dates, then ISO 8601 with a zone, stored as UTC wall time.
+-- the list); only a value they cannot read is checked for a "no date" sentinel, then
+-- tried as an OData date and as ISO 8601 with a zone (stored as UTC wall time).
+-- Sentinels that do parse (SQL Server's 1753-01-01, X3's 31/12/1599, 1900-01-01
+-- midnight) are no date either: no business document is dated before 1800.
+create or replace temp macro c360_ts_clean(t) as
+    case when t < timestamp '1800-01-01' or t = timestamp '1900-01-01 00:00:00' then null
+         else t end;
+
 create or replace temp macro c360_timestamp(s, fmts) as
-    case when c360_null_date(s) then null
-         else coalesce(
-             try_strptime(trim(s), fmts),
-             c360_odata_ts(s),
-             case when length(s) >= 16 and regexp_matches(trim(s), '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*([zZ]|[+-]\d{2}(:?\d{2})?)$')
-                  then try_cast(timezone('UTC', try_cast(trim(s) as timestamptz)) as timestamp) end
-         ) end;
+    c360_ts_clean(coalesce(
+        try_strptime(trim(s), fmts),
+        case when not c360_null_date(s) then coalesce(
+            c360_odata_ts(s),
+            case when length(s) >= 16 and regexp_matches(trim(s), '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*([zZ]|[+-]\d{2}(:?\d{2})?)$')
+                 then try_cast(timezone('UTC', try_cast(trim(s) as timestamptz)) as timestamp) end
+        ) end
+    ));
 
 create or replace temp macro c360_date(s, fmts) as
     cast(c360_timestamp(s, fmts) as date);
