@@ -52,7 +52,13 @@ GOLDEN_STEPS = (
     "core/customer_conflict",
     "core/match_candidate",
 )
-FACT_STEPS = ("core/order_line", "core/revenue_line", "core/open_item", "core/customer_balance")
+FACT_STEPS = (
+    "core/order_line",
+    "core/revenue_line",
+    "core/open_item",
+    "core/customer_balance",
+    "core/order_cancelled_after_sync",
+)
 MART_STEPS = (
     "marts/alert",
     "marts/customer_360",

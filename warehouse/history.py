@@ -1,4 +1,5 @@
-"""Facts kept across builds in history.duckdb: id registry, redirects, balances, build log.
+"""Facts kept across builds in history.duckdb: id registry, redirects, balances, order
+statuses seen, build log.
 
 Only the build writes it. It is attached to the snapshot being built as `hist`; the id
 registry and balances are updated only once the snapshot passed its checks, so a failed
@@ -43,6 +44,13 @@ create table if not exists hist.balance_history (
     build_id            varchar not null,
     primary key (build_date, customer_id)
 );
+create table if not exists hist.order_status (
+    source            varchar not null,
+    source_id         varchar not null,
+    status            varchar not null,
+    first_seen_build  varchar not null,
+    primary key (source, source_id, status)
+);
 create table if not exists hist.build_log (
     build_id     varchar primary key,
     started_at   timestamp not null,
@@ -66,6 +74,11 @@ on conflict (source, source_id) do update set customer_id = excluded.customer_id
 delete from hist.id_redirect;
 insert into hist.id_redirect
 select old_customer_id, customer_id, build_id from core.customer_redirect;
+insert into hist.order_status
+select source, source_id, status, $build_id
+from core.sales_order
+where status is not null
+on conflict (source, source_id, status) do nothing;
 delete from hist.balance_history where build_date = $as_of;
 insert into hist.balance_history
 select build_date, customer_id, outstanding_amount, overdue_amount, build_id

@@ -74,3 +74,43 @@ def test_merge_keeps_the_oldest_id_and_redirects_the_other(
     ).fetchall()
     assert history == [(date(2026, 11, 28), 2), (date(2026, 11, 29), 2)]
     snap.close()
+
+
+def test_an_order_cancelled_after_sync_is_flagged(
+    staging_factory: Callable[..., Settings],
+) -> None:
+    settings = staging_factory(with_seed=False)
+    con = staging(settings)
+    insert(con, "customer", source="erp", source_id="E1", name="Acme", customer_code="K1")
+    for order_id, status in (("O1", "confirmed"), ("O2", "draft")):
+        insert(
+            con,
+            "sales_order",
+            source="erp",
+            source_id=order_id,
+            customer_source_id="E1",
+            order_number=order_id,
+            status=status,
+            amount_excl_tax=100,
+        )
+    con.close()
+    assert build(settings).published
+    con = staging(settings)
+    con.execute("update staging.sales_order set status = 'cancelled'")
+    con.close()
+    result = build(settings)
+    assert result.published and result.snapshot is not None
+    snap = snapshot(result.snapshot)
+    flagged = snap.execute(
+        "select source_id, previous_status from core.order_cancelled_after_sync"
+    ).fetchall()
+    assert flagged == [("O1", "confirmed")]  # O2 was only a draft: cancelling it is normal
+    alert = snap.execute(
+        "select message from mart.alert where alert_type = 'order_cancelled_after_sync'"
+    ).fetchall()
+    assert alert == [("Order O1 was cancelled after it had been confirmed",)]
+    quality = snap.execute(
+        "select count(*) from mart.data_quality where check_name = 'order_cancelled_after_sync'"
+    ).fetchone()
+    assert quality == (1,)
+    snap.close()

@@ -92,14 +92,13 @@ order_cancelled_after_sync as (
         customer.customer_id,
         'order_cancelled_after_sync' as alert_type,
         'medium' as severity,
-        'Order ' || coalesce(sales_order.order_number, sales_order.source_id) || ' was cancelled'
-            as message,
+        'Order ' || coalesce(cancelled.order_number, cancelled.source_id)
+            || ' was cancelled after it had been ' || cancelled.previous_status as message,
         customer.owner,
-        sales_order.amount_excl_tax as amount
-    from core.sales_order as sales_order
+        cancelled.amount_excl_tax as amount
+    from core.order_cancelled_after_sync as cancelled
     inner join customer
-        on customer.customer_id = sales_order.customer_id
-    where sales_order.status = 'cancelled'
+        on customer.customer_id = cancelled.customer_id
 ),
 
 last_success as (

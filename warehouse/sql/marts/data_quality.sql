@@ -70,6 +70,15 @@ deleted_at_source as (
     where staged.is_deleted
 ),
 
+order_cancelled_after_sync as (
+    select
+        'order_cancelled_after_sync', 'warning', cancelled.customer_id, cancelled.source,
+        cancelled.source_id,
+        'Order ' || coalesce(cancelled.order_number, cancelled.source_id)
+            || ' cancelled after it was ' || cancelled.previous_status
+    from core.order_cancelled_after_sync as cancelled
+),
+
 review_pending as (
     select
         'review_pending', 'info', candidate.left_customer_id, candidate.left_source,
@@ -100,6 +109,7 @@ final as (
     union all select * from address_differs
     union all select * from invalid_legal_id
     union all select * from deleted_at_source
+    union all select * from order_cancelled_after_sync
     union all select * from review_pending
     union all select * from unlinked_record
 )
