@@ -86,9 +86,11 @@ class MatchingConfig(BaseModel):
     passes: list[str] = Field(default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy"])
     # Fuzzy-pass blocks: a postcode or a city with the first letters of the normalised
     # name, and a postcode with the first letters of the alphabetically first name word.
-    blocking: list[Literal["postcode_name", "city_name", "postcode_sorted"]] = Field(
-        default_factory=lambda: ["postcode_name", "city_name", "postcode_sorted"]
-    )
+    blocking: list[Literal["postcode_name", "city_name", "postcode_sorted"]] = [
+        "postcode_name",
+        "city_name",
+        "postcode_sorted",
+    ]
     auto_merge_threshold: float = 0.92
     review_threshold: float = 0.80
     free_mail_domains: list[str] = Field(
@@ -119,12 +121,12 @@ Role = Literal["crm", "erp", "accounting"]
 class SurvivorshipConfig(BaseModel):
     """Which system wins each group of fields, in order; the next one fills a gap."""
 
-    relationship: list[Role] = Field(default_factory=lambda: ["crm", "erp", "accounting"])
-    money: list[Role] = Field(default_factory=lambda: ["erp", "accounting", "crm"])
-    legal_ids: list[Role] = Field(default_factory=lambda: ["erp", "crm", "accounting"])
+    relationship: list[Role] = ["crm", "erp", "accounting"]
+    money: list[Role] = ["erp", "accounting", "crm"]
+    legal_ids: list[Role] = ["erp", "crm", "accounting"]
     # An ERP record means an active customer: its address wins; a prospect has only the CRM.
-    coordinates: list[Role] = Field(default_factory=lambda: ["erp", "crm", "accounting"])
-    name: list[Role] = Field(default_factory=lambda: ["erp", "crm", "accounting"])
+    coordinates: list[Role] = ["erp", "crm", "accounting"]
+    name: list[Role] = ["erp", "crm", "accounting"]
 
 
 class FecConfig(BaseModel):
