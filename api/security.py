@@ -1,4 +1,4 @@
-"""Password hashing (bcrypt) and access tokens (JWT HS256 signed with settings.secret_key)."""
+"""Password hashing (bcrypt) and access tokens (JWT HS256 signed with settings.signing_key())."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def create_access_token(settings: Settings, username: str, role: str) -> tuple[s
     lifetime = timedelta(minutes=settings.api.token_minutes)
     now = datetime.now(UTC)
     payload = {"sub": username, "role": role, "iat": now, "exp": now + lifetime}
-    token = jwt.encode(payload, settings.secret_key, algorithm=ALGORITHM)
+    token = jwt.encode(payload, settings.signing_key(), algorithm=ALGORITHM)
     return token, int(lifetime.total_seconds())
 
 
@@ -55,7 +55,7 @@ def decode_access_token(settings: Settings, token: str) -> TokenClaims | None:
     """Claims of a valid, unexpired token; None otherwise."""
     try:
         payload = jwt.decode(
-            token, settings.secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+            token, settings.signing_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
         )
     except jwt.PyJWTError:
         return None

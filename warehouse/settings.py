@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -164,7 +165,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     as_of: date | None = None
     currency: str = "EUR"
-    secret_key: str = "change-me-in-production"
+    # Signs API tokens. Set C360_SECRET_KEY in production; left empty, a random key is
+    # made once and kept in data_dir/.secret_key (readable by its owner only).
+    secret_key: str = ""
     snapshots_keep: int = 7
     sources: list[SourceConfig] = Field(default_factory=list)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
@@ -232,6 +235,25 @@ class Settings(BaseSettings):
     def history_db(self) -> Path:
         """Facts kept across builds (balance history, id registry)."""
         return self.data_dir / "history.duckdb"
+
+    def signing_key(self) -> str:
+        """The token-signing secret: the configured one, else a persisted random one."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / ".secret_key"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pass
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return path.read_text(encoding="utf-8").strip()
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key)
+        return key
 
     @property
     def api_url(self) -> str:
