@@ -25,6 +25,8 @@ def dashboard_command(settings: Settings, port: int | None = None) -> list[str]:
         str(port or settings.dashboard.port),
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 
