@@ -150,6 +150,7 @@ class Provenance(BaseModel):
     role: str | None = None
     run_id: str | None = None
     loaded_at: datetime | None = None
+    changed_at: datetime | None = None  # when the source last changed this record
 
 
 class CustomerProfile(BaseModel):

@@ -1,5 +1,6 @@
 -- Where each surviving field of a golden customer came from: the source that won
--- survivorship, its system and role, and the last run that loaded that source.
+-- survivorship, its system and role, when that source last changed the customer's
+-- record, and the run that loaded it.
 with
 customer as (
     select * from core.customer where customer_id = $customer_id
@@ -15,6 +16,16 @@ field as (
     select 'email', email_source from customer
     union all
     select 'phone', phone_source from customer
+),
+
+record as (
+    select
+        xref.source,
+        max(xref.source_updated_at) as changed_at,
+        max(xref.loaded_in_run) as record_run_id
+    from core.customer_xref as xref
+    where xref.customer_id = $customer_id
+    group by xref.source
 ),
 
 last_run as (
@@ -33,13 +44,16 @@ final as (
         field.source,
         source.system,
         source.role,
-        last_run.run_id,
-        last_run.loaded_at
+        coalesce(record.record_run_id, last_run.run_id) as run_id,
+        last_run.loaded_at,
+        record.changed_at
     from field
     left join core.source as source
         on source.name = field.source
     left join last_run
         on last_run.source = field.source
+    left join record
+        on record.source = field.source
     where field.source is not null
 )
 

@@ -89,5 +89,6 @@ def test_profile_says_where_fields_came_from(api_server, built_demo) -> None:
     provenance = {p["field"]: p for p in profile["provenance"]}
     assert provenance["name"]["role"] == "erp"  # the ERP is master for the name
     assert provenance["name"]["run_id"] and provenance["name"]["loaded_at"]
+    assert provenance["name"]["changed_at"]  # Odoo write_date of the winning record
     assert {s["source"] for s in profile["sources"]} == {"crm", "erp", "compta"}
     assert all(s["evidence_text"] for s in profile["sources"])

@@ -31,7 +31,10 @@ final as (
         record.role,
         coalesce(best_link.match_rule, 'single') as match_rule,
         coalesce(best_link.match_score, 1.0)::decimal(5,4) as match_score,
-        coalesce(best_link.evidence, json_object('rule', 'single')::varchar) as evidence
+        coalesce(best_link.evidence, json_object('rule', 'single')::varchar) as evidence,
+        -- when the source last changed the record (provenance for the profile)
+        record.updated_at as source_updated_at,
+        record._run_id as loaded_in_run
     from record
     inner join work.cluster as cluster
         on cluster.rid = record.rid
