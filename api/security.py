@@ -55,7 +55,10 @@ def decode_access_token(settings: Settings, token: str) -> TokenClaims | None:
     """Claims of a valid, unexpired token; None otherwise."""
     try:
         payload = jwt.decode(
-            token, settings.signing_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+            token,
+            settings.signing_key(),
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub"]},
         )
     except jwt.PyJWTError:
         return None
