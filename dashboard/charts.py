@@ -14,8 +14,13 @@ LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
 
 
 def localise(fig: go.Figure, lang: str) -> go.Figure:
-    """Number separators of the UI language: ``1 234,5`` (fr) / ``1,234.5`` (en)."""
+    """Number separators of the UI language: ``1 234,5`` (fr) / ``1,234.5`` (en).
+
+    plotly names months in English only, so French date axes show 28/11/2026 instead.
+    """
     fig.update_layout(separators=", " if lang == "fr" else ".,")
+    if lang == "fr":
+        fig.update_xaxes(tickformat="%d/%m/%Y", hoverformat="%d/%m/%Y")
     return fig
 
 
