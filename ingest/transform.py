@@ -78,6 +78,8 @@ def _typed(col: Column, raw: str, opts: ReadOptions) -> str:
     if t == "TIMESTAMP":
         return f"c360_timestamp({raw}, {_list(opts.timestamp_formats + opts.date_formats)})"
     if t == "DECIMAL(18,2)":
+        if opts.decimal in (",", "."):
+            return f"c360_decimal_known({raw}, {dec})"
         return f"c360_decimal({raw}, {dec})"
     if t.startswith("DECIMAL"):
         return f"try_cast(c360_decimal4({raw}, {dec}) as {t})"
@@ -285,29 +287,26 @@ def final_select(columns: list[Column], typed_table: str) -> str:
     return f"select {', '.join(out)} from {typed_table} where _problems = ''"
 
 
-def sniff_formats(
-    con: duckdb.DuckDBPyConnection,
-    obj: ObjectSpec,
-    header: dict[str, str],
-    columns: list[Column],
-    opts: ReadOptions,
-    file_table: str,
-    sample: int = 2000,
-) -> ReadOptions:
-    """The profile's date formats reordered so the one this file uses is tried first.
-
-    A file writes its dates one way; trying the profile's whole list on every value costs
-    a failed parse per earlier format, so a sample decides the order. Values the sample
-    did not see still fall back to the other formats.
-    """
-    date_cols = []
+def _mapped_columns(
+    obj: ObjectSpec, header: dict[str, str], columns: list[Column], types: tuple[str, ...]
+) -> list[str]:
+    """Quoted source columns mapped one-to-one onto staging columns of these types."""
+    found = []
     for col in columns:
         spec = obj.fields.get(col.name)
         pick = spec.pick(header) if spec else None
-        if pick and pick[0] == "column" and col.type.upper() in ("DATE", "TIMESTAMP"):
-            date_cols.append(quote_ident(pick[1]))
-    if not date_cols:
-        return opts
+        if pick and pick[0] == "column" and col.type.upper() in types:
+            found.append(quote_ident(pick[1]))
+    return found
+
+
+def _date_order(
+    con: duckdb.DuckDBPyConnection,
+    date_cols: list[str],
+    opts: ReadOptions,
+    file_table: str,
+    sample: int,
+) -> dict[str, tuple[str, ...]]:
     formats = list(dict.fromkeys(opts.date_formats + opts.timestamp_formats))
     values = " union all ".join(
         f"select trim({c}) as v from (select {c} from {file_table} limit {sample}) "
@@ -322,10 +321,48 @@ def sniff_formats(
     def order(fmts: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(fmts, key=lambda f: -score.get(f, 0)))  # stable: profile order
 
-    return ReadOptions(
-        **{
-            **opts.__dict__,
-            "date_formats": order(opts.date_formats),
-            "timestamp_formats": order(opts.timestamp_formats),
-        }
-    )
+    return {
+        "date_formats": order(opts.date_formats),
+        "timestamp_formats": order(opts.timestamp_formats),
+    }
+
+
+def _decimal_mark(con: duckdb.DuckDBPyConnection, num_cols: list[str], file_table: str) -> str:
+    """',' or '.' when the whole file uses only that mark, else 'auto' (value by value).
+
+    Counted over every value, not a sample: a single '1234.56' in a comma file must not be
+    read as 123456.
+    """
+    commas = " + ".join(f"count(*) filter (where strpos({c}, ',') > 0)" for c in num_cols)
+    dots = " + ".join(f"count(*) filter (where strpos({c}, '.') > 0)" for c in num_cols)
+    row = con.execute(f"select {commas}, {dots} from {file_table}").fetchone() or (0, 0)
+    if row[0] and not row[1]:
+        return ","
+    if row[1] and not row[0]:
+        return "."
+    return "auto"
+
+
+def sniff_formats(
+    con: duckdb.DuckDBPyConnection,
+    obj: ObjectSpec,
+    header: dict[str, str],
+    columns: list[Column],
+    opts: ReadOptions,
+    file_table: str,
+    sample: int = 2000,
+) -> ReadOptions:
+    """The profile's reading options fitted to this file.
+
+    Date formats are reordered so the one the file uses is tried first (a sample decides;
+    other values still fall back to the other formats). With an `auto` decimal mark, a
+    file that uses only one mark gets the one-pass reader for it.
+    """
+    fitted: dict[str, object] = {}
+    date_cols = _mapped_columns(obj, header, columns, ("DATE", "TIMESTAMP"))
+    if date_cols:
+        fitted |= _date_order(con, date_cols, opts, file_table, sample)
+    num_cols = _mapped_columns(obj, header, columns, ("DECIMAL(18,2)",))
+    if num_cols and opts.decimal == "auto":
+        fitted["decimal"] = _decimal_mark(con, num_cols, file_table)
+    return ReadOptions(**{**opts.__dict__, **fitted}) if fitted else opts

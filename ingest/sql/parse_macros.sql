@@ -59,6 +59,12 @@ create or replace temp macro c360_decimal(s, dec) as
          else coalesce(try_cast(c360_num_fast(s, dec) as decimal(18, 2)),
                        cast(c360_num_slow(s, dec) as decimal(18, 2))) end;
 
+-- The same when the file's decimal mark is known (',' or '.'): blanks and `false` fail
+-- both reads and come out NULL, so no separate blank test is needed here.
+create or replace temp macro c360_decimal_known(s, dec) as
+    coalesce(try_cast(c360_num_fast(s, dec) as decimal(18, 2)),
+             cast(c360_num_slow(s, dec) as decimal(18, 2)));
+
 create or replace temp macro c360_decimal4(s, dec) as
     case when c360_blank(s) then null
          else coalesce(try_cast(c360_num_fast(s, dec) as decimal(18, 4)),
