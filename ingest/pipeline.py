@@ -8,6 +8,7 @@ read = loaded + rejected + skipped, always.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import transform, validate, vendor_functions
+from ingest import raw_store, transform, validate, vendor_functions
 from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
-from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header, quote_ident
+from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, read_file
 from ingest.staging_merge import merge_object
 from warehouse.connection import connect, init_staging
@@ -26,7 +27,7 @@ from warehouse.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
 FILE_TABLE = "_file_rows"
-TYPED_TABLE = "_typed_rows"
+_PART_IDS = itertools.count(1)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class FileOutcome:
     sha256: str | None = None
     bytes: int | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+    part: str | None = field(default=None, repr=False)  # typed rows awaiting the merge
 
 
 @dataclass
@@ -180,6 +182,7 @@ def _ingest_source(
         held = _deletions_held(outcomes, obj_name) if kind == "full" else None
         if held:
             logger.warning("%s/%s: deletions not applied: %s", source.name, obj_name, held)
+        _run_view(con, obj_name, outcomes)
         dupes = merge_object(
             con,
             source.name,
@@ -200,6 +203,7 @@ def _ingest_source(
                     o.rows_skipped += dupes[o.file]
             if o.object == obj_name and held and o.status == "loaded":
                 o.message = f"deletions not applied: {held}"
+    _drop_parts(con, outcomes)
     if landed:
         write_manifest(landed[0].path.parent, landed)
     _record_runs(con, run_id, outcomes)
@@ -338,6 +342,7 @@ def _ingest_file(
             fallback_encoding=opts.fallback_encoding,
             delimiter=opts.delimiter,
             work_dir=settings.data_dir / "tmp",
+            keep_dir=lf.path.parent / ".utf8",
         )
     except UnreadableFile as exc:
         return _refuse(source.name, lf, str(exc))
@@ -350,31 +355,21 @@ def _ingest_file(
     for obj in objects:
         outcomes.append(
             _load_object(
-                con, settings, source, profile, obj, lf, rr.rows, parse_rejects, header, run_id
+                con,
+                settings,
+                source,
+                profile,
+                obj,
+                lf,
+                rr.rows,
+                parse_rejects,
+                header,
+                run_id,
+                rr.rescan,
             )
         )
         parse_rejects = None  # the parser's rejects are counted once, on the primary object
     return outcomes
-
-
-def _load_raw(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    obj: ObjectSpec,
-    columns: list[str],
-    run_id: str,
-    file: str,
-) -> None:
-    table = f"raw.{quote_ident(f'{source}__{obj.name}')}"
-    con.execute(
-        f"create table if not exists {table} (_run_id varchar, _file varchar, _line bigint)"
-    )
-    for col in columns:
-        con.execute(f"alter table {table} add column if not exists {quote_ident(col)} varchar")
-    con.execute(
-        f"insert into {table} by name select ? as _run_id, ? as _file, * from {FILE_TABLE}",
-        [run_id, file],
-    )
 
 
 def _params(sql: str, values: dict[str, object]) -> dict[str, object]:
@@ -392,6 +387,7 @@ def _load_object(
     parse_rejects: str | None,
     header: dict[str, str],
     run_id: str,
+    rescan: str | None = None,
 ) -> FileOutcome:
     file = lf.path.name
     values: dict[str, object] = {
@@ -412,7 +408,9 @@ def _load_object(
         ).fetchone()[0]  # type: ignore[index]
     out.rows_read = rows + parsed_bad
     if not obj.derived:
-        _load_raw(con, source.name, obj, list(header.values()), run_id, file)
+        raw_store.store(
+            con, source.name, obj.name, run_id, file, list(header.values()), FILE_TABLE, rescan
+        )
     columns = transform.staging_columns(con, obj.name)
     spec_filter = obj.filter
     if spec_filter:
@@ -423,9 +421,14 @@ def _load_object(
     resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
     opts = transform.sniff_formats(con, resolved, header, columns, profile.read, FILE_TABLE)
     query = transform.build_query(resolved, header, columns, opts, FILE_TABLE)
-    con.execute(f"create or replace temp table {TYPED_TABLE} as {query}", _params(query, values))
+    # One pass types the rows straight into their staging shape, problems alongside; the
+    # good rows of every file of the object reach staging through a view (no extra copy).
+    part = f"_part_{next(_PART_IDS)}"
+    typed = transform.final_select(columns, f"({query})", keep_problems=True)
+    con.execute(f"create temp table {part} as {typed}", _params(typed, values))
+    out.part = part
     typed_rows, bad = con.execute(
-        f"select count(*), count(*) filter (where _problems <> '') from {TYPED_TABLE}"
+        f"select count(*), count(*) filter (where _problems <> '') from {part}"
     ).fetchone()  # type: ignore[misc]
     out.rows_skipped = rows - typed_rows
     out.rows_rejected = parsed_bad + bad
@@ -434,18 +437,28 @@ def _load_object(
         insert into meta.reject
         select $run_id, $source, $file, $object, t._line,
                cast(to_json(f) as varchar), t._problems
-        from {TYPED_TABLE} t join {FILE_TABLE} f on f._line = t._line
+        from {part} t join {FILE_TABLE} f on f._line = t._line
         where t._problems <> ''
     """
     if bad:  # most files have none: no join of the whole file with itself
         con.execute(reject_sql, _params(reject_sql, values))
-    run_table = f"_run_{obj.name}"
-    con.execute(
-        f"create temp table if not exists {run_table} as select * from staging.{obj.name} limit 0"
-    )
-    final = transform.final_select(columns, TYPED_TABLE)
-    con.execute(f"insert into {run_table} {final}", _params(final, values))
     return out
+
+
+def _run_view(con: duckdb.DuckDBPyConnection, obj: str, outcomes: list[FileOutcome]) -> None:
+    """`_run_<obj>`: the good rows of every file of `obj` in this run, for the merge."""
+    parts = [o.part for o in outcomes if o.object == obj and o.part]
+    union = " union all ".join(
+        f"select * exclude (_problems) from {p} where _problems = ''" for p in parts
+    )
+    con.execute(f"create or replace temp view _run_{obj} as {union}")
+
+
+def _drop_parts(con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome]) -> None:
+    for o in outcomes:
+        if o.part:
+            con.execute(f"drop table if exists {o.part}")
+            o.part = None
 
 
 def _record_failure(

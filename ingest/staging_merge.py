@@ -50,7 +50,8 @@ def merge_object(
             [source],
         )
     con.execute(f"insert into {target} by name select * from {keep_table}")
-    for t in (run_table, "_ranked", "_keep"):
+    con.execute(f"drop view if exists {run_table}")
+    for t in ("_ranked", "_keep"):
         con.execute(f"drop table if exists {t}")
     return dupes
 

@@ -238,8 +238,11 @@ def build_query(
     """
 
 
-def final_select(columns: list[Column], typed_table: str) -> str:
-    """Staging-shaped SELECT over the typed rows (identifier structs unpacked)."""
+def final_select(columns: list[Column], typed_table: str, *, keep_problems: bool = False) -> str:
+    """Staging-shaped SELECT over the typed rows (identifier structs unpacked).
+
+    With `keep_problems`, every row comes out with its `_problems` (empty when none);
+    otherwise only the rows without problems."""
     out: list[str] = []
     names = {c.name for c in columns}
     has_siret, has_vat = "siret" in names, "vat_number" in names
@@ -284,6 +287,8 @@ def final_select(columns: list[Column], typed_table: str) -> str:
                 out.append(f'"f__{base}".valid as {n}')
         else:
             out.append(f'"f__{n}" as {n}')
+    if keep_problems:
+        return f"select {', '.join(out)}, _problems from {typed_table}"
     return f"select {', '.join(out)} from {typed_table} where _problems = ''"
 
 

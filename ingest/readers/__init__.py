@@ -27,6 +27,9 @@ class ReadResult:
     encoding: str | None = None
     delimiter: str | None = None
     rejects_table: str | None = None  # parser rejects: _line, raw, reason
+    # A table function that reads the file again exactly as it was read (set for plain
+    # delimited files, one record per line): raw.* is then a view on the landed file.
+    rescan: str | None = None
 
 
 def read_file(
@@ -38,8 +41,10 @@ def read_file(
     fallback_encoding: str = "cp1252",
     delimiter: str = "auto",
     work_dir: Path,
+    keep_dir: Path | None = None,
 ) -> ReadResult:
-    """Dispatch on the file's extension."""
+    """Dispatch on the file's extension. `keep_dir` keeps a UTF-8 copy of a transcoded
+    delimited file (next to the landed original) so raw.* can read it again."""
     from ingest.readers import csv_reader, excel_reader, json_reader, parquet_reader
 
     suffix = path.suffix.lower()
@@ -52,6 +57,7 @@ def read_file(
             fallback_encoding=fallback_encoding,
             delimiter=delimiter,
             work_dir=work_dir,
+            keep_dir=keep_dir,
         )
     if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
         return excel_reader.read(con, path, table)

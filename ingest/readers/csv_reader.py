@@ -57,14 +57,16 @@ def read(
     fallback_encoding: str = "cp1252",
     delimiter: str = "auto",
     work_dir: Path,
+    keep_dir: Path | None = None,
 ) -> ReadResult:
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{path.name}: the file is empty")
     enc = charset.detect(path, encoding, fallback_encoding)
     text_path = path
     if enc not in ("utf-8", "utf-8-sig"):
-        work_dir.mkdir(parents=True, exist_ok=True)
-        text_path = charset.to_utf8(path, enc, work_dir / (path.name + ".utf8.csv"))
+        folder = keep_dir or work_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        text_path = charset.to_utf8(path, enc, folder / (path.name + ".utf8.csv"))
     header_line, last_char = _first_record(text_path)
     if not header_line.strip():
         raise UnreadableFile(f"{path.name}: the first line is empty; expected a header line")
@@ -92,11 +94,14 @@ def read(
         )
         lines = _physical_lines(text_path)
     except duckdb.Error as exc:
-        raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
-    finally:
         if text_path != path:
-            text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
-    if not _simple_layout(con, scan, parser_rejects, lines):
+            text_path.unlink(missing_ok=True)
+        raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
+    simple = _simple_layout(con, scan, parser_rejects, lines)
+    rescan = _rescan_sql(text_path, delim, names) if simple and keep_dir is not None else None
+    if text_path != path and rescan is None:
+        text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
+    if not simple:
         _number_lines(con, table, scan, parser_rejects, names)
     else:
         # One record per line and nothing rejected: the line is the record number + 1.
@@ -129,7 +134,9 @@ def read(
             f"{path.name}: no record could be read with separator {delim!r}: "
             f"{first[0] if first else ''}"
         )
-    return ReadResult(table, names, int(rows), enc, delim, rejects_table=f"{table}__rejects")
+    return ReadResult(
+        table, names, int(rows), enc, delim, rejects_table=f"{table}__rejects", rescan=rescan
+    )
 
 
 def _number_lines(
@@ -213,6 +220,20 @@ def _reason_sql(alias: str) -> str:
         when list_contains({alias}.kinds, 'INVALID ENCODING')
              then 'invalid characters for the file''s encoding'
         else lower({alias}.kinds[1]) || ': ' || {alias}.messages[1] end"""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rescan_sql(text_path: Path, delim: str, names: list[str]) -> str:
+    """read_csv of the same file with the same options, for a raw.* view."""
+    columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names) + "}"
+    return (
+        f"read_csv({_literal(str(text_path))}, delim = {_literal(delim)}, quote = '\"', "
+        f"escape = '\"', header = true, columns = {columns}, auto_detect = false, "
+        "max_line_size = 10000000, encoding = 'utf-8')"
+    )
 
 
 def _physical_lines(text_path: Path) -> int:

@@ -1,0 +1,90 @@
+"""The raw layer: `raw.<source>__<object>`, every column as text, as received.
+
+A plain delimited file (one record per line, nothing the parser refused) is not copied:
+the raw relation is a view that reads the landed file again (or its UTF-8 copy beside it
+when it came in another encoding), so the bronze layer is the landed file itself and the
+night does not write the rows twice. Other files (spreadsheets, JSON, Parquet, delimited
+files with multi-line cells or parser rejects) are copied into `raw.<source>__<object>__rows`.
+The view is the union of both, rebuilt when a file is added; `meta.raw_file` lists the
+files it reads.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingest.profile import quote_ident
+
+RAW_FILE_DDL = """
+create table if not exists meta.raw_file (
+    source   varchar not null,
+    object   varchar not null,
+    run_id   varchar not null,
+    file     varchar not null,
+    scan     varchar not null   -- the table function that reads the file again
+)
+"""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rows_table(source: str, obj: str) -> str:
+    return f"raw.{quote_ident(f'{source}__{obj}__rows')}"
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    obj: str,
+    run_id: str,
+    file: str,
+    columns: list[str],
+    file_table: str,
+    rescan: str | None,
+) -> None:
+    """Record one file's rows in the raw layer (a view branch, or a copy)."""
+    con.execute(RAW_FILE_DDL)
+    if rescan is not None:
+        con.execute(
+            "insert into meta.raw_file values (?, ?, ?, ?, ?)", [source, obj, run_id, file, rescan]
+        )
+    else:
+        table = _rows_table(source, obj)
+        con.execute(
+            f"create table if not exists {table} (_run_id varchar, _file varchar, _line bigint)"
+        )
+        for col in columns:
+            con.execute(f"alter table {table} add column if not exists {quote_ident(col)} varchar")
+        con.execute(
+            f"insert into {table} by name select ? as _run_id, ? as _file, * from {file_table}",
+            [run_id, file],
+        )
+    refresh_view(con, source, obj)
+
+
+def refresh_view(con: duckdb.DuckDBPyConnection, source: str, obj: str) -> None:
+    branches: list[str] = []
+    rows_table = _rows_table(source, obj)
+    has_rows = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
+        [f"{source}__{obj}__rows"],
+    ).fetchone()
+    if has_rows and has_rows[0]:
+        branches.append(f"select * from {rows_table}")
+    files = con.execute(
+        "select run_id, file, scan from meta.raw_file where source = ? and object = ? "
+        "order by run_id, file",
+        [source, obj],
+    ).fetchall()
+    for run_id, file, scan in files:
+        branches.append(
+            f"select {_literal(run_id)} as _run_id, {_literal(file)} as _file, "
+            f"cast(row_number() over () + 1 as bigint) as _line, * from {scan}"
+        )
+    if not branches:
+        return
+    view = f"raw.{quote_ident(f'{source}__{obj}')}"
+    con.execute(f"drop view if exists {view}")
+    con.execute(f"create view {view} as " + " union all by name ".join(branches))
