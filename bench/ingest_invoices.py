@@ -21,7 +21,7 @@ from bench.common import measure, out_dir, table
 from bench.report import write_section
 
 FULL_ROWS, QUICK_ROWS = 1_000_000, 50_000
-REPEAT = 3
+REPEAT = 5
 TARGET_RATIO = 2.0
 SEED = 7
 CHUNK = 1 << 20
@@ -294,8 +294,15 @@ def run(quick: bool = False) -> dict:
         p_["seconds"] / b["seconds"]
         for p_, b in zip(runs["pipeline"], runs["bare_utf8"], strict=False)
     ]
-    ratio = med["pipeline"] / med["bare_utf8"]
-    ratio_tc = med["pipeline"] / med["bare_transcode"]
+    paired_tc = [
+        p_["seconds"] / b["seconds"]
+        for p_, b in zip(runs["pipeline"], runs["bare_transcode"], strict=False)
+    ]
+    # The machine is shared: a ratio is taken inside each run (pipeline and baseline back
+    # to back) and the median of those is the figure judged against the target.
+    ratio = statistics.median(paired)
+    ratio_tc = statistics.median(paired_tc)
+    ratio_of_medians = med["pipeline"] / med["bare_utf8"]
     rows_tab = [
         [
             "ingest.pipeline.ingest (cp1252 file → staging.invoice)",
@@ -353,9 +360,11 @@ file-backed DuckDB (the pipeline also writes a file). Transcoding alone: {tc_med
 
 {tab}
 
-**Ratio pipeline ÷ bare read_csv (UTF-8): {ratio:.2f}** (target ≤ {TARGET_RATIO}: {verdict});
-pipeline ÷ (transcode + bare read_csv): {ratio_tc:.2f}. Ratio within each run (pipeline
-and bare back to back): {" / ".join(f"{x:.2f}" for x in paired)} (median {statistics.median(paired):.2f}).
+**Ratio pipeline ÷ bare read_csv of the UTF-8 copy: {ratio:.2f}** (median of the ratios
+taken within each run, pipeline and bare back to back: {" / ".join(f"{x:.2f}" for x in paired)};
+target ≤ {TARGET_RATIO}: {verdict}). Against a bare read of the same cp1252 file (which DuckDB
+can only read after transcoding): {ratio_tc:.2f} ({" / ".join(f"{x:.2f}" for x in paired_tc)}).
+Ratio of the medians, for reference: {ratio_of_medians:.2f}.
 Correctness of the typed result: {"OK" if correct else "MISMATCH"} — {p["staged"]:,} rows staged
 (expected {expected["rows"]:,}), {p["rejected"]} rejected, Σ amount_incl_tax {p["sum_incl_tax"]}
 (expected {expected["sum_incl_tax"]}), {p["credit_notes"]:,} credit notes (expected
