@@ -83,6 +83,7 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
 def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
     con = connect(settings.staging_db)
     init_staging(con)
+    raw_store.refresh_all(con)
     con.execute(transform.parse_macros())
     vendor_functions.register(con)
     return con
@@ -387,7 +388,7 @@ def _load_object(
     parse_rejects: str | None,
     header: dict[str, str],
     run_id: str,
-    rescan: str | None = None,
+    rescan: tuple[str, str] | None = None,
 ) -> FileOutcome:
     file = lf.path.name
     values: dict[str, object] = {

@@ -11,9 +11,14 @@ files it reads.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import duckdb
 
 from ingest.profile import quote_ident
+
+logger = logging.getLogger(__name__)
 
 RAW_FILE_DDL = """
 create table if not exists meta.raw_file (
@@ -21,7 +26,8 @@ create table if not exists meta.raw_file (
     object   varchar not null,
     run_id   varchar not null,
     file     varchar not null,
-    scan     varchar not null   -- the table function that reads the file again
+    path     varchar not null,  -- the landed file (or its UTF-8 copy) the view reads
+    scan     varchar not null   -- the table function that reads it again
 )
 """
 
@@ -42,13 +48,15 @@ def store(
     file: str,
     columns: list[str],
     file_table: str,
-    rescan: str | None,
+    rescan: tuple[str, str] | None,
 ) -> None:
     """Record one file's rows in the raw layer (a view branch, or a copy)."""
     con.execute(RAW_FILE_DDL)
     if rescan is not None:
+        path, scan = rescan
         con.execute(
-            "insert into meta.raw_file values (?, ?, ?, ?, ?)", [source, obj, run_id, file, rescan]
+            "insert into meta.raw_file values (?, ?, ?, ?, ?, ?)",
+            [source, obj, run_id, file, path, scan],
         )
     else:
         table = _rows_table(source, obj)
@@ -74,17 +82,31 @@ def refresh_view(con: duckdb.DuckDBPyConnection, source: str, obj: str) -> None:
     if has_rows and has_rows[0]:
         branches.append(f"select * from {rows_table}")
     files = con.execute(
-        "select run_id, file, scan from meta.raw_file where source = ? and object = ? "
+        "select run_id, file, path, scan from meta.raw_file where source = ? and object = ? "
         "order by run_id, file",
         [source, obj],
     ).fetchall()
-    for run_id, file, scan in files:
+    for run_id, file, path, scan in files:
+        if not Path(path).exists():
+            # Landing was pruned or moved: the view keeps what can still be read.
+            logger.warning("raw %s__%s: landed file %s is gone", source, obj, path)
+            continue
         branches.append(
             f"select {_literal(run_id)} as _run_id, {_literal(file)} as _file, "
             f"cast(row_number() over () + 1 as bigint) as _line, * from {scan}"
         )
     if not branches:
+        con.execute(f"drop view if exists raw.{quote_ident(f'{source}__{obj}')}")
         return
     view = f"raw.{quote_ident(f'{source}__{obj}')}"
     con.execute(f"drop view if exists {view}")
     con.execute(f"create view {view} as " + " union all by name ".join(branches))
+
+
+def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every raw view (at the start of a run: landing may have been pruned)."""
+    con.execute(RAW_FILE_DDL)
+    for source, obj in con.execute(
+        "select distinct source, object from meta.raw_file order by all"
+    ).fetchall():
+        refresh_view(con, source, obj)

@@ -29,7 +29,7 @@ class ReadResult:
     rejects_table: str | None = None  # parser rejects: _line, raw, reason
     # A table function that reads the file again exactly as it was read (set for plain
     # delimited files, one record per line): raw.* is then a view on the landed file.
-    rescan: str | None = None
+    rescan: tuple[str, str] | None = None  # (path, table function)
 
 
 def read_file(

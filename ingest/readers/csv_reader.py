@@ -98,7 +98,11 @@ def read(
             text_path.unlink(missing_ok=True)
         raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
     simple = _simple_layout(con, scan, parser_rejects, lines)
-    rescan = _rescan_sql(text_path, delim, names) if simple and keep_dir is not None else None
+    rescan = (
+        (str(text_path), _rescan_sql(text_path, delim, names))
+        if simple and keep_dir is not None
+        else None
+    )
     if text_path != path and rescan is None:
         text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
     if not simple:
