@@ -209,21 +209,9 @@ def _open(path: Path) -> Snapshot:
     )
     published_at = _published_at(con, path, tables)
     snap = Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
-    snap.search_indexed = _build_search_index(con, tables)
+    # Snapshots built since the search table exists carry it; older ones fold at query time.
+    snap.search_indexed = "mart.customer_search" in tables
     return snap
-
-
-def _build_search_index(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> bool:
-    """Fold the search columns once per snapshot; False: search folds at query time."""
-    if "mart.customer_360" not in tables:
-        return False
-    try:
-        con.execute("attach ':memory:' as api_cache")
-        con.execute(sql("search_index"))
-    except duckdb.Error:
-        logger.warning("customer search index not built; searching without it", exc_info=True)
-        return False
-    return True
 
 
 def _quote(identifier: str) -> str:

@@ -1,8 +1,9 @@
--- Customer search over the folded index (search_index.sql), keyset-paged on
+-- Customer search over the folded index (mart.customer_search, built with the snapshot),
+-- keyset-paged on
 -- (name, customer_id). $q_folded: lower-case, accent-free; $q_compact: upper-case, no spaces.
 with matched as (
     select *
-    from api_cache.customer_search as s
+    from mart.customer_search as s
     where
         ($segment is null or s.segment = $segment)
         and ($owner is null or s.owner = $owner)

@@ -1,7 +1,7 @@
--- Built once when a snapshot is opened (into the in-memory catalog api_cache): the
--- customer search columns folded ahead of time, so a search is one scan of short strings
--- instead of strip_accents() over every name at every request.
-create or replace table api_cache.customer_search as
+-- The customer search columns folded once per build (case, accents, spaces), so a search
+-- in the API is one scan of short strings instead of strip_accents() over every name at
+-- every request, and no API process has to prepare anything when a snapshot switches.
+create or replace table mart.customer_search as
 select
     c.customer_id,
     coalesce(c.name, '') as sort_name,
