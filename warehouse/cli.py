@@ -169,10 +169,7 @@ def demo(
         ok, message = run_nightly(settings, run_ingest, run_build)
         if not ok:
             _fail(message)
-    console.print(
-        f"{summary.customers if hasattr(summary, 'customers') else customers} customers; "
-        f"config: {(out / 'c360.toml').resolve()}"
-    )
+    console.print(f"{summary.companies} companies; config: {(out / 'c360.toml').resolve()}")
     console.print(f"API:       {settings.api_url}/docs   (c360 api -c {out}/c360.toml)")
     console.print(
         f"dashboard: http://127.0.0.1:{settings.dashboard.port}   (c360 dashboard -c {out}/c360.toml)"

@@ -49,11 +49,6 @@ class DemoSummary:
     files: dict[str, Path] = field(default_factory=dict)  # "hubspot/companies.csv" -> path
     counts: dict[str, int] = field(default_factory=dict)  # same keys -> data rows (no header)
 
-    @property
-    def customers(self) -> int:
-        """Alias of `companies`, the name the CLI's `--customers` option uses."""
-        return self.companies
-
 
 def generate_demo(
     out_dir: Path,
