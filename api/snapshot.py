@@ -24,6 +24,7 @@ import duckdb
 from api.errors import ApiError
 from api.queries import sql
 from warehouse.connection import connect
+from warehouse.connection import sql as warehouse_sql
 from warehouse.snapshots import CURRENT, current_snapshot
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ class Snapshot:
     tables: frozenset[str]
     published_at: str | None
     catalog: str
-    search_indexed: bool = False
+    # Where customer search reads: the snapshot's own mart.customer_search, or the same
+    # index folded into memory from the warehouse's definition for a thinner snapshot.
+    search_table: str | None = None
     users: int = 0
     retired: bool = False
 
@@ -209,9 +212,31 @@ def _open(path: Path) -> Snapshot:
     )
     published_at = _published_at(con, path, tables)
     snap = Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
-    # Snapshots built since the search table exists carry it; older ones fold at query time.
-    snap.search_indexed = "mart.customer_search" in tables
+    snap.search_table = _search_table(con, tables)
     return snap
+
+
+SEARCH_TABLE = "mart.customer_search"
+SEARCH_CACHE = "api_cache.customer_search"
+
+
+def _search_table(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> str | None:
+    if SEARCH_TABLE in tables:
+        return SEARCH_TABLE
+    if "mart.customer_360" not in tables:
+        return None
+    # One definition of the index (the warehouse's), built here into memory only for a
+    # snapshot that does not carry it.
+    text = warehouse_sql("marts/customer_search").replace(
+        f"table {SEARCH_TABLE}", f"table {SEARCH_CACHE}"
+    )
+    try:
+        con.execute("attach ':memory:' as api_cache")
+        con.execute(text)
+    except duckdb.Error:
+        logger.warning("customer search index not built for this snapshot", exc_info=True)
+        return None
+    return SEARCH_CACHE
 
 
 def _quote(identifier: str) -> str:

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.customers import C360, build_profile, check_customer, owner_scope
+from api.customers import build_profile, check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
 from api.errors import ApiError
-from api.queries import decode_cursor, encode_cursor
+from api.queries import decode_cursor, encode_cursor, sql
 from api.schemas import CustomerProfile, CustomerSummary, Page
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -62,8 +62,11 @@ def read_customers(
         "after_id": after_id,
         "limit": limit + 1,
     }
-    query = "customer_search" if snap.snapshot.search_indexed else "customer_search_direct"
-    rows = snap.rows(query, params, needs=[C360])
+    table = snap.snapshot.search_table
+    if table is None:
+        return {"data": [], "count": 0, "next_cursor": None}
+    # The table name is one of two constants (api/snapshot.py), never from the request.
+    rows = snap.run(sql("customer_search").replace("mart.customer_search", table), params)
     total = int(rows[0]["total"]) if rows else 0
     data = [r for r in rows if r["customer_id"] is not None]
     next_cursor = None
