@@ -397,6 +397,7 @@ def _load_object(
         "file": file,
         "currency": settings.currency,
         "receivable_prefixes": settings.fec.receivable_prefixes,
+        "revenue_prefixes": settings.fec.revenue_prefixes,
         "object": obj.name,
     }
     out = FileOutcome(source.name, file, obj.name, "loaded")

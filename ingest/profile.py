@@ -28,6 +28,7 @@ CANONICAL_OBJECTS = (
     "invoice",
     "payment",
     "receivable_item",
+    "ledger_line",
     "product",
     "ticket",
     "activity",

@@ -54,6 +54,7 @@ GOLDEN_STEPS = (
 )
 FACT_STEPS = (
     "core/order_line",
+    "core/ledger_invoice",  # books invoices join core.invoice before anything reads it
     "core/revenue_line",
     "core/open_item",
     "core/customer_balance",
@@ -111,6 +112,7 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
         "review_threshold": settings.matching.review_threshold,
         "default_terms_days": settings.fec.default_payment_terms_days,
         "receivable_prefixes": list(settings.fec.receivable_prefixes),
+        "revenue_prefixes": list(settings.fec.revenue_prefixes),
         "include_pipeline": settings.kpi.exposure_includes_pipeline,
         "match_level": settings.matching.level,
         "blocking": list(settings.matching.blocking),

@@ -132,6 +132,9 @@ class SurvivorshipConfig(BaseModel):
 
 class FecConfig(BaseModel):
     receivable_prefixes: list[str] = Field(default_factory=lambda: ["411", "413", "416", "419"])
+    # Sales accounts: their lines in a sales entry give revenue (excl. tax) and, with the
+    # entry's receivable line, an invoice when no ERP provides invoices.
+    revenue_prefixes: list[str] = Field(default_factory=lambda: ["7"])
     default_payment_terms_days: int = 30
 
 

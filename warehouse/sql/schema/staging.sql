@@ -198,6 +198,28 @@ create table if not exists staging.receivable_item (
     _line                bigint
 );
 
+-- FEC lines on sales accounts (7xx by default, `fec.revenue_prefixes`). With the
+-- receivable lines of the same entry they give the books' invoices and revenue when no
+-- ERP provides invoices (warehouse/sql/core/ledger_invoice.sql).
+create table if not exists staging.ledger_line (
+    source               varchar not null,
+    source_id            varchar not null,
+    account              varchar,
+    account_label        varchar,
+    journal              varchar,
+    entry_number         varchar,
+    document_ref         varchar,
+    document_date        date,
+    posting_date         date,
+    label                varchar,
+    amount               decimal(18,2),  -- signed as receivable_item: debit − credit
+    currency             varchar,
+    is_deleted           boolean not null default false,
+    _run_id              varchar not null,
+    _file                varchar,
+    _line                bigint
+);
+
 create table if not exists staging.product (
     source               varchar not null,
     source_id            varchar not null,
