@@ -268,3 +268,31 @@ def test_an_erp_wins_never_both(tmp_path: Path) -> None:
     assert con.execute("select source, invoice_number from core.invoice").fetchall() == [
         ("erp", "FA-0001")
     ]
+
+
+def test_montant_sens_variant_pipe_separated(tmp_path: Path) -> None:
+    """The FEC's Montant + Sens variant (art. A47 A-1), pipe-separated, books alone."""
+    inbox = tmp_path / "books"
+    inbox.mkdir()
+    shutil.copyfile(DATA / "987654321FEC20261231.txt", inbox / "987654321FEC20261231.txt")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        as_of=AS_OF,
+        sources=[SourceConfig(name="books", system="fec", role="accounting", inbox=inbox)],
+    )
+    assert ingest(settings).ok
+    built = build(settings)
+    assert built.published, built.message
+    snapshot = current_snapshot(settings.snapshots_dir)
+    assert snapshot is not None
+    con = duckdb.connect(str(snapshot), read_only=True)
+    assert con.execute(
+        """select invoice_number, kind, amount_incl_tax, amount_excl_tax, amount_open
+           from core.invoice order by invoice_number"""
+    ).fetchall() == [
+        ("AV13", "credit_note", D("120.00"), D("100.00"), D("120.00")),
+        ("FA12", "invoice", D("1234.56"), D("1028.80"), D("1234.56")),
+    ]
+    assert con.execute(
+        "select revenue_ytd_amount, revenue_total_amount from mart.customer_360"
+    ).fetchall() == [(D("928.80"), D("928.80"))]
