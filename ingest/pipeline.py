@@ -155,12 +155,14 @@ def _ingest_source(
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
     for i, path, kind, sha, seen_run, objects in pending:
-        if kind == "full" and (
-            objects & full_now or _superseded(con, source.name, objects, seen_run)
-        ):
+        if (
+            kind == "full"
+            and (objects & full_now or _superseded(con, source.name, objects, seen_run))
+        ) or _new_objects(profile, objects):
             # An unchanged part of an extract whose other parts changed: the extract is
             # all its parts, so this one is read again rather than its records deleted.
             # Likewise an old extract sent again after a newer one: it is the state now.
+            # And a file loaded before the profile read another object from it.
             for o in _land_and_load(
                 con, settings, source, profile, path, kind, sha, run_id, landed, progress
             ):
@@ -256,6 +258,19 @@ def _superseded(
         [source, sorted(objects), seen_run],
     ).fetchone()
     return bool(later and later[0])
+
+
+def _new_objects(profile: Profile, objects: set[str]) -> bool:
+    """Whether the profile now reads an object from this file's header that it did not then.
+
+    A FEC loaded before the profile read its sales lines must give them once, not only
+    when the next FEC arrives.
+    """
+    known = [profile.objects[o] for o in objects if o in profile.objects]
+    return any(
+        o.name not in objects and any(o.detect == k.detect for k in known)
+        for o in profile.objects.values()
+    )
 
 
 def _deletions_held(outcomes: list[FileOutcome], obj: str) -> str | None:

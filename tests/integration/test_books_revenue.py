@@ -23,6 +23,7 @@ from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
 from warehouse.build import build
+from warehouse.connection import connect
 from warehouse.settings import Settings, SourceConfig
 from warehouse.snapshots import current_snapshot
 
@@ -296,3 +297,22 @@ def test_montant_sens_variant_pipe_separated(tmp_path: Path) -> None:
     assert con.execute(
         "select revenue_ytd_amount, revenue_total_amount from mart.customer_360"
     ).fetchall() == [(D("928.80"), D("928.80"))]
+
+
+def test_a_fec_loaded_before_the_sales_lines_existed_gives_them_once(tmp_path: Path) -> None:
+    """An install upgraded with its FEC already loaded: the unchanged file is read again
+    once for the new object, then skipped as before."""
+    settings = _settings(tmp_path, with_erp=False)
+    assert ingest(settings).ok
+    con = connect(settings.staging_db)
+    # What staging looked like before the profile had [objects.ledger_line].
+    con.execute("delete from staging.ledger_line")
+    con.execute("delete from meta.ingest_run where object = 'ledger_line'")
+    con.close()
+    again = ingest(settings)
+    assert again.ok
+    by_object = {(o.file, o.object): o for o in again.outcomes if o.source == "books"}
+    assert by_object[(FECS[1], "ledger_line")].rows_loaded == 11
+    assert by_object[(FECS[0], "ledger_line")].rows_loaded == 1
+    third = ingest(settings)
+    assert {o.status for o in third.outcomes} == {"skipped"}
