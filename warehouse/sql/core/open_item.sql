@@ -172,9 +172,9 @@ pooled as (
             sum(greatest(dated.amount_open, 0)) over (
                 partition by dated.customer_id
                 order by
-                    dated.document_date,
-                    dated.due_date,
-                    dated.document_ref,
+                    dated.document_date nulls last,
+                    dated.due_date nulls last,
+                    dated.document_ref nulls last,
                     dated.source,
                     dated.amount_open
                 rows between unbounded preceding and 1 preceding
