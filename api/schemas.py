@@ -100,6 +100,10 @@ class Financial(BaseModel):
     outstanding_amount: Amount | None = None
     overdue_amount: Amount | None = None
     oldest_overdue_days: int | None = None
+    # Unlettered payments and credit notes, applied to the oldest debits for aging.
+    unallocated_cash_amount: Amount | None = None
+    # What is left of them after every debit: the customer is in credit by this much.
+    credit_balance_amount: Amount | None = None
     credit_limit_amount: Amount | None = None
     credit_utilisation: float | None = None
     open_orders_amount: Amount | None = None
@@ -231,8 +235,14 @@ class OpenItemOut(BaseModel):
     document_ref: str | None = None
     document_date: date | None = None
     due_date: date | None = None
+    # document | erp_invoice | payment_terms | default_terms: where the due date came from
+    due_date_rule: str | None = None
     amount_open: Amount | None = None
+    # Of a debit, the part covered by the customer's unallocated cash; of a credit, itself.
+    amount_allocated: Amount | None = None
+    amount_remaining: Amount | None = None
     days_overdue: int | None = None
+    aging_bucket: str | None = None
 
 
 class TimelineEvent(BaseModel):

@@ -110,7 +110,7 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
         "free_mail_domains": [d.lower() for d in settings.matching.free_mail_domains],
         "auto_merge_threshold": settings.matching.auto_merge_threshold,
         "review_threshold": settings.matching.review_threshold,
-        "default_terms_days": settings.fec.default_payment_terms_days,
+        "default_terms_days": settings.receivables.default_terms_days,
         "receivable_prefixes": list(settings.fec.receivable_prefixes),
         "revenue_prefixes": list(settings.fec.revenue_prefixes),
         "include_pipeline": settings.kpi.exposure_includes_pipeline,

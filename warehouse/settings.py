@@ -6,6 +6,7 @@ the environment.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -20,6 +21,8 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+logger = logging.getLogger(__name__)
 
 SYSTEMS = (
     "hubspot",
@@ -135,7 +138,14 @@ class FecConfig(BaseModel):
     # Sales accounts: their lines in a sales entry give revenue (excl. tax) and, with the
     # entry's receivable line, an invoice when no ERP provides invoices.
     revenue_prefixes: list[str] = Field(default_factory=lambda: ["7"])
-    default_payment_terms_days: int = 30
+    # Deprecated alias of receivables.default_terms_days, still read when that key is unset.
+    default_payment_terms_days: int | None = Field(default=None, ge=0)
+
+
+class ReceivablesConfig(BaseModel):
+    # Due date = document date + these days for an item with no due date of its own, no
+    # ERP invoice of the same number and a customer without payment terms.
+    default_terms_days: int = Field(default=30, ge=0)
 
 
 class KpiConfig(BaseModel):
@@ -176,6 +186,7 @@ class Settings(BaseSettings):
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
     survivorship: SurvivorshipConfig = Field(default_factory=SurvivorshipConfig)
     fec: FecConfig = Field(default_factory=FecConfig)
+    receivables: ReceivablesConfig = Field(default_factory=ReceivablesConfig)
     kpi: KpiConfig = Field(default_factory=KpiConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -200,7 +211,29 @@ class Settings(BaseSettings):
         for s in self.sources:
             if s.inbox is not None and not s.inbox.is_absolute():
                 s.inbox = (base / s.inbox).resolve()
+        self._default_terms_alias()
         return self
+
+    def _default_terms_alias(self) -> None:
+        """`fec.default_payment_terms_days` still works, unless the new key is also set."""
+        old = self.fec.default_payment_terms_days
+        if old is None:
+            return
+        if "default_terms_days" in self.receivables.model_fields_set:
+            if old != self.receivables.default_terms_days:
+                logger.warning(
+                    "fec.default_payment_terms_days (%d) is ignored: "
+                    "receivables.default_terms_days (%d) is set",
+                    old,
+                    self.receivables.default_terms_days,
+                )
+            return
+        logger.warning(
+            "fec.default_payment_terms_days is deprecated: "
+            "use [receivables] default_terms_days = %d",
+            old,
+        )
+        self.receivables.default_terms_days = old
 
     @classmethod
     def settings_customise_sources(

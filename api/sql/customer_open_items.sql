@@ -1,9 +1,6 @@
-select
-    i.source,
-    i.document_ref,
-    i.document_date,
-    i.due_date,
-    i.amount_open,
-    i.days_overdue
+-- Every column of the item (source, document, due date and its rule, amount open,
+-- allocated to unallocated cash, remaining, days overdue, bucket): `*` so that a snapshot
+-- built before the allocation columns existed is still served, those fields empty.
+select i.* exclude (customer_id)
 from core.open_item as i
 where i.customer_id = $customer_id

@@ -32,7 +32,8 @@ C360_COLUMNS = """
     postcode varchar, city varchar, country varchar, segment varchar, owner varchar,
     lifecycle_stage varchar, payment_terms_days integer, credit_limit_amount decimal(18,2),
     currency varchar, outstanding_amount decimal(18,2), overdue_amount decimal(18,2),
-    oldest_overdue_days integer, aging_not_due_amount decimal(18,2),
+    oldest_overdue_days integer, unallocated_cash_amount decimal(18,2) default 0,
+    credit_balance_amount decimal(18,2) default 0, aging_not_due_amount decimal(18,2),
     aging_1_30_amount decimal(18,2), aging_31_60_amount decimal(18,2),
     aging_61_90_amount decimal(18,2), aging_over_90_amount decimal(18,2),
     credit_utilisation double, open_orders_amount decimal(18,2),
@@ -163,7 +164,9 @@ _TABLES = {
     "amount_excl_tax decimal(18,2), amount_incl_tax decimal(18,2), "
     "amount_open decimal(18,2), currency varchar",
     "core.open_item": "customer_id varchar, source varchar, document_ref varchar, "
-    "document_date date, due_date date, amount_open decimal(18,2), days_overdue integer",
+    "document_date date, due_date date, due_date_rule varchar, amount_open decimal(18,2), "
+    "amount_allocated decimal(18,2), amount_remaining decimal(18,2), days_overdue integer, "
+    "aging_bucket varchar",
     "core.sales_order": "customer_id varchar, source varchar, source_id varchar, "
     "order_number varchar, status varchar, order_date date, amount_excl_tax decimal(18,2), "
     "amount_incl_tax decimal(18,2), currency varchar",
@@ -316,8 +319,32 @@ def _rows(build_id: str) -> dict[str, list[tuple[object, ...]]]:
             ),
         ],
         "core.open_item": [
-            (DUPONT, "erp", "F2026-001", "2026-09-01", "2026-10-01", "500.00", 58),
-            (DUPONT, "erp", "F2026-002", "2026-11-10", "2026-12-10", "734.56", 0),
+            (
+                DUPONT,
+                "erp",
+                "F2026-001",
+                "2026-09-01",
+                "2026-10-01",
+                "document",
+                "500.00",
+                "0.00",
+                "500.00",
+                58,
+                "31_60",
+            ),
+            (
+                DUPONT,
+                "erp",
+                "F2026-002",
+                "2026-11-10",
+                "2026-12-10",
+                "document",
+                "734.56",
+                "0.00",
+                "734.56",
+                0,
+                "not_due",
+            ),
         ],
         "core.sales_order": [
             (DUPONT, "erp", "SO1", "SO-001", "invoiced", "2026-08-20", "1000.00", "1200.00", "EUR"),

@@ -31,14 +31,15 @@ def test_erp_invoices_posted_and_open_only_credit_notes_negative(
     reference: duckdb.DuckDBPyConnection,
 ) -> None:
     # INV-1 1200 due 2026-10-01 (58 days late), INV-2 500 not due, CN-1 −200; draft and
-    # fully paid invoices ignored.
+    # fully paid invoices ignored. The credit note covers the oldest invoice first:
+    # INV-1 keeps 1000 overdue, INV-2 500 not due; the credit note itself ages nowhere.
     assert _balance(reference, "erp", "E2") == (
         D("1500.00"),
-        D("1200.00"),
+        D("1000.00"),
         58,
-        D("300.00"),
+        D("500.00"),
         D("0.00"),
-        D("1200.00"),
+        D("1000.00"),
         D("0.00"),
         D("0.00"),
     )

@@ -129,6 +129,8 @@ final as (
         amounts.currency,
         amounts.outstanding::decimal(18,2) as outstanding_amount,
         coalesce(balance.overdue_amount, 0)::decimal(18,2) as overdue_amount,
+        coalesce(balance.unallocated_cash_amount, 0)::decimal(18,2) as unallocated_cash_amount,
+        coalesce(balance.credit_balance_amount, 0)::decimal(18,2) as credit_balance_amount,
         balance.oldest_overdue_days,
         coalesce(balance.aging_not_due_amount, 0)::decimal(18,2) as aging_not_due_amount,
         coalesce(balance.aging_1_30_amount, 0)::decimal(18,2) as aging_1_30_amount,

@@ -1,5 +1,6 @@
 -- Monthly KPIs by segment and owner. DSO and overdue share are measured at the as-of
--- date, so they are filled on the as-of month only. Parameters: $as_of.
+-- date, so they are filled on the as-of month only. Overdue share = overdue ÷ what the
+-- customers who owe us owe (Σ max(outstanding, 0)). Parameters: $as_of.
 create or replace table mart.kpi_monthly as
 with
 customer as (
@@ -72,6 +73,9 @@ receivable_now as (
         customer.owner,
         date_trunc('month', $as_of::date)::date as month,
         sum(balance.outstanding_amount) as outstanding_amount,
+        -- What customers owe, without the credit balances of customers in credit: the
+        -- overdue share then stays within 0..1 (each overdue ≤ max(outstanding, 0)).
+        sum(greatest(balance.outstanding_amount, 0)) as owed_amount,
         sum(balance.overdue_amount) as overdue_amount
     from core.customer_balance as balance
     inner join customer
@@ -127,8 +131,8 @@ final as (
                     ::decimal(9,1)
         end as dso_days,
         case
-            when receivable_now.outstanding_amount > 0
-                then (receivable_now.overdue_amount / receivable_now.outstanding_amount)::decimal(9,4)
+            when receivable_now.owed_amount > 0
+                then (receivable_now.overdue_amount / receivable_now.owed_amount)::decimal(9,4)
         end as overdue_share
     from grain
     left join revenue_month
