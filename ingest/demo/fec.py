@@ -54,6 +54,9 @@ SALES = ("70600000", "Prestations de services")
 GOODS = ("70100000", "Ventes de produits finis")
 DISCOUNTS = ("70900000", "Rabais, remises et ristournes accordés")
 SPLIT_SALE_RATE = 1 / 3
+# With unlettered cash, a few of the year's payments were sent twice by the customer; the
+# books hold the second one, unlettered: the customer may end in credit.
+DUPLICATE_PAYMENT_RATE = 0.02
 VAT = ("44571000", "TVA collectée")
 BANK = ("51200000", "Banque")
 OPENING = ("89000000", "Bilan d'ouverture")
@@ -104,6 +107,8 @@ class Books:
     uncoded: set[str] = field(default_factory=set)
     # id() of the year's payments and credit notes left unlettered.
     unlettered: set[int] = field(default_factory=set)
+    # Payments a customer sent twice: in the books only, never lettered.
+    duplicates: list[Settlement] = field(default_factory=list)
     # Draws which sales spread over two revenue accounts; None keeps one 706 line per sale.
     split_rng: random.Random | None = None
 
@@ -152,7 +157,27 @@ def plan_books(ledger: Ledger, shape: Shape, seed: int, as_of: date) -> Books:
             shape_rng(seed, "unlettered"), list(range(len(year))), shape.unlettered, minimum=0
         )
         books.unlettered = {id(year[i]) for i in picked}
+        books.duplicates = _duplicates(ledger, books.fy_start, as_of, shape_rng(seed, "twice"))
+        books.unlettered |= {id(d) for d in books.duplicates}
     return books
+
+
+def _duplicates(
+    ledger: Ledger, fy_start: date, as_of: date, rng: random.Random
+) -> list[Settlement]:
+    """Second transfers of some of the year's payments, a few days after the first."""
+    year = sorted(
+        (p for p in ledger.payments if fy_start <= p.on <= as_of - timedelta(days=10)),
+        key=lambda p: (p.on, p.name),
+    )
+    out = []
+    for i in sorted(dirt.pick(rng, list(range(len(year))), DUPLICATE_PAYMENT_RATE, minimum=0)):
+        first = year[i]
+        on = first.on + timedelta(days=rng.randint(1, 10))
+        out.append(
+            Settlement("payment", on, first.amount, f"{first.name}-B", invoice=first.invoice)
+        )
+    return out
 
 
 def _letterings(ledger: Ledger, books: Books) -> dict[int, Lettering]:
@@ -204,6 +229,9 @@ def ledger_open_items(ledger: Ledger, books: Books, as_of: date) -> dict[str, li
         if open_amount != ZERO:
             items.append(LedgerItem(open_amount, inv.invoice_date, inv.name))
         items.extend(LedgerItem(-s.amount, s.on, s.name) for s in loose)
+    for s in books.duplicates:
+        assert s.invoice is not None
+        out[s.invoice.company.key].append(LedgerItem(-s.amount, s.on, s.name))
     return dict(out)
 
 
@@ -381,6 +409,7 @@ def write_fec(
             events.append((inv.invoice_date, 0, inv.name, inv))
     events += [(n.on, 1, n.name, n) for n in ledger.credit_notes if n.on >= fy_start]
     events += [(p.on, 2, p.name, p) for p in ledger.payments if p.on >= fy_start]
+    events += [(p.on, 2, p.name, p) for p in books.duplicates]
     for _, kind, _, doc in sorted(events, key=lambda e: e[:3]):
         if isinstance(doc, Invoice):
             _sale(w, doc, letters.get(id(doc)))

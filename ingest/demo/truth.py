@@ -232,6 +232,7 @@ def build_truth(
         for s in ledger.payments + ledger.credit_notes
         if s.invoice and id(s) in books.unlettered
     }
+    twice = {s.invoice.company.key for s in books.duplicates if s.invoice}
     rows = []
     for c in companies:
         money = settle(items.get(c.key, []), as_of)
@@ -241,6 +242,8 @@ def build_truth(
             dirt.append("account_without_code")
         if c.key in loose:
             dirt.append("unlettered_cash")
+        if c.key in twice:
+            dirt.append("duplicate_payment")
         rows.append(
             {
                 "company_key": c.key,
