@@ -378,3 +378,26 @@ def test_truth_equals_the_books_read_independently(books_only: DemoSummary) -> N
         assert Decimal(c["revenue_ytd_amount"]) == revenue.get(account, ZERO), account
         assert Decimal(c["revenue_total_amount"]) == revenue.get(account, ZERO), account
         assert c["revenue_last_year_amount"] == "0.00"
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def test_c360_demo_options_generate_the_shape(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from warehouse.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "books"
+    args = ["demo", "--out", str(out), "--customers", "40", "--no-run"]
+    shaped = args + ["--ledger", "per-account", "--unlettered", "0.3", "--no-erp"]
+    result = runner.invoke(app, shaped)
+    assert result.exit_code == 0, result.output
+    assert not (out / "inbox" / "odoo").exists()
+    assert json.loads((out / "truth.json").read_text(encoding="utf-8"))["shape"]["erp"] is False
+    bad = runner.invoke(app, [*args, "--ledger", "general"])
+    assert bad.exit_code == 1
+    assert "ledger must be one of auxiliary, per-account" in bad.output
+    assert "Traceback" not in bad.output
+    assert runner.invoke(app, [*args, "--unlettered", "1.5"]).exit_code == 2
