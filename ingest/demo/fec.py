@@ -56,7 +56,7 @@ DISCOUNTS = ("70900000", "Rabais, remises et ristournes accordés")
 SPLIT_SALE_RATE = 1 / 3
 # With unlettered cash, a few of the year's payments were sent twice by the customer; the
 # books hold the second one, unlettered: the customer may end in credit.
-DUPLICATE_PAYMENT_RATE = 0.02
+DUPLICATE_PAYMENT_RATE = 0.01
 VAT = ("44571000", "TVA collectée")
 BANK = ("51200000", "Banque")
 OPENING = ("89000000", "Bilan d'ouverture")

@@ -9,7 +9,7 @@ real small companies send:
   411 (c360.toml then sets `account_code = "411(?P<code>.+)"`); the others are sequential
   numbers (`41190001`) that can only link by name.
 - `unlettered`: the share of the year's payments and credit notes the accountant never
-  lettered against their invoice (unallocated cash). With it, 2 % of the year's payments
+  lettered against their invoice (unallocated cash). With it, 1 % of the year's payments
   were sent twice by the customer (`BNK1/2026/00042-B`, in the books only, unlettered),
   so some customers end in credit.
 - `erp=False`: a CRM and the books only; invoices and revenue come from the sales entries.
