@@ -21,7 +21,13 @@ Peak memory is the resident-set high-water mark (VmHWM) of the process doing the
 reset before each measured step (`/proc/self/clear_refs`), or of a fresh child process
 per size for the scale benchmarks.
 """
-ORDER = ("ingest_invoices", "matching_accuracy", "matching_scale", "build_scale")
+ORDER = (
+    "ingest_invoices",
+    "matching_accuracy",
+    "money_accuracy",
+    "matching_scale",
+    "build_scale",
+)
 
 
 def tree_state() -> str:

@@ -154,12 +154,51 @@ def demo(
     dirt: Annotated[float, typer.Option("--dirt", help="scale of data-quality problems")] = 1.0,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
     run: Annotated[bool, typer.Option("--run/--no-run", help="run the nightly job on it")] = True,
+    ledger: Annotated[
+        str,
+        typer.Option(
+            "--ledger",
+            help="customer accounts in the FEC: auxiliary (411000 + CompAuxNum) "
+            "or per-account (one 411 general account per customer)",
+        ),
+    ] = "auxiliary",
+    coded_accounts: Annotated[
+        float,
+        typer.Option(
+            "--coded-accounts",
+            min=0.0,
+            max=1.0,
+            help="per-account: share of accounts embedding the customer code (411<code>); "
+            "the others link by name",
+        ),
+    ] = 0.7,
+    unlettered: Annotated[
+        float,
+        typer.Option(
+            "--unlettered",
+            min=0.0,
+            max=1.0,
+            help="share of the year's payments and credit notes left unlettered",
+        ),
+    ] = 0.0,
+    erp: Annotated[
+        bool, typer.Option("--erp/--no-erp", help="--no-erp: a CRM and the books only")
+    ] = True,
 ) -> None:
     """Generate a demo company (HubSpot + Odoo + FEC, with known truth) and run the nightly job."""
-    from ingest.demo import generate_demo
+    from ingest.demo import Shape, generate_demo
 
+    try:
+        shape = Shape(
+            ledger=ledger,  # type: ignore[arg-type]  # checked by Shape
+            unlettered=unlettered,
+            erp=erp,
+            coded_accounts=coded_accounts,
+        )
+    except ValueError as exc:
+        _fail(str(exc))
     kwargs = {"as_of": date.fromisoformat(as_of)} if as_of else {}
-    summary = generate_demo(out, customers=customers, seed=seed, dirt=dirt, **kwargs)
+    summary = generate_demo(out, customers=customers, seed=seed, dirt=dirt, shape=shape, **kwargs)
     console.print(f"demo company written to {out.resolve()}")
     settings = load_settings(out / "c360.toml")
     users = _create_demo_users(settings, out / "truth.json")

@@ -6,8 +6,12 @@
 - `inbox/hubspot/companies.csv, contacts.csv, deals.csv` (HubSpot UI exports);
 - `inbox/odoo/res_partner.csv, sale_order.csv, account_move.csv` (import-compatible exports);
 - `inbox/fec/<SIREN>FEC<YYYY>1231.txt` (the FEC of the fiscal year of `as_of`);
-- `truth.json`: every company, the source records it is made of, its outstanding and
-  overdue amounts, the dirt planted in it, and the demo users.
+- `truth.json`: every company, the source records it is made of, its outstanding,
+  overdue, aging, unallocated cash and revenue, the dirt planted in it, and the demo users.
+
+`shape` (shape.py) changes how the books are kept: per-customer 411 accounts, unlettered
+payments and credit notes, no ERP at all (then no `inbox/odoo` and no `erp` source). The
+default shape writes the same inbox and c360.toml as before, byte for byte.
 
 Same seed, same bytes: randomness comes only from `random.Random(seed)` and a Faker
 seeded with it, and no wall-clock time is read.
@@ -25,14 +29,15 @@ from pathlib import Path
 from faker import Faker
 
 from ingest.demo.config import DEFAULT_AS_OF, REPORTING_NAME, REPORTING_SIREN
-from ingest.demo.fec import write_fec
+from ingest.demo.fec import plan_books, write_fec
 from ingest.demo.hubspot import write_hubspot
 from ingest.demo.ledger import build_ledger
 from ingest.demo.odoo import write_odoo
+from ingest.demo.shape import Shape
 from ingest.demo.truth import build_truth, write_config, write_truth
 from ingest.demo.world import build_companies
 
-__all__ = ["DemoSummary", "generate_demo", "REPORTING_NAME", "REPORTING_SIREN"]
+__all__ = ["DemoSummary", "Shape", "generate_demo", "REPORTING_NAME", "REPORTING_SIREN"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +61,15 @@ def generate_demo(
     seed: int = 42,
     as_of: date = DEFAULT_AS_OF,
     dirt: float = 1.0,
+    shape: Shape | None = None,
 ) -> DemoSummary:
     """Generate the demo company into `out_dir` (created if needed, files overwritten).
 
     `customers` is the number of distinct real companies (CRM-only prospects and
     ERP-only customers included; CRM duplicates come on top as extra records).
     History runs from 1 January of the year before `as_of` up to `as_of`.
+    `shape` is how the books are kept (default: 411000 + auxiliary accounts, all lettered,
+    with an ERP).
     """
     if customers < 1:
         raise ValueError("customers must be at least 1")
@@ -71,13 +79,15 @@ def generate_demo(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(out_dir, customers, seed, as_of, dirt)
+        return _generate(out_dir, customers, seed, as_of, dirt, shape or Shape())
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _generate(out_dir: Path, customers: int, seed: int, as_of: date, dirt: float) -> DemoSummary:
+def _generate(
+    out_dir: Path, customers: int, seed: int, as_of: date, dirt: float, shape: Shape
+) -> DemoSummary:
     rng = random.Random(seed)
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
@@ -91,14 +101,20 @@ def _generate(out_dir: Path, customers: int, seed: int, as_of: date, dirt: float
     files: dict[str, Path] = {}
     for name, rows in write_hubspot(companies, inbox / "hubspot", rng, fake, as_of).items():
         counts[f"hubspot/{name}"], files[f"hubspot/{name}"] = rows, inbox / "hubspot" / name
-    for name, rows in write_odoo(companies, ledger, inbox / "odoo", as_of).items():
-        counts[f"odoo/{name}"], files[f"odoo/{name}"] = rows, inbox / "odoo" / name
-    fec_path, fec_rows, fec_customers = write_fec(ledger, inbox / "fec", REPORTING_SIREN, as_of)
+    if shape.erp:
+        for name, rows in write_odoo(companies, ledger, inbox / "odoo", as_of).items():
+            counts[f"odoo/{name}"], files[f"odoo/{name}"] = rows, inbox / "odoo" / name
+    books = plan_books(ledger, shape, seed, as_of)
+    fec_path, fec_rows, fec_customers = write_fec(
+        ledger, inbox / "fec", REPORTING_SIREN, as_of, books
+    )
     counts[f"fec/{fec_path.name}"], files[f"fec/{fec_path.name}"] = fec_rows, fec_path
 
-    truth = build_truth(companies, ledger, fec_customers, seed, as_of, REPORTING_SIREN)
+    truth = build_truth(
+        companies, ledger, fec_customers, seed, as_of, REPORTING_SIREN, books, shape
+    )
     truth_path = write_truth(out_dir / "truth.json", truth)
-    config_path = write_config(out_dir / "c360.toml", as_of)
+    config_path = write_config(out_dir / "c360.toml", as_of, shape)
     logger.info("demo company written to %s: %s", out_dir, counts)
     return DemoSummary(
         out_dir=out_dir,

@@ -1,4 +1,4 @@
-"""`python -m ingest.demo OUT [--customers N] [--seed S]`: quick manual runs of the generator.
+"""`python -m ingest.demo OUT [--customers N] [--seed S] [shape options]`: manual runs.
 
 The real entry point is `c360 demo`; this one only writes the files and lists them.
 """
@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ingest.demo import generate_demo
+from ingest.demo.shape import DEFAULT_CODED_ACCOUNTS, LEDGER_KINDS, Shape
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,9 +19,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the demo company into")
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--dirt", type=float, default=1.0)
+    parser.add_argument("--ledger", choices=LEDGER_KINDS, default="auxiliary")
+    parser.add_argument("--coded-accounts", type=float, default=DEFAULT_CODED_ACCOUNTS)
+    parser.add_argument("--unlettered", type=float, default=0.0)
+    parser.add_argument("--no-erp", dest="erp", action="store_false")
     args = parser.parse_args(argv)
+    try:
+        shape = Shape(args.ledger, args.unlettered, args.erp, args.coded_accounts)
+    except ValueError as exc:
+        parser.error(str(exc))
     started = time.perf_counter()  # duration shown to the user only, never in the files
-    summary = generate_demo(args.out, customers=args.customers, seed=args.seed)
+    summary = generate_demo(
+        args.out, customers=args.customers, seed=args.seed, dirt=args.dirt, shape=shape
+    )
     elapsed = time.perf_counter() - started
     for key, rows in summary.counts.items():
         sys.stdout.write(f"{rows:>9}  {summary.files[key]}\n")

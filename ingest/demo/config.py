@@ -51,6 +51,9 @@ PAYMENT_TERMS: dict[str, int] = {
     "60 Days": 60,
 }
 PAYMENT_TERM_WEIGHTS = (5, 10, 45, 25, 15)
+# Terms of a ledger item whose customer has no known payment terms (no ERP in the demo):
+# the documented default of c360's receivables settings.
+DEFAULT_TERMS_DAYS = 30
 
 # segment -> (weight, invoices over the history (min, max), invoice HT in euros (min, max))
 SEGMENTS: dict[str, tuple[int, tuple[int, int], tuple[int, int]]] = {
