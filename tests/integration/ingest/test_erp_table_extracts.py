@@ -395,3 +395,22 @@ def test_oracle_tables_through_a_build(tmp_path: Path) -> None:
         ("10001", "ACME SAS", Decimal("50000.00"), "EUR", Decimal("11400.00"), Decimal("0.2280")),
         ("10002", "Beta SARL", Decimal("25000.50"), "USD", Decimal("0.00"), Decimal("0.0000")),
     ]
+
+
+def test_sap_part_rows_gone_from_a_full_extract(tmp_path: Path) -> None:
+    erp = Erp(tmp_path, "sap")
+    erp.run(SAP)
+    # The next full KNB1 has lost 100234/FR01, the next KNKK every area of 100234.
+    knb1 = "".join(line for line in KNB1.splitlines(True) if "\t0000100234\tFR01" not in line)
+    knkk = "".join(line for line in KNKK.splitlines(True) if "0000100234" not in line)
+    runs = erp.run({"KNB1.txt": knb1, "KNKK.txt": knkk})
+    assert runs == {
+        ("KNB1.txt", "customer_company"): ("loaded", 3, 3, 0, 0, f"1 {WAITING}"),
+        ("KNKK.txt", "customer_credit"): ("loaded", 1, 1, 0, 0, None),
+    }
+    # The remaining company code gives the terms; no live limit is no limit, not the old one.
+    assert erp.customers("source_id, payment_terms_days, credit_limit_amount") == [
+        ("0000100234", 60, None),
+        ("0000100235", 45, Decimal("12345.67")),
+        ("0000100236", None, None),
+    ]
