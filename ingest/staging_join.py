@@ -92,18 +92,15 @@ def _note_waiting(
         [source, run_id],
     ).fetchall()
     for o in outcomes:
-        if o.status != "loaded" or o.object is None:
-            continue
-        if (o.object, o.file) in waiting:
-            _say(
-                o,
-                f"{waiting[(o.object, o.file)]} rows name no customer yet (kept; joined "
-                "when the customer is loaded)",
-            )
+        n = waiting.get((o.object or "", o.file), 0)
+        if o.status == "loaded" and n:
+            rows = "1 row names" if n == 1 else f"{n} rows name"
+            _say(o, f"{rows} no customer yet (kept; joined when the customer is loaded)")
     for file, n in nameless:
         for o in outcomes:
             if o.object == "customer" and o.file == file and o.status == "loaded":
-                _say(o, f"{n} accounts have no name yet (their HZ_PARTIES row is not loaded)")
+                accounts = "1 account has" if n == 1 else f"{n} accounts have"
+                _say(o, f"{accounts} no name yet (its HZ_PARTIES row is not loaded)")
 
 
 def _say(o: Outcome, text: str) -> None:

@@ -112,7 +112,8 @@ ORACLE = {
     "HZ_CUST_PROFILE_AMTS.csv": HZ_CUST_PROFILE_AMTS,
 }
 ENCODING = {"sap": "utf-8", "sage_x3": "cp1252", "oracle_ebs": "utf-8"}
-WAITING = "rows name no customer yet (kept; joined when the customer is loaded)"
+WAITING = "no customer yet (kept; joined when the customer is loaded)"
+ONE = f"1 row names {WAITING}"
 
 
 class Erp:
@@ -192,7 +193,7 @@ def test_sap_tables_in_one_run(tmp_path: Path) -> None:
     runs = erp.run(SAP)
     assert runs == {
         ("KNA1.txt", "customer"): ("loaded", 3, 3, 0, 0, None),
-        ("KNB1.txt", "customer_company"): ("loaded", 4, 4, 0, 0, f"1 {WAITING}"),
+        ("KNB1.txt", "customer_company"): ("loaded", 4, 4, 0, 0, ONE),
         ("KNKK.txt", "customer_credit"): ("loaded", 3, 3, 0, 0, None),
         # BSID already worked stand-alone: open items by KUNNR
         ("BSID.txt", "receivable_item"): ("loaded", 3, 3, 0, 0, None),
@@ -228,14 +229,14 @@ def test_sap_tables_across_two_runs_in_either_order(tmp_path: Path, parts_first:
     if parts_first:
         # Nothing to join yet: every part row waits for its customer, kept.
         assert one == {
-            ("KNB1.txt", "customer_company"): ("loaded", 4, 4, 0, 0, f"4 {WAITING}"),
-            ("KNKK.txt", "customer_credit"): ("loaded", 3, 3, 0, 0, f"3 {WAITING}"),
+            ("KNB1.txt", "customer_company"): ("loaded", 4, 4, 0, 0, f"4 rows name {WAITING}"),
+            ("KNKK.txt", "customer_credit"): ("loaded", 3, 3, 0, 0, f"3 rows name {WAITING}"),
         }
         assert two == {("KNA1.txt", "customer"): ("loaded", 3, 3, 0, 0, None)}
     else:
         assert one == {("KNA1.txt", "customer"): ("loaded", 3, 3, 0, 0, None)}
         assert two == {
-            ("KNB1.txt", "customer_company"): ("loaded", 4, 4, 0, 0, f"1 {WAITING}"),
+            ("KNB1.txt", "customer_company"): ("loaded", 4, 4, 0, 0, ONE),
             ("KNKK.txt", "customer_credit"): ("loaded", 3, 3, 0, 0, None),
         }
     assert erp.customers(SAP_COLUMNS) == SAP_JOINED
@@ -285,10 +286,9 @@ def test_sage_x3_customer_and_addresses(tmp_path: Path, runs: list[dict[str, str
     for files in runs:
         seen |= erp.run(files)
     assert seen[("BPCUSTOMER.csv", "customer")] == ("loaded", 2, 2, 0, 0, None)
-    waiting = 5 if runs[0].keys() == {"BPADDRESS.csv"} else 1  # C0009, and all before BPCUSTOMER
-    assert seen[("BPADDRESS.csv", "customer_address")] == (
-        "loaded", 5, 5, 0, 0, f"{waiting} {WAITING}",
-    )  # fmt: skip
+    # C0009's address waits; before BPCUSTOMER, every address does.
+    waiting = f"5 rows name {WAITING}" if runs[0].keys() == {"BPADDRESS.csv"} else ONE
+    assert seen[("BPADDRESS.csv", "customer_address")] == ("loaded", 5, 5, 0, 0, waiting)
     assert erp.customers(X3_COLUMNS) == X3_JOINED
 
 
@@ -308,8 +308,8 @@ def test_oracle_tca_tables_in_one_run(tmp_path: Path) -> None:
     erp = Erp(tmp_path, "oracle_ebs")
     assert erp.run(ORACLE) == {
         ("HZ_CUST_ACCOUNTS.csv", "customer"): ("loaded", 2, 2, 0, 0, None),
-        ("HZ_PARTIES.csv", "customer_party"): ("loaded", 3, 3, 0, 0, f"1 {WAITING}"),
-        ("HZ_CUST_PROFILE_AMTS.csv", "customer_credit"): ("loaded", 5, 5, 0, 0, f"1 {WAITING}"),
+        ("HZ_PARTIES.csv", "customer_party"): ("loaded", 3, 3, 0, 0, ONE),
+        ("HZ_CUST_PROFILE_AMTS.csv", "customer_credit"): ("loaded", 5, 5, 0, 0, ONE),
     }
     assert erp.customers(ORACLE_COLUMNS) == ORACLE_JOINED
 
@@ -325,7 +325,7 @@ def test_oracle_tca_tables_across_two_runs(tmp_path: Path, accounts_first: bool)
         assert one == {
             ("HZ_CUST_ACCOUNTS.csv", "customer"): (
                 "loaded", 2, 2, 0, 0,
-                "1 accounts have no name yet (their HZ_PARTIES row is not loaded)",
+                "1 account has no name yet (its HZ_PARTIES row is not loaded)",
             )
         }  # fmt: skip
         assert erp.customers("name, credit_limit_amount") == [(None, None), ("Beta - Lyon", None)]
@@ -333,9 +333,9 @@ def test_oracle_tca_tables_across_two_runs(tmp_path: Path, accounts_first: bool)
     else:
         one = erp.run(parts)
         assert one == {
-            ("HZ_PARTIES.csv", "customer_party"): ("loaded", 3, 3, 0, 0, f"3 {WAITING}"),
+            ("HZ_PARTIES.csv", "customer_party"): ("loaded", 3, 3, 0, 0, f"3 rows name {WAITING}"),
             ("HZ_CUST_PROFILE_AMTS.csv", "customer_credit"): (
-                "loaded", 5, 5, 0, 0, f"5 {WAITING}",
+                "loaded", 5, 5, 0, 0, f"5 rows name {WAITING}",
             ),
         }  # fmt: skip
         assert erp.run(accounts) == {
@@ -405,7 +405,7 @@ def test_sap_part_rows_gone_from_a_full_extract(tmp_path: Path) -> None:
     knkk = "".join(line for line in KNKK.splitlines(True) if "0000100234" not in line)
     runs = erp.run({"KNB1.txt": knb1, "KNKK.txt": knkk})
     assert runs == {
-        ("KNB1.txt", "customer_company"): ("loaded", 3, 3, 0, 0, f"1 {WAITING}"),
+        ("KNB1.txt", "customer_company"): ("loaded", 3, 3, 0, 0, ONE),
         ("KNKK.txt", "customer_credit"): ("loaded", 1, 1, 0, 0, None),
     }
     # The remaining company code gives the terms; no live limit is no limit, not the old one.
