@@ -12,6 +12,7 @@ its file's message and joined when the customer comes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import duckdb
@@ -40,7 +41,7 @@ def join_parts(
     con: duckdb.DuckDBPyConnection,
     source: str,
     run_id: str,
-    outcomes: list[Outcome],
+    outcomes: Sequence[Outcome],
     *,
     currency: str,
     company_code: str | None = None,
@@ -64,7 +65,7 @@ def join_parts(
 
 
 def _note_waiting(
-    con: duckdb.DuckDBPyConnection, source: str, run_id: str, outcomes: list[Outcome]
+    con: duckdb.DuckDBPyConnection, source: str, run_id: str, outcomes: Sequence[Outcome]
 ) -> None:
     """Say, per file, how many part rows name no customer yet (they are kept, not dropped),
     and how many customers still wait for the party that names them."""
@@ -94,8 +95,8 @@ def _note_waiting(
     for o in outcomes:
         n = waiting.get((o.object or "", o.file), 0)
         if o.status == "loaded" and n:
-            rows = "1 row names" if n == 1 else f"{n} rows name"
-            _say(o, f"{rows} no customer yet (kept; joined when the customer is loaded)")
+            counted = "1 row names" if n == 1 else f"{n} rows name"
+            _say(o, f"{counted} no customer yet (kept; joined when the customer is loaded)")
     for file, n in nameless:
         for o in outcomes:
             if o.object == "customer" and o.file == file and o.status == "loaded":
