@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import raw_store, transform, validate, vendor_functions
+from ingest import raw_store, staging_join, transform, validate, vendor_functions
 from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
 from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, read_file
@@ -206,6 +206,16 @@ def _ingest_source(
                     o.rows_skipped += dupes[o.file]
             if o.object == obj_name and held and o.status == "loaded":
                 o.message = f"deletions not applied: {held}"
+    # ERP tables holding part of a customer (KNB1, KNKK, BPADDRESS, HZ_PARTIES…).
+    staging_join.join_parts(
+        con,
+        source.name,
+        run_id,
+        outcomes,
+        currency=settings.currency,
+        company_code=source.company_code,
+        credit_area=source.credit_area,
+    )
     _drop_parts(con, outcomes)
     if landed:
         write_manifest(landed[0].path.parent, landed)

@@ -32,6 +32,12 @@ CANONICAL_OBJECTS = (
     "product",
     "ticket",
     "activity",
+    # Customer parts: ERP tables holding part of a customer, joined into staging.customer
+    # by key at the end of the source's ingest (ingest/staging_join.py).
+    "customer_company",
+    "customer_credit",
+    "customer_address",
+    "customer_party",
 )
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")

@@ -45,3 +45,4 @@ def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def init_staging(con: duckdb.DuckDBPyConnection) -> None:
     run_script(con, "schema/meta")
     run_script(con, "schema/staging")
+    run_script(con, "schema/staging_parts")

@@ -59,6 +59,10 @@ class SourceConfig(BaseModel):
     api: ApiSourceConfig | None = None
     extract: Literal["full", "incremental"] = "full"
     expected_frequency_hours: int = 24
+    # Which SAP company code (KNB1.BUKRS) gives a customer's terms and which credit control
+    # area (KNKK.KKBER) its limit when stand-alone KNB1 / KNKK extracts hold several.
+    company_code: str | None = None
+    credit_area: str | None = None
 
     @field_validator("name")
     @classmethod
