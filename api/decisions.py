@@ -99,7 +99,7 @@ def _pair(d: MatchDecision) -> frozenset[tuple[str, str]]:
 def _steward_joins(
     settings: Settings, records: list[RecordRef]
 ) -> list[tuple[RecordRef, RecordRef]]:
-    """Match pairs on record whose two records are both in `records`."""
+    """Stored match pairs whose two records are both in `records`."""
     inside = {(r.source, r.source_id) for r in records}
     return [
         (RecordRef(d.left_source, d.left_source_id), RecordRef(d.right_source, d.right_source_id))
