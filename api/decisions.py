@@ -2,8 +2,14 @@
 
 A decision is stored as record pairs (what the build re-applies at every run, see
 warehouse/matching/decisions.py). Merge and split are said in customers' terms and
-resolved here against the served snapshot: merging two customers links one record of
-each; splitting a record out forbids its link to every other record of its customer.
+resolved here against the served snapshot:
+- merging two customers links every record of each to one record of the other, so the
+  merged customer holds all the records of both whatever the automatic passes find later;
+- splitting a customer id undoes what the steward joined inside it (every match pair
+  between two of its records becomes a no_match pair): the parts come back;
+- splitting a record `source:source_id` forbids its link to every other record of its
+  customer.
+The latest word on a pair replaces the earlier ones.
 """
 
 from __future__ import annotations
@@ -53,17 +59,22 @@ def _query(settings: Settings, text: str, params: list[str]) -> list[tuple[str, 
         con.close()
 
 
-def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
+def _live_id(settings: Settings, customer_id: str) -> str:
+    """The golden id serving `customer_id` (itself, or the id it was merged into)."""
     target = _query(
         settings,
         "select customer_id from core.customer_redirect where old_customer_id = ?",
         [customer_id],
     )
+    return str(target[0][0]) if target else customer_id
+
+
+def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
     rows = _query(
         settings,
         "select source, source_id from core.customer_xref where customer_id = ? "
         "order by role, source, source_id",
-        [target[0][0] if target else customer_id],
+        [_live_id(settings, customer_id)],
     )
     if not rows:
         raise DecisionError(f"customer {customer_id} is not in the published snapshot")
@@ -79,6 +90,22 @@ def _customer_of(settings: Settings, ref: RecordRef) -> str:
     if not rows:
         raise DecisionError(f"record {ref} is not in the published snapshot")
     return str(rows[0][0])
+
+
+def _pair(d: MatchDecision) -> frozenset[tuple[str, str]]:
+    return frozenset({(d.left_source, d.left_source_id), (d.right_source, d.right_source_id)})
+
+
+def _steward_joins(
+    settings: Settings, records: list[RecordRef]
+) -> list[tuple[RecordRef, RecordRef]]:
+    """Stored match pairs whose two records are both in `records`."""
+    inside = {(r.source, r.source_id) for r in records}
+    return [
+        (RecordRef(d.left_source, d.left_source_id), RecordRef(d.right_source, d.right_source_id))
+        for d in list_decisions(settings)
+        if d.decision == "match" and _pair(d) <= inside
+    ]
 
 
 def pairs_for(
@@ -97,7 +124,21 @@ def pairs_for(
         if right is None:
             raise DecisionError("merge needs two customer ids")
         a_records, b_records = _records_of(settings, left), _records_of(settings, right)
-        return [("match", a_records[0], b_records[0])]
+        if _live_id(settings, left) == _live_id(settings, right):
+            raise DecisionError(f"{left} and {right} are already one customer")
+        # Each record of one side linked to an anchor of the other: the two stay one
+        # customer even if the automatic links inside either side change later.
+        return [("match", a_records[0], b) for b in b_records] + [
+            ("match", a, b_records[0]) for a in a_records[1:]
+        ]
+    if ":" not in left:
+        joined = _steward_joins(settings, _records_of(settings, left))
+        if not joined:
+            raise DecisionError(
+                f"customer {left} holds nothing a steward merged; "
+                "to take one record out, split source:source_id"
+            )
+        return [("no_match", a, b) for a, b in joined]
     ref = RecordRef.parse(left)
     others = [r for r in _records_of(settings, _customer_of(settings, ref)) if r != ref]
     if not others:
@@ -130,14 +171,12 @@ def decide(
     ]
     with Session(get_engine(settings)) as session:
         # The latest word on a pair wins: a split after a merge undoes it, and back.
+        earlier: dict[frozenset[tuple[str, str]], list[MatchDecision]] = {}
+        for old in session.exec(select(MatchDecision)).all():
+            earlier.setdefault(_pair(old), []).append(old)
         for d in made:
-            for old in session.exec(select(MatchDecision)).all():
-                same = {
-                    (old.left_source, old.left_source_id),
-                    (old.right_source, old.right_source_id),
-                } == {(d.left_source, d.left_source_id), (d.right_source, d.right_source_id)}
-                if same:
-                    session.delete(old)
+            for old in earlier.pop(_pair(d), []):
+                session.delete(old)
             session.add(d)
         session.add(
             AuditLog(

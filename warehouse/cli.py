@@ -288,7 +288,9 @@ def sources_check(config: ConfigOpt = None) -> None:
 @match_app.command("decide")
 def match_decide(
     kind: Annotated[str, typer.Argument(help="always_match | never_match | merge | split")],
-    left: Annotated[str, typer.Argument(help="source:source_id, or a customer id (merge)")],
+    left: Annotated[
+        str, typer.Argument(help="source:source_id, or a customer id (merge; split undoes a merge)")
+    ],
     right: Annotated[str | None, typer.Argument(help="the other record or customer")] = None,
     reason: Annotated[str | None, typer.Option("--reason")] = None,
     config: ConfigOpt = None,

@@ -31,6 +31,15 @@ create table if not exists hist.id_registry (
     first_build  varchar not null,
     primary key (source, source_id)
 );
+-- Ids a record carried before its current one (written when it changes), so that a split
+-- can give a part back the id it had before a merge.
+create table if not exists hist.id_history (
+    source       varchar not null,
+    source_id    varchar not null,
+    customer_id  varchar not null,
+    until_build  varchar not null,
+    primary key (source, source_id, customer_id)
+);
 create table if not exists hist.id_redirect (
     old_customer_id  varchar primary key,
     customer_id      varchar not null,
@@ -63,6 +72,14 @@ create table if not exists hist.build_log (
 """
 
 COMMIT_SQL = """
+insert into hist.id_history
+select id_registry.source, id_registry.source_id, id_registry.customer_id, $build_id
+from hist.id_registry as id_registry
+inner join core.customer_xref as customer_xref
+    on customer_xref.source = id_registry.source
+    and customer_xref.source_id = id_registry.source_id
+where customer_xref.customer_id <> id_registry.customer_id
+on conflict (source, source_id, customer_id) do nothing;
 insert into hist.id_registry
 select
     customer_xref.source,

@@ -17,7 +17,9 @@ router = APIRouter(prefix="/match-decisions", tags=["matching"])
 
 class DecisionIn(BaseModel):
     kind: Literal["always_match", "never_match", "merge", "split"]
-    left: str = Field(description="source:source_id, or a customer id for merge")
+    left: str = Field(
+        description="source:source_id, or a customer id (merge; split undoes a merge)"
+    )
     right: str | None = Field(default=None, description="the other record or customer")
     reason: str | None = None
 

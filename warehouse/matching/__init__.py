@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from warehouse.matching.components import init_clusters, merge_pass_links
-from warehouse.matching.decisions import load_decisions, steward_links
+from warehouse.matching.decisions import apply_decisions, load_decisions
 from warehouse.matching.fuzzy import fuzzy_pass_links
 from warehouse.sqlfiles import execute, run_file
 
@@ -77,8 +77,10 @@ def resolve(
 ) -> dict[str, int]:
     """Fill work.cluster (rid → cid), work.link and work.review; return links per rule.
 
-    Steward decisions from `app_db` come first: 'match' pairs are linked before any pass
-    (even across two SIRENs: the steward decided), 'no_match' pairs are never linked directly.
+    The automatic passes run first and their clusters are kept as work.receivable_group.
+    Steward decisions from `app_db` then apply on top: 'no_match' pairs cut the automatic
+    links between two records, 'match' pairs join (even across two SIRENs: the steward
+    decided). See warehouse/matching/decisions.py.
     """
     unknown = [p for p in passes if p not in KEY_PASSES and p != "fuzzy"]
     if unknown:
@@ -87,9 +89,6 @@ def resolve(
     run_file(con, "core/customer_record", {**params, "legal_forms": LEGAL_FORMS})
     init_clusters(con)
     counts: dict[str, int] = {}
-    if load_decisions(con, app_db):
-        steward_links(con)
-        counts["steward"] = merge_pass_links(con, 0)
     for pass_no, rule in enumerate(passes, start=1):
         if rule == "fuzzy":
             fuzzy_pass_links(con, params)
@@ -102,4 +101,7 @@ def resolve(
             )
         counts[rule] = merge_pass_links(con, pass_no)
         logger.info("matching pass %s: %d links accepted", rule, counts[rule])
+    run_file(con, "core/receivable_group")
+    if load_decisions(con, app_db):
+        counts["steward"] = apply_decisions(con)
     return counts

@@ -31,7 +31,9 @@ summed as (
             as aging_61_90_amount,
         coalesce(sum(open_item.amount_remaining) filter (where open_item.aging_bucket = 'over_90'), 0)
             as aging_over_90_amount,
-        any_value(open_item.basis) as balance_basis
+        -- a customer a steward merged may hold groups of both bases (core/open_item)
+        case when count(distinct open_item.basis) > 1 then 'mixed' else any_value(open_item.basis) end
+            as balance_basis
     from open_item
     group by open_item.customer_id
 ),

@@ -1,8 +1,9 @@
--- Open receivable items, signed (+ the customer owes us). A customer with accounting
--- receivable lines takes its items from the ledger: unlettered lines one by one, plus one
--- residual per lettering group that does not balance, dated by its earliest debit line.
--- Every other customer takes its posted ERP invoices with an open amount (credit notes
--- negative). Never both for one customer.
+-- Open receivable items, signed (+ the customer owes us). A receivable group (records the
+-- automatic matching put together, before steward decisions: core/receivable_group) with
+-- accounting receivable lines takes its items from the ledger: unlettered lines one by
+-- one, plus one residual per lettering group that does not balance, dated by its earliest
+-- debit line. Every other group takes its posted ERP invoices with an open amount (credit
+-- notes negative). Never both for one group; a steward's merge keeps each group's basis.
 -- Due date (due_date_rule): the item's own ('document'), else for a ledger item the due
 -- date of the posted ERP invoice of the same number and customer ('erp_invoice'), else
 -- document date + the customer's payment terms ('payment_terms'), else + the default
@@ -38,8 +39,12 @@ ledger_line as (
         )
 ),
 
-ledger_customer as (
-    select distinct ledger_line.customer_id from ledger_line
+ledger_group as (
+    select distinct receivable_group.group_id
+    from ledger_line
+    inner join work.receivable_group as receivable_group
+        on receivable_group.source = ledger_line.source
+        and receivable_group.source_id = ledger_line.customer_source_id
 ),
 
 unlettered as (
@@ -101,8 +106,11 @@ erp_invoice as (
     inner join source_config
         on source_config.name = invoice.source
         and source_config.role = 'erp'
-    anti join ledger_customer
-        on ledger_customer.customer_id = invoice.customer_id
+    inner join work.receivable_group as receivable_group
+        on receivable_group.source = invoice.source
+        and receivable_group.source_id = invoice.customer_source_id
+    anti join ledger_group
+        on ledger_group.group_id = receivable_group.group_id
     where invoice.customer_id is not null
         and coalesce(invoice.status, 'posted') = 'posted'
         and invoice.amount_open > 0
