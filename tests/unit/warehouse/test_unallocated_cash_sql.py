@@ -64,6 +64,14 @@ def _line(
 
 def _build(con: duckdb.DuckDBPyConnection) -> None:
     params = {"as_of": AS_OF, "default_terms_days": 30, "receivable_prefixes": ["411"]}
+    # One receivable group per customer, as the matching passes would leave them.
+    con.execute("create schema if not exists work")
+    con.execute(
+        "create or replace table work.receivable_group as "
+        "select distinct source, customer_source_id as source_id, customer_id as group_id "
+        "from (select source, customer_source_id, customer_id from core.receivable_item "
+        "union all select source, customer_source_id, customer_id from core.invoice)"
+    )
     for step in ("core/open_item", "core/customer_balance", "marts/ar_aging"):
         run_file(con, step, params)
 
