@@ -40,6 +40,7 @@ def read_file(
     encoding: str = "auto",
     fallback_encoding: str = "cp1252",
     delimiter: str = "auto",
+    quote: str = '"',
     work_dir: Path,
     keep_dir: Path | None = None,
 ) -> ReadResult:
@@ -56,6 +57,7 @@ def read_file(
             encoding=encoding,
             fallback_encoding=fallback_encoding,
             delimiter=delimiter,
+            quote=quote,
             work_dir=work_dir,
             keep_dir=keep_dir,
         )

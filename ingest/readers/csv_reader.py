@@ -6,6 +6,11 @@ and amounts into floats, so every column is read as VARCHAR and typed later, on 
 `_line` is the physical line where a record starts, as a text editor shows it, so a
 person can find a rejected row: DuckDB numbers neither the rows it keeps nor counts the
 line breaks inside quoted cells, so both are derived here in one set-based query.
+
+DuckDB is given a UTF-8 copy with LF line breaks whenever the file is in another
+encoding or holds a CR (see `encoding`). `quote` is the profile's quote character, or ""
+for formats without quoting (the FEC: a `"` inside a label is just a character).
+A file DuckDB cannot parse at all is refused in one line naming it and why.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -56,6 +62,7 @@ def read(
     encoding: str = "auto",
     fallback_encoding: str = "cp1252",
     delimiter: str = "auto",
+    quote: str = '"',
     work_dir: Path,
     keep_dir: Path | None = None,
 ) -> ReadResult:
@@ -63,7 +70,7 @@ def read(
         raise UnreadableFile(f"{path.name}: the file is empty")
     enc = charset.detect(path, encoding, fallback_encoding)
     text_path = path
-    if enc not in ("utf-8", "utf-8-sig"):
+    if enc not in ("utf-8", "utf-8-sig") or charset.has_cr(path):
         folder = keep_dir or work_dir
         folder.mkdir(parents=True, exist_ok=True)
         text_path = charset.to_utf8(path, enc, folder / (path.name + ".utf8.csv"))
@@ -71,7 +78,10 @@ def read(
     if not header_line.strip():
         raise UnreadableFile(f"{path.name}: the first line is empty; expected a header line")
     delim = sniff_delimiter(header_line) if delimiter == "auto" else delimiter
-    names = dedupe_names(next(csv.reader(io.StringIO(header_line), delimiter=delim)))
+    header_opts: dict[str, Any] = {"quotechar": quote} if quote else {"quoting": csv.QUOTE_NONE}
+    names = dedupe_names(
+        next(csv.reader(io.StringIO(header_line.rstrip("\n")), delimiter=delim, **header_opts))
+    )
     columns = {n: "VARCHAR" for n in names}
     scan = f"{table}__scan"
     parser_rejects = f"{table}__parser"
@@ -83,23 +93,26 @@ def read(
             create temp table {scan} as
             select cast(row_number() over () as bigint) as _rec, *
             from read_csv(
-                ?, delim = ?, quote = '"', escape = '"', header = true,
+                ?, delim = ?, quote = ?, escape = ?, header = true,
                 columns = ?, auto_detect = false, ignore_errors = true,
                 store_rejects = true, rejects_table = '{parser_rejects}',
                 rejects_scan = '{parser_rejects}_scan', max_line_size = 10000000,
                 encoding = 'utf-8'
             )
             """,
-            [str(text_path), delim, columns],
+            [str(text_path), delim, quote, quote, columns],
         )
         lines = _physical_lines(text_path)
     except duckdb.Error as exc:
         if text_path != path:
             text_path.unlink(missing_ok=True)
-        raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
+        raise UnreadableFile(
+            f"{path.name}: cannot be read as delimited text with separator {_sep_name(delim)}: "
+            f"{first_line(exc)}"
+        ) from exc
     simple = _simple_layout(con, scan, parser_rejects, lines)
     rescan = (
-        (str(text_path), _rescan_sql(text_path, delim, names))
+        (str(text_path), _rescan_sql(text_path, delim, quote, names))
         if simple and keep_dir is not None
         else None
     )
@@ -226,28 +239,43 @@ def _reason_sql(alias: str) -> str:
         else lower({alias}.kinds[1]) || ': ' || {alias}.messages[1] end"""
 
 
+def first_line(exc: BaseException) -> str:
+    """DuckDB's error without its hints and parser state: the first line, for a person."""
+    text = str(exc).strip().splitlines()
+    return text[0].strip() if text else type(exc).__name__
+
+
+def _sep_name(delim: str) -> str:
+    return {"\t": "tab", "|": "pipe", ";": "semicolon", ",": "comma"}.get(delim, repr(delim))
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _rescan_sql(text_path: Path, delim: str, names: list[str]) -> str:
+def _rescan_sql(text_path: Path, delim: str, quote: str, names: list[str]) -> str:
     """read_csv of the same file with the same options, for a raw.* view."""
     columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names) + "}"
     return (
-        f"read_csv({_literal(str(text_path))}, delim = {_literal(delim)}, quote = '\"', "
-        f"escape = '\"', header = true, columns = {columns}, auto_detect = false, "
+        f"read_csv({_literal(str(text_path))}, delim = {_literal(delim)}, "
+        f"quote = {_literal(quote)}, escape = {_literal(quote)}, header = true, "
+        f"columns = {columns}, auto_detect = false, "
         "max_line_size = 10000000, encoding = 'utf-8')"
     )
 
 
 def _physical_lines(text_path: Path) -> int:
-    """Lines in the file, the last one counted even without a final line break."""
-    count, last = 0, b""
+    """Lines in the file, the last one counted even without a final line break, blank
+    lines at the end not counted (the parser skips them; they are no record)."""
+    count, tail = 0, b""
     with open(text_path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (1 if last not in (b"\n", b"") else 0)
+            tail = (tail + chunk)[-(1 << 16) :]
+    if not tail:
+        return 0
+    trailing = len(tail) - len(tail.rstrip(b"\n"))
+    return count + 1 - max(trailing, 1) if trailing else count + 1
 
 
 def _simple_layout(

@@ -4,16 +4,24 @@ A byte-order mark wins; else the profile's declared encoding; else UTF-8 when th
 file is valid UTF-8; else the profile's fallback (cp1252, ISO-8859-15 for FEC). UTF-16 is
 transcoded here too, so every later step (header sniffing, DuckDB) sees UTF-8.
 Transcoding streams the file in 1 MiB chunks through an incremental codec: no per-row work.
+
+Line endings are normalised in the same pass: records may end in LF, CR LF, CR alone, or
+CR CR LF (a file converted to Windows line endings twice), mixed in one file (the FEC
+standard, art. A47 A-1, allows "CR and/or LF"). DuckDB's parser expects one style, so the
+copy it reads has LF only: a run of CRs before an LF is one line break, a lone CR is one.
+Line numbers then count line breaks as `grep -n` would on the original.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from ingest.readers import UnreadableFile
 
 CHUNK = 1 << 20
+LINE_BREAK = re.compile("\r+\n|\r")
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -56,9 +64,21 @@ def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
     return "utf-8" if _is_utf8(path) else fallback
 
 
+def has_cr(path: Path) -> bool:
+    """Whether any line break of the file is not a plain LF (CR LF, CR CR LF, CR)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if b"\r" in chunk:
+                return True
+    return False
+
+
 def to_utf8(path: Path, encoding: str, out: Path) -> Path:
-    """A UTF-8 copy of `path` (the landed original is never modified)."""
-    if encoding in ("utf-8", "utf-8-sig"):
+    """A UTF-8 copy of `path` with LF line breaks (the landed original is never modified).
+
+    Returns `path` itself when it is already UTF-8 with LF line breaks only.
+    """
+    if encoding in ("utf-8", "utf-8-sig") and not has_cr(path):
         return path
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -66,21 +86,26 @@ def to_utf8(path: Path, encoding: str, out: Path) -> Path:
         raise UnreadableFile(f"{path.name}: unknown encoding {encoding!r}") from exc
     offset = 0
     tried = "UTF-8 nor " + encoding if encoding != "utf-16" else "UTF-16"
+    held = ""  # CRs at the end of a chunk: the next chunk says if an LF follows them
     with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
             try:
-                dst.write(decoder.decode(chunk))
+                text = held + decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 raise UnreadableFile(
                     f"{path.name}: cannot be decoded: it is neither {tried} "
                     f"(byte 0x{chunk[exc.start]:02x} at offset {offset + exc.start}); "
                     "re-export it as UTF-8"
                 ) from exc
+            kept = text.rstrip("\r")
+            held = text[len(kept) :]
+            dst.write(LINE_BREAK.sub("\n", kept))
             offset += len(chunk)
         try:
-            dst.write(decoder.decode(b"", final=True))
+            rest = held + decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise UnreadableFile(
                 f"{path.name}: ends in the middle of a {encoding} character (truncated?)"
             ) from exc
+        dst.write(LINE_BREAK.sub("\n", rest))
     return out
