@@ -19,8 +19,7 @@ from rich.table import Table
 
 from ingest.pipeline import FILE_TABLE, classify, inbox_files
 from ingest.profile import Profile, ProfileError, load_profile
-from ingest.readers import UnreadableFile, read_file
-from ingest.readers.csv_reader import first_line
+from ingest.readers import UnreadableFile, first_line, read_file
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,7 @@ import duckdb
 from ingest import raw_store, transform, validate, vendor_functions
 from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
 from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header
-from ingest.readers import UnreadableFile, read_file
-from ingest.readers.csv_reader import first_line
+from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
 from warehouse.connection import connect, init_staging
 from warehouse.settings import Settings, SourceConfig

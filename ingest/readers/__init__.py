@@ -73,6 +73,12 @@ def read_file(
     )
 
 
+def first_line(exc: BaseException) -> str:
+    """DuckDB's error without its hints and parser state: the first line, for a person."""
+    text = str(exc).strip().splitlines()
+    return text[0].strip() if text else type(exc).__name__
+
+
 def dedupe_names(names: list[str]) -> list[str]:
     """Header names made unique and non-empty (HubSpot repeats headers)."""
     out: list[str] = []

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from ingest.profile import quote_ident
-from ingest.readers import ReadResult, UnreadableFile, dedupe_names
+from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -237,12 +237,6 @@ def _reason_sql(alias: str) -> str:
         when list_contains({alias}.kinds, 'INVALID ENCODING')
              then 'invalid characters for the file''s encoding'
         else lower({alias}.kinds[1]) || ': ' || {alias}.messages[1] end"""
-
-
-def first_line(exc: BaseException) -> str:
-    """DuckDB's error without its hints and parser state: the first line, for a person."""
-    text = str(exc).strip().splitlines()
-    return text[0].strip() if text else type(exc).__name__
 
 
 def _sep_name(delim: str) -> str:

@@ -1,8 +1,10 @@
 """Character-set detection and transcoding to UTF-8 (what the CSV reader is given).
 
 A byte-order mark wins; else the profile's declared encoding; else UTF-8 when the whole
-file is valid UTF-8; else the profile's fallback (cp1252, ISO-8859-15 for FEC). UTF-16 is
-transcoded here too, so every later step (header sniffing, DuckDB) sees UTF-8.
+file is valid UTF-8; else the profile's fallback (cp1252, ISO-8859-15 for FEC), or cp1252
+when that fallback is ISO-8859-15/Latin-1 and the file holds bytes only cp1252 gives a
+meaning (0x80-0x9F: € œ ’ …). UTF-16 is transcoded here too, so every later step (header
+sniffing, DuckDB) sees UTF-8.
 Transcoding streams the file in 1 MiB chunks through an incremental codec: no per-row work.
 
 Line endings are normalised in the same pass: records may end in LF, CR LF, CR alone, or
@@ -22,6 +24,17 @@ from ingest.readers import UnreadableFile
 
 CHUNK = 1 << 20
 LINE_BREAK = re.compile("\r+\n|\r")
+C1 = re.compile(b"[\x80-\x9f]")
+LATIN = (
+    "iso-8859-15",
+    "iso8859-15",
+    "latin-9",
+    "latin9",
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+)
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -61,7 +74,21 @@ def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
         )
     if declared != "auto":
         return declared
-    return "utf-8" if _is_utf8(path) else fallback
+    if _is_utf8(path):
+        return "utf-8"
+    if fallback.lower().replace("_", "-") in LATIN and _has_c1(path):
+        # Bytes 0x80-0x9F are control codes in ISO-8859-15/Latin-1, never in real text;
+        # in cp1252 they are € œ Œ ’ … : the file is cp1252 (both are allowed in a FEC).
+        return "cp1252"
+    return fallback
+
+
+def _has_c1(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if C1.search(chunk):
+                return True
+    return False
 
 
 def has_cr(path: Path) -> bool:
