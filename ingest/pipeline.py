@@ -13,6 +13,7 @@ read = loaded + rejected + skipped, always.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable
@@ -124,8 +125,9 @@ def ingest(
 ) -> IngestResult:
     """Ingest every configured source (or those in `only`), one transaction per source.
 
-    A source that raises is rolled back (staging keeps its previous state for that
-    source, sources already committed stay) and the exception propagates.
+    A file that cannot be read or typed is refused on its own (see the module's
+    docstring). A source that raises otherwise is rolled back (staging keeps its previous
+    state for that source, sources already committed stay) and the exception propagates.
     """
     result = IngestResult(new_run_id())
     sources = [s for s in settings.sources if not only or s.name in only]
@@ -136,7 +138,6 @@ def ingest(
         for source in sources:
             files = (files_for or (lambda s: inbox_files(s, settings)))(source)
             validate.register(con, load_profile(source.system).read.default_country)
-            prepared: Prepared | None = None
             try:
                 prepared = _prepare_source(con, settings, source, files, result.run_id, progress)
                 con.execute("begin transaction")
@@ -144,14 +145,13 @@ def ingest(
                     outcomes = _commit_source(con, source, prepared, result.run_id)
                     con.execute("commit")
                 except BaseException:
-                    con.execute("rollback")
+                    _rollback(con)
                     raise
             except BaseException as exc:
+                # The temp tables go with the connection, closed below.
                 _record_failure(con, result.run_id, source.name, exc)
                 raise
-            finally:
-                if prepared is not None:
-                    _drop_temps(con, prepared)
+            _drop_temps(con, prepared)
             result.outcomes += outcomes
     finally:
         con.close()
@@ -588,6 +588,12 @@ def _run_view(con: duckdb.DuckDBPyConnection, obj: str, outcomes: list[FileOutco
         f"select * exclude (_problems) from {p} where _problems = ''" for p in parts
     )
     con.execute(f"create or replace temp view _run_{obj} as {union}")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, when a transaction is still open (a failed commit has closed it)."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
 
 
 def _record_failure(
