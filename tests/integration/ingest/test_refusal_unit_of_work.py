@@ -139,3 +139,30 @@ def test_a_night_with_an_unreadable_file_publishes_the_rest(tmp_path: Path) -> N
     assert fec_run[5] == fec_run[6] + fec_run[7] + fec_run[8]
     assert fec_items == (fec_run[6],)
     assert current_snapshot(settings.snapshots_dir) is not None
+
+
+def test_a_failed_source_is_one_line_from_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a refusal (a bug, a full disk): the source is rolled back, `c360 ingest` says so
+    in one line and exits non-zero, no traceback."""
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    shutil.copyfile(DATA / "companies_night1.csv", inbox / "companies.csv")
+    config = tmp_path / "c360.toml"
+    config.write_text(
+        f'data_dir = "{settings.data_dir}"\n\n[[sources]]\nname = "crm"\nsystem = "hubspot"\n'
+        f'role = "crm"\ninbox = "{inbox}"\n',
+        encoding="utf-8",
+    )
+
+    def crash(*a: object, **k: object) -> None:
+        raise OSError("No space left on device\nmore detail")
+
+    monkeypatch.setattr(pipeline, "read_file", crash)
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["ingest", "-c", str(config)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "ingest failed: OSError: No space left on device" in result.output
+    assert "more detail" not in result.output and "Traceback" not in result.output
