@@ -543,41 +543,48 @@ def _load_object(
         {k: values[k] for k in ("run_id", "source", "file", "object")},
     )
     out.rejects = rejects
-    parsed_bad = con.execute(f"select count(*) from {rejects}").fetchone()[0]  # type: ignore[index]
-    out.rows_read = rows + parsed_bad
-    if not obj.derived:
-        out.raw = RawRows(list(header.values()), None if rescan else file_table, rescan)
-    columns = transform.staging_columns(con, obj.name)
-    spec_filter = obj.filter
-    if spec_filter:
-        from ingest.profile import FieldSpec
+    try:
+        parsed_bad = con.execute(f"select count(*) from {rejects}").fetchone()[0]  # type: ignore[index]
+        out.rows_read = rows + parsed_bad
+        if not obj.derived:
+            out.raw = RawRows(list(header.values()), None if rescan else file_table, rescan)
+        columns = transform.staging_columns(con, obj.name)
+        spec_filter = obj.filter
+        if spec_filter:
+            from ingest.profile import FieldSpec
 
-        picked = FieldSpec(exprs=(spec_filter,)).pick(header)
-        spec_filter = picked[1] if picked else "false"
-    resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
-    opts = transform.sniff_formats(con, resolved, header, columns, profile.read, file_table)
-    query = transform.build_query(resolved, header, columns, opts, file_table)
-    # One pass types the rows straight into their staging shape, problems alongside; the
-    # good rows of every file of the object reach staging through a view (no extra copy).
-    part = f"_part_{n}"
-    typed = transform.final_select(columns, f"({query})", keep_problems=True)
-    con.execute(f"create temp table {part} as {typed}", _params(typed, values))
-    out.part = part
-    typed_rows, bad = con.execute(
-        f"select count(*), count(*) filter (where _problems <> '') from {part}"
-    ).fetchone()  # type: ignore[misc]
-    out.rows_skipped = rows - typed_rows
-    out.rows_rejected = parsed_bad + bad
-    out.rows_loaded = typed_rows - bad
-    reject_sql = f"""
-        insert into {rejects}
-        select $run_id, $source, $file, $object, t._line,
-               cast(to_json(f) as varchar), t._problems
-        from {part} t join {file_table} f on f._line = t._line
-        where t._problems <> ''
-    """
-    if bad:  # most files have none: no join of the whole file with itself
-        con.execute(reject_sql, _params(reject_sql, values))
+            picked = FieldSpec(exprs=(spec_filter,)).pick(header)
+            spec_filter = picked[1] if picked else "false"
+        resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
+        opts = transform.sniff_formats(con, resolved, header, columns, profile.read, file_table)
+        query = transform.build_query(resolved, header, columns, opts, file_table)
+        # One pass types the rows straight into their staging shape, problems alongside; the
+        # good rows of every file of the object reach staging through a view (no extra copy).
+        part = f"_part_{n}"
+        typed = transform.final_select(columns, f"({query})", keep_problems=True)
+        con.execute(f"create temp table {part} as {typed}", _params(typed, values))
+        out.part = part
+        typed_rows, bad = con.execute(
+            f"select count(*), count(*) filter (where _problems <> '') from {part}"
+        ).fetchone()  # type: ignore[misc]
+        out.rows_skipped = rows - typed_rows
+        out.rows_rejected = parsed_bad + bad
+        out.rows_loaded = typed_rows - bad
+        reject_sql = f"""
+            insert into {rejects}
+            select $run_id, $source, $file, $object, t._line,
+                   cast(to_json(f) as varchar), t._problems
+            from {part} t join {file_table} f on f._line = t._line
+            where t._problems <> ''
+        """
+        if bad:  # most files have none: no join of the whole file with itself
+            con.execute(reject_sql, _params(reject_sql, values))
+    except duckdb.Error:
+        # This file is refused: its temp tables go (the caller drops its other objects').
+        for t in (rejects, out.part):
+            if t:
+                con.execute(f"drop table if exists {t}")
+        raise
     return out
 
 
