@@ -335,7 +335,7 @@ def _drop_reader_tables(
 ) -> None:
     """The reader's temp tables of one file (its rows too unless `keep_rows`)."""
     names = [f"{table}__scan", f"{table}__parser", f"{table}__parser_scan"]
-    names += [f"{table}__rejects", f"{table}_recs"]
+    names += [f"{table}__rejects", f"{table}_recs", f"{table}__lines"]
     for name in names if keep_rows else [table, *names]:
         con.execute(f"drop table if exists {name}")
 

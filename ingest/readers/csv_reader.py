@@ -116,11 +116,7 @@ def read(
         if simple and keep_dir is not None
         else None
     )
-    if text_path != path and rescan is None:
-        text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
-    if not simple:
-        _number_lines(con, table, scan, parser_rejects, names)
-    else:
+    if simple:
         # One record per line and nothing rejected: the line is the record number + 1.
         con.execute(f"alter table {scan} rename column _rec to _line")
         con.execute(f"update {scan} set _line = _line + 1")
@@ -130,6 +126,10 @@ def read(
             "raw varchar, kinds varchar[], reason varchar)"
         )
         con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
+    elif not (quote == "" and _number_plain_lines(con, table, scan, parser_rejects, text_path)):
+        _number_lines(con, table, scan, parser_rejects, names)
+    if text_path != path and rescan is None:
+        text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
     rows, rejected = con.execute(
         f"select (select count(*) from {table}), (select count(*) from {table}__rejects)"
     ).fetchone()  # type: ignore[misc]
@@ -164,7 +164,8 @@ def _number_lines(
     DuckDB gives a rejected record its ordinal among records (header = 1, blank lines
     counted) and kept rows none; kept row g comes after reject j (j-th by ordinal r_j)
     when g > r_j - j - 1. The physical line adds the line breaks inside preceding quoted cells.
-    Blank lines between kept rows are not seen by the parser and not counted.
+    Blank lines between kept rows are not seen by the parser and not counted here (they
+    are in a file without quoting, see `_number_plain_lines`).
     """
     text = "concat_ws('', " + ", ".join(f"{quote_ident(n)}" for n in names) + ")"
     con.execute(
@@ -224,6 +225,69 @@ def _number_lines(
         """
     )
     con.execute(f"drop table if exists {scan}")
+
+
+def _number_plain_lines(
+    con: duckdb.DuckDBPyConnection, table: str, scan: str, parser_rejects: str, text_path: Path
+) -> bool:
+    """`_number_lines` for a file without quoting, where every record is one line: the
+    kept rows are the lines that are neither the header, blank nor rejected, in order, so
+    blank lines anywhere (which the parser skips silently) keep every number right. One
+    more scan of the file, as lines; False (nothing changed) if the counts disagree."""
+    lines = f"{table}__lines"
+    try:
+        con.execute(
+            f"""
+            create or replace temp table {lines} as
+            with phys as (
+                select row_number() over () as n, l
+                from read_csv(?, delim = chr(1), quote = '', escape = '', header = false,
+                              columns = {{'l': 'VARCHAR'}}, auto_detect = false,
+                              strict_mode = false, max_line_size = 10000000,
+                              encoding = 'utf-8')
+            ),
+            rejected as (select distinct line as r from {parser_rejects})
+            select n as _rec, row_number() over (order by n) as g
+            from phys
+            where n > 1 and l is not null and n not in (select r from rejected)
+            """,
+            [str(text_path)],
+        )
+    except duckdb.Error:
+        return False
+    kept, candidates = con.execute(
+        f"select (select count(*) from {scan}), (select count(*) from {lines})"
+    ).fetchone()  # type: ignore[misc]
+    if kept != candidates:
+        con.execute(f"drop table if exists {lines}")
+        return False
+    con.execute(
+        f"""
+        create or replace temp table {table}__rejects as
+        with x as (
+            select line as r,
+                   ltrim(first(csv_line order by byte_position), chr(10) || chr(13)) as raw,
+                   list(distinct cast(error_type as varchar)) as kinds,
+                   list(distinct error_message order by error_message) as messages
+            from {parser_rejects}
+            group by line
+        )
+        select cast(x.r as bigint) as _line, x.r as _rec,
+               rtrim(x.raw, chr(10) || chr(13)) as raw, x.kinds, {_reason_sql("x")} as reason
+        from x order by x.r
+        """
+    )
+    con.execute(f"alter table {lines} rename to {table}_recs")
+    con.execute(
+        f"""
+        create temp table {table} as
+        select cast(l._rec as bigint) as _line, s.* exclude (_rec)
+        from {scan} s join {table}_recs l on l.g = s._rec
+        order by s._rec
+        """
+    )
+    con.execute(f"drop table if exists {scan}")
+    return True
 
 
 def _reason_sql(alias: str) -> str:

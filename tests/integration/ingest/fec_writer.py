@@ -154,15 +154,28 @@ def write(
     bom: bool = False,
     final: str | None = None,
     trailing: str = "",
+    blank_every: int = 0,
 ) -> Path:
     """The file: `eol` ends each line (a list cycles: mixed endings), `final` replaces the
-    last line's ending, `trailing` is appended (blank lines)."""
+    last line's ending, `trailing` is appended (blank lines), `blank_every` puts a blank
+    line after every n-th line (see `line_of_record`)."""
     lines = [sep.join(fec.header)] + [sep.join(r) for r in fec.records]
     ends = eol if isinstance(eol, list) else [eol]
     parts = [text + ends[i % len(ends)] for i, text in enumerate(lines)]
+    if blank_every:
+        parts = [
+            p + (ends[i % len(ends)] if i % blank_every == blank_every - 1 else "")
+            for i, p in enumerate(parts)
+        ]
     if final is not None:
         parts[-1] = lines[-1] + final
     body = "".join(parts) + trailing
     data = body.encode(encoding)
     path.write_bytes((codecs.BOM_UTF8 if bom else b"") + data)
     return path
+
+
+def line_of_record(record: int, blank_every: int = 0) -> int:
+    """Physical line of a record when `write` put a blank line after every n-th line."""
+    line = record + 2
+    return line + ((record + 1) // blank_every if blank_every else 0)

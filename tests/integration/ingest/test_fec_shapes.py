@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from fec_writer import CUSTOMERS, Fec, build, write
+from fec_writer import CUSTOMERS, Fec, build, line_of_record, write
 from ingest_fixtures import make_settings, staging
 
 from ingest.pipeline import ingest
@@ -33,7 +33,7 @@ def _load(tmp_path: Path, fec: Fec, **shape: object) -> Settings:
     return settings
 
 
-def _assert_books(settings: Settings, fec: Fec) -> None:
+def _assert_books(settings: Settings, fec: Fec, blank_every: int = 0) -> None:
     con = staging(settings)
     try:
         runs = con.execute(
@@ -66,7 +66,7 @@ def _assert_books(settings: Settings, fec: Fec) -> None:
     assert rejected == len(fec.bad_records)
     assert loaded == fec.receivable_lines - rejected
     assert skipped == fec.data_lines - fec.receivable_lines
-    assert reject_lines == [fec.line_of(r) for r in fec.bad_records]
+    assert reject_lines == [line_of_record(r, blank_every) for r in fec.bad_records]
     assert total == (fec.total,)
     assert balances == fec.balances
     assert all(isinstance(v, Decimal) for v in balances.values())
@@ -132,3 +132,24 @@ def test_cp1252_is_told_from_iso_8859_15(tmp_path: Path) -> None:
     raw = write(tmp_path / "x.txt", fec, encoding="cp1252")
     assert "œ".encode("cp1252") in raw.read_bytes()
     _assert_books(_load(tmp_path, fec, encoding="cp1252"), fec)
+
+
+def test_blank_lines_inside_the_file_keep_line_numbers_right(tmp_path: Path) -> None:
+    """The parser skips blank lines without a word; kept rows and rejects still carry the
+    line a person finds them on."""
+    fec = build(60, bad_every=7)
+    settings = _load(tmp_path, fec, eol="\r\r\n", blank_every=5)
+    _assert_books(settings, fec, blank_every=5)
+    con = staging(settings)
+    try:
+        lines = con.execute(
+            "select _line, document_ref, amount from staging.receivable_item order by _line"
+        ).fetchall()
+    finally:
+        con.close()
+    expected = sorted(
+        (line_of_record(i, 5), r[8])
+        for i, r in enumerate(fec.records)
+        if r[4].startswith("411") and i not in fec.bad_records
+    )
+    assert [(r[0], r[1]) for r in lines] == expected
