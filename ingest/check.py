@@ -19,7 +19,7 @@ from rich.table import Table
 
 from ingest.pipeline import FILE_TABLE, classify, inbox_files
 from ingest.profile import Profile, ProfileError, load_profile
-from ingest.readers import UnreadableFile, read_file
+from ingest.readers import UnreadableFile, first_line, read_file
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -83,11 +83,14 @@ def _check_file(
             encoding=opts.encoding,
             fallback_encoding=opts.fallback_encoding,
             delimiter=opts.delimiter,
+            quote=opts.quote,
             work_dir=work_dir,
         )
-    except UnreadableFile as exc:
+    except (UnreadableFile, duckdb.Error) as exc:
+        # The ingest's one-line refusal, never DuckDB's parser state dump.
+        reason = str(exc) if isinstance(exc, UnreadableFile) else f"{path.name}: {first_line(exc)}"
         table.add_row(
-            source, escape(path.name), "—", "", "", "", f"[red]refused: {escape(str(exc))}[/red]"
+            source, escape(path.name), "—", "", "", "", f"[red]refused: {escape(reason)}[/red]"
         )
         return 1
     parser_rejects = 0

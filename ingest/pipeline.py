@@ -1,6 +1,11 @@
 """The ingest run: land → read → raw.* → typed staging.* with every reject kept.
 
-One source at a time, inside one transaction, so a failure leaves staging as it was.
+One source at a time, in two steps. First each file is read and typed on its own, into
+temp tables, outside any transaction: a file DuckDB cannot read or type is refused
+(status 'refused', one line naming it and why) and the source's other files go on,
+because in DuckDB a failed statement aborts the whole transaction it runs in (there is
+no SAVEPOINT). Then one transaction writes what the files gave (raw.*, meta.reject, the
+merge into staging.*, meta.ingest_run), so a failure there leaves staging as it was.
 Per file and object, `meta.ingest_run` records rows read, loaded, rejected and skipped
 (out of the object's scope, e.g. FEC lines on non-receivable accounts):
 read = loaded + rejected + skipped, always.
@@ -8,6 +13,7 @@ read = loaded + rejected + skipped, always.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable
@@ -20,7 +26,7 @@ import duckdb
 from ingest import raw_store, staging_join, transform, validate, vendor_functions
 from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
 from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header
-from ingest.readers import UnreadableFile, read_file
+from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
 from warehouse.connection import connect, init_staging
 from warehouse.settings import Settings, SourceConfig
@@ -46,6 +52,27 @@ class FileOutcome:
     bytes: int | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
     part: str | None = field(default=None, repr=False)  # typed rows awaiting the merge
+    rejects: str | None = field(default=None, repr=False)  # meta.reject rows awaiting it
+    raw: RawRows | None = field(default=None, repr=False)  # raw.* rows awaiting it
+
+
+@dataclass
+class RawRows:
+    """What raw_store.store needs once the source's transaction is open."""
+
+    columns: list[str]
+    file_table: str | None  # the file's rows (None when raw.* re-reads the landed file)
+    rescan: tuple[str, str] | None
+
+
+@dataclass
+class LandedLoad:
+    """One file landed and read in this run, with what it gave."""
+
+    lf: LandedFile
+    sha: str
+    outcomes: list[FileOutcome]
+    file_table: str | None = None  # kept until the transaction copies it into raw.*
 
 
 @dataclass
@@ -98,8 +125,9 @@ def ingest(
 ) -> IngestResult:
     """Ingest every configured source (or those in `only`), one transaction per source.
 
-    A source that raises is rolled back (staging keeps its previous state for that
-    source, sources already committed stay) and the exception propagates.
+    A file that cannot be read or typed is refused on its own (see the module's
+    docstring). A source that raises otherwise is rolled back (staging keeps its previous
+    state for that source, sources already committed stay) and the exception propagates.
     """
     result = IngestResult(new_run_id())
     sources = [s for s in settings.sources if not only or s.name in only]
@@ -110,31 +138,46 @@ def ingest(
         for source in sources:
             files = (files_for or (lambda s: inbox_files(s, settings)))(source)
             validate.register(con, load_profile(source.system).read.default_country)
-            con.execute("begin transaction")
             try:
-                outcomes = _ingest_source(con, settings, source, files, result.run_id, progress)
-                con.execute("commit")
+                prepared = _prepare_source(con, settings, source, files, result.run_id, progress)
+                con.execute("begin transaction")
+                try:
+                    outcomes = _commit_source(con, settings, source, prepared, result.run_id)
+                    con.execute("commit")
+                except BaseException:
+                    _rollback(con)
+                    raise
             except BaseException as exc:
-                con.execute("rollback")
+                # The temp tables go with the connection, closed below.
                 _record_failure(con, result.run_id, source.name, exc)
                 raise
+            _drop_temps(con, prepared)
             result.outcomes += outcomes
     finally:
         con.close()
     return result
 
 
-def _ingest_source(
+@dataclass
+class Prepared:
+    """A source's files read and typed (temp tables), awaiting its transaction."""
+
+    profile: Profile
+    outcomes: list[FileOutcome]
+    loads: list[LandedLoad]
+
+
+def _prepare_source(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     source: SourceConfig,
     files: list[tuple[Path, str]],
     run_id: str,
     progress: Progress | None,
-) -> list[FileOutcome]:
+) -> Prepared:
+    """Land, read and type each file in autocommit: each file is its own unit of work."""
     profile = load_profile(source.system).with_overrides(source.columns)
-    landed: list[LandedFile] = []
-    kinds: dict[str, str] = {}
+    loads: list[LandedLoad] = []
     indexed: list[tuple[int, FileOutcome]] = []
     pending: list[tuple[int, Path, str, str, str, set[str]]] = []
     for i, (path, kind) in enumerate(files):
@@ -150,7 +193,7 @@ def _ingest_source(
             pending.append((i, path, kind, sha, seen[0], set(seen[1] or ())))
             continue
         for o in _land_and_load(
-            con, settings, source, profile, path, kind, sha, run_id, landed, progress
+            con, settings, source, profile, path, kind, sha, run_id, loads, progress
         ):
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
@@ -164,7 +207,7 @@ def _ingest_source(
             # Likewise an old extract sent again after a newer one: it is the state now.
             # And a file loaded before the profile read another object from it.
             for o in _land_and_load(
-                con, settings, source, profile, path, kind, sha, run_id, landed, progress
+                con, settings, source, profile, path, kind, sha, run_id, loads, progress
             ):
                 indexed.append((i, o))
         else:
@@ -176,6 +219,49 @@ def _ingest_source(
             skipped.message = f"already loaded in run {seen_run} (same checksum)"
             indexed.append((i, skipped))
     outcomes = [o for _, o in sorted(indexed, key=lambda t: t[0])]
+    return Prepared(profile, outcomes, loads)
+
+
+def _commit_source(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: SourceConfig,
+    prepared: Prepared,
+    run_id: str,
+) -> list[FileOutcome]:
+    """Every write of the source's run, inside its transaction: raw.*, rejects, merges."""
+    profile, outcomes = prepared.profile, prepared.outcomes
+    for load in prepared.loads:
+        for o in load.outcomes:
+            if o.rejects:
+                con.execute(f"insert into meta.reject select * from {o.rejects}")
+            if o.raw is not None and o.object:
+                raw_store.store(
+                    con,
+                    source.name,
+                    o.object,
+                    run_id,
+                    o.file,
+                    o.raw.columns,
+                    o.raw.file_table or "",
+                    o.raw.rescan,
+                )
+        if any(o.status == "loaded" for o in load.outcomes):
+            # Only a loaded file counts as seen: a refused one is refused again next run
+            # (and loads once it is fixed), never reported as "already loaded".
+            # The run that last loaded these bytes: a file is skipped only while it is
+            # still what staging holds (see _superseded).
+            con.execute(
+                "insert or replace into meta.landed_file values (?, ?, ?, ?, ?)",
+                [
+                    source.name,
+                    load.sha,
+                    run_id,
+                    load.lf.path.name,
+                    datetime.now(UTC).replace(tzinfo=None),
+                ],
+            )
+    kinds: dict[str, str] = {}
     for o in outcomes:
         if o.status == "loaded" and o.object and o.extract_kind:
             prev = kinds.get(o.object, o.extract_kind)
@@ -216,7 +302,7 @@ def _ingest_source(
         company_code=source.company_code,
         credit_area=source.credit_area,
     )
-    _drop_parts(con, outcomes)
+    landed = [load.lf for load in prepared.loads]
     if landed:
         write_manifest(landed[0].path.parent, landed)
     _record_runs(con, run_id, outcomes)
@@ -232,27 +318,61 @@ def _land_and_load(
     kind: str,
     sha: str,
     run_id: str,
-    landed: list[LandedFile],
+    loads: list[LandedLoad],
     progress: Progress | None,
 ) -> list[FileOutcome]:
     if progress:
         progress(source.name, path.name)
     lf = land(path, settings.landing_dir, source.name, run_id, sha)
-    landed.append(lf)
-    outcomes = _ingest_file(con, settings, source, profile, lf, run_id)
+    file_table = f"_file_{next(_PART_IDS)}"
+    load = LandedLoad(lf, sha, [], file_table)
+    loads.append(load)
+    try:
+        outcomes = _ingest_file(con, settings, source, profile, lf, run_id, file_table)
+    except duckdb.Error as exc:
+        # Whatever DuckDB could not do with this file (read, cast, a value its engine
+        # rejects) refuses this file only: nothing of it was written outside temp tables.
+        _drop_file(con, load)
+        outcomes = _refuse(source.name, lf, f"{lf.path.name}: cannot be loaded: {first_line(exc)}")
     for o in outcomes:
         o.sha256, o.bytes, o.extract_kind = sha, lf.bytes, kind
+    load.outcomes = outcomes
     lf.rows = max((o.rows_read for o in outcomes), default=0)
-    if any(o.status == "loaded" for o in outcomes):
-        # Only a loaded file counts as seen: a refused one is refused again next run
-        # (and loads once it is fixed), never reported as "already loaded".
-        # The run that last loaded these bytes: a file is skipped only while it is
-        # still what staging holds (see _superseded).
-        con.execute(
-            "insert or replace into meta.landed_file values (?, ?, ?, ?, ?)",
-            [source.name, sha, run_id, lf.path.name, datetime.now(UTC).replace(tzinfo=None)],
-        )
+    if not any(o.raw is not None and o.raw.file_table for o in outcomes):
+        _drop_reader_tables(con, file_table)  # nothing left to copy from it
+        load.file_table = None
+    else:
+        _drop_reader_tables(con, file_table, keep_rows=True)
     return outcomes
+
+
+def _drop_reader_tables(
+    con: duckdb.DuckDBPyConnection, table: str, *, keep_rows: bool = False
+) -> None:
+    """The reader's temp tables of one file (its rows too unless `keep_rows`)."""
+    names = [f"{table}__scan", f"{table}__parser", f"{table}__parser_scan"]
+    names += [f"{table}__rejects", f"{table}_recs", f"{table}__lines"]
+    for name in names if keep_rows else [table, *names]:
+        con.execute(f"drop table if exists {name}")
+
+
+def _drop_file(con: duckdb.DuckDBPyConnection, load: LandedLoad) -> None:
+    """Drop every temp table of a file that will not be written."""
+    for o in load.outcomes:
+        for t in (o.part, o.rejects):
+            if t:
+                con.execute(f"drop table if exists {t}")
+    if load.file_table:
+        _drop_reader_tables(con, load.file_table)
+
+
+def _drop_temps(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
+    """After the transaction (committed or not): every temp table of the source."""
+    for load in prepared.loads:
+        _drop_file(con, load)
+        for o in load.outcomes:
+            o.part = o.rejects = o.raw = None
+        load.file_table = None
 
 
 def _superseded(
@@ -357,16 +477,18 @@ def _ingest_file(
     profile: Profile,
     lf: LandedFile,
     run_id: str,
+    file_table: str,
 ) -> list[FileOutcome]:
     opts = profile.read
     try:
         rr = read_file(
             con,
             lf.path,
-            FILE_TABLE,
+            file_table,
             encoding=opts.encoding,
             fallback_encoding=opts.fallback_encoding,
             delimiter=opts.delimiter,
+            quote=opts.quote,
             work_dir=settings.data_dir / "tmp",
             keep_dir=lf.path.parent / ".utf8",
         )
@@ -376,25 +498,33 @@ def _ingest_file(
     if plan.refusal:
         return _refuse(source.name, lf, plan.refusal, plan.refused_object)
     objects, header = plan.objects, plan.header
-    outcomes = []
+    outcomes: list[FileOutcome] = []
     parse_rejects = rr.rejects_table
-    for obj in objects:
-        outcomes.append(
-            _load_object(
-                con,
-                settings,
-                source,
-                profile,
-                obj,
-                lf,
-                rr.rows,
-                parse_rejects,
-                header,
-                run_id,
-                rr.rescan,
+    try:
+        for obj in objects:
+            outcomes.append(
+                _load_object(
+                    con,
+                    settings,
+                    source,
+                    profile,
+                    obj,
+                    lf,
+                    rr.rows,
+                    parse_rejects,
+                    header,
+                    run_id,
+                    file_table,
+                    rr.rescan,
+                )
             )
-        )
-        parse_rejects = None  # the parser's rejects are counted once, on the primary object
+            parse_rejects = None  # the parser's rejects are counted once, on the primary object
+    except duckdb.Error:
+        for o in outcomes:  # the objects typed before the failure go with the file
+            for t in (o.part, o.rejects):
+                if t:
+                    con.execute(f"drop table if exists {t}")
+        raise
     return outcomes
 
 
@@ -413,8 +543,10 @@ def _load_object(
     parse_rejects: str | None,
     header: dict[str, str],
     run_id: str,
+    file_table: str,
     rescan: tuple[str, str] | None = None,
 ) -> FileOutcome:
+    """Type one object of a file into temp tables: its staging rows and its rejects."""
     file = lf.path.name
     values: dict[str, object] = {
         "source": source.name,
@@ -426,49 +558,63 @@ def _load_object(
         "object": obj.name,
     }
     out = FileOutcome(source.name, file, obj.name, "loaded")
-    parsed_bad = 0
-    if parse_rejects:
-        parsed_bad = con.execute(
-            f"""insert into meta.reject
-                select $run_id, $source, $file, $object, _line, raw, reason from {parse_rejects}""",
-            {k: values[k] for k in ("run_id", "source", "file", "object")},
-        ).fetchone()[0]  # type: ignore[index]
-    out.rows_read = rows + parsed_bad
-    if not obj.derived:
-        raw_store.store(
-            con, source.name, obj.name, run_id, file, list(header.values()), FILE_TABLE, rescan
-        )
-    columns = transform.staging_columns(con, obj.name)
-    spec_filter = obj.filter
-    if spec_filter:
-        from ingest.profile import FieldSpec
+    n = next(_PART_IDS)
+    rejects = f"_rejects_{n}"
+    con.execute(
+        f"""create temp table {rejects} as
+            select $run_id as run_id, $source as source, $file as file, $object as object,
+                   cast(null as bigint) as line, cast(null as varchar) as raw,
+                   cast(null as varchar) as reason
+            limit 0"""
+        if not parse_rejects
+        else f"""create temp table {rejects} as
+            select $run_id as run_id, $source as source, $file as file, $object as object,
+                   _line as line, raw, reason from {parse_rejects}""",
+        {k: values[k] for k in ("run_id", "source", "file", "object")},
+    )
+    out.rejects = rejects
+    try:
+        parsed_bad = con.execute(f"select count(*) from {rejects}").fetchone()[0]  # type: ignore[index]
+        out.rows_read = rows + parsed_bad
+        if not obj.derived:
+            out.raw = RawRows(list(header.values()), None if rescan else file_table, rescan)
+        columns = transform.staging_columns(con, obj.name)
+        spec_filter = obj.filter
+        if spec_filter:
+            from ingest.profile import FieldSpec
 
-        picked = FieldSpec(exprs=(spec_filter,)).pick(header)
-        spec_filter = picked[1] if picked else "false"
-    resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
-    opts = transform.sniff_formats(con, resolved, header, columns, profile.read, FILE_TABLE)
-    query = transform.build_query(resolved, header, columns, opts, FILE_TABLE)
-    # One pass types the rows straight into their staging shape, problems alongside; the
-    # good rows of every file of the object reach staging through a view (no extra copy).
-    part = f"_part_{next(_PART_IDS)}"
-    typed = transform.final_select(columns, f"({query})", keep_problems=True)
-    con.execute(f"create temp table {part} as {typed}", _params(typed, values))
-    out.part = part
-    typed_rows, bad = con.execute(
-        f"select count(*), count(*) filter (where _problems <> '') from {part}"
-    ).fetchone()  # type: ignore[misc]
-    out.rows_skipped = rows - typed_rows
-    out.rows_rejected = parsed_bad + bad
-    out.rows_loaded = typed_rows - bad
-    reject_sql = f"""
-        insert into meta.reject
-        select $run_id, $source, $file, $object, t._line,
-               cast(to_json(f) as varchar), t._problems
-        from {part} t join {FILE_TABLE} f on f._line = t._line
-        where t._problems <> ''
-    """
-    if bad:  # most files have none: no join of the whole file with itself
-        con.execute(reject_sql, _params(reject_sql, values))
+            picked = FieldSpec(exprs=(spec_filter,)).pick(header)
+            spec_filter = picked[1] if picked else "false"
+        resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
+        opts = transform.sniff_formats(con, resolved, header, columns, profile.read, file_table)
+        query = transform.build_query(resolved, header, columns, opts, file_table)
+        # One pass types the rows straight into their staging shape, problems alongside; the
+        # good rows of every file of the object reach staging through a view (no extra copy).
+        part = f"_part_{n}"
+        typed = transform.final_select(columns, f"({query})", keep_problems=True)
+        con.execute(f"create temp table {part} as {typed}", _params(typed, values))
+        out.part = part
+        typed_rows, bad = con.execute(
+            f"select count(*), count(*) filter (where _problems <> '') from {part}"
+        ).fetchone()  # type: ignore[misc]
+        out.rows_skipped = rows - typed_rows
+        out.rows_rejected = parsed_bad + bad
+        out.rows_loaded = typed_rows - bad
+        reject_sql = f"""
+            insert into {rejects}
+            select $run_id, $source, $file, $object, t._line,
+                   cast(to_json(f) as varchar), t._problems
+            from {part} t join {file_table} f on f._line = t._line
+            where t._problems <> ''
+        """
+        if bad:  # most files have none: no join of the whole file with itself
+            con.execute(reject_sql, _params(reject_sql, values))
+    except duckdb.Error:
+        # This file is refused: its temp tables go (the caller drops its other objects').
+        for t in (rejects, out.part):
+            if t:
+                con.execute(f"drop table if exists {t}")
+        raise
     return out
 
 
@@ -481,11 +627,10 @@ def _run_view(con: duckdb.DuckDBPyConnection, obj: str, outcomes: list[FileOutco
     con.execute(f"create or replace temp view _run_{obj} as {union}")
 
 
-def _drop_parts(con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome]) -> None:
-    for o in outcomes:
-        if o.part:
-            con.execute(f"drop table if exists {o.part}")
-            o.part = None
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, when a transaction is still open (a failed commit has closed it)."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
 
 
 def _record_failure(

@@ -111,6 +111,8 @@ class ReadOptions:
     encoding: str = "auto"
     fallback_encoding: str = "cp1252"
     delimiter: str = "auto"
+    # Quote character of delimited files; "" = none (FEC: a `"` is part of the text).
+    quote: str = '"'
     decimal: str = "auto"
     date_formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")
     timestamp_formats: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")

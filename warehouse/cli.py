@@ -82,13 +82,24 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
         def progress(source: str, file: str) -> None:
             bar.update(task, advance=1, description=f"{source}: {file}")
 
-        result = ingest(settings, only, progress=progress, files_for=files_for)
+        try:
+            result = ingest(settings, only, progress=progress, files_for=files_for)
+        except Exception as exc:  # a source that failed is rolled back and recorded
+            err.print(f"[red]ingest failed:[/red] {_one_line(exc)}", soft_wrap=True)
+            return False
     print_report(result, console)
     refused_sources = {o.source for o in result.refused}
     for name, watermark in fetched.watermarks.items():
         if name not in refused_sources:
             save_watermark(settings, name, watermark)
     return result.ok and not fetched.errors
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception for a person: its kind and first line (the log has the rest)."""
+    logging.getLogger(__name__).debug("ingest failed", exc_info=exc)
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def run_build(settings: Settings) -> bool:

@@ -40,6 +40,7 @@ def read_file(
     encoding: str = "auto",
     fallback_encoding: str = "cp1252",
     delimiter: str = "auto",
+    quote: str = '"',
     work_dir: Path,
     keep_dir: Path | None = None,
 ) -> ReadResult:
@@ -56,6 +57,7 @@ def read_file(
             encoding=encoding,
             fallback_encoding=fallback_encoding,
             delimiter=delimiter,
+            quote=quote,
             work_dir=work_dir,
             keep_dir=keep_dir,
         )
@@ -69,6 +71,12 @@ def read_file(
         f"{path.name}: unsupported file type {suffix!r} "
         "(expected .csv, .txt, .xlsx, .xls, .ods, .json, .ndjson or .parquet)"
     )
+
+
+def first_line(exc: BaseException) -> str:
+    """DuckDB's error without its hints and parser state: the first line, for a person."""
+    text = str(exc).strip().splitlines()
+    return text[0].strip() if text else type(exc).__name__
 
 
 def dedupe_names(names: list[str]) -> list[str]:

@@ -6,6 +6,11 @@ and amounts into floats, so every column is read as VARCHAR and typed later, on 
 `_line` is the physical line where a record starts, as a text editor shows it, so a
 person can find a rejected row: DuckDB numbers neither the rows it keeps nor counts the
 line breaks inside quoted cells, so both are derived here in one set-based query.
+
+DuckDB is given a UTF-8 copy with LF line breaks whenever the file is in another
+encoding or holds a CR (see `encoding`). `quote` is the profile's quote character, or ""
+for formats without quoting (the FEC: a `"` inside a label is just a character).
+A file DuckDB cannot parse at all is refused in one line naming it and why.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from ingest.profile import quote_ident
-from ingest.readers import ReadResult, UnreadableFile, dedupe_names
+from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -56,6 +62,7 @@ def read(
     encoding: str = "auto",
     fallback_encoding: str = "cp1252",
     delimiter: str = "auto",
+    quote: str = '"',
     work_dir: Path,
     keep_dir: Path | None = None,
 ) -> ReadResult:
@@ -63,7 +70,7 @@ def read(
         raise UnreadableFile(f"{path.name}: the file is empty")
     enc = charset.detect(path, encoding, fallback_encoding)
     text_path = path
-    if enc not in ("utf-8", "utf-8-sig"):
+    if enc not in ("utf-8", "utf-8-sig") or charset.has_cr(path):
         folder = keep_dir or work_dir
         folder.mkdir(parents=True, exist_ok=True)
         text_path = charset.to_utf8(path, enc, folder / (path.name + ".utf8.csv"))
@@ -71,7 +78,10 @@ def read(
     if not header_line.strip():
         raise UnreadableFile(f"{path.name}: the first line is empty; expected a header line")
     delim = sniff_delimiter(header_line) if delimiter == "auto" else delimiter
-    names = dedupe_names(next(csv.reader(io.StringIO(header_line), delimiter=delim)))
+    header_opts: dict[str, Any] = {"quotechar": quote} if quote else {"quoting": csv.QUOTE_NONE}
+    names = dedupe_names(
+        next(csv.reader(io.StringIO(header_line.rstrip("\n")), delimiter=delim, **header_opts))
+    )
     columns = {n: "VARCHAR" for n in names}
     scan = f"{table}__scan"
     parser_rejects = f"{table}__parser"
@@ -83,31 +93,30 @@ def read(
             create temp table {scan} as
             select cast(row_number() over () as bigint) as _rec, *
             from read_csv(
-                ?, delim = ?, quote = '"', escape = '"', header = true,
+                ?, delim = ?, quote = ?, escape = ?, header = true,
                 columns = ?, auto_detect = false, ignore_errors = true,
                 store_rejects = true, rejects_table = '{parser_rejects}',
                 rejects_scan = '{parser_rejects}_scan', max_line_size = 10000000,
                 encoding = 'utf-8'
             )
             """,
-            [str(text_path), delim, columns],
+            [str(text_path), delim, quote, quote, columns],
         )
         lines = _physical_lines(text_path)
     except duckdb.Error as exc:
         if text_path != path:
             text_path.unlink(missing_ok=True)
-        raise UnreadableFile(f"{path.name}: cannot be read as delimited text: {exc}") from exc
+        raise UnreadableFile(
+            f"{path.name}: cannot be read as delimited text with separator {_sep_name(delim)}: "
+            f"{first_line(exc)}"
+        ) from exc
     simple = _simple_layout(con, scan, parser_rejects, lines)
     rescan = (
-        (str(text_path), _rescan_sql(text_path, delim, names))
+        (str(text_path), _rescan_sql(text_path, delim, quote, names))
         if simple and keep_dir is not None
         else None
     )
-    if text_path != path and rescan is None:
-        text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
-    if not simple:
-        _number_lines(con, table, scan, parser_rejects, names)
-    else:
+    if simple:
         # One record per line and nothing rejected: the line is the record number + 1.
         con.execute(f"alter table {scan} rename column _rec to _line")
         con.execute(f"update {scan} set _line = _line + 1")
@@ -117,6 +126,10 @@ def read(
             "raw varchar, kinds varchar[], reason varchar)"
         )
         con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
+    elif not (quote == "" and _number_plain_lines(con, table, scan, parser_rejects, text_path)):
+        _number_lines(con, table, scan, parser_rejects, names)
+    if text_path != path and rescan is None:
+        text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
     rows, rejected = con.execute(
         f"select (select count(*) from {table}), (select count(*) from {table}__rejects)"
     ).fetchone()  # type: ignore[misc]
@@ -151,7 +164,8 @@ def _number_lines(
     DuckDB gives a rejected record its ordinal among records (header = 1, blank lines
     counted) and kept rows none; kept row g comes after reject j (j-th by ordinal r_j)
     when g > r_j - j - 1. The physical line adds the line breaks inside preceding quoted cells.
-    Blank lines between kept rows are not seen by the parser and not counted.
+    Blank lines between kept rows are not seen by the parser and not counted here (they
+    are in a file without quoting, see `_number_plain_lines`).
     """
     text = "concat_ws('', " + ", ".join(f"{quote_ident(n)}" for n in names) + ")"
     con.execute(
@@ -213,6 +227,69 @@ def _number_lines(
     con.execute(f"drop table if exists {scan}")
 
 
+def _number_plain_lines(
+    con: duckdb.DuckDBPyConnection, table: str, scan: str, parser_rejects: str, text_path: Path
+) -> bool:
+    """`_number_lines` for a file without quoting, where every record is one line: the
+    kept rows are the lines that are neither the header, blank nor rejected, in order, so
+    blank lines anywhere (which the parser skips silently) keep every number right. One
+    more scan of the file, as lines; False (nothing changed) if the counts disagree."""
+    lines = f"{table}__lines"
+    try:
+        con.execute(
+            f"""
+            create or replace temp table {lines} as
+            with phys as (
+                select row_number() over () as n, l
+                from read_csv(?, delim = chr(1), quote = '', escape = '', header = false,
+                              columns = {{'l': 'VARCHAR'}}, auto_detect = false,
+                              strict_mode = false, max_line_size = 10000000,
+                              encoding = 'utf-8')
+            ),
+            rejected as (select distinct line as r from {parser_rejects})
+            select n as _rec, row_number() over (order by n) as g
+            from phys
+            where n > 1 and l is not null and n not in (select r from rejected)
+            """,
+            [str(text_path)],
+        )
+    except duckdb.Error:
+        return False
+    kept, candidates = con.execute(
+        f"select (select count(*) from {scan}), (select count(*) from {lines})"
+    ).fetchone()  # type: ignore[misc]
+    if kept != candidates:
+        con.execute(f"drop table if exists {lines}")
+        return False
+    con.execute(
+        f"""
+        create or replace temp table {table}__rejects as
+        with x as (
+            select line as r,
+                   ltrim(first(csv_line order by byte_position), chr(10) || chr(13)) as raw,
+                   list(distinct cast(error_type as varchar)) as kinds,
+                   list(distinct error_message order by error_message) as messages
+            from {parser_rejects}
+            group by line
+        )
+        select cast(x.r as bigint) as _line, x.r as _rec,
+               rtrim(x.raw, chr(10) || chr(13)) as raw, x.kinds, {_reason_sql("x")} as reason
+        from x order by x.r
+        """
+    )
+    con.execute(f"alter table {lines} rename to {table}_recs")
+    con.execute(
+        f"""
+        create temp table {table} as
+        select cast(l._rec as bigint) as _line, s.* exclude (_rec)
+        from {scan} s join {table}_recs l on l.g = s._rec
+        order by s._rec
+        """
+    )
+    con.execute(f"drop table if exists {scan}")
+    return True
+
+
 def _reason_sql(alias: str) -> str:
     """A person's reason from DuckDB's error kinds and messages."""
     return f"""case
@@ -226,28 +303,37 @@ def _reason_sql(alias: str) -> str:
         else lower({alias}.kinds[1]) || ': ' || {alias}.messages[1] end"""
 
 
+def _sep_name(delim: str) -> str:
+    return {"\t": "tab", "|": "pipe", ";": "semicolon", ",": "comma"}.get(delim, repr(delim))
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _rescan_sql(text_path: Path, delim: str, names: list[str]) -> str:
+def _rescan_sql(text_path: Path, delim: str, quote: str, names: list[str]) -> str:
     """read_csv of the same file with the same options, for a raw.* view."""
     columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names) + "}"
     return (
-        f"read_csv({_literal(str(text_path))}, delim = {_literal(delim)}, quote = '\"', "
-        f"escape = '\"', header = true, columns = {columns}, auto_detect = false, "
+        f"read_csv({_literal(str(text_path))}, delim = {_literal(delim)}, "
+        f"quote = {_literal(quote)}, escape = {_literal(quote)}, header = true, "
+        f"columns = {columns}, auto_detect = false, "
         "max_line_size = 10000000, encoding = 'utf-8')"
     )
 
 
 def _physical_lines(text_path: Path) -> int:
-    """Lines in the file, the last one counted even without a final line break."""
-    count, last = 0, b""
+    """Lines in the file, the last one counted even without a final line break, blank
+    lines at the end not counted (the parser skips them; they are no record)."""
+    count, tail = 0, b""
     with open(text_path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (1 if last not in (b"\n", b"") else 0)
+            tail = (tail + chunk)[-(1 << 16) :]
+    if not tail:
+        return 0
+    trailing = len(tail) - len(tail.rstrip(b"\n"))
+    return count + 1 - max(trailing, 1) if trailing else count + 1
 
 
 def _simple_layout(

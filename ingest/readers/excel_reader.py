@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
-from ingest.readers import ReadResult, UnreadableFile, dedupe_names
+from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 
 
 def _text(v: object) -> str | None:
@@ -36,7 +36,9 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
         book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
     except Exception as exc:  # calamine raises its own error types per format
-        raise UnreadableFile(f"{path.name}: cannot be read as a spreadsheet: {exc}") from exc
+        raise UnreadableFile(
+            f"{path.name}: cannot be read as a spreadsheet: {first_line(exc)}"
+        ) from exc
     if not rows:
         raise UnreadableFile(f"{path.name}: the first sheet is empty")
     names = dedupe_names([_text(c) or "" for c in rows[0]])

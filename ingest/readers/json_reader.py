@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.profile import quote_ident
-from ingest.readers import ReadResult, UnreadableFile
+from ingest.readers import ReadResult, UnreadableFile, first_line
 
 MAX_OBJECT = 67108864
 # Keys of the envelope that POST /inbound/{source} lands (api/inbound.py): the records
@@ -60,7 +60,7 @@ def read(
             [str(path), fmt, MAX_OBJECT, columns],
         )
     except duckdb.Error as exc:
-        raise UnreadableFile(f"{path.name}: not valid JSON records: {exc}") from exc
+        raise UnreadableFile(f"{path.name}: not valid JSON records: {first_line(exc)}") from exc
     for n, t in columns.items():  # per column, not per row: JSON text stays text
         if t == "JSON":
             con.execute(f"alter table {table} alter column {quote_ident(n)} type varchar")

@@ -7,19 +7,22 @@ from pathlib import Path
 import duckdb
 
 from ingest.profile import quote_ident
-from ingest.readers import ReadResult, UnreadableFile
+from ingest.readers import ReadResult, UnreadableFile, first_line
 
 
 def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     try:
         rel = con.sql("select * from read_parquet(?)", params=[str(path)])
         names = list(rel.columns)
+        casts = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in names)
+        # The footer can be sound and the data pages corrupt: that shows only here.
+        con.execute(
+            f"create or replace temp table {table} as "
+            f"select cast(row_number() over () as bigint) as _line, {casts} from rel"
+        )
     except duckdb.Error as exc:
-        raise UnreadableFile(f"{path.name}: not a readable Parquet file: {exc}") from exc
-    casts = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in names)
-    con.execute(
-        f"create or replace temp table {table} as "
-        f"select cast(row_number() over () as bigint) as _line, {casts} from rel"
-    )
+        raise UnreadableFile(
+            f"{path.name}: not a readable Parquet file: {first_line(exc)}"
+        ) from exc
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
     return ReadResult(table, names, int(rows))
