@@ -27,6 +27,7 @@ _RULES = {
     "legal_id": "same legal identifier",
     "contact": "same contact details",
     "fuzzy": "similar name",
+    "ledger_name": "same name as a ledger account",
     "anchor": "first record of this customer",
     "seed": "first record of this customer",
     "singleton": "no other record matched",
@@ -88,6 +89,8 @@ def evidence_text(rule: str | None, evidence: Any, score: float | None = None) -
         return "; ".join(evidence_text(rule, item, score) for item in evidence) or _rule(rule)
     if not isinstance(evidence, dict):
         return str(evidence) if evidence not in (None, "") else _rule(rule)
+    if evidence.get("rule") == "ledger_name":
+        return _ledger_name(evidence)
     parts: list[str] = []
     code = evidence.get("customer_code") or evidence.get("erp_code") or evidence.get("code")
     if code is not None:
@@ -125,6 +128,37 @@ def evidence_text(rule: str | None, evidence: Any, score: float | None = None) -
         by = evidence.get("by")
         parts.append(f"steward decision '{decision}'" + (f" by {by}" if by else ""))
     return ", ".join(parts) if parts else _rule(rule)
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _ledger_name(evidence: dict[str, Any]) -> str:
+    """A ledger account known by its name only (core/pass_ledger_name.sql)."""
+    account = evidence.get("account")
+    left = f"'{evidence.get('name_a')}'"
+    right = f"'{evidence.get('name_b')}'"
+    who = f"ledger account {account} {left}" if account else f"ledger account {left}"
+    match = evidence.get("match")
+    if match == "approximate":
+        score = evidence.get("score")
+        close = f"{who} has a name close to {right}"
+        close += f" ({_score(score)})" if score is not None else ""
+        return close + "; a name alone is not enough, a steward decides"
+    same = f"{who} has the same name as {right}"
+    customers, accounts = _count(evidence.get("customers")), _count(evidence.get("accounts"))
+    if match == "exact" or (customers <= 1 and accounts <= 1):
+        return same + ", the only customer of that name"
+    doubts = []
+    if customers > 1:
+        doubts.append(f"one of {customers} customers of that name")
+    if accounts > 1:
+        doubts.append(f"{accounts} records of the same books bear it")
+    return f"{same}, {' and '.join(doubts)}; a steward decides"
 
 
 def _rule(rule: str | None) -> str:

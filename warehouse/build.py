@@ -113,6 +113,8 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
         "default_terms_days": settings.receivables.default_terms_days,
         "receivable_prefixes": list(settings.fec.receivable_prefixes),
         "revenue_prefixes": list(settings.fec.revenue_prefixes),
+        # Not bound: the matcher runs core/account_code.sql once per source with its own.
+        "account_codes": {s.name: s.account_code for s in settings.sources if s.account_code},
         "include_pipeline": settings.kpi.exposure_includes_pipeline,
         "match_level": settings.matching.level,
         "blocking": list(settings.matching.blocking),

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -37,6 +37,30 @@ SYSTEMS = (
 )
 ROLES = ("crm", "erp", "accounting")
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# The group of a source's `account_code` pattern that holds the customer code.
+ACCOUNT_CODE_GROUP = "code"
+
+
+def account_code_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot extract a customer code from an account number, or None.
+
+    Checked by the engine that will run it (DuckDB's RE2), whose syntax differs from
+    Python's `re` (no look-around, no back-references).
+    """
+    import duckdb
+
+    if f"(?P<{ACCOUNT_CODE_GROUP}>" not in pattern:
+        return f"has no group named {ACCOUNT_CODE_GROUP}, e.g. 411(?P<code>.+)"
+    con = duckdb.connect()
+    try:
+        con.execute("select regexp_matches('', $pattern)", {"pattern": pattern})
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        reason = re.sub(r"^([A-Za-z ]+ Error: )?(Pattern failed to parse: )?", "", first)
+        return f"is not a valid regular expression ({reason})"
+    finally:
+        con.close()
+    return None
 
 
 class ApiSourceConfig(BaseModel):
@@ -63,6 +87,9 @@ class SourceConfig(BaseModel):
     # area (KNKK.KKBER) its limit when stand-alone KNB1 / KNKK extracts hold several.
     company_code: str | None = None
     credit_area: str | None = None
+    # A regex whose group `code` is the customer code embedded in an account number
+    # (FEC per-customer general accounts, e.g. "411(?P<code>.+)").
+    account_code: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -78,6 +105,16 @@ class SourceConfig(BaseModel):
             raise ValueError(f"unknown system {v!r}; expected one of {', '.join(SYSTEMS)}")
         return v
 
+    @field_validator("account_code")
+    @classmethod
+    def _account_code_ok(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        problem = account_code_problem(v)
+        if problem:
+            raise ValueError(f"{v!r} {problem}")
+        return v
+
     @field_validator("columns")
     @classmethod
     def _columns_ok(cls, v: dict[str, str]) -> dict[str, str]:
@@ -91,7 +128,9 @@ class SourceConfig(BaseModel):
 
 class MatchingConfig(BaseModel):
     level: Literal["legal_unit", "establishment"] = "legal_unit"
-    passes: list[str] = Field(default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy"])
+    passes: list[str] = Field(
+        default_factory=lambda: ["xref", "legal_id", "contact", "fuzzy", "ledger_name"]
+    )
     # Fuzzy-pass blocks: a postcode or a city with the first letters of the normalised
     # name, and a postcode with the first letters of the alphabetically first name word.
     blocking: list[Literal["postcode_name", "city_name", "postcode_sorted"]] = [
@@ -335,5 +374,17 @@ def load_settings(path: Path | None = None) -> Settings:
         data["config_path"] = cfg
     try:
         return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(f"{cfg or 'settings'}: {_one_line(exc)}") from exc
     except ValueError as exc:
         raise ConfigError(f"{cfg or 'settings'}: {exc}") from exc
+
+
+def _one_line(exc: ValidationError) -> str:
+    """Each problem as `where: what`, on one line (pydantic's text spans several)."""
+    return "; ".join(
+        ".".join(str(part) for part in error["loc"])
+        + (": " if error["loc"] else "")
+        + error["msg"].removeprefix("Value error, ")
+        for error in exc.errors()
+    )

@@ -1,6 +1,6 @@
 """Identity resolution: link source customer records into golden customers.
 
-Passes run in the configured order (xref, legal_id, contact, fuzzy). Each pass produces
+Passes run in the configured order (xref, legal_id, contact, fuzzy, ledger_name). Each pass produces
 record links; links are merged into clusters by SQL min-label propagation, and a cluster
 never holds two different SIRENs. Everything is set-based over `work.*` tables.
 """
@@ -16,6 +16,7 @@ import duckdb
 from warehouse.matching.components import init_clusters, merge_pass_links
 from warehouse.matching.decisions import apply_decisions, load_decisions
 from warehouse.matching.fuzzy import fuzzy_pass_links
+from warehouse.matching.ledger_name import apply_account_codes, ledger_name_links
 from warehouse.sqlfiles import execute, run_file
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ KEY_PASSES = {
     "legal_id": "core/pass_legal_id",
     "contact": "core/pass_contact",
 }
+OTHER_PASSES = ("fuzzy", "ledger_name")
 LEGAL_FORMS = [
     "sarl",
     "sas",
@@ -82,16 +84,19 @@ def resolve(
     links between two records, 'match' pairs join (even across two SIRENs: the steward
     decided). See warehouse/matching/decisions.py.
     """
-    unknown = [p for p in passes if p not in KEY_PASSES and p != "fuzzy"]
+    unknown = [p for p in passes if p not in KEY_PASSES and p not in OTHER_PASSES]
     if unknown:
         raise MatchingError(f"unknown matching pass(es): {', '.join(unknown)}")
     execute(con, LUHN_MACRO)
     run_file(con, "core/customer_record", {**params, "legal_forms": LEGAL_FORMS})
+    apply_account_codes(con, params.get("account_codes", {}))
     init_clusters(con)
     counts: dict[str, int] = {}
     for pass_no, rule in enumerate(passes, start=1):
         if rule == "fuzzy":
             fuzzy_pass_links(con, params)
+        elif rule == "ledger_name":
+            ledger_name_links(con, params)
         else:
             run_file(con, KEY_PASSES[rule])
             run_file(

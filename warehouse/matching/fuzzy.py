@@ -80,9 +80,10 @@ where ranked.rank_a = 1 or ranked.rank_b = 1
 """
 
 
-def _score_batches(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """token_sort_ratio / 100 for every candidate pair, one rapidfuzz call per batch."""
-    reader = con.sql("select rid_a, rid_b, name_a, name_b from work.fuzzy_pair").to_arrow_reader(
+def score_pairs(con: duckdb.DuckDBPyConnection, table: str = "work.fuzzy_pair") -> pa.Table:
+    """token_sort_ratio / 100 for every pair of `table` (rid_a, rid_b, name_a, name_b),
+    one rapidfuzz call per batch. `table` is a constant of this package."""
+    reader = con.sql(f"select rid_a, rid_b, name_a, name_b from {table}").to_arrow_reader(
         BATCH_ROWS
     )
     parts: list[pa.Table] = []
@@ -111,7 +112,7 @@ def _score_batches(con: duckdb.DuckDBPyConnection) -> pa.Table:
 def fuzzy_pass_links(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     """Fill work.pass_link with auto-merge pairs and work.review with the review band."""
     run_file(con, "core/fuzzy_pair", {**params, "max_block_pairs": MAX_BLOCK_PAIRS})
-    scores = _score_batches(con)
+    scores = score_pairs(con)
     logger.info("fuzzy pass: %d candidate pairs scored", scores.num_rows)
     con.register("fuzzy_score", scores)
     try:

@@ -1,3 +1,24 @@
+-- Text as the passes compare it: lower case, ligatures and letters that carry no accent
+-- to strip spelt out (Bœuf & Cœur = Boeuf & Coeur, Æ, ß, ﬁ, ø, ł…), then accents removed.
+-- strip_accents alone leaves them, and the punctuation rule below would then cut the
+-- word in two ('b uf').
+create or replace temp macro c360_fold(s) as
+    strip_accents(list_reduce(
+        [
+            ['œ', 'oe'], ['æ', 'ae'], ['ß', 'ss'], ['ĳ', 'ij'], ['þ', 'th'],
+            ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'],
+            ['ﬅ', 'st'], ['ﬆ', 'st'], ['ǆ', 'dz'], ['ǳ', 'dz'], ['ǉ', 'lj'], ['ǌ', 'nj'],
+            ['ø', 'o'], ['đ', 'd'], ['ð', 'd'], ['ł', 'l'], ['ŀ', 'l'], ['ı', 'i'],
+            ['ħ', 'h'], ['ŧ', 't'], ['ŋ', 'n'], ['ſ', 's'], ['ĸ', 'k']
+        ],
+        lambda folded, pair: replace(folded, pair[1], pair[2]),
+        lower(s)
+    ));
+
+-- The customer-code key, from a source's code or one read from an account number
+-- (core/account_code.sql).
+create or replace temp macro c360_code_key(code) as nullif(upper(trim(code)), '');
+
 -- One row per live source customer record, with the normalised keys the passes compare.
 -- Parameters: $free_mail_domains (list), $legal_forms (list).
 create or replace table work.customer_record as
@@ -21,7 +42,7 @@ cleaned as (
         regexp_replace(coalesce(staged.siret, ''), '[^0-9]', '', 'g') as siret_digits,
         upper(regexp_replace(coalesce(staged.vat_number, ''), '[^0-9A-Za-z]', '', 'g')) as vat_compact,
         regexp_replace(
-            regexp_replace(strip_accents(lower(coalesce(staged.name, ''))), '[.]', '', 'g'),
+            regexp_replace(c360_fold(coalesce(staged.name, '')), '[.]', '', 'g'),
             '[^a-z0-9]+', ' ', 'g'
         ) as name_clean
     from staged
@@ -58,7 +79,12 @@ final as (
                 and luhn_ok(right(validated.vat_compact, 9))
                 then right(validated.vat_compact, 9)
         end as match_siren,
-        nullif(upper(trim(validated.customer_code)), '') as code_key,
+        c360_code_key(validated.customer_code) as code_key,
+        -- A ledger account the source gives no customer code (one general account per
+        -- customer, no auxiliary account): it links by a code read from its number, or by
+        -- its name alone (core/pass_ledger_name.sql).
+        validated.role = 'accounting' and c360_code_key(validated.customer_code) is null
+            as ledger_account,
         array_to_string(
             list_filter(
                 string_split(validated.name_clean, ' '),
@@ -76,7 +102,7 @@ final as (
         nullif(upper(regexp_replace(coalesce(validated.postcode, ''), '\s', '', 'g')), '')
             as postcode_key,
         nullif(
-            trim(regexp_replace(strip_accents(lower(coalesce(validated.city, ''))), '[^a-z0-9]+', ' ', 'g')),
+            trim(regexp_replace(c360_fold(coalesce(validated.city, '')), '[^a-z0-9]+', ' ', 'g')),
             ''
         ) as city_key,
         case
