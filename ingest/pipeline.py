@@ -206,16 +206,25 @@ def _ingest_source(
             "incremental" if held else kind,
             spec.dedupe,
             spec.source_object,
+            [
+                o.file
+                for o in outcomes
+                if o.object == obj_name and o.part and o.extract_kind == "incremental"
+            ],
         )
         for o in outcomes:
-            if o.object == obj_name and o.file in dupes:
-                o.rows_loaded -= dupes[o.file]
+            if o.object == obj_name and o.file in dupes.repeated:
+                o.rows_loaded -= dupes.repeated[o.file]
                 # A repeated id is a reject, unless repetition is the norm (a FEC
                 # customer on every line): then the repeats are folded into one record.
                 if spec.dedupe == "reject":
-                    o.rows_rejected += dupes[o.file]
+                    o.rows_rejected += dupes.repeated[o.file]
                 else:
-                    o.rows_skipped += dupes[o.file]
+                    o.rows_skipped += dupes.repeated[o.file]
+            if o.object == obj_name and o.file in dupes.superseded:
+                # An older copy of a record a later file of this run brings again.
+                o.rows_loaded -= dupes.superseded[o.file]
+                o.rows_skipped += dupes.superseded[o.file]
             if o.object == obj_name and held and o.status == "loaded":
                 o.message = f"deletions not applied: {held}"
     _drop_parts(con, outcomes)

@@ -134,3 +134,33 @@ def test_refused_push_is_quarantined_once(tmp_path: Path) -> None:
         con.close()
     assert served == (2,)  # GET /runs lists them
     assert names == [("ACME SAS",), ("Gamma",)]
+
+
+def test_latest_push_of_a_record_wins(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    key = add_api_key(settings, "zapier", "crm")
+    with TestClient(create_app(settings, check_push=PushChecker(settings))) as client:
+        for n, name in enumerate(("Beta (old name)", "Beta SARL")):
+            resp = client.post(
+                "/api/v1/inbound/crm",
+                json={"id": "502", "name": name, "domain": "beta.fr"},
+                headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"k{n}"},
+            )
+            assert resp.status_code == 202
+    dispose_engines()
+
+    assert run_nightly(settings, run_ingest, run_build) == (True, "ok")
+    con = connect(settings.staging_db, read_only=True)
+    try:
+        names = con.execute("select name from staging.customer order by source_id").fetchall()
+        counts = con.execute(
+            "select rows_read, rows_loaded, rows_rejected, rows_skipped from meta.ingest_run "
+            "where file like '%.json' order by file"
+        ).fetchall()
+        rejects = con.execute("select count(*) from meta.reject").fetchone()
+    finally:
+        con.close()
+    # The later push is the record's state; the earlier copy is superseded, not a reject.
+    assert names == [("ACME SAS",), ("Beta SARL",)]
+    assert counts == [(1, 0, 0, 1), (1, 1, 0, 0)]
+    assert rejects == (0,)
