@@ -55,7 +55,11 @@ class PushChecker:
             return f"The source {source!r} cannot take pushes: {exc}."
         with self._lock:
             try:
-                return self._check(source, profile, records, object_name)
+                try:
+                    return self._check(source, profile, records, object_name)
+                finally:
+                    if self._con is not None:  # the push's rows are not kept between checks
+                        self._con.execute(f"drop table if exists {FILE_TABLE}").fetchall()
             except duckdb.Error:
                 # Engine text is for the log, not for the caller.
                 logger.exception("push check for %s failed", source)
