@@ -306,3 +306,32 @@ def test_orphans_through_the_api(snapshots: dict[str, tuple[Settings, Path]]) ->
         ("4", None, "10.01", "10.01"),
         ("5", "999", "-24.00", "-24.00"),
     ]
+
+
+def test_invoice_of_a_deleted_customer_is_listed(tmp_path: Path) -> None:
+    settings = _company(tmp_path, orphans=False)
+    _run(settings)
+    # Next night Odoo's full partner export no longer has Beta (102): its invoice stays.
+    partners = tmp_path / "inbox" / "erp" / "res_partner.csv"
+    partners.write_text(PARTNERS.replace("102,Beta SARL,C102,false,75002,Paris,1,30 Days\n", ""))
+    snapshot = _run(settings)
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        orphans = con.execute(
+            "select check_name, source_id, customer_source_id, reason, open_amount from core.orphan"
+        ).fetchall()
+        detail = con.execute(
+            "select detail from mart.data_quality where check_name = 'orphan_invoice'"
+        ).fetchall()
+        total = con.execute("select sum(outstanding_amount) from mart.customer_360").fetchone()
+    finally:
+        con.close()
+    assert orphans == [("orphan_invoice", "2", "102", "customer_deleted", Decimal("600.00"))]
+    assert detail == [
+        (
+            "Invoice INV/2026/0002 names customer 102, deleted at its source; "
+            "amount 600.00 EUR, open 600.00",
+        )
+    ]
+    # Beta's 600,00 left every balance with its record, and is listed above instead.
+    assert total == (Decimal("12700.00"),)
