@@ -15,6 +15,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api import store
 from api.errors import Forbidden, NotAuthenticated
+from api.inbound import PushCheck
 from api.security import decode_access_token
 from api.snapshot import SnapshotManager, SnapshotReader
 from warehouse.settings import Settings
@@ -42,6 +43,13 @@ def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_push_check(request: Request) -> PushCheck | None:
+    return request.app.state.check_push  # type: ignore[no-any-return]
+
+
+PushCheckDep = Annotated[PushCheck | None, Depends(get_push_check)]
 
 
 def get_snapshot_manager(request: Request) -> SnapshotManager:

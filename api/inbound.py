@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,18 @@ def parse_payload(body: bytes, content_type: str) -> list[dict[str, Any]]:
     bad = [i for i, item in enumerate(items) if not isinstance(item, dict)]
     if bad:
         raise InvalidPayload(f"Every record must be a JSON object; item {bad[0]} is not.")
+    empty = [i for i, item in enumerate(items, 1) if not item]
+    if empty:
+        raise InvalidPayload(
+            f"Record {empty[0]} has no fields: send at least the record's id and name."
+        )
     return [unflatten(item) for item in items]
+
+
+# The door check of a push, given by the composition root (warehouse/cli.py builds it from
+# ingest's profiles): (source, records, object) → None when the night will load every
+# record, else the reason it would not, for a 422. The API never imports ingest itself.
+PushCheck = Callable[[str, list[dict[str, Any]], str | None], str | None]
 
 
 def write_durably(path: Path, data: bytes) -> None:
@@ -141,8 +153,12 @@ def receive(
     body: bytes,
     content_type: str,
     object_name: str | None,
+    check: PushCheck | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Land one push; returns (status, body) — the stored ones on a replay."""
+    """Land one push; returns (status, body) — the stored ones on a replay.
+
+    A push that `check` refuses gets a 422 with its reason and leaves no trace (no receipt,
+    no file): the sender fixes it and sends it again, with the same key or another."""
     fingerprint = hashlib.sha256(body).hexdigest()
     try:
         engine = get_engine(settings)
@@ -153,6 +169,9 @@ def receive(
                 if answer is not None:
                     return answer
             records = parse_payload(body, content_type)
+            refusal = check(source, records, object_name) if check is not None else None
+            if refusal:
+                raise InvalidPayload(refusal)
             if existing is None:
                 session.add(
                     InboundReceipt(
@@ -181,7 +200,7 @@ def receive(
 
     now = datetime.now(UTC)
     key_hash = hashlib.sha256(key.encode()).hexdigest()[:16]
-    path = settings.data_dir / "inbox_push" / source / f"{now:%Y%m%dT%H%M%S%fZ}-{key_hash}.json"
+    path = settings.push_dir / source / f"{now:%Y%m%dT%H%M%S%fZ}-{key_hash}.json"
     envelope = {
         "source": source,
         "object": object_name,

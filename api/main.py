@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handler
+from api.inbound import PushCheck
 from api.routes import (
     admin,
     auth,
@@ -38,12 +39,21 @@ _ERRORS = {
 }
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The c360 API serving the published snapshot under settings.snapshots_dir."""
+def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> FastAPI:
+    """The c360 API serving the published snapshot under settings.snapshots_dir.
+
+    `check_push` checks a push against its source's profile before the 202; the
+    composition root gives it (ingest's `PushChecker`). Without it a push is checked for
+    shape only, and a push the night then refuses is quarantined there."""
     if settings.secret_key and len(settings.secret_key) < 32:
         logger.warning(
             "C360_SECRET_KEY is shorter than 32 characters: it can be guessed and tokens "
             "forged; set a long random value (or leave it empty to use a generated one)"
+        )
+    if check_push is None:
+        logger.warning(
+            "inbound pushes are checked for shape only (no profile check given): a push "
+            "the night cannot load will be quarantined, not refused at once"
         )
     snapshots = SnapshotManager(settings.snapshots_dir)
 
@@ -63,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.snapshots = snapshots
+    app.state.check_push = check_push
     install_error_handler(app)
     # customer_details before customers so /customers/{id}/x never reads as an id.
     for module in (auth, customer_details, customers, receivables, kpis, admin, inbound, decisions):

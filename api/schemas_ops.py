@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from api.schemas import Amount
+
 
 class MatchRate(BaseModel):
     source: str
@@ -58,6 +60,26 @@ class CheckCount(BaseModel):
     count: int
 
 
+class OrphanRow(BaseModel):
+    """A record that names no known customer: loaded, attached to nobody, in no balance."""
+
+    check_name: str  # orphan_opportunity | orphan_order | orphan_invoice | orphan_ledger_line
+    object: str
+    source: str
+    source_id: str
+    document_ref: str | None = None
+    names: str | None = None  # the customer reference it carries; null when it names nothing
+    reason: str  # no_reference | unknown_customer | customer_deleted
+    amount: Amount | None = None  # signed: a credit note is negative
+    open_amount: Amount | None = None  # invoices and ledger lines: what is still open
+    currency: str | None = None
+
+
+class OrphanList(BaseModel):
+    count: int
+    data: list[OrphanRow]
+
+
 class QualityReport(BaseModel):
     snapshot: str
     match_rates: list[MatchRate]
@@ -66,6 +88,7 @@ class QualityReport(BaseModel):
     review_queue: ReviewQueue
     rejects: list[SourceRejects]
     checks: list[CheckCount]
+    orphans: OrphanList = OrphanList(count=0, data=[])
     decisions: list[dict[str, Any]] = []
 
 

@@ -248,4 +248,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     "line": {"fr": "Ligne", "en": "Line"},
     "file": {"fr": "Fichier", "en": "File"},
     "object": {"fr": "Objet", "en": "Object"},
+    "orphans": {
+        "fr": "Orphelins : pièces sans client connu (dans aucun encours)",
+        "en": "Orphans: records naming no known customer (in no balance)",
+    },
+    "names": {"fr": "Client désigné", "en": "Names customer"},
+    "open_amount": {"fr": "Reste dû", "en": "Open amount"},
 }

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import raw_store, staging_join, transform, validate, vendor_functions
+from ingest import quarantine, raw_store, staging_join, transform, validate, vendor_functions
 from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
-from ingest.profile import ObjectSpec, Profile, load_profile, normalise_header
+from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
 from warehouse.connection import connect, init_staging
@@ -54,6 +54,8 @@ class FileOutcome:
     part: str | None = field(default=None, repr=False)  # typed rows awaiting the merge
     rejects: str | None = field(default=None, repr=False)  # meta.reject rows awaiting it
     raw: RawRows | None = field(default=None, repr=False)  # raw.* rows awaiting it
+    # A refused push, moved to this path once the source's transaction is committed.
+    quarantine_to: tuple[Path, Path] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -85,7 +87,12 @@ class IngestResult:
         return [o for o in self.outcomes if o.status == "refused"]
 
     @property
+    def quarantined(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == quarantine.STATUS]
+
+    @property
     def ok(self) -> bool:
+        # A quarantined push does not fail the night: it was accepted (202) and is set aside.
         return not self.refused
 
 
@@ -101,7 +108,7 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
             for p in sorted(source.inbox.rglob("*"))
             if p.is_file() and not p.name.startswith(".") and p.name != "manifest.json"
         ]
-    pushed = settings.data_dir / "inbox_push" / source.name
+    pushed = settings.push_dir / source.name
     if pushed.exists():
         found += [(p, "incremental") for p in sorted(pushed.glob("*.json"))]
     return found
@@ -152,6 +159,9 @@ def ingest(
                 _record_failure(con, result.run_id, source.name, exc)
                 raise
             _drop_temps(con, prepared)
+            for o in outcomes:
+                if o.quarantine_to:
+                    quarantine.move(*o.quarantine_to, o.message or "refused")
             result.outcomes += outcomes
     finally:
         con.close()
@@ -195,6 +205,10 @@ def _prepare_source(
         for o in _land_and_load(
             con, settings, source, profile, path, kind, sha, run_id, loads, progress
         ):
+            if o.status == "refused" and quarantine.is_push(settings, source.name, path):
+                to = quarantine.target(settings, source.name, path)
+                o.status, o.quarantine_to = quarantine.STATUS, (path, to)
+                o.message = f"{o.message} (quarantined to {to.relative_to(settings.data_dir)})"
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
     for i, path, kind, sha, seen_run, objects in pending:
@@ -280,16 +294,25 @@ def _commit_source(
             "incremental" if held else kind,
             spec.dedupe,
             spec.source_object,
+            [
+                o.file
+                for o in outcomes
+                if o.object == obj_name and o.part and o.extract_kind == "incremental"
+            ],
         )
         for o in outcomes:
-            if o.object == obj_name and o.file in dupes:
-                o.rows_loaded -= dupes[o.file]
+            if o.object == obj_name and o.file in dupes.repeated:
+                o.rows_loaded -= dupes.repeated[o.file]
                 # A repeated id is a reject, unless repetition is the norm (a FEC
                 # customer on every line): then the repeats are folded into one record.
                 if spec.dedupe == "reject":
-                    o.rows_rejected += dupes[o.file]
+                    o.rows_rejected += dupes.repeated[o.file]
                 else:
-                    o.rows_skipped += dupes[o.file]
+                    o.rows_skipped += dupes.repeated[o.file]
+            if o.object == obj_name and o.file in dupes.superseded:
+                # An older copy of a record a later file of this run brings again.
+                o.rows_loaded -= dupes.superseded[o.file]
+                o.rows_skipped += dupes.superseded[o.file]
             if o.object == obj_name and held and o.status == "loaded":
                 o.message = f"deletions not applied: {held}"
     # ERP tables holding part of a customer (KNB1, KNKK, BPADDRESS, HZ_PARTIES…).
@@ -424,9 +447,12 @@ def _refuse(source: str, lf: LandedFile, message: str, obj: str | None = None) -
     return [FileOutcome(source, lf.path.name, obj, "refused", message=message)]
 
 
-def _expected_headers(profile: Profile) -> str:
+def _expected_headers(profile: Profile, every_header: bool = False) -> str:
+    groups = (lambda o: o.detect) if every_header else (lambda o: o.detect[:1])
     parts = [
-        f"{o.name} ({', '.join(o.detect[0])})" for o in profile.objects.values() if not o.derived
+        f"{o.name} ({' | '.join(', '.join(g) for g in groups(o))})"
+        for o in profile.objects.values()
+        if not o.derived
     ]
     return "; ".join(parts)
 
@@ -442,8 +468,13 @@ class FilePlan:
     missing: list[str] = field(default_factory=list)
 
 
-def classify(profile: Profile, columns: list[str], file_name: str) -> FilePlan:
-    """Recognise a file's object(s) from its header and check the required columns."""
+def classify(
+    profile: Profile, columns: list[str], file_name: str, *, every_header: bool = False
+) -> FilePlan:
+    """Recognise a file's object(s) from its header and check the required columns.
+
+    `every_header` lists every accepted header of each object in a refusal (API field
+    names too), not only the export's own."""
     header = {normalise_header(c): c for c in columns}
     objects = profile.detect(header)
     if not objects or all(o.derived for o in objects):
@@ -451,7 +482,7 @@ def classify(profile: Profile, columns: list[str], file_name: str) -> FilePlan:
             header,
             [],
             f"{file_name}: not recognised as a {profile.label} extract; expected the header "
-            f"of one of: {_expected_headers(profile)}",
+            f"of one of: {_expected_headers(profile, every_header)}",
         )
     for obj in objects:
         missing = obj.missing_columns(header)
@@ -532,6 +563,45 @@ def _params(sql: str, values: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
 
+def bound_values(
+    settings: Settings, source: str, run_id: str, file: str, obj: str
+) -> dict[str, object]:
+    """The values the typing and reject statements bind for one file and object."""
+    return {
+        "source": source,
+        "run_id": run_id,
+        "file": file,
+        "currency": settings.currency,
+        "receivable_prefixes": settings.fec.receivable_prefixes,
+        "revenue_prefixes": settings.fec.revenue_prefixes,
+        "object": obj,
+    }
+
+
+def type_rows(
+    con: duckdb.DuckDBPyConnection,
+    profile: Profile,
+    obj: ObjectSpec,
+    header: dict[str, str],
+    values: dict[str, object],
+    part: str,
+    file_table: str = FILE_TABLE,
+) -> None:
+    """Type the rows of `file_table` as `obj` into temp table `part`: the staging columns
+    plus `_problems` (empty when the row loads; else why it is a reject). Rows outside the
+    object's scope (its filter) are not in `part`: they are the skipped ones."""
+    columns = transform.staging_columns(con, obj.name)
+    spec_filter = obj.filter
+    if spec_filter:
+        picked = FieldSpec(exprs=(spec_filter,)).pick(header)
+        spec_filter = picked[1] if picked else "false"
+    resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
+    opts = transform.sniff_formats(con, resolved, header, columns, profile.read, file_table)
+    query = transform.build_query(resolved, header, columns, opts, file_table)
+    typed = transform.final_select(columns, f"({query})", keep_problems=True)
+    con.execute(f"create temp table {part} as {typed}", _params(typed, values))
+
+
 def _load_object(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -548,15 +618,7 @@ def _load_object(
 ) -> FileOutcome:
     """Type one object of a file into temp tables: its staging rows and its rejects."""
     file = lf.path.name
-    values: dict[str, object] = {
-        "source": source.name,
-        "run_id": run_id,
-        "file": file,
-        "currency": settings.currency,
-        "receivable_prefixes": settings.fec.receivable_prefixes,
-        "revenue_prefixes": settings.fec.revenue_prefixes,
-        "object": obj.name,
-    }
+    values = bound_values(settings, source.name, run_id, file, obj.name)
     out = FileOutcome(source.name, file, obj.name, "loaded")
     n = next(_PART_IDS)
     rejects = f"_rejects_{n}"
@@ -578,21 +640,10 @@ def _load_object(
         out.rows_read = rows + parsed_bad
         if not obj.derived:
             out.raw = RawRows(list(header.values()), None if rescan else file_table, rescan)
-        columns = transform.staging_columns(con, obj.name)
-        spec_filter = obj.filter
-        if spec_filter:
-            from ingest.profile import FieldSpec
-
-            picked = FieldSpec(exprs=(spec_filter,)).pick(header)
-            spec_filter = picked[1] if picked else "false"
-        resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
-        opts = transform.sniff_formats(con, resolved, header, columns, profile.read, file_table)
-        query = transform.build_query(resolved, header, columns, opts, file_table)
         # One pass types the rows straight into their staging shape, problems alongside; the
         # good rows of every file of the object reach staging through a view (no extra copy).
         part = f"_part_{n}"
-        typed = transform.final_select(columns, f"({query})", keep_problems=True)
-        con.execute(f"create temp table {part} as {typed}", _params(typed, values))
+        type_rows(con, profile, obj, header, values, part, file_table)
         out.part = part
         typed_rows, bad = con.execute(
             f"select count(*), count(*) filter (where _problems <> '') from {part}"

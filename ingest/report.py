@@ -42,6 +42,10 @@ def print_report(result: IngestResult, console: Console) -> None:
     console.print(summary_table(result))
     for o in result.refused:
         console.print(f"[red]refused[/red] {o.source}/{o.file}: {escape(o.message or '')}")
+    for o in result.quarantined:
+        console.print(
+            f"[yellow]push set aside[/yellow] {o.source}/{o.file}: {escape(o.message or '')}"
+        )
     for o in result.outcomes:
         # Loaded but worth a look (e.g. deletions held back because a part was refused).
         if o.status == "loaded" and o.message:

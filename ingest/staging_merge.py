@@ -4,14 +4,28 @@ A full extract (all files of one object from one source in one run) replaces the
 source's state: a record missing from every file becomes `is_deleted`, never silently
 lost. An incremental extract (API watermark, iPaaS push) upserts. A source_id repeated
 inside one extract is a reject ("duplicate") unless the profile says the repetition is
-expected (FEC customers repeat on every line: keep the last).
+expected (FEC customers repeat on every line: keep the last). A record found in an
+incremental file (a push, an API page) and in other files of the run is taken from the
+latest incremental file by name (pushes are named by time); its other copies are
+superseded, counted as skipped.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import duckdb
 
 from ingest.profile import quote_ident
+
+
+@dataclass
+class Dropped:
+    """Rows not kept, per file: ids repeated inside one extract (rejects, or folded when
+    the profile expects repetition), and older copies replaced by a later incremental file."""
+
+    repeated: dict[str, int] = field(default_factory=dict)
+    superseded: dict[str, int] = field(default_factory=dict)
 
 
 def merge_object(
@@ -22,19 +36,23 @@ def merge_object(
     kind: str,
     dedupe: str,
     source_object: str,
-) -> dict[str, int]:
-    """Returns, per file, the rows not kept because their source_id repeats in the extract."""
+    newer: list[str] | None = None,
+) -> Dropped:
+    """Merge `_run_<obj>` into staging; returns the rows not kept, per file. `newer`: the
+    run's incremental files, whose copy of a record supersedes the others."""
     run_table = f"_run_{obj}"
     target = f"staging.{quote_ident(obj)}"
     repeated = con.execute(
         f"select count(*) - count(distinct source_id) from {run_table}"
     ).fetchone()
     if repeated and repeated[0]:
-        dupes = _drop_repeats(con, run_table, run_id, source, obj, dedupe, source_object)
+        dupes = _drop_repeats(
+            con, run_table, run_id, source, obj, dedupe, source_object, newer or []
+        )
         keep_table = "_keep"
     else:
         # The usual extract has each id once: no ranking, no copy.
-        dupes, keep_table = {}, run_table
+        dupes, keep_table = Dropped(), run_table
     known = con.execute(f"select count(*) from {target} where source = ?", [source]).fetchone()
     if known and known[0]:  # on a first load there is nothing to mark deleted or replace
         if kind == "full":
@@ -64,46 +82,66 @@ def _drop_repeats(
     obj: str,
     dedupe: str,
     source_object: str,
-) -> dict[str, int]:
-    """Fill _keep with one row per source_id; reject or drop the repeats."""
+    newer: list[str],
+) -> Dropped:
+    """Fill _keep with one row per source_id; reject, fold or supersede the repeats.
+
+    `newer` are the run's incremental files (pushes, API pages): they come after the full
+    extract, the latest by name first, and a copy of a record in another file than the kept
+    one is superseded rather than a duplicate when either file is incremental."""
     con.execute(
         f"""
         create or replace temp table _ranked as
+        with flagged as (
+            select *, list_contains($newer, _file) as _incr from {run_table}
+        )
         select *,
                row_number() over w as _rk,
                count(*) over (partition by source_id) as _n,
                first_value(_file) over w as _first_file,
-               first_value(_line) over w as _first_line
-        from {run_table}
-        window w as (partition by source_id order by _file, _line
+               first_value(_line) over w as _first_line,
+               first_value(_incr) over w as _first_incr
+        from flagged
+        window w as (partition by source_id
+                     order by _incr desc, case when _incr then _file end desc, _file, _line
                      rows between unbounded preceding and unbounded following)
-        """
+        """,
+        {"newer": newer},
     )
+    extra = '{"_rk": null, "_n": null, "_first_file": null, "_first_line": null, ' + (
+        '"_incr": null, "_first_incr": null}'
+    )
+    # A repeat inside one file, or across the parts of one full extract, is a duplicate.
+    duplicate = "_file = _first_file or not (_incr or _first_incr)"
     if dedupe == "reject":
         con.execute(
-            """
+            f"""
             insert into meta.reject
             select $run_id, $source, r._file, $object, r._line,
-                   cast(json_merge_patch(to_json(r),
-                        '{"_rk": null, "_n": null, "_first_file": null, "_first_line": null}')
-                        as varchar),
+                   cast(json_merge_patch(to_json(r), $extra) as varchar),
                    'duplicate ' || $source_object || ' id ' || r.source_id
                    || ': already on line ' || r._first_line || ' of ' || r._first_file
             from _ranked r
-            where r._rk > 1
+            where r._rk > 1 and ({duplicate})
             """,
-            {"run_id": run_id, "source": source, "object": obj, "source_object": source_object},
+            {
+                "run_id": run_id,
+                "source": source,
+                "object": obj,
+                "source_object": source_object,
+                "extra": extra,
+            },
         )
-        keep = "_rk = 1"
+        keep, superseded = "_rk = 1", f"not ({duplicate})"
     else:
-        keep = "_rk = _n"
-    dupes = dict(
-        con.execute(
-            f"select _file, count(*) from _ranked where not ({keep}) group by _file"
-        ).fetchall()
-    )
+        keep, superseded = "_rk = _n", "false"
+    dropped = Dropped()
+    for file, older, count in con.execute(
+        f"select _file, {superseded}, count(*) from _ranked where not ({keep}) group by all"
+    ).fetchall():
+        (dropped.superseded if older else dropped.repeated)[file] = count
     con.execute(
-        f"create or replace temp table _keep as "
-        f"select * exclude (_rk, _n, _first_file, _first_line) from _ranked where {keep}"
+        f"create or replace temp table _keep as select * exclude "
+        f"(_rk, _n, _first_file, _first_line, _incr, _first_incr) from _ranked where {keep}"
     )
-    return dupes
+    return dropped

@@ -59,6 +59,7 @@ FACT_STEPS = (
     "core/open_item",
     "core/customer_balance",
     "core/order_cancelled_after_sync",
+    "core/orphan",
 )
 MART_STEPS = (
     "marts/alert",
@@ -77,6 +78,7 @@ COUNTED = {
     "conflicts": "core.customer_conflict",
     "review_pending": "core.match_candidate",
     "open_items": "core.open_item",
+    "orphans": "core.orphan",
     "alerts": "mart.alert",
     "data_quality_rows": "mart.data_quality",
 }

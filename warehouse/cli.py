@@ -243,8 +243,11 @@ def _create_demo_users(settings: Settings, truth_path: Path) -> list[dict[str, s
 def api(config: ConfigOpt = None) -> None:
     """Serve the JSON API (uvicorn)."""
     from api.server import serve
+    from ingest.push_check import PushChecker
 
-    serve(_settings(config))
+    settings = _settings(config)
+    # Pushes are checked with ingest's own profiles; the API layer itself imports no ingest.
+    serve(settings, check_push=PushChecker(settings))
 
 
 @app.command()

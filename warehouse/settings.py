@@ -311,6 +311,16 @@ class Settings(BaseSettings):
         return self.data_dir / "app.db"
 
     @property
+    def push_dir(self) -> Path:
+        """Records pushed through POST /inbound/{source}: push_dir/<source>/*.json."""
+        return self.data_dir / "inbox_push"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Pushed files the night refused, moved aside with their reason: <source>/."""
+        return self.data_dir / "quarantine"
+
+    @property
     def history_db(self) -> Path:
         """Facts kept across builds (balance history, id registry)."""
         return self.data_dir / "history.duckdb"

@@ -13,12 +13,14 @@ from api.decisions import list_decisions
 from api.deps import AdminUser, SettingsDep, SnapshotDep
 from api.evidence import evidence_text
 from api.schemas import Page
-from api.schemas_ops import QualityReport, RejectRow, RunsReport, UserOut
+from api.schemas_ops import OrphanRow, QualityReport, RejectRow, RunsReport, UserOut
 from api.snapshot import parse_json
 
 router = APIRouter(tags=["admin"])
 
 REVIEW_LIMIT = 100
+ORPHAN_LIMIT = 100
+ORPHAN_ORDER = "check_name, source, source_id"
 
 
 @router.get("/quality", response_model=QualityReport)
@@ -43,6 +45,15 @@ def read_quality(user: AdminUser, snap: SnapshotDep, settings: SettingsDep) -> A
         evidence = parse_json(p.get("evidence"))
         text = evidence_text("fuzzy", evidence, p.get("score"))
         pairs.append({**p, "evidence": evidence, "evidence_text": text})
+    orphans = paged(
+        snap,
+        "quality_orphans",
+        {"check": None, "source": None},
+        ORPHAN_ORDER,
+        ORPHAN_LIMIT,
+        None,
+        needs=["core.orphan"],
+    )
     rejects: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in snap.rows("quality_rejects", needs=["meta.reject"]):
         rejects[r["source"]].append({"reason": r["reason"], "count": r["count"]})
@@ -57,6 +68,7 @@ def read_quality(user: AdminUser, snap: SnapshotDep, settings: SettingsDep) -> A
             for s, reasons in sorted(rejects.items())
         ],
         "checks": snap.rows("quality_checks", needs=["mart.data_quality"]),
+        "orphans": {"count": orphans["count"], "data": orphans["data"]},
         "decisions": [d.model_dump(mode="json") for d in list_decisions(settings)],
     }
 
@@ -78,6 +90,28 @@ def read_rejects(
         limit,
         cursor,
         needs=["meta.reject"],
+    )
+
+
+@router.get("/quality/orphans", response_model=Page[OrphanRow])
+def read_orphans(
+    user: AdminUser,
+    snap: SnapshotDep,
+    check: str | None = None,
+    source: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: str | None = None,
+) -> Any:
+    """Opportunities, orders, invoices and ledger lines that name no known customer, with
+    what they name and their amount (money that reaches no customer's balance)."""
+    return paged(
+        snap,
+        "quality_orphans",
+        {"check": check, "source": source},
+        ORPHAN_ORDER,
+        limit,
+        cursor,
+        needs=["core.orphan"],
     )
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 
 from api import store
-from api.deps import IntegrationUser, SettingsDep
+from api.deps import IntegrationUser, PushCheckDep, SettingsDep
 from api.errors import ApiError, Forbidden, InvalidPayload
 from api.inbound import MAX_BODY_BYTES, receive
 from api.schemas import InboundAccepted
@@ -39,20 +39,26 @@ async def read_body(request: Request) -> bytes:
     "/{source}",
     status_code=202,
     response_model=InboundAccepted,
-    responses={413: {"description": "Body too large"}, 503: {"description": "Retry later"}},
+    responses={
+        413: {"description": "Body too large"},
+        422: {"description": "Not JSON records, or records the night would refuse"},
+        503: {"description": "Retry later"},
+    },
 )
 def create_inbound(
     source: str,
     settings: SettingsDep,
     user: IntegrationUser,
+    check: PushCheckDep,
     body: Annotated[bytes, Depends(read_body)],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     content_type: Annotated[str, Header(alias="Content-Type")] = "application/json",
     object: str | None = None,
 ) -> Any:
     """Accept a JSON object, a JSON array of objects or form fields (`a__b` keys are
-    unflattened). The payload is landed durably before the 202; a replay with the same
-    Idempotency-Key gets the first answer again."""
+    unflattened). The records are checked against the source's profile first: what the
+    night would refuse or reject gets a 422 with the reason. The payload is landed durably
+    before the 202; a replay with the same Idempotency-Key gets the first answer again."""
     if user.source is not None and user.source != source:
         raise Forbidden(f"This API key may only push to the source {user.source!r}.")
     if source not in {s.name for s in settings.sources}:
@@ -66,7 +72,7 @@ def create_inbound(
         )
     if len(key) > 255:
         raise InvalidPayload("The Idempotency-Key header must be at most 255 characters.")
-    status, answer = receive(settings, source, key, body, content_type, object)
+    status, answer = receive(settings, source, key, body, content_type, object, check)
     if status == 202:
         store.audit(settings, user.username, "inbound.accepted", source, key)
     return JSONResponse(answer, status_code=status)

@@ -24,6 +24,21 @@ PUSH_ENVELOPE = {"idempotency_key", "records", "received_at"}
 def _unwrap_push(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> Path:
     """The pushed records of an inbound envelope, as NDJSON written by DuckDB."""
     work_dir.mkdir(parents=True, exist_ok=True)
+    # Pushes landed before they were checked at the door may hold `{}` or bare values:
+    # say so in words rather than with the JSON reader's binder message.
+    counted = con.execute(
+        "select count(*), count(*) filter (where json_type(r) <> 'OBJECT' "
+        "or len(json_keys(r)) = 0) from (select unnest(records) as r "
+        "from read_json(?, columns = {'records': 'JSON[]'}))",
+        [str(path)],
+    ).fetchone()
+    total, bad = counted if counted else (0, 0)
+    if not total:
+        raise UnreadableFile(f"{path.name}: the push holds no records")
+    if bad:
+        raise UnreadableFile(
+            f"{path.name}: {bad} of the {total} pushed records are empty or not JSON objects"
+        )
     out = work_dir / f"{path.stem}.records.ndjson"
     con.execute(
         "copy (select unnest(records) from read_json(?, columns = {'records': 'JSON[]'})) "

@@ -1,5 +1,5 @@
 -- core.{table}: live staging.{table} rows with the golden customer_id of their parent
--- customer record (null when the parent is unknown or deleted: see mart.data_quality).
+-- customer record (null when the parent is blank, unknown or deleted: see core.orphan).
 create or replace table core.{table} as
 with
 staged as (

@@ -89,18 +89,27 @@ review_pending as (
     from core.match_candidate as candidate
 ),
 
-unlinked_record as (
+orphan as (
+    -- What the record names (its customer reference, or nothing) and its amount: the money
+    -- of an orphan reaches no customer's balance, so the steward must see it here.
     select
-        'unlinked_record', 'warning', null, item.source, item.source_id,
-        'Receivable line refers to unknown customer ' || coalesce(item.customer_source_id, '?')
-    from core.receivable_item as item
-    where item.customer_id is null
-    union all
-    select
-        'unlinked_record', 'warning', null, invoice.source, invoice.source_id,
-        'Invoice refers to unknown customer ' || coalesce(invoice.customer_source_id, '?')
-    from core.invoice as invoice
-    where invoice.customer_id is null
+        orphan.check_name, 'warning', null, orphan.source, orphan.source_id,
+        case orphan.object
+            when 'opportunity' then 'Opportunity'
+            when 'sales_order' then 'Order'
+            when 'invoice' then 'Invoice'
+            else 'Ledger line'
+        end || ' ' || coalesce(orphan.document_ref, orphan.source_id)
+            || case orphan.reason
+                when 'no_reference' then ' names no customer'
+                when 'customer_deleted' then ' names customer ' || orphan.customer_source_id
+                    || ', deleted at its source'
+                else ' names customer ' || orphan.customer_source_id || ', unknown in '
+                    || orphan.source
+            end
+            || coalesce('; amount ' || orphan.amount::varchar || ' ' || coalesce(orphan.currency, ''), '')
+            || coalesce(', open ' || orphan.open_amount::varchar, '')
+    from core.orphan as orphan
 ),
 
 final as (
@@ -111,7 +120,7 @@ final as (
     union all select * from deleted_at_source
     union all select * from order_cancelled_after_sync
     union all select * from review_pending
-    union all select * from unlinked_record
+    union all select * from orphan
 )
 
 select
