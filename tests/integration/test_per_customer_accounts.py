@@ -174,7 +174,7 @@ def test_rows_accounted_for(by_name: duckdb.DuckDBPyConnection) -> None:
         "select object, rows_read, rows_loaded, rows_rejected, rows_skipped "
         "from meta.ingest_run where source = 'books' and status = 'loaded' order by object"
     ).fetchall()
-    assert {r[0] for r in rows} == {"customer", "receivable_item"}
+    assert {r[0] for r in rows} == {"customer", "receivable_item", "ledger_line"}
     for _, read, loaded, rejected, skipped in rows:
         assert read == len(FEC_LINES) == loaded + rejected + skipped
         assert rejected == 0
