@@ -34,6 +34,7 @@ AS_OF = date(2026, 6, 30)
 D = Decimal
 
 # (invoice_number, issue_date, incl. tax, excl. tax, kind, open, due_date) per CRM code.
+# Without DateEcheance and without payment terms, due 30 days after (the default terms).
 BOOKS_INVOICES = {
     "C001": {
         (
@@ -45,7 +46,15 @@ BOOKS_INVOICES = {
             D("1200.00"),
             date(2026, 2, 14),
         ),
-        ("F2026-002", date(2026, 2, 10), D("360.00"), D("300.00"), "invoice", D("0.00"), None),
+        (
+            "F2026-002",
+            date(2026, 2, 10),
+            D("360.00"),
+            D("300.00"),
+            "invoice",
+            D("0.00"),
+            date(2026, 3, 12),
+        ),
     },
     "C002": {
         (
@@ -64,12 +73,28 @@ BOOKS_INVOICES = {
             D("200.00"),
             "credit_note",
             D("240.00"),
-            None,
+            date(2026, 4, 19),
         ),
     },
     "C003": {
-        ("OD/OD000001", date(2026, 4, 30), D("90.00"), D("75.00"), "invoice", D("90.00"), None),
-        ("F2025-090", date(2025, 11, 10), D("600.00"), D("500.00"), "invoice", D("0.00"), None),
+        (
+            "OD/OD000001",
+            date(2026, 4, 30),
+            D("90.00"),
+            D("75.00"),
+            "invoice",
+            D("90.00"),
+            date(2026, 5, 30),
+        ),
+        (
+            "F2025-090",
+            date(2025, 11, 10),
+            D("600.00"),
+            D("500.00"),
+            "invoice",
+            D("0.00"),
+            date(2025, 12, 10),
+        ),
     },
 }
 # (revenue this year, last year, all time) per CRM code.

@@ -4,14 +4,15 @@
 --   invoice_number = PieceRef, else journal/entry; issue_date = PieceDate, else EcritureDate;
 --   amount_incl_tax = |Σ customer lines (debit − credit)|, kind = invoice when that sum > 0,
 --   else credit_note; amount_excl_tax = |Σ sales lines (credit − debit)|;
---   due_date = the customer line's DateEcheance; amount_open = the customer line while
+--   due_date = the customer line's DateEcheance, else issue date + the customer's payment
+--   terms, else + $default_terms_days (the same rule as core/open_item); amount_open = the customer line while
 --   unlettered, 0 when its lettering group balances, else the group residual (in the
 --   invoice's direction, never below 0) capped at the invoice amount.
 -- An entry on several customer accounts is the invoice of the one with the largest amount.
 -- core.ledger_invoice holds every sales entry; core.invoice receives them only when no ERP
 -- source is configured (ERP invoices win, never both: see core/revenue_line.sql).
 -- Debit/Credit are in the book's currency (Idevise qualifies Montantdevise only).
--- Parameters: $receivable_prefixes, $revenue_prefixes, $currency.
+-- Parameters: $receivable_prefixes, $revenue_prefixes, $currency, $default_terms_days.
 create or replace table core.ledger_invoice as
 with
 source_config as (
@@ -151,7 +152,11 @@ final as (
         'posted' as status,
         null::varchar as order_ref,
         coalesce(invoice.document_date, invoice.posting_date) as issue_date,
-        invoice.due_date,
+        coalesce(
+            invoice.due_date,
+            coalesce(invoice.document_date, invoice.posting_date)
+                + coalesce(customer.payment_terms_days, $default_terms_days)::integer
+        ) as due_date,
         abs(invoice.sales_debit_amount)::decimal(18,2) as amount_excl_tax,
         abs(invoice.customer_amount)::decimal(18,2) as amount_incl_tax,
         least(
@@ -166,6 +171,8 @@ final as (
         invoice.journal,
         invoice.entry_number
     from invoice
+    left join core.customer as customer
+        on customer.customer_id = invoice.customer_id
     order by invoice.source, invoice.journal, invoice.entry_number
 )
 
