@@ -104,8 +104,12 @@ def _metrics(fin: dict[str, Any], lang: str, cur: str) -> None:
     row3[0].metric(t("revenue_total", lang), money("revenue_total_amount"))
     row3[1].metric(t("open_pipeline", lang), money("open_pipeline_amount"))
     row3[2].metric(t("weighted_pipeline", lang), money("weighted_pipeline_amount"))
+    # Payments and credit notes not lettered against an invoice: already deducted from
+    # the outstanding and applied to the oldest items for the overdue (docs/contracts.md).
     row3[3].metric(
-        t("credit_utilisation", lang), format_percent(fin.get("credit_utilisation"), lang)
+        t("unallocated_cash", lang),
+        money("unallocated_cash_amount"),
+        help=t("unallocated_cash_help", lang, credit=money("credit_balance_amount")),
     )
 
 

@@ -88,6 +88,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "oldest_overdue": {"fr": "Plus ancien retard", "en": "Oldest overdue"},
     "credit_limit": {"fr": "Plafond de crédit", "en": "Credit limit"},
     "credit_utilisation": {"fr": "Utilisation du plafond", "en": "Credit utilisation"},
+    "unallocated_cash": {"fr": "Encaissements non lettrés", "en": "Unallocated cash"},
+    "unallocated_cash_help": {
+        "fr": "Règlements et avoirs non lettrés, imputés sur les plus anciennes factures "
+        "pour l'échu ; solde créditeur : {credit}",
+        "en": "Payments and credit notes not matched to an invoice, applied to the oldest "
+        "invoices for the overdue; credit balance: {credit}",
+    },
     "exposure": {"fr": "Exposition", "en": "Exposure"},
     "open_orders": {"fr": "Commandes ouvertes", "en": "Open orders"},
     "revenue_ytd": {"fr": "CA de l'année", "en": "Revenue YTD"},

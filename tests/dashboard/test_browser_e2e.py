@@ -50,6 +50,7 @@ def test_login_search_and_open_360(
     name = profile["name"]
     currency = (profile.get("terms") or {}).get("currency") or "EUR"
     expected = format_amount(profile["financial"]["outstanding_amount"], "fr", currency)
+    unallocated = format_amount(profile["financial"]["unallocated_cash_amount"], "fr", currency)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
@@ -80,6 +81,12 @@ def test_login_search_and_open_360(
             )
             value = metric.get_by_test_id("stMetricValue")
             expect(value).to_have_text(expected, timeout=TIMEOUT_MS)
+            cash = page.get_by_test_id("stMetric").filter(
+                has=page.get_by_test_id("stMetricLabel").filter(
+                    has_text=re.compile("^Encaissements non lettrés$")
+                )
+            )
+            expect(cash.get_by_test_id("stMetricValue")).to_have_text(unallocated)
             page.screenshot(path="/tmp/c360-dashboard-e2e.png", full_page=True)
         finally:
             browser.close()
