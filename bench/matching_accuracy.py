@@ -111,27 +111,13 @@ select
     phone_key as phone
 from work.customer_record
 """
-# A per-customer account that embeds the customer code (source setting `account_code`):
-# the code, as c360 reads it. Idempotent when c360's keys already hold the bare code.
-ACCOUNT_CODE_SQL = """
-update splink_input
-set customer_code = upper(regexp_extract(customer_code, '^(?:' || $pattern || ')$', ['code']).code)
-where source = $source and regexp_full_match(customer_code, $pattern)
-"""
-
-
-def account_code_patterns(settings: Any) -> dict[str, str]:
-    """Source name -> its `account_code` pattern, read from the company's c360.toml."""
-    import tomllib
-
-    config = tomllib.loads(Path(settings.config_path).read_text(encoding="utf-8"))
-    return {s["name"]: s["account_code"] for s in config.get("sources", []) if "account_code" in s}
 
 
 def record_keys(con: duckdb.DuckDBPyConnection, settings: Any, snapshot: Path) -> None:
     """Compute work.customer_record with c360's SQL over the staged records of this build."""
     from warehouse.build import build_params
     from warehouse.matching import LEGAL_FORMS, LUHN_MACRO
+    from warehouse.matching.ledger_name import apply_account_codes
     from warehouse.sqlfiles import execute, run_file
 
     con.execute(f"attach '{settings.staging_db}' as stg (read_only)")
@@ -141,6 +127,9 @@ def record_keys(con: duckdb.DuckDBPyConnection, settings: Any, snapshot: Path) -
     params = build_params(settings, "bench", datetime.now())
     execute(con, LUHN_MACRO)
     run_file(con, "core/customer_record", {**params, "legal_forms": LEGAL_FORMS})
+    # Per-customer accounts embedding the customer code (source setting `account_code`):
+    # the code as c360 reads it, by c360's own step.
+    apply_account_codes(con, params["account_codes"])
 
 
 EXACT_KEYS = ("customer_code", "siren", "email_domain", "phone", "postcode", "city")
@@ -166,8 +155,6 @@ def run_splink(settings: Any, snapshot: Path) -> dict:
     con = duckdb.connect()
     record_keys(con, settings, snapshot)
     con.execute(SPLINK_INPUT_SQL)
-    for source, pattern in account_code_patterns(settings).items():
-        con.execute(ACCOUNT_CODE_SQL, {"source": source, "pattern": pattern})
     db_api = DuckDBAPI(connection=con)
     df = db_api.register("splink_input")
     name_prefix = block_on("substr(name_norm, 1, 3)")
