@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.connectors import ConnectorError, fetch
+from ingest.connectors import ConnectorError, check_connection, fetch
 from warehouse.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,23 @@ def fetch_sources(
         outcome.files[source.name] = [(p, result.extract) for p in result.files]
         outcome.watermarks[source.name] = result.watermark
     return outcome
+
+
+def check_connections(
+    settings: Settings, env: Mapping[str, str] | None = None
+) -> list[tuple[str, bool, str]]:
+    """For each API source: (name, ok, one line) after obtaining a token and one read."""
+    lines = []
+    for source in settings.sources:
+        if source.api is None:
+            continue
+        try:
+            line = check_connection(source, env if env is not None else os.environ)
+        except ConnectorError as exc:
+            lines.append((source.name, False, str(exc).splitlines()[0]))
+        else:
+            lines.append((source.name, True, line))
+    return lines
 
 
 def _watermark_for(settings: Settings, source: SourceConfig) -> datetime | None:

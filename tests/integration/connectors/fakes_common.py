@@ -6,14 +6,22 @@ Faults are a test-only control on the fake's state object (`fake.inject(...)`); 
 - "401": the vendor's authentication error;
 - "malformed": HTTP 200 with an HTML body (what a proxy error page looks like);
 - "truncated": the real answer cut in half, with an honest Content-Length;
-- "cut": the real answer's headers, then half the body and a dropped connection.
+- "cut": the real answer's headers, then half the body and a dropped connection;
+- "raw": `status` with the exact `payload` given (a vendor-specific error answer).
+
+A live tenant also changes under the reader: `fake.at(n, change)` runs `change()` just
+before the n-th request (1-based) is served — an edit, a deletion, a late commit between
+two pages. OAuth tokens issued by a fake's token endpoint (`issue_token`) stop working
+after `token_uses` calls, the way a session expires in the middle of a read.
 """
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +38,8 @@ class Fault:
     skip: int = 0
     times: int = 1
     retry_after: str = "1"
+    status: int = 200
+    payload: bytes = b""
 
 
 @dataclass
@@ -48,13 +58,46 @@ class FakeVendor:
     token: str = "good-token"
     faults: list[Fault] = field(default_factory=list)
     requests: list[Seen] = field(default_factory=list)
+    changes: dict[int, list[Callable[[], None]]] = field(default_factory=dict)
+    # OAuth: tokens issued by the fake's token endpoint -> calls each has left.
+    token_uses: int = 1_000_000
+    issued: dict[str, int] = field(default_factory=dict)
+    grants: list[dict[str, str]] = field(default_factory=list)
+    _serial: Any = field(default_factory=lambda: itertools.count(1))
 
     def inject(self, kind: str, **kwargs: Any) -> None:
         self.faults.append(Fault(kind, **kwargs))
 
+    def at(self, request_number: int, change: Callable[[], None]) -> None:
+        self.changes.setdefault(request_number, []).append(change)
+
+    def before_request(self) -> None:
+        for change in self.changes.pop(len(self.requests), []):
+            change()
+
     def reset(self) -> None:
         self.faults.clear()
         self.requests.clear()
+        self.changes.clear()
+        self.issued.clear()
+        self.grants.clear()
+        self.token_uses = 1_000_000
+
+    def issue_token(self, prefix: str) -> str:
+        value = f"{prefix}-{next(self._serial)}"
+        self.issued[value] = self.token_uses
+        return value
+
+    def accepts(self, authorization: str | None, scheme: str = "Bearer") -> bool:
+        """The static token always; an issued one until its calls run out."""
+        given = (authorization or "").removeprefix(f"{scheme} ")
+        if given == self.token:
+            return True
+        left = self.issued.get(given, 0)
+        if left <= 0:
+            return False
+        self.issued[given] = left - 1
+        return True
 
     def take_fault(self) -> Fault | None:
         for fault in list(self.faults):
@@ -93,6 +136,7 @@ class FaultInjector:
         self.fake.requests.append(
             Seen(scope["method"], scope["path"], scope["query_string"].decode(), headers, body)
         )
+        self.fake.before_request()
 
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
@@ -127,6 +171,8 @@ class FaultInjector:
         if fault.kind == "malformed":
             status, ctype = 200, "text/html"
             payload = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        elif fault.kind == "raw":
+            status, ctype, payload = fault.status, "application/json", fault.payload
         else:
             status = int(fault.kind)
             payload, ctype = self.fake.error_body(status)
