@@ -28,6 +28,8 @@ class FetchOutcome:
     files: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     watermarks: dict[str, datetime | None] = field(default_factory=dict)
+    # Objects a tenant does not have (skipped, not fatal), per source: object -> reason.
+    skipped: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _state_file(settings: Settings, source: str) -> Path:
@@ -75,6 +77,8 @@ def fetch_sources(
             outcome.errors[source.name] = str(exc)
             continue
         outcome.files[source.name] = [(p, result.extract) for p in result.files]
+        if result.skipped:
+            outcome.skipped[source.name] = result.skipped
         outcome.watermarks[source.name] = result.watermark
     return outcome
 

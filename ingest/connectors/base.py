@@ -86,6 +86,16 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
 def make_client(timeout: float = 30.0) -> httpx.Client:
     """The HTTP client every connector uses; auth headers are added per request."""
     return httpx.Client(
@@ -143,6 +153,9 @@ class ApiSession:
         self.policy = policy or RetryPolicy()
         self.error_hook = error_hook
         self.auth = auth
+        # The vendor's clock at its first answer (Date header): no change made after the
+        # read began can carry an older stamp, so the next watermark never passes it.
+        self.server_start: datetime | None = None
 
     def request(self, method: str, url: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
         """One call with retries; with `auth`, the provider's token goes in `Authorization`.
@@ -196,6 +209,8 @@ class ApiSession:
             response = self.client.request(method, url, **kwargs)
         except httpx.TransportError as exc:
             raise ConnectorTransientError(f"{method} {url}: {type(exc).__name__}: {exc}") from exc
+        if self.server_start is None:
+            self.server_start = _http_date(response.headers.get("Date"))
         status = response.status_code
         if self.error_hook is not None and status >= 400:
             mapped = self.error_hook(response)
@@ -329,8 +344,10 @@ class Connector(ABC):
         A record met twice in one read (edited while the read ran, so it moved to a later
         page or window) is written once: a repeated id inside one extract is a reject in
         staging. The later copy is newer, so the new watermark stays below its stamp and
-        the next run reads it again.
+        the next run reads it again. The new watermark never passes the moment the read
+        began (the vendor's Date header), so edits made during the read are read next run.
         """
+        started = datetime.now(UTC)
         since = watermark - self.margin() if watermark is not None else None
         result = FetchResult(
             watermark=watermark, extract="incremental" if watermark else "full", since=since
@@ -369,4 +386,9 @@ class Connector(ABC):
             logger.info("%s %s: %d records", self.vendor, obj, result.records[obj])
         if ceiling is not None and result.watermark is not None and result.watermark >= ceiling:
             result.watermark = ceiling - timedelta(seconds=1)
+        # A row edited during the read after its page was read (keyset paging moves on)
+        # is stamped after the read began: the next run must start before that moment.
+        began = self.session.server_start or started
+        if result.watermark is not None and result.watermark > began:
+            result.watermark = began
         return result

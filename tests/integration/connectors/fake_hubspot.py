@@ -94,8 +94,8 @@ class FakeHubSpot(FakeVendor):
 
     def archive(self, obj: str, rid: str, minutes: float) -> None:
         rec = self.find(obj, rid)
-        rec["archived"] = True
-        rec["archivedAt"] = iso_z(BASE + timedelta(minutes=minutes))
+        moment = iso_z(BASE + timedelta(minutes=minutes))
+        rec |= {"archived": True, "archivedAt": moment, "updatedAt": moment}
 
     def _link(self, a: str, a_id: str, b: str, b_id: str) -> None:
         self.links.setdefault((a, b), {}).setdefault(a_id, []).append(b_id)

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import uvicorn
@@ -64,6 +65,8 @@ class FakeVendor:
     issued: dict[str, int] = field(default_factory=dict)
     grants: list[dict[str, str]] = field(default_factory=list)
     _serial: Any = field(default_factory=lambda: itertools.count(1))
+    # The vendor's clock, sent in every answer's Date header (None: the real time).
+    now: datetime | None = None
 
     def inject(self, kind: str, **kwargs: Any) -> None:
         self.faults.append(Fault(kind, **kwargs))
@@ -82,6 +85,7 @@ class FakeVendor:
         self.issued.clear()
         self.grants.clear()
         self.token_uses = 1_000_000
+        self.now = None
 
     def issue_token(self, prefix: str) -> str:
         value = f"{prefix}-{next(self._serial)}"
@@ -141,6 +145,7 @@ class FaultInjector:
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
+        send = self._dated(send)
         fault = self.fake.take_fault()
         if fault is None:
             await self.app(scope, replay, send)
@@ -154,6 +159,17 @@ class FaultInjector:
             await send({"type": "http.response.body", "body": half})
         else:
             await self._send_fault(fault, send)
+
+    def _dated(self, send: Any) -> Any:
+        async def dated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                moment = self.fake.now or datetime.now(UTC)
+                head = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                head.append((b"date", format_datetime(moment, usegmt=True).encode()))
+                message = {**message, "headers": head}
+            await send(message)
+
+        return dated
 
     async def _capture(self, scope: Message, receive: Any) -> tuple[int, list[Any], bytes]:
         captured: dict[str, Any] = {"body": b""}
@@ -191,7 +207,9 @@ class LiveServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            app, log_level="critical", lifespan="off", access_log=False, date_header=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
