@@ -27,6 +27,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -96,6 +97,7 @@ class OAuthToken:
         self._lock = threading.Lock()
         self.issued = 0  # tokens obtained so far (tests and `sources check` read it)
         self.extra: dict[str, Any] = {}  # non-secret fields of the last answer (instance_url)
+        self._last_form: dict[str, str] = {}
 
     def token(self) -> str:
         with self._lock:
@@ -110,9 +112,10 @@ class OAuthToken:
         return True
 
     def _fetch(self) -> None:
+        self._last_form = self.form()
         try:
             response = self.client.post(
-                self.token_url, data=self.form(), headers={"Accept": "application/json"}
+                self.token_url, data=self._last_form, headers={"Accept": "application/json"}
             )
         except httpx.TransportError as exc:
             raise ConnectorAuthError(
@@ -136,6 +139,14 @@ class OAuthToken:
             seconds = float(lifetime) if lifetime is not None else self.default_lifetime
         except (TypeError, ValueError):
             seconds = self.default_lifetime
+        sent = self._last_form.get("refresh_token")
+        if sent and body.get("refresh_token") not in (None, sent):
+            # Refresh-token rotation is on: the one we hold stops working after this use.
+            logger.warning(
+                "%s rotated the refresh token: store the new one in %s (the old one is spent)",
+                self.vendor,
+                self.origin,
+            )
         self._value = str(body["access_token"])
         self._expires = self.clock() + seconds
         self.issued += 1
@@ -242,7 +253,7 @@ def make_token_provider(
         raise ConnectorConfigError(
             f"source {source!r}: options.auth needs client_id (or client_id_env)"
         )
-    common = {"client": client, "vendor": vendor, "default_lifetime": lifetime, "margin": margin}
+    oauth = partial(OAuthToken, client, vendor=vendor, default_lifetime=lifetime, margin=margin)
     if method == "refresh_token":
         login = str(auth.get("login_url", SALESFORCE_LOGIN)).rstrip("/")
         default_url = (
@@ -261,11 +272,10 @@ def make_token_provider(
                 form["client_secret"] = secrets.get(secret_env, "OAuth client secret")
             return form
 
-        return OAuthToken(
+        return oauth(
             token_url=str(auth.get("token_url", default_url)),
             form=refresh_form,
             origin=secrets.origin(refresh_env, secret_env),
-            **common,
         )
     if method == "jwt_bearer":
         login = str(auth.get("login_url", SALESFORCE_LOGIN)).rstrip("/")
@@ -297,11 +307,10 @@ def make_token_provider(
                 ) from exc
             return {"grant_type": JWT_BEARER_GRANT, "assertion": assertion}
 
-        return OAuthToken(
+        return oauth(
             token_url=str(auth.get("token_url", f"{login}/services/oauth2/token")),
             form=jwt_form,
             origin=secrets.origin(key_env, key_file, f"user {username}"),
-            **common,
         )
     # client_credentials: Entra ID v2.0 endpoint, resource scope = the org URL + /.default
     tenant = auth.get("tenant_id")
@@ -319,11 +328,10 @@ def make_token_provider(
             "scope": scope,
         }
 
-    return OAuthToken(
+    return oauth(
         token_url=str(auth.get("token_url", ENTRA_TOKEN_URL.format(tenant=tenant))),
         form=client_credentials_form,
         origin=secrets.origin(secret_env),
-        **common,
     )
 
 

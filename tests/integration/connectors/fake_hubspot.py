@@ -57,6 +57,7 @@ class FakeHubSpot(FakeVendor):
         self.links: dict[tuple[str, str], dict[str, list[str]]] = {}
         self.unindexed: set[str] = set()
         self.assoc_page = 100
+        self.rotate = False  # answer a new refresh token with each grant
         for i in range(companies):
             self._add("companies", str(1001 + i), i, name=f"Company {i}", city="Lyon")
         for j in range(contacts):
@@ -267,7 +268,7 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             )
         return {
             "token_type": "bearer",
-            "refresh_token": REFRESH,
+            "refresh_token": "hs-refresh-rotated" if fake.rotate else REFRESH,
             "access_token": fake.issue_token("hs-access"),
             "expires_in": 1800,
         }

@@ -217,3 +217,22 @@ def test_check_connection_one_line_per_vendor(vendor: Harness) -> None:
         assert "daily API requests 14990 of 15000 left" in line
     else:
         assert "readable (1 record(s) on the first page)" in line
+
+
+def test_a_rotated_refresh_token_is_announced_never_shown(
+    hubspot: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    hubspot.fake.rotate = True
+    auth = {
+        "method": "refresh_token",
+        "client_id": fake_hubspot.CLIENT_ID,
+        "client_secret_env": "HS_SECRET",
+        "refresh_token_env": "HS_REFRESH",
+        "token_url": f"{hubspot.url}/oauth/v1/token",
+    }
+    env = {"HS_SECRET": fake_hubspot.CLIENT_SECRET, "HS_REFRESH": fake_hubspot.REFRESH}
+    with caplog.at_level(logging.INFO):
+        hubspot.fetch(tmp_path, env=env, options={"auth": auth}, objects=["companies"])
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("rotated the refresh token: store the new one in HS_REFRESH" in m for m in messages)
+    _no_secret_in(messages, ["hs-refresh-rotated", fake_hubspot.REFRESH, *hubspot.fake.issued])
