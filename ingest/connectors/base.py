@@ -379,11 +379,19 @@ class Connector(ABC):
                     result.files.append(write_page(out_dir, obj, number, fresh))
                     result.records[obj] += len(fresh)
             except ConnectorObjectMissing as exc:
+                if obj in self.api.objects:  # asked for by name: a typo must not pass
+                    raise
                 logger.warning("%s: skipping %s: %s", self.vendor, obj, exc)
                 result.skipped[obj] = str(exc)
                 del result.records[obj]
                 continue
             logger.info("%s %s: %d records", self.vendor, obj, result.records[obj])
+        if self.objects and len(result.skipped) == len(self.objects):
+            # Nothing at all is not "an object the tenant lacks": a wrong URL or version.
+            raise ConnectorRequestError(
+                f"{self.vendor}: none of {', '.join(self.objects)} exists at {self.base_url} "
+                f"({next(iter(result.skipped.values()))})"
+            )
         if ceiling is not None and result.watermark is not None and result.watermark >= ceiling:
             result.watermark = ceiling - timedelta(seconds=1)
         # A row edited during the read after its page was read (keyset paging moves on)

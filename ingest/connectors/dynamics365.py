@@ -10,6 +10,8 @@ Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`,
 - Records keep their columns (lookups stay `_<name>_value` GUIDs) and drop `@odata.*`
   annotations such as `@odata.etag`. Option `formatted_values = true` also asks for the
   `…@OData.Community.Display.V1.FormattedValue` labels.
+- An entity set the org lacks (404 "Resource not found for the segment") is skipped with
+  a warning when it is a default, an error when `objects` names it.
 - Watermark margin (default 5 min): `modifiedon` is stamped inside the transaction, and
   synchronous plug-ins may hold it open for up to 2 minutes before it commits.
 Token: an Entra ID access token for the org (auth.py: client credentials, scope
@@ -23,8 +25,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ingest.connectors.base import Connector, Record, names
-from ingest.connectors.errors import ConnectorProtocolError
+import httpx
+
+from ingest.connectors.base import Connector, Record, describe_error_body, names
+from ingest.connectors.errors import ConnectorObjectMissing, ConnectorProtocolError
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +105,15 @@ class Dynamics365Connector(Connector):
     default_margin = timedelta(minutes=5)
     default_page_size = 5000
     max_page_size = 5000
+
+    @classmethod
+    def error_hook(cls, response: httpx.Response) -> Exception | None:
+        # An entity set the org does not have (salesorders / invoices without the Sales app).
+        if response.status_code == 404 and "Resource not found for the segment" in response.text:
+            return ConnectorObjectMissing(
+                f"the org has no such entity set ({describe_error_body(response)})"
+            )
+        return None
 
     def key_for(self, obj: str) -> str:
         return KEYS.get(obj) or f"{obj.removesuffix('s')}id"

@@ -19,6 +19,8 @@ invoices and credit notes only, unless `options.domains` says otherwise).
 - `fields_get` first: fields the server does not know are skipped (versions differ);
   many2one `[id, "name"]` → `<field>` = id and `<field>__name` = name; x2many → ";"-joined
   ids; Odoo's `false` for an empty value → JSON null (booleans keep true/false).
+A model whose app is not installed (404 / NotFound) is skipped with a warning when it is
+a default object, an error when `objects` names it.
 Archived records are read too (`active_test: false`), so deactivation (`active = false`)
 is read incrementally like any edit; a record deleted outright (`unlink`) leaves no
 trace the API can list: only a full extract sees it go.
@@ -32,10 +34,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ingest.connectors.base import Connector, Record, names
+import httpx
+
+from ingest.connectors.base import Connector, Record, describe_error_body, names
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
+    ConnectorObjectMissing,
     ConnectorProtocolError,
     ConnectorRequestError,
 )
@@ -75,6 +80,7 @@ DOMAINS: dict[str, list[Any]] = {
     "account.move": [["move_type", "in", ["out_invoice", "out_refund"]]],
 }
 AUTH_ERRORS = ("AccessDenied", "AccessError", "SessionExpired")
+MISSING_MODEL = ("NotFound", "KeyError")  # a model whose app is not installed
 
 
 def flatten_odoo(raw: dict[str, Any], types: dict[str, str]) -> Record:
@@ -108,6 +114,14 @@ class OdooConnector(Connector):
     max_page_size = 5000
     default_margin = timedelta(minutes=15)
     auth_scheme = "bearer"
+
+    @classmethod
+    def error_hook(cls, response: httpx.Response) -> Exception | None:
+        if response.status_code == 404 and "/json/2/" in str(response.request.url):
+            return ConnectorObjectMissing(
+                f"the database has no such model ({describe_error_body(response)})"
+            )
+        return None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,6 +183,8 @@ class OdooConnector(Connector):
             data = error.get("data") or {}
             name = str(data.get("name", ""))
             message = f"{data.get('message') or error.get('message')} [{name or error.get('code')}]"
+            if name.rsplit(".", 1)[-1] in MISSING_MODEL and method == "execute_kw":
+                raise ConnectorObjectMissing(f"the database has no such model: {message}")
             if name.rsplit(".", 1)[-1] in AUTH_ERRORS:
                 raise ConnectorAuthError(
                     f"Odoo refused the key in {self.session.token_env}: {message}"

@@ -22,7 +22,7 @@ from fake_dynamics import guid
 from fake_salesforce import CONCURRENT_LIMIT, DAILY_LIMIT
 from fakes_common import BASE
 
-from ingest.connectors import ConnectorQuotaError
+from ingest.connectors import ConnectorQuotaError, ConnectorRequestError
 
 NO_ASSOC = {"associations": {"companies": []}}
 
@@ -269,3 +269,36 @@ def test_salesforce_org_without_orders_skips_the_object(
     assert "sObject type 'Order' is not supported" in result.skipped["Order"]
     assert any("skipping Order" in r.getMessage() for r in caplog.records)
     assert not list(tmp_path.glob("page-Order-*"))
+
+
+def _drop(h: Harness) -> str:
+    """Remove a default object from the tenant (its app is not installed)."""
+    if h.system == "dynamics365":
+        del h.fake.store["salesorders"]
+        return "salesorders"
+    if h.system == "odoo":
+        del h.fake.store["sale.order"]
+        return "sale.order"
+    h.fake.missing.add("Order")
+    return "Order"
+
+
+@pytest.mark.parametrize("rpc", [False, True])
+def test_a_default_object_the_tenant_lacks_is_skipped(
+    vendor: Harness, tmp_path: Path, rpc: bool
+) -> None:
+    if vendor.system == "hubspot" or (rpc and vendor.system != "odoo"):
+        pytest.skip("companies, contacts and deals exist in every HubSpot portal")
+    options = {"protocol": "jsonrpc", "login": "api@example.com"} if rpc else {}
+    gone = _drop(vendor)
+    result = vendor.fetch(tmp_path, options=options)
+    assert gone in result.skipped and gone not in result.records
+    assert result.records[vendor.main_object] == 250
+    with pytest.raises(ConnectorRequestError):  # named explicitly: an error, not a skip
+        vendor.fetch(tmp_path / "named", objects=[vendor.main_object, gone], options=options)
+
+
+def test_nothing_at_all_is_an_error_not_a_skip(salesforce: Harness, tmp_path: Path) -> None:
+    salesforce.fake.missing.update({"Account", "Contact", "Opportunity", "Order"})
+    with pytest.raises(ConnectorRequestError, match="none of Account, Contact"):
+        salesforce.fetch(tmp_path)
