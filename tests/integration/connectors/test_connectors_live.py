@@ -288,7 +288,7 @@ def test_a_default_object_the_tenant_lacks_is_skipped(
     vendor: Harness, tmp_path: Path, rpc: bool
 ) -> None:
     if vendor.system == "hubspot" or (rpc and vendor.system != "odoo"):
-        pytest.skip("companies, contacts and deals exist in every HubSpot portal")
+        pytest.skip("HubSpot default objects exist in every portal; JSON-RPC is Odoo only")
     options = {"protocol": "jsonrpc", "login": "api@example.com"} if rpc else {}
     gone = _drop(vendor)
     result = vendor.fetch(tmp_path, options=options)
