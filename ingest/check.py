@@ -60,10 +60,23 @@ def check_sources(settings: Settings, console: Console) -> int:
                 problems += _check_file(con, table, source.name, profile, path, Path(work))
     con.close()
     console.print(table)
+    problems += _check_apis(settings, console)
     console.print(
         f"{problems} problem(s)" if problems else "[green]every file would be loaded[/green]"
     )
     return problems
+
+
+def _check_apis(settings: Settings, console: Console) -> int:
+    """One line per API source: a token obtained and one record read, or why not."""
+    from ingest.fetch import check_connections
+
+    failed = 0
+    for name, ok, line in check_connections(settings):
+        colour = "green" if ok else "red"
+        console.print(f"[{colour}]{escape(name)}: {escape(line)}[/{colour}]")
+        failed += not ok
+    return failed
 
 
 def _check_file(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.connectors import ConnectorError, fetch
+from ingest.connectors import ConnectorError, check_connection, fetch
 from warehouse.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ class FetchOutcome:
     files: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     watermarks: dict[str, datetime | None] = field(default_factory=dict)
+    # Objects a tenant does not have (skipped, not fatal), per source: object -> reason.
+    skipped: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _state_file(settings: Settings, source: str) -> Path:
@@ -75,8 +77,27 @@ def fetch_sources(
             outcome.errors[source.name] = str(exc)
             continue
         outcome.files[source.name] = [(p, result.extract) for p in result.files]
+        if result.skipped:
+            outcome.skipped[source.name] = result.skipped
         outcome.watermarks[source.name] = result.watermark
     return outcome
+
+
+def check_connections(
+    settings: Settings, env: Mapping[str, str] | None = None
+) -> list[tuple[str, bool, str]]:
+    """For each API source: (name, ok, one line) after obtaining a token and one read."""
+    lines = []
+    for source in settings.sources:
+        if source.api is None:
+            continue
+        try:
+            line = check_connection(source, env if env is not None else os.environ)
+        except ConnectorError as exc:
+            lines.append((source.name, False, str(exc).splitlines()[0]))
+        else:
+            lines.append((source.name, True, line))
+    return lines
 
 
 def _watermark_for(settings: Settings, source: SourceConfig) -> datetime | None:

@@ -8,10 +8,12 @@ and returns a `FetchResult`. The caller lands those files like any other extract
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from ingest.connectors.auth import make_token_provider
 from ingest.connectors.base import (
     ApiSession,
     Connector,
@@ -19,14 +21,15 @@ from ingest.connectors.base import (
     RetryPolicy,
     make_client,
     require_api,
-    resolve_token,
 )
 from ingest.connectors.dynamics365 import Dynamics365Connector
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
     ConnectorError,
+    ConnectorObjectMissing,
     ConnectorProtocolError,
+    ConnectorQuotaError,
     ConnectorRequestError,
     ConnectorUnavailableError,
 )
@@ -51,13 +54,58 @@ __all__ = [
     "ConnectorAuthError",
     "ConnectorConfigError",
     "ConnectorError",
+    "ConnectorObjectMissing",
     "ConnectorProtocolError",
+    "ConnectorQuotaError",
     "ConnectorRequestError",
     "ConnectorUnavailableError",
     "FetchResult",
     "RetryPolicy",
+    "check_connection",
     "fetch",
 ]
+
+
+def _connector_class(source: SourceConfig) -> type[Connector]:
+    connector_cls = CONNECTORS.get(source.system)
+    if connector_cls is None:
+        raise ConnectorConfigError(
+            f"source {source.name!r}: no API connector for system {source.system!r}; "
+            f"available: {', '.join(sorted(CONNECTORS))}"
+        )
+    return connector_cls
+
+
+@contextmanager
+def _connector(
+    source: SourceConfig, env: Mapping[str, str], retry: RetryPolicy | None
+) -> Iterator[Connector]:
+    """The source's connector on one HTTP client, with its token provider and retries."""
+    api = require_api(source)
+    connector_cls = _connector_class(source)
+    policy = retry or RetryPolicy.from_options(api.options)
+    timeout = float(api.options.get("timeout_seconds", 30.0))
+    with make_client(timeout) as client:
+        provider = make_token_provider(
+            source=source.name,
+            vendor=connector_cls.vendor,
+            system=source.system,
+            base_url=api.base_url,
+            token_env=api.token_env,
+            auth=api.options.get("auth") or {},
+            env=env,
+            client=client,
+            scheme=connector_cls.auth_scheme,
+        )
+        session = ApiSession(
+            client,
+            vendor=connector_cls.vendor,
+            token_env=api.token_env or provider.origin,
+            policy=policy,
+            error_hook=connector_cls.error_hook,
+            auth=provider,
+        )
+        yield connector_cls(source, session)
 
 
 def fetch(
@@ -71,34 +119,31 @@ def fetch(
     """Read `source`'s objects from its vendor API into page files under `out_dir`.
 
     The extract is incremental only when `source.extract == "incremental"` and a watermark
-    is given (a full extract is what lets the landing see deletions); the result's
-    `watermark` is the newest last-modified time seen, else the one passed in.
-    Tokens come from `env[source.api.token_env]`; `retry` overrides the policy read from
-    `source.api.options` (max_attempts, base_wait, max_wait, max_retry_after).
+    is given (a full extract is what lets the landing see deletions); an incremental read
+    starts the connector's safety margin before the watermark. The result's `watermark`
+    is the newest last-modified time seen, else the one passed in. Tokens come from
+    `options.auth` (auth.py: a static token in `env[api.token_env]` by default); `retry`
+    overrides the policy read from `source.api.options` (max_attempts, base_wait, max_wait,
+    max_retry_after).
     """
-    api = require_api(source)
-    connector_cls = CONNECTORS.get(source.system)
-    if connector_cls is None:
-        raise ConnectorConfigError(
-            f"source {source.name!r}: no API connector for system {source.system!r}; "
-            f"available: {', '.join(sorted(CONNECTORS))}"
+    require_api(source)
+    incremental = watermark is not None and source.extract == "incremental"
+    mark = as_utc(watermark) if incremental and watermark is not None else None
+    with _connector(source, env, retry) as connector:
+        logger.info(
+            "fetching %s from %s (%s)",
+            source.name,
+            connector.vendor,
+            f"incremental from {mark.isoformat()} less {connector.margin()}" if mark else "full",
         )
-    token_env, token = resolve_token(source, env, connector_cls.vendor)
-    since = as_utc(watermark) if watermark is not None and source.extract == "incremental" else None
-    policy = retry or RetryPolicy.from_options(api.options)
-    timeout = float(api.options.get("timeout_seconds", 30.0))
-    logger.info(
-        "fetching %s from %s (%s)",
-        source.name,
-        connector_cls.vendor,
-        "incremental since " + since.isoformat() if since else "full",
-    )
-    with make_client(timeout) as client:
-        session = ApiSession(
-            client,
-            vendor=connector_cls.vendor,
-            token_env=token_env,
-            policy=policy,
-            error_hook=connector_cls.error_hook,
-        )
-        return connector_cls(source, session, token).run(Path(out_dir), since)
+        return connector.run(Path(out_dir), mark)
+
+
+def check_connection(
+    source: SourceConfig, env: Mapping[str, str], retry: RetryPolicy | None = None
+) -> str:
+    """Obtain a token and read one record: one line saying what works (raises otherwise)."""
+    with _connector(source, env, retry) as connector:
+        detail = connector.probe()
+        auth = (require_api(source).options.get("auth") or {}).get("method", "token")
+        return f"{connector.vendor} reached with {auth} auth; {detail}"

@@ -3,9 +3,11 @@
 - `make_client`: the one `httpx.Client` shape (timeouts, User-Agent `c360/0.1`).
 - `RetryPolicy` + `ApiSession`: every HTTP call goes through tenacity; 429 honours
   `Retry-After` (seconds or HTTP date), 5xx and network errors back off exponentially,
-  401/403 become `ConnectorAuthError`, a body that is not JSON `ConnectorProtocolError`.
+  a 401 renews the token (auth.py) and repeats the same request once, 401/403 then become
+  `ConnectorAuthError`, a body that is not JSON `ConnectorProtocolError`.
 - `Connector`: the base class each vendor module fills in with `pages()`; `run()` writes
-  every page as `page-<object>-<NNNNN>.json` and tracks the new watermark.
+  every page as `page-<object>-<NNNNN>.json`, starts incremental reads a safety margin
+  before the watermark, writes each record once and tracks the new watermark.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -24,9 +26,11 @@ import httpx
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type
 from tenacity import stop_after_attempt as _stop_after_attempt
 
+from ingest.connectors.auth import TokenProvider
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
+    ConnectorObjectMissing,
     ConnectorProtocolError,
     ConnectorRequestError,
     ConnectorTransientError,
@@ -82,6 +86,16 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
 def make_client(timeout: float = 30.0) -> httpx.Client:
     """The HTTP client every connector uses; auth headers are added per request."""
     return httpx.Client(
@@ -112,6 +126,14 @@ def describe_error_body(response: httpx.Response, limit: int = 300) -> str:
     return "; ".join(messages)[:limit] if messages else str(body)[:limit]
 
 
+class _Unauthorized(Exception):
+    """A 401: the session renews the token once before it becomes a ConnectorAuthError."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class ApiSession:
     """One vendor's HTTP calls: retries, error mapping and JSON decoding in one place."""
 
@@ -123,14 +145,39 @@ class ApiSession:
         token_env: str,
         policy: RetryPolicy | None = None,
         error_hook: ErrorHook | None = None,
+        auth: TokenProvider | None = None,
     ) -> None:
         self.client = client
         self.vendor = vendor
         self.token_env = token_env
         self.policy = policy or RetryPolicy()
         self.error_hook = error_hook
+        self.auth = auth
+        # The vendor's clock at its first answer (Date header): no change made after the
+        # read began can carry an older stamp, so the next watermark never passes it.
+        self.server_start: datetime | None = None
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, url: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        """One call with retries; with `auth`, the provider's token goes in `Authorization`.
+
+        A 401 renews the token once and sends the same request again, so an expiry in the
+        middle of a read costs one call, never the pages already read.
+        """
+        renewed = False
+        while True:
+            if auth and self.auth is not None:
+                headers = dict(kwargs.get("headers") or {})
+                headers["Authorization"] = f"{self.auth.scheme} {self.auth.token()}"
+                kwargs["headers"] = headers
+            try:
+                return self._with_retries(method, url, **kwargs)
+            except _Unauthorized as exc:
+                if renewed or not auth or self.auth is None or not self.auth.renew():
+                    raise ConnectorAuthError(exc.message) from None
+                renewed = True
+                logger.info("%s answered 401: renewing the token and retrying", self.vendor)
+
+    def _with_retries(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         retrying = Retrying(
             stop=_stop_after_attempt(self.policy.max_attempts),
             wait=self._wait,
@@ -162,6 +209,8 @@ class ApiSession:
             response = self.client.request(method, url, **kwargs)
         except httpx.TransportError as exc:
             raise ConnectorTransientError(f"{method} {url}: {type(exc).__name__}: {exc}") from exc
+        if self.server_start is None:
+            self.server_start = _http_date(response.headers.get("Date"))
         status = response.status_code
         if self.error_hook is not None and status >= 400:
             mapped = self.error_hook(response)
@@ -177,10 +226,14 @@ class ApiSession:
                 )
             raise ConnectorTransientError(detail, retry_after=wait)
         if status in (401, 403):
-            raise ConnectorAuthError(
-                f"{self.vendor} refused the token in {self.token_env} ({status}): "
+            origin = self.auth.origin if self.auth is not None else self.token_env
+            message = (
+                f"{self.vendor} refused the token in {origin} ({status}): "
                 f"{describe_error_body(response)}"
             )
+            if status == 401:
+                raise _Unauthorized(message)
+            raise ConnectorAuthError(message)
         if status >= 400:
             raise ConnectorRequestError(
                 f"{self.vendor} rejected {method} {url} ({status}): {describe_error_body(response)}"
@@ -208,29 +261,19 @@ class ApiSession:
 
 @dataclass
 class FetchResult:
-    """What one `fetch` wrote: files in order, records per object, the next watermark."""
+    """What one `fetch` wrote: files in order, records per object, the next watermark.
+
+    `since` is where the read started (the watermark less the safety margin);
+    `skipped` names objects the tenant does not have, with the vendor's reason.
+    """
 
     files: list[Path] = field(default_factory=list)
     records: dict[str, int] = field(default_factory=dict)
     watermark: datetime | None = None
     extract: Literal["full", "incremental"] = "full"
-
-
-def resolve_token(source: SourceConfig, env: Mapping[str, str], vendor: str) -> tuple[str, str]:
-    """(variable name, token) from the caller's environment mapping."""
-    api = require_api(source)
-    if not api.token_env:
-        raise ConnectorAuthError(
-            f"source {source.name!r} ({vendor}) has no api.token_env: name the environment "
-            "variable that holds its token"
-        )
-    token = env.get(api.token_env, "")
-    if not token.strip():
-        raise ConnectorAuthError(
-            f"{api.token_env} is not set: source {source.name!r} needs its {vendor} token "
-            "in that environment variable"
-        )
-    return api.token_env, token.strip()
+    since: datetime | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    duplicates: dict[str, int] = field(default_factory=dict)
 
 
 def require_api(source: SourceConfig) -> ApiSourceConfig:
@@ -246,14 +289,18 @@ class Connector(ABC):
     default_objects: ClassVar[tuple[str, ...]]
     fields: ClassVar[Mapping[str, tuple[str, ...]]]
     modified_field: ClassVar[str]  # flat key of each record's last-modified timestamp
+    id_field: ClassVar[str]  # flat key of each record's id (per-object: `key_for`)
     default_page_size: ClassVar[int]
     max_page_size: ClassVar[int]
+    # How far before the last watermark an incremental read starts: rows that commit
+    # after a newer one was read carry an older stamp (see each vendor's module).
+    default_margin: ClassVar[timedelta]
+    auth_scheme: ClassVar[str] = "Bearer"
 
-    def __init__(self, source: SourceConfig, session: ApiSession, token: str) -> None:
+    def __init__(self, source: SourceConfig, session: ApiSession) -> None:
         self.source = source
         self.api = require_api(source)
         self.session = session
-        self.token = token
         self.base_url = self.api.base_url.rstrip("/")
         self.objects = list(self.api.objects or self.default_objects)
         self.page_size = min(self.api.page_size or self.default_page_size, self.max_page_size)
@@ -262,6 +309,13 @@ class Connector(ABC):
     def error_hook(cls, response: httpx.Response) -> Exception | None:
         """Vendor-specific status mapping before the generic one; None = no opinion."""
         return None
+
+    def key_for(self, obj: str) -> str:
+        return self.id_field
+
+    def margin(self) -> timedelta:
+        minutes = self.api.options.get("watermark_margin_minutes")
+        return self.default_margin if minutes is None else timedelta(minutes=float(minutes))
 
     def fields_for(self, obj: str) -> list[str]:
         """Module constant, replaced by options.fields[obj] or extended by extra_fields."""
@@ -274,17 +328,75 @@ class Connector(ABC):
     def pages(self, obj: str, since: datetime | None) -> Iterator[list[Record]]:
         """Yield the flat records of `obj`, one list per vendor page (all if since is None)."""
 
-    def run(self, out_dir: Path, since: datetime | None) -> FetchResult:
-        result = FetchResult(watermark=since, extract="incremental" if since else "full")
+    def probe(self) -> str:
+        """One cheap authenticated read proving the connection; a short description."""
+        obj = self.objects[0]
+        saved, self.page_size = self.page_size, 1
+        try:
+            first = next(iter(self.pages(obj, None)), [])
+        finally:
+            self.page_size = saved
+        return f"{obj} readable ({len(first)} record(s) on the first page)"
+
+    def run(self, out_dir: Path, watermark: datetime | None) -> FetchResult:
+        """Write every page; an incremental read starts `margin()` before `watermark`.
+
+        A record met twice in one read (edited while the read ran, so it moved to a later
+        page or window) is written once: a repeated id inside one extract is a reject in
+        staging. The later copy is newer, so the new watermark stays below its stamp and
+        the next run reads it again. The new watermark never passes the moment the read
+        began (the vendor's Date header), so edits made during the read are read next run.
+        """
+        started = datetime.now(UTC)
+        since = watermark - self.margin() if watermark is not None else None
+        result = FetchResult(
+            watermark=watermark, extract="incremental" if watermark else "full", since=since
+        )
+        ceiling: datetime | None = None
         out_dir.mkdir(parents=True, exist_ok=True)
         for obj in self.objects:
+            key = self.key_for(obj)
+            seen: set[Any] = set()
             result.records[obj] = 0
-            for number, records in enumerate(self.pages(obj, since), start=1):
-                result.files.append(write_page(out_dir, obj, number, records))
-                result.records[obj] += len(records)
-                for record in records:
-                    seen = parse_timestamp(record.get(self.modified_field))
-                    if seen is not None and (result.watermark is None or seen > result.watermark):
-                        result.watermark = seen
+            number = 0
+            try:
+                for records in self.pages(obj, since):
+                    fresh = []
+                    for record in records:
+                        stamp = parse_timestamp(record.get(self.modified_field))
+                        if record.get(key) in seen:
+                            result.duplicates[obj] = result.duplicates.get(obj, 0) + 1
+                            if stamp is not None and (ceiling is None or stamp < ceiling):
+                                ceiling = stamp
+                            continue
+                        seen.add(record.get(key))
+                        fresh.append(record)
+                        if stamp is not None and (
+                            result.watermark is None or stamp > result.watermark
+                        ):
+                            result.watermark = stamp
+                    number += 1
+                    result.files.append(write_page(out_dir, obj, number, fresh))
+                    result.records[obj] += len(fresh)
+            except ConnectorObjectMissing as exc:
+                if obj in self.api.objects:  # asked for by name: a typo must not pass
+                    raise
+                logger.warning("%s: skipping %s: %s", self.vendor, obj, exc)
+                result.skipped[obj] = str(exc)
+                del result.records[obj]
+                continue
             logger.info("%s %s: %d records", self.vendor, obj, result.records[obj])
+        if self.objects and len(result.skipped) == len(self.objects):
+            # Nothing at all is not "an object the tenant lacks": a wrong URL or version.
+            raise ConnectorRequestError(
+                f"{self.vendor}: none of {', '.join(self.objects)} exists at {self.base_url} "
+                f"({next(iter(result.skipped.values()))})"
+            )
+        if ceiling is not None and result.watermark is not None and result.watermark >= ceiling:
+            result.watermark = ceiling - timedelta(seconds=1)
+        # A row edited during the read after its page was read (keyset paging moves on)
+        # is stamped after the read began: the next run must start before that moment.
+        began = self.session.server_start or started
+        if result.watermark is not None and result.watermark > began:
+            result.watermark = began
         return result

@@ -10,18 +10,25 @@ Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`,
 - Records keep their columns (lookups stay `_<name>_value` GUIDs) and drop `@odata.*`
   annotations such as `@odata.etag`. Option `formatted_values = true` also asks for the
   `…@OData.Community.Display.V1.FormattedValue` labels.
-Token: an Entra ID access token for the org, sent as `Authorization: Bearer`.
+- An entity set the org lacks (404 "Resource not found for the segment") is skipped with
+  a warning when it is a default, an error when `objects` names it.
+- Watermark margin (default 5 min): `modifiedon` is stamped inside the transaction, and
+  synchronous plug-ins may hold it open for up to 2 minutes before it commits.
+Token: an Entra ID access token for the org (auth.py: client credentials, scope
+`{org}/.default`, renewed before `expires_in` and on a 401 `ExpiredAuthTicket`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from ingest.connectors.base import Connector, Record, names
-from ingest.connectors.errors import ConnectorProtocolError
+import httpx
+
+from ingest.connectors.base import Connector, Record, describe_error_body, names
+from ingest.connectors.errors import ConnectorObjectMissing, ConnectorProtocolError
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +77,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     )
     + _AUDIT,
 }
+KEYS = {
+    "accounts": "accountid",
+    "contacts": "contactid",
+    "opportunities": "opportunityid",
+    "salesorders": "salesorderid",
+    "invoices": "invoiceid",
+}
 FORMATTED = 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"'
 
 
@@ -87,8 +101,22 @@ class Dynamics365Connector(Connector):
     default_objects = ("accounts", "contacts", "opportunities", "salesorders", "invoices")
     fields = FIELDS
     modified_field = "modifiedon"
+    id_field = "accountid"
+    default_margin = timedelta(minutes=5)
     default_page_size = 5000
     max_page_size = 5000
+
+    @classmethod
+    def error_hook(cls, response: httpx.Response) -> Exception | None:
+        # An entity set the org does not have (salesorders / invoices without the Sales app).
+        if response.status_code == 404 and "Resource not found for the segment" in response.text:
+            return ConnectorObjectMissing(
+                f"the org has no such entity set ({describe_error_body(response)})"
+            )
+        return None
+
+    def key_for(self, obj: str) -> str:
+        return KEYS.get(obj) or f"{obj.removesuffix('s')}id"
 
     def _api_root(self) -> str:
         if "/api/data/" in self.base_url:
@@ -100,7 +128,6 @@ class Dynamics365Connector(Connector):
         if self.api.options.get("formatted_values"):
             prefer.append(FORMATTED)
         return {
-            "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
             "OData-MaxVersion": "4.0",
             "OData-Version": "4.0",

@@ -23,6 +23,14 @@ class ConnectorRequestError(ConnectorError):
     """The vendor rejected the request itself (400, 404, 422, an RPC error envelope)."""
 
 
+class ConnectorObjectMissing(ConnectorRequestError):
+    """The tenant does not have this object (Salesforce Orders off): skipped with a warning."""
+
+
+class ConnectorQuotaError(ConnectorError):
+    """The vendor's daily (24-hour) API allocation is used up: no retry can help tonight."""
+
+
 class ConnectorProtocolError(ConnectorError):
     """The vendor answered something this connector cannot read (not JSON, wrong shape)."""
 

@@ -8,13 +8,22 @@ invoices and credit notes only, unless `options.domains` says otherwise).
 - JSON-RPC (`options.protocol = "jsonrpc"`): `POST /jsonrpc`, `common.authenticate`
   (db, `options.login`, key) for the uid, then `object.execute_kw`; errors come back in
   the `error` envelope with HTTP 200.
-- Paging by `offset`/`limit` ordered by `id`; incremental on `write_date >= watermark`
-  (`>=` because Odoo stores whole seconds: a record written later in the same second as
-  the last run's newest one must not be missed; landing it twice is harmless).
+- Keyset paging: `[('id', '>', last id read)]` added to the domain, ordered by `id`,
+  `limit` rows a page, until a page comes back empty or short. An `offset` would skip a
+  live record whenever one before it is deleted (or leaves the domain) between two
+  pages, and in a full extract that record would then look deleted.
+- Incremental on `write_date >= watermark - margin` (`>=` because Odoo stores whole
+  seconds). Margin (default 15 min): `write_date` is the transaction's start time
+  (PostgreSQL `now()`), so a long transaction, a cron job say, commits rows stamped
+  before newer rows already read.
 - `fields_get` first: fields the server does not know are skipped (versions differ);
   many2one `[id, "name"]` → `<field>` = id and `<field>__name` = name; x2many → ";"-joined
   ids; Odoo's `false` for an empty value → JSON null (booleans keep true/false).
-Archived records are read too (`active_test: false`), so deactivation is visible.
+A model whose app is not installed (404 / NotFound) is skipped with a warning when it is
+a default object, an error when `objects` names it.
+Archived records are read too (`active_test: false`), so deactivation (`active = false`)
+is read incrementally like any edit; a record deleted outright (`unlink`) leaves no
+trace the API can list: only a full extract sees it go.
 """
 
 from __future__ import annotations
@@ -22,13 +31,16 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from ingest.connectors.base import Connector, Record, names
+import httpx
+
+from ingest.connectors.base import Connector, Record, describe_error_body, names
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
+    ConnectorObjectMissing,
     ConnectorProtocolError,
     ConnectorRequestError,
 )
@@ -68,6 +80,7 @@ DOMAINS: dict[str, list[Any]] = {
     "account.move": [["move_type", "in", ["out_invoice", "out_refund"]]],
 }
 AUTH_ERRORS = ("AccessDenied", "AccessError", "SessionExpired")
+MISSING_MODEL = ("NotFound", "KeyError")  # a model whose app is not installed
 
 
 def flatten_odoo(raw: dict[str, Any], types: dict[str, str]) -> Record:
@@ -96,8 +109,19 @@ class OdooConnector(Connector):
     default_objects = ("res.partner", "sale.order", "account.move")
     fields = FIELDS
     modified_field = "write_date"
+    id_field = "id"
     default_page_size = 500
     max_page_size = 5000
+    default_margin = timedelta(minutes=15)
+    auth_scheme = "bearer"
+
+    @classmethod
+    def error_hook(cls, response: httpx.Response) -> Exception | None:
+        if response.status_code == 404 and "/json/2/" in str(response.request.url):
+            return ConnectorObjectMissing(
+                f"the database has no such model ({describe_error_body(response)})"
+            )
+        return None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,14 +136,20 @@ class OdooConnector(Connector):
     # --- transport ---------------------------------------------------------------------
     def call(self, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if self.protocol == "json2":
-            headers = {"Authorization": f"bearer {self.token}", "Accept": "application/json"}
+            headers = {"Accept": "application/json"}
             if self.api.database:
                 headers["X-Odoo-Database"] = self.api.database
             url = f"{self.base_url}/json/2/{model}/{method}"
             return self.session.json("POST", url, json=kwargs, headers=headers)
         uid = self._authenticate()
         db = self.api.database
-        return self._rpc("object", "execute_kw", [db, uid, self.token, model, method, args, kwargs])
+        key = self._key()
+        return self._rpc("object", "execute_kw", [db, uid, key, model, method, args, kwargs])
+
+    def _key(self) -> str:
+        # JSON-RPC carries the API key inside the call, not in a header.
+        assert self.session.auth is not None
+        return self.session.auth.token()
 
     def _authenticate(self) -> int:
         if self._uid is None:
@@ -128,7 +158,7 @@ class OdooConnector(Connector):
                 raise ConnectorConfigError(
                     "Odoo JSON-RPC needs api.database and options.login (the API user)"
                 )
-            uid = self._rpc("common", "authenticate", [self.api.database, login, self.token, {}])
+            uid = self._rpc("common", "authenticate", [self.api.database, login, self._key(), {}])
             if not isinstance(uid, int) or isinstance(uid, bool):
                 raise ConnectorAuthError(
                     f"Odoo refused the login {login!r} with the key in "
@@ -145,7 +175,7 @@ class OdooConnector(Connector):
             "id": next(self._ids),
             "params": {"service": service, "method": method, "args": args},
         }
-        body = self.session.json("POST", url, json=payload)
+        body = self.session.json("POST", url, json=payload, auth=False)
         if not isinstance(body, dict):
             raise ConnectorProtocolError(f"Odoo JSON-RPC answer is not an object: {body!r:.120}")
         if "error" in body:
@@ -153,6 +183,8 @@ class OdooConnector(Connector):
             data = error.get("data") or {}
             name = str(data.get("name", ""))
             message = f"{data.get('message') or error.get('message')} [{name or error.get('code')}]"
+            if name.rsplit(".", 1)[-1] in MISSING_MODEL and method == "execute_kw":
+                raise ConnectorObjectMissing(f"the database has no such model: {message}")
             if name.rsplit(".", 1)[-1] in AUTH_ERRORS:
                 raise ConnectorAuthError(
                     f"Odoo refused the key in {self.session.token_env}: {message}"
@@ -179,22 +211,25 @@ class OdooConnector(Connector):
         domain = list(self.api.options.get("domains", {}).get(obj, DOMAINS.get(obj, [])))
         if since is not None:
             domain.append(["write_date", ">=", odoo_datetime(since)])
-        offset = 0
+        if "id" not in fields:
+            fields.insert(0, "id")
+        last_id = 0
         while True:
+            page_domain = [*domain, ["id", ">", last_id]]
             kwargs: dict[str, Any] = {
                 "fields": fields,
                 "limit": self.page_size,
-                "offset": offset,
                 "order": "id",
                 "context": {"active_test": False},
             }
             if self.protocol == "jsonrpc":  # the FORMATS shape: domain positional
-                rows = self.call(obj, "search_read", [domain], kwargs)
+                rows = self.call(obj, "search_read", [page_domain], kwargs)
             else:
-                rows = self.call(obj, "search_read", [], {"domain": domain, **kwargs})
+                rows = self.call(obj, "search_read", [], {"domain": page_domain, **kwargs})
             if not isinstance(rows, list):
                 raise ConnectorProtocolError(f"Odoo search_read on {obj} returned {rows!r:.120}")
-            yield [flatten_odoo(r, types) for r in rows]
+            if rows or last_id == 0:  # an empty extract still lands one (empty) page
+                yield [flatten_odoo(r, types) for r in rows]
             if len(rows) < self.page_size:
                 return
-            offset += len(rows)
+            last_id = max(int(r["id"]) for r in rows)

@@ -9,20 +9,36 @@ Objects (default): `Account`, `Contact`, `Opportunity`, `Order`.
   rows come back with `IsDeleted = true` (option `query_all` forces either way).
 - Records drop `attributes`; relations such as `Account.Name` become flat keys.
 - The answer's `totalSize` is checked against the records received.
-Token: an OAuth access token for the org (`base_url` = its `instance_url`).
+- A query cursor (`nextRecordsUrl`) is a server-side snapshot, so rows edited or deleted
+  during the read do not shift its pages; it outlives a token renewal (same user).
+- Watermark margin (default 15 min): `SystemModstamp` is stamped when the transaction
+  writes, and a long transaction (synchronous Apex may run up to 10 minutes) commits
+  later, after newer stamps were already readable.
+- `403 REQUEST_LIMIT_EXCEEDED` is two things: "ConcurrentRequests / ConcurrentPerOrgLongTxn
+  Limit exceeded" (too many long requests at once: retried with backoff) and
+  "TotalRequests Limit exceeded" (the 24-hour allocation: `ConnectorQuotaError`).
+- `INVALID_TYPE` on a default object (an org without Orders enabled) skips that object
+  with a warning instead of failing the source.
+Token: OAuth (auth.py: JWT bearer or refresh token), or a static access token;
+`base_url` is the org's `instance_url`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
-from ingest.connectors.base import Connector, Record, names
-from ingest.connectors.errors import ConnectorProtocolError, ConnectorUnavailableError
+from ingest.connectors.base import Connector, Record, describe_error_body, names
+from ingest.connectors.errors import (
+    ConnectorObjectMissing,
+    ConnectorProtocolError,
+    ConnectorQuotaError,
+    ConnectorTransientError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,23 +114,44 @@ class SalesforceConnector(Connector):
     default_objects = ("Account", "Contact", "Opportunity", "Order")
     fields = FIELDS
     modified_field = "SystemModstamp"
+    id_field = "Id"
     default_page_size = 2000
     max_page_size = 2000
+    default_margin = timedelta(minutes=15)
 
     @classmethod
     def error_hook(cls, response: httpx.Response) -> Exception | None:
-        # The org's 24-hour API allocation answers 403, which is not a token problem.
-        if response.status_code == 403 and "REQUEST_LIMIT_EXCEEDED" in response.text:
-            return ConnectorUnavailableError(
-                f"Salesforce API request limit exceeded (403 REQUEST_LIMIT_EXCEEDED) on "
-                f"{response.request.url}; wait for the 24-hour allocation to recover"
+        text = response.text
+        if response.status_code == 403 and "REQUEST_LIMIT_EXCEEDED" in text:
+            detail = describe_error_body(response)
+            if "TotalRequests" in text:
+                # The org's 24-hour API allocation, not a token problem and not transient.
+                return ConnectorQuotaError(
+                    f"Salesforce daily API request allocation used up (403 "
+                    f"REQUEST_LIMIT_EXCEEDED: {detail}); it recovers over the next 24 hours "
+                    "(Setup > Company Information shows the usage)"
+                )
+            return ConnectorTransientError(
+                f"Salesforce concurrent request limit (403 REQUEST_LIMIT_EXCEEDED: {detail})"
+            )
+        if response.status_code == 400 and "INVALID_TYPE" in text:
+            return ConnectorObjectMissing(
+                f"the org has no such object ({describe_error_body(response)})"
             )
         return None
+
+    def probe(self) -> str:
+        version = self.api.options.get("api_version", API_VERSION)
+        url = f"{self.base_url}/services/data/{version}/limits"
+        body = self.session.json("GET", url, headers={"Accept": "application/json"})
+        daily = body.get("DailyApiRequests") if isinstance(body, dict) else None
+        if isinstance(daily, dict):
+            return f"daily API requests {daily.get('Remaining')} of {daily.get('Max')} left"
+        return "limits readable"
 
     def _headers(self) -> dict[str, str]:
         batch = max(200, self.page_size)
         return {
-            "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
             "Sforce-Query-Options": f"batchSize={batch}",
         }

@@ -2,6 +2,13 @@
 
 Companies, contacts and deals are generated deterministically; company i (0-based) has
 id 1001+i and was last modified at BASE + i minutes, contact j id 5001+j, deal k 9001+k.
+
+Like the live service: the list `after` is the next id (a cursor, not an offset); each
+record's association list in a list answer stops at `ASSOC_LIST_PAGE` with its own
+`paging`, and the v4 batch read pages each list by `assoc_page` (`inputs: [{id, after}]`);
+search `after` is an offset refused past 10,000 results, and records in `unindexed` are
+not yet visible to search (the index trails writes). `archived=true` lists archived
+records with `archivedAt`. `POST /oauth/v1/token` grants refresh tokens.
 """
 
 from __future__ import annotations
@@ -16,6 +23,15 @@ from fastapi.responses import JSONResponse
 
 LIST_MAX = 100
 SEARCH_MAX = 200
+SEARCH_CAP = 10_000
+ASSOC_LIST_PAGE = 100
+CLIENT_ID, CLIENT_SECRET, REFRESH = "hs-client", "hs-secret", "hs-refresh-1"
+EXPIRED_BODY = {
+    "status": "error",
+    "message": "The OAuth token used to make this call expired 1 minute(s) ago.",
+    "correlationId": "3c1b2f9e-0000-4000-8000-000000000402",
+    "category": "EXPIRED_AUTHENTICATION",
+}
 AUTH_BODY = {
     "status": "error",
     "message": "Authentication credentials not found. This API supports OAuth 2.0 "
@@ -30,8 +46,18 @@ MODIFIED = {"contacts": "lastmodifieddate"}
 class FakeHubSpot(FakeVendor):
     def __init__(self, companies: int = 250, contacts: int = 120, deals: int = 45) -> None:
         super().__init__()
+        self.build(companies, contacts, deals)
+
+    def reset(self) -> None:
+        super().reset()
+        self.build()
+
+    def build(self, companies: int = 250, contacts: int = 120, deals: int = 45) -> None:
         self.store: dict[str, list[dict[str, Any]]] = {"companies": [], "contacts": [], "deals": []}
         self.links: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self.unindexed: set[str] = set()
+        self.assoc_page = 100
+        self.rotate = False  # answer a new refresh token with each grant
         for i in range(companies):
             self._add("companies", str(1001 + i), i, name=f"Company {i}", city="Lyon")
         for j in range(contacts):
@@ -55,6 +81,22 @@ class FakeHubSpot(FakeVendor):
                 "archived": False,
             }
         )
+
+    def find(self, obj: str, rid: str) -> dict[str, Any]:
+        return next(r for r in self.store[obj] if r["id"] == rid)
+
+    def edit(self, obj: str, rid: str, minutes: float, **props: str) -> None:
+        """A user's edit: new values, last-modified moved to BASE + minutes."""
+        rec = self.find(obj, rid)
+        moment = iso_z(BASE + timedelta(minutes=minutes))
+        rec["properties"] |= props
+        rec["properties"][MODIFIED.get(obj, "hs_lastmodifieddate")] = moment
+        rec["updatedAt"] = moment
+
+    def archive(self, obj: str, rid: str, minutes: float) -> None:
+        rec = self.find(obj, rid)
+        moment = iso_z(BASE + timedelta(minutes=minutes))
+        rec |= {"archived": True, "archivedAt": moment, "updatedAt": moment}
 
     def _link(self, a: str, a_id: str, b: str, b_id: str) -> None:
         self.links.setdefault((a, b), {}).setdefault(a_id, []).append(b_id)
@@ -97,12 +139,15 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
     app = FastAPI()
 
     def authorised(request: Request) -> bool:
-        return request.headers.get("authorization") == f"Bearer {fake.token}"
+        return fake.accepts(request.headers.get("authorization"))
 
     @app.get("/crm/v3/objects/{obj}")
     def list_objects(obj: str, request: Request) -> Any:
         if not authorised(request):
-            return JSONResponse(AUTH_BODY, status_code=401)
+            given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
+            return JSONResponse(
+                EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
+            )
         q = request.query_params
         limit = int(q.get("limit", "10"))
         if limit > LIST_MAX:
@@ -110,7 +155,12 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
         start = int(q.get("after", "0"))
         props = q["properties"].split(",") if q.get("properties") else None
         assoc = q["associations"].split(",") if q.get("associations") else []
-        rows = fake.store[obj][start : start + limit]
+        archived = q.get("archived", "false") == "true"
+        live = sorted(
+            (r for r in fake.store[obj] if r["archived"] == archived), key=lambda r: int(r["id"])
+        )
+        matching = [r for r in live if int(r["id"]) >= start]
+        rows = matching[:limit]
         results = []
         for rec in rows:
             item = fake.shape(rec, props, assoc)
@@ -119,37 +169,57 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
                 ids = fake.links.get((obj, other), {}).get(rec["id"], [])
                 if ids:
                     links[other] = {
-                        "results": [{"id": i, "type": f"{obj}_to_{other}"} for i in ids]
+                        "results": [
+                            {"id": i, "type": f"{obj}_to_{other}"} for i in ids[:ASSOC_LIST_PAGE]
+                        ]
                     }
+                    if len(ids) > ASSOC_LIST_PAGE:
+                        links[other]["paging"] = {
+                            "next": {"after": "opaque-assoc-cursor", "link": "deprecated"}
+                        }
             if links:
                 item["associations"] = links
             results.append(item)
         body: dict[str, Any] = {"results": results}
-        end = start + limit
-        if end < len(fake.store[obj]):
-            link = f"{request.base_url}crm/v3/objects/{obj}?after={end}"
-            body["paging"] = {"next": {"after": str(end), "link": link}}
+        if len(matching) > limit:
+            nxt = str(int(matching[limit]["id"]))
+            link = f"{request.base_url}crm/v3/objects/{obj}?after={nxt}"
+            body["paging"] = {"next": {"after": nxt, "link": link}}
         return body
 
     @app.post("/crm/v3/objects/{obj}/search")
     async def search(obj: str, request: Request) -> Any:
         if not authorised(request):
-            return JSONResponse(AUTH_BODY, status_code=401)
+            given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
+            return JSONResponse(
+                EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
+            )
         query = await request.json()
         limit = int(query.get("limit", 10))
         if limit > SEARCH_MAX:
             return _error(400, f"limit must be at most {SEARCH_MAX}")
         expected = MODIFIED.get(obj, "hs_lastmodifieddate")
-        rows = fake.store[obj]
+        rows = [r for r in fake.store[obj] if not r["archived"] and r["id"] not in fake.unindexed]
+        ops = {"GT": "__gt__", "GTE": "__ge__", "LT": "__lt__", "LTE": "__le__"}
         for group in query.get("filterGroups", []):
             for flt in group["filters"]:
-                if flt["propertyName"] != expected:
-                    return _error(400, f"unknown property {flt['propertyName']}")
+                name, op = flt["propertyName"], ops[flt["operator"]]
+                if name == "hs_object_id":
+                    bound_id = int(flt["value"])
+                    rows = [r for r in rows if getattr(int(r["id"]), op)(bound_id)]
+                    continue
+                if name != expected:
+                    return _error(400, f"unknown property {name}")
                 bound = iso_z(datetime.fromtimestamp(int(flt["value"]) / 1000, tz=UTC))
-                op = {"GT": str.__gt__, "GTE": str.__ge__}[flt["operator"]]
-                rows = [r for r in rows if op(r["properties"][expected], bound)]
-        rows = sorted(rows, key=lambda r: r["properties"][expected])
+                rows = [r for r in rows if getattr(r["properties"][expected], op)(bound)]
+        sort = (query.get("sorts") or [{"propertyName": expected}])[0]["propertyName"]
+        if sort == "hs_object_id":
+            rows = sorted(rows, key=lambda r: int(r["id"]))
+        else:
+            rows = sorted(rows, key=lambda r: r["properties"][expected])
         start = int(query.get("after", 0))
+        if start + limit > SEARCH_CAP:
+            return _error(400, f"paging past {SEARCH_CAP} results is not supported")
         page = rows[start : start + limit]
         body: dict[str, Any] = {
             "total": len(rows),
@@ -162,17 +232,45 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
     @app.post("/crm/v4/associations/{src}/{dst}/batch/read")
     async def read_associations(src: str, dst: str, request: Request) -> Any:
         if not authorised(request):
-            return JSONResponse(AUTH_BODY, status_code=401)
+            given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
+            return JSONResponse(
+                EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
+            )
         inputs = (await request.json())["inputs"]
         table = fake.links.get((src, dst), {})
-        results = [
-            {
+        results = []
+        for item in inputs:
+            if item["id"] not in table:
+                continue
+            start = int(item.get("after") or 0)
+            targets = table[item["id"]][start : start + fake.assoc_page]
+            row: dict[str, Any] = {
                 "from": {"id": item["id"]},
-                "to": [{"toObjectId": int(t), "associationTypes": []} for t in table[item["id"]]],
+                "to": [{"toObjectId": int(t), "associationTypes": []} for t in targets],
             }
-            for item in inputs
-            if item["id"] in table
-        ]
+            if start + fake.assoc_page < len(table[item["id"]]):
+                row["paging"] = {"next": {"after": str(start + fake.assoc_page), "link": None}}
+            results.append(row)
         return {"status": "COMPLETE", "results": results}
+
+    @app.post("/oauth/v1/token")
+    async def token(request: Request) -> Any:
+        form = dict((await request.form()).items())
+        fake.grants.append({k: str(v) for k, v in form.items()})
+        expected = ("refresh_token", CLIENT_ID, CLIENT_SECRET, REFRESH)
+        given = tuple(
+            form.get(k) for k in ("grant_type", "client_id", "client_secret", "refresh_token")
+        )
+        if given != expected:
+            return JSONResponse(
+                {"status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"},
+                status_code=400,
+            )
+        return {
+            "token_type": "bearer",
+            "refresh_token": "hs-refresh-rotated" if fake.rotate else REFRESH,
+            "access_token": fake.issue_token("hs-access"),
+            "expires_in": 1800,
+        }
 
     return FaultInjector(app, fake)

@@ -50,7 +50,7 @@ OPS = {
 }
 
 
-def odoo_time(minutes: int) -> str:
+def odoo_time(minutes: float) -> str:
     return (BASE + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -63,6 +63,25 @@ class OdooFault(Exception):
 class FakeOdoo(FakeVendor):
     def __init__(self, partners: int = 250) -> None:
         super().__init__()
+        self.build(partners)
+
+    def reset(self) -> None:
+        super().reset()
+        self.build()
+
+    def unlink(self, model: str, rid: int) -> None:
+        self.store[model] = [r for r in self.store[model] if r["id"] != rid]
+
+    def write(self, model: str, rid: int, minutes: float, **values: Any) -> None:
+        """A write whose transaction started at BASE + minutes (Odoo's write_date)."""
+        row = next(r for r in self.store[model] if r["id"] == rid)
+        row |= values | {"write_date": odoo_time(minutes)}
+
+    def create(self, model: str, rid: int, minutes: float, **values: Any) -> None:
+        self._add(model, rid, **values)
+        self.write(model, rid, minutes)
+
+    def build(self, partners: int = 250) -> None:
         from ingest.connectors.odoo import FIELDS
 
         self.types = {

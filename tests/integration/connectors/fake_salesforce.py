@@ -3,6 +3,12 @@
 Account i (0-based) has Id `001` + 12 digits + `AAA` and SystemModstamp BASE + i minutes;
 5 more Accounts are deleted (IsDeleted=true, modified after all the others) and only
 `queryAll` returns them. Pages are capped at 100 rows ("smaller for wide rows").
+
+Like a live org: a query's cursor is a snapshot taken when the query runs (edits made
+while it is read show in the next query); `POST /services/oauth2/token` answers the
+refresh-token grant and the JWT bearer grant (RS256 assertion checked against
+`public_key`), with no `expires_in`; objects in `missing` answer `INVALID_TYPE`;
+`/limits` reports the daily allocation.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+import jwt
 from fakes_common import BASE, FakeVendor, FaultInjector
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -27,6 +34,20 @@ SOQL = re.compile(
     re.IGNORECASE,
 )
 PREFIX = {"Account": "001", "Contact": "003", "Opportunity": "006", "Order": "801"}
+CLIENT_ID, CLIENT_SECRET, REFRESH = "3MVG9-consumer-key", "sf-secret", "5Aep-refresh"
+USERNAME = "integration@acme.example"
+DAILY_LIMIT = [
+    {
+        "message": "TotalRequests Limit exceeded.",
+        "errorCode": "REQUEST_LIMIT_EXCEEDED",
+    }
+]
+CONCURRENT_LIMIT = [
+    {
+        "message": "ConcurrentPerOrgLongTxn Limit exceeded.",
+        "errorCode": "REQUEST_LIMIT_EXCEEDED",
+    }
+]
 
 
 def sf_time(moment: datetime) -> str:
@@ -36,6 +57,16 @@ def sf_time(moment: datetime) -> str:
 class FakeSalesforce(FakeVendor):
     def __init__(self, accounts: int = 250, deleted: int = 5) -> None:
         super().__init__()
+        self.public_key: str | None = None
+        self.build(accounts, deleted)
+
+    def reset(self) -> None:
+        super().reset()
+        self.public_key = None
+        self.build()
+
+    def build(self, accounts: int = 250, deleted: int = 5) -> None:
+        self.missing: set[str] = set()
         self.store: dict[str, list[dict[str, Any]]] = {o: [] for o in PREFIX}
         for i in range(accounts + deleted):
             self._add("Account", i, Name=f"Account {i}", IsDeleted=i >= accounts)
@@ -52,6 +83,14 @@ class FakeSalesforce(FakeVendor):
             self._add("Order", n, OrderNumber=f"{n:08d}", AccountId=account_ids[n])
         self.cursors: dict[str, list[dict[str, Any]]] = {}
         self._locators = itertools.count(1)
+
+    def edit(self, obj: str, rid: str, minutes: float, **values: Any) -> None:
+        rec = next(r for r in self.store[obj] if r["Id"] == rid)
+        stamp = sf_time(BASE + timedelta(minutes=minutes))
+        rec |= values | {"LastModifiedDate": stamp, "SystemModstamp": stamp}
+
+    def delete(self, obj: str, rid: str, minutes: float) -> None:
+        self.edit(obj, rid, minutes, IsDeleted=True)
 
     def _add(self, obj: str, i: int, **values: Any) -> None:
         record: dict[str, Any] = {f: None for f in FIELDS[obj] if "." not in f}
@@ -103,7 +142,7 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
     app = FastAPI()
 
     def authorised(request: Request) -> bool:
-        return request.headers.get("authorization") == f"Bearer {fake.token}"
+        return fake.accepts(request.headers.get("authorization"))
 
     def page(locator: str, start: int, size: int, total: int) -> dict[str, Any]:
         rows = fake.cursors[locator]
@@ -126,6 +165,15 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
                 [{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}], status_code=400
             )
         obj, fields = match["obj"], [f.strip() for f in match["fields"].split(",")]
+        if obj in fake.missing:
+            message = (
+                f"\n{match['fields'][:20]} FROM {obj}\n ^\nERROR at Row:1:Column:1\n"
+                f"sObject type '{obj}' is not supported. If you are attempting to use a "
+                "custom object, be sure to append the '__c' after the entity name."
+            )
+            return JSONResponse(
+                [{"message": message, "errorCode": "INVALID_TYPE"}], status_code=400
+            )
         unknown = [f for f in fields if f not in FIELDS.get(obj, ())]
         if obj not in fake.store or unknown:
             message = f"No such column '{unknown[0] if unknown else obj}' on entity '{obj}'"
@@ -162,5 +210,49 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
                 status_code=400,
             )
         return page(locator, int(start), int(size), len(fake.cursors[locator]))
+
+    @app.get(f"/services/data/{VERSION}/limits")
+    def limits(request: Request) -> Any:
+        if not authorised(request):
+            return JSONResponse(AUTH_BODY, status_code=401)
+        return {"DailyApiRequests": {"Max": 15000, "Remaining": 14990}}
+
+    @app.post("/services/oauth2/token")
+    async def token(request: Request) -> Any:
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        fake.grants.append(form)
+        grant = form.get("grant_type")
+        ok = False
+        if grant == "refresh_token":
+            ok = (form.get("client_id"), form.get("client_secret"), form.get("refresh_token")) == (
+                CLIENT_ID,
+                CLIENT_SECRET,
+                REFRESH,
+            )
+        elif grant == "urn:ietf:params:oauth:grant-type:jwt-bearer" and fake.public_key:
+            try:
+                claims = jwt.decode(
+                    form.get("assertion", ""),
+                    fake.public_key,
+                    algorithms=["RS256"],
+                    audience="https://login.salesforce.com",
+                    issuer=CLIENT_ID,
+                )
+                ok = claims.get("sub") == USERNAME
+            except jwt.PyJWTError:
+                ok = False
+        if not ok:
+            return JSONResponse(
+                {"error": "invalid_grant", "error_description": "authentication failure"},
+                status_code=400,
+            )
+        return {
+            "access_token": fake.issue_token("00Dxx0000001gPL!AR8AQ"),
+            "instance_url": str(request.base_url).rstrip("/"),
+            "id": f"https://login.salesforce.com/id/00Dxx0000001gPL/{USERNAME}",
+            "token_type": "Bearer",
+            "issued_at": "1796083200000",
+            "signature": "c2lnbmF0dXJl",
+        }
 
     return FaultInjector(app, fake)

@@ -6,16 +6,25 @@ Faults are a test-only control on the fake's state object (`fake.inject(...)`); 
 - "401": the vendor's authentication error;
 - "malformed": HTTP 200 with an HTML body (what a proxy error page looks like);
 - "truncated": the real answer cut in half, with an honest Content-Length;
-- "cut": the real answer's headers, then half the body and a dropped connection.
+- "cut": the real answer's headers, then half the body and a dropped connection;
+- "raw": `status` with the exact `payload` given (a vendor-specific error answer).
+
+A live tenant also changes under the reader: `fake.at(n, change)` runs `change()` just
+before the n-th request (1-based) is served — an edit, a deletion, a late commit between
+two pages. OAuth tokens issued by a fake's token endpoint (`issue_token`) stop working
+after `token_uses` calls, the way a session expires in the middle of a read.
 """
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import uvicorn
@@ -30,6 +39,8 @@ class Fault:
     skip: int = 0
     times: int = 1
     retry_after: str = "1"
+    status: int = 200
+    payload: bytes = b""
 
 
 @dataclass
@@ -48,13 +59,49 @@ class FakeVendor:
     token: str = "good-token"
     faults: list[Fault] = field(default_factory=list)
     requests: list[Seen] = field(default_factory=list)
+    changes: dict[int, list[Callable[[], None]]] = field(default_factory=dict)
+    # OAuth: tokens issued by the fake's token endpoint -> calls each has left.
+    token_uses: int = 1_000_000
+    issued: dict[str, int] = field(default_factory=dict)
+    grants: list[dict[str, str]] = field(default_factory=list)
+    _serial: Any = field(default_factory=lambda: itertools.count(1))
+    # The vendor's clock, sent in every answer's Date header (None: the real time).
+    now: datetime | None = None
 
     def inject(self, kind: str, **kwargs: Any) -> None:
         self.faults.append(Fault(kind, **kwargs))
 
+    def at(self, request_number: int, change: Callable[[], None]) -> None:
+        self.changes.setdefault(request_number, []).append(change)
+
+    def before_request(self) -> None:
+        for change in self.changes.pop(len(self.requests), []):
+            change()
+
     def reset(self) -> None:
         self.faults.clear()
         self.requests.clear()
+        self.changes.clear()
+        self.issued.clear()
+        self.grants.clear()
+        self.token_uses = 1_000_000
+        self.now = None
+
+    def issue_token(self, prefix: str) -> str:
+        value = f"{prefix}-{next(self._serial)}"
+        self.issued[value] = self.token_uses
+        return value
+
+    def accepts(self, authorization: str | None, scheme: str = "Bearer") -> bool:
+        """The static token always; an issued one until its calls run out."""
+        given = (authorization or "").removeprefix(f"{scheme} ")
+        if given == self.token:
+            return True
+        left = self.issued.get(given, 0)
+        if left <= 0:
+            return False
+        self.issued[given] = left - 1
+        return True
 
     def take_fault(self) -> Fault | None:
         for fault in list(self.faults):
@@ -93,10 +140,12 @@ class FaultInjector:
         self.fake.requests.append(
             Seen(scope["method"], scope["path"], scope["query_string"].decode(), headers, body)
         )
+        self.fake.before_request()
 
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
+        send = self._dated(send)
         fault = self.fake.take_fault()
         if fault is None:
             await self.app(scope, replay, send)
@@ -110,6 +159,17 @@ class FaultInjector:
             await send({"type": "http.response.body", "body": half})
         else:
             await self._send_fault(fault, send)
+
+    def _dated(self, send: Any) -> Any:
+        async def dated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                moment = self.fake.now or datetime.now(UTC)
+                head = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                head.append((b"date", format_datetime(moment, usegmt=True).encode()))
+                message = {**message, "headers": head}
+            await send(message)
+
+        return dated
 
     async def _capture(self, scope: Message, receive: Any) -> tuple[int, list[Any], bytes]:
         captured: dict[str, Any] = {"body": b""}
@@ -127,6 +187,8 @@ class FaultInjector:
         if fault.kind == "malformed":
             status, ctype = 200, "text/html"
             payload = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        elif fault.kind == "raw":
+            status, ctype, payload = fault.status, "application/json", fault.payload
         else:
             status = int(fault.kind)
             payload, ctype = self.fake.error_body(status)
@@ -145,7 +207,9 @@ class LiveServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            app, log_level="critical", lifespan="off", access_log=False, date_header=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True

@@ -31,7 +31,8 @@ def test_hubspot_default_objects_with_associations(hubspot: Harness, tmp_path: P
     assert "properties" not in deal and "associations" not in deal
     lists = [r for r in hubspot.fake.requests if r.method == "GET"]
     assert all(parse_qs(r.query)["limit"] == ["100"] for r in lists)
-    assert [parse_qs(r.query).get("after") for r in lists[:3]] == [None, ["100"], ["200"]]
+    # The list cursor is the next id (keyset), not an offset.
+    assert [parse_qs(r.query).get("after") for r in lists[:3]] == [None, ["1101"], ["1201"]]
     assert lists[0].headers["user-agent"] == "c360/0.1"
     assert result.watermark == BASE + timedelta(minutes=249)
 
@@ -45,9 +46,15 @@ def test_hubspot_incremental_uses_search_and_v4_associations(
     hubspot: Harness, tmp_path: Path
 ) -> None:
     since = BASE + timedelta(minutes=9)
-    result = hubspot.fetch(tmp_path, watermark=since, objects=["companies", "contacts"])
-    assert result.records == {"companies": 240, "contacts": 110}
-    assert [len(p) for p in read_pages(tmp_path, "companies")] == [200, 40]
+    result = hubspot.fetch(
+        tmp_path,
+        watermark=since,
+        objects=["companies", "contacts"],
+        options={"watermark_margin_minutes": 0},
+    )
+    # GTE the watermark: the record stamped exactly at it comes back too (idempotent).
+    assert result.records == {"companies": 241, "contacts": 111}
+    assert [len(p) for p in read_pages(tmp_path, "companies")] == [200, 41]
     searches = [json.loads(r.body) for r in hubspot.fake.requests if r.path.endswith("/search")]
     first = searches[0]
     assert first["limit"] == 200
@@ -56,15 +63,18 @@ def test_hubspot_incremental_uses_search_and_v4_associations(
             "filters": [
                 {
                     "propertyName": "hs_lastmodifieddate",
-                    "operator": "GT",
+                    "operator": "GTE",
                     "value": str(int(since.timestamp() * 1000)),
-                }
+                },
+                {"propertyName": "hs_object_id", "operator": "GT", "value": "0"},
             ]
         }
     ]
     assert searches[-1]["filterGroups"][0]["filters"][0]["propertyName"] == "lastmodifieddate"
     contact = read_pages(tmp_path, "contacts")[0][0]
-    assert contact["id"] == "5011" and contact["associated_companies_ids"] == "1011"
+    assert first["sorts"] == [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]
+    assert "after" not in first and searches[1]["filterGroups"][0]["filters"][-1]["value"] == "1209"
+    assert contact["id"] == "5010" and contact["associated_companies_ids"] == "1010"
 
 
 def test_hubspot_401_message_names_the_variable(hubspot: Harness, tmp_path: Path) -> None:
@@ -99,7 +109,9 @@ def test_salesforce_incremental_sees_deletes_through_query_all(
     salesforce: Harness, tmp_path: Path
 ) -> None:
     since = BASE + timedelta(minutes=247, seconds=30)
-    result = salesforce.fetch(tmp_path, watermark=since, objects=["Account"])
+    result = salesforce.fetch(
+        tmp_path, watermark=since, objects=["Account"], options={"watermark_margin_minutes": 0}
+    )
     rows = read_pages(tmp_path, "Account")[0]
     assert [r["IsDeleted"] for r in rows] == [False, False] + [True] * 5
     assert result.watermark == BASE + timedelta(minutes=254)
@@ -143,7 +155,8 @@ def test_dynamics_paging_headers_and_next_link(dynamics: Harness, tmp_path: Path
         assert first.headers[header] == value
     assert parse_qs(first.query)["$select"][0].startswith("accountid,name,accountnumber")
     # The next request is the server's nextLink, verbatim (skiptoken cookie included).
-    assert '<cookie pagenumber="2" pagingcookie="100"' in parse_qs(second.query)["$skiptoken"][0]
+    cookie = f'<cookie pagenumber="2" pagingcookie="{guid(99)}"'
+    assert cookie in parse_qs(second.query)["$skiptoken"][0]
     assert parse_qs(second.query)["$select"] == parse_qs(first.query)["$select"]
     account = read_pages(tmp_path, "accounts")[0][1]
     assert "@odata.etag" not in account
@@ -152,7 +165,9 @@ def test_dynamics_paging_headers_and_next_link(dynamics: Harness, tmp_path: Path
 
 def test_dynamics_incremental_filter(dynamics: Harness, tmp_path: Path) -> None:
     since = BASE + timedelta(minutes=239, milliseconds=500)
-    result = dynamics.fetch(tmp_path, watermark=since, objects=["accounts"])
+    result = dynamics.fetch(
+        tmp_path, watermark=since, objects=["accounts"], options={"watermark_margin_minutes": 0}
+    )
     assert result.records == {"accounts": 10}
     query = parse_qs(dynamics.fake.requests[0].query)
     assert query["$filter"] == ["modifiedon gt 2026-11-01T03:59:00.500Z"]

@@ -13,7 +13,7 @@ from fakes_common import BASE
 
 from ingest.connectors import ConnectorAuthError, ConnectorConfigError, ConnectorRequestError
 
-RPC = {"protocol": "jsonrpc", "login": LOGIN}
+RPC = {"protocol": "jsonrpc", "login": LOGIN, "watermark_margin_minutes": 0}
 
 
 def test_odoo_json2_default_objects_flattened(odoo: Harness, tmp_path: Path) -> None:
@@ -35,9 +35,11 @@ def test_odoo_json2_default_objects_flattened(odoo: Harness, tmp_path: Path) -> 
     assert call.headers["authorization"] == f"bearer {odoo.fake.token}"
     assert call.headers["x-odoo-database"] == "c360-test"
     body = json.loads(call.body)
-    assert (body["limit"], body["offset"], body["order"]) == (100, 0, "id")
+    # Keyset paging: `id > last id read`, never an offset.
+    assert (body["limit"], body["order"], body["domain"]) == (100, "id", [["id", ">", 0]])
+    assert "offset" not in body
     assert body["context"] == {"active_test": False}
-    assert json.loads(odoo.fake.requests[2].body)["offset"] == 100
+    assert json.loads(odoo.fake.requests[2].body)["domain"] == [["id", ">", 100]]
 
 
 def test_odoo_json2_unknown_field_is_a_422_request_error(odoo: Harness, tmp_path: Path) -> None:
@@ -71,7 +73,7 @@ def test_odoo_jsonrpc_full_and_incremental(odoo: Harness, tmp_path: Path) -> Non
     assert ids == list(range(240, 251))
     assert incr.watermark == BASE + timedelta(minutes=250)
     domain = json.loads(odoo.fake.requests[-1].body)["params"]["args"][5][0]
-    assert domain == [["write_date", ">=", "2026-11-01 04:00:00"]]
+    assert domain == [["write_date", ">=", "2026-11-01 04:00:00"], ["id", ">", 0]]
 
 
 def test_odoo_jsonrpc_bad_login(odoo: Harness, tmp_path: Path) -> None:
