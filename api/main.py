@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handler
 from api.inbound import PushCheck
+from api.ratelimit import LoginThrottle
 from api.routes import (
+    accounts,
     admin,
     auth,
     customer_details,
@@ -74,8 +76,21 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     app.state.settings = settings
     app.state.snapshots = snapshots
     app.state.check_push = check_push
+    app.state.login_throttle = LoginThrottle(
+        settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
+    )
     install_error_handler(app)
     # customer_details before customers so /customers/{id}/x never reads as an id.
-    for module in (auth, customer_details, customers, receivables, kpis, admin, inbound, decisions):
+    for module in (
+        auth,
+        customer_details,
+        customers,
+        receivables,
+        kpis,
+        admin,
+        accounts,
+        inbound,
+        decisions,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -27,22 +27,59 @@ def read_health(request: Request) -> Any:
     }
 
 
-@router.post("/auth/token", response_model=TokenOut)
+def client_address(request: Request) -> str:
+    """The caller's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={429: {"description": "Too many sign-in attempts; see Retry-After"}},
+)
 def create_token(
-    settings: SettingsDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Any:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    Throttled per username and per client address (429 with Retry-After, checked before
+    the password); `api.lockout_failures` failures in a row lock the account until it
+    expires (`api.lockout_minutes`) or an admin unlocks it."""
+    address = client_address(request)
+    wait = request.app.state.login_throttle.check(form.username, address)
+    if wait is not None:
+        store.audit(settings, form.username, "auth.throttled", None, address)
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"Too many sign-in attempts: wait {wait} seconds and try again.",
+            headers={"Retry-After": str(wait)},
+        )
     user = store.get_user(settings, form.username)
+    if user is not None and store.is_locked(settings, user):
+        store.audit(settings, form.username, "auth.locked", None, address)
+        raise ApiError(
+            401,
+            "account_locked",
+            "This account is locked after too many failed sign-ins: ask an administrator "
+            "to unlock it.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     ok = verify_password(form.password, user.password_hash if user else dummy_hash())
     if user is None or not ok or user.disabled:
-        store.audit(settings, form.username, "auth.failed", None, None)
+        store.audit(settings, form.username, "auth.failed", None, address)
+        if user is not None and not ok:
+            store.login_failed(settings, user.username)
         raise ApiError(
             401,
             "invalid_credentials",
             "Wrong username or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token, expires_in = create_access_token(settings, user.username, user.role)
+    store.login_succeeded(settings, user)
+    token, expires_in = create_access_token(settings, user.username, user.role, user.token_version)
     store.audit(settings, user.username, "auth.token", None, user.role)
     return {
         "access_token": token,
