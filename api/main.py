@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handler
 from api.inbound import PushCheck
+from api.middleware import Guard
 from api.ratelimit import LoginThrottle
 from api.routes import (
     accounts,
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
     )
     install_error_handler(app)
+    app.add_middleware(Guard)
     # customer_details before customers so /customers/{id}/x never reads as an id.
     for module in (
         auth,

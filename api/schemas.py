@@ -21,6 +21,8 @@ Amount = Annotated[Decimal, PlainSerializer(_amount_text, return_type=str, when_
 class ErrorOut(BaseModel):
     code: str
     message: str
+    # Only on a 500: quote it to an operator, who finds it in the log.
+    request_id: str | None = None
 
 
 class Page(BaseModel, Generic[T]):
