@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handler
 from api.inbound import PushCheck
+from api.metrics import Metrics
 from api.middleware import Guard
+from api.observe import Freshness
 from api.ratelimit import LoginThrottle
 from api.routes import (
     accounts,
@@ -21,6 +23,7 @@ from api.routes import (
     decisions,
     inbound,
     kpis,
+    ops,
     receivables,
 )
 from api.schemas import ErrorOut
@@ -81,7 +84,11 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
     )
     install_error_handler(app)
-    app.add_middleware(Guard)
+    freshness = Freshness(settings, snapshots)
+    metrics = Metrics(freshness)
+    app.state.freshness = freshness
+    app.state.metrics = metrics
+    app.add_middleware(Guard, metrics=metrics)
     # customer_details before customers so /customers/{id}/x never reads as an id.
     for module in (
         auth,
@@ -95,4 +102,5 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         decisions,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(ops.router)  # /metrics, at the root where Prometheus looks
     return app

@@ -36,12 +36,20 @@ ConfigOpt = Annotated[
 ]
 
 
+_log_level = logging.WARNING
+
+
 def _settings(config: Path | None) -> Settings:
+    from warehouse.logs import configure_logging
+
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except ConfigError as exc:
         _fail(str(exc))
         raise  # unreachable
+    if settings.log_json:
+        configure_logging(_log_level, json_lines=True)
+    return settings
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -51,10 +59,11 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from warehouse.logs import configure_logging
+
+    global _log_level
+    _log_level = logging.INFO if verbose else logging.WARNING
+    configure_logging(_log_level, json_lines=False)
 
 
 def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:

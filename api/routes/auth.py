@@ -18,12 +18,16 @@ router = APIRouter(tags=["auth"])
 
 @router.get("/health", response_model=Health)
 def read_health(request: Request) -> Any:
-    """Liveness and which snapshot is served; needs no authentication."""
-    snap = request.app.state.snapshots.current()
+    """Liveness, which snapshot is served and how old it is, and each source's last
+    successful load; needs no authentication."""
+    freshness = request.app.state.freshness
+    snap = freshness.snapshot()
     return {
         "status": "ok",
         "snapshot": snap.build_id if snap else None,
         "published_at": snap.published_at if snap else None,
+        "snapshot_age_seconds": freshness.age_seconds(snap),
+        "sources": freshness.sources(snap),
     }
 
 
