@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -80,6 +82,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     app.state.settings = settings
     app.state.snapshots = snapshots
     app.state.check_push = check_push
+    app.state.password_checks = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
     app.state.login_throttle = LoginThrottle(
         settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
     )

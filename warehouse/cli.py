@@ -10,9 +10,8 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 import typer.core
 from rich.console import Console
@@ -301,7 +300,7 @@ def _read_password(password: str | None, from_stdin: bool, env_var: str | None) 
         entered: str = typer.prompt(
             "Password", hide_input=sys.stdin.isatty(), confirmation_prompt=True
         )
-    except (typer.Abort, click.exceptions.Abort):
+    except typer.Abort:
         _fail(
             "no password given: type it at the prompt, or use --password-stdin or --password-env VAR"
         )
@@ -390,7 +389,8 @@ class _KeyGroup(typer.core.TyperGroup):
     """`c360 user key NAME` still creates a key: a first word that is no subcommand
     means `create`."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    # ctx: typer's Context (its own click since typer 0.2x, click's before).
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["create", *args]
         return super().parse_args(ctx, args)

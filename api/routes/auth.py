@@ -15,6 +15,11 @@ from api.security import create_access_token, dummy_hash, verify_password
 
 router = APIRouter(tags=["auth"])
 
+# bcrypt is a deliberate CPU cost: at most half the cores check passwords at once (see
+# api.main), so a sign-in flood from many addresses leaves the reads their CPU. A check
+# waits this long for a turn, then answers 503 with Retry-After.
+PASSWORD_CHECK_WAIT = 10.0
+
 
 @router.get("/health", response_model=Health)
 def read_health(request: Request) -> Any:
@@ -71,7 +76,18 @@ def create_token(
             "to unlock it.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    ok = verify_password(form.password, user.password_hash if user else dummy_hash())
+    slots = request.app.state.password_checks
+    if not slots.acquire(timeout=PASSWORD_CHECK_WAIT):
+        raise ApiError(
+            503,
+            "busy",
+            "Too many sign-ins at once: try again in a moment.",
+            headers={"Retry-After": "2"},
+        )
+    try:
+        ok = verify_password(form.password, user.password_hash if user else dummy_hash())
+    finally:
+        slots.release()
     if user is None or not ok or user.disabled:
         store.audit(settings, form.username, "auth.failed", None, address)
         if user is not None and not ok:

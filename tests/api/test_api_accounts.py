@@ -282,3 +282,22 @@ def test_app_db_is_owner_only_and_old_files_are_fixed(tmp_path: Path) -> None:
     assert user is not None and user.token_version == 0 and user.failed_logins == 0
     assert stat.S_IMODE(old.app_db.stat().st_mode) == 0o600
     store.dispose_engines()
+
+
+def test_password_checks_are_bounded(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from api.routes import auth as auth_routes
+
+    client = make_client()
+    monkeypatch.setattr(auth_routes, "PASSWORD_CHECK_WAIT", 0.01)
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()  # every slot taken by sign-ins in progress
+    client.app.state.password_checks = busy  # type: ignore[attr-defined]
+    resp = sign_in(client, "alice", PASSWORD)
+    assert resp.status_code == 503 and resp.json()["code"] == "busy"
+    assert resp.headers["retry-after"] == "2"
+    busy.release()
+    assert sign_in(client, "alice", PASSWORD).status_code == 200
