@@ -43,10 +43,12 @@ run: $(RUNSTAMP)
 test: install browser
 	$(BIN)/python -m pytest -q
 
+# pip-audit needs the network: offline it is skipped with one line (tools/audit.py).
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy api ingest warehouse dashboard
+	$(BIN)/python tools/audit.py
 
 bench: install
 	$(BIN)/python -m bench

@@ -97,6 +97,8 @@ def get_current_user(
     user = store.get_user(settings, claims.username)
     if user is None or user.disabled:
         raise NotAuthenticated("This account no longer exists or is disabled.")
+    if claims.version != user.token_version:
+        raise NotAuthenticated("Your password changed since this token was made: sign in again.")
     return Principal(
         username=user.username,
         role=user.role,

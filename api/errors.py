@@ -78,8 +78,13 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "Invalid request: " + "; ".join(parts) if parts else "Invalid request."
 
 
-def error_body(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]]:
-    """Status, JSON body and headers for any exception."""
+def error_body(
+    exc: Exception, request_id: str | None = None
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Status, JSON body and headers for any exception.
+
+    An unexpected one is logged with its traceback and the request id, which its 500
+    answer also carries, so a person can quote it and an operator find the log line."""
     if isinstance(exc, ApiError):
         return exc.status, {"code": exc.code, "message": exc.message, **exc.extra}, exc.headers
     if isinstance(exc, RequestValidationError):
@@ -94,12 +99,21 @@ def error_body(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]]:
             detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
         )
         return exc.status_code, {"code": code, "message": message}, headers
-    logger.exception("unhandled error", exc_info=exc)
-    return 500, {"code": "internal_error", "message": "Something went wrong on our side."}, {}
+    logger.error(
+        "unhandled error [request %s]: %s",
+        request_id,
+        type(exc).__name__,
+        exc_info=exc,
+        extra={"request_id": request_id},
+    )
+    body = {"code": "internal_error", "message": "Something went wrong on our side."}
+    if request_id:
+        body["request_id"] = request_id
+    return 500, body, {}
 
 
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
-    status, body, headers = error_body(exc)
+    status, body, headers = error_body(exc, getattr(request.state, "request_id", None))
     return JSONResponse(body, status_code=status, headers=headers)
 
 

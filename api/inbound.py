@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
+from api.bodies import depth_problem
 from api.errors import ApiError, InvalidPayload
 from api.store import InboundReceipt, get_engine, utcnow
 from warehouse.settings import Settings
@@ -75,6 +76,9 @@ def parse_payload(body: bytes, content_type: str) -> list[dict[str, Any]]:
             else:
                 fields[key] = value
         return [unflatten(fields)]
+    too_deep = depth_problem(body)
+    if too_deep:
+        raise InvalidPayload(too_deep)
     try:
         data = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:

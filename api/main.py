@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +12,12 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handler
 from api.inbound import PushCheck
+from api.metrics import Metrics
+from api.middleware import Guard
+from api.observe import Freshness
+from api.ratelimit import LoginThrottle
 from api.routes import (
+    accounts,
     admin,
     auth,
     customer_details,
@@ -18,6 +25,7 @@ from api.routes import (
     decisions,
     inbound,
     kpis,
+    ops,
     receivables,
 )
 from api.schemas import ErrorOut
@@ -74,8 +82,28 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     app.state.settings = settings
     app.state.snapshots = snapshots
     app.state.check_push = check_push
+    app.state.password_checks = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+    app.state.login_throttle = LoginThrottle(
+        settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
+    )
     install_error_handler(app)
+    freshness = Freshness(settings, snapshots)
+    metrics = Metrics(freshness)
+    app.state.freshness = freshness
+    app.state.metrics = metrics
+    app.add_middleware(Guard, metrics=metrics)
     # customer_details before customers so /customers/{id}/x never reads as an id.
-    for module in (auth, customer_details, customers, receivables, kpis, admin, inbound, decisions):
+    for module in (
+        auth,
+        customer_details,
+        customers,
+        receivables,
+        kpis,
+        admin,
+        accounts,
+        inbound,
+        decisions,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(ops.router)  # /metrics, at the root where Prometheus looks
     return app

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer
 
 T = TypeVar("T")
 
@@ -21,6 +21,8 @@ Amount = Annotated[Decimal, PlainSerializer(_amount_text, return_type=str, when_
 class ErrorOut(BaseModel):
     code: str
     message: str
+    # Only on a 500: quote it to an operator, who finds it in the log.
+    request_id: str | None = None
 
 
 class Page(BaseModel, Generic[T]):
@@ -29,10 +31,22 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
+class SourceHealth(BaseModel):
+    source: str
+    last_success: datetime | None = Field(
+        description="end of the source's last successful load in the served snapshot"
+    )
+    rows_loaded: int
+    rows_rejected: int
+    stale: bool = Field(description="no success within twice expected_frequency_hours")
+
+
 class Health(BaseModel):
     status: str
     snapshot: str | None
     published_at: str | None
+    snapshot_age_seconds: float | None = None
+    sources: list[SourceHealth] = []
 
 
 class TokenOut(BaseModel):

@@ -130,3 +130,5 @@ class UserOut(BaseModel):
     owner_name: str | None = None
     disabled: bool
     created_at: datetime
+    failed_logins: int = 0
+    locked_at: datetime | None = None

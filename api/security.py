@@ -36,17 +36,96 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
+# The most used passwords and the obvious ones for this product: refused whatever the
+# length setting (compared lower-cased, so "Password123" is refused too).
+COMMON_PASSWORDS = frozenset(
+    [
+        "123456789",
+        "1234567890",
+        "12345678910",
+        "0123456789",
+        "1111111111",
+        "0000000000",
+        "1234512345",
+        "9876543210",
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "motdepasse",
+        "motdepasse1",
+        "motdepasse123",
+        "azertyuiop",
+        "azerty123",
+        "azerty1234",
+        "qwertyuiop",
+        "qwerty123",
+        "qwerty1234",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qazwsxedc",
+        "iloveyou1",
+        "iloveyou123",
+        "letmein123",
+        "welcome123",
+        "welcome1234",
+        "bienvenue",
+        "bienvenue1",
+        "bienvenue123",
+        "administrator",
+        "admin12345",
+        "admin123456",
+        "adminadmin",
+        "changeme123",
+        "changemenow",
+        "secret1234",
+        "football123",
+        "baseball123",
+        "princess123",
+        "sunshine123",
+        "trustno1234",
+        "dragon1234",
+        "monkey1234",
+        "soleil1234",
+        "c360c360c360",
+        "customer360",
+        "c360password",
+        "c360-admin",
+    ]
+)
+
+
+def password_problem(password: str, min_length: int) -> str | None:
+    """Why a new password is refused, or None when it is strong enough."""
+    if not password:
+        return "the password is empty"
+    if len(password) < min_length:
+        return f"the password must have at least {min_length} characters"
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "the password is too common or too easy to guess; choose another"
+    return None
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     username: str
     role: str
+    # The user's token_version when the token was made: a password change or a disabled
+    # account bumps it, and older tokens stop working.
+    version: int = 0
 
 
-def create_access_token(settings: Settings, username: str, role: str) -> tuple[str, int]:
+def create_access_token(
+    settings: Settings, username: str, role: str, version: int = 0
+) -> tuple[str, int]:
     """A signed token and its lifetime in seconds."""
     lifetime = timedelta(minutes=settings.api.token_minutes)
     now = datetime.now(UTC)
-    payload = {"sub": username, "role": role, "iat": now, "exp": now + lifetime}
+    payload = {"sub": username, "role": role, "ver": version, "iat": now, "exp": now + lifetime}
     token = jwt.encode(payload, settings.signing_key(), algorithm=ALGORITHM)
     return token, int(lifetime.total_seconds())
 
@@ -62,4 +141,10 @@ def decode_access_token(settings: Settings, token: str) -> TokenClaims | None:
         )
     except jwt.PyJWTError:
         return None
-    return TokenClaims(username=str(payload["sub"]), role=str(payload.get("role", "")))
+    try:
+        version = int(payload.get("ver", 0))
+    except (TypeError, ValueError):
+        return None
+    return TokenClaims(
+        username=str(payload["sub"]), role=str(payload.get("role", "")), version=version
+    )

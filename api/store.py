@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import secrets
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -41,6 +42,13 @@ class User(SQLModel, table=True):
     owner_name: str | None = None  # the CRM owner name matched against customer_360.owner
     disabled: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    # Consecutive failed sign-ins; reset by a good one. At settings.api.lockout_failures
+    # the account is locked (locked_at) until it expires or an admin unlocks it.
+    failed_logins: int = 0
+    locked_at: datetime | None = None
+    # In every token; bumped when the password changes or the account is disabled, so
+    # the tokens made before stop working at once.
+    token_version: int = 0
 
 
 class ApiKey(SQLModel, table=True):
@@ -52,6 +60,7 @@ class ApiKey(SQLModel, table=True):
     key_hash: str
     source: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
 
 
 class AuditLog(SQLModel, table=True):
@@ -99,6 +108,16 @@ class MatchDecision(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
+# Columns added after the first release, added in place to an older app.db.
+_ADDED_COLUMNS = {
+    "app_user": {
+        "failed_logins": "integer not null default 0",
+        "locked_at": "datetime",
+        "token_version": "integer not null default 0",
+    },
+    "api_key": {"revoked_at": "datetime"},
+}
+
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -110,6 +129,7 @@ def get_engine(settings: Settings) -> Engine:
         engine = _engines.get(path)
         if engine is None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(path)
             engine = create_engine(
                 f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 10}
             )
@@ -124,8 +144,34 @@ def get_engine(settings: Settings) -> Engine:
                     MatchDecision.__table__,  # type: ignore[attr-defined]
                 ],
             )
+            _add_columns(engine)
             _engines[path] = engine
         return engine
+
+
+def _owner_only(path: Path) -> None:
+    """app.db holds password hashes: created, or brought back to, mode 0600.
+
+    SQLite gives its -wal and -shm files the mode of the database file."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists() and side.stat().st_mode & 0o077:
+            side.chmod(0o600)
+
+
+def _add_columns(engine: Engine) -> None:
+    with engine.begin() as con:
+        for table, columns in _ADDED_COLUMNS.items():
+            have = {row[1] for row in con.execute(text(f"pragma table_info({table})"))}
+            for name, ddl in columns.items():
+                if name not in have:
+                    con.execute(text(f"alter table {table} add column {name} {ddl}"))
 
 
 def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
@@ -163,6 +209,8 @@ def add_user(
             user.role = role
             user.password_hash = hash_password(password)
             user.disabled = False
+            user.token_version += 1  # a new password ends the sessions made with the old
+            user.failed_logins, user.locked_at = 0, None
         user.display_name = display_name if display_name is not None else user.display_name
         user.owner_name = owner_name if owner_name is not None else user.owner_name
         session.add(user)
@@ -180,6 +228,92 @@ def get_user(settings: Settings, username: str) -> User | None:
 def list_users(settings: Settings) -> list[User]:
     with Session(get_engine(settings)) as session:
         return list(session.exec(select(User).order_by(User.username)))  # type: ignore[arg-type]
+
+
+def is_locked(settings: Settings, user: User) -> bool:
+    """Locked by failed sign-ins, and not yet expired (lockout_minutes 0: never expires)."""
+    if user.locked_at is None:
+        return False
+    minutes = settings.api.lockout_minutes
+    locked_at = (
+        user.locked_at.replace(tzinfo=UTC) if user.locked_at.tzinfo is None else user.locked_at
+    )
+    return minutes == 0 or utcnow() < locked_at + timedelta(minutes=minutes)
+
+
+def login_failed(settings: Settings, username: str) -> bool:
+    """Count a failed sign-in of an existing user; True when this one locks the account."""
+    with Session(get_engine(settings)) as session:
+        session.execute(
+            update(User)
+            .where(User.username == username)  # type: ignore[arg-type]
+            .values(failed_logins=User.failed_logins + 1)
+        )
+        user = session.get(User, username)
+        locks = (
+            user is not None
+            and user.failed_logins >= settings.api.lockout_failures
+            and not is_locked(settings, user)
+        )
+        if locks and user is not None:
+            user.locked_at = utcnow()
+            session.add(user)
+            session.add(
+                AuditLog(
+                    actor=username,
+                    action="user.locked",
+                    target=username,
+                    detail=f"{user.failed_logins} failed sign-ins",
+                )
+            )
+        session.commit()
+        return locks
+
+
+def login_succeeded(settings: Settings, user: User) -> None:
+    if user.failed_logins or user.locked_at is not None:
+        with Session(get_engine(settings)) as session:
+            stored = session.get(User, user.username)
+            if stored is not None:
+                stored.failed_logins, stored.locked_at = 0, None
+                session.add(stored)
+                session.commit()
+
+
+def _change_user(
+    settings: Settings, username: str, actor: str, action: str, **values: object
+) -> User:
+    with Session(get_engine(settings)) as session:
+        user = session.get(User, username)
+        if user is None:
+            raise LookupError(f"no user named {username!r}")
+        for name, value in values.items():
+            setattr(user, name, value)
+        session.add(user)
+        session.add(AuditLog(actor=actor, action=action, target=username))
+        session.commit()
+        session.refresh(user)
+        return user
+
+
+def unlock_user(settings: Settings, username: str, actor: str = "cli") -> User:
+    """Clear a lockout and the count of failed sign-ins."""
+    return _change_user(settings, username, actor, "user.unlock", failed_logins=0, locked_at=None)
+
+
+def set_disabled(settings: Settings, username: str, disabled: bool, actor: str = "cli") -> User:
+    """Disable (every token dies at once) or enable a user."""
+    user = get_user(settings, username)
+    if user is None:
+        raise LookupError(f"no user named {username!r}")
+    return _change_user(
+        settings,
+        username,
+        actor,
+        "user.disable" if disabled else "user.enable",
+        disabled=disabled,
+        token_version=user.token_version + (1 if disabled else 0),
+    )
 
 
 def _key_hash(key: str) -> str:
@@ -207,7 +341,41 @@ def find_api_key(settings: Settings, key: str) -> ApiKey | None:
         stored = session.get(ApiKey, key_id)
     if stored is None or not secrets.compare_digest(stored.key_hash, _key_hash(key)):
         return None
-    return stored
+    return None if stored.revoked_at is not None else stored
+
+
+def list_api_keys(settings: Settings) -> list[ApiKey]:
+    with Session(get_engine(settings)) as session:
+        return list(session.exec(select(ApiKey).order_by(ApiKey.created_at)))  # type: ignore[arg-type]
+
+
+def revoke_api_keys(settings: Settings, ident: str, actor: str = "cli") -> list[ApiKey]:
+    """Revoke the key with this id (or this plaintext key), else every key of this name.
+
+    Revoked keys stay on record (for the audit log) and never authenticate again."""
+    key_id = (
+        ident[len(API_KEY_PREFIX) :].split("_", 1)[0] if ident.startswith(API_KEY_PREFIX) else ident
+    )
+    with Session(get_engine(settings)) as session:
+        found = session.get(ApiKey, key_id)
+        keys = (
+            [found]
+            if found is not None
+            else list(
+                session.exec(select(ApiKey).where(ApiKey.name == ident))  # type: ignore[arg-type]
+            )
+        )
+        live = [k for k in keys if k.revoked_at is None]
+        for key in live:
+            key.revoked_at = utcnow()
+            session.add(key)
+            session.add(
+                AuditLog(actor=actor, action="api_key.revoke", target=key.key_id, detail=key.name)
+            )
+        session.commit()
+        for key in live:
+            session.refresh(key)
+        return live
 
 
 def audit(

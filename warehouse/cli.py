@@ -10,9 +10,10 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -34,12 +35,20 @@ ConfigOpt = Annotated[
 ]
 
 
+_log_level = logging.WARNING
+
+
 def _settings(config: Path | None) -> Settings:
+    from warehouse.logs import configure_logging
+
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except ConfigError as exc:
         _fail(str(exc))
         raise  # unreachable
+    if settings.log_json:
+        configure_logging(_log_level, json_lines=True)
+    return settings
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -49,10 +58,11 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from warehouse.logs import configure_logging
+
+    global _log_level
+    _log_level = logging.INFO if verbose else logging.WARNING
+    configure_logging(_log_level, json_lines=False)
 
 
 def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
@@ -258,27 +268,142 @@ def dashboard(config: ConfigOpt = None) -> None:
     sys.exit(run_dashboard(_settings(config)))
 
 
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="read the password from the first line of standard input"
+    ),
+]
+PasswordEnv = Annotated[
+    str | None,
+    typer.Option(
+        "--password-env", metavar="VAR", help="read the password from this environment variable"
+    ),
+]
+
+
+def _read_password(password: str | None, from_stdin: bool, env_var: str | None) -> str:
+    """The new password: --password-stdin, --password-env VAR, --password, else a prompt."""
+    import os
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if env_var:
+        value = os.environ.get(env_var)
+        if value is None:
+            _fail(f"the environment variable {env_var} is not set")
+        return value or ""
+    if password is not None:
+        return password
+    try:
+        # Hidden at a terminal; piped in (no terminal), there is no echo to hide.
+        entered: str = typer.prompt(
+            "Password", hide_input=sys.stdin.isatty(), confirmation_prompt=True
+        )
+    except typer.Abort:
+        _fail(
+            "no password given: type it at the prompt, or use --password-stdin or --password-env VAR"
+        )
+        raise  # unreachable
+    return entered
+
+
 @user_app.command("add")
 def user_add(
     name: str,
     role: Annotated[str, typer.Option("--role", help="sales|finance|executive|admin|integration")],
-    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True)],
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help="visible to other local users: prefer the prompt"),
+    ] = None,
+    password_stdin: PasswordStdin = False,
+    password_env: PasswordEnv = None,
     owner_name: Annotated[
         str | None, typer.Option("--owner-name", help="CRM owner name (sales)")
     ] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Create or update a user of the API and dashboard."""
-    from api.store import add_user
+    """Create or update a user of the API and dashboard (a new password ends their sessions)."""
+    from api.security import password_problem
+    from api.store import USER_ROLES, add_user
 
-    if role not in ("sales", "finance", "executive", "admin", "integration"):
-        _fail(f"unknown role {role!r}")
-    add_user(_settings(config), name, role, password, owner_name=owner_name)
+    if role not in USER_ROLES:
+        _fail(f"unknown role {role!r}; expected one of {', '.join(USER_ROLES)}")
+    settings = _settings(config)
+    secret = _read_password(password, password_stdin, password_env)
+    problem = password_problem(secret, settings.api.password_min_length)
+    if problem:
+        _fail(problem)
+    add_user(settings, name, role, secret, owner_name=owner_name)
     console.print(f"user {name} ({role}) saved")
 
 
-@user_app.command("key")
-def user_key(
+def _user_change(config: Path | None, action: str, name: str) -> None:
+    from api import store
+
+    settings = _settings(config)
+    try:
+        if action == "unlock":
+            store.unlock_user(settings, name)
+        else:
+            store.set_disabled(settings, name, action == "disabled")
+    except LookupError as exc:
+        _fail(str(exc))
+    console.print(f"user {name} {'unlocked' if action == 'unlock' else action}")
+
+
+@user_app.command("disable")
+def user_disable(name: str, config: ConfigOpt = None) -> None:
+    """Refuse a user's sign-ins; their tokens stop working at once."""
+    _user_change(config, "disabled", name)
+
+
+@user_app.command("enable")
+def user_enable(name: str, config: ConfigOpt = None) -> None:
+    """Let a disabled user sign in again."""
+    _user_change(config, "enabled", name)
+
+
+@user_app.command("unlock")
+def user_unlock(name: str, config: ConfigOpt = None) -> None:
+    """Unlock a user locked after repeated failed sign-ins."""
+    _user_change(config, "unlock", name)
+
+
+@user_app.command("list")
+def user_list(config: ConfigOpt = None) -> None:
+    """Users with their role and state (disabled, locked)."""
+    from rich.table import Table
+
+    from api import store
+
+    settings = _settings(config)
+    table = Table("user", "role", "state", "failed sign-ins")
+    for u in store.list_users(settings):
+        state = "disabled" if u.disabled else "locked" if store.is_locked(settings, u) else "active"
+        table.add_row(u.username, u.role, state, str(u.failed_logins))
+    console.print(table)
+
+
+class _KeyGroup(typer.core.TyperGroup):
+    """`c360 user key NAME` still creates a key: a first word that is no subcommand
+    means `create`."""
+
+    # ctx: typer's Context (its own click since typer 0.2x, click's before).
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
+key_app = typer.Typer(
+    cls=_KeyGroup, no_args_is_help=True, help="Integration API keys: create, list, revoke."
+)
+user_app.add_typer(key_app, name="key")
+
+
+@key_app.command("create")
+def key_create(
     name: str,
     source: Annotated[str | None, typer.Option("--source")] = None,
     config: ConfigOpt = None,
@@ -287,6 +412,35 @@ def user_key(
     from api.store import add_api_key
 
     console.print(add_api_key(_settings(config), name, source))
+
+
+@key_app.command("list")
+def key_list(config: ConfigOpt = None) -> None:
+    """Keys by id and name (the secret itself is never stored)."""
+    from rich.table import Table
+
+    from api.store import list_api_keys
+
+    table = Table("id", "name", "source", "created", "revoked")
+    for k in list_api_keys(_settings(config)):
+        revoked = f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else ""
+        table.add_row(k.key_id, k.name, k.source or "", f"{k.created_at:%Y-%m-%d %H:%M}", revoked)
+    console.print(table)
+
+
+@key_app.command("revoke")
+def key_revoke(
+    key: Annotated[str, typer.Argument(help="the key's id (see `key list`), the key, or a name")],
+    config: ConfigOpt = None,
+) -> None:
+    """Revoke a key at once (by id, by the key itself, or every key of a name)."""
+    from api.store import revoke_api_keys
+
+    revoked = revoke_api_keys(_settings(config), key)
+    if not revoked:
+        _fail(f"no live API key with id or name {key!r}")
+    for k in revoked:
+        console.print(f"revoked key {k.key_id} ({k.name})")
 
 
 @sources_app.command("check")

@@ -205,6 +205,14 @@ class ApiConfig(BaseModel):
     # Where the dashboard reaches the API; defaults to host:port.
     url: str | None = None
     token_minutes: int = 12 * 60
+    # Sign-in throttling (per username and per client address, over a sliding minute)
+    # and lockout after consecutive failures; see docs/configuration.md.
+    login_per_user_per_minute: int = Field(default=10, ge=1)
+    login_per_address_per_minute: int = Field(default=30, ge=1)
+    lockout_failures: int = Field(default=10, ge=1)
+    # 0: a locked account stays locked until an admin unlocks it.
+    lockout_minutes: int = Field(default=15, ge=0)
+    password_min_length: int = Field(default=10, ge=8)
 
 
 class DashboardConfig(BaseModel):
@@ -225,6 +233,8 @@ class Settings(BaseSettings):
     # made once and kept in data_dir/.secret_key (readable by its owner only).
     secret_key: str = ""
     snapshots_keep: int = 7
+    # Logs as one JSON object per line (for a log collector) instead of text.
+    log_json: bool = False
     sources: list[SourceConfig] = Field(default_factory=list)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
     survivorship: SurvivorshipConfig = Field(default_factory=SurvivorshipConfig)

@@ -15,34 +15,91 @@ from api.security import create_access_token, dummy_hash, verify_password
 
 router = APIRouter(tags=["auth"])
 
+# bcrypt is a deliberate CPU cost: at most half the cores check passwords at once (see
+# api.main), so a sign-in flood from many addresses leaves the reads their CPU. A check
+# waits this long for a turn, then answers 503 with Retry-After.
+PASSWORD_CHECK_WAIT = 10.0
+
 
 @router.get("/health", response_model=Health)
 def read_health(request: Request) -> Any:
-    """Liveness and which snapshot is served; needs no authentication."""
-    snap = request.app.state.snapshots.current()
+    """Liveness, which snapshot is served and how old it is, and each source's last
+    successful load; needs no authentication."""
+    freshness = request.app.state.freshness
+    snap = freshness.snapshot()
     return {
         "status": "ok",
         "snapshot": snap.build_id if snap else None,
         "published_at": snap.published_at if snap else None,
+        "snapshot_age_seconds": freshness.age_seconds(snap),
+        "sources": freshness.sources(snap),
     }
 
 
-@router.post("/auth/token", response_model=TokenOut)
+def client_address(request: Request) -> str:
+    """The caller's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={429: {"description": "Too many sign-in attempts; see Retry-After"}},
+)
 def create_token(
-    settings: SettingsDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Any:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    Throttled per username and per client address (429 with Retry-After, checked before
+    the password); `api.lockout_failures` failures in a row lock the account until it
+    expires (`api.lockout_minutes`) or an admin unlocks it."""
+    address = client_address(request)
+    wait = request.app.state.login_throttle.check(form.username, address)
+    if wait is not None:
+        store.audit(settings, form.username, "auth.throttled", None, address)
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"Too many sign-in attempts: wait {wait} seconds and try again.",
+            headers={"Retry-After": str(wait)},
+        )
     user = store.get_user(settings, form.username)
-    ok = verify_password(form.password, user.password_hash if user else dummy_hash())
+    if user is not None and store.is_locked(settings, user):
+        store.audit(settings, form.username, "auth.locked", None, address)
+        raise ApiError(
+            401,
+            "account_locked",
+            "This account is locked after too many failed sign-ins: ask an administrator "
+            "to unlock it.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    slots = request.app.state.password_checks
+    if not slots.acquire(timeout=PASSWORD_CHECK_WAIT):
+        raise ApiError(
+            503,
+            "busy",
+            "Too many sign-ins at once: try again in a moment.",
+            headers={"Retry-After": "2"},
+        )
+    try:
+        ok = verify_password(form.password, user.password_hash if user else dummy_hash())
+    finally:
+        slots.release()
     if user is None or not ok or user.disabled:
-        store.audit(settings, form.username, "auth.failed", None, None)
+        store.audit(settings, form.username, "auth.failed", None, address)
+        if user is not None and not ok:
+            store.login_failed(settings, user.username)
         raise ApiError(
             401,
             "invalid_credentials",
             "Wrong username or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token, expires_in = create_access_token(settings, user.username, user.role)
+    store.login_succeeded(settings, user)
+    token, expires_in = create_access_token(settings, user.username, user.role, user.token_version)
     store.audit(settings, user.username, "auth.token", None, user.role)
     return {
         "access_token": token,

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from api.customers import owner_scope, paged
 from api.deps import AlertReader, ExecutiveUser, SnapshotDep
-from api.errors import ApiError
+from api.params import parse_month as _month
 from api.schemas import AlertOut, KpiMonth, Page
 
 router = APIRouter(tags=["kpis"])
-
-
-def _month(value: str | None, name: str) -> date | None:
-    """'2026-11' or '2026-11-28' → the first day of that month."""
-    if not value:
-        return None
-    try:
-        parts = [int(p) for p in value.split("-")]
-        return date(parts[0], parts[1], 1) if len(parts) in (2, 3) else None
-    except (ValueError, IndexError):
-        pass
-    raise ApiError(422, "validation_error", f"{name}: expected a month such as 2026-11.")
 
 
 @router.get("/kpis", response_model=Page[KpiMonth])
