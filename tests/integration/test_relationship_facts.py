@@ -94,12 +94,14 @@ MOVES = """id,name,move_type,partner_id,state,invoice_date,invoice_date_due,amou
 4,INV/2026/0003,out_invoice,101,posted,2026-09-01,2026-10-01,500.00,600.00,0.00,EUR
 5,INV/2026/0004,out_invoice,102,posted,2026-10-01,2026-10-31,833.33,1000.00,500.00,EUR
 """
-# PBNK/2026/0002 settles two invoices; Beta's invoice is only half paid.
+# PBNK/2026/0002 settles two invoices; Beta's invoice is only half paid; PBNK/2026/0004
+# names an unknown partner: loaded, listed as an orphan.
 PAYMENTS = """id,name,partner_id,date,amount,currency_id,payment_type,partner_type,state,journal_id,reconciled_invoice_ids
 11,PBNK/2025/0001,101,2025-02-10,100.00,EUR,inbound,customer,posted,Bank,INV/2025/0009
 12,PBNK/2026/0001,101,2026-06-25,1200.00,EUR,inbound,customer,posted,Bank,INV/2026/0001
 13,PBNK/2026/0002,101,2026-09-20,3000.00,EUR,inbound,customer,posted,Bank,"INV/2026/0002,INV/2026/0003"
 14,PBNK/2026/0003,102,2026-10-20,500.00,EUR,inbound,customer,posted,Bank,INV/2026/0004
+15,PBNK/2026/0004,999,2026-11-02,75.25,EUR,inbound,customer,posted,Bank,INV/2026/0099
 """
 MAIL_ACTIVITIES = """id,res_model,res_id,activity_type_id,summary,date_deadline,date_done,active,user_id
 1,res.partner,102,Meeting,Visite atelier,2026-12-10,,True,Marc Demo
@@ -249,3 +251,17 @@ def test_relationship_alerts(snapshot: duckdb.DuckDBPyConnection) -> None:
         ("ACME SAS", "urgent_ticket", "high",
          "Urgent ticket 8001 (Panne ligne 2) open since 2026-11-26", None),
     ]  # fmt: skip
+
+
+def test_payment_naming_no_known_customer_is_an_orphan(snapshot: duckdb.DuckDBPyConnection) -> None:
+    assert snapshot.execute(
+        "select check_name, source, document_ref, customer_source_id, reason, amount "
+        "from core.orphan where object = 'payment'"
+    ).fetchall() == [
+        ("orphan_payment", "erp", "PBNK/2026/0004", "999", "unknown_customer", Decimal("75.25"))
+    ]
+    assert snapshot.execute(
+        "select detail from mart.data_quality where check_name = 'orphan_payment'"
+    ).fetchall() == [
+        ("Payment PBNK/2026/0004 names customer 999, unknown in erp; amount 75.25 EUR",)
+    ]
