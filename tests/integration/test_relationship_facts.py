@@ -5,7 +5,8 @@ Hand-made extracts in the shapes real exports take: HubSpot index-page exports (
 headers, every field quoted) of companies, contacts, calls, meetings, tasks, notes,
 tickets and quotes; an Odoo export with database ids (partners, quotations, invoices,
 payments, a planned activity); SAP KNA1 and BSAD downloads (tab-separated, decimal comma,
-trailing minus). as_of = 2026-11-28.
+trailing minus); Salesforce Data Loader Account, Quote and Order.
+as_of = 2026-11-28.
 """
 
 from __future__ import annotations
@@ -32,17 +33,24 @@ COMPANIES = _csv(
     ("501", "ACME SAS", "Lyon", "69001", "customer", "C101"),
     ("502", "Beta SARL", "Paris", "75002", "customer", "C102"),
 )
+DEALS = _csv(
+    ("Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Associated Company IDs"),
+    ("4001", "Beta extension", "appointmentscheduled", "9000.00", "2026-12-20", "502"),
+)
 CONTACTS = _csv(
     ("Record ID", "First Name", "Last Name", "Email", "Primary Associated Company ID"),
     ("601", "Marie", "Durand", "marie.durand@acme.fr", "501"),
 )
 ACTIVITY = ("Associated Contact IDs", "Associated Company IDs")
 CALLS = _csv(
-    ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status", *ACTIVITY),
-    ("7001", "Point trimestriel", "2026-11-20 10:00", "Connected", "Completed", "", "501"),
+    ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status", *ACTIVITY,
+     "Associated Deal IDs"),
+    ("7001", "Point trimestriel", "2026-11-20 10:00", "Connected", "Completed", "", "501", ""),
     # Only the contact is named: the call belongs to her company.
-    ("7002", "Rappel Marie", "2026-11-25 15:30", "Connected", "Completed", "601", ""),
-)
+    ("7002", "Rappel Marie", "2026-11-25 15:30", "Connected", "Completed", "601", "", ""),
+    # Only the deal is named: the call belongs to the deal's company.
+    ("7003", "Appel extension", "2026-11-26 11:00", "Connected", "Completed", "", "", "4001"),
+)  # fmt: skip
 MEETINGS = _csv(
     ("Record ID", "Meeting name", "Meeting start time", "Meeting outcome", *ACTIVITY),
     ("7101", "Démo usine", "2026-12-03 09:00", "Scheduled", "", "501"),
@@ -106,6 +114,27 @@ PAYMENTS = """id,name,partner_id,date,amount,currency_id,payment_type,partner_ty
 MAIL_ACTIVITIES = """id,res_model,res_id,activity_type_id,summary,date_deadline,date_done,active,user_id
 1,res.partner,102,Meeting,Visite atelier,2026-12-10,,True,Marc Demo
 """
+# Salesforce Data Loader extracts: Q-00011 became order 00000201 (Order.QuoteId), Q-00012 is
+# presented (sent) and 40 days old; Q-00013 was accepted.
+SF_ACCOUNTS = _csv(
+    ("ID", "NAME", "ACCOUNTNUMBER", "TYPE", "BILLINGCITY", "BILLINGPOSTALCODE"),
+    ("0015g00000DeLtAAAV", "DELTA INDUSTRIES", "D0001", "Customer - Direct", "Nantes", "44000"),
+)
+SF_QUOTES = _csv(
+    ("ID", "NAME", "QUOTENUMBER", "ACCOUNTID", "STATUS", "EXPIRATIONDATE", "CREATEDDATE",
+     "TOTALPRICE", "GRANDTOTAL"),
+    ("0Q05g00000Qt011AAA", "Ligne A", "Q-00011", "0015g00000DeLtAAAV", "Presented",
+     "2026-12-31", "2026-09-01T09:00:00.000Z", "7000.0", "8400.0"),
+    ("0Q05g00000Qt012AAA", "Ligne B", "Q-00012", "0015g00000DeLtAAAV", "Presented",
+     "2026-12-31", "2026-10-19T09:00:00.000Z", "1999.99", "2399.99"),
+    ("0Q05g00000Qt013AAA", "Ligne C", "Q-00013", "0015g00000DeLtAAAV", "Accepted",
+     "2026-12-31", "2026-10-01T09:00:00.000Z", "500.0", "600.0"),
+)  # fmt: skip
+SF_ORDERS = _csv(
+    ("ID", "ACCOUNTID", "ORDERNUMBER", "EFFECTIVEDATE", "STATUSCODE", "TOTALAMOUNT", "QUOTEID"),
+    ("8015g00000Or201AAA", "0015g00000DeLtAAAV", "00000201", "2026-09-15", "Activated",
+     "7000.0", "0Q05g00000Qt011AAA"),
+)  # fmt: skip
 KNA1 = (
     "MANDT\tKUNNR\tNAME1\tNAME2\tSTRAS\tPSTLZ\tORT01\tLAND1\tSTCD2\tLOEVM\tZTERM\n"
     "100\t0000100300\tGAMMA SA\t\tRue du Lac 4\t74000\tAnnecy\tFR\t\t\tNT30\n"
@@ -125,6 +154,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnect
     root = tmp_path_factory.mktemp("relationship")
     files = {
         "crm/companies.csv": COMPANIES,
+        "crm/deals.csv": DEALS,
         "crm/contacts.csv": CONTACTS,
         "crm/calls.csv": CALLS,
         "crm/meetings.csv": MEETINGS,
@@ -137,6 +167,9 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnect
         "erp/account_move.csv": MOVES,
         "erp/account_payment.csv": PAYMENTS,
         "erp/mail_activity.csv": MAIL_ACTIVITIES,
+        "sf/Account.csv": SF_ACCOUNTS,
+        "sf/Quote.csv": SF_QUOTES,
+        "sf/Order.csv": SF_ORDERS,
         "sap/KNA1.txt": KNA1,
         "sap/BSAD.txt": BSAD,
     }
@@ -152,6 +185,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnect
             {"name": "crm", "system": "hubspot", "role": "crm", "inbox": root / "inbox/crm"},
             {"name": "erp", "system": "odoo", "role": "erp", "inbox": root / "inbox/erp"},
             {"name": "sap", "system": "sap", "role": "accounting", "inbox": root / "inbox/sap"},
+            {"name": "sf", "system": "salesforce", "role": "crm", "inbox": root / "inbox/sf"},
         ],
     )
     result = ingest(settings)
@@ -174,9 +208,9 @@ def _by_name(con: duckdb.DuckDBPyConnection, columns: str) -> dict[str, tuple[ob
 
 def test_last_and_next_activity(snapshot: duckdb.DuckDBPyConnection) -> None:
     # ACME: last = the call naming only Marie (her company), next = the overdue open task,
-    # before the meeting of 3 December. Beta: the done task of 15 Nov beats the meeting of
-    # 10 Nov; the cancelled meeting and the later note do not count; next = the Odoo
-    # meeting planned on the partner (the same golden customer).
+    # before the meeting of 3 December. Beta: last = the call naming only its deal (the
+    # cancelled meeting of 27 Nov and the note do not count); next = the Odoo meeting
+    # planned on the partner (the same golden customer).
     assert _by_name(
         snapshot,
         "last_activity_date, last_activity_kind, last_activity_subject, next_activity_date, "
@@ -184,8 +218,9 @@ def test_last_and_next_activity(snapshot: duckdb.DuckDBPyConnection) -> None:
     ) == {
         "ACME SAS": (date(2026, 11, 25), "call", "Rappel Marie", date(2026, 11, 1), "task",
                      "Envoyer CGV"),
-        "Beta SARL": (date(2026, 11, 15), "task", "Relancer paiement", date(2026, 12, 10),
+        "Beta SARL": (date(2026, 11, 26), "call", "Appel extension", date(2026, 12, 10),
                       "meeting", "Visite atelier"),
+        "DELTA INDUSTRIES": (None, None, None, None, None, None),
         "GAMMA SA": (None, None, None, None, None, None),
     }  # fmt: skip
 
@@ -201,6 +236,8 @@ def test_open_tickets_and_quotes(snapshot: duckdb.DuckDBPyConnection) -> None:
     ) == {
         "ACME SAS": (2, date(2026, 10, 1), "urgent", 3, Decimal("13250.50"), 58),
         "Beta SARL": (0, None, None, 1, Decimal("3000.00"), 8),
+        # Q-00011 became an order, Q-00013 was accepted: only Q-00012 is open.
+        "DELTA INDUSTRIES": (0, None, None, 1, Decimal("1999.99"), 40),
         "GAMMA SA": (0, None, None, 0, Decimal("0.00"), None),
     }
 
@@ -230,13 +267,15 @@ def test_payment_behaviour(snapshot: duckdb.DuckDBPyConnection) -> None:
     ) == {
         "ACME SAS": (3, Decimal("24.0"), Decimal("0.6667"), date(2026, 9, 20)),
         "Beta SARL": (0, None, None, None),
+        "DELTA INDUSTRIES": (0, None, None, None),
         "GAMMA SA": (1, Decimal("44.0"), Decimal("0.0000"), date(2026, 10, 15)),
     }
 
 
 def test_relationship_alerts(snapshot: duckdb.DuckDBPyConnection) -> None:
     # quote_unanswered_days = 25: Q-101 (58 days) and S00002 (27 days) are unanswered; the
-    # draft Q-102 was never sent; Beta's Q-103 is 8 days old.
+    # draft Q-102 was never sent; Beta's Q-103 is 8 days old; Delta's Q-00012 (40 days) is,
+    # but not Q-00011 (88 days), which became order 00000201.
     rows = snapshot.execute(
         "select c.name, a.alert_type, a.severity, a.message, a.amount from mart.alert as a "
         "join mart.customer_360 as c using (customer_id) "
@@ -244,6 +283,8 @@ def test_relationship_alerts(snapshot: duckdb.DuckDBPyConnection) -> None:
         "order by a.alert_type, a.message"
     ).fetchall()
     assert rows == [
+        ("DELTA INDUSTRIES", "quote_unanswered", "medium",
+         "Quote Q-00012 sent 40 days ago is still unanswered", Decimal("1999.99")),
         ("ACME SAS", "quote_unanswered", "medium",
          "Quote Q-101 sent 58 days ago is still unanswered", Decimal("12000.00")),
         ("ACME SAS", "quote_unanswered", "medium",

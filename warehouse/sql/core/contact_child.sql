@@ -1,6 +1,7 @@
 -- core.{table} (activities, tickets): live staging.{table} rows with a golden customer_id:
--- their own customer record, else the company of the contact they name (same source).
--- Null when neither is known: the row is kept, never attached by guess.
+-- their own customer record, else the company of the contact they name, else the customer
+-- of the deal / opportunity they name (same source). Null when none is known: the row is
+-- kept, never attached by guess.
 create or replace table core.{table} as
 with
 staged as (
@@ -35,9 +36,21 @@ contact as (
     group by all
 ),
 
+opportunity as (
+    select
+        opportunity.source,
+        opportunity.source_id,
+        any_value(opportunity.customer_id) as customer_id
+    from core.opportunity as opportunity
+    where opportunity.customer_id is not null
+    group by all
+),
+
 final as (
     select
-        coalesce(own.customer_id, by_db_id.customer_id, contact.customer_id) as customer_id,
+        coalesce(
+            own.customer_id, by_db_id.customer_id, contact.customer_id, opportunity.customer_id
+        ) as customer_id,
         staged.* exclude (is_deleted)
     from staged
     left join customer_xref as own
@@ -49,6 +62,9 @@ final as (
     left join contact
         on contact.source = staged.source
         and contact.source_id = staged.contact_source_id
+    left join opportunity
+        on opportunity.source = staged.source
+        and opportunity.source_id = staged.opportunity_source_id
 )
 
 select * from final

@@ -246,6 +246,7 @@ create table if not exists staging.ticket (
     source_id            varchar not null,
     customer_source_id   varchar,
     contact_source_id    varchar,         -- links the ticket through the contact's company
+    opportunity_source_id varchar,        -- or through the deal / opportunity's customer
     ticket_number        varchar,
     subject              varchar,
     status               varchar,         -- open | pending | closed
@@ -264,6 +265,7 @@ create table if not exists staging.activity (
     source_id            varchar not null,
     customer_source_id   varchar,
     contact_source_id    varchar,         -- links the activity through the contact's company
+    opportunity_source_id varchar,        -- or through the deal / opportunity's customer
     kind                 varchar,         -- call | email | meeting | note | task
     subject              varchar,
     occurred_at          timestamp,       -- when it happened; a task's due date, a meeting's start
@@ -285,6 +287,8 @@ alter table staging.payment add column if not exists payment_number varchar;
 alter table staging.ticket add column if not exists contact_source_id varchar;
 alter table staging.ticket add column if not exists ticket_number varchar;
 alter table staging.ticket add column if not exists owner varchar;
+alter table staging.ticket add column if not exists opportunity_source_id varchar;
+alter table staging.activity add column if not exists opportunity_source_id varchar;
 alter table staging.activity add column if not exists contact_source_id varchar;
 alter table staging.activity add column if not exists status varchar;
 alter table staging.activity add column if not exists outcome varchar;

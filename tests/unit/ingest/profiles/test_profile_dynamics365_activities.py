@@ -14,6 +14,13 @@ def test_dynamics365_activities_and_incidents(load):
         ("page-salesorders-00001.json", "sales_order"): ("loaded", 1, 1, 0, 0),
     }
     assert db.rejects() == []
+    # Regarding an opportunity: kept for the build to link through the opportunity.
+    assert [r[1] for r in db.rows("activity", "source_id, opportunity_source_id")] == [
+        None,
+        None,
+        None,
+        "7a7a7a7a-0000-0000-0000-000000000001",
+    ]
     # activitytypecode gives the type; the regarding lookup's logical name says account or
     # contact (an opportunity is neither); a completed call is dated by actualend, an open
     # task by its due date, a scheduled appointment (statecode 3) is open; GUIDs lower-cased.

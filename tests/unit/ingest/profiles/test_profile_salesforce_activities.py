@@ -17,6 +17,11 @@ def test_salesforce_activities_and_cases(load):
         ("Order.csv", "sales_order"): ("loaded", 1, 1, 0, 0),
     }
     assert db.rejects() == []
+    # A WhatId that is an opportunity (006…) links the activity through its account.
+    assert db.rows("activity", "source_id, opportunity_source_id")[:2] == [
+        ("00T5g00000Tsk01AAA", "0065g00000OppAaAAJ"),
+        ("00T5g00000Tsk02AAA", None),
+    ]
     # TaskSubtype gives call / email / task; a done task is dated when completed, an open one
     # by its due date; the account comes from AccountId, else a WhatId that is an account
     # (001…); a lead (00Q…) is no contact; IsDeleted loads flagged. Events are meetings.
