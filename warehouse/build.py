@@ -41,9 +41,9 @@ CHILD_TABLES = (
     "quote",
     "payment",
     "receivable_item",
-    "activity",
-    "ticket",
 )
+# Children that may name a contact instead of a customer (linked through its company).
+CONTACT_CHILD_TABLES = ("activity", "ticket")
 GOLDEN_STEPS = (
     "core/component_id",
     "core/customer_redirect",
@@ -60,6 +60,10 @@ FACT_STEPS = (
     "core/customer_balance",
     "core/order_cancelled_after_sync",
     "core/orphan",
+    "core/open_ticket",
+    "core/open_quote",
+    "core/invoice_payment",
+    "core/customer_relationship",
 )
 MART_STEPS = (
     "marts/alert",
@@ -118,6 +122,7 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
         # Not bound: the matcher runs core/account_code.sql once per source with its own.
         "account_codes": {s.name: s.account_code for s in settings.sources if s.account_code},
         "include_pipeline": settings.kpi.exposure_includes_pipeline,
+        "quote_unanswered_days": settings.alerts.quote_unanswered_days,
         "match_level": settings.matching.level,
         "blocking": list(settings.matching.blocking),
         "rank_relationship": list(settings.survivorship.relationship),
@@ -172,6 +177,8 @@ def _transform(
     say("linking orders, invoices, opportunities and receivables")
     for table in CHILD_TABLES:
         run_file(con, "core/source_child", params, identifiers={"table": table})
+    for table in CONTACT_CHILD_TABLES:
+        run_file(con, "core/contact_child", params, identifiers={"table": table})
     for step in FACT_STEPS:
         run_file(con, step, params)
     say("building marts")

@@ -195,6 +195,12 @@ class KpiConfig(BaseModel):
     exposure_includes_pipeline: bool = False
 
 
+class AlertsConfig(BaseModel):
+    # An open quote sent (or of unknown status) this many days ago with no answer raises
+    # a `quote_unanswered` alert.
+    quote_unanswered_days: int = Field(default=30, ge=1)
+
+
 class ScheduleConfig(BaseModel):
     cron: str = "0 2 * * *"
 
@@ -241,6 +247,7 @@ class Settings(BaseSettings):
     fec: FecConfig = Field(default_factory=FecConfig)
     receivables: ReceivablesConfig = Field(default_factory=ReceivablesConfig)
     kpi: KpiConfig = Field(default_factory=KpiConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)

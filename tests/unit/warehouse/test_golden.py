@@ -70,7 +70,7 @@ def test_customer_360_has_one_row_per_customer_and_decimal_amounts(
         ).fetchall()
     )
     amounts = [c for c in types if c.endswith("_amount")]
-    assert len(amounts) == 17
+    assert len(amounts) == 18  # open_quotes_amount included
     assert {types[c] for c in amounts} == {"DECIMAL(18,2)"}
     assert types["credit_utilisation"] == "DECIMAL(9,4)"
 

@@ -1,5 +1,5 @@
--- Records that name no known customer: an opportunity, order, invoice or receivable (ledger)
--- line whose customer reference is blank, or matches no live customer record of its own
+-- Records that name no known customer: an opportunity, order, invoice, receivable (ledger)
+-- line or payment whose customer reference is blank, or matches no live customer record of its own
 -- source. They stay in core.<object> with a null customer_id (never attached by guess) and
 -- are listed here with what they name and their amount; their money reaches no balance.
 create or replace table core.orphan as
@@ -47,6 +47,14 @@ child as (
         item.amount_open, item.currency
     from core.receivable_item as item
     where item.customer_id is null
+    union all
+    -- A receipt naming no known customer: cash that reaches no customer's payment history.
+    select
+        'orphan_payment', 'payment', payment.source, payment.source_id,
+        coalesce(payment.payment_number, payment.source_id), payment.customer_source_id,
+        payment.amount, null, payment.currency
+    from core.payment as payment
+    where payment.customer_id is null
 ),
 
 final as (

@@ -1,5 +1,6 @@
 -- Alerts for salespeople and finance, one row per finding.
--- Parameters: $built_at (timestamp of the build, for source staleness).
+-- Parameters: $built_at (timestamp of the build, for source staleness),
+-- $quote_unanswered_days (alerts.quote_unanswered_days).
 create or replace table mart.alert as
 with
 customer as (
@@ -101,6 +102,40 @@ order_cancelled_after_sync as (
         on customer.customer_id = cancelled.customer_id
 ),
 
+urgent_ticket as (
+    select
+        open_ticket.customer_id,
+        'urgent_ticket' as alert_type,
+        'high' as severity,
+        'Urgent ticket ' || open_ticket.ticket_number
+            || coalesce(' (' || open_ticket.subject || ')', '')
+            || coalesce(' open since ' || strftime(open_ticket.opened_at, '%Y-%m-%d'), '')
+            as message,
+        customer.owner,
+        null::decimal(18,2) as amount
+    from core.open_ticket as open_ticket
+    inner join customer
+        on customer.customer_id = open_ticket.customer_id
+    where open_ticket.priority = 'urgent'
+),
+
+-- A draft was never sent: only a sent quote (or one of unknown status) awaits an answer.
+quote_unanswered as (
+    select
+        open_quote.customer_id,
+        'quote_unanswered' as alert_type,
+        'medium' as severity,
+        'Quote ' || open_quote.quote_number || ' sent ' || open_quote.age_days::varchar
+            || ' days ago is still unanswered' as message,
+        customer.owner,
+        open_quote.amount
+    from core.open_quote as open_quote
+    inner join customer
+        on customer.customer_id = open_quote.customer_id
+    where coalesce(open_quote.status, 'sent') = 'sent'
+        and open_quote.age_days >= $quote_unanswered_days
+),
+
 last_success as (
     select
         ingest_run.source,
@@ -136,6 +171,8 @@ final as (
     union all select * from erp_only_customer
     union all select * from address_conflict
     union all select * from order_cancelled_after_sync
+    union all select * from urgent_ticket
+    union all select * from quote_unanswered
     union all select * from stale_source
 )
 

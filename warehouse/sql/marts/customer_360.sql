@@ -1,4 +1,5 @@
--- One wide row per golden customer: identity, terms, balances, revenue, pipeline, alerts.
+-- One wide row per golden customer: identity, terms, balances, revenue, pipeline,
+-- relationship (activities, tickets, quotes, payment behaviour), alerts.
 -- Parameters: $as_of, $include_pipeline.
 create or replace table mart.customer_360 as
 with
@@ -62,13 +63,8 @@ last_order as (
     group by sales_order.customer_id
 ),
 
-last_activity as (
-    select
-        activity.customer_id,
-        max(activity.occurred_at)::date as last_activity_date
-    from core.activity as activity
-    where activity.customer_id is not null
-    group by activity.customer_id
+relationship as (
+    select * from core.customer_relationship
 ),
 
 alert as (
@@ -153,7 +149,22 @@ final as (
         amounts.weighted_pipeline::decimal(18,2) as weighted_pipeline_amount,
         last_order.last_order_date,
         revenue.last_invoice_date,
-        last_activity.last_activity_date,
+        relationship.last_activity_date,
+        relationship.last_activity_kind,
+        relationship.last_activity_subject,
+        relationship.next_activity_date,
+        relationship.next_activity_kind,
+        relationship.next_activity_subject,
+        coalesce(relationship.open_ticket_count, 0) as open_ticket_count,
+        relationship.oldest_open_ticket_date,
+        relationship.open_ticket_top_priority,
+        coalesce(relationship.open_quote_count, 0) as open_quote_count,
+        coalesce(relationship.open_quotes_amount, 0)::decimal(18,2) as open_quotes_amount,
+        relationship.oldest_open_quote_days,
+        coalesce(relationship.paid_invoice_count_12m, 0) as paid_invoice_count_12m,
+        relationship.median_days_to_pay_12m,
+        relationship.on_time_rate_12m,
+        relationship.last_payment_date,
         coalesce(alert.alert_count, 0) as alert_count,
         sources.source_count,
         sources.has_crm,
@@ -172,8 +183,8 @@ final as (
         on pipeline.customer_id = amounts.customer_id
     left join last_order
         on last_order.customer_id = amounts.customer_id
-    left join last_activity
-        on last_activity.customer_id = amounts.customer_id
+    left join relationship
+        on relationship.customer_id = amounts.customer_id
     left join alert
         on alert.customer_id = amounts.customer_id
     left join sources

@@ -98,6 +98,7 @@ orphan as (
             when 'opportunity' then 'Opportunity'
             when 'sales_order' then 'Order'
             when 'invoice' then 'Invoice'
+            when 'payment' then 'Payment'
             else 'Ledger line'
         end || ' ' || coalesce(orphan.document_ref, orphan.source_id)
             || case orphan.reason

@@ -93,6 +93,7 @@ create table if not exists staging.quote (
     amount_incl_tax        decimal(18,2),
     currency               varchar,
     owner                  varchar,
+    order_source_id        varchar,       -- the order it became, when the source says so
     updated_at             timestamp,
     is_deleted             boolean not null default false,
     _run_id                varchar not null,
@@ -105,6 +106,7 @@ create table if not exists staging.sales_order (
     source_id            varchar not null,
     customer_source_id   varchar,
     order_number         varchar,
+    quote_source_id      varchar,         -- the quote it came from, when the source says so
     status               varchar,         -- draft | confirmed | shipped | delivered | invoiced | cancelled
     order_date           date,
     amount_excl_tax      decimal(18,2),
@@ -128,6 +130,7 @@ create table if not exists staging.order_line (
     description          varchar,
     quantity             decimal(18,4),
     unit_price           decimal(18,4),
+    discount_percent     decimal(9,4),    -- 10.0000 = 10 % off the unit price
     amount_excl_tax      decimal(18,2),
     currency             varchar,
     is_deleted           boolean not null default false,
@@ -157,10 +160,13 @@ create table if not exists staging.invoice (
     _line                bigint
 );
 
+-- A receipt, or one allocation of a receipt to an invoice (Sage X3 PAYMENTD, SAP cleared
+-- items): invoice_ref names the invoice(s) it settles, several separated by ';'.
 create table if not exists staging.payment (
     source               varchar not null,
     source_id            varchar not null,
     customer_source_id   varchar,
+    payment_number       varchar,
     payment_date         date,
     amount               decimal(18,2),
     currency             varchar,
@@ -239,9 +245,13 @@ create table if not exists staging.ticket (
     source               varchar not null,
     source_id            varchar not null,
     customer_source_id   varchar,
+    contact_source_id    varchar,         -- links the ticket through the contact's company
+    opportunity_source_id varchar,        -- or through the deal / opportunity's customer
+    ticket_number        varchar,
     subject              varchar,
-    status               varchar,
-    priority             varchar,
+    status               varchar,         -- open | pending | closed
+    priority             varchar,         -- low | medium | high | urgent
+    owner                varchar,
     opened_at            timestamp,
     closed_at            timestamp,
     is_deleted           boolean not null default false,
@@ -254,12 +264,31 @@ create table if not exists staging.activity (
     source               varchar not null,
     source_id            varchar not null,
     customer_source_id   varchar,
+    contact_source_id    varchar,         -- links the activity through the contact's company
+    opportunity_source_id varchar,        -- or through the deal / opportunity's customer
     kind                 varchar,         -- call | email | meeting | note | task
     subject              varchar,
-    occurred_at          timestamp,
+    occurred_at          timestamp,       -- when it happened; a task's due date, a meeting's start
+    status               varchar,         -- done | open | cancelled
+    outcome              varchar,
     owner                varchar,
     is_deleted           boolean not null default false,
     _run_id              varchar not null,
     _file                varchar,
     _line                bigint
 );
+
+-- Columns added after the first release: a staging database created before them gains them
+-- here (new rows fill them; rows loaded earlier keep NULL until their source is reloaded).
+alter table staging.quote add column if not exists order_source_id varchar;
+alter table staging.sales_order add column if not exists quote_source_id varchar;
+alter table staging.order_line add column if not exists discount_percent decimal(9,4);
+alter table staging.payment add column if not exists payment_number varchar;
+alter table staging.ticket add column if not exists contact_source_id varchar;
+alter table staging.ticket add column if not exists ticket_number varchar;
+alter table staging.ticket add column if not exists owner varchar;
+alter table staging.ticket add column if not exists opportunity_source_id varchar;
+alter table staging.activity add column if not exists opportunity_source_id varchar;
+alter table staging.activity add column if not exists contact_source_id varchar;
+alter table staging.activity add column if not exists status varchar;
+alter table staging.activity add column if not exists outcome varchar;

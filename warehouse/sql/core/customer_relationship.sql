@@ -1,0 +1,137 @@
+-- One row per golden customer with any activity, ticket, quote or settled invoice: when we
+-- last talked and what comes next, what is open, how the customer pays.
+-- Parameters: $as_of.
+--   last activity: the latest done call, e-mail or task, or meeting held before $as_of
+--     (not cancelled); notes are not contacts with the customer.
+--   next activity: the earliest open task, call or e-mail (overdue ones included), or
+--     meeting from $as_of on (not cancelled).
+--   open tickets and quotes: core.open_ticket, core.open_quote.
+--   payment behaviour: invoices settled in the 12 months up to $as_of (core.invoice_payment).
+create or replace table core.customer_relationship as
+with
+activity as (
+    select *
+    from core.activity
+    where customer_id is not null
+        and occurred_at is not null
+),
+
+last_activity as (
+    select
+        activity.customer_id,
+        max(activity.occurred_at) as last_activity_at,
+        arg_max(activity.kind, activity.occurred_at) as last_activity_kind,
+        arg_max(activity.subject, activity.occurred_at) as last_activity_subject
+    from activity
+    where (
+            activity.kind in ('call', 'email', 'task')
+            and activity.status = 'done'
+            and activity.occurred_at < $as_of::date + 1
+        )
+        or (
+            activity.kind = 'meeting'
+            and coalesce(activity.status, 'open') <> 'cancelled'
+            and activity.occurred_at < $as_of::date
+        )
+    group by activity.customer_id
+),
+
+next_activity as (
+    select
+        activity.customer_id,
+        min(activity.occurred_at) as next_activity_at,
+        arg_min(activity.kind, activity.occurred_at) as next_activity_kind,
+        arg_min(activity.subject, activity.occurred_at) as next_activity_subject
+    from activity
+    where (
+            activity.kind in ('call', 'email', 'task')
+            and activity.status = 'open'
+        )
+        or (
+            activity.kind = 'meeting'
+            and coalesce(activity.status, 'open') <> 'cancelled'
+            and activity.occurred_at >= $as_of::date
+        )
+    group by activity.customer_id
+),
+
+open_ticket as (
+    select
+        open_ticket.customer_id,
+        count(*) as open_ticket_count,
+        min(open_ticket.opened_at) as oldest_open_ticket_at,
+        arg_max(open_ticket.priority, open_ticket.priority_rank) as top_priority
+    from core.open_ticket as open_ticket
+    group by open_ticket.customer_id
+),
+
+open_quote as (
+    select
+        open_quote.customer_id,
+        count(*) as open_quote_count,
+        sum(open_quote.amount) as open_quotes_amount,
+        max(open_quote.age_days) as oldest_open_quote_days
+    from core.open_quote as open_quote
+    group by open_quote.customer_id
+),
+
+payment_behaviour as (
+    select
+        paid.customer_id,
+        count(*) as paid_invoice_count_12m,
+        median(paid.days_to_pay) as median_days_to_pay_12m,
+        avg(case when paid.paid_on_time then 1.0 else 0.0 end)
+            filter (where paid.paid_on_time is not null) as on_time_rate_12m,
+        max(paid.paid_date) as last_payment_date
+    from core.invoice_payment as paid
+    where paid.paid_date > $as_of::date - interval 12 month
+        and paid.paid_date <= $as_of::date
+    group by paid.customer_id
+),
+
+customer as (
+    select customer_id from last_activity
+    union
+    select customer_id from next_activity
+    union
+    select customer_id from open_ticket
+    union
+    select customer_id from open_quote
+    union
+    select customer_id from payment_behaviour
+),
+
+final as (
+    select
+        customer.customer_id,
+        last_activity.last_activity_at::date as last_activity_date,
+        last_activity.last_activity_kind,
+        last_activity.last_activity_subject,
+        next_activity.next_activity_at::date as next_activity_date,
+        next_activity.next_activity_kind,
+        next_activity.next_activity_subject,
+        coalesce(open_ticket.open_ticket_count, 0) as open_ticket_count,
+        open_ticket.oldest_open_ticket_at::date as oldest_open_ticket_date,
+        open_ticket.top_priority as open_ticket_top_priority,
+        coalesce(open_quote.open_quote_count, 0) as open_quote_count,
+        coalesce(open_quote.open_quotes_amount, 0)::decimal(18,2) as open_quotes_amount,
+        open_quote.oldest_open_quote_days,
+        coalesce(payment_behaviour.paid_invoice_count_12m, 0) as paid_invoice_count_12m,
+        payment_behaviour.median_days_to_pay_12m::decimal(9,1) as median_days_to_pay_12m,
+        payment_behaviour.on_time_rate_12m::decimal(5,4) as on_time_rate_12m,
+        payment_behaviour.last_payment_date
+    from customer
+    left join last_activity
+        on last_activity.customer_id = customer.customer_id
+    left join next_activity
+        on next_activity.customer_id = customer.customer_id
+    left join open_ticket
+        on open_ticket.customer_id = customer.customer_id
+    left join open_quote
+        on open_quote.customer_id = customer.customer_id
+    left join payment_behaviour
+        on payment_behaviour.customer_id = customer.customer_id
+)
+
+select * from final
+order by final.customer_id
