@@ -54,7 +54,8 @@ class FileOutcome:
     part: str | None = field(default=None, repr=False)  # typed rows awaiting the merge
     rejects: str | None = field(default=None, repr=False)  # meta.reject rows awaiting it
     raw: RawRows | None = field(default=None, repr=False)  # raw.* rows awaiting it
-    # A refused push, moved to this path once the source's transaction is committed.
+    # A refused push or inbox file, moved to this path once the source's transaction is
+    # committed.
     quarantine_to: tuple[Path, Path] | None = field(default=None, repr=False)
 
 
@@ -115,7 +116,7 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
 
 
 def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
-    con = connect(settings.staging_db)
+    con = connect(settings.staging_db, budget=settings.limits)
     init_staging(con)
     raw_store.refresh_all(con)
     con.execute(transform.parse_macros())
@@ -190,6 +191,7 @@ def _prepare_source(
     loads: list[LandedLoad] = []
     indexed: list[tuple[int, FileOutcome]] = []
     pending: list[tuple[int, Path, str, str, str, set[str]]] = []
+    moved: set[Path] = set()  # a refused file is moved once, whatever its outcomes
     for i, (path, kind) in enumerate(files):
         sha = sha256_of(path)
         seen = con.execute(
@@ -209,6 +211,11 @@ def _prepare_source(
                 to = quarantine.target(settings, source.name, path)
                 o.status, o.quarantine_to = quarantine.STATUS, (path, to)
                 o.message = f"{o.message} (quarantined to {to.relative_to(settings.data_dir)})"
+            elif o.status == "refused" and path not in moved and quarantine.is_inbox(source, path):
+                moved.add(path)
+                to = quarantine.target(settings, source.name, path)
+                o.quarantine_to = (path, to)
+                o.message = f"{o.message} (moved to {to.relative_to(settings.data_dir)})"
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
     for i, path, kind, sha, seen_run, objects in pending:
@@ -522,6 +529,7 @@ def _ingest_file(
             quote=opts.quote,
             work_dir=settings.data_dir / "tmp",
             keep_dir=lf.path.parent / ".utf8",
+            limits=settings.limits,
         )
     except UnreadableFile as exc:
         return _refuse(source.name, lf, str(exc))

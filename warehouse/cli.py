@@ -55,8 +55,10 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
     )
 
 
-def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
-    """Fetch API sources, then land, load and validate every source; True when nothing failed."""
+def run_ingest(settings: Settings, only: list[str] | None = None) -> bool | None:
+    """Fetch API sources, then land, load and validate every source: True when nothing
+    failed, False when files were refused (or a fetch failed), None when a source failed
+    as a whole (rolled back; the sources after it were not read)."""
     from ingest.fetch import fetch_sources, save_watermark
     from ingest.pipeline import inbox_files, ingest
     from ingest.report import print_report
@@ -86,7 +88,7 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
             result = ingest(settings, only, progress=progress, files_for=files_for)
         except Exception as exc:  # a source that failed is rolled back and recorded
             err.print(f"[red]ingest failed:[/red] {_one_line(exc)}", soft_wrap=True)
-            return False
+            return None
     print_report(result, console)
     refused_sources = {o.source for o in result.refused}
     for name, watermark in fetched.watermarks.items():
@@ -127,8 +129,16 @@ def ingest(
         unknown = [s for s in source if s not in {x.name for x in settings.sources}]
         if unknown:
             _fail(f"unknown source {', '.join(unknown)}")
-    if not run_ingest(settings, source):
-        _fail("some files were refused (see above); the others were loaded")
+    from warehouse.nightly import EXIT_REFUSALS
+
+    ingested = run_ingest(settings, source)
+    if ingested is None:
+        _fail("ingest failed (see above); what was loaded before it is kept")
+    if not ingested:
+        _fail(
+            "some files were refused (see above, now in data/quarantine); the others were loaded",
+            EXIT_REFUSALS,
+        )
 
 
 @app.command()
@@ -143,9 +153,9 @@ def nightly(config: ConfigOpt = None) -> None:
     """Ingest then build: the job a scheduler runs."""
     from warehouse.nightly import run_nightly
 
-    ok, message = run_nightly(_settings(config), run_ingest, run_build)
+    ok, message, code = run_nightly(_settings(config), run_ingest, run_build)
     if not ok:
-        _fail(message)
+        _fail(message, code)
 
 
 @app.command()
@@ -216,9 +226,9 @@ def demo(
     if run:
         from warehouse.nightly import run_nightly
 
-        ok, message = run_nightly(settings, run_ingest, run_build)
+        ok, message, code = run_nightly(settings, run_ingest, run_build)
         if not ok:
-            _fail(message)
+            _fail(message, code)
     console.print(f"{summary.companies} companies; config: {(out / 'c360.toml').resolve()}")
     console.print(f"API:       {settings.api_url}/docs   (c360 api -c {out}/c360.toml)")
     console.print(
