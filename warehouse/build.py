@@ -227,7 +227,7 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
     clean_temporary(folder)
     tmp = temp_path(folder, build_id)
     say(f"build {build_id}: reading {settings.staging_db.name}")
-    con = connect(tmp)
+    con = connect(tmp, budget=settings.limits)
     params = build_params(settings, build_id, started)
     log: dict[str, Any] = {"build_id": build_id, "started_at": started.replace(tzinfo=None)}
     hist_ready = False
