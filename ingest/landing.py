@@ -3,6 +3,12 @@
 The landed copy is the bronze layer: it is never modified, and a manifest beside it
 records each file's sha256, size and row count. A file whose checksum was already
 loaded for this source is not landed again.
+
+An inbox is a drop folder, not a way in: only regular files inside it are read. A
+symbolic link (to /etc/passwd, or a 0600 file of another user), a device, a FIFO (which
+would block the night) or a path resolving outside the inbox is refused before it is
+opened, and the copy is opened without following links. Landed folders and files are
+readable by their owner only (0700 / 0600): they hold personal data.
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 
 
 @dataclass
@@ -27,9 +36,41 @@ class LandedFile:
     rows: int | None = None
 
 
+def unsafe(path: Path, root: Path) -> str | None:
+    """Why `path`, found under the drop folder `root`, must not be read (None: it is safe)."""
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"{path.name}: cannot be examined: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return (
+            f"{path.name}: is a symbolic link; only regular files placed in the inbox are "
+            "read (copy the file itself)"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path.name}: is not a regular file (a device, FIFO or socket); not read"
+    if not path.resolve().is_relative_to(root.resolve()):
+        return f"{path.name}: resolves outside the inbox {root} (a linked folder); not read"
+    return None
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor on `path` itself: never a link's target, never a FIFO left blocking."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path.name} is not a regular file")
+    return fd
+
+
+def make_dir(folder: Path) -> None:
+    """A folder of c360's data, and its missing parents, readable by the owner only."""
+    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with os.fdopen(_open_regular(path), "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -42,16 +83,18 @@ def new_run_id() -> str:
 def land(src: Path, landing_root: Path, source: str, run_id: str, sha256: str) -> LandedFile:
     """Copy `src` into the run's landing folder (fsynced), keeping its name."""
     folder = landing_root / source / run_id
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder)
     target = folder / src.name
     n = 1
     while target.exists():  # two inbox files of the same name (sub-folders): keep both
         n += 1
         target = folder / f"{src.stem}.{n}{src.suffix}"
     tmp = folder / f".{target.name}.part"
-    shutil.copyfile(src, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
+    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+    with os.fdopen(_open_regular(src), "rb") as fin, os.fdopen(out, "wb") as fout:
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fout.flush()
+        os.fsync(fout.fileno())
     os.replace(tmp, target)
     return LandedFile(str(src), target, sha256, target.stat().st_size)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import quarantine, raw_store, staging_join, transform, validate, vendor_functions
-from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
+from ingest.landing import LandedFile, land, new_run_id, sha256_of, unsafe, write_manifest
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
@@ -104,10 +104,13 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
     """(file, extract kind) for a source: its inbox, then records pushed through the API."""
     found: list[tuple[Path, str]] = []
     if source.inbox is not None and source.inbox.exists():
+        # Links, devices and FIFOs are listed too, to be refused by name (see landing).
         found += [
             (p, source.extract)
             for p in sorted(source.inbox.rglob("*"))
-            if p.is_file() and not p.name.startswith(".") and p.name != "manifest.json"
+            if (p.is_symlink() or not p.is_dir())
+            and not p.name.startswith(".")
+            and p.name != "manifest.json"
         ]
     pushed = settings.push_dir / source.name
     if pushed.exists():
@@ -192,7 +195,19 @@ def _prepare_source(
     indexed: list[tuple[int, FileOutcome]] = []
     pending: list[tuple[int, Path, str, str, str, set[str]]] = []
     moved: set[Path] = set()  # a refused file is moved once, whatever its outcomes
+    drop_folders = [f for f in (source.inbox, settings.push_dir / source.name) if f is not None]
     for i, (path, kind) in enumerate(files):
+        root = next((r for r in drop_folders if path.is_relative_to(r)), None)
+        if root is not None and (why := unsafe(path, root)):
+            if progress:
+                progress(source.name, path.name)
+            logger.warning("%s/%s refused: %s", source.name, path.name, why)
+            o = FileOutcome(source.name, path.name, None, "refused", message=why)
+            to = quarantine.target(settings, source.name, path)
+            o.quarantine_to = (path, to)
+            o.message = f"{why} (moved to {to.relative_to(settings.data_dir)})"
+            indexed.append((i, o))
+            continue
         sha = sha256_of(path)
         seen = con.execute(
             """select l.run_id, list(distinct r.object) filter (where r.object is not null)

@@ -7,6 +7,7 @@ Exit status 0 on success, non-zero with a one-line reason on failure.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -36,10 +37,28 @@ ConfigOpt = Annotated[
 
 def _settings(config: Path | None) -> Settings:
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except ConfigError as exc:
         _fail(str(exc))
         raise  # unreachable
+    _owner_only(settings)
+    return settings
+
+
+def _owner_only(settings: Settings) -> None:
+    """Everything c360 writes (landing, staging, snapshots, app.db with its password
+    hashes, the signing key) is readable by its owner only: files 0600, folders 0700.
+    The umask covers what this process creates; the data folder's own mode, and the
+    chmod of the stores an older version left 0644, cover what is already there."""
+    os.umask(0o077)
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings.data_dir.chmod(0o700)
+        for path in (settings.app_db, settings.staging_db, settings.history_db):
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+    except OSError as exc:
+        _fail(f"cannot secure the data folder {settings.data_dir}: {exc.strerror}")
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -222,6 +241,7 @@ def demo(
     summary = generate_demo(out, customers=customers, seed=seed, dirt=dirt, shape=shape, **kwargs)
     console.print(f"demo company written to {out.resolve()}")
     settings = load_settings(out / "c360.toml")
+    _owner_only(settings)
     users = _create_demo_users(settings, out / "truth.json")
     if run:
         from warehouse.nightly import run_nightly
