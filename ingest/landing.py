@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import stat
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,3 +107,29 @@ def write_manifest(folder: Path, files: list[LandedFile]) -> None:
     tmp = folder / f".{MANIFEST}.part"
     tmp.write_text(json.dumps({"files": entries}, indent=2), encoding="utf-8")
     os.replace(tmp, folder / MANIFEST)
+
+
+def clean_unfinished(landing_root: Path, tmp_dir: Path) -> list[Path]:
+    """Remove what killed runs left: run folders without a manifest (the run never
+    committed, so nothing of them is in staging) and the reader's temporary copies.
+
+    Called at the start of an ingest, holding staging's write lock: no other ingest is
+    running. The API's push checks work in tmp_dir/push-check-*; only those older than
+    an hour are left by a killed process."""
+    removed: list[Path] = []
+    if landing_root.exists():
+        for run in landing_root.glob("*/*"):
+            if run.is_dir() and not run.is_symlink() and not (run / MANIFEST).exists():
+                shutil.rmtree(run, ignore_errors=True)
+                removed.append(run)
+    if tmp_dir.exists():
+        stale = time.time() - 3600
+        for path in tmp_dir.iterdir():
+            if path.is_dir() and not path.is_symlink():
+                if path.name.startswith("push-check-") and path.stat().st_mtime < stale:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+            else:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed

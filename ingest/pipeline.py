@@ -24,7 +24,15 @@ from pathlib import Path
 import duckdb
 
 from ingest import quarantine, raw_store, staging_join, transform, validate, vendor_functions
-from ingest.landing import LandedFile, land, new_run_id, sha256_of, unsafe, write_manifest
+from ingest.landing import (
+    LandedFile,
+    clean_unfinished,
+    land,
+    new_run_id,
+    sha256_of,
+    unsafe,
+    write_manifest,
+)
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
@@ -146,6 +154,9 @@ def ingest(
         return result
     con = _open(settings)
     try:
+        left = clean_unfinished(settings.landing_dir, settings.data_dir / "tmp")
+        if left:
+            logger.warning("removed %d leftover(s) of interrupted runs", len(left))
         for source in sources:
             files = (files_for or (lambda s: inbox_files(s, settings)))(source)
             validate.register(con, load_profile(source.system).read.default_country)

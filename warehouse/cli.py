@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -124,14 +126,21 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run_build(settings: Settings) -> bool:
-    from warehouse.build import build
+    from warehouse.build import BuildError, build
 
-    with console.status("building snapshot…") as status:
-        result = build(settings, progress=lambda msg: status.update(msg))
+    try:
+        with console.status("building snapshot…") as status:
+            result = build(settings, progress=lambda msg: status.update(msg))
+    except BuildError as exc:  # recorded in the build log; the traceback is in the log
+        err.print(
+            f"[red]not published:[/red] {exc}; the previous snapshot is still served",
+            soft_wrap=True,
+        )
+        return False
     if result.published:
         console.print(f"[green]published[/green] snapshot {result.build_id} ({result.message})")
         return True
-    err.print(f"[red]build {result.build_id} not published:[/red] {result.message}")
+    err.print(f"[red]build {result.build_id} not published:[/red] {result.message}", soft_wrap=True)
     return False
 
 
@@ -150,7 +159,8 @@ def ingest(
             _fail(f"unknown source {', '.join(unknown)}")
     from warehouse.nightly import EXIT_REFUSALS
 
-    ingested = run_ingest(settings, source)
+    with _not_during_nightly(settings):
+        ingested = run_ingest(settings, source)
     if ingested is None:
         _fail("ingest failed (see above); what was loaded before it is kept")
     if not ingested:
@@ -163,8 +173,28 @@ def ingest(
 @app.command()
 def build(config: ConfigOpt = None) -> None:
     """Resolve identities, build marts, check and publish a snapshot."""
-    if not run_build(_settings(config)):
+    settings = _settings(config)
+    with _not_during_nightly(settings):
+        built = run_build(settings)
+    if not built:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _not_during_nightly(settings: Settings) -> Iterator[None]:
+    """`c360 ingest` and `c360 build` by hand take the nightly's lock: one line, not a
+    DuckDB lock error, when the nightly job is running."""
+    from filelock import Timeout
+
+    from warehouse.nightly import EXIT_BUSY, nightly_lock
+
+    try:
+        lock = nightly_lock(settings).acquire(timeout=0)
+    except Timeout:
+        _fail("the nightly job is running (lock held); try again when it ends", EXIT_BUSY)
+        return
+    with lock:
+        yield
 
 
 @app.command()
@@ -180,10 +210,20 @@ def nightly(config: ConfigOpt = None) -> None:
 @app.command()
 def rollback(config: ConfigOpt = None) -> None:
     """Point CURRENT back at the previous good snapshot."""
+    from warehouse.publish import PublishError, rollback_plan
     from warehouse.publish import rollback as do_rollback
 
-    path = do_rollback(_settings(config))
-    console.print(f"CURRENT now serves {path.name}")
+    settings = _settings(config)
+    try:
+        current, _, via = rollback_plan(settings.snapshots_dir)
+        target = do_rollback(settings)
+    except (PublishError, OSError) as exc:
+        _fail(str(exc))
+        return
+    console.print(
+        f"rolled back: CURRENT now serves {target.name} (was {current.name}; followed {via})",
+        soft_wrap=True,
+    )
 
 
 @app.command()

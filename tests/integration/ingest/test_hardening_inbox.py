@@ -95,3 +95,29 @@ def test_servers_listen_on_localhost_by_default() -> None:
     wide = Settings(dashboard={"host": "0.0.0.0"})  # type: ignore[arg-type]
     command = dashboard_command(wide)
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_at_the_next_start(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    (inbox / "good.csv").write_bytes(GOOD)
+    first = ingest(settings)
+    kept = settings.landing_dir / "crm" / first.run_id
+    # A run killed while landing: its folder has no manifest (nothing of it committed).
+    killed = settings.landing_dir / "crm" / "20260101T000000000000Z"
+    killed.mkdir(parents=True)
+    (killed / "big.csv").write_bytes(b"x" * 1000)
+    (killed / ".part.csv.part").write_bytes(b"x")
+    tmp = settings.data_dir / "tmp"
+    tmp.mkdir(exist_ok=True)
+    (tmp / "push.records.ndjson").write_text("{}\n", encoding="utf-8")
+    (tmp / "companies.csv.utf8.csv").write_text("a\n", encoding="utf-8")
+    fresh_check = tmp / "push-check-abc"  # an API push check at work right now
+    fresh_check.mkdir()
+    ingest(settings)
+    assert not killed.exists()
+    assert (kept / "manifest.json").exists() and (kept / "good.csv").exists()
+    assert not (tmp / "push.records.ndjson").exists()
+    assert not (tmp / "companies.csv.utf8.csv").exists()
+    assert fresh_check.exists()
