@@ -20,7 +20,7 @@ import shutil
 import stat
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 MANIFEST = "manifest.json"
@@ -132,4 +132,22 @@ def clean_unfinished(landing_root: Path, tmp_dir: Path) -> list[Path]:
             else:
                 path.unlink(missing_ok=True)
                 removed.append(path)
+    return removed
+
+
+def prune(landing_root: Path, keep_days: int | None, now: datetime | None = None) -> list[Path]:
+    """Delete run folders older than `keep_days` (the retention period of landed
+    extracts, which hold personal data); the age is the run id's time."""
+    if keep_days is None or not landing_root.exists():
+        return []
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    removed: list[Path] = []
+    for run in landing_root.glob("*/*"):
+        try:
+            started = datetime.strptime(run.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not a run folder of ours
+        if started < cutoff and run.is_dir() and not run.is_symlink():
+            shutil.rmtree(run, ignore_errors=True)
+            removed.append(run)
     return removed

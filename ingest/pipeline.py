@@ -33,6 +33,7 @@ from ingest.landing import (
     unsafe,
     write_manifest,
 )
+from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
@@ -157,6 +158,13 @@ def ingest(
         left = clean_unfinished(settings.landing_dir, settings.data_dir / "tmp")
         if left:
             logger.warning("removed %d leftover(s) of interrupted runs", len(left))
+        expired = prune_landing(settings.landing_dir, settings.landing_keep_days)
+        if expired:
+            logger.info("removed %d landed run(s) past landing_keep_days", len(expired))
+            # What was loaded from them stays in staging, and their checksums in
+            # meta.landed_file (no personal data): an unchanged file is still skipped.
+            # The raw views drop the files.
+            raw_store.refresh_all(con)
         for source in sources:
             files = (files_for or (lambda s: inbox_files(s, settings)))(source)
             validate.register(con, load_profile(source.system).read.default_country)

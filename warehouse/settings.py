@@ -247,6 +247,9 @@ class Settings(BaseSettings):
     # made once and kept in data_dir/.secret_key (readable by its owner only).
     secret_key: str = ""
     snapshots_keep: int = 7
+    # Landed extracts (personal data) are deleted this many days after their run; unset:
+    # kept for ever. Staging keeps what was loaded; the raw.* views lose those files.
+    landing_keep_days: int | None = Field(default=None, ge=1)
     sources: list[SourceConfig] = Field(default_factory=list)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
     survivorship: SurvivorshipConfig = Field(default_factory=SurvivorshipConfig)

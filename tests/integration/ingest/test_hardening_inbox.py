@@ -121,3 +121,20 @@ def test_leftovers_of_a_killed_run_are_cleaned_at_the_next_start(tmp_path: Path)
     assert not (tmp / "push.records.ndjson").exists()
     assert not (tmp / "companies.csv.utf8.csv").exists()
     assert fresh_check.exists()
+
+
+def test_landing_retention(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    settings.landing_keep_days = 30
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    (inbox / "good.csv").write_bytes(GOOD)
+    recent = ingest(settings).run_id
+    old = settings.landing_dir / "crm" / "20200101T000000000000Z"
+    old.mkdir()
+    (old / "manifest.json").write_text('{"files": []}', encoding="utf-8")
+    (old / "customers_2019.csv").write_bytes(GOOD)
+    second = ingest(settings)
+    assert not old.exists()
+    assert (settings.landing_dir / "crm" / recent / "good.csv").exists()
+    assert [o.status for o in second.outcomes] == ["skipped"]  # the checksum is kept
