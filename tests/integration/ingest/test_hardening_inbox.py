@@ -138,3 +138,21 @@ def test_landing_retention(tmp_path: Path) -> None:
     assert not old.exists()
     assert (settings.landing_dir / "crm" / recent / "good.csv").exists()
     assert [o.status for o in second.outcomes] == ["skipped"]  # the checksum is kept
+
+
+def test_sources_check_names_a_fifo_without_opening_it(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    (inbox / "good.csv").write_bytes(GOOD)
+    os.mkfifo(inbox / "pipe.csv")
+    config = tmp_path / "c360.toml"
+    config.write_text(
+        f'data_dir = "{settings.data_dir}"\n'
+        f'[[sources]]\nname = "crm"\nsystem = "hubspot"\nrole = "crm"\ninbox = "{inbox}"\n',
+        encoding="utf-8",
+    )
+    run = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["sources", "check", "-c", str(config)])
+    assert run.exit_code == 1
+    assert "not a regular file (a device, FIFO or socket)" in run.output
+    assert "1 problem(s)" in run.output
