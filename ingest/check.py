@@ -17,10 +17,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ingest.landing import unsafe
 from ingest.pipeline import FILE_TABLE, classify, inbox_files
 from ingest.profile import Profile, ProfileError, load_profile
 from ingest.readers import UnreadableFile, first_line, read_file
-from warehouse.settings import Settings
+from warehouse.settings import LimitsConfig, Settings
 
 logger = logging.getLogger(__name__)
 COLUMNS = ("source", "file", "object", "encoding", "sep", "rows", "missing / problem")
@@ -57,7 +58,17 @@ def check_sources(settings: Settings, console: Console) -> int:
                     table.add_row(source.name, "—", "", "", "", "", "no file waiting")
                 continue
             for path, _kind in files:
-                problems += _check_file(con, table, source.name, profile, path, Path(work))
+                why = unsafe(path, source.inbox) if source.inbox else None
+                if why:  # never opened: a link's target, a FIFO that would block
+                    problems += 1
+                    table.add_row(
+                        source.name, escape(path.name), "—", "", "", "",
+                        f"[red]refused: {escape(why)}[/red]",
+                    )  # fmt: skip
+                    continue
+                problems += _check_file(
+                    con, table, source.name, profile, path, Path(work), settings.limits
+                )
     con.close()
     console.print(table)
     problems += _check_apis(settings, console)
@@ -86,6 +97,7 @@ def _check_file(
     profile: Profile,
     path: Path,
     work_dir: Path,
+    limits: LimitsConfig,
 ) -> int:
     opts = profile.read
     try:
@@ -98,6 +110,7 @@ def _check_file(
             delimiter=opts.delimiter,
             quote=opts.quote,
             work_dir=work_dir,
+            limits=limits,
         )
     except (UnreadableFile, duckdb.Error) as exc:
         # The ingest's one-line refusal, never DuckDB's parser state dump.

@@ -3,6 +3,12 @@
 The landed copy is the bronze layer: it is never modified, and a manifest beside it
 records each file's sha256, size and row count. A file whose checksum was already
 loaded for this source is not landed again.
+
+An inbox is a drop folder, not a way in: only regular files inside it are read. A
+symbolic link (to /etc/passwd, or a 0600 file of another user), a device, a FIFO (which
+would block the night) or a path resolving outside the inbox is refused before it is
+opened, and the copy is opened without following links. Landed folders and files are
+readable by their owner only (0700 / 0600): they hold personal data.
 """
 
 from __future__ import annotations
@@ -11,11 +17,15 @@ import hashlib
 import json
 import os
 import shutil
+import stat
+import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 
 
 @dataclass
@@ -27,9 +37,41 @@ class LandedFile:
     rows: int | None = None
 
 
+def unsafe(path: Path, root: Path) -> str | None:
+    """Why `path`, found under the drop folder `root`, must not be read (None: it is safe)."""
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"{path.name}: cannot be examined: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return (
+            f"{path.name}: is a symbolic link; only regular files placed in the inbox are "
+            "read (copy the file itself)"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path.name}: is not a regular file (a device, FIFO or socket); not read"
+    if not path.resolve().is_relative_to(root.resolve()):
+        return f"{path.name}: resolves outside the inbox {root} (a linked folder); not read"
+    return None
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor on `path` itself: never a link's target, never a FIFO left blocking."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path.name} is not a regular file")
+    return fd
+
+
+def make_dir(folder: Path) -> None:
+    """A folder of c360's data, and its missing parents, readable by the owner only."""
+    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with os.fdopen(_open_regular(path), "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -42,16 +84,18 @@ def new_run_id() -> str:
 def land(src: Path, landing_root: Path, source: str, run_id: str, sha256: str) -> LandedFile:
     """Copy `src` into the run's landing folder (fsynced), keeping its name."""
     folder = landing_root / source / run_id
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder)
     target = folder / src.name
     n = 1
     while target.exists():  # two inbox files of the same name (sub-folders): keep both
         n += 1
         target = folder / f"{src.stem}.{n}{src.suffix}"
     tmp = folder / f".{target.name}.part"
-    shutil.copyfile(src, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
+    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+    with os.fdopen(_open_regular(src), "rb") as fin, os.fdopen(out, "wb") as fout:
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fout.flush()
+        os.fsync(fout.fileno())
     os.replace(tmp, target)
     return LandedFile(str(src), target, sha256, target.stat().st_size)
 
@@ -63,3 +107,47 @@ def write_manifest(folder: Path, files: list[LandedFile]) -> None:
     tmp = folder / f".{MANIFEST}.part"
     tmp.write_text(json.dumps({"files": entries}, indent=2), encoding="utf-8")
     os.replace(tmp, folder / MANIFEST)
+
+
+def clean_unfinished(landing_root: Path, tmp_dir: Path) -> list[Path]:
+    """Remove what killed runs left: run folders without a manifest (the run never
+    committed, so nothing of them is in staging) and the reader's temporary copies.
+
+    Called at the start of an ingest, holding staging's write lock: no other ingest is
+    running. The API's push checks work in tmp_dir/push-check-*; only those older than
+    an hour are left by a killed process."""
+    removed: list[Path] = []
+    if landing_root.exists():
+        for run in landing_root.glob("*/*"):
+            if run.is_dir() and not run.is_symlink() and not (run / MANIFEST).exists():
+                shutil.rmtree(run, ignore_errors=True)
+                removed.append(run)
+    if tmp_dir.exists():
+        stale = time.time() - 3600
+        for path in tmp_dir.iterdir():
+            if path.is_dir() and not path.is_symlink():
+                if path.name.startswith("push-check-") and path.stat().st_mtime < stale:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+            else:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def prune(landing_root: Path, keep_days: int | None, now: datetime | None = None) -> list[Path]:
+    """Delete run folders older than `keep_days` (the retention period of landed
+    extracts, which hold personal data); the age is the run id's time."""
+    if keep_days is None or not landing_root.exists():
+        return []
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    removed: list[Path] = []
+    for run in landing_root.glob("*/*"):
+        try:
+            started = datetime.strptime(run.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not a run folder of ours
+        if started < cutoff and run.is_dir() and not run.is_symlink():
+            shutil.rmtree(run, ignore_errors=True)
+            removed.append(run)
+    return removed

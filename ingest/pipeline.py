@@ -24,7 +24,16 @@ from pathlib import Path
 import duckdb
 
 from ingest import quarantine, raw_store, staging_join, transform, validate, vendor_functions
-from ingest.landing import LandedFile, land, new_run_id, sha256_of, write_manifest
+from ingest.landing import (
+    LandedFile,
+    clean_unfinished,
+    land,
+    new_run_id,
+    sha256_of,
+    unsafe,
+    write_manifest,
+)
+from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
@@ -54,7 +63,8 @@ class FileOutcome:
     part: str | None = field(default=None, repr=False)  # typed rows awaiting the merge
     rejects: str | None = field(default=None, repr=False)  # meta.reject rows awaiting it
     raw: RawRows | None = field(default=None, repr=False)  # raw.* rows awaiting it
-    # A refused push, moved to this path once the source's transaction is committed.
+    # A refused push or inbox file, moved to this path once the source's transaction is
+    # committed.
     quarantine_to: tuple[Path, Path] | None = field(default=None, repr=False)
 
 
@@ -103,10 +113,13 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
     """(file, extract kind) for a source: its inbox, then records pushed through the API."""
     found: list[tuple[Path, str]] = []
     if source.inbox is not None and source.inbox.exists():
+        # Links, devices and FIFOs are listed too, to be refused by name (see landing).
         found += [
             (p, source.extract)
             for p in sorted(source.inbox.rglob("*"))
-            if p.is_file() and not p.name.startswith(".") and p.name != "manifest.json"
+            if (p.is_symlink() or not p.is_dir())
+            and not p.name.startswith(".")
+            and p.name != "manifest.json"
         ]
     pushed = settings.push_dir / source.name
     if pushed.exists():
@@ -115,7 +128,7 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
 
 
 def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
-    con = connect(settings.staging_db)
+    con = connect(settings.staging_db, budget=settings.limits)
     init_staging(con)
     raw_store.refresh_all(con)
     con.execute(transform.parse_macros())
@@ -142,6 +155,16 @@ def ingest(
         return result
     con = _open(settings)
     try:
+        left = clean_unfinished(settings.landing_dir, settings.data_dir / "tmp")
+        if left:
+            logger.warning("removed %d leftover(s) of interrupted runs", len(left))
+        expired = prune_landing(settings.landing_dir, settings.landing_keep_days)
+        if expired:
+            logger.info("removed %d landed run(s) past landing_keep_days", len(expired))
+            # What was loaded from them stays in staging, and their checksums in
+            # meta.landed_file (no personal data): an unchanged file is still skipped.
+            # The raw views drop the files.
+            raw_store.refresh_all(con)
         for source in sources:
             files = (files_for or (lambda s: inbox_files(s, settings)))(source)
             validate.register(con, load_profile(source.system).read.default_country)
@@ -190,7 +213,20 @@ def _prepare_source(
     loads: list[LandedLoad] = []
     indexed: list[tuple[int, FileOutcome]] = []
     pending: list[tuple[int, Path, str, str, str, set[str]]] = []
+    moved: set[Path] = set()  # a refused file is moved once, whatever its outcomes
+    drop_folders = [f for f in (source.inbox, settings.push_dir / source.name) if f is not None]
     for i, (path, kind) in enumerate(files):
+        root = next((r for r in drop_folders if path.is_relative_to(r)), None)
+        if root is not None and (why := unsafe(path, root)):
+            if progress:
+                progress(source.name, path.name)
+            logger.warning("%s/%s refused: %s", source.name, path.name, why)
+            o = FileOutcome(source.name, path.name, None, "refused", message=why)
+            to = quarantine.target(settings, source.name, path)
+            o.quarantine_to = (path, to)
+            o.message = f"{why} (moved to {to.relative_to(settings.data_dir)})"
+            indexed.append((i, o))
+            continue
         sha = sha256_of(path)
         seen = con.execute(
             """select l.run_id, list(distinct r.object) filter (where r.object is not null)
@@ -209,6 +245,11 @@ def _prepare_source(
                 to = quarantine.target(settings, source.name, path)
                 o.status, o.quarantine_to = quarantine.STATUS, (path, to)
                 o.message = f"{o.message} (quarantined to {to.relative_to(settings.data_dir)})"
+            elif o.status == "refused" and path not in moved and quarantine.is_inbox(source, path):
+                moved.add(path)
+                to = quarantine.target(settings, source.name, path)
+                o.quarantine_to = (path, to)
+                o.message = f"{o.message} (moved to {to.relative_to(settings.data_dir)})"
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
     for i, path, kind, sha, seen_run, objects in pending:
@@ -522,6 +563,7 @@ def _ingest_file(
             quote=opts.quote,
             work_dir=settings.data_dir / "tmp",
             keep_dir=lf.path.parent / ".utf8",
+            limits=settings.limits,
         )
     except UnreadableFile as exc:
         return _refuse(source.name, lf, str(exc))

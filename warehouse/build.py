@@ -234,14 +234,13 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
     clean_temporary(folder)
     tmp = temp_path(folder, build_id)
     say(f"build {build_id}: reading {settings.staging_db.name}")
-    con = connect(tmp)
-    params = build_params(settings, build_id, started)
     log: dict[str, Any] = {"build_id": build_id, "started_at": started.replace(tzinfo=None)}
-    hist_ready = False
+    con: duckdb.DuckDBPyConnection | None = None
     try:
+        con = connect(tmp, budget=settings.limits)
+        params = build_params(settings, build_id, started)
         _prepare(con, settings)
         history.attach(con, settings.history_db)
-        hist_ready = True
         # One transaction for the whole transform: one WAL sync instead of one per table.
         con.execute("begin transaction")
         counts = _transform(con, settings, params, say)
@@ -281,26 +280,34 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         say("publishing snapshot")
         path = publish(con, tmp, build_id, settings.snapshots_keep)
     except Exception as exc:
-        logger.exception("build %s failed", build_id)
-        if hist_ready:
-            with contextlib.suppress(duckdb.Error):  # no transaction may be open
-                con.execute("rollback")
-            try:
-                history.log_build(
-                    con,
-                    **log,
-                    status="failed",
-                    message=f"error: {exc}",
-                    checks=[],
-                    counts={},
-                    finished_at=datetime.now(UTC).replace(tzinfo=None),
-                )
-            except duckdb.Error:
-                logger.warning("could not record the failed build in history")
-        _discard(con, tmp)
-        raise BuildError(f"build {build_id} failed: {exc}") from exc
+        # Whatever failed (disk full, staging locked, a query), the failure is recorded
+        # in the build log with its reason, through a connection of its own: the build's
+        # may be unusable by now.
+        # The traceback for `-v`; a person gets the one line of BuildError.
+        logger.info("build %s failed", build_id, exc_info=True)
+        reason = _first_line(exc)
+        if con is not None:
+            with contextlib.suppress(duckdb.Error):
+                _discard(con, tmp)
+        tmp.unlink(missing_ok=True)
+        try:
+            history.log_failure(
+                settings.history_db,
+                **log,
+                message=f"error: {reason}",
+                finished_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        except (duckdb.Error, OSError):
+            logger.warning("could not record the failed build in history", exc_info=True)
+        raise BuildError(f"build {build_id} failed: {reason}") from exc
     say(message)
     return BuildResult(build_id, path, True, counts, [], message)
+
+
+def _first_line(exc: BaseException) -> str:
+    """An error for a person and the build log: its kind and first line."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def last_builds(settings: Settings) -> list[dict[str, Any]]:

@@ -7,7 +7,10 @@ Exit status 0 on success, non-zero with a one-line reason on failure.
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,7 +51,24 @@ def _settings(config: Path | None) -> Settings:
         raise  # unreachable
     if settings.log_json:
         configure_logging(_log_level, json_lines=True)
+    _owner_only(settings)
     return settings
+
+
+def _owner_only(settings: Settings) -> None:
+    """Everything c360 writes (landing, staging, snapshots, app.db with its password
+    hashes, the signing key) is readable by its owner only: files 0600, folders 0700.
+    The umask covers what this process creates; the data folder's own mode, and the
+    chmod of the stores an older version left 0644, cover what is already there."""
+    os.umask(0o077)
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings.data_dir.chmod(0o700)
+        for path in (settings.app_db, settings.staging_db, settings.history_db):
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+    except OSError as exc:
+        _fail(f"cannot secure the data folder {settings.data_dir}: {exc.strerror}")
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -65,8 +85,10 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
     configure_logging(_log_level, json_lines=False)
 
 
-def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
-    """Fetch API sources, then land, load and validate every source; True when nothing failed."""
+def run_ingest(settings: Settings, only: list[str] | None = None) -> bool | None:
+    """Fetch API sources, then land, load and validate every source: True when nothing
+    failed, False when files were refused (or a fetch failed), None when a source failed
+    as a whole (rolled back; the sources after it were not read)."""
     from ingest.fetch import fetch_sources, save_watermark
     from ingest.pipeline import inbox_files, ingest
     from ingest.report import print_report
@@ -96,7 +118,7 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool:
             result = ingest(settings, only, progress=progress, files_for=files_for)
         except Exception as exc:  # a source that failed is rolled back and recorded
             err.print(f"[red]ingest failed:[/red] {_one_line(exc)}", soft_wrap=True)
-            return False
+            return None
     print_report(result, console)
     refused_sources = {o.source for o in result.refused}
     for name, watermark in fetched.watermarks.items():
@@ -113,14 +135,21 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run_build(settings: Settings) -> bool:
-    from warehouse.build import build
+    from warehouse.build import BuildError, build
 
-    with console.status("building snapshot…") as status:
-        result = build(settings, progress=lambda msg: status.update(msg))
+    try:
+        with console.status("building snapshot…") as status:
+            result = build(settings, progress=lambda msg: status.update(msg))
+    except BuildError as exc:  # recorded in the build log; the traceback is in the log
+        err.print(
+            f"[red]not published:[/red] {exc}; the previous snapshot is still served",
+            soft_wrap=True,
+        )
+        return False
     if result.published:
         console.print(f"[green]published[/green] snapshot {result.build_id} ({result.message})")
         return True
-    err.print(f"[red]build {result.build_id} not published:[/red] {result.message}")
+    err.print(f"[red]build {result.build_id} not published:[/red] {result.message}", soft_wrap=True)
     return False
 
 
@@ -137,15 +166,44 @@ def ingest(
         unknown = [s for s in source if s not in {x.name for x in settings.sources}]
         if unknown:
             _fail(f"unknown source {', '.join(unknown)}")
-    if not run_ingest(settings, source):
-        _fail("some files were refused (see above); the others were loaded")
+    from warehouse.nightly import EXIT_REFUSALS
+
+    with _not_during_nightly(settings):
+        ingested = run_ingest(settings, source)
+    if ingested is None:
+        _fail("ingest failed (see above); what was loaded before it is kept")
+    if not ingested:
+        _fail(
+            "some files were refused (see above, now in data/quarantine); the others were loaded",
+            EXIT_REFUSALS,
+        )
 
 
 @app.command()
 def build(config: ConfigOpt = None) -> None:
     """Resolve identities, build marts, check and publish a snapshot."""
-    if not run_build(_settings(config)):
+    settings = _settings(config)
+    with _not_during_nightly(settings):
+        built = run_build(settings)
+    if not built:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _not_during_nightly(settings: Settings) -> Iterator[None]:
+    """`c360 ingest` and `c360 build` by hand take the nightly's lock: one line, not a
+    DuckDB lock error, when the nightly job is running."""
+    from filelock import Timeout
+
+    from warehouse.nightly import EXIT_BUSY, nightly_lock
+
+    try:
+        lock = nightly_lock(settings).acquire(timeout=0)
+    except Timeout:
+        _fail("the nightly job is running (lock held); try again when it ends", EXIT_BUSY)
+        return
+    with lock:
+        yield
 
 
 @app.command()
@@ -153,18 +211,28 @@ def nightly(config: ConfigOpt = None) -> None:
     """Ingest then build: the job a scheduler runs."""
     from warehouse.nightly import run_nightly
 
-    ok, message = run_nightly(_settings(config), run_ingest, run_build)
+    ok, message, code = run_nightly(_settings(config), run_ingest, run_build)
     if not ok:
-        _fail(message)
+        _fail(message, code)
 
 
 @app.command()
 def rollback(config: ConfigOpt = None) -> None:
     """Point CURRENT back at the previous good snapshot."""
+    from warehouse.publish import PublishError, rollback_plan
     from warehouse.publish import rollback as do_rollback
 
-    path = do_rollback(_settings(config))
-    console.print(f"CURRENT now serves {path.name}")
+    settings = _settings(config)
+    try:
+        current, _, via = rollback_plan(settings.snapshots_dir)
+        target = do_rollback(settings)
+    except (PublishError, OSError) as exc:
+        _fail(str(exc))
+        return
+    console.print(
+        f"rolled back: CURRENT now serves {target.name} (was {current.name}; followed {via})",
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -222,13 +290,14 @@ def demo(
     summary = generate_demo(out, customers=customers, seed=seed, dirt=dirt, shape=shape, **kwargs)
     console.print(f"demo company written to {out.resolve()}")
     settings = load_settings(out / "c360.toml")
+    _owner_only(settings)
     users = _create_demo_users(settings, out / "truth.json")
     if run:
         from warehouse.nightly import run_nightly
 
-        ok, message = run_nightly(settings, run_ingest, run_build)
+        ok, message, code = run_nightly(settings, run_ingest, run_build)
         if not ok:
-            _fail(message)
+            _fail(message, code)
     console.print(f"{summary.companies} companies; config: {(out / 'c360.toml').resolve()}")
     console.print(f"API:       {settings.api_url}/docs   (c360 api -c {out}/c360.toml)")
     console.print(

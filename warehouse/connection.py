@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from warehouse.settings import LimitsConfig
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -16,17 +20,28 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path, *, read_only: bool = False, budget: LimitsConfig | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB file under the catalog name `wh`.
 
     The file is attached rather than opened directly because a file named after one of
     its schemas (staging.duckdb holds schema `staging`) makes `staging.x` ambiguous.
+    `budget` (the nightly's connections) caps DuckDB's memory and spill space: past the
+    memory limit it spills to the temp directory, past the temp size it fails the
+    statement (one file refused, or the build not published), never the machine.
     """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     # An in-memory connection would spill to ./.tmp of whatever folder we run in; spill
     # next to the file instead, as DuckDB does for a file it opens itself.
-    con = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
+    config: dict[str, str] = {"temp_directory": f"{path}.tmp"}
+    if budget is not None:
+        if budget.duckdb_temp_directory is not None:
+            config["temp_directory"] = str(budget.duckdb_temp_directory)
+        config["memory_limit"] = budget.duckdb_memory_limit
+        config["max_temp_directory_size"] = budget.duckdb_max_temp_size
+    con = duckdb.connect(config=config)
     con.execute(f"attach '{_path_literal(path)}' as wh" + (" (read_only)" if read_only else ""))
     con.execute("use wh")
     # Ordering of results and decimal arithmetic must not depend on thread scheduling.

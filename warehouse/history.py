@@ -152,6 +152,27 @@ def log_build(
     )
 
 
+def log_failure(
+    history_db: Path, *, build_id: str, started_at: datetime, message: str, finished_at: datetime
+) -> None:
+    """Record a build that failed, on a connection of its own (the build's may be broken)."""
+    con = duckdb.connect()
+    try:
+        attach(con, history_db)
+        log_build(
+            con,
+            build_id=build_id,
+            started_at=started_at,
+            status="failed",
+            message=message,
+            checks=[],
+            counts={},
+            finished_at=finished_at,
+        )
+    finally:
+        con.close()
+
+
 def build_log(history_db: Path) -> list[dict[str, Any]]:
     """Every build recorded in history.duckdb, newest first (for the CLI and tests)."""
     if not history_db.exists():

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from croniter import croniter
 from filelock import FileLock, Timeout
@@ -18,7 +19,19 @@ from rich.console import Console
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
-Step = Callable[..., bool]
+Step = Callable[..., bool | None]
+
+# Exit statuses of `c360 nightly` (and `c360 ingest`), documented in docs/reliability.md.
+EXIT_OK = 0
+EXIT_FAILED = 1  # nothing new published; the previous snapshot is still served
+EXIT_REFUSALS = 3  # published, but some files were refused (and moved to quarantine)
+EXIT_BUSY = 4  # another nightly job holds the lock; nothing done
+
+
+class NightlyResult(NamedTuple):
+    ok: bool
+    message: str
+    code: int = EXIT_OK
 
 
 def nightly_lock(settings: Settings) -> FileLock:
@@ -26,20 +39,40 @@ def nightly_lock(settings: Settings) -> FileLock:
     return FileLock(str(settings.data_dir / "nightly.lock"))
 
 
-def run_nightly(settings: Settings, ingest: Step, build: Step) -> tuple[bool, str]:
+def run_nightly(settings: Settings, ingest: Step, build: Step) -> NightlyResult:
     """Ingest then build. A refused file does not stop the build of what did load,
-    but the job still reports failure so the scheduler shows it."""
+    but the job still reports it (its own exit status) so the scheduler shows it."""
     try:
         with nightly_lock(settings).acquire(timeout=0):
             ingested = ingest(settings)
             built = build(settings)
     except Timeout:
-        return False, "another nightly job is running (lock held); not starting a second one"
+        return NightlyResult(
+            False,
+            "another nightly job is running (lock held); not starting a second one",
+            EXIT_BUSY,
+        )
     if not built:
-        return False, "the build failed its checks; the previous snapshot is still served"
+        return NightlyResult(
+            False,
+            "the build failed its checks; the previous snapshot is still served",
+            EXIT_FAILED,
+        )
+    if ingested is None:
+        return NightlyResult(
+            False,
+            "published with refusals: a source failed to load (see above); "
+            "what did load was published",
+            EXIT_REFUSALS,
+        )
     if not ingested:
-        return False, "some files were refused (see above); the rest was loaded and published"
-    return True, "ok"
+        return NightlyResult(
+            False,
+            "published with refusals: some files were refused (see above, now in "
+            "data/quarantine); the rest was loaded and published",
+            EXIT_REFUSALS,
+        )
+    return NightlyResult(True, "ok")
 
 
 def run_schedule(settings: Settings, ingest: Step, build: Step, console: Console) -> None:
@@ -48,5 +81,5 @@ def run_schedule(settings: Settings, ingest: Step, build: Step, console: Console
         due = cron.get_next(datetime)
         console.print(f"next nightly run at {due:%Y-%m-%d %H:%M}")
         time.sleep(max(0.0, (due - datetime.now()).total_seconds()))
-        ok, message = run_nightly(settings, ingest, build)
+        ok, message, _ = run_nightly(settings, ingest, build)
         console.print(f"nightly run: {'ok' if ok else 'FAILED'} — {message}")

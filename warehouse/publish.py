@@ -101,18 +101,42 @@ def prune(snapshots_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
-def rollback(settings: Settings) -> Path:
-    """Point CURRENT at the published snapshot before the current one; return it."""
-    snapshots_dir = settings.snapshots_dir
+def rollback_plan(snapshots_dir: Path) -> tuple[Path, Path, str]:
+    """(served snapshot, the one to serve instead, how it was chosen).
+
+    PREVIOUS is followed: it names the snapshot served before the current one. A build
+    killed between renaming its snapshot and writing CURRENT leaves a complete snapshot
+    that was never served; taking "the newest file older than CURRENT" could pick such
+    a one, PREVIOUS cannot. Without a usable PREVIOUS (first rollback after an upgrade, or
+    a chain of rollbacks), the newest snapshot older than the current one is taken.
+    """
     current = current_snapshot(snapshots_dir)
-    snapshots = list_snapshots(snapshots_dir)
     if current is None:
         raise PublishError("nothing is published, so there is nothing to roll back")
-    older = [p for p in snapshots if p.name < current.name]
+    previous = read_pointer(snapshots_dir, PREVIOUS)
+    if previous and previous < current.name and (snapshots_dir / previous).exists():
+        return current, snapshots_dir / previous, "PREVIOUS"
+    older = [p for p in list_snapshots(snapshots_dir) if p.name < current.name]
     if not older:
-        raise PublishError(f"{current.name} is the oldest snapshot kept; cannot roll back")
-    target = older[-1]
-    write_pointer(snapshots_dir, PREVIOUS, current.name)
+        raise PublishError(
+            f"{current.name} is the oldest snapshot kept; nothing older to roll back to "
+            "(CURRENT unchanged)"
+        )
+    return current, older[-1], "the newest older snapshot (no PREVIOUS)"
+
+
+def rollback(settings: Settings) -> Path:
+    """Point CURRENT at the snapshot served before the current one; return it.
+
+    PREVIOUS then names the snapshot older than the new CURRENT (none: removed), so a
+    second rollback goes one step further back rather than forth again."""
+    snapshots_dir = settings.snapshots_dir
+    current, target, _ = rollback_plan(snapshots_dir)
+    older = [p for p in list_snapshots(snapshots_dir) if p.name < target.name]
+    if older:
+        write_pointer(snapshots_dir, PREVIOUS, older[-1].name)
+    else:
+        (snapshots_dir / PREVIOUS).unlink(missing_ok=True)
     write_pointer(snapshots_dir, CURRENT, target.name)
     logger.info("rolled back from %s to %s", current.name, target.name)
     return target

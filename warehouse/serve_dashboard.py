@@ -21,6 +21,8 @@ def dashboard_command(settings: Settings, port: int | None = None) -> list[str]:
         str(APP),
         "--server.headless",
         "true",
+        "--server.address",
+        settings.dashboard.host,
         "--server.port",
         str(port or settings.dashboard.port),
         "--browser.gatherUsageStats",

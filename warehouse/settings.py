@@ -222,8 +222,30 @@ class ApiConfig(BaseModel):
 
 
 class DashboardConfig(BaseModel):
+    # Listens on this address only; "0.0.0.0" (every interface) must be asked for.
+    host: str = "127.0.0.1"
     port: int = 8501
     language: Literal["fr", "en"] = "fr"
+
+
+class LimitsConfig(BaseModel):
+    """What one extract may cost, checked before the expensive work: a file over a limit
+    is refused in one line, the rest of the night goes on. The defaults keep the nightly
+    under ~1 GB whatever the input; raise them for a known large export."""
+
+    # At most 10 MB: the parser re-reads lines with that ceiling.
+    max_line_bytes: int = Field(default=1 << 20, ge=1024, le=10_000_000)
+    max_columns: int = Field(default=2_000, ge=1)
+    max_rows_per_file: int = Field(default=20_000_000, ge=1)
+    # A spreadsheet's decompressed size (the zip's declared sizes, then the bytes read)
+    # and its cells, counted before python-calamine turns each into a Python object.
+    spreadsheet_max_bytes: int = Field(default=256 << 20, ge=1024)
+    spreadsheet_max_cells: int = Field(default=5_000_000, ge=1)
+    # DuckDB's budget in the nightly: memory before it spills to disk, and how much disk.
+    duckdb_memory_limit: str = "1GB"
+    duckdb_max_temp_size: str = "20GB"
+    # Where DuckDB spills; default: next to the database it works on.
+    duckdb_temp_directory: Path | None = None
 
 
 class Settings(BaseSettings):
@@ -241,6 +263,9 @@ class Settings(BaseSettings):
     snapshots_keep: int = 7
     # Logs as one JSON object per line (for a log collector) instead of text.
     log_json: bool = False
+    # Landed extracts (personal data) are deleted this many days after their run; unset:
+    # kept for ever. Staging keeps what was loaded; the raw.* views lose those files.
+    landing_keep_days: int | None = Field(default=None, ge=1)
     sources: list[SourceConfig] = Field(default_factory=list)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
     survivorship: SurvivorshipConfig = Field(default_factory=SurvivorshipConfig)
@@ -251,6 +276,7 @@ class Settings(BaseSettings):
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     @field_validator("currency")
     @classmethod
@@ -268,6 +294,9 @@ class Settings(BaseSettings):
         base = self.config_path.parent if self.config_path else Path.cwd()
         if not self.data_dir.is_absolute():
             self.data_dir = (base / self.data_dir).resolve()
+        tmp = self.limits.duckdb_temp_directory
+        if tmp is not None and not tmp.is_absolute():
+            self.limits.duckdb_temp_directory = (base / tmp).resolve()
         for s in self.sources:
             if s.inbox is not None and not s.inbox.is_absolute():
                 s.inbox = (base / s.inbox).resolve()

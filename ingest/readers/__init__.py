@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from warehouse.settings import LimitsConfig
 
 
 class UnreadableFile(Exception):
@@ -43,10 +47,15 @@ def read_file(
     quote: str = '"',
     work_dir: Path,
     keep_dir: Path | None = None,
+    limits: LimitsConfig | None = None,
 ) -> ReadResult:
     """Dispatch on the file's extension. `keep_dir` keeps a UTF-8 copy of a transcoded
-    delimited file (next to the landed original) so raw.* can read it again."""
+    delimited file (next to the landed original) so raw.* can read it again. `limits`
+    (default: the settings' defaults) bound what one file may cost (see `limits`)."""
     from ingest.readers import csv_reader, excel_reader, json_reader, parquet_reader
+    from warehouse.settings import LimitsConfig
+
+    limits = limits or LimitsConfig()
 
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv", ".dat", ""):
@@ -60,13 +69,14 @@ def read_file(
             quote=quote,
             work_dir=work_dir,
             keep_dir=keep_dir,
+            limits=limits,
         )
     if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
-        return excel_reader.read(con, path, table)
+        return excel_reader.read(con, path, table, limits=limits)
     if suffix in (".json", ".ndjson", ".jsonl"):
         return json_reader.read(con, path, table, work_dir=work_dir)
     if suffix == ".parquet":
-        return parquet_reader.read(con, path, table)
+        return parquet_reader.read(con, path, table, limits=limits)
     raise UnreadableFile(
         f"{path.name}: unsupported file type {suffix!r} "
         "(expected .csv, .txt, .xlsx, .xls, .ods, .json, .ndjson or .parquet)"

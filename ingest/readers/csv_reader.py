@@ -25,6 +25,8 @@ import duckdb
 from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
+from ingest.readers import limits as bounds
+from warehouse.settings import LimitsConfig
 
 DELIMITERS = (";", ",", "\t", "|")
 # Parser errors that, on the last record of a file without a final line break, mean the
@@ -65,7 +67,9 @@ def read(
     quote: str = '"',
     work_dir: Path,
     keep_dir: Path | None = None,
+    limits: LimitsConfig | None = None,
 ) -> ReadResult:
+    limits = limits or LimitsConfig()
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{path.name}: the file is empty")
     enc = charset.detect(path, encoding, fallback_encoding)
@@ -74,6 +78,12 @@ def read(
         folder = keep_dir or work_dir
         folder.mkdir(parents=True, exist_ok=True)
         text_path = charset.to_utf8(path, enc, folder / (path.name + ".utf8.csv"))
+    try:
+        bounds.check_text(path, text_path, limits)
+    except UnreadableFile:
+        if text_path != path:
+            text_path.unlink(missing_ok=True)
+        raise
     header_line, last_char = _first_record(text_path)
     if not header_line.strip():
         raise UnreadableFile(f"{path.name}: the first line is empty; expected a header line")
@@ -82,6 +92,12 @@ def read(
     names = dedupe_names(
         next(csv.reader(io.StringIO(header_line.rstrip("\n")), delimiter=delim, **header_opts))
     )
+    try:
+        bounds.check_columns(path, len(names), limits)
+    except UnreadableFile:
+        if text_path != path:
+            text_path.unlink(missing_ok=True)
+        raise
     columns = {n: "VARCHAR" for n in names}
     scan = f"{table}__scan"
     parser_rejects = f"{table}__parser"
@@ -96,7 +112,7 @@ def read(
                 ?, delim = ?, quote = ?, escape = ?, header = true,
                 columns = ?, auto_detect = false, ignore_errors = true,
                 store_rejects = true, rejects_table = '{parser_rejects}',
-                rejects_scan = '{parser_rejects}_scan', max_line_size = 10000000,
+                rejects_scan = '{parser_rejects}_scan', max_line_size = {limits.max_line_bytes + 1},
                 encoding = 'utf-8'
             )
             """,

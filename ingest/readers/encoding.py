@@ -12,6 +12,13 @@ CR CR LF (a file converted to Windows line endings twice), mixed in one file (th
 standard, art. A47 A-1, allows "CR and/or LF"). DuckDB's parser expects one style, so the
 copy it reads has LF only: a run of CRs before an LF is one line break, a lone CR is one.
 Line numbers then count line breaks as `grep -n` would on the original.
+
+A file that is not valid UTF-8 yet holds UTF-8 sequences (`Ã©` read as cp1252) mixes two
+encodings: rows exported in UTF-8 and rows in cp1252, appended by two tools. Read in
+either encoding, one kind of row would be stored as mojibake (`SociÃ©tÃ©`), so the file
+is refused, naming a line of each kind. UTF-8 evidence is a two-byte sequence led by
+0xC2-0xC5 (Â Ã Ä Å in cp1252, followed by a cp1252 symbol: never seen in real text) or
+the three-byte punctuation and euro sequences (0xE2 0x80-0x82 …).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from ingest.readers import UnreadableFile
 
 CHUNK = 1 << 20
 C1 = re.compile(b"[\x80-\x9f]")
+UTF8_EVIDENCE = re.compile(b"[\xc2-\xc5][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
+UNICODE = ("utf-8", "utf-8-sig", "utf-16")
 CRS_LF = re.compile("\r+\n")
 CRS_LF_BYTES = re.compile(b"\r+\n")
 LATIN = (
@@ -44,19 +53,71 @@ BOMS = (
 )
 
 
-def _is_utf8(path: Path) -> bool:
+def _first_invalid_utf8(path: Path) -> int | None:
+    """Offset of the first byte that is not UTF-8, or None when the whole file is."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             try:
                 decoder.decode(chunk)
-            except UnicodeDecodeError:
-                return False
+            except UnicodeDecodeError as exc:
+                return max(0, offset + exc.start)
+            offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return offset
+    return None
+
+
+def _is_utf8(path: Path) -> bool:
+    return _first_invalid_utf8(path) is None
+
+
+def _first_utf8_evidence(path: Path) -> int | None:
+    """Offset of the first sequence only UTF-8 explains (see the module's docstring)."""
+    offset, tail = 0, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            if m := UTF8_EVIDENCE.search(data):
+                return offset - len(tail) + m.start()
+            tail = data[-2:]
+            offset += len(chunk)
+    return None
+
+
+def _line_of(path: Path, offset: int) -> int:
+    """1-based line of a byte offset (LF, else CR, counts as a line break)."""
+    lf = cr = 0
+    with open(path, "rb") as fh:
+        while offset > 0 and (chunk := fh.read(min(CHUNK, offset))):
+            lf, cr, offset = lf + chunk.count(b"\n"), cr + chunk.count(b"\r"), offset - len(chunk)
+    return (lf or cr) + 1
+
+
+def _refuse_mixed(path: Path, encoding: str) -> None:
+    """Refuse a file whose rows are in two encodings (see the module's docstring)."""
+    if encoding.lower() in UNICODE:
+        return
+    bad = _first_invalid_utf8(path)
+    if bad is None:
+        return
+    good = _first_utf8_evidence(path)
+    if good is None:
+        return
+    raise UnreadableFile(
+        f"{path.name}: mixes two encodings: line {_line_of(path, good)} is UTF-8, "
+        f"line {_line_of(path, bad)} is not (byte 0x{_byte_at(path, bad):02x}); "
+        "re-export the whole file in one encoding (UTF-8)"
+    )
+
+
+def _byte_at(path: Path, offset: int) -> int:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.read(1)[0]
 
 
 def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
@@ -75,9 +136,11 @@ def detect(path: Path, declared: str = "auto", fallback: str = "cp1252") -> str:
             "re-export it as UTF-8 (or UTF-16 with a byte-order mark)"
         )
     if declared != "auto":
+        _refuse_mixed(path, declared)
         return declared
     if _is_utf8(path):
         return "utf-8"
+    _refuse_mixed(path, fallback)
     if fallback.lower().replace("_", "-") in LATIN and _has_c1(path):
         # Bytes 0x80-0x9F are control codes in ISO-8859-15/Latin-1, never in real text;
         # in cp1252 they are € œ Œ ’ … : the file is cp1252 (both are allowed in a FEC).

@@ -14,6 +14,8 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
+from ingest.readers import limits as bounds
+from warehouse.settings import LimitsConfig
 
 
 def _text(v: object) -> str | None:
@@ -31,7 +33,11 @@ def _text(v: object) -> str | None:
     return str(v)
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, *, limits: LimitsConfig | None = None
+) -> ReadResult:
+    limits = limits or LimitsConfig()
+    bounds.check_spreadsheet(path, limits)
     try:
         book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
@@ -41,6 +47,8 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
         ) from exc
     if not rows:
         raise UnreadableFile(f"{path.name}: the first sheet is empty")
+    bounds.check_rows(path, len(rows) - 1, limits)
+    bounds.check_columns(path, len(rows[0]), limits)
     names = dedupe_names([_text(c) or "" for c in rows[0]])
     width = len(names)
     cols: list[list[str | None]] = [[] for _ in range(width)]

@@ -8,12 +8,23 @@ import duckdb
 
 from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile, first_line
+from ingest.readers import limits as bounds
+from warehouse.settings import LimitsConfig
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, *, limits: LimitsConfig | None = None
+) -> ReadResult:
+    limits = limits or LimitsConfig()
     try:
         rel = con.sql("select * from read_parquet(?)", params=[str(path)])
         names = list(rel.columns)
+        bounds.check_columns(path, len(names), limits)
+        # The footer's row count: known before a row is read.
+        declared = con.execute(
+            "select coalesce(sum(num_rows), 0) from parquet_file_metadata(?)", [str(path)]
+        ).fetchone()
+        bounds.check_rows(path, int(declared[0]) if declared else 0, limits)
         casts = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in names)
         # The footer can be sound and the data pages corrupt: that shows only here.
         con.execute(

@@ -72,7 +72,7 @@ def test_night_after_accepted_pushes_succeeds(tmp_path: Path) -> None:
             assert resp.status_code == (202 if n < 2 else 422), resp.text
     dispose_engines()
 
-    assert run_nightly(settings, run_ingest, run_build) == (True, "ok")
+    assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
     snapshot = current_snapshot(settings.snapshots_dir)
     assert snapshot is not None
     con = connect(snapshot, read_only=True)
@@ -88,7 +88,7 @@ def test_night_after_accepted_pushes_succeeds(tmp_path: Path) -> None:
         ("orphan_opportunity", "9001", "no_reference", "1234.56")
     ]
     # The next night has nothing new and succeeds again.
-    assert run_nightly(settings, run_ingest, run_build) == (True, "ok")
+    assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
     assert all(status in ("loaded", "skipped") for _file, status, _msg in _runs(settings))
 
 
@@ -102,7 +102,7 @@ def test_refused_push_is_quarantined_once(tmp_path: Path) -> None:
         [{"id": "503", "name": "Gamma", "domain": "gamma.fr"}],
     )
 
-    assert run_nightly(settings, run_ingest, run_build) == (True, "ok")
+    assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
     assert not empty.exists() and not unknown.exists() and good.exists()
     quarantine = settings.quarantine_dir / "crm"
     assert sorted(p.name for p in quarantine.iterdir()) == sorted(
@@ -119,7 +119,7 @@ def test_refused_push_is_quarantined_once(tmp_path: Path) -> None:
     assert runs[good.name] == ("loaded", None)
 
     # Not retried: the next night neither reads nor reports them, and succeeds.
-    assert run_nightly(settings, run_ingest, run_build) == (True, "ok")
+    assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
     statuses = [status for _file, status, _msg in _runs(settings)]
     assert statuses.count("quarantined") == 2
     snapshot = current_snapshot(settings.snapshots_dir)
@@ -149,7 +149,7 @@ def test_latest_push_of_a_record_wins(tmp_path: Path) -> None:
             assert resp.status_code == 202
     dispose_engines()
 
-    assert run_nightly(settings, run_ingest, run_build) == (True, "ok")
+    assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
     con = connect(settings.staging_db, read_only=True)
     try:
         names = con.execute("select name from staging.customer order by source_id").fetchall()

@@ -321,6 +321,15 @@ def hubspot() -> None:
             "lifecyclestage": "lead",
         },
     ]
+    # One tool wrote UTF-8 rows, another appended a cp1252 row: refused, never mojibake.
+    w(
+        "hs_companies_mixed_encodings.csv",
+        lines(
+            '"Record ID","Company name","City"',
+            '"1","Société Générale","Lyon"',
+        ).encode()
+        + '"2","Crédit Agricole","Paris"\n'.encode("cp1252"),
+    )
     w("hs_companies_api.json", json.dumps(hs_api, indent=1))
     w(
         "hs_companies_api.ndjson",

@@ -123,6 +123,11 @@ GENERATED = {
         ],
     ),
     "parquet": write_parquet,
+    # Hostile files over the default [limits]: generated, too big to commit.
+    "long_line": lambda p: p.write_bytes(b"a;" * (600 << 10)),
+    "wide_csv": lambda p: p.write_bytes(
+        ",".join(f"c{i}" for i in range(20_000)).encode() + b"\n" + b"1," * 19_999 + b"1\n"
+    ),
 }
 
 

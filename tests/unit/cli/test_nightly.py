@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.nightly import nightly_lock, run_nightly
+from warehouse.nightly import EXIT_BUSY, EXIT_FAILED, EXIT_REFUSALS, nightly_lock, run_nightly
 from warehouse.settings import Settings
 
 
@@ -14,34 +14,34 @@ def _settings(tmp_path: Path) -> Settings:
 
 def test_runs_ingest_then_build(tmp_path: Path) -> None:
     calls: list[str] = []
-    ok, message = run_nightly(
+    ok, message, code = run_nightly(
         _settings(tmp_path),
         lambda s: calls.append("ingest") or True,
         lambda s: calls.append("build") or True,
     )
-    assert (ok, message, calls) == (True, "ok", ["ingest", "build"])
+    assert (ok, message, code, calls) == (True, "ok", 0, ["ingest", "build"])
 
 
 def test_a_second_job_does_not_start_while_one_runs(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     calls: list[str] = []
     with nightly_lock(settings).acquire(timeout=0):
-        ok, message = run_nightly(
+        ok, message, code = run_nightly(
             settings, lambda s: calls.append("ingest") or True, lambda s: True
         )
-    assert not ok and "another nightly job is running" in message
+    assert not ok and "another nightly job is running" in message and code == EXIT_BUSY
     assert calls == []
 
 
 def test_refused_files_still_build_but_report_failure(tmp_path: Path) -> None:
     built: list[bool] = []
-    ok, message = run_nightly(
+    ok, message, code = run_nightly(
         _settings(tmp_path), lambda s: False, lambda s: built.append(True) or True
     )
     assert built == [True]
-    assert not ok and "refused" in message
+    assert not ok and "published with refusals" in message and code == EXIT_REFUSALS
 
 
 def test_failed_build_reports_the_served_snapshot_is_kept(tmp_path: Path) -> None:
-    ok, message = run_nightly(_settings(tmp_path), lambda s: True, lambda s: False)
-    assert not ok and "previous snapshot is still served" in message
+    ok, message, code = run_nightly(_settings(tmp_path), lambda s: True, lambda s: False)
+    assert not ok and "previous snapshot is still served" in message and code == EXIT_FAILED

@@ -1,0 +1,123 @@
+"""Bounded resources: each limit refuses a small generated hostile file in one line,
+before the expensive work, and the other files of the night still load."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from ingest_fixtures import make_settings, write_xlsx
+
+from ingest.pipeline import ingest
+from ingest.readers import UnreadableFile, read_file
+from warehouse.connection import connect
+from warehouse.settings import LimitsConfig
+
+GOOD = b'"Record ID","Company name"\n"1","Alpha"\n'
+
+
+def _one_refused(tmp_path: Path, name: str, body: bytes | None = None, **limits: int) -> str:
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    settings.limits = LimitsConfig(**limits)
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    (inbox / "good.csv").write_bytes(GOOD)
+    if body is not None:
+        (inbox / name).write_bytes(body)
+    result = ingest(settings)
+    assert {o.file: o.status for o in result.outcomes if o.object != "contact"}["good.csv"] == (
+        "loaded"
+    )
+    [refused] = result.refused
+    assert refused.file == name and "\n" not in (refused.message or "")
+    return refused.message or ""
+
+
+def test_a_5_mb_csv_of_one_line_is_refused(tmp_path: Path) -> None:
+    message = _one_refused(tmp_path, "one_line.csv", b"a;" * (5 << 19))
+    assert "line 1 is longer than 1,048,576 bytes (limits.max_line_bytes)" in message
+
+
+def test_a_long_line_deep_in_a_file_is_found(tmp_path: Path) -> None:
+    body = GOOD + b'"2","' + b"x" * 5000 + b'"\n' + b'"3","Gamma"\n'
+    message = _one_refused(tmp_path, "long.csv", body, max_line_bytes=1024)
+    assert "line 3 is longer than 1,024 bytes" in message
+
+
+def test_a_20k_column_csv_is_refused(tmp_path: Path) -> None:
+    header = ",".join(f"c{i}" for i in range(20_000)).encode()
+    message = _one_refused(tmp_path, "wide.csv", header + b"\n" + b"1," * 19_999 + b"1\n")
+    assert "20,000 columns, more than 2,000 (limits.max_columns)" in message
+
+
+def test_rows_per_file(tmp_path: Path) -> None:
+    body = b'"Record ID","Company name"\n' + b"".join(b'"%d","x"\n' % i for i in range(50))
+    message = _one_refused(tmp_path, "many.csv", body, max_rows_per_file=20)
+    assert "more than 20 rows (limits.max_rows_per_file)" in message
+
+
+def _zip_bomb(path: Path, inflated: int) -> None:
+    """An xlsx whose sheet inflates from a few KB to `inflated` bytes of blank XML."""
+    write_xlsx(path, [["Record ID", "Company name"], ["1", "Alpha"]])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/padding.xml", b" " * inflated)
+
+
+def test_an_xlsx_zip_bomb_is_refused_from_its_declared_sizes(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    _zip_bomb(bomb, 300 << 20)
+    assert bomb.stat().st_size < 1 << 20
+    message = _one_refused(tmp_path, "bomb.xlsx", bomb.read_bytes())
+    assert "inflates to more than 268,435,456 bytes (limits.spreadsheet_max_bytes)" in message
+
+
+def test_a_zip_bomb_lying_about_its_sizes_is_stopped_while_inflating(tmp_path: Path) -> None:
+    bomb = tmp_path / "liar.xlsx"
+    _zip_bomb(bomb, 4 << 20)
+    data = bytearray(bomb.read_bytes())
+    with zipfile.ZipFile(bomb) as zf:
+        info = zf.getinfo("xl/worksheets/padding.xml")
+    # The central directory's uncompressed size (offset 24 of its entry) says 1 KB.
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/worksheets/padding.xml"))
+    data[entry + 24 : entry + 28] = (1024).to_bytes(4, "little")
+    assert info.file_size == 4 << 20
+    # zipfile inflates no more than the declared size, so the lie shows as a bad CRC:
+    # refused before python-calamine (which might believe it) opens the file.
+    with pytest.raises(
+        UnreadableFile, match="liar2.xlsx: cannot be read as a spreadsheet: Bad CRC"
+    ):
+        read_file(
+            duckdb.connect(),
+            _write(tmp_path / "liar2.xlsx", bytes(data)),
+            "t",
+            work_dir=tmp_path,
+            limits=LimitsConfig(spreadsheet_max_bytes=1 << 20),
+        )
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_spreadsheet_cells(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Record ID", "Company name"]] + [[i, "x"] for i in range(60)]
+    write_xlsx(tmp_path / "cells.xlsx", rows)
+    message = _one_refused(
+        tmp_path, "cells.xlsx", (tmp_path / "cells.xlsx").read_bytes(), spreadsheet_max_cells=100
+    )
+    assert "more than 100 cells (limits.spreadsheet_max_cells)" in message
+
+
+def test_the_nightly_connection_has_a_memory_and_disk_budget(tmp_path: Path) -> None:
+    budget = LimitsConfig(
+        duckdb_memory_limit="256MB", duckdb_max_temp_size="1GB", duckdb_temp_directory=tmp_path
+    )
+    con = connect(tmp_path / "x.duckdb", budget=budget)
+    got = con.execute(
+        "select current_setting('memory_limit'), current_setting('max_temp_directory_size'), "
+        "current_setting('temp_directory')"
+    ).fetchone()
+    assert got == ("244.1 MiB", "953.6 MiB", str(tmp_path))
