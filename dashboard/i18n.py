@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from dashboard.strings import COLUMNS, STRINGS
+from dashboard.strings import COLUMNS, STRINGS, VALUES
 
 MISSING = "—"
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator
@@ -194,3 +194,20 @@ def format_siret(value: Any) -> str:
     if len(digits) != 14:
         return str(value) if value else MISSING
     return f"{format_siren(digits[:9])} {digits[9:]}"
+
+
+def value_label(value: Any, lang: str = "fr") -> str:
+    """A source value (status, stage, kind, bucket) in words: ``Closed Won`` → ``Gagnée``."""
+    if value is None or value == "":
+        return MISSING
+    key = str(value).strip().lower().replace(" ", "_")
+    entry = VALUES.get(key)
+    return (entry.get(lang) or entry.get("en") or str(value)) if entry else str(value)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def md_escape(text: Any) -> str:
+    """Text shown through Markdown as typed (source ids keep their underscores)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

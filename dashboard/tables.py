@@ -21,10 +21,23 @@ from dashboard.i18n import (
     format_siren,
     format_siret,
     to_decimal,
+    value_label,
 )
 
 AMOUNT_SUFFIX = "_amount"
 DATE_SUFFIXES = ("_date", "_at", "_on")
+# Columns holding a source value people read in words (statuses, stages, kinds, buckets).
+VALUE_NAMES = (
+    "status",
+    "stage",
+    "kind",
+    "event_type",
+    "aging_bucket",
+    "bucket",
+    "severity",
+    "role",
+    "due_date_rule",
+)
 RATIO_NAMES = ("win_rate", "overdue_share", "credit_utilisation", "match_rate", "probability")
 
 
@@ -74,6 +87,8 @@ def display_frame(
             frame[name] = [format_siren(v) for v in frame[name]]
         elif name == "siret":
             frame[name] = [format_siret(v) for v in frame[name]]
+        elif name in VALUE_NAMES:
+            frame[name] = [value_label(v, lang) for v in frame[name]]
         elif name == "month":
             frame[name] = [str(v)[:7] if v else "—" for v in frame[name]]
         elif name.endswith("_at"):

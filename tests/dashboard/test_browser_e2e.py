@@ -87,6 +87,15 @@ def test_login_search_and_open_360(
                 )
             )
             expect(cash.get_by_test_id("stMetricValue")).to_have_text(unallocated)
+
+            # the overdue alert banner is drawn above the first card, without scrolling
+            banner = page.get_by_test_id("stAlert").filter(has_text="en retard").first
+            expect(banner).to_be_visible()
+            banner_box = banner.bounding_box()
+            card_box = page.get_by_test_id("stMetric").first.bounding_box()
+            assert banner_box and card_box and banner_box["y"] < card_box["y"]
+            assert banner_box["y"] < 1000, "the alert must be visible without scrolling"
+            page.get_by_text(re.compile(r"^Chiffres au \d\d/\d\d/\d{4}")).first.wait_for()
             page.screenshot(path="/tmp/c360-dashboard-e2e.png", full_page=True)
         finally:
             browser.close()
