@@ -98,7 +98,11 @@ def display_frame(
         elif _is_ratio(name):
             frame[name] = [format_percent(v, lang) for v in frame[name]]
         else:
-            frame[name] = [MISSING if _blank(v) else _cell(v) for v in frame[name]]
+            cells = [MISSING if _blank(v) else _cell(v) for v in frame[name]]
+            # a dash among numbers: one text column (Arrow refuses mixed types)
+            if MISSING in cells:
+                cells = [str(c) for c in cells]
+            frame[name] = cells
     return frame.rename(columns={c: column_label(c, lang) for c in frame.columns})
 
 
