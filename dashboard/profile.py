@@ -292,4 +292,30 @@ def render_profile(api: ApiClient, customer_id: str, lang: str) -> None:
 def brief_button(
     api: ApiClient, profile: dict[str, Any], items: list[dict[str, Any]], lang: str
 ) -> None:
-    """Placeholder until the brief exists."""
+    """Download the one-page A4 brief; built only when clicked (the page stays fast)."""
+    from dashboard.brief import build_brief  # brief draws from this module's rules
+
+    cid = str(profile.get("customer_id"))
+    # The callable runs outside the script thread: plain (uncached) calls.
+    plain = ApiClient(api.base_url, api.token, http=api.http)
+
+    def pdf() -> bytes:
+        return build_brief(
+            profile,
+            items,
+            rows(plain.customer_orders(cid)),
+            rows(plain.customer_opportunities(cid)),
+            rows(plain.customer_contacts(cid)),
+            rows(plain.customer_timeline(cid)),
+            lang,
+        )
+
+    name = "".join(ch if ch.isalnum() else "-" for ch in str(profile.get("name") or cid))
+    st.download_button(
+        t("brief_button", lang),
+        pdf,
+        file_name=f"{name.strip('-')[:60] or 'client'}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="brief_pdf",
+    )

@@ -96,6 +96,14 @@ def test_login_search_and_open_360(
             assert banner_box and card_box and banner_box["y"] < card_box["y"]
             assert banner_box["y"] < 1000, "the alert must be visible without scrolling"
             page.get_by_text(re.compile(r"^Chiffres au \d\d/\d\d/\d{4}")).first.wait_for()
+
+            # the one-page brief downloads as a PDF
+            with page.expect_download() as download:
+                page.get_by_role("button", name=re.compile("Fiche PDF")).click()
+            path = download.value.path()
+            assert download.value.suggested_filename.endswith(".pdf")
+            with open(path, "rb") as pdf:
+                assert pdf.read(5) == b"%PDF-"
             page.screenshot(path="/tmp/c360-dashboard-e2e.png", full_page=True)
         finally:
             browser.close()

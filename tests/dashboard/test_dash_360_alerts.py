@@ -118,6 +118,7 @@ def test_360_screen_puts_the_overdue_alert_before_the_cards(
     assert any("en retard" in b.value for b in boxes), [b.value for b in boxes]
     assert any("Chiffres au " in c.value for c in app.caption), [c.value for c in app.caption]
     # the banner is drawn before the first metric card
+    assert [b.proto.label for b in app.get("download_button")] == ["Fiche PDF (A4)"]
     kinds = [type(node).__name__ for node in _walk(app.main)]
     assert "Metric" in kinds
     assert min(i for i, k in enumerate(kinds) if k in ("Warning", "Error")) < kinds.index("Metric")
