@@ -211,3 +211,16 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 def md_escape(text: Any) -> str:
     """Text shown through Markdown as typed (source ids keep their underscores)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+_RAW_AMOUNT = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d{1,2})?) ?(EUR|USD|GBP|CHF|€)(?![A-Za-z])")
+
+
+def format_message_amounts(text: Any, lang: str = "fr") -> str:
+    """Amounts written raw in an API message (``165101.36 EUR``) in the locale's format."""
+
+    def money(match: re.Match[str]) -> str:
+        code = "EUR" if match.group(2) == "€" else match.group(2)
+        return format_amount(match.group(1), lang, code)
+
+    return _RAW_AMOUNT.sub(money, str(text or ""))

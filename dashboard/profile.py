@@ -18,6 +18,7 @@ from dashboard.i18n import (
     format_date,
     format_datetime,
     format_days,
+    format_message_amounts,
     format_percent,
     format_siren,
     format_siret,
@@ -265,7 +266,7 @@ def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur
             text += f" — {md_escape(format_amount(alert.get('amount'), lang, cur))}"
         # The API's detail is English prose: shown in English only, never half-translated.
         if message and message != title and lang == "en":
-            text += f"  \n{md_escape(message)}"
+            text += f"  \n{md_escape(format_message_amounts(message, lang))}"
         severity_box(alert.get("severity"), text)
     if not banner and not alerts:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")

@@ -381,3 +381,62 @@ VALUES: dict[str, dict[str, str]] = {
     "payment_terms": {"fr": "Conditions de paiement", "en": "Payment terms"},
     "default_terms": {"fr": "Conditions par défaut", "en": "Default terms"},
 }
+
+# Data-quality check names, reasons and fields (quality page), same lookup as VALUES.
+VALUES.update(
+    {
+        "address_differs": {"fr": "Adresses divergentes", "en": "Addresses differ"},
+        "crm_not_in_erp": {"fr": "Client CRM absent de l'ERP", "en": "CRM customer not in the ERP"},
+        "erp_not_in_crm": {"fr": "Client ERP absent du CRM", "en": "ERP customer not in the CRM"},
+        "invalid_legal_id": {"fr": "SIREN/SIRET invalide", "en": "Invalid SIREN/SIRET"},
+        "order_cancelled_after_sync": {
+            "fr": "Commande annulée après synchronisation",
+            "en": "Order cancelled after sync",
+        },
+        "review_pending": {"fr": "Rapprochement à valider", "en": "Match awaiting review"},
+        "orphan_invoice": {"fr": "Facture orpheline", "en": "Orphan invoice"},
+        "orphan_ledger_line": {"fr": "Écriture orpheline", "en": "Orphan ledger line"},
+        "orphan_opportunity": {"fr": "Opportunité orpheline", "en": "Orphan opportunity"},
+        "orphan_order": {"fr": "Commande orpheline", "en": "Orphan order"},
+        "customer_deleted": {"fr": "Client supprimé", "en": "Customer deleted"},
+        "deleted_at_source": {"fr": "Supprimé à la source", "en": "Deleted at source"},
+        "no_reference": {"fr": "Sans référence client", "en": "No customer reference"},
+        "unknown_customer": {"fr": "Client inconnu", "en": "Unknown customer"},
+        "warning": {"fr": "Avertissement", "en": "Warning"},
+        "error": {"fr": "Erreur", "en": "Error"},
+        "info": {"fr": "Information", "en": "Information"},
+        "loaded": {"fr": "Chargé", "en": "Loaded"},
+        "refused": {"fr": "Refusé", "en": "Refused"},
+        "failed": {"fr": "En échec", "en": "Failed"},
+        "skipped": {"fr": "Ignoré", "en": "Skipped"},
+        "published": {"fr": "Publié", "en": "Published"},
+        "customer": {"fr": "Client", "en": "Customer"},
+        "sales_order": {"fr": "Commande", "en": "Sales order"},
+        "receivable_item": {"fr": "Pièce client", "en": "Receivable item"},
+        "ledger_line": {"fr": "Écriture", "en": "Ledger line"},
+        "contact": {"fr": "Contact", "en": "Contact"},
+        "street": {"fr": "Rue", "en": "Street"},
+        "postcode": {"fr": "Code postal", "en": "Postcode"},
+        "city": {"fr": "Ville", "en": "City"},
+        "phone": {"fr": "Téléphone", "en": "Phone"},
+        "email": {"fr": "E-mail", "en": "E-mail"},
+        "siret": {"fr": "SIRET", "en": "SIRET"},
+        "siren": {"fr": "SIREN", "en": "SIREN"},
+        "name": {"fr": "Nom", "en": "Name"},
+        "address": {"fr": "Adresse", "en": "Address"},
+        "xref": {"fr": "Référence croisée", "en": "Cross-reference"},
+    }
+)
+COLUMNS.update(
+    {
+        "system": {"fr": "Système", "en": "System"},
+        "loaded_at": {"fr": "Chargé le", "en": "Loaded at"},
+        "changed_at": {"fr": "Modifié à la source le", "en": "Changed at source"},
+        "run_id": {"fr": "Exécution", "en": "Run"},
+        "match_rule": {"fr": "Règle", "en": "Rule"},
+        "amount_remaining": {"fr": "Reste dû après lettrage", "en": "Remaining"},
+        "amount_allocated": {"fr": "Lettré", "en": "Allocated"},
+        "due_date_rule": {"fr": "Échéance tirée de", "en": "Due date from"},
+        "aging_bucket": {"fr": "Tranche", "en": "Bucket"},
+    }
+)

@@ -37,6 +37,10 @@ VALUE_NAMES = (
     "severity",
     "role",
     "due_date_rule",
+    "check_name",
+    "object",
+    "field",
+    "match_rule",
 )
 RATIO_NAMES = ("win_rate", "overdue_share", "credit_utilisation", "match_rate", "probability")
 

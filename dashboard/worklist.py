@@ -149,10 +149,7 @@ def to_csv(rows: Sequence[dict[str, Any]], lang: str) -> bytes:
     writer.writerow([safe_text(h) for h in headers(lang)])
     for row in rows:
         writer.writerow(
-            [
-                _plain(c, lang) if isinstance(c, Decimal) else c
-                for c in _cells(row, lang)
-            ]
+            [_plain(c, lang) if isinstance(c, Decimal) else c for c in _cells(row, lang)]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

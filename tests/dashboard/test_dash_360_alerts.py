@@ -130,3 +130,13 @@ def _walk(node: Any) -> list[Any]:
     for _, child in sorted(getattr(node, "children", {}).items()):
         out.extend(_walk(child))
     return out
+
+
+def test_raw_amounts_in_api_messages_are_formatted() -> None:
+    from dashboard.i18n import format_message_amounts
+
+    text = "Overdue 165101.36 EUR while an offer of 40000 EUR is open (INV/2026/00532)"
+    assert format_message_amounts(text, "en") == (
+        "Overdue €165,101.36 while an offer of €40,000.00 is open (INV/2026/00532)"
+    )
+    assert format_message_amounts("retard 12400.5 EUR", "fr") == "retard 12\u202f400,50\u00a0€"
