@@ -17,6 +17,7 @@ from api.routes import (
     customers,
     decisions,
     inbound,
+    kpi_summary,
     kpis,
     receivables,
 )
@@ -78,4 +79,5 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     # customer_details before customers so /customers/{id}/x never reads as an id.
     for module in (auth, customer_details, customers, receivables, kpis, admin, inbound, decisions):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(kpi_summary.router, prefix=API_PREFIX)
     return app
