@@ -199,6 +199,16 @@ class ApiClient:
     ) -> dict[str, Any]:
         return self.get("/kpis", {"from": date_from, "to": date_to, "segment": segment}) or {}
 
+    def kpi_summary(
+        self,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        segment: str | None = None,
+    ) -> dict[str, Any]:
+        """KPI aggregates of a period (months ``YYYY-MM``), computed by the API."""
+        params = {"from": date_from, "to": date_to, "segment": segment}
+        return self.get("/kpis/summary", params) or {}
+
     def alerts(self, owner: str | None = None) -> dict[str, Any]:
         return self.get("/alerts", {"owner": owner}) or {}
 

@@ -440,3 +440,43 @@ COLUMNS.update(
         "aging_bucket": {"fr": "Tranche", "en": "Bucket"},
     }
 )
+
+STRINGS.update(
+    {
+        "kpi_as_of": {
+            "fr": "Mois de référence : {month} (chiffres au {as_of})",
+            "en": "Headline month: {month} (figures as of {as_of})",
+        },
+        "credit_notes": {"fr": "Avoirs", "en": "Credit notes"},
+        "new_customers": {"fr": "Nouveaux clients", "en": "New customers"},
+        "revenue_trend": {
+            "fr": "Chiffre d'affaires mensuel, année sur année",
+            "en": "Monthly revenue, year over year",
+        },
+        "dso_trend": {"fr": "DSO (jours) par mois", "en": "DSO (days) by month"},
+        "overdue_trend": {"fr": "Part échue par mois", "en": "Overdue share by month"},
+        "funnel": {"fr": "Pipeline ouvert par étape", "en": "Open pipeline by stage"},
+        "by_segment_title": {
+            "fr": "Par segment (8 premiers + autres)",
+            "en": "By segment (top 8 + others)",
+        },
+        "by_owner_title": {"fr": "Par commercial", "en": "By owner"},
+        "top_customers": {
+            "fr": "10 premiers clients de la période",
+            "en": "Top 10 customers of the period",
+        },
+        "customers_trend": {"fr": "Clients actifs et nouveaux", "en": "Active and new customers"},
+        "months_24": {"fr": "24 mois", "en": "24 months"},
+        "period_months": {"fr": "Période", "en": "Period"},
+        "no_kpis": {
+            "fr": "Aucun indicateur pour cette période.",
+            "en": "No KPI for this period.",
+        },
+    }
+)
+VALUES.update(
+    {
+        "(others)": {"fr": "Autres", "en": "Others"},
+        "(none)": {"fr": "Non renseigné", "en": "Not set"},
+    }
+)
