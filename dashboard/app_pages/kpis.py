@@ -100,10 +100,7 @@ if probe is not None:
             right,
             charts.month_line(
                 months,
-                {
-                    "credit_note_amount": t("credit_notes", lang),
-                    "weighted_pipeline_amount": t("weighted_pipeline", lang),
-                },
+                {"credit_note_amount": t("credit_notes", lang)},
                 t("credit_notes", lang),
             ),
         )
