@@ -219,6 +219,11 @@ class ApiClient:
         """Rejected rows with their raw content and reason (``/quality/rejects``)."""
         return self.get("/quality/rejects", {"limit": limit, "cursor": cursor}) or {}
 
+    def decide(self, kind: str, left: str, right: str, reason: str | None = None) -> Any:
+        """Record a steward decision (``always_match`` / ``never_match``) on two records."""
+        body = {"kind": kind, "left": left, "right": right, "reason": reason}
+        return self._send("POST", "/match-decisions", json=body)
+
     def runs(self) -> dict[str, Any]:
         return self.get("/runs") or {}
 

@@ -480,3 +480,18 @@ VALUES.update(
         "(none)": {"fr": "Non renseigné", "en": "Not set"},
     }
 )
+
+STRINGS.update(
+    {
+        "always_match": {"fr": "Toujours rapprocher", "en": "Always match"},
+        "never_match": {"fr": "Ne jamais rapprocher", "en": "Never match"},
+        "decision_saved": {
+            "fr": "Décision enregistrée : appliquée au prochain calcul ({left} ↔ {right}).",
+            "en": "Decision recorded: applied at the next build ({left} ↔ {right}).",
+        },
+        "review_empty": {
+            "fr": "Aucune paire à examiner.",
+            "en": "No pair awaiting review.",
+        },
+    }
+)
