@@ -49,7 +49,7 @@ def evidence_label(src: dict[str, Any], has_crm: bool | None, lang: str) -> str:
     return str(src.get("evidence_text") or MISSING)
 
 
-def _sources(profile: dict[str, Any], lang: str) -> None:
+def _sources(profile: dict[str, Any], lang: str, ids: bool) -> None:
     sources = profile.get("sources") or []
     if not sources:
         st.info(t("empty", lang))
@@ -60,8 +60,8 @@ def _sources(profile: dict[str, Any], lang: str) -> None:
             for x in (
                 src.get("system") or src.get("source"),
                 value_label(src.get("role"), lang) if src.get("role") else None,
-                src.get("source_id"),
-                src.get("match_rule"),
+                src.get("source_id") if ids else None,
+                value_label(src.get("match_rule"), lang) if src.get("match_rule") else None,
                 format_percent(score, lang) if score not in (None, "") else None,
             )
             if x
@@ -80,7 +80,7 @@ def _sources(profile: dict[str, Any], lang: str) -> None:
     provenance = profile.get("provenance") or []
     if provenance:
         st.subheader(t("provenance", lang))
-        show_table(provenance, lang, key="provenance_table")
+        show_table(provenance, lang, key="provenance_table", technical=ids)
 
 
 def render_tabs(api: ApiClient, profile: dict[str, Any], lang: str, cur: str) -> None:
@@ -125,4 +125,4 @@ def render_tabs(api: ApiClient, profile: dict[str, Any], lang: str, cur: str) ->
     with tabs[5]:
         _balance(api, cid, lang, cur)
     with tabs[6]:
-        _sources(profile, lang)
+        _sources(profile, lang, ids)
