@@ -164,3 +164,31 @@ def funnel(frame: pd.DataFrame, label: str, value: str, title: str = "") -> go.F
     fig = go.Figure(go.Funnel(y=frame.get(label, []), x=frame.get(value, [])))
     fig.update_layout(title=title, **LAYOUT)
     return fig
+
+
+def days_late(frame: pd.DataFrame, title: str = "") -> go.Figure:
+    """Days late per open invoice (``document_ref``, ``days_overdue``), the latest first."""
+    fig = go.Figure()
+    if not frame.empty:
+        colours = [BUCKET_COLOURS[min(int(d) // 30 + 1, 4)] for d in frame["days_overdue"]]
+        fig.add_trace(
+            go.Bar(
+                x=frame["days_overdue"],
+                y=frame["document_ref"],
+                orientation="h",
+                marker_color=colours,
+                text=frame.get("label"),
+                hovertext=frame.get("label"),
+            )
+        )
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_yaxes(type="category", autorange="reversed")
+    return fig
+
+
+def monthly_bars(frame: pd.DataFrame, y: str, title: str = "") -> go.Figure:
+    """``y`` per ``month`` (``YYYY-MM``) as bars."""
+    fig = go.Figure(go.Bar(x=frame.get("month", []), y=frame.get(y, [])))
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_xaxes(type="category")
+    return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -247,6 +248,61 @@ def overdue_banner(
     return "medium", text
 
 
+def revenue_by_month(
+    invoices: list[dict[str, Any]], as_of: date | None, months: int = 24
+) -> pd.DataFrame:
+    """Revenue excl. tax per month over the ``months`` months ending at the as-of month
+    (credit notes count negative, cancelled and draft invoices not at all); every month
+    present, even at zero."""
+    end = as_of or date.today()
+    index = end.year * 12 + end.month - 1
+    keys = [
+        f"{(index - k) // 12:04d}-{(index - k) % 12 + 1:02d}" for k in range(months - 1, -1, -1)
+    ]
+    totals = dict.fromkeys(keys, Decimal(0))
+    for inv in invoices:
+        if str(inv.get("status") or "").lower() in ("cancelled", "cancel", "draft"):
+            continue
+        month = str(inv.get("issue_date") or "")[:7]
+        amount = to_decimal(inv.get("amount_excl_tax"))
+        if month in totals and amount is not None:
+            sign = -1 if inv.get("kind") == "credit_note" and amount > 0 else 1
+            totals[month] += sign * amount
+    return pd.DataFrame({"month": keys, "amount": [float(totals[k]) for k in keys]})
+
+
+def _history_charts(
+    api: ApiClient, cid: str, items: list[dict[str, Any]], lang: str, cur: str
+) -> None:
+    late = [
+        i
+        for i in items
+        if isinstance(i.get("days_overdue"), int)
+        and i["days_overdue"] > 0
+        and i.get("document_ref")
+    ][:25]
+    left, right = st.columns(2)
+    with left:
+        invoices = rows(fetch(api.customer_invoices, cid))
+        frame = revenue_by_month(invoices, as_of_date(items))
+        show_chart(lang, st, charts.monthly_bars(frame, "amount", t("revenue_24_months", lang)))
+    with right:
+        if late:
+            frame = pd.DataFrame(
+                {
+                    "document_ref": [str(i["document_ref"]) for i in late],
+                    "days_overdue": [i["days_overdue"] for i in late],
+                    "label": [
+                        format_amount(i.get("amount_remaining", i.get("amount_open")), lang, cur)
+                        for i in late
+                    ],
+                }
+            )
+            show_chart(lang, st, charts.days_late(frame, t("days_late_chart", lang)))
+        else:
+            st.info(t("no_overdue_items", lang))
+
+
 def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur: str) -> None:
     """Alert banners, before anything else on the screen."""
     fin = profile.get("financial") or {}
@@ -287,6 +343,7 @@ def render_profile(api: ApiClient, customer_id: str, lang: str) -> None:
     brief_button(api, profile, items, lang)
     _metrics(fin, lang, cur)
     _charts(fin, lang, cur)
+    _history_charts(api, cid, items, lang, cur)
     render_tabs(api, profile, lang, cur)
 
 

@@ -495,3 +495,14 @@ STRINGS.update(
         },
     }
 )
+
+STRINGS.update(
+    {
+        "days_late_chart": {"fr": "Jours de retard par facture", "en": "Days late per invoice"},
+        "revenue_24_months": {
+            "fr": "Chiffre d'affaires HT, 24 derniers mois",
+            "en": "Revenue excl. tax, last 24 months",
+        },
+    }
+)
+STRINGS["no_overdue_items"] = {"fr": "Aucune facture en retard.", "en": "No invoice overdue."}

@@ -140,3 +140,26 @@ def test_raw_amounts_in_api_messages_are_formatted() -> None:
         "Overdue €165,101.36 while an offer of €40,000.00 is open (INV/2026/00532)"
     )
     assert format_message_amounts("retard 12400.5 EUR", "fr") == "retard 12\u202f400,50\u00a0€"
+
+
+def test_revenue_by_month_covers_24_months_with_credit_notes_negative() -> None:
+    from dashboard.profile import revenue_by_month
+
+    invoices = [
+        {"issue_date": "2026-11-03", "amount_excl_tax": "1000.10", "kind": "invoice",
+         "status": "posted"},
+        {"issue_date": "2026-11-20", "amount_excl_tax": "200.05", "kind": "credit_note",
+         "status": "posted"},
+        {"issue_date": "2026-10-01", "amount_excl_tax": "50.00", "kind": "invoice",
+         "status": "cancelled"},
+        {"issue_date": "2024-12-01", "amount_excl_tax": "7.00", "kind": "invoice",
+         "status": "posted"},
+        {"issue_date": "2024-11-30", "amount_excl_tax": "9.00", "kind": "invoice",
+         "status": "posted"},
+    ]  # fmt: skip
+    frame = revenue_by_month(invoices, date(2026, 11, 28))
+    assert len(frame) == 24
+    assert frame["month"].iloc[0] == "2024-12" and frame["month"].iloc[-1] == "2026-11"
+    assert round(frame["amount"].iloc[-1], 2) == 800.05
+    assert frame["amount"].iloc[-2] == 0.0  # the cancelled invoice is not revenue
+    assert frame["amount"].iloc[0] == 7.0  # November 2024 is outside the 24 months
