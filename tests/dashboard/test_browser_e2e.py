@@ -46,6 +46,8 @@ def test_login_search_and_open_360(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
+
     profile = _pick_customer(api_server, e2e_user)
     name = profile["name"]
     currency = (profile.get("terms") or {}).get("currency") or "EUR"

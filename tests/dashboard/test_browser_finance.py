@@ -42,6 +42,8 @@ def test_finance_worklist_opens_a_customer_and_exports(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
+
     count, top = _top_overdue(api_server, finance_user)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)

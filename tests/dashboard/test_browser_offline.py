@@ -25,6 +25,8 @@ def test_no_request_leaves_the_dashboard_host(
 ) -> None:
     from playwright.sync_api import Route, expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
+
     requested: list[str] = []
     foreign: list[str] = []
 

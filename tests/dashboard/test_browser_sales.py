@@ -29,6 +29,8 @@ def test_salesperson_sees_the_alert_before_the_cards(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
         try:
