@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.client import ApiClient, rows
+from dashboard.client import ApiClient, ApiError, rows
 from dashboard.i18n import (
     MISSING,
     alert_title,
@@ -357,14 +357,21 @@ def brief_button(
     # The callable runs outside the script thread: plain (uncached) calls.
     plain = ApiClient(api.base_url, api.token, http=api.http)
 
+    def part(call: Any) -> list[dict[str, Any]]:
+        # A list the API cannot give now is left out of the brief, not a failed download.
+        try:
+            return rows(call(cid))
+        except ApiError:
+            return []
+
     def pdf() -> bytes:
         return build_brief(
             profile,
             items,
-            rows(plain.customer_orders(cid)),
-            rows(plain.customer_opportunities(cid)),
-            rows(plain.customer_contacts(cid)),
-            rows(plain.customer_timeline(cid)),
+            part(plain.customer_orders),
+            part(plain.customer_opportunities),
+            part(plain.customer_contacts),
+            part(plain.customer_timeline),
             lang,
         )
 
