@@ -102,7 +102,15 @@ def display_frame(
         elif _is_ratio(name):
             frame[name] = [format_percent(v, lang) for v in frame[name]]
         else:
-            cells = [MISSING if _blank(v) else _cell(v) for v in frame[name]]
+            # a column with blanks arrives as floats: 92.0 days are shown as 92
+            cells = [
+                MISSING
+                if _blank(v)
+                else int(v)
+                if isinstance(v, float) and v.is_integer()
+                else _cell(v)
+                for v in frame[name]
+            ]
             # a dash among numbers: one text column (Arrow refuses mixed types)
             if MISSING in cells:
                 cells = [str(c) for c in cells]

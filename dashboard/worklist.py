@@ -27,7 +27,6 @@ COLUMNS = (
     "oldest_overdue_days",
     "overdue_amount",
     "outstanding_amount",
-    "credit_limit_amount",
 )
 AMOUNTS = ("overdue_amount", "outstanding_amount", "credit_limit_amount")
 # OWASP CSV injection: a cell starting with one of these is read as a formula.

@@ -37,7 +37,7 @@ def _options(rows: list[dict[str, Any]], name: str) -> list[str]:
 
 
 def _filters(rows: list[dict[str, Any]], lang: str) -> worklist.Filters:
-    cols = st.columns([2, 2, 1.4, 1.2, 1.6, 1])
+    cols = st.columns([2, 2, 1.4, 1.2, 1.6, 1.3])
     owner = cols[0].selectbox(
         t("owner", lang), _options(rows, "owner"), index=None, key="wl_owner",
         placeholder=t("all", lang),

@@ -48,7 +48,12 @@ if aging is not None:
             hide_index=True,
         )
     st.subheader(t("top_debtors", lang))
-    show_table(aging.get("top_customers") or aging.get("top") or [], lang, key="top_debtors")
+    show_table(
+        aging.get("top_customers") or aging.get("top") or [],
+        lang,
+        ["name", "owner", "segment", "outstanding_amount", "overdue_amount", "oldest_overdue_days"],
+        key="top_debtors",
+    )
 
 st.subheader(t("overdue_list", lang))
 render_worklist(api, lang)
