@@ -3,6 +3,7 @@ a late debt; the as-of date is read back from the open items; source ids keep un
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,12 +103,20 @@ def _overdue_customer(api_url: str, user: tuple[str, str]) -> tuple[str, dict[st
         return access, http.get(f"/customers/{found['customer_id']}").json()
 
 
+SCREEN_TEXT = {
+    "fr": ("en retard", "Chiffres au ", "Fiche PDF (A4)"),
+    "en": ("overdue", "Figures as of ", "One-page brief (PDF)"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
 def test_360_screen_puts_the_overdue_alert_before_the_cards(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
+    late, as_of, brief = SCREEN_TEXT[lang]
     token, profile = _overdue_customer(api_server, e2e_user)
     monkeypatch.setenv("C360_API_URL", api_server)
-    monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "fr")
+    monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", lang)
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state["c360_token"] = token
     app.session_state["c360_user"] = {"role": "admin", "username": e2e_user[0]}
@@ -115,10 +124,12 @@ def test_360_screen_puts_the_overdue_alert_before_the_cards(
     app.run()
     assert not app.exception, app.exception
     boxes = [*app.error, *app.warning]
-    assert any("en retard" in b.value for b in boxes), [b.value for b in boxes]
-    assert any("Chiffres au " in c.value for c in app.caption), [c.value for c in app.caption]
+    assert any(late in b.value for b in boxes), [b.value for b in boxes]
+    assert any(as_of in c.value for c in app.caption), [c.value for c in app.caption]
+    assert [b.proto.label for b in app.get("download_button")] == [brief]
+    # no raw amount ("12345.67 EUR") in any alert, whatever the language
+    assert not any(re.search(r"\d\.\d\d ?EUR", b.value) for b in boxes)
     # the banner is drawn before the first metric card
-    assert [b.proto.label for b in app.get("download_button")] == ["Fiche PDF (A4)"]
     kinds = [type(node).__name__ for node in _walk(app.main)]
     assert "Metric" in kinds
     assert min(i for i, k in enumerate(kinds) if k in ("Warning", "Error")) < kinds.index("Metric")
