@@ -24,6 +24,7 @@ from api.routes import (
     customers,
     decisions,
     inbound,
+    kpi_summary,
     kpis,
     ops,
     receivables,
@@ -106,4 +107,5 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(ops.router)  # /metrics, at the root where Prometheus looks
+    app.include_router(kpi_summary.router, prefix=API_PREFIX)
     return app

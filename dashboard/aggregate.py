@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -95,3 +96,15 @@ def kpi_total(frame: pd.DataFrame, label: str = "Total") -> pd.DataFrame:
         decided = out["won_count"] + out["lost_count"]
         out["win_rate"] = (out["won_count"] / decided.where(decided > 0)).astype(float)
     return out.assign(segment=label).sort_values("month").reset_index(drop=True)
+
+
+def months_back(as_of: date, n: int) -> str:
+    """The first month of the ``n`` months ending with the as-of month (``YYYY-MM``)."""
+    index = as_of.year * 12 + as_of.month - 1 - (n - 1)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_name(month: Any, lang: str) -> str:
+    """``2026-11-01`` → ``11/2026`` (fr) / ``2026-11`` (en)."""
+    text = str(month or "")[:7]
+    return f"{text[5:7]}/{text[:4]}" if lang == "fr" and len(text) == 7 else text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import session
+from dashboard import session, style
 from dashboard.config import LANGUAGES
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, visible_pages
@@ -21,7 +21,10 @@ def _no_pages() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="c360", page_icon=":material/hub:", layout="wide")
+    # A local favicon: a ":material/..." icon is fetched from a third-party font host.
+    # A local favicon: a ":material/..." page icon is fetched from a third-party font host.
+    st.set_page_config(page_title="c360", page_icon=str(style.FAVICON), layout="wide")
+    style.apply()
     lang = session.lang()
     with st.sidebar:
         st.radio(

@@ -118,3 +118,77 @@ def horizontal_bar(frame: pd.DataFrame, label: str, value: str, title: str = "")
     fig = go.Figure(go.Bar(x=ordered.get(value, []), y=ordered.get(label, []), orientation="h"))
     fig.update_layout(title=title, **LAYOUT)
     return fig
+
+
+def year_over_year(frame: pd.DataFrame, y: str, title: str = "") -> go.Figure:
+    """``y`` by month of the year, one line per year (this year against last).
+
+    ``frame``: ``month`` (ISO date, first of the month) and ``y`` (number)."""
+    fig = go.Figure()
+    if not frame.empty and y in frame:
+        data = frame.assign(
+            year=frame["month"].astype(str).str[:4], mm=frame["month"].astype(str).str[5:7]
+        )
+        for year, part in data.groupby("year", sort=True):
+            fig.add_trace(go.Scatter(x=part["mm"], y=part[y], mode="lines+markers", name=str(year)))
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_xaxes(type="category", categoryorder="category ascending")
+    return fig
+
+
+def month_line(
+    frame: pd.DataFrame, ys: dict[str, str], title: str = "", percent: bool = False
+) -> go.Figure:
+    """One line per column of ``ys`` (column → translated name) against ``month``."""
+    fig = go.Figure()
+    for column, name in ys.items():
+        if column in frame:
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["month"].astype(str).str[:7],
+                    y=frame[column],
+                    mode="lines+markers",
+                    name=name,
+                    connectgaps=False,
+                )
+            )
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_xaxes(type="category")
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def funnel(frame: pd.DataFrame, label: str, value: str, title: str = "") -> go.Figure:
+    """The open pipeline by stage, the most advanced stage last (as the frame is ordered)."""
+    fig = go.Figure(go.Funnel(y=frame.get(label, []), x=frame.get(value, [])))
+    fig.update_layout(title=title, **LAYOUT)
+    return fig
+
+
+def days_late(frame: pd.DataFrame, title: str = "") -> go.Figure:
+    """Days late per open invoice (``document_ref``, ``days_overdue``), the latest first."""
+    fig = go.Figure()
+    if not frame.empty:
+        colours = [BUCKET_COLOURS[min(int(d) // 30 + 1, 4)] for d in frame["days_overdue"]]
+        fig.add_trace(
+            go.Bar(
+                x=frame["days_overdue"],
+                y=frame["document_ref"],
+                orientation="h",
+                marker_color=colours,
+                text=frame.get("label"),
+                hovertext=frame.get("label"),
+            )
+        )
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_yaxes(type="category", autorange="reversed")
+    return fig
+
+
+def monthly_bars(frame: pd.DataFrame, y: str, title: str = "") -> go.Figure:
+    """``y`` per ``month`` (``YYYY-MM``) as bars."""
+    fig = go.Figure(go.Bar(x=frame.get("month", []), y=frame.get(y, [])))
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_xaxes(type="category")
+    return fig

@@ -199,6 +199,16 @@ class ApiClient:
     ) -> dict[str, Any]:
         return self.get("/kpis", {"from": date_from, "to": date_to, "segment": segment}) or {}
 
+    def kpi_summary(
+        self,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        segment: str | None = None,
+    ) -> dict[str, Any]:
+        """KPI aggregates of a period (months ``YYYY-MM``), computed by the API."""
+        params = {"from": date_from, "to": date_to, "segment": segment}
+        return self.get("/kpis/summary", params) or {}
+
     def alerts(self, owner: str | None = None) -> dict[str, Any]:
         return self.get("/alerts", {"owner": owner}) or {}
 
@@ -208,6 +218,11 @@ class ApiClient:
     def rejects(self, limit: int = 200, cursor: str | None = None) -> dict[str, Any]:
         """Rejected rows with their raw content and reason (``/quality/rejects``)."""
         return self.get("/quality/rejects", {"limit": limit, "cursor": cursor}) or {}
+
+    def decide(self, kind: str, left: str, right: str, reason: str | None = None) -> Any:
+        """Record a steward decision (``always_match`` / ``never_match``) on two records."""
+        body = {"kind": kind, "left": left, "right": right, "reason": reason}
+        return self._send("POST", "/match-decisions", json=body)
 
     def runs(self) -> dict[str, Any]:
         return self.get("/runs") or {}

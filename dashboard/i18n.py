@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from dashboard.strings import COLUMNS, STRINGS
+from dashboard.strings import COLUMNS, STRINGS, VALUES
 
 MISSING = "—"
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator
@@ -194,3 +194,33 @@ def format_siret(value: Any) -> str:
     if len(digits) != 14:
         return str(value) if value else MISSING
     return f"{format_siren(digits[:9])} {digits[9:]}"
+
+
+def value_label(value: Any, lang: str = "fr") -> str:
+    """A source value (status, stage, kind, bucket) in words: ``Closed Won`` → ``Gagnée``."""
+    if value is None or value == "":
+        return MISSING
+    key = str(value).strip().lower().replace(" ", "_")
+    entry = VALUES.get(key)
+    return (entry.get(lang) or entry.get("en") or str(value)) if entry else str(value)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def md_escape(text: Any) -> str:
+    """Text shown through Markdown as typed (source ids keep their underscores)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+_RAW_AMOUNT = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d{1,2})?) ?(EUR|USD|GBP|CHF|€)(?![A-Za-z])")
+
+
+def format_message_amounts(text: Any, lang: str = "fr") -> str:
+    """Amounts written raw in an API message (``165101.36 EUR``) in the locale's format."""
+
+    def money(match: re.Match[str]) -> str:
+        code = "EUR" if match.group(2) == "€" else match.group(2)
+        return format_amount(match.group(1), lang, code)
+
+    return _RAW_AMOUNT.sub(money, str(text or ""))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.client import ApiClient
+from dashboard.client import ApiClient, ApiError, rows
 from dashboard.i18n import (
     MISSING,
     alert_title,
@@ -16,11 +19,14 @@ from dashboard.i18n import (
     format_date,
     format_datetime,
     format_days,
+    format_message_amounts,
     format_percent,
     format_siren,
     format_siret,
+    md_escape,
     t,
     to_decimal,
+    value_label,
 )
 from dashboard.profile_tabs import render_tabs
 from dashboard.session import fetch
@@ -44,12 +50,12 @@ def aging_frame(aging: dict[str, Any], lang: str) -> pd.DataFrame:
 def _header(p: dict[str, Any], lang: str) -> None:
     st.title(p.get("name") or p.get("customer_id") or MISSING)
     bits = [
-        f"{t('code', lang)} **{p.get('customer_code') or MISSING}**",
-        f"{t('owner', lang)} **{p.get('owner') or MISSING}**",
-        f"{t('segment', lang)} **{p.get('segment') or MISSING}**",
+        f"{t('code', lang)} **{md_escape(p.get('customer_code') or MISSING)}**",
+        f"{t('owner', lang)} **{md_escape(p.get('owner') or MISSING)}**",
+        f"{t('segment', lang)} **{md_escape(p.get('segment') or MISSING)}**",
     ]
     if p.get("lifecycle_stage"):
-        bits.append(f"{t('lifecycle', lang)} **{p['lifecycle_stage']}**")
+        bits.append(f"{t('lifecycle', lang)} **{md_escape(value_label(p['lifecycle_stage']))}**")
     bits.append(f"`{p.get('customer_id', '')}`")
     st.markdown(" · ".join(bits))
     legal = p.get("legal") or {}
@@ -58,26 +64,84 @@ def _header(p: dict[str, Any], lang: str) -> None:
     ids = [
         f"{t('siren', lang)} {format_siren(legal.get('siren'))}",
         f"{t('siret', lang)} {format_siret(legal.get('siret'))}",
-        f"{t('vat', lang)} {legal.get('vat_number') or MISSING}",
+        f"{t('vat', lang)} {md_escape(legal.get('vat_number') or MISSING)}",
         f"{t('payment_terms', lang)} {format_days(terms.get('payment_terms_days'), lang)}",
     ]
     st.markdown(" · ".join(ids))
     place = " ".join(str(coords.get(k)) for k in ("street", "postcode", "city") if coords.get(k))
     contact = [str(coords[k]) for k in ("email", "phone", "website") if coords.get(k)]
     if place or contact:
-        st.caption(" · ".join([x for x in [place, *contact] if x]))
-    dates = t(
+        st.caption(md_escape(" · ".join([x for x in [place, *contact] if x])))
+
+
+def last_activity(p: dict[str, Any]) -> Any:
+    """The latest dated interaction known (activity, order or invoice)."""
+    dates = [p.get(k) for k in ("last_activity_date", "last_order_date", "last_invoice_date")]
+    known = [str(d)[:10] for d in dates if d]
+    return max(known) if known else None
+
+
+def as_of_date(items: list[dict[str, Any]]) -> date | None:
+    """The date days overdue are counted at: an overdue item's due date + its days overdue.
+
+    The profile carries only the build time; the open items carry the count, so the as-of
+    date is read back from them (the same for every item of one build)."""
+    for item in items:
+        days = item.get("days_overdue")
+        due = item.get("due_date")
+        if due and isinstance(days, int) and days > 0:
+            return date.fromisoformat(str(due)[:10]) + timedelta(days=days)
+    return None
+
+
+def next_due(items: list[dict[str, Any]], as_of: date | None) -> str | None:
+    """The next due date of an item not yet due."""
+    dues = [
+        str(i.get("due_date"))[:10]
+        for i in items
+        if i.get("due_date")
+        and not (isinstance(i.get("days_overdue"), int) and i["days_overdue"] > 0)
+    ]
+    if as_of is not None:
+        dues = [d for d in dues if d >= as_of.isoformat()]
+    return min(dues) if dues else None
+
+
+def freshness_line(p: dict[str, Any], items: list[dict[str, Any]], lang: str) -> str:
+    """As-of date of the figures, build time, and when each source last loaded, in one line."""
+    as_of = as_of_date(items)
+    parts = [
+        t("as_of_line", lang, as_of=format_date(as_of, lang)) if as_of else t("as_of_unknown", lang)
+    ]
+    if p.get("snapshot"):
+        parts.append(t("published", lang, date=format_datetime(p["snapshot"], lang)))
+    loaded: dict[str, str] = defaultdict(str)
+    for prov in p.get("provenance") or []:
+        name = str(prov.get("source") or "")
+        loaded[name] = max(loaded[name], str(prov.get("loaded_at") or ""))
+    for src in p.get("sources") or []:
+        loaded.setdefault(str(src.get("source") or ""), "")
+    for name, when in sorted(loaded.items()):
+        if name:
+            parts.append(
+                t(
+                    "freshness",
+                    lang,
+                    source=md_escape(name),
+                    date=format_datetime(when or None, lang),
+                )
+            )
+    activity = t(
         "last_activity",
         lang,
         order=format_date(p.get("last_order_date"), lang),
         invoice=format_date(p.get("last_invoice_date"), lang),
-        act=format_date(p.get("last_activity_date"), lang),
+        act=format_date(last_activity(p), lang),
     )
-    snap = p.get("snapshot")
-    snap_text = snap.get("as_of") or snap.get("build_id") if isinstance(snap, dict) else snap
-    if snap_text:
-        dates += " · " + t("snapshot", lang, date=format_datetime(snap_text, lang))
-    st.caption(dates)
+    upcoming = next_due(items, as_of)
+    if upcoming:
+        activity += " · " + t("next_activity", lang, date=format_date(upcoming, lang))
+    return " · ".join(parts) + "  \n" + activity
 
 
 def _metrics(fin: dict[str, Any], lang: str, cur: str) -> None:
@@ -132,20 +196,136 @@ def _charts(fin: dict[str, Any], lang: str, cur: str) -> None:
             )
 
 
-def _alerts(alerts: list[dict[str, Any]], lang: str, cur: str) -> None:
-    st.subheader(t("alerts", lang))
-    if not alerts:
-        st.success(t("no_alerts", lang), icon=":material/check_circle:")
-        return
+# API alerts the overdue banner already says (as its escalation), not repeated below it.
+FOLDED_INTO_OVERDUE = {"overdue_before_offer", "credit_limit_exceeded"}
+
+
+def _positive(value: Any) -> bool:
+    number = to_decimal(value)
+    return number is not None and number > 0
+
+
+def overdue_banner(
+    fin: dict[str, Any], items: list[dict[str, Any]], lang: str, cur: str
+) -> tuple[str, str] | None:
+    """``(severity, text)`` of the overdue alert, or ``None`` when nothing is overdue.
+
+    Any overdue amount is an alert; it is escalated (high) when an offer is open or the
+    credit limit is exceeded, since selling more then adds to a debt already late."""
+    if not _positive(fin.get("overdue_amount")):
+        return None
+    amount = format_amount(fin.get("overdue_amount"), lang, cur)
+    days = fin.get("oldest_overdue_days")
+    days = days if isinstance(days, int) else 0
+    late = [
+        i
+        for i in items
+        if isinstance(i.get("days_overdue"), int)
+        and i["days_overdue"] > 0
+        and _positive(i.get("amount_remaining", i.get("amount_open")))
+    ]
+    if late:
+        text = t("overdue_banner", lang, n=len(late), amount=amount, days=days)
+    else:  # only unlettered totals are known: say the amount, not a count
+        text = t("overdue_banner_amount", lang, amount=amount, days=days)
+    reasons = []
+    if _positive(fin.get("open_pipeline_amount")):
+        pipeline = format_amount(fin.get("open_pipeline_amount"), lang, cur)
+        reasons.append(t("escalate_offer", lang, amount=pipeline))
+    limit = to_decimal(fin.get("credit_limit_amount"))
+    exposure = to_decimal(fin.get("credit_exposure_amount"))
+    if limit is not None and limit > 0 and exposure is not None and exposure > limit:
+        reasons.append(
+            t(
+                "escalate_limit",
+                lang,
+                used=format_amount(exposure, lang, cur),
+                limit=format_amount(limit, lang, cur),
+            )
+        )
+    if reasons:
+        return "high", text + " — " + " ; ".join(reasons)
+    return "medium", text
+
+
+def revenue_by_month(
+    invoices: list[dict[str, Any]], as_of: date | None, months: int = 24
+) -> pd.DataFrame:
+    """Revenue excl. tax per month over the ``months`` months ending at the as-of month
+    (credit notes count negative, cancelled and draft invoices not at all); every month
+    present, even at zero."""
+    end = as_of or date.today()
+    index = end.year * 12 + end.month - 1
+    keys = [
+        f"{(index - k) // 12:04d}-{(index - k) % 12 + 1:02d}" for k in range(months - 1, -1, -1)
+    ]
+    totals = dict.fromkeys(keys, Decimal(0))
+    for inv in invoices:
+        if str(inv.get("status") or "").lower() in ("cancelled", "cancel", "draft"):
+            continue
+        month = str(inv.get("issue_date") or "")[:7]
+        amount = to_decimal(inv.get("amount_excl_tax"))
+        if month in totals and amount is not None:
+            sign = -1 if inv.get("kind") == "credit_note" and amount > 0 else 1
+            totals[month] += sign * amount
+    return pd.DataFrame({"month": keys, "amount": [float(totals[k]) for k in keys]})
+
+
+def _history_charts(
+    api: ApiClient, cid: str, items: list[dict[str, Any]], lang: str, cur: str
+) -> None:
+    late = [
+        i
+        for i in items
+        if isinstance(i.get("days_overdue"), int)
+        and i["days_overdue"] > 0
+        and i.get("document_ref")
+    ][:25]
+    left, right = st.columns(2)
+    with left:
+        invoices = rows(fetch(api.customer_invoices, cid))
+        frame = revenue_by_month(invoices, as_of_date(items))
+        show_chart(lang, st, charts.monthly_bars(frame, "amount", t("revenue_24_months", lang)))
+    with right:
+        if late:
+            frame = pd.DataFrame(
+                {
+                    "document_ref": [str(i["document_ref"]) for i in late],
+                    "days_overdue": [i["days_overdue"] for i in late],
+                    "label": [
+                        format_amount(i.get("amount_remaining", i.get("amount_open")), lang, cur)
+                        for i in late
+                    ],
+                }
+            )
+            show_chart(lang, st, charts.days_late(frame, t("days_late_chart", lang)))
+        else:
+            st.info(t("no_overdue_items", lang))
+
+
+def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur: str) -> None:
+    """Alert banners, before anything else on the screen."""
+    fin = profile.get("financial") or {}
+    banner = overdue_banner(fin, items, lang, cur)
+    alerts = [
+        a
+        for a in profile.get("alerts") or []
+        if not (banner and a.get("alert_type") in FOLDED_INTO_OVERDUE)
+    ]
+    if banner:
+        severity_box(banner[0], md_escape(banner[1]))
     for alert in alerts:
         message = str(alert.get("message") or "")
         title = alert_title(alert.get("alert_type"), message, lang)
-        text = f"**{title}**"
+        text = f"**{md_escape(title)}**"
         if alert.get("amount") not in (None, ""):
-            text += f" — {format_amount(alert.get('amount'), lang, cur)}"
-        if message and message != title:
-            text += f"  \n{message}"  # the API's detail (sources, references)
+            text += f" — {md_escape(format_amount(alert.get('amount'), lang, cur))}"
+        # The API's detail is English prose: shown in English only, never half-translated.
+        if message and message != title and lang == "en":
+            text += f"  \n{md_escape(format_message_amounts(message, lang))}"
         severity_box(alert.get("severity"), text)
+    if not banner and not alerts:
+        st.success(t("no_alerts", lang), icon=":material/check_circle:")
 
 
 def render_profile(api: ApiClient, customer_id: str, lang: str) -> None:
@@ -155,8 +335,52 @@ def render_profile(api: ApiClient, customer_id: str, lang: str) -> None:
         return
     cur = (profile.get("terms") or {}).get("currency") or "EUR"
     fin = profile.get("financial") or {}
+    cid = str(profile.get("customer_id"))
+    items = rows(fetch(api.customer_open_items, cid))
     _header(profile, lang)
+    _alerts(profile, items, lang, cur)
+    st.caption(freshness_line(profile, items, lang))
+    brief_button(api, profile, items, lang)
     _metrics(fin, lang, cur)
     _charts(fin, lang, cur)
-    _alerts(profile.get("alerts") or [], lang, cur)
+    _history_charts(api, cid, items, lang, cur)
     render_tabs(api, profile, lang, cur)
+
+
+def brief_button(
+    api: ApiClient, profile: dict[str, Any], items: list[dict[str, Any]], lang: str
+) -> None:
+    """Download the one-page A4 brief; built only when clicked (the page stays fast)."""
+    from dashboard.brief import build_brief  # brief draws from this module's rules
+
+    cid = str(profile.get("customer_id"))
+    # The callable runs outside the script thread: plain (uncached) calls.
+    plain = ApiClient(api.base_url, api.token, http=api.http)
+
+    def part(call: Any) -> list[dict[str, Any]]:
+        # A list the API cannot give now is left out of the brief, not a failed download.
+        try:
+            return rows(call(cid))
+        except ApiError:
+            return []
+
+    def pdf() -> bytes:
+        return build_brief(
+            profile,
+            items,
+            part(plain.customer_orders),
+            part(plain.customer_opportunities),
+            part(plain.customer_contacts),
+            part(plain.customer_timeline),
+            lang,
+        )
+
+    name = "".join(ch if ch.isalnum() else "-" for ch in str(profile.get("name") or cid))
+    st.download_button(
+        t("brief_button", lang),
+        pdf,
+        file_name=f"{name.strip('-')[:60] or 'client'}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="brief_pdf",
+    )

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.client import ApiClient, rows
-from dashboard.i18n import MISSING, format_percent, t
+from dashboard.i18n import MISSING, format_percent, md_escape, t, value_label
 from dashboard.session import fetch
 from dashboard.tables import numeric_frame
 from dashboard.widgets import show_chart, show_table
@@ -32,7 +32,24 @@ def _balance(api: ApiClient, cid: str, lang: str, cur: str) -> None:
     show_table(payload, lang, currency=cur, key="balance_table")
 
 
-def _sources(profile: dict[str, Any], lang: str) -> None:
+def evidence_label(src: dict[str, Any], has_crm: bool | None, lang: str) -> str:
+    """Why a source record belongs to this customer, in the reader's language.
+
+    A code cross-reference is said to be "held in the CRM" only when there is a CRM record;
+    other rules keep the API's own sentence."""
+    evidence = src.get("evidence")
+    if isinstance(evidence, str):
+        with contextlib.suppress(ValueError):
+            evidence = json.loads(evidence)
+    found = evidence if isinstance(evidence, dict) else {}
+    rule = src.get("match_rule") or found.get("rule")
+    code = found.get("customer_code")
+    if rule == "xref" and code:
+        return t("evidence.xref_crm" if has_crm else "evidence.xref", lang, code=code)
+    return str(src.get("evidence_text") or MISSING)
+
+
+def _sources(profile: dict[str, Any], lang: str, ids: bool) -> None:
     sources = profile.get("sources") or []
     if not sources:
         st.info(t("empty", lang))
@@ -42,15 +59,15 @@ def _sources(profile: dict[str, Any], lang: str) -> None:
             str(x)
             for x in (
                 src.get("system") or src.get("source"),
-                src.get("role"),
-                src.get("source_id"),
-                src.get("match_rule"),
+                value_label(src.get("role"), lang) if src.get("role") else None,
+                src.get("source_id") if ids else None,
+                value_label(src.get("match_rule"), lang) if src.get("match_rule") else None,
                 format_percent(score, lang) if score not in (None, "") else None,
             )
             if x
         )
-        with st.expander(title, expanded=len(sources) <= 3):
-            st.markdown(src.get("evidence_text") or MISSING)
+        with st.expander(md_escape(title), expanded=len(sources) <= 3):
+            st.markdown(md_escape(evidence_label(src, profile.get("has_crm"), lang)))
             evidence = src.get("evidence")
             if evidence:
                 if isinstance(evidence, str):
@@ -63,7 +80,7 @@ def _sources(profile: dict[str, Any], lang: str) -> None:
     provenance = profile.get("provenance") or []
     if provenance:
         st.subheader(t("provenance", lang))
-        show_table(provenance, lang, key="provenance_table")
+        show_table(provenance, lang, key="provenance_table", technical=ids)
 
 
 def render_tabs(api: ApiClient, profile: dict[str, Any], lang: str, cur: str) -> None:
@@ -78,21 +95,34 @@ def render_tabs(api: ApiClient, profile: dict[str, Any], lang: str, cur: str) ->
         "tab_balance",
         "tab_sources",
     ]
+    ids = bool(st.toggle(t("show_ids", lang), key="show_ids"))
     tabs = st.tabs([t(n, lang) for n in names])
     with tabs[0]:
         st.markdown(f"**{t('tab_open_items', lang)}**")
-        show_table(fetch(api.customer_open_items, cid), lang, currency=cur, key="open_items")
+        show_table(
+            fetch(api.customer_open_items, cid), lang, currency=cur, key="open_items", technical=ids
+        )
         st.markdown(f"**{t('tab_invoices', lang)}**")
-        show_table(fetch(api.customer_invoices, cid), lang, currency=cur, key="invoices")
+        show_table(
+            fetch(api.customer_invoices, cid), lang, currency=cur, key="invoices", technical=ids
+        )
     with tabs[1]:
-        show_table(fetch(api.customer_orders, cid), lang, currency=cur, key="orders")
+        show_table(fetch(api.customer_orders, cid), lang, currency=cur, key="orders", technical=ids)
     with tabs[2]:
-        show_table(fetch(api.customer_opportunities, cid), lang, currency=cur, key="opportunities")
+        show_table(
+            fetch(api.customer_opportunities, cid),
+            lang,
+            currency=cur,
+            key="opportunities",
+            technical=ids,
+        )
     with tabs[3]:
-        show_table(fetch(api.customer_contacts, cid), lang, key="contacts")
+        show_table(fetch(api.customer_contacts, cid), lang, key="contacts", technical=ids)
     with tabs[4]:
-        show_table(fetch(api.customer_timeline, cid), lang, currency=cur, key="timeline")
+        show_table(
+            fetch(api.customer_timeline, cid), lang, currency=cur, key="timeline", technical=ids
+        )
     with tabs[5]:
         _balance(api, cid, lang, cur)
     with tabs[6]:
-        _sources(profile, lang)
+        _sources(profile, lang, ids)

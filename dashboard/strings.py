@@ -262,3 +262,247 @@ COLUMNS: dict[str, dict[str, str]] = {
     "names": {"fr": "Client désigné", "en": "Names customer"},
     "open_amount": {"fr": "Reste dû", "en": "Open amount"},
 }
+
+# 360° alert banners, freshness line, brief, worklist (added with issue 10)
+STRINGS.update(
+    {
+        "overdue_banner": {
+            "fr": "{n} facture(s) en retard, {amount}, la plus ancienne de {days} j",
+            "en": "{n} invoice(s) overdue, {amount}, oldest {days} days",
+        },
+        "overdue_banner_amount": {
+            "fr": "Retard de paiement : {amount}, le plus ancien de {days} j",
+            "en": "Payment overdue: {amount}, oldest {days} days",
+        },
+        "escalate_offer": {
+            "fr": "offre ouverte en cours ({amount}) : à régler avant de conclure",
+            "en": "an offer is open ({amount}): settle before closing it",
+        },
+        "escalate_limit": {
+            "fr": "plafond de crédit dépassé ({used} du plafond {limit})",
+            "en": "credit limit exceeded ({used} of the {limit} limit)",
+        },
+        "as_of_line": {
+            "fr": "Chiffres au {as_of}",
+            "en": "Figures as of {as_of}",
+        },
+        "as_of_unknown": {"fr": "Date d'arrêté inconnue", "en": "As-of date unknown"},
+        "freshness": {"fr": "{source} chargé le {date}", "en": "{source} loaded {date}"},
+        "published": {"fr": "publié le {date}", "en": "published {date}"},
+        "show_ids": {"fr": "Afficher les identifiants techniques", "en": "Show technical ids"},
+        "evidence.xref_crm": {
+            "fr": "Code ERP {code} présent dans le CRM",
+            "en": "ERP code {code} held in the CRM",
+        },
+        "evidence.xref": {
+            "fr": "Même code client {code} dans l'ERP et la comptabilité",
+            "en": "Same customer code {code} in the ERP and the books",
+        },
+        "evidence.anchor": {
+            "fr": "Fiche de référence du client",
+            "en": "The customer's reference record",
+        },
+        "next_activity": {"fr": "Prochaine échéance : {date}", "en": "Next due date: {date}"},
+        "brief_button": {"fr": "Fiche PDF (A4)", "en": "One-page brief (PDF)"},
+        "brief_title": {"fr": "Fiche client", "en": "Customer brief"},
+        "key_contacts": {"fr": "Contacts clés", "en": "Key contacts"},
+        "open_orders_pipeline": {
+            "fr": "Commandes ouvertes et opportunités",
+            "en": "Open orders and pipeline",
+        },
+        "balances": {"fr": "Soldes et balance âgée", "en": "Balances and aging"},
+        "identity": {"fr": "Identité", "en": "Identity"},
+        "recent": {"fr": "Derniers échanges", "en": "Last interactions"},
+        "worklist_filters": {"fr": "Filtres", "en": "Filters"},
+        "min_amount": {"fr": "Retard minimum (€)", "en": "Minimum overdue (€)"},
+        "bucket_filter": {"fr": "Tranche de retard", "en": "Overdue bucket"},
+        "sort_by": {"fr": "Trier par", "en": "Sort by"},
+        "descending": {"fr": "Décroissant", "en": "Descending"},
+        "worklist_totals": {
+            "fr": "{n} client(s) affiché(s) · retard {overdue} · encours {outstanding}",
+            "en": "{n} customer(s) shown · overdue {overdue} · outstanding {outstanding}",
+        },
+        "export_csv": {"fr": "Exporter en CSV", "en": "Export to CSV"},
+        "export_xlsx": {"fr": "Exporter en XLSX", "en": "Export to XLSX"},
+        "open_row_hint": {
+            "fr": "Cliquez une ligne pour ouvrir la fiche 360° du client.",
+            "en": "Click a row to open the customer's 360° screen.",
+        },
+        "list_truncated": {
+            "fr": "Liste limitée aux {n} premiers clients : affinez les filtres.",
+            "en": "List limited to the first {n} customers: narrow the filters.",
+        },
+        "no_overdue": {
+            "fr": "Aucun client en retard pour ces filtres.",
+            "en": "No overdue customer for these filters.",
+        },
+    }
+)
+
+# Source values (statuses, stages, kinds, buckets) shown to people; keys are the value
+# lower-cased with spaces as underscores. Unknown values are shown as they came.
+VALUES: dict[str, dict[str, str]] = {
+    "posted": {"fr": "Comptabilisée", "en": "Posted"},
+    "draft": {"fr": "Brouillon", "en": "Draft"},
+    "cancelled": {"fr": "Annulée", "en": "Cancelled"},
+    "cancel": {"fr": "Annulée", "en": "Cancelled"},
+    "paid": {"fr": "Payée", "en": "Paid"},
+    "confirmed": {"fr": "Confirmée", "en": "Confirmed"},
+    "done": {"fr": "Terminée", "en": "Done"},
+    "sale": {"fr": "Bon de commande", "en": "Sales order"},
+    "invoice": {"fr": "Facture", "en": "Invoice"},
+    "credit_note": {"fr": "Avoir", "en": "Credit note"},
+    "order": {"fr": "Commande", "en": "Order"},
+    "payment": {"fr": "Paiement", "en": "Payment"},
+    "opportunity": {"fr": "Opportunité", "en": "Opportunity"},
+    "open": {"fr": "Ouverte", "en": "Open"},
+    "won": {"fr": "Gagnée", "en": "Won"},
+    "lost": {"fr": "Perdue", "en": "Lost"},
+    "closed_won": {"fr": "Gagnée", "en": "Closed won"},
+    "closed_lost": {"fr": "Perdue", "en": "Closed lost"},
+    "appointment_scheduled": {"fr": "Rendez-vous planifié", "en": "Appointment scheduled"},
+    "qualified_to_buy": {"fr": "Qualifiée", "en": "Qualified to buy"},
+    "presentation_scheduled": {"fr": "Présentation planifiée", "en": "Presentation scheduled"},
+    "decision_maker_bought-in": {"fr": "Décideur convaincu", "en": "Decision maker bought in"},
+    "contract_sent": {"fr": "Contrat envoyé", "en": "Contract sent"},
+    "not_due": {"fr": "Non échu", "en": "Not due"},
+    "1_30": {"fr": "1–30 j", "en": "1–30 days"},
+    "31_60": {"fr": "31–60 j", "en": "31–60 days"},
+    "61_90": {"fr": "61–90 j", "en": "61–90 days"},
+    "over_90": {"fr": "+ de 90 j", "en": "Over 90 days"},
+    "high": {"fr": "Élevée", "en": "High"},
+    "medium": {"fr": "Moyenne", "en": "Medium"},
+    "low": {"fr": "Faible", "en": "Low"},
+    "crm": {"fr": "CRM", "en": "CRM"},
+    "erp": {"fr": "ERP", "en": "ERP"},
+    "accounting": {"fr": "Comptabilité", "en": "Accounting"},
+    "document": {"fr": "Pièce", "en": "Document"},
+    "erp_invoice": {"fr": "Facture ERP", "en": "ERP invoice"},
+    "payment_terms": {"fr": "Conditions de paiement", "en": "Payment terms"},
+    "default_terms": {"fr": "Conditions par défaut", "en": "Default terms"},
+}
+
+# Data-quality check names, reasons and fields (quality page), same lookup as VALUES.
+VALUES.update(
+    {
+        "address_differs": {"fr": "Adresses divergentes", "en": "Addresses differ"},
+        "crm_not_in_erp": {"fr": "Client CRM absent de l'ERP", "en": "CRM customer not in the ERP"},
+        "erp_not_in_crm": {"fr": "Client ERP absent du CRM", "en": "ERP customer not in the CRM"},
+        "invalid_legal_id": {"fr": "SIREN/SIRET invalide", "en": "Invalid SIREN/SIRET"},
+        "order_cancelled_after_sync": {
+            "fr": "Commande annulée après synchronisation",
+            "en": "Order cancelled after sync",
+        },
+        "review_pending": {"fr": "Rapprochement à valider", "en": "Match awaiting review"},
+        "orphan_invoice": {"fr": "Facture orpheline", "en": "Orphan invoice"},
+        "orphan_ledger_line": {"fr": "Écriture orpheline", "en": "Orphan ledger line"},
+        "orphan_opportunity": {"fr": "Opportunité orpheline", "en": "Orphan opportunity"},
+        "orphan_order": {"fr": "Commande orpheline", "en": "Orphan order"},
+        "customer_deleted": {"fr": "Client supprimé", "en": "Customer deleted"},
+        "deleted_at_source": {"fr": "Supprimé à la source", "en": "Deleted at source"},
+        "no_reference": {"fr": "Sans référence client", "en": "No customer reference"},
+        "unknown_customer": {"fr": "Client inconnu", "en": "Unknown customer"},
+        "warning": {"fr": "Avertissement", "en": "Warning"},
+        "error": {"fr": "Erreur", "en": "Error"},
+        "info": {"fr": "Information", "en": "Information"},
+        "loaded": {"fr": "Chargé", "en": "Loaded"},
+        "refused": {"fr": "Refusé", "en": "Refused"},
+        "failed": {"fr": "En échec", "en": "Failed"},
+        "skipped": {"fr": "Ignoré", "en": "Skipped"},
+        "published": {"fr": "Publié", "en": "Published"},
+        "customer": {"fr": "Client", "en": "Customer"},
+        "sales_order": {"fr": "Commande", "en": "Sales order"},
+        "receivable_item": {"fr": "Pièce client", "en": "Receivable item"},
+        "ledger_line": {"fr": "Écriture", "en": "Ledger line"},
+        "contact": {"fr": "Contact", "en": "Contact"},
+        "street": {"fr": "Rue", "en": "Street"},
+        "postcode": {"fr": "Code postal", "en": "Postcode"},
+        "city": {"fr": "Ville", "en": "City"},
+        "phone": {"fr": "Téléphone", "en": "Phone"},
+        "email": {"fr": "E-mail", "en": "E-mail"},
+        "siret": {"fr": "SIRET", "en": "SIRET"},
+        "siren": {"fr": "SIREN", "en": "SIREN"},
+        "name": {"fr": "Nom", "en": "Name"},
+        "address": {"fr": "Adresse", "en": "Address"},
+        "xref": {"fr": "Référence croisée", "en": "Cross-reference"},
+    }
+)
+COLUMNS.update(
+    {
+        "system": {"fr": "Système", "en": "System"},
+        "loaded_at": {"fr": "Chargé le", "en": "Loaded at"},
+        "changed_at": {"fr": "Modifié à la source le", "en": "Changed at source"},
+        "run_id": {"fr": "Exécution", "en": "Run"},
+        "match_rule": {"fr": "Règle", "en": "Rule"},
+        "amount_remaining": {"fr": "Reste dû après lettrage", "en": "Remaining"},
+        "amount_allocated": {"fr": "Lettré", "en": "Allocated"},
+        "due_date_rule": {"fr": "Échéance tirée de", "en": "Due date from"},
+        "aging_bucket": {"fr": "Tranche", "en": "Bucket"},
+    }
+)
+
+STRINGS.update(
+    {
+        "kpi_as_of": {
+            "fr": "Mois de référence : {month} (chiffres au {as_of})",
+            "en": "Headline month: {month} (figures as of {as_of})",
+        },
+        "credit_notes": {"fr": "Avoirs", "en": "Credit notes"},
+        "new_customers": {"fr": "Nouveaux clients", "en": "New customers"},
+        "revenue_trend": {
+            "fr": "Chiffre d'affaires mensuel, année sur année",
+            "en": "Monthly revenue, year over year",
+        },
+        "dso_trend": {"fr": "DSO (jours) par mois", "en": "DSO (days) by month"},
+        "overdue_trend": {"fr": "Part échue par mois", "en": "Overdue share by month"},
+        "funnel": {"fr": "Pipeline ouvert par étape", "en": "Open pipeline by stage"},
+        "by_segment_title": {
+            "fr": "Par segment (8 premiers + autres)",
+            "en": "By segment (top 8 + others)",
+        },
+        "by_owner_title": {"fr": "Par commercial", "en": "By owner"},
+        "top_customers": {
+            "fr": "10 premiers clients de la période",
+            "en": "Top 10 customers of the period",
+        },
+        "customers_trend": {"fr": "Clients actifs et nouveaux", "en": "Active and new customers"},
+        "months_24": {"fr": "24 mois", "en": "24 months"},
+        "period_months": {"fr": "Période", "en": "Period"},
+        "no_kpis": {
+            "fr": "Aucun indicateur pour cette période.",
+            "en": "No KPI for this period.",
+        },
+    }
+)
+VALUES.update(
+    {
+        "(others)": {"fr": "Autres", "en": "Others"},
+        "(none)": {"fr": "Non renseigné", "en": "Not set"},
+    }
+)
+
+STRINGS.update(
+    {
+        "always_match": {"fr": "Toujours rapprocher", "en": "Always match"},
+        "never_match": {"fr": "Ne jamais rapprocher", "en": "Never match"},
+        "decision_saved": {
+            "fr": "Décision enregistrée : appliquée au prochain calcul ({left} ↔ {right}).",
+            "en": "Decision recorded: applied at the next build ({left} ↔ {right}).",
+        },
+        "review_empty": {
+            "fr": "Aucune paire à examiner.",
+            "en": "No pair awaiting review.",
+        },
+    }
+)
+
+STRINGS.update(
+    {
+        "days_late_chart": {"fr": "Jours de retard par facture", "en": "Days late per invoice"},
+        "revenue_24_months": {
+            "fr": "Chiffre d'affaires HT, 24 derniers mois",
+            "en": "Revenue excl. tax, last 24 months",
+        },
+    }
+)
+STRINGS["no_overdue_items"] = {"fr": "Aucune facture en retard.", "en": "No invoice overdue."}

@@ -21,10 +21,27 @@ from dashboard.i18n import (
     format_siren,
     format_siret,
     to_decimal,
+    value_label,
 )
 
 AMOUNT_SUFFIX = "_amount"
 DATE_SUFFIXES = ("_date", "_at", "_on")
+# Columns holding a source value people read in words (statuses, stages, kinds, buckets).
+VALUE_NAMES = (
+    "status",
+    "stage",
+    "kind",
+    "event_type",
+    "aging_bucket",
+    "bucket",
+    "severity",
+    "role",
+    "due_date_rule",
+    "check_name",
+    "object",
+    "field",
+    "match_rule",
+)
 RATIO_NAMES = ("win_rate", "overdue_share", "credit_utilisation", "match_rate", "probability")
 
 
@@ -74,6 +91,8 @@ def display_frame(
             frame[name] = [format_siren(v) for v in frame[name]]
         elif name == "siret":
             frame[name] = [format_siret(v) for v in frame[name]]
+        elif name in VALUE_NAMES:
+            frame[name] = [value_label(v, lang) for v in frame[name]]
         elif name == "month":
             frame[name] = [str(v)[:7] if v else "—" for v in frame[name]]
         elif name.endswith("_at"):
@@ -83,7 +102,19 @@ def display_frame(
         elif _is_ratio(name):
             frame[name] = [format_percent(v, lang) for v in frame[name]]
         else:
-            frame[name] = [MISSING if _blank(v) else _cell(v) for v in frame[name]]
+            # a column with blanks arrives as floats: 92.0 days are shown as 92
+            cells = [
+                MISSING
+                if _blank(v)
+                else int(v)
+                if isinstance(v, float) and v.is_integer()
+                else _cell(v)
+                for v in frame[name]
+            ]
+            # a dash among numbers: one text column (Arrow refuses mixed types)
+            if MISSING in cells:
+                cells = [str(c) for c in cells]
+            frame[name] = cells
     return frame.rename(columns={c: column_label(c, lang) for c in frame.columns})
 
 

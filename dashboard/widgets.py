@@ -15,6 +15,8 @@ from dashboard.tables import display_frame, explode_nested
 
 # Technical columns that mean nothing to a person reading the screen.
 HIDDEN = {"customer_id", "_run_id", "_file", "_line", "is_deleted", "raw_json"}
+# Source-system keys (``__export__.account_move_21561_48e84f02``): shown only when asked.
+TECHNICAL = {"source_id", "run_id", "build_id"}
 
 
 def show_table(
@@ -23,6 +25,7 @@ def show_table(
     columns: Sequence[str] | None = None,
     currency: str = "EUR",
     key: str | None = None,
+    technical: bool = False,
 ) -> int:
     """Render a list response as a table (or an explicit empty state); returns rows shown.
 
@@ -35,7 +38,8 @@ def show_table(
         st.info(t("empty", lang))
         return 0
     if columns is None:
-        columns = [c for c in records[0] if c not in HIDDEN]
+        hide = HIDDEN if technical else HIDDEN | TECHNICAL
+        columns = [c for c in records[0] if c not in hide]
     frame = display_frame(records, lang, columns, currency)
     st.dataframe(frame, hide_index=True, key=key)
     count = payload.get("count") if isinstance(payload, dict) else None

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.client import rows
-from dashboard.i18n import alert_title, t
+from dashboard.i18n import alert_title, format_message_amounts, t
 from dashboard.profile import render_profile
 from dashboard.tables import display_frame
 from dashboard.widgets import show_table
@@ -118,12 +118,13 @@ def _my_alerts(lang: str) -> None:
         return
     for alert in alerts:
         alert["alert_type"] = alert_title(alert.get("alert_type"), alert.get("message"), lang)
-        severity = t(f"severity.{alert.get('severity')}", lang)
-        alert["severity"] = alert.get("severity") if severity.startswith("severity.") else severity
+        alert["message"] = format_message_amounts(alert.get("message"), lang)
+    # The API's detail is English prose: French readers get the translated title only.
+    detail = ["message"] if lang == "en" else []
     show_table(
         alerts,
         lang,
-        ["customer_name", "severity", "alert_type", "message", "amount"],
+        ["customer_name", "severity", "alert_type", *detail, "amount"],
         key="my_alerts",
     )
     labels = {

@@ -11,8 +11,18 @@ from typing import Any
 import streamlit as st
 
 from dashboard import session
-from dashboard.i18n import column_label, format_datetime, format_number, format_percent, t
+from dashboard.client import ApiError
+from dashboard.i18n import (
+    column_label,
+    format_datetime,
+    format_number,
+    format_percent,
+    md_escape,
+    t,
+)
 from dashboard.widgets import show_table
+
+DECIDED = "c360_decided"
 
 
 def _scalar(name: str, value: Any, lang: str) -> str:
@@ -28,7 +38,54 @@ def _scalar(name: str, value: Any, lang: str) -> str:
     return "—" if value is None else str(value)
 
 
+def _pair_key(side: str, pair: dict[str, Any]) -> str:
+    return f"{pair.get(side + '_source')}:{pair.get(side + '_source_id')}"
+
+
+def _decide(kind: str, left: str, right: str) -> None:
+    lang = session.lang()
+    try:
+        session.client().decide(kind, left, right, reason="dashboard review queue")
+    except ApiError as exc:
+        session.show_api_error(exc)
+        return
+    st.session_state[DECIDED] = t("decision_saved", lang, left=left, right=right)
+
+
+def _review_queue(value: dict[str, Any], lang: str) -> None:
+    """Each candidate pair with its evidence and the steward's two answers."""
+    st.subheader(column_label("review_queue", lang))
+    done = st.session_state.pop(DECIDED, None)
+    if done:
+        st.success(md_escape(done), icon=":material/check_circle:")
+    pairs = value.get("data") or []
+    if not pairs:
+        st.info(t("review_empty", lang))
+        return
+    for i, pair in enumerate(pairs):
+        left, right = _pair_key("left", pair), _pair_key("right", pair)
+        score = format_percent(pair.get("score"), lang)
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(left)}** ↔ **{md_escape(right)}** · {score}")
+            st.caption(md_escape(pair.get("evidence_text") or ""))
+            cols = st.columns(2)
+            cols[0].button(
+                t("always_match", lang), key=f"rq_yes_{i}", icon=":material/link:",
+                on_click=_decide, args=("always_match", left, right),
+            )  # fmt: skip
+            cols[1].button(
+                t("never_match", lang), key=f"rq_no_{i}", icon=":material/link_off:",
+                on_click=_decide, args=("never_match", left, right),
+            )  # fmt: skip
+    count = value.get("count")
+    if isinstance(count, int) and count > len(pairs):
+        st.caption(t("shown_of", lang, shown=len(pairs), count=count))
+
+
 def _section(name: str, value: Any, lang: str) -> None:
+    if name == "review_queue" and isinstance(value, dict):
+        _review_queue(value, lang)
+        return
     st.subheader(column_label(name, lang))
     if isinstance(value, list) or isinstance(value, dict) and "data" in value:
         show_table(value, lang, key=f"q_{name}")

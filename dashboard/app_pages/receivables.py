@@ -1,4 +1,4 @@
-"""Receivables (finance): aging totals across all customers, top debtors, overdue list."""
+"""Receivables (finance): aging totals, top debtors, and the whole overdue worklist."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dashboard import charts, session
 from dashboard.client import rows
 from dashboard.i18n import bucket_label, format_amount, format_number, t, to_decimal
 from dashboard.widgets import show_chart, show_table
+from dashboard.worklist_page import render_worklist
 
 lang = session.lang()
 api = session.client()
@@ -47,9 +48,12 @@ if aging is not None:
             hide_index=True,
         )
     st.subheader(t("top_debtors", lang))
-    show_table(aging.get("top_customers") or aging.get("top") or [], lang, key="top_debtors")
+    show_table(
+        aging.get("top_customers") or aging.get("top") or [],
+        lang,
+        ["name", "owner", "segment", "outstanding_amount", "overdue_amount", "oldest_overdue_days"],
+        key="top_debtors",
+    )
 
 st.subheader(t("overdue_list", lang))
-overdue = session.fetch(api.overdue)
-if overdue is not None:
-    show_table(overdue, lang, key="overdue_list")
+render_worklist(api, lang)

@@ -46,6 +46,8 @@ def test_login_search_and_open_360(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
+
     profile = _pick_customer(api_server, e2e_user)
     name = profile["name"]
     currency = (profile.get("terms") or {}).get("currency") or "EUR"
@@ -87,6 +89,23 @@ def test_login_search_and_open_360(
                 )
             )
             expect(cash.get_by_test_id("stMetricValue")).to_have_text(unallocated)
+
+            # the overdue alert banner is drawn above the first card, without scrolling
+            banner = page.get_by_test_id("stAlert").filter(has_text="en retard").first
+            expect(banner).to_be_visible()
+            banner_box = banner.bounding_box()
+            card_box = page.get_by_test_id("stMetric").first.bounding_box()
+            assert banner_box and card_box and banner_box["y"] < card_box["y"]
+            assert banner_box["y"] < 1000, "the alert must be visible without scrolling"
+            page.get_by_text(re.compile(r"^Chiffres au \d\d/\d\d/\d{4}")).first.wait_for()
+
+            # the one-page brief downloads as a PDF
+            with page.expect_download() as download:
+                page.get_by_role("button", name=re.compile("Fiche PDF")).click()
+            path = download.value.path()
+            assert download.value.suggested_filename.endswith(".pdf")
+            with open(path, "rb") as pdf:
+                assert pdf.read(5) == b"%PDF-"
             page.screenshot(path="/tmp/c360-dashboard-e2e.png", full_page=True)
         finally:
             browser.close()

@@ -1,0 +1,139 @@
+"""The finance worklist on screen: filters, sort, totals, row → 360°, CSV/XLSX export."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import streamlit as st
+
+from dashboard import worklist
+from dashboard.client import ApiClient
+from dashboard.client import rows as rows_of
+from dashboard.i18n import column_label, format_amount, format_date, t, value_label
+from dashboard.profile import as_of_date
+from dashboard.session import fetch
+from dashboard.tables import display_frame
+
+SELECTED = "c360_customer"  # the customers page opens the 360° of this id
+SORTABLE = ("overdue_amount", "oldest_overdue_days", "outstanding_amount", "name", "owner")
+
+
+def _load(api: ApiClient) -> tuple[list[dict[str, Any]], bool] | None:
+    failed: list[bool] = []
+
+    def page(cursor: str | None) -> dict[str, Any] | None:
+        got = fetch(api.overdue, worklist.PAGE_SIZE, cursor)
+        if got is None:
+            failed.append(True)
+        return got
+
+    rows, truncated = worklist.load_all(page)
+    return None if failed and not rows else (worklist.prepare(rows), truncated)
+
+
+def _options(rows: list[dict[str, Any]], name: str) -> list[str]:
+    return sorted({str(r[name]) for r in rows if r.get(name)})
+
+
+def _filters(rows: list[dict[str, Any]], lang: str) -> worklist.Filters:
+    cols = st.columns([2, 2, 1.4, 1.2, 1.6, 1.3])
+    owner = cols[0].selectbox(
+        t("owner", lang), _options(rows, "owner"), index=None, key="wl_owner",
+        placeholder=t("all", lang),
+    )  # fmt: skip
+    segment = cols[1].selectbox(
+        t("segment", lang), _options(rows, "segment"), index=None, key="wl_segment",
+        placeholder=t("all", lang),
+    )  # fmt: skip
+    bucket = cols[2].selectbox(
+        t("bucket_filter", lang), worklist.BUCKETS, index=None, key="wl_bucket",
+        format_func=lambda b: value_label(b, lang), placeholder=t("all", lang),
+    )  # fmt: skip
+    minimum = cols[3].number_input(
+        t("min_amount", lang), min_value=0, step=1000, value=0, key="wl_min"
+    )
+    cols[4].selectbox(
+        t("sort_by", lang), SORTABLE, key="wl_sort",
+        format_func=lambda c: column_label(c, lang),
+    )  # fmt: skip
+    cols[5].toggle(t("descending", lang), value=True, key="wl_desc")
+    return worklist.Filters(
+        owner=owner,
+        segment=segment,
+        bucket=bucket,
+        min_amount=Decimal(str(minimum)) if minimum else None,
+    )
+
+
+def _as_of(api: ApiClient, rows: list[dict[str, Any]]) -> Any:
+    """The date days overdue are counted at, read back from one overdue customer's items."""
+    items = rows_of(fetch(api.customer_open_items, str(rows[0]["customer_id"])))
+    return as_of_date(items)
+
+
+def render_worklist(api: ApiClient, lang: str) -> None:
+    loaded = _load(api)
+    if loaded is None:
+        return
+    rows, truncated = loaded
+    if not rows:
+        st.success(t("no_overdue", lang), icon=":material/check_circle:")
+        return
+    shown = worklist.sort(
+        worklist.apply(rows, _filters(rows, lang)),
+        str(st.session_state.get("wl_sort") or "overdue_amount"),
+        bool(st.session_state.get("wl_desc", True)),
+    )
+    sums = worklist.totals(shown)
+    as_of = _as_of(api, rows)
+    st.caption(
+        t("as_of_line", lang, as_of=format_date(as_of, lang)) if as_of else t("as_of_unknown", lang)
+    )
+    st.markdown(
+        "**"
+        + t(
+            "worklist_totals",
+            lang,
+            n=len(shown),
+            overdue=format_amount(sums["overdue_amount"], lang),
+            outstanding=format_amount(sums["outstanding_amount"], lang),
+        )
+        + "**"
+    )
+    if truncated:
+        st.warning(t("list_truncated", lang, n=worklist.MAX_ROWS))
+    if not shown:
+        st.info(t("no_overdue", lang))
+        return
+    frame = display_frame(shown, lang, list(worklist.COLUMNS))
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        key="wl_table",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    st.caption(t("open_row_hint", lang))
+    picked = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if picked and picked[0] < len(shown):
+        st.session_state[SELECTED] = str(shown[picked[0]]["customer_id"])
+        st.query_params["customer"] = st.session_state[SELECTED]
+        st.session_state.pop("wl_table", None)  # coming back must not reopen it
+        st.switch_page("app_pages/customers.py")
+    left, right = st.columns(2)
+    name = f"overdue-{as_of.isoformat()}" if as_of else "overdue"
+    left.download_button(
+        t("export_csv", lang),
+        worklist.to_csv(shown, lang),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("export_xlsx", lang),
+        worklist.to_xlsx(shown, lang),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )

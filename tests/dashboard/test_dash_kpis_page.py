@@ -1,0 +1,50 @@
+"""KPI page: the headline is the as-of month, from the API's aggregates of the period."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.aggregate import month_name, months_back
+from dashboard.i18n import format_amount
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def test_months_back_counts_the_as_of_month() -> None:
+    assert months_back(date(2026, 11, 28), 24) == "2024-12"
+    assert months_back(date(2026, 1, 5), 1) == "2026-01"
+    assert months_back(date(2026, 1, 5), 13) == "2025-01"
+    assert month_name("2026-11-01", "fr") == "11/2026"
+    assert month_name("2026-11-01", "en") == "2026-11"
+
+
+def test_kpi_page_headline_is_the_as_of_month(
+    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with httpx.Client(base_url=f"{api_server}/api/v1", timeout=120) as http:
+        got = http.post("/auth/token", data={"username": e2e_user[0], "password": e2e_user[1]})
+        token = got.json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        summary = http.get("/kpis/summary").json()
+    as_of = date.fromisoformat(summary["as_of"])
+    head = summary["months"][-1]
+    monkeypatch.setenv("C360_API_URL", api_server)
+    monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "fr")
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["c360_token"] = token
+    app.session_state["c360_user"] = {"role": "admin", "username": e2e_user[0]}
+    app.switch_page("app_pages/kpis.py")
+    app.run()
+    assert not app.exception, app.exception
+    month = f"{as_of.month:02d}/{as_of.year}"
+    assert any(c.value.startswith(f"Mois de référence : {month}") for c in app.caption)
+    metrics = {m.label: m.value for m in app.metric}
+    expected = format_amount(Decimal(head["revenue_amount"]), "fr", decimals=0)
+    assert metrics["Chiffre d'affaires"] == expected
+    assert metrics["DSO (jours)"] != "—" and metrics["Part échue"] != "—"
