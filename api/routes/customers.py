@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api import serving
 from api.customers import build_profile, check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
-from api.errors import ApiError
-from api.queries import decode_cursor, encode_cursor, sql
+from api.queries import sql
 from api.schemas import CustomerProfile, CustomerSummary, Page
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -23,15 +23,6 @@ def _fold(text: str) -> str:
     """Lower-case without accents, as DuckDB's strip_accents(lower(...)) does."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _after(cursor: str | None) -> tuple[str | None, str | None]:
-    value = decode_cursor(cursor)
-    if value is None:
-        return None, None
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
-        return value[0], value[1]
-    raise ApiError(422, "invalid_cursor", "The paging cursor is not valid: start again without it.")
 
 
 @router.get("", response_model=Page[CustomerSummary])
@@ -48,7 +39,7 @@ def read_customers(
     """Search by name, city, e-mail (contains; case and accents ignored), SIREN/SIRET/VAT
     (spaces ignored), customer code or postcode. Sales users only see their customers."""
     owner_filter, visible = owner_scope(user, owner)
-    after_name, after_id = _after(cursor)
+    after = serving.seq_from(cursor)
     if not visible:
         return {"data": [], "count": 0, "next_cursor": None}
     q = q.strip() if q else None
@@ -58,22 +49,19 @@ def read_customers(
         "segment": segment,
         "owner": owner_filter,
         "has_overdue": has_overdue,
-        "after_name": after_name,
-        "after_id": after_id,
+        "after": after,
         "limit": limit + 1,
     }
-    table = snap.snapshot.search_table
-    if table is None:
-        return {"data": [], "count": 0, "next_cursor": None}
-    # The table name is one of two constants (api/snapshot.py), never from the request.
-    rows = snap.run(sql("customer_search").replace("mart.customer_search", table), params)
-    total = int(rows[0]["total"]) if rows else 0
-    data = [r for r in rows if r["customer_id"] is not None]
-    next_cursor = None
-    if len(data) > limit:
-        data = data[:limit]
-        next_cursor = encode_cursor([data[-1]["sort_name"], data[-1]["customer_id"]])
-    return {"data": data, "count": total, "next_cursor": next_cursor}
+    found = snap.lite.execute(sql("serving_search"), params)
+    columns = [d[0] for d in found.description]
+    rows = [dict(zip(columns, row, strict=True)) for row in found.fetchall()]
+    next_cursor = serving.seq_cursor(rows[limit - 1]["seq"]) if len(rows) > limit else None
+    # The whole match count: one more pass over the index (SQLite `limit -1`: no limit).
+    counted = snap.lite.execute(
+        f"select count(*) from ({sql('serving_search')})", {**params, "after": 0, "limit": -1}
+    ).fetchone()
+    total = int(counted[0]) if counted else 0
+    return {"data": rows[:limit], "count": total, "next_cursor": next_cursor}
 
 
 @router.get(

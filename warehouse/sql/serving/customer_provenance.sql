@@ -1,31 +1,29 @@
+-- needs: core.customer, core.customer_xref, core.source, meta.ingest_run
 -- Where each surviving field of a golden customer came from: the source that won
 -- survivorship, its system and role, when that source last changed the customer's
 -- record, and the run that loaded it.
+create or replace table serving.customer_provenance as
 with
-customer as (
-    select * from core.customer where customer_id = $customer_id
-),
-
 field as (
-    select 'name' as field, name_source as source from customer
+    select customer_id, 'name' as field, name_source as source from core.customer
     union all
-    select 'siret', siret_source from customer
+    select customer_id, 'siret', siret_source from core.customer
     union all
-    select 'address', address_source from customer
+    select customer_id, 'address', address_source from core.customer
     union all
-    select 'email', email_source from customer
+    select customer_id, 'email', email_source from core.customer
     union all
-    select 'phone', phone_source from customer
+    select customer_id, 'phone', phone_source from core.customer
 ),
 
 record as (
     select
+        xref.customer_id,
         xref.source,
         max(xref.source_updated_at) as changed_at,
         max(xref.loaded_in_run) as record_run_id
     from core.customer_xref as xref
-    where xref.customer_id = $customer_id
-    group by xref.source
+    group by xref.customer_id, xref.source
 ),
 
 last_run as (
@@ -40,6 +38,7 @@ last_run as (
 
 final as (
     select
+        field.customer_id,
         field.field,
         field.source,
         source.system,
@@ -49,13 +48,18 @@ final as (
         record.changed_at
     from field
     left join core.source as source
-        on source.name = field.source
+        on field.source = source.name
     left join last_run
-        on last_run.source = field.source
+        on field.source = last_run.source
     left join record
-        on record.source = field.source
+        on
+            field.customer_id = record.customer_id
+            and field.source = record.source
     where field.source is not null
 )
 
-select * from final
-order by field
+select
+    final.customer_id,
+    row_number() over (partition by final.customer_id order by final.field) as seq,
+    to_json(final)::varchar as doc
+from final
