@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape; the API refuses (and
 # rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 _BATCH = 20_000
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
 _LIST = "customer_id text not null, seq integer not null, doc text not null, "
@@ -48,6 +48,8 @@ class ServingTable:
     # A customer sub-list also gets an empty DuckDB stand-in when its tables are absent,
     # because serving/customer.sql folds the profile's lists into the document.
     is_list: bool = False
+    # SQLite statements (warehouse/sql/serving/<after>.sql) run once the rows are copied.
+    after: str | None = None
 
 
 def _list(name: str) -> ServingTable:
@@ -74,11 +76,24 @@ TABLES: tuple[ServingTable, ...] = (
     _list("customer_timeline"),
     ServingTable(
         "customer_search",
-        "(seq integer primary key, customer_id text, sort_name text, name text, siren text,"
-        " city text, postcode text, segment text, owner text, customer_code text,"
-        " outstanding_amount text, overdue_amount text, alert_count integer,"
-        " source_count integer, has_overdue integer, folded_text text, code_key text,"
-        " siren_key text, siret_key text, vat_key text)",
+        "(seq integer primary key, customer_id text not null, sort_name text, name text,"
+        " siren text, city text, postcode text, segment text, owner text,"
+        " customer_code text, outstanding_amount text, overdue_amount text,"
+        " alert_count integer, source_count integer, has_overdue integer,"
+        " folded_name text, folded_city text, folded_email text)",
+        (
+            "(customer_id)",
+            "(folded_name, seq)",
+            "(owner, seq)",
+            "(segment, seq)",
+            "(has_overdue, seq)",
+        ),
+        after="sqlite_search_text",
+    ),
+    ServingTable(
+        "search_key",
+        "(key text not null, kind text not null, customer_id text not null, shown text)",
+        ("(key)",),
     ),
     ServingTable(
         "alert",
@@ -140,8 +155,16 @@ def _needs(text: str) -> list[str]:
     return [t.strip() for t in found.group(1).split(",")] if found else []
 
 
+# A snapshot without contacts still gets its search (company e-mails and phones only).
+_NO_CONTACTS = (
+    "(select null::varchar as customer_id, null::varchar as email, null::varchar as phone"
+    " where false)"
+)
+
+
 def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
-    text = sql(f"serving/{name}")
+    contacts = "core.contact" if "core.contact" in present else _NO_CONTACTS
+    text = sql(f"serving/{name}").replace("{contacts}", contacts)
     missing = [t for t in _needs(text) if t not in present]
     if missing:
         logger.info("serving table %s left empty: snapshot lacks %s", name, ", ".join(missing))
@@ -207,6 +230,9 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, built: list[str], target: Path)
                 lite.executemany(insert, batch)
             for i, columns_sql in enumerate(table.indexes):
                 lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
+        for table in TABLES:
+            if table.after is not None:
+                lite.executescript(sql(f"serving/{table.after}"))
         lite.commit()
         lite.execute("analyze")
     finally:

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api import serving
 from api.customers import build_profile, check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
-from api.queries import sql
 from api.schemas import CustomerProfile, CustomerSummary, Page
+from api.search import browse, search
 
 router = APIRouter(prefix="/customers", tags=["customers"])
-
-_COMPACT = re.compile(r"[\s.\-]")
-
-
-def _fold(text: str) -> str:
-    """Lower-case without accents, as DuckDB's strip_accents(lower(...)) does."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @router.get("", response_model=Page[CustomerSummary])
@@ -36,32 +25,19 @@ def read_customers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> Any:
-    """Search by name, city, e-mail (contains; case and accents ignored), SIREN/SIRET/VAT
-    (spaces ignored), customer code or postcode. Sales users only see their customers."""
+    """Search as you type, ranked: exact ids (SIREN, SIRET, VAT, customer code, e-mail or
+    phone of the company or a contact, in any spacing) first, then names starting with
+    `q`, then names, cities and e-mails containing it (case and accents ignored), then
+    names close to it (typos); each hit says why in `match_reason`. Without `q`, every
+    customer by name. Sales users only see their customers."""
     owner_filter, visible = owner_scope(user, owner)
-    after = serving.seq_from(cursor)
     if not visible:
         return {"data": [], "count": 0, "next_cursor": None}
+    filters = {"segment": segment, "owner": owner_filter, "has_overdue": has_overdue}
     q = q.strip() if q else None
-    params = {
-        "q_folded": _fold(q) if q else None,
-        "q_compact": _COMPACT.sub("", q).upper() if q else None,
-        "segment": segment,
-        "owner": owner_filter,
-        "has_overdue": has_overdue,
-        "after": after,
-        "limit": limit + 1,
-    }
-    found = snap.lite.execute(sql("serving_search"), params)
-    columns = [d[0] for d in found.description]
-    rows = [dict(zip(columns, row, strict=True)) for row in found.fetchall()]
-    next_cursor = serving.seq_cursor(rows[limit - 1]["seq"]) if len(rows) > limit else None
-    # The whole match count: one more pass over the index (SQLite `limit -1`: no limit).
-    counted = snap.lite.execute(
-        f"select count(*) from ({sql('serving_search')})", {**params, "after": 0, "limit": -1}
-    ).fetchone()
-    total = int(counted[0]) if counted else 0
-    return {"data": rows[:limit], "count": total, "next_cursor": next_cursor}
+    if not q:
+        return browse(snap.lite, filters, limit, cursor)
+    return search(snap.lite, q, filters, limit, cursor)
 
 
 @router.get(
