@@ -205,6 +205,8 @@ class ApiConfig(BaseModel):
     # Where the dashboard reaches the API; defaults to host:port.
     url: str | None = None
     token_minutes: int = 12 * 60
+    # Worker processes of `c360 api`; 0: one per core.
+    workers: int = Field(default=0, ge=0, le=64)
 
 
 class DashboardConfig(BaseModel):
