@@ -1,7 +1,7 @@
 """The published snapshot the API serves, and the switch to a new one without a restart.
 
 Requests read the snapshot's serving file (warehouse/serving.py), an immutable SQLite
-file: each request opens its own read-only connection to it (no locks: `immutable=1`), so
+file: each thread has its own read-only connection to it (no locks: `immutable=1`), so
 requests on every thread read at once and one in flight keeps the file it started on.
 The DuckDB snapshot stays open too, for the build log only, with a cursor per request
 made on first use. On every request the CURRENT pointer is `stat`-ed (cheap); when it
@@ -70,9 +70,13 @@ class SnapshotReader:
     DuckDB cursor on the snapshot made when first needed."""
 
     snapshot: Snapshot
-    lite: sqlite3.Connection
     _cursor: duckdb.DuckDBPyConnection | None = None
     _missing_logged: set[str] = field(default_factory=set)
+
+    @property
+    def lite(self) -> sqlite3.Connection:
+        """This thread's connection to the snapshot's serving file."""
+        return thread_connection(self.snapshot.serving)
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -200,16 +204,11 @@ class SnapshotManager:
             if snap is None:
                 raise ApiError(503, "no_snapshot", NO_SNAPSHOT, headers={"Retry-After": "60"})
             snap.users += 1
-        lite: sqlite3.Connection | None = None
-        reader: SnapshotReader | None = None
+        reader = SnapshotReader(snap)
         try:
-            lite = open_serving(snap.serving)
-            reader = SnapshotReader(snap, lite)
             yield reader
         finally:
-            if lite is not None:
-                lite.close()
-            if reader is not None and reader._cursor is not None:
+            if reader._cursor is not None:
                 reader._cursor.close()
             with self._lock:
                 snap.users -= 1
@@ -254,6 +253,27 @@ def open_serving(path: Path | None) -> sqlite3.Connection:
     # The connection may be closed on another thread than the one that used it
     # (FastAPI runs a dependency's clean-up apart from the route); it is never shared.
     return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
+_local = threading.local()
+
+
+def thread_connection(path: Path | None) -> sqlite3.Connection:
+    """The calling thread's read-only connection to the serving file `path`.
+
+    A connection is used by the thread that opened it only (FastAPI may run a route and
+    its dependencies on different threads, so it is looked up where it is used); a
+    thread keeps the one of the file it read last and closes it when it moves to a new
+    snapshot's file. Opening one per request cost as much as the lookup itself.
+    """
+    held: tuple[Path, sqlite3.Connection] | None = getattr(_local, "held", None)
+    if held is not None and held[0] == path:
+        return held[1]
+    lite = open_serving(path)
+    if held is not None:
+        held[1].close()
+    _local.held = (path, lite)
+    return lite
 
 
 def _serving_version(path: Path) -> int | None:

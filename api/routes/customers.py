@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.customers import build_profile, check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
@@ -50,4 +50,6 @@ def read_customer(
 ) -> Any:
     """The 360° profile: identity, coordinates, terms, money, alerts, sources, conflicts."""
     check_customer(snap, user, customer_id, request)
-    return build_profile(snap, customer_id)
+    # Built and checked by its model already: serialized once, not validated again.
+    profile = build_profile(snap, customer_id)
+    return Response(profile.model_dump_json(), media_type="application/json")
