@@ -10,12 +10,13 @@ last nine digits. Each tier is one indexed read bounded by SEARCH_CAP rows:
 1. name prefix: a range of `customer_search.folded_name`'s index;
 2. substring of the name, city or an e-mail (3 characters or more), and postcodes: the
    trigram index `search_text`;
-3. typos (4 characters or more, when the tiers above found fewer than FUZZY_BELOW): the
-   candidates sharing the query's rarest trigrams, ranked by trigram similarity.
+3. typos (4 characters or more with a letter, no e-mail, when the tiers above found
+   fewer than FUZZY_BELOW): the candidates sharing the query's rarest trigrams, ranked
+   by trigram similarity.
 
-Every hit says why it matched (`match_reason`). The ranked list is paged by position in
-it (it never exceeds SEARCH_CAP); browsing without `q` pages by keyset over the whole
-index.
+Every hit says why it matched (`match_reason`). The tiers collect ids only; the page's
+rows are then read by id. The ranked list is paged by position in it (it never exceeds
+SEARCH_CAP); browsing without `q` pages by keyset over the whole index.
 """
 
 from __future__ import annotations
@@ -140,23 +141,20 @@ def _phrase(text: str) -> str:
 
 
 class _Ranked:
-    """The ranked hits, first tier first, each customer once."""
+    """The ranked hits' ids, first tier first, each customer once, with their reason
+    (None: a substring hit, phrased once its row is read for the page)."""
 
     def __init__(self) -> None:
-        self.hits: dict[str, dict[str, Any]] = {}
+        self.hits: dict[str, str | None] = {}
 
-    def add(self, row: dict[str, Any], reason: str) -> None:
-        if row["customer_id"] not in self.hits and len(self.hits) < SEARCH_CAP:
-            self.hits[row["customer_id"]] = {**row, "match_reason": reason}
-
-    def add_all(self, rows: list[dict[str, Any]], reason: str) -> None:
-        for row in rows:
-            self.add(row, reason)
+    def add(self, customer_id: str, reason: str | None) -> None:
+        if customer_id not in self.hits and len(self.hits) < SEARCH_CAP:
+            self.hits[customer_id] = reason
 
 
 def _exact(
     lite: sqlite3.Connection, q: str, where: str, values: tuple[Any, ...], ranked: _Ranked
-) -> list[tuple[dict[str, Any], str]]:
+) -> list[tuple[str, str]]:
     """Tier 0 into `ranked`; returns the postcode hits, which rank with substrings."""
     compact = _COMPACT.sub("", q).upper()
     wanted: dict[str, set[str]] = {compact: set(_TEXT_KINDS)}
@@ -169,29 +167,31 @@ def _exact(
         wanted.setdefault(compact[:9], set()).add("siren_of_siret")
     keys = list(wanted)
     marks = ", ".join("?" * len(keys))
-    rows = _rows(
-        lite.execute(
-            f"select {SUMMARY}, k.key, k.kind, k.shown from search_key as k "
-            f"join customer_search as s on s.customer_id = k.customer_id "
-            f"where k.key in ({marks}){where} order by s.seq limit ?",
-            (*keys, *values, SEARCH_CAP),
-        )
-    )
+    rows = lite.execute(
+        "select s.customer_id, k.key, k.kind, k.shown from search_key as k "
+        "join customer_search as s on s.customer_id = k.customer_id "
+        f"where k.key in ({marks}){where} order by s.seq limit ?",
+        (*keys, *values, SEARCH_CAP),
+    ).fetchall()
     postcodes, direct, related = [], [], []
-    for row in rows:
-        kinds, kind, shown = wanted.get(row.pop("key"), set()), row.pop("kind"), row.pop("shown")
+    for customer_id, key, kind, shown in rows:
+        kinds = wanted.get(key, set())
         if kind == "postcode" and kind in kinds:
-            postcodes.append((row, f"postcode {shown}"))
+            postcodes.append((customer_id, f"postcode {shown}"))
         elif kind in kinds:
             text = format_siret(shown) if kind in ("siren", "siret") else shown
-            direct.append((row, f"{_ID_KINDS[kind]} {text}"))
+            direct.append((customer_id, f"{_ID_KINDS[kind]} {text}"))
         elif kind == "siren" and "siren_of_siret" in kinds:
             text = f"SIREN {format_siret(shown)} of SIRET {format_siret(compact)}"
-            related.append((row, text))
+            related.append((customer_id, text))
     # The id named itself first, then other establishments of the same SIREN.
-    for row, reason in direct + related:
-        ranked.add(row, reason)
+    for customer_id, reason in direct + related:
+        ranked.add(customer_id, reason)
     return postcodes
+
+
+def _ids(cursor: sqlite3.Cursor) -> list[str]:
+    return [str(r[0]) for r in cursor.fetchall()]
 
 
 def search(
@@ -201,52 +201,66 @@ def search(
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
+    """The ranked hits (ids only, at most SEARCH_CAP), then the page's rows by id."""
     start = _position(cursor)
     folded = fold(q)
     where, values = _where(filters)
     ranked = _Ranked()
     postcodes = _exact(lite, q, where, values, ranked)
     if folded:
-        prefix = _rows(
-            lite.execute(
-                f"select {SUMMARY} from customer_search as s "
-                f"where s.folded_name >= ? and s.folded_name < ?{where} "
-                "order by s.folded_name, s.seq limit ?",
-                (folded, folded + "\U0010ffff", *values, SEARCH_CAP),
-            )
+        prefix = lite.execute(
+            "select s.customer_id from customer_search as s "
+            f"where s.folded_name >= ? and s.folded_name < ?{where} "
+            "order by s.folded_name, s.seq limit ?",
+            (folded, folded + "\U0010ffff", *values, SEARCH_CAP),
         )
-        ranked.add_all(prefix, f"name starts with '{q}'")
+        for customer_id in _ids(prefix):
+            ranked.add(customer_id, f"name starts with '{q}'")
     if len(folded) >= 3:
-        found = _rows(
+        found = lite.execute(
+            "select s.customer_id from search_text as t "
+            "join customer_search as s on s.seq = t.rowid "
+            f"where search_text match ?{where} order by t.rowid limit ?",
+            (_phrase(folded), *values, SEARCH_CAP),
+        )
+        for customer_id in _ids(found):
+            ranked.add(customer_id, None)
+    for customer_id, reason in postcodes:
+        ranked.add(customer_id, reason)
+    # Typos are looked for in words: not for ids, phones or e-mails (exact or nothing).
+    wordy = any(ch.isalpha() for ch in folded) and "@" not in folded
+    if wordy and len(folded) >= 4 and len(ranked.hits) < FUZZY_BELOW:
+        _fuzzy(lite, folded, where, values, ranked)
+    ids = list(ranked.hits)
+    page_ids = ids[start : start + limit]
+    marks = ", ".join("?" * len(page_ids))
+    rows = {
+        r["customer_id"]: r
+        for r in _rows(
             lite.execute(
-                f"select {SUMMARY} from search_text as t "
-                f"join customer_search as s on s.seq = t.rowid "
-                f"where search_text match ?{where} order by t.rowid limit ?",
-                (_phrase(folded), *values, SEARCH_CAP),
+                f"select {SUMMARY} from customer_search as s where s.customer_id in ({marks})",
+                page_ids,
             )
         )
-        for row in found:
-            column = next(
-                (
-                    label
-                    for label, key in (("name", "folded_name"), ("city", "folded_city"))
-                    if folded in (row[key] or "")
-                ),
-                "e-mail",
-            )
-            ranked.add(row, f"{column} contains '{q}'")
-    for row, reason in postcodes:
-        ranked.add(row, reason)
-    if len(folded) >= 4 and len(ranked.hits) < FUZZY_BELOW:
-        _fuzzy(lite, folded, where, values, ranked)
-    hits = list(ranked.hits.values())
-    page = hits[start : start + limit]
-    more = start + limit < len(hits)
+    }
+    page = []
+    for customer_id in page_ids:
+        row = rows[customer_id]
+        reason = ranked.hits[customer_id] or _contains(row, folded, q)
+        page.append({**row, "match_reason": reason})
+    more = start + limit < len(ids)
     return {
         "data": page,
-        "count": len(hits),
+        "count": len(ids),
         "next_cursor": encode_cursor({"r": start + limit}) if more else None,
     }
+
+
+def _contains(row: dict[str, Any], folded: str, q: str) -> str:
+    for label, key in (("name", "folded_name"), ("city", "folded_city")):
+        if folded in (row[key] or ""):
+            return f"{label} contains '{q}'"
+    return f"e-mail contains '{q}'"
 
 
 def _fuzzy(
@@ -263,15 +277,13 @@ def _fuzzy(
     if not rare:
         return
     match = "name : (" + " OR ".join(_phrase(g) for g in rare) + ")"
-    candidates = _rows(
-        lite.execute(
-            f"select {SUMMARY} from search_text as t "
-            f"join customer_search as s on s.seq = t.rowid "
-            f"where search_text match ?{where} order by t.rank limit ?",
-            (match, *values, _FUZZY_CANDIDATES),
-        )
-    )
-    scored = [(similarity(folded, row["folded_name"] or ""), row) for row in candidates]
-    for score, row in sorted(scored, key=lambda x: (-x[0], x[1]["seq"])):
+    candidates = lite.execute(
+        "select s.customer_id, s.folded_name, s.seq from search_text as t "
+        "join customer_search as s on s.seq = t.rowid "
+        f"where search_text match ?{where} order by t.rank limit ?",
+        (match, *values, _FUZZY_CANDIDATES),
+    ).fetchall()
+    scored = [(similarity(folded, name or ""), seq, cid) for cid, name, seq in candidates]
+    for score, _seq, customer_id in sorted(scored, key=lambda x: (-x[0], x[1])):
         if score >= FUZZY_MIN_SCORE:
-            ranked.add(row, f"name close to '{folded}' ({score:.2f})")
+            ranked.add(customer_id, f"name close to '{folded}' ({score:.2f})")
