@@ -35,7 +35,7 @@ SEARCH_CAP = 500
 FUZZY_BELOW = 10
 FUZZY_MIN_SCORE = 0.45
 _RARE_TRIGRAMS = 6
-_FUZZY_CANDIDATES = 300
+_FUZZY_CANDIDATES = 50
 _COMPACT = re.compile(r"[\s.\-/]")
 _PHONE = re.compile(r"^[\d\s.\-+()/]+$")
 
@@ -123,13 +123,15 @@ def _grams(text: str) -> set[str]:
 
 
 def similarity(query: str, name: str) -> float:
-    """Trigram similarity of the query to its best-matching run of words in the name."""
+    """Trigram similarity of the query to the best of: each run of as many words of the
+    name, and the name's start as long as the query (a name being typed, typo included)."""
     wanted = _grams(query)
     words = name.split()
     n = max(len(query.split()), 1)
+    runs = [" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))]
     best = 0.0
-    for i in range(max(len(words) - n + 1, 1)):
-        grams = _grams(" ".join(words[i : i + n]))
+    for text in [*runs, name[: len(query)]]:
+        grams = _grams(text)
         union = len(wanted | grams)
         best = max(best, len(wanted & grams) / union if union else 0.0)
     return best
