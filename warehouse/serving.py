@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,6 +221,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, built: list[str], target: Path)
             lite.execute(f"create table {table.name} {table.ddl}")
             if table.name not in built:
                 continue
+            started = time.perf_counter()
             columns, select = _copy_select(con, table.name)
             marks = ", ".join("?" * len(columns))
             names = ", ".join(f'"{c}"' for c in columns)
@@ -230,23 +232,33 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, built: list[str], target: Path)
                 lite.executemany(insert, batch)
             for i, columns_sql in enumerate(table.indexes):
                 lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
+            logger.info("serving %s copied in %.1fs", table.name, time.perf_counter() - started)
         for table in TABLES:
             if table.after is not None:
                 lite.executescript(sql(f"serving/{table.after}"))
         lite.commit()
+        # Statistics for the planner's choice among a table's indexes, from a sample of
+        # each index: an exact `analyze` reads the whole file again.
+        lite.execute("pragma analysis_limit = 1000")
         lite.execute("analyze")
     finally:
         lite.close()
 
 
 def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Build the serving tables on the snapshot being built, copy them, drop them again.
+    """Build the serving tables on the snapshot being built and copy them to `target`.
 
-    The DuckDB snapshot does not keep them: the SQLite file is the one copy the API reads.
+    They are built in a transaction that is rolled back once copied: the SQLite file is
+    the one copy the API reads, and the DuckDB snapshot never writes them to its WAL.
     """
-    built = build_serving_tables(con)
-    write_sqlite(con, built, target)
-    con.execute("drop schema serving cascade")
+    started = time.perf_counter()
+    con.execute("begin transaction")
+    try:
+        built = build_serving_tables(con)
+        logger.info("serving tables built in %.1fs", time.perf_counter() - started)
+        write_sqlite(con, built, target)
+    finally:
+        con.execute("rollback")
     fd = os.open(target, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -277,7 +289,9 @@ def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:
         present = _present(con)
         if "mart.customer_search" not in present and "mart.customer_360" in present:
             con.execute(sql("marts/customer_search"))
+        con.execute("begin transaction")
         write_sqlite(con, build_serving_tables(con), target)
+        con.execute("rollback")
     finally:
         con.close()
         work.unlink(missing_ok=True)

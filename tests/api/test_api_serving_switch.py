@@ -4,7 +4,6 @@ snapshot."""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from snapshot_fixture import BUILD_1, BUILD_2, DUPONT, publish_snapshot
@@ -28,11 +27,10 @@ def test_in_flight_request_keeps_its_serving_file(settings: Settings) -> None:
         made = old_reader.snapshot.own_serving
         assert made is not None and made.exists()
         publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="New")
-        started = time.monotonic()
+        # The very next request reads the new snapshot.
         with manager.reader() as new_reader:
             assert new_reader.build_id == BUILD_2
             assert _name(new_reader) == "New"
-        assert time.monotonic() - started < 1.0
         assert _name(old_reader) == "Dupont SARL"
     # The old snapshot is closed once its last request ended, its own serving file removed.
     assert not made.exists()
