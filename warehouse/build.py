@@ -65,7 +65,6 @@ FACT_STEPS = (
 MART_STEPS = (
     "marts/alert",
     "marts/customer_360",
-    "marts/customer_search",
     "marts/ar_aging",
     "marts/ar_aging_total",
     "marts/kpi_monthly",

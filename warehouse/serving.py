@@ -286,9 +286,6 @@ def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:
             con.execute(
                 f'create view "{schema}"."{name}" as select * from snap."{schema}"."{name}"'
             )
-        present = _present(con)
-        if "mart.customer_search" not in present and "mart.customer_360" in present:
-            con.execute(sql("marts/customer_search"))
         con.execute("begin transaction")
         write_sqlite(con, build_serving_tables(con), target)
         con.execute("rollback")
