@@ -31,7 +31,7 @@ from api.evidence import format_siret
 from api.queries import decode_cursor, encode_cursor
 from api.serving import INVALID_CURSOR, seq_cursor, seq_from
 
-SEARCH_CAP = 500
+SEARCH_CAP = 200
 FUZZY_BELOW = 10
 FUZZY_MIN_SCORE = 0.45
 _RARE_TRIGRAMS = 6
