@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import Request
 
+from api import serving
 from api.deps import Principal
 from api.errors import ApiError, Forbidden, NotFound
 from api.evidence import evidence_text
-from api.queries import next_offset_cursor, offset_from, page_sql, sql
 from api.schemas import (
     Aging,
     AlertOut,
@@ -24,7 +24,6 @@ from api.schemas import (
 )
 from api.snapshot import SnapshotReader, parse_json
 
-C360 = "mart.customer_360"
 _MAX_REDIRECTS = 10
 
 
@@ -36,12 +35,10 @@ def _merged_into(snap: SnapshotReader, customer_id: str) -> str | None:
     """The surviving id of a merged customer, following chains of merges."""
     current, seen = customer_id, {customer_id}
     for _ in range(_MAX_REDIRECTS):
-        row = snap.one(
-            "customer_redirect", {"customer_id": current}, needs=["core.customer_redirect"]
-        )
-        if row is None:
+        target = serving.redirect(snap.lite, current)
+        if target is None:
             break
-        current = row["customer_id"]
+        current = target
         if current in seen:
             break
         seen.add(current)
@@ -51,22 +48,18 @@ def _merged_into(snap: SnapshotReader, customer_id: str) -> str | None:
 def check_customer(
     snap: SnapshotReader, user: Principal, customer_id: str, request: Request
 ) -> dict[str, Any]:
-    """The customer_360 row owning `customer_id`, or the right error.
+    """{customer_id, owner} of the customer `customer_id`, or the right error.
 
     A merged id answers 308 to the same address under the surviving id; a sales user
     only reaches the customers they own.
     """
-    row = snap.one("customer_owner", {"customer_id": customer_id}, needs=[C360])
-    if row is None:
+    found = serving.customer_row(snap.lite, customer_id)
+    if found is None:
         survivor = _merged_into(snap, customer_id)
-        target = (
-            snap.one("customer_owner", {"customer_id": survivor}, needs=[C360])
-            if survivor
-            else None
-        )
+        target = serving.customer_row(snap.lite, survivor) if survivor else None
         if survivor is None or target is None:
             raise _not_found(customer_id)
-        _check_owner(user, target)
+        _check_owner(user, {"customer_id": target[0], "owner": target[1]})
         path = request.url.path.replace(f"/customers/{customer_id}", f"/customers/{survivor}", 1)
         location = path + (f"?{request.url.query}" if request.url.query else "")
         raise ApiError(
@@ -76,6 +69,7 @@ def check_customer(
             headers={"Location": location},
             extra={"merged_into": survivor},
         )
+    row = {"customer_id": found[0], "owner": found[1]}
     _check_owner(user, row)
     return row
 
@@ -94,39 +88,18 @@ def owner_scope(user: Principal, requested: str | None) -> tuple[str | None, boo
     return requested, True
 
 
-def paged(
-    snap: SnapshotReader,
-    name: str,
-    params: dict[str, Any],
-    order_by: str,
-    limit: int,
-    cursor: str | None,
-    needs: list[str],
-    base: str | None = None,
-) -> dict[str, Any]:
-    """{"data", "count", "next_cursor"} for a base query, offset-paged."""
-    offset = offset_from(cursor)
-    count_sql, rows_sql = page_sql(base if base is not None else sql(name), order_by)
-    counted = snap.run(count_sql, params, needs=needs)
-    total = int(counted[0]["total"]) if counted else 0
-    data = snap.run(rows_sql, {**params, "limit": limit, "offset": offset}, needs=needs)
-    return {"data": data, "count": total, "next_cursor": next_offset_cursor(offset, limit, total)}
-
-
 def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
-    c = snap.one("customer_profile", {"customer_id": customer_id}, needs=[C360])
+    """The 360° profile from the customer's one stored document."""
+    c = serving.customer_doc(snap.lite, customer_id)
     if c is None:
         raise _not_found(customer_id)
-    key = {"customer_id": customer_id}
-    alerts = snap.rows("customer_alerts", key, needs=["mart.alert"])
     sources = []
-    for x in snap.rows("customer_sources", key, needs=["core.customer_xref"]):
-        evidence = parse_json(x["evidence"])
-        text = evidence_text(x["match_rule"], evidence, x["match_score"])
+    for x in c.get("sources") or []:
+        evidence = parse_json(x.get("evidence"))
+        text = evidence_text(x.get("match_rule"), evidence, x.get("match_score"))
         sources.append(SourceRecord(**{**x, "evidence": evidence, "evidence_text": text}))
     conflicts = [
-        Conflict(**{**f, "values": parse_json(f["values"])})
-        for f in snap.rows("customer_conflicts", key, needs=["core.customer_conflict"])
+        Conflict(**{**f, "values": parse_json(f.get("values"))}) for f in c.get("conflicts") or []
     ]
     g = c.get
     return CustomerProfile(
@@ -149,17 +122,10 @@ def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
                 over_90=g("aging_over_90_amount"),
             ),
         ),
-        alerts=[AlertOut(**a, customer_name=g("name")) for a in alerts],
+        alerts=[AlertOut(**a, customer_name=g("name")) for a in g("alerts") or []],
         sources=sources,
         conflicts=conflicts,
-        provenance=[
-            Provenance(**p)
-            for p in snap.rows(
-                "customer_provenance",
-                key,
-                needs=["core.customer", "core.source", "meta.ingest_run"],
-            )
-        ],
+        provenance=[Provenance(**p) for p in g("provenance") or []],
         has_crm=g("has_crm"),
         has_erp=g("has_erp"),
         has_accounting=g("has_accounting"),

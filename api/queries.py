@@ -36,21 +36,6 @@ def decode_cursor(cursor: str | None) -> Any:
         ) from exc
 
 
-def offset_from(cursor: str | None) -> int:
-    value = decode_cursor(cursor)
-    if value is None:
-        return 0
-    if not isinstance(value, dict) or not isinstance(value.get("o"), int) or value["o"] < 0:
-        raise ApiError(
-            422, "invalid_cursor", "The paging cursor is not valid: start again without it."
-        )
-    return int(value["o"])
-
-
-def next_offset_cursor(offset: int, limit: int, total: int) -> str | None:
-    return encode_cursor({"o": offset + limit}) if offset + limit < total else None
-
-
 def page_sql(base: str, order_by: str) -> tuple[str, str]:
     """Count and page statements around a base query (no ORDER BY/LIMIT in `base`).
 

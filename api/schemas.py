@@ -78,6 +78,9 @@ class CustomerSummary(BaseModel):
     overdue_amount: Amount | None = None
     alert_count: int | None = None
     source_count: int | None = None
+    # Why a search hit matched ("SIRET 732 829 320 00074", "name starts with 'dup'");
+    # absent when listing without a query.
+    match_reason: str | None = None
 
 
 class Legal(BaseModel):

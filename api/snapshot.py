@@ -1,9 +1,12 @@
 """The published snapshot the API serves, and the switch to a new one without a restart.
 
-One read-only DuckDB connection per snapshot file; each request takes its own
-`con.cursor()` (a DuckDB connection must not be shared between threads). On every
-request the CURRENT pointer is `stat`-ed (cheap); when it changed, the new snapshot is
-opened and becomes current, and the old connection is closed once no request uses it.
+Requests read the snapshot's serving file (warehouse/serving.py), an immutable SQLite
+file: each thread has its own read-only connection to it (no locks: `immutable=1`), so
+requests on every thread read at once and one in flight keeps the file it started on.
+The DuckDB snapshot stays open too, for the build log only, with a cursor per request
+made on first use. On every request the CURRENT pointer is `stat`-ed (cheap); when it
+changed, the new snapshot is opened and becomes current, and the old connection is closed
+once no request uses it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +29,7 @@ import duckdb
 from api.errors import ApiError
 from api.queries import sql
 from warehouse.connection import connect
-from warehouse.connection import sql as warehouse_sql
+from warehouse.serving import CONTRACT_VERSION, serving_for_snapshot, serving_path
 from warehouse.snapshots import CURRENT, current_snapshot
 
 logger = logging.getLogger(__name__)
@@ -41,9 +46,11 @@ class Snapshot:
     tables: frozenset[str]
     published_at: str | None
     catalog: str
-    # Where customer search reads: the snapshot's own mart.customer_search, or the same
-    # index folded into memory from the warehouse's definition for a thinner snapshot.
-    search_table: str | None = None
+    # The serving contract the requests read (warehouse/serving.py).
+    serving: Path | None = None
+    # A serving file the API made itself (snapshot published without one): its folder,
+    # removed when the snapshot is closed.
+    own_serving: Path | None = None
     users: int = 0
     retired: bool = False
 
@@ -51,14 +58,34 @@ class Snapshot:
     def build_id(self) -> str:
         return self.path.stem
 
+    def close(self) -> None:
+        self.con.close()
+        if self.own_serving is not None:
+            shutil.rmtree(self.own_serving, ignore_errors=True)
+
 
 @dataclass
 class SnapshotReader:
-    """What a request uses: its own cursor on one snapshot."""
+    """What a request uses: its own read-only connection to the serving file, and a
+    DuckDB cursor on the snapshot made when first needed."""
 
     snapshot: Snapshot
-    cursor: duckdb.DuckDBPyConnection
+    _cursor: duckdb.DuckDBPyConnection | None = None
     _missing_logged: set[str] = field(default_factory=set)
+
+    @property
+    def lite(self) -> sqlite3.Connection:
+        """This thread's connection to the snapshot's serving file."""
+        return thread_connection(self.snapshot.serving)
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._cursor is None:
+            cursor = self.snapshot.con.cursor()
+            # A cursor starts in the default catalog; the snapshot may be attached by name.
+            cursor.execute(f"use {_quote(self.snapshot.catalog)}")
+            self._cursor = cursor
+        return self._cursor
 
     @property
     def build_id(self) -> str:
@@ -146,7 +173,7 @@ class SnapshotManager:
             return None
         try:
             return _open(path)
-        except duckdb.Error:
+        except (duckdb.Error, sqlite3.Error):
             logger.exception("cannot open snapshot %s; still serving the previous one", path)
             return None
 
@@ -162,7 +189,7 @@ class SnapshotManager:
         if old is not None:
             old.retired = True
             if old.users == 0:
-                old.con.close()
+                old.close()
 
     def current(self) -> Snapshot | None:
         self._refresh()
@@ -177,24 +204,23 @@ class SnapshotManager:
             if snap is None:
                 raise ApiError(503, "no_snapshot", NO_SNAPSHOT, headers={"Retry-After": "60"})
             snap.users += 1
-        cursor = snap.con.cursor()
+        reader = SnapshotReader(snap)
         try:
-            # A cursor starts in the default catalog; the snapshot may be attached by name.
-            cursor.execute(f"use {_quote(snap.catalog)}")
-            yield SnapshotReader(snap, cursor)
+            yield reader
         finally:
-            cursor.close()
+            if reader._cursor is not None:
+                reader._cursor.close()
             with self._lock:
                 snap.users -= 1
                 if snap.retired and snap.users == 0:
-                    snap.con.close()
+                    snap.close()
 
     def close(self) -> None:
         with self._lock:
             if self._current is not None:
                 self._current.retired = True
                 if self._current.users == 0:
-                    self._current.con.close()
+                    self._current.close()
             self._current = None
             self._pointer_key = None
 
@@ -212,31 +238,66 @@ def _open(path: Path) -> Snapshot:
     )
     published_at = _published_at(con, path, tables)
     snap = Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
-    snap.search_table = _search_table(con, tables)
+    try:
+        snap.serving = _serving_of(snap)
+    except (duckdb.Error, sqlite3.Error):
+        con.close()
+        raise
     return snap
 
 
-SEARCH_TABLE = "mart.customer_search"
-SEARCH_CACHE = "api_cache.customer_search"
+def open_serving(path: Path | None) -> sqlite3.Connection:
+    """A read-only connection to a published (never again written) serving file."""
+    if path is None:
+        raise ApiError(503, "no_snapshot", NO_SNAPSHOT, headers={"Retry-After": "60"})
+    # The connection may be closed on another thread than the one that used it
+    # (FastAPI runs a dependency's clean-up apart from the route); it is never shared.
+    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
 
 
-def _search_table(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> str | None:
-    if SEARCH_TABLE in tables:
-        return SEARCH_TABLE
-    if "mart.customer_360" not in tables:
-        return None
-    # One definition of the index (the warehouse's), built here into memory only for a
-    # snapshot that does not carry it.
-    text = warehouse_sql("marts/customer_search").replace(
-        f"table {SEARCH_TABLE}", f"table {SEARCH_CACHE}"
-    )
+_local = threading.local()
+
+
+def thread_connection(path: Path | None) -> sqlite3.Connection:
+    """The calling thread's read-only connection to the serving file `path`.
+
+    A connection is used by the thread that opened it only (FastAPI may run a route and
+    its dependencies on different threads, so it is looked up where it is used); a
+    thread keeps the one of the file it read last and closes it when it moves to a new
+    snapshot's file. Opening one per request cost as much as the lookup itself.
+    """
+    held: tuple[Path, sqlite3.Connection] | None = getattr(_local, "held", None)
+    if held is not None and held[0] == path:
+        return held[1]
+    lite = open_serving(path)
+    if held is not None:
+        held[1].close()
+    _local.held = (path, lite)
+    return lite
+
+
+def _serving_version(path: Path) -> int | None:
     try:
-        con.execute("attach ':memory:' as api_cache")
-        con.execute(text)
-    except duckdb.Error:
-        logger.warning("customer search index not built for this snapshot", exc_info=True)
+        lite = open_serving(path)
+        try:
+            row = lite.execute("select max(version) from contract").fetchone()
+        finally:
+            lite.close()
+    except sqlite3.Error:
         return None
-    return SEARCH_CACHE
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _serving_of(snap: Snapshot) -> Path:
+    """The snapshot's serving file, or one made here from its tables when it was
+    published without one (or with another version of the contract)."""
+    path = serving_path(snap.path)
+    if path.exists() and _serving_version(path) == CONTRACT_VERSION:
+        return path
+    logger.warning("snapshot %s has no serving file of this version: building one", snap.build_id)
+    made = serving_for_snapshot(snap.path)
+    snap.own_serving = made.parent
+    return made
 
 
 def _quote(identifier: str) -> str:

@@ -27,6 +27,7 @@ ORDER = (
     "money_accuracy",
     "matching_scale",
     "build_scale",
+    "serving",
 )
 
 

@@ -27,6 +27,7 @@ from warehouse.connection import connect
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import clean_temporary, publish, temp_path
+from warehouse.serving import serving_path, write_serving
 from warehouse.settings import Settings
 from warehouse.sqlfiles import run_file
 
@@ -68,7 +69,6 @@ FACT_STEPS = (
 MART_STEPS = (
     "marts/alert",
     "marts/customer_360",
-    "marts/customer_search",
     "marts/ar_aging",
     "marts/ar_aging_total",
     "marts/kpi_monthly",
@@ -203,7 +203,7 @@ def _discard(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
     try:
         con.close()
     finally:
-        for path in (tmp, tmp.with_name(tmp.name + ".wal")):
+        for path in (tmp, tmp.with_name(tmp.name + ".wal"), serving_path(tmp)):
             path.unlink(missing_ok=True)
 
 
@@ -277,6 +277,8 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
             finished_at=datetime.now(UTC).replace(tzinfo=None),
         )
         _finish_snapshot(con)
+        say("writing the serving contract")
+        write_serving(con, serving_path(tmp))
         say("publishing snapshot")
         path = publish(con, tmp, build_id, settings.snapshots_keep)
     except Exception as exc:

@@ -1,8 +1,9 @@
 """Atomic publication of a built snapshot, retention, rollback and crash clean-up.
 
-A snapshot is written as the hidden `.<build_id>.duckdb.tmp`; publishing checkpoints and
-closes it, fsyncs it, renames it to `<build_id>.duckdb`, then switches CURRENT (atomic
-pointer). Readers therefore never see a half-written snapshot; a crash leaves only a
+A snapshot is written as the hidden `.<build_id>.duckdb.tmp` with its serving file
+`.<build_id>.duckdb.tmp.serving.sqlite`; publishing checkpoints and closes it, fsyncs it,
+renames both to `<build_id>.duckdb` and `<build_id>.duckdb.serving.sqlite`, then switches
+CURRENT (atomic pointer). Readers therefore never see a half-written snapshot; a crash leaves only a
 hidden temporary file, removed by the next build.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.serving import serving_path
 from warehouse.settings import Settings
 from warehouse.snapshots import (
     CURRENT,
@@ -73,6 +75,11 @@ def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int)
         raise PublishError(f"{wal} still exists after checkpoint; snapshot not published")
     _fsync_file(tmp)
     final = folder / f"{build_id}{SUFFIX}"
+    # The serving file (warehouse/serving.py) is in place before its snapshot, and both
+    # before CURRENT names them: a reader never finds a snapshot without its contract.
+    serving_tmp = serving_path(tmp)
+    if serving_tmp.exists():
+        os.replace(serving_tmp, serving_path(final))
     os.replace(tmp, final)
     _fsync_dir(folder)
     previous = read_pointer(folder, CURRENT)
@@ -95,6 +102,7 @@ def prune(snapshots_dir: Path, keep: int) -> list[Path]:
             continue
         path.unlink(missing_ok=True)
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        serving_path(path).unlink(missing_ok=True)
         removed.append(path)
     if removed:
         logger.info("removed %d old snapshot(s)", len(removed))

@@ -219,6 +219,8 @@ class ApiConfig(BaseModel):
     # 0: a locked account stays locked until an admin unlocks it.
     lockout_minutes: int = Field(default=15, ge=0)
     password_min_length: int = Field(default=10, ge=8)
+    # Worker processes of `c360 api`; 0: one per core.
+    workers: int = Field(default=0, ge=0, le=64)
 
 
 class DashboardConfig(BaseModel):

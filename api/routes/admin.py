@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api import store
-from api.customers import paged
+from api import serving, store
 from api.decisions import list_decisions
 from api.deps import AdminUser, SettingsDep, SnapshotDep
 from api.evidence import evidence_text
+from api.queries import page_sql, sql
 from api.schemas import Page
 from api.schemas_ops import OrphanRow, QualityReport, RejectRow, RunsReport, UserOut
 from api.snapshot import parse_json
@@ -20,42 +20,26 @@ router = APIRouter(tags=["admin"])
 
 REVIEW_LIMIT = 100
 ORPHAN_LIMIT = 100
-ORPHAN_ORDER = "check_name, source, source_id"
 
 
 @router.get("/quality", response_model=QualityReport)
 def read_quality(user: AdminUser, snap: SnapshotDep, settings: SettingsDep) -> Any:
     """Match rates per source, conflicts, review queue, rejects and data-quality checks."""
+    lite = snap.lite
     rates = []
-    for r in snap.rows("quality_match_rates", needs=["core.customer_xref"]):
+    for r in serving.part(lite, "match_rates"):
         rate = r["matched"] / r["records"] if r["records"] else None
         rates.append({**r, "match_rate": rate})
-    by_field = snap.rows("quality_conflicts", needs=["core.customer_conflict"])
-    queue = paged(
-        snap,
-        "quality_review_queue",
-        {},
-        "score desc nulls last, left_source, left_source_id",
-        REVIEW_LIMIT,
-        None,
-        needs=["core.match_candidate"],
-    )
+    by_field = serving.part(lite, "conflicts")
+    queue = serving.filtered_page(lite, "quality_review", "seq", {}, REVIEW_LIMIT, None)
     pairs = []
     for p in queue["data"]:
         evidence = parse_json(p.get("evidence"))
         text = evidence_text("fuzzy", evidence, p.get("score"))
         pairs.append({**p, "evidence": evidence, "evidence_text": text})
-    orphans = paged(
-        snap,
-        "quality_orphans",
-        {"check": None, "source": None},
-        ORPHAN_ORDER,
-        ORPHAN_LIMIT,
-        None,
-        needs=["core.orphan"],
-    )
+    orphans = serving.filtered_page(lite, "quality_orphan", "seq", {}, ORPHAN_LIMIT, None)
     rejects: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in snap.rows("quality_rejects", needs=["meta.reject"]):
+    for r in serving.part(lite, "rejects"):
         rejects[r["source"]].append({"reason": r["reason"], "count": r["count"]})
     return {
         "snapshot": snap.build_id,
@@ -67,7 +51,7 @@ def read_quality(user: AdminUser, snap: SnapshotDep, settings: SettingsDep) -> A
             {"source": s, "count": sum(x["count"] for x in reasons), "reasons": reasons}
             for s, reasons in sorted(rejects.items())
         ],
-        "checks": snap.rows("quality_checks", needs=["mart.data_quality"]),
+        "checks": serving.part(lite, "checks"),
         "orphans": {"count": orphans["count"], "data": orphans["data"]},
         "decisions": [d.model_dump(mode="json") for d in list_decisions(settings)],
     }
@@ -82,14 +66,8 @@ def read_rejects(
     cursor: str | None = None,
 ) -> Any:
     """Rejected rows with their raw content and the reason."""
-    return paged(
-        snap,
-        "quality_reject_rows",
-        {"source": source},
-        "run_id desc, source, file, line",
-        limit,
-        cursor,
-        needs=["meta.reject"],
+    return serving.filtered_page(
+        snap.lite, "quality_reject", "seq", {"source = ?": source}, limit, cursor
     )
 
 
@@ -104,15 +82,8 @@ def read_orphans(
 ) -> Any:
     """Opportunities, orders, invoices and ledger lines that name no known customer, with
     what they name and their amount (money that reaches no customer's balance)."""
-    return paged(
-        snap,
-        "quality_orphans",
-        {"check": check, "source": source},
-        ORPHAN_ORDER,
-        limit,
-        cursor,
-        needs=["core.orphan"],
-    )
+    filters = {"check_name = ?": check, "source = ?": source}
+    return serving.filtered_page(snap.lite, "quality_orphan", "seq", filters, limit, cursor)
 
 
 @router.get("/runs", response_model=RunsReport)
@@ -123,15 +94,12 @@ def read_runs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Any:
     """Ingest runs (one row per file per run), newest first, and the builds."""
-    runs = paged(
-        snap,
-        "runs_ingest",
-        {"source": source},
-        "started_at desc, source, file",
-        limit,
-        None,
-        needs=["meta.ingest_run"],
-    )
+    # The run log grows with nights, not with customers: read from the snapshot's meta.
+    count_sql, rows_sql = page_sql(sql("runs_ingest"), "started_at desc, source, file")
+    params = {"source": source}
+    counted = snap.run(count_sql, params, needs=["meta.ingest_run"])
+    data = snap.run(rows_sql, {**params, "limit": limit, "offset": 0}, needs=["meta.ingest_run"])
+    runs = {"data": data, "count": int(counted[0]["total"]) if counted else 0}
     builds = snap.rows("runs_build", needs=["meta.build"])
     builds.sort(key=lambda b: str(b.get("build_id") or b.get("started_at") or ""), reverse=True)
     return {

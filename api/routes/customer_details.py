@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.customers import check_customer, paged
+from api import serving
+from api.customers import check_customer
 from api.deps import CustomerReader, SnapshotDep
-from api.queries import sql
 from api.schemas import (
     BalancePoint,
     ContactOut,
@@ -23,12 +23,6 @@ from api.schemas import (
 router = APIRouter(prefix="/customers/{customer_id}", tags=["customers"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-_TIMELINE_PARTS = (
-    ("timeline_invoice", "core.invoice"),
-    ("timeline_order", "core.sales_order"),
-    ("timeline_opportunity", "core.opportunity"),
-    ("timeline_payment", "core.payment"),
-)
 
 
 def _list(
@@ -36,15 +30,13 @@ def _list(
     user: Any,
     request: Request,
     customer_id: str,
-    name: str,
     table: str,
-    order_by: str,
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
+    """A page of the customer's sub-list `table`, stored in its order (seq) at build."""
     check_customer(snap, user, customer_id, request)
-    params = {"customer_id": customer_id}
-    return paged(snap, name, params, order_by, limit, cursor, needs=[table])
+    return serving.customer_page(snap.lite, table, customer_id, limit, cursor)
 
 
 @router.get("/invoices", response_model=Page[InvoiceOut])
@@ -57,17 +49,7 @@ def read_customer_invoices(
     cursor: str | None = None,
 ) -> Any:
     """Invoices and credit notes, newest first."""
-    return _list(
-        snap,
-        user,
-        request,
-        customer_id,
-        "customer_invoices",
-        "core.invoice",
-        "issue_date desc nulls last, source, source_id",
-        limit,
-        cursor,
-    )
+    return _list(snap, user, request, customer_id, "customer_invoice", limit, cursor)
 
 
 @router.get("/orders", response_model=Page[OrderOut])
@@ -80,17 +62,7 @@ def read_customer_orders(
     cursor: str | None = None,
 ) -> Any:
     """Sales orders, newest first."""
-    return _list(
-        snap,
-        user,
-        request,
-        customer_id,
-        "customer_orders",
-        "core.sales_order",
-        "order_date desc nulls last, source, source_id",
-        limit,
-        cursor,
-    )
+    return _list(snap, user, request, customer_id, "customer_order", limit, cursor)
 
 
 @router.get("/opportunities", response_model=Page[OpportunityOut])
@@ -103,17 +75,7 @@ def read_customer_opportunities(
     cursor: str | None = None,
 ) -> Any:
     """CRM opportunities, latest close date first."""
-    return _list(
-        snap,
-        user,
-        request,
-        customer_id,
-        "customer_opportunities",
-        "core.opportunity",
-        "close_date desc nulls last, source, source_id",
-        limit,
-        cursor,
-    )
+    return _list(snap, user, request, customer_id, "customer_opportunity", limit, cursor)
 
 
 @router.get("/contacts", response_model=Page[ContactOut])
@@ -126,17 +88,7 @@ def read_customer_contacts(
     cursor: str | None = None,
 ) -> Any:
     """Contacts, by last name."""
-    return _list(
-        snap,
-        user,
-        request,
-        customer_id,
-        "customer_contacts",
-        "core.contact",
-        "last_name nulls last, first_name, source, source_id",
-        limit,
-        cursor,
-    )
+    return _list(snap, user, request, customer_id, "customer_contact", limit, cursor)
 
 
 @router.get("/open-items", response_model=Page[OpenItemOut])
@@ -149,17 +101,7 @@ def read_customer_open_items(
     cursor: str | None = None,
 ) -> Any:
     """What is still owed, item by item, oldest due date first."""
-    return _list(
-        snap,
-        user,
-        request,
-        customer_id,
-        "customer_open_items",
-        "core.open_item",
-        "due_date nulls last, document_ref",
-        limit,
-        cursor,
-    )
+    return _list(snap, user, request, customer_id, "customer_open_item", limit, cursor)
 
 
 @router.get("/balance-history", response_model=Page[BalancePoint])
@@ -172,17 +114,7 @@ def read_customer_balance_history(
     cursor: str | None = None,
 ) -> Any:
     """Outstanding and overdue balance at each nightly build, oldest first."""
-    return _list(
-        snap,
-        user,
-        request,
-        customer_id,
-        "customer_balance_history",
-        "mart.balance_history",
-        "build_date",
-        limit,
-        cursor,
-    )
+    return _list(snap, user, request, customer_id, "customer_balance_history", limit, cursor)
 
 
 @router.get("/timeline", response_model=Page[TimelineEvent])
@@ -195,18 +127,4 @@ def read_customer_timeline(
     cursor: str | None = None,
 ) -> Any:
     """Invoices, orders, opportunities and payments merged, newest first."""
-    check_customer(snap, user, customer_id, request)
-    parts = [sql(name) for name, table in _TIMELINE_PARTS if snap.has(table)]
-    if not parts:
-        return {"data": [], "count": 0, "next_cursor": None}
-    base = "\nunion all\n".join(f"({p.strip()})" for p in parts)
-    return paged(
-        snap,
-        "",
-        {"customer_id": customer_id},
-        "event_date desc nulls last, event_type, source, source_id",
-        limit,
-        cursor,
-        needs=[],
-        base=base,
-    )
+    return _list(snap, user, request, customer_id, "customer_timeline", limit, cursor)

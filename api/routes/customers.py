@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.customers import build_profile, check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
-from api.errors import ApiError
-from api.queries import decode_cursor, encode_cursor, sql
 from api.schemas import CustomerProfile, CustomerSummary, Page
+from api.search import browse, search
 
 router = APIRouter(prefix="/customers", tags=["customers"])
-
-_COMPACT = re.compile(r"[\s.\-]")
-
-
-def _fold(text: str) -> str:
-    """Lower-case without accents, as DuckDB's strip_accents(lower(...)) does."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _after(cursor: str | None) -> tuple[str | None, str | None]:
-    value = decode_cursor(cursor)
-    if value is None:
-        return None, None
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
-        return value[0], value[1]
-    raise ApiError(422, "invalid_cursor", "The paging cursor is not valid: start again without it.")
 
 
 @router.get("", response_model=Page[CustomerSummary])
@@ -45,35 +25,19 @@ def read_customers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> Any:
-    """Search by name, city, e-mail (contains; case and accents ignored), SIREN/SIRET/VAT
-    (spaces ignored), customer code or postcode. Sales users only see their customers."""
+    """Search as you type, ranked: exact ids (SIREN, SIRET, VAT, customer code, e-mail or
+    phone of the company or a contact, in any spacing) first, then names starting with
+    `q`, then names, cities and e-mails containing it (case and accents ignored), then
+    names close to it (typos); each hit says why in `match_reason`. Without `q`, every
+    customer by name. Sales users only see their customers."""
     owner_filter, visible = owner_scope(user, owner)
-    after_name, after_id = _after(cursor)
     if not visible:
         return {"data": [], "count": 0, "next_cursor": None}
+    filters = {"segment": segment, "owner": owner_filter, "has_overdue": has_overdue}
     q = q.strip() if q else None
-    params = {
-        "q_folded": _fold(q) if q else None,
-        "q_compact": _COMPACT.sub("", q).upper() if q else None,
-        "segment": segment,
-        "owner": owner_filter,
-        "has_overdue": has_overdue,
-        "after_name": after_name,
-        "after_id": after_id,
-        "limit": limit + 1,
-    }
-    table = snap.snapshot.search_table
-    if table is None:
-        return {"data": [], "count": 0, "next_cursor": None}
-    # The table name is one of two constants (api/snapshot.py), never from the request.
-    rows = snap.run(sql("customer_search").replace("mart.customer_search", table), params)
-    total = int(rows[0]["total"]) if rows else 0
-    data = [r for r in rows if r["customer_id"] is not None]
-    next_cursor = None
-    if len(data) > limit:
-        data = data[:limit]
-        next_cursor = encode_cursor([data[-1]["sort_name"], data[-1]["customer_id"]])
-    return {"data": data, "count": total, "next_cursor": next_cursor}
+    if not q:
+        return browse(snap.lite, filters, limit, cursor)
+    return search(snap.lite, q, filters, limit, cursor)
 
 
 @router.get(
@@ -86,4 +50,6 @@ def read_customer(
 ) -> Any:
     """The 360° profile: identity, coordinates, terms, money, alerts, sources, conflicts."""
     check_customer(snap, user, customer_id, request)
-    return build_profile(snap, customer_id)
+    # Built and checked by its model already: serialized once, not validated again.
+    profile = build_profile(snap, customer_id)
+    return Response(profile.model_dump_json(), media_type="application/json")

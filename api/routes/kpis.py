@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.customers import owner_scope, paged
+from api import serving
+from api.customers import owner_scope
 from api.deps import AlertReader, ExecutiveUser, SnapshotDep
 from api.params import parse_month as _month
 from api.schemas import AlertOut, KpiMonth, Page
@@ -25,20 +26,13 @@ def read_kpis(
     cursor: str | None = None,
 ) -> Any:
     """Monthly KPIs (rows of mart.kpi_monthly per month, segment and owner)."""
-    params = {
-        "date_from": _month(date_from, "from"),
-        "date_to": _month(date_to, "to"),
-        "segment": segment,
+    month_from, month_to = _month(date_from, "from"), _month(date_to, "to")
+    filters = {
+        "month >= ?": month_from.isoformat() if month_from else None,
+        "month <= ?": month_to.isoformat() if month_to else None,
+        "segment = ?": segment,
     }
-    return paged(
-        snap,
-        "kpi_monthly",
-        params,
-        "month, segment nulls first, owner nulls first",
-        limit,
-        cursor,
-        needs=["mart.kpi_monthly"],
-    )
+    return serving.filtered_page(snap.lite, "kpi_monthly", "seq", filters, limit, cursor)
 
 
 @router.get("/alerts", response_model=Page[AlertOut])
@@ -54,13 +48,5 @@ def read_alerts(
     owner_filter, visible = owner_scope(user, owner)
     if not visible:
         return {"data": [], "count": 0, "next_cursor": None}
-    params = {"owner": owner_filter, "alert_type": alert_type}
-    return paged(
-        snap,
-        "alerts",
-        params,
-        "severity_rank, amount desc nulls last, customer_id, alert_type",
-        limit,
-        cursor,
-        needs=["mart.alert", "mart.customer_360"],
-    )
+    filters = {"owner = ?": owner_filter, "alert_type = ?": alert_type}
+    return serving.filtered_page(snap.lite, "alert", "seq", filters, limit, cursor)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.customers import C360, paged
+from api import serving
 from api.deps import FinanceUser, SnapshotDep
 from api.schemas import AgingReport, Page, ReceivableCustomer
 
@@ -33,23 +33,13 @@ def read_aging(
     top: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Any:
     """Totals per aging bucket and the customers owing the most."""
-    buckets = sorted(
-        snap.rows("aging_buckets", needs=["mart.ar_aging"]), key=lambda b: bucket_rank(b["bucket"])
-    )
-    totals = snap.one("receivables_totals", needs=[C360]) or {}
-    top_rows = paged(
-        snap,
-        "receivables_customers",
-        {},
-        "outstanding_amount desc, customer_id",
-        top,
-        None,
-        needs=[C360],
-    )["data"]
+    stored = serving.aging(snap.lite)
+    buckets = sorted(stored.get("buckets") or [], key=lambda b: bucket_rank(b["bucket"]))
+    top_rows = serving.filtered_page(snap.lite, "receivable", "top_seq", {}, top, None)["data"]
     return {
         "buckets": buckets,
-        "total_amount": totals.get("total_amount") or Decimal(0),
-        "overdue_amount": totals.get("overdue_amount") or Decimal(0),
+        "total_amount": stored.get("total_amount") or Decimal(0),
+        "overdue_amount": stored.get("overdue_amount") or Decimal(0),
         "top_customers": top_rows,
         "snapshot": snap.build_id,
     }
@@ -65,13 +55,5 @@ def read_overdue(
     cursor: str | None = None,
 ) -> Any:
     """Customers with an overdue balance, the largest first."""
-    params = {"owner": owner, "segment": segment}
-    return paged(
-        snap,
-        "receivables_overdue",
-        params,
-        "overdue_amount desc, customer_id",
-        limit,
-        cursor,
-        needs=[C360],
-    )
+    filters = {"owner = ?": owner, "segment = ?": segment}
+    return serving.filtered_page(snap.lite, "receivable", "overdue_seq", filters, limit, cursor)

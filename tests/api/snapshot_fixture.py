@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import sql
 from warehouse.snapshots import CURRENT, write_pointer
 
 BUILD_1 = "20261127T020000000000Z"
@@ -586,8 +585,6 @@ def make_snapshot(path: Path, build_id: str, *, dupont_name: str = "Dupont SARL"
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
                 con.executemany(f"insert into {table} values ({marks})", rows)
-        # The search index comes from the warehouse's own definition, as in a real build.
-        con.execute(sql("marts/customer_search"))
     finally:
         con.close()
     return path

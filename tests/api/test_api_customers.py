@@ -70,6 +70,7 @@ def test_search_row_shape(client: TestClient, auth: Auth) -> None:
                 "overdue_amount": "500.00",
                 "alert_count": 1,
                 "source_count": 2,
+                "match_reason": "name starts with 'dupont'",
             }
         ],
         "count": 1,

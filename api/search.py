@@ -1,0 +1,291 @@
+"""Customer search over the serving file: exact ids, then name prefix, substring, typos.
+
+The query is folded the ways the build folded the index (warehouse/sql/serving/
+customer_search.sql and search_key.sql): lower-case without accents for text; legal ids
+and codes without spaces, dots, dashes or slashes; e-mails lower-cased; phones by their
+last nine digits. Each tier is one indexed read bounded by SEARCH_CAP rows:
+
+0. exact keys (SIREN, SIRET, another SIRET of the same SIREN, VAT, customer code,
+   company or contact e-mail or phone): `search_key` by its index;
+1. name prefix: a range of `customer_search.folded_name`'s index;
+2. substring of the name, city or an e-mail (3 characters or more), and postcodes: the
+   trigram index `search_text`;
+3. typos (4 characters or more with a letter, no e-mail, when the tiers above found
+   fewer than FUZZY_BELOW): the candidates sharing the query's rarest trigrams, ranked
+   by trigram similarity.
+
+Every hit says why it matched (`match_reason`). The tiers collect ids only; the page's
+rows are then read by id. The ranked list is paged by position in it (it never exceeds
+SEARCH_CAP); browsing without `q` pages by keyset over the whole index.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from typing import Any
+
+from api.errors import ApiError
+from api.evidence import format_siret
+from api.queries import decode_cursor, encode_cursor
+from api.serving import INVALID_CURSOR, seq_cursor, seq_from
+
+SEARCH_CAP = 200
+FUZZY_BELOW = 10
+FUZZY_MIN_SCORE = 0.45
+_RARE_TRIGRAMS = 6
+_FUZZY_CANDIDATES = 50
+_COMPACT = re.compile(r"[\s.\-/]")
+_PHONE = re.compile(r"^[\d\s.\-+()/]+$")
+
+SUMMARY = (
+    "s.seq, s.customer_id, s.name, s.siren, s.city, s.postcode, s.segment, s.owner,"
+    " s.customer_code, s.outstanding_amount, s.overdue_amount, s.alert_count,"
+    " s.source_count, s.folded_name, s.folded_city, s.folded_email"
+)
+# Filter conditions on customer_search (constants); their values are bound.
+FILTERS = {
+    "segment": "s.segment = ?",
+    "owner": "s.owner = ?",
+    "has_overdue": "s.has_overdue = ?",
+}
+_ID_KINDS = {
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "vat": "VAT number",
+    "code": "customer code",
+    "email": "e-mail",
+    "contact_email": "contact e-mail",
+    "phone": "phone",
+    "contact_phone": "contact phone",
+}
+_TEXT_KINDS = frozenset({"siren", "siret", "vat", "code", "postcode"})
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, as DuckDB's strip_accents(lower(...)) does."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    active = {FILTERS[k]: v for k, v in filters.items() if v is not None}
+    return "".join(f" and {c}" for c in active), tuple(active.values())
+
+
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def browse(
+    lite: sqlite3.Connection, filters: dict[str, Any], limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """Every customer in name order, keyset-paged on seq."""
+    after = seq_from(cursor)
+    where, values = _where(filters)
+    rows = _rows(
+        lite.execute(
+            f"select {SUMMARY} from customer_search as s where s.seq > ?{where} "
+            "order by s.seq limit ?",
+            (after, *values, limit + 1),
+        )
+    )
+    if values:
+        counted = lite.execute(
+            f"select count(*) from customer_search as s where 1 = 1{where}", values
+        ).fetchone()
+    else:
+        counted = lite.execute("select coalesce(max(seq), 0) from customer_search").fetchone()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "data": rows,
+        "count": int(counted[0]) if counted else 0,
+        "next_cursor": seq_cursor(rows[-1]["seq"]) if more else None,
+    }
+
+
+def _position(cursor: str | None) -> int:
+    value = decode_cursor(cursor)
+    if value is None:
+        return 0
+    pos = value.get("r") if isinstance(value, dict) else None
+    if not isinstance(pos, int) or isinstance(pos, bool) or not 0 < pos < SEARCH_CAP:
+        raise ApiError(422, "invalid_cursor", INVALID_CURSOR)
+    return pos
+
+
+def _grams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(query: str, name: str) -> float:
+    """Trigram similarity of the query to the best of: each run of as many words of the
+    name, and the name's start as long as the query (a name being typed, typo included)."""
+    wanted = _grams(query)
+    words = name.split()
+    n = max(len(query.split()), 1)
+    runs = [" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))]
+    best = 0.0
+    for text in [*runs, name[: len(query)]]:
+        grams = _grams(text)
+        union = len(wanted | grams)
+        best = max(best, len(wanted & grams) / union if union else 0.0)
+    return best
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 string literal: the text as one phrase, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+class _Ranked:
+    """The ranked hits' ids, first tier first, each customer once, with their reason
+    (None: a substring hit, phrased once its row is read for the page)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, str | None] = {}
+
+    def add(self, customer_id: str, reason: str | None) -> None:
+        if customer_id not in self.hits and len(self.hits) < SEARCH_CAP:
+            self.hits[customer_id] = reason
+
+
+def _exact(
+    lite: sqlite3.Connection, q: str, where: str, values: tuple[Any, ...], ranked: _Ranked
+) -> list[tuple[str, str]]:
+    """Tier 0 into `ranked`; returns the postcode hits, which rank with substrings."""
+    compact = _COMPACT.sub("", q).upper()
+    wanted: dict[str, set[str]] = {compact: set(_TEXT_KINDS)}
+    if "@" in q:
+        wanted.setdefault(q.strip().lower(), set()).update({"email", "contact_email"})
+    digits = re.sub(r"\D", "", q)
+    if _PHONE.match(q) and len(digits) >= 9:
+        wanted.setdefault(digits[-9:], set()).update({"phone", "contact_phone"})
+    if compact.isdigit() and len(compact) == 14:
+        wanted.setdefault(compact[:9], set()).add("siren_of_siret")
+    keys = list(wanted)
+    marks = ", ".join("?" * len(keys))
+    rows = lite.execute(
+        "select s.customer_id, k.key, k.kind, k.shown from search_key as k "
+        "join customer_search as s on s.customer_id = k.customer_id "
+        f"where k.key in ({marks}){where} order by s.seq limit ?",
+        (*keys, *values, SEARCH_CAP),
+    ).fetchall()
+    postcodes, direct, related = [], [], []
+    for customer_id, key, kind, shown in rows:
+        kinds = wanted.get(key, set())
+        if kind == "postcode" and kind in kinds:
+            postcodes.append((customer_id, f"postcode {shown}"))
+        elif kind in kinds:
+            text = format_siret(shown) if kind in ("siren", "siret") else shown
+            direct.append((customer_id, f"{_ID_KINDS[kind]} {text}"))
+        elif kind == "siren" and "siren_of_siret" in kinds:
+            text = f"SIREN {format_siret(shown)} of SIRET {format_siret(compact)}"
+            related.append((customer_id, text))
+    # The id named itself first, then other establishments of the same SIREN.
+    for customer_id, reason in direct + related:
+        ranked.add(customer_id, reason)
+    return postcodes
+
+
+def _ids(cursor: sqlite3.Cursor) -> list[str]:
+    return [str(r[0]) for r in cursor.fetchall()]
+
+
+def search(
+    lite: sqlite3.Connection,
+    q: str,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """The ranked hits (ids only, at most SEARCH_CAP), then the page's rows by id."""
+    start = _position(cursor)
+    folded = fold(q)
+    where, values = _where(filters)
+    ranked = _Ranked()
+    postcodes = _exact(lite, q, where, values, ranked)
+    if folded:
+        prefix = lite.execute(
+            "select s.customer_id from customer_search as s "
+            f"where s.folded_name >= ? and s.folded_name < ?{where} "
+            "order by s.folded_name, s.seq limit ?",
+            (folded, folded + "\U0010ffff", *values, SEARCH_CAP),
+        )
+        for customer_id in _ids(prefix):
+            ranked.add(customer_id, f"name starts with '{q}'")
+    if len(folded) >= 3:
+        found = lite.execute(
+            "select s.customer_id from search_text as t "
+            "join customer_search as s on s.seq = t.rowid "
+            f"where search_text match ?{where} order by t.rowid limit ?",
+            (_phrase(folded), *values, SEARCH_CAP),
+        )
+        for customer_id in _ids(found):
+            ranked.add(customer_id, None)
+    for customer_id, reason in postcodes:
+        ranked.add(customer_id, reason)
+    # Typos are looked for in words: not for ids, phones or e-mails (exact or nothing).
+    wordy = any(ch.isalpha() for ch in folded) and "@" not in folded
+    if wordy and len(folded) >= 4 and len(ranked.hits) < FUZZY_BELOW:
+        _fuzzy(lite, folded, where, values, ranked)
+    ids = list(ranked.hits)
+    page_ids = ids[start : start + limit]
+    marks = ", ".join("?" * len(page_ids))
+    rows = {
+        r["customer_id"]: r
+        for r in _rows(
+            lite.execute(
+                f"select {SUMMARY} from customer_search as s where s.customer_id in ({marks})",
+                page_ids,
+            )
+        )
+    }
+    page = []
+    for customer_id in page_ids:
+        row = rows[customer_id]
+        reason = ranked.hits[customer_id] or _contains(row, folded, q)
+        page.append({**row, "match_reason": reason})
+    more = start + limit < len(ids)
+    return {
+        "data": page,
+        "count": len(ids),
+        "next_cursor": encode_cursor({"r": start + limit}) if more else None,
+    }
+
+
+def _contains(row: dict[str, Any], folded: str, q: str) -> str:
+    for label, key in (("name", "folded_name"), ("city", "folded_city")):
+        if folded in (row[key] or ""):
+            return f"{label} contains '{q}'"
+    return f"e-mail contains '{q}'"
+
+
+def _fuzzy(
+    lite: sqlite3.Connection, folded: str, where: str, values: tuple[Any, ...], ranked: _Ranked
+) -> None:
+    """Tier 3: names sharing the query's rarest trigrams, the most similar first."""
+    grams = sorted({folded[i : i + 3] for i in range(len(folded) - 2)})[:40]
+    counted = []
+    for gram in grams:
+        row = lite.execute("select doc from search_vocab where term = ?", (gram,)).fetchone()
+        if row and row[0]:
+            counted.append((int(row[0]), gram))
+    rare = [gram for _, gram in sorted(counted)[:_RARE_TRIGRAMS]]
+    if not rare:
+        return
+    match = "name : (" + " OR ".join(_phrase(g) for g in rare) + ")"
+    candidates = lite.execute(
+        "select s.customer_id, s.folded_name, s.seq from search_text as t "
+        "join customer_search as s on s.seq = t.rowid "
+        f"where search_text match ?{where} order by t.rank limit ?",
+        (match, *values, _FUZZY_CANDIDATES),
+    ).fetchall()
+    scored = [(similarity(folded, name or ""), seq, cid) for cid, name, seq in candidates]
+    for score, _seq, customer_id in sorted(scored, key=lambda x: (-x[0], x[1])):
+        if score >= FUZZY_MIN_SCORE:
+            ranked.add(customer_id, f"name close to '{folded}' ({score:.2f})")

@@ -1,0 +1,141 @@
+"""Reads of the serving contract (warehouse/serving.py): keyed lookups and keyset pages.
+
+Every statement here is one primary-key or index-range read of the snapshot's SQLite
+serving file; table and column names are constants of this module, values are bound.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from typing import Any
+
+from api.errors import ApiError
+from api.queries import decode_cursor, encode_cursor
+
+# The largest seq a cursor may carry: SQLite integers are 64-bit signed.
+_MAX_SEQ = 2**62
+INVALID_CURSOR = "The paging cursor is not valid: start again without it."
+
+# Customer sub-lists, keyed (customer_id, seq) in the order the API pages them.
+LISTS = frozenset(
+    {
+        "customer_invoice",
+        "customer_order",
+        "customer_opportunity",
+        "customer_contact",
+        "customer_open_item",
+        "customer_balance_history",
+        "customer_timeline",
+    }
+)
+
+
+def loads(doc: str) -> Any:
+    """A stored document as Python values; amounts as Decimal, to the cent as built."""
+    return json.loads(doc, parse_float=Decimal)
+
+
+def seq_from(cursor: str | None) -> int:
+    """The last seq a keyset cursor names (0 before the first page); 422 when malformed."""
+    value = decode_cursor(cursor)
+    if value is None:
+        return 0
+    key = value.get("k") if isinstance(value, dict) else None
+    if not isinstance(key, int) or isinstance(key, bool) or not 0 < key < _MAX_SEQ:
+        raise ApiError(422, "invalid_cursor", INVALID_CURSOR)
+    return key
+
+
+def seq_cursor(seq: int) -> str:
+    return encode_cursor({"k": seq})
+
+
+def one(lite: sqlite3.Connection, text: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    row: tuple[Any, ...] | None = lite.execute(text, params).fetchone()
+    return row
+
+
+def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str | None] | None:
+    """(customer_id, owner) of a customer, the access check's one lookup."""
+    row = one(lite, "select customer_id, owner from customer where customer_id = ?", (customer_id,))
+    return (row[0], row[1]) if row else None
+
+
+def customer_doc(lite: sqlite3.Connection, customer_id: str) -> dict[str, Any] | None:
+    row = one(lite, "select doc from customer where customer_id = ?", (customer_id,))
+    return loads(row[0]) if row else None
+
+
+def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:
+    row = one(
+        lite, "select customer_id from customer_redirect where old_customer_id = ?", (customer_id,)
+    )
+    return str(row[0]) if row else None
+
+
+def customer_page(
+    lite: sqlite3.Connection, table: str, customer_id: str, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """One page of a customer's sub-list and its row count (both index ranges)."""
+    if table not in LISTS:
+        raise ValueError(table)
+    after = seq_from(cursor)
+    rows = lite.execute(
+        f"select seq, doc from {table} where customer_id = ? and seq > ? order by seq limit ?",
+        (customer_id, after, limit + 1),
+    ).fetchall()
+    counted = one(lite, f"select count(*) from {table} where customer_id = ?", (customer_id,))
+    return _page(rows, limit, int(counted[0]) if counted else 0)
+
+
+def _page(rows: list[tuple[Any, ...]], limit: int, count: int) -> dict[str, Any]:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "data": [loads(r[1]) for r in rows],
+        "count": count,
+        "next_cursor": seq_cursor(int(rows[-1][0])) if more and rows else None,
+    }
+
+
+def filtered_page(
+    lite: sqlite3.Connection,
+    table: str,
+    seq: str,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """A page of a page-level list in `seq` order, filtered on indexed columns.
+
+    `table`, `seq` and the filter conditions (keys such as "owner = ?") are constants of
+    the routes; values are bound. The count is the max seq when unfiltered (one index
+    read), else an index-range count.
+    """
+    after = seq_from(cursor)
+    active = {k: v for k, v in filters.items() if v is not None}
+    conditions = " and ".join([f"{seq} is not null", *active])
+    rows = lite.execute(
+        f"select {seq}, doc from {table} where {conditions} and {seq} > ? order by {seq} limit ?",
+        (*active.values(), after, limit + 1),
+    ).fetchall()
+    if active:
+        counted = one(
+            lite, f"select count(*) from {table} where {conditions}", tuple(active.values())
+        )
+    else:
+        counted = one(lite, f"select coalesce(max({seq}), 0) from {table}", ())
+    return _page(rows, limit, int(counted[0]) if counted else 0)
+
+
+def part(lite: sqlite3.Connection, name: str) -> Any:
+    """One of the quality page's aggregates ([] when the snapshot had none)."""
+    row = one(lite, "select doc from quality_part where part = ?", (name,))
+    return loads(row[0]) if row else []
+
+
+def aging(lite: sqlite3.Connection) -> dict[str, Any]:
+    row = one(lite, "select doc from aging", ())
+    return loads(row[0]) if row else {}

@@ -1,5 +1,0 @@
-select
-    customer_id,
-    owner
-from mart.customer_360
-where customer_id = $customer_id

@@ -1,3 +1,0 @@
-select *
-from mart.customer_360
-where customer_id = $customer_id

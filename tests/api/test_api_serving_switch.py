@@ -1,0 +1,70 @@
+"""A new snapshot's serving file is read at the next request; requests in flight finish
+on the file they started on; a serving file the API made for itself goes with its
+snapshot."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from snapshot_fixture import BUILD_1, BUILD_2, DUPONT, publish_snapshot
+
+from api import serving
+from api.snapshot import SnapshotManager
+from warehouse.serving import serving_for_snapshot, serving_path
+from warehouse.settings import Settings
+
+
+def _name(reader) -> str:  # type: ignore[no-untyped-def]
+    doc = serving.customer_doc(reader.lite, DUPONT)
+    assert doc is not None
+    return str(doc["name"])
+
+
+def test_in_flight_request_keeps_its_serving_file(settings: Settings) -> None:
+    publish_snapshot(settings.snapshots_dir, BUILD_1)
+    manager = SnapshotManager(settings.snapshots_dir)
+    with manager.reader() as old_reader:
+        made = old_reader.snapshot.own_serving
+        assert made is not None and made.exists()
+        publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="New")
+        # The very next request reads the new snapshot.
+        with manager.reader() as new_reader:
+            assert new_reader.build_id == BUILD_2
+            assert _name(new_reader) == "New"
+        assert _name(old_reader) == "Dupont SARL"
+    # The old snapshot is closed once its last request ended, its own serving file removed.
+    assert not made.exists()
+    manager.close()
+
+
+def test_published_serving_file_is_used_as_is(settings: Settings) -> None:
+    path = publish_snapshot(settings.snapshots_dir, BUILD_1)
+    # As the build does: the serving file beside the snapshot before CURRENT names it.
+    made = serving_for_snapshot(path)
+    made.rename(serving_path(path))
+    manager = SnapshotManager(settings.snapshots_dir)
+    with manager.reader() as reader:
+        assert reader.snapshot.own_serving is None
+        assert reader.snapshot.serving == serving_path(path)
+        assert _name(reader) == "Dupont SARL"
+    manager.close()
+
+
+def test_threads_read_at_once_across_a_switch(settings: Settings) -> None:
+    publish_snapshot(settings.snapshots_dir, BUILD_1)
+    manager = SnapshotManager(settings.snapshots_dir)
+
+    def read(i: int) -> str:
+        if i == 30:
+            publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="Dupont & Fils")
+        with manager.reader() as reader:
+            return _name(reader)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        names = list(pool.map(read, range(80)))
+    # Readers during the switch see one snapshot or the other, never an error or a mix.
+    assert set(names) <= {"Dupont SARL", "Dupont & Fils"}
+    assert "Dupont SARL" in names
+    with manager.reader() as reader:
+        assert _name(reader) == "Dupont & Fils"
+    manager.close()

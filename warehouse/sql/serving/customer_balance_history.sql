@@ -1,0 +1,16 @@
+-- needs: mart.balance_history
+-- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+create or replace table serving.customer_balance_history as
+select
+    r.customer_id,
+    row_number() over (partition by r.customer_id order by r.build_date) as seq,
+    to_json(r)::varchar as doc
+from (
+    select
+        b.customer_id,
+        b.build_date,
+        b.outstanding_amount,
+        b.overdue_amount
+    from mart.balance_history as b
+    where b.customer_id is not null
+) as r

@@ -1,0 +1,21 @@
+-- needs: core.contact
+-- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+create or replace table serving.customer_contact as
+select
+    r.customer_id,
+    row_number() over (partition by r.customer_id order by r.last_name nulls last, r.first_name, r.source, r.source_id) as seq,
+    to_json(r)::varchar as doc
+from (
+    select
+        c.customer_id,
+        c.source,
+        c.source_id,
+        c.first_name,
+        c.last_name,
+        c.full_name,
+        c.email,
+        c.phone,
+        c.job_title
+    from core.contact as c
+    where c.customer_id is not null
+) as r

@@ -1,0 +1,22 @@
+-- needs: core.opportunity
+-- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+create or replace table serving.customer_opportunity as
+select
+    r.customer_id,
+    row_number() over (partition by r.customer_id order by r.close_date desc nulls last, r.source, r.source_id) as seq,
+    to_json(r)::varchar as doc
+from (
+    select
+        o.customer_id,
+        o.source,
+        o.source_id,
+        o.name,
+        o.stage,
+        o.status,
+        o.amount,
+        o.probability,
+        o.close_date,
+        o.owner
+    from core.opportunity as o
+    where o.customer_id is not null
+) as r

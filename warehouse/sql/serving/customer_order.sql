@@ -1,0 +1,21 @@
+-- needs: core.sales_order
+-- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+create or replace table serving.customer_order as
+select
+    r.customer_id,
+    row_number() over (partition by r.customer_id order by r.order_date desc nulls last, r.source, r.source_id) as seq,
+    to_json(r)::varchar as doc
+from (
+    select
+        o.customer_id,
+        o.source,
+        o.source_id,
+        o.order_number,
+        o.status,
+        o.order_date,
+        o.amount_excl_tax,
+        o.amount_incl_tax,
+        o.currency
+    from core.sales_order as o
+    where o.customer_id is not null
+) as r

@@ -1,0 +1,65 @@
+-- needs: core.customer, core.customer_xref, core.source, meta.ingest_run
+-- Where each surviving field of a golden customer came from: the source that won
+-- survivorship, its system and role, when that source last changed the customer's
+-- record, and the run that loaded it.
+create or replace table serving.customer_provenance as
+with
+field as (
+    select customer_id, 'name' as field, name_source as source from core.customer
+    union all
+    select customer_id, 'siret', siret_source from core.customer
+    union all
+    select customer_id, 'address', address_source from core.customer
+    union all
+    select customer_id, 'email', email_source from core.customer
+    union all
+    select customer_id, 'phone', phone_source from core.customer
+),
+
+record as (
+    select
+        xref.customer_id,
+        xref.source,
+        max(xref.source_updated_at) as changed_at,
+        max(xref.loaded_in_run) as record_run_id
+    from core.customer_xref as xref
+    group by xref.customer_id, xref.source
+),
+
+last_run as (
+    select
+        ingest_run.source,
+        max(ingest_run.finished_at) as loaded_at,
+        arg_max(ingest_run.run_id, ingest_run.finished_at) as run_id
+    from meta.ingest_run as ingest_run
+    where ingest_run.status = 'loaded'
+    group by ingest_run.source
+),
+
+final as (
+    select
+        field.customer_id,
+        field.field,
+        field.source,
+        source.system,
+        source.role,
+        coalesce(record.record_run_id, last_run.run_id) as run_id,
+        last_run.loaded_at,
+        record.changed_at
+    from field
+    left join core.source as source
+        on field.source = source.name
+    left join last_run
+        on field.source = last_run.source
+    left join record
+        on
+            field.customer_id = record.customer_id
+            and field.source = record.source
+    where field.source is not null
+)
+
+select
+    final.customer_id,
+    row_number() over (partition by final.customer_id order by final.field) as seq,
+    to_json(final)::varchar as doc
+from final

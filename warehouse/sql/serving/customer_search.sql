@@ -1,0 +1,36 @@
+-- needs: mart.customer_360
+-- The search rows, folded once per build (case, accents), keyset-ordered by
+-- (name, customer_id): seq is both the browse cursor and the row id of the trigram index
+-- (sqlite_search_text.sql) over name, city and the e-mails of the company and its contacts.
+create or replace table serving.customer_search as
+with contact_email as (
+    select
+        ct.customer_id,
+        string_agg(distinct lower(trim(ct.email)), ' ') as emails
+    from {contacts} as ct
+    where ct.customer_id is not null and coalesce(trim(ct.email), '') <> ''
+    group by ct.customer_id
+)
+
+select
+    row_number() over (order by coalesce(c.name, ''), c.customer_id) as seq,
+    c.customer_id,
+    coalesce(c.name, '') as sort_name,
+    c.name,
+    c.siren,
+    c.city,
+    c.postcode,
+    c.segment,
+    c.owner,
+    c.customer_code,
+    c.outstanding_amount,
+    c.overdue_amount,
+    c.alert_count,
+    c.source_count,
+    coalesce(c.overdue_amount, 0) > 0 as has_overdue,
+    strip_accents(lower(trim(coalesce(c.name, '')))) as folded_name,
+    strip_accents(lower(trim(coalesce(c.city, '')))) as folded_city,
+    trim(concat_ws(' ', lower(trim(c.email)), contact_email.emails)) as folded_email
+from mart.customer_360 as c
+left join contact_email on c.customer_id = contact_email.customer_id
+where c.customer_id is not null
