@@ -78,7 +78,7 @@ class _Brief(FPDF):
         self.set_font(self.family_name, "", 8.5)
         return True
 
-    def table(
+    def grid(
         self, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]
     ) -> None:
         if not rows:
@@ -183,7 +183,7 @@ def build_brief(
         pdf.line_of(t("no_alerts", lang))
 
     pdf.heading(t("balances", lang))
-    pdf.table(
+    pdf.grid(
         [t(k, lang) for k in ("outstanding", "overdue", "oldest_overdue", "credit_limit", "exposure")],
         [[money("outstanding_amount"), money("overdue_amount"),
           format_days(fin.get("oldest_overdue_days"), lang), money("credit_limit_amount"),
@@ -191,12 +191,12 @@ def build_brief(
         [37, 37, 37, 37, 38],
     )  # fmt: skip
     aging = fin.get("aging") or {}
-    pdf.table(
+    pdf.grid(
         [t(b, lang) for b in BUCKETS],
         [[format_amount(aging.get(b), lang, cur) for b in BUCKETS]],
         [37, 37, 37, 37, 38],
     )
-    pdf.table(
+    pdf.grid(
         [t(k, lang) for k in ("revenue_ytd", "revenue_last_year", "open_orders", "open_pipeline")],
         [[money("revenue_ytd_amount"), money("revenue_last_year_amount"),
           money("open_orders_amount"), money("open_pipeline_amount")]],
@@ -207,7 +207,7 @@ def build_brief(
     # Invoiced orders stay "confirmed" in the ERP: list orders only when some are open.
     if (to_decimal(fin.get("open_orders_amount")) or 0) > 0:
         live_orders = _open(orders, "status", {"draft", "confirmed", "sale", "sent"})[:5]
-        pdf.table(
+        pdf.grid(
             [column_label(c, lang) for c in ("order_number", "order_date", "status", "amount_incl_tax")],
             [[o.get("order_number"), format_date(o.get("order_date"), lang),
               value_label(o.get("status"), lang), format_amount(o.get("amount_incl_tax"), lang, cur)]
@@ -217,7 +217,7 @@ def build_brief(
     else:
         pdf.line_of(f"{t('open_orders', lang)} : {money('open_orders_amount')}")
     live_opps = _open(opportunities, "status", {"open"})[:5]
-    pdf.table(
+    pdf.grid(
         [column_label(c, lang) for c in ("name", "stage", "close_date", "amount")],
         [[o.get("name"), value_label(o.get("stage"), lang), format_date(o.get("close_date"), lang),
           format_amount(o.get("amount"), lang, cur)] for o in live_opps],
@@ -234,7 +234,7 @@ def build_brief(
             act=format_date(last_activity(profile), lang),
         )
     )
-    pdf.table(
+    pdf.grid(
         [column_label(c, lang) for c in ("event_date", "event_type", "reference", "status", "amount")],
         [[format_date(e.get("event_date"), lang), value_label(e.get("event_type"), lang),
           e.get("reference"), value_label(e.get("status"), lang),
@@ -243,7 +243,7 @@ def build_brief(
     )  # fmt: skip
 
     pdf.heading(t("key_contacts", lang))
-    pdf.table(
+    pdf.grid(
         [column_label(c, lang) for c in ("full_name", "job_title", "email", "phone")],
         [[c.get("full_name") or " ".join(x for x in (c.get("first_name"), c.get("last_name")) if x),
           c.get("job_title"), c.get("email"), c.get("phone")] for c in contacts[:5]],

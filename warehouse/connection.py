@@ -35,7 +35,7 @@ def connect(
         path.parent.mkdir(parents=True, exist_ok=True)
     # An in-memory connection would spill to ./.tmp of whatever folder we run in; spill
     # next to the file instead, as DuckDB does for a file it opens itself.
-    config: dict[str, str] = {"temp_directory": f"{path}.tmp"}
+    config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": f"{path}.tmp"}
     if budget is not None:
         if budget.duckdb_temp_directory is not None:
             config["temp_directory"] = str(budget.duckdb_temp_directory)
