@@ -51,7 +51,7 @@ def check_customer(
     """{customer_id, owner} of the customer `customer_id`, or the right error.
 
     A merged id answers 308 to the same address under the surviving id; a sales user
-    only reaches the customers they own.
+    only reaches the customers they own. A read let through goes to the audit log.
     """
     found = serving.customer_row(snap.lite, customer_id)
     if found is None:
@@ -71,6 +71,8 @@ def check_customer(
         )
     row = {"customer_id": found[0], "owner": found[1]}
     _check_owner(user, row)
+    resource = request.url.path.rsplit(f"/customers/{customer_id}", 1)[-1].strip("/")
+    request.app.state.read_log.record(user.username, user.role, found[0], resource or "profile")
     return row
 
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.audit import ReadLog
 from api.errors import install_error_handler
 from api.inbound import PushCheck
 from api.metrics import Metrics
@@ -19,6 +20,7 @@ from api.ratelimit import LoginThrottle
 from api.routes import (
     accounts,
     admin,
+    audit,
     auth,
     customer_details,
     customers,
@@ -65,11 +67,13 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
             "the night cannot load will be quarantined, not refused at once"
         )
     snapshots = SnapshotManager(settings.snapshots_dir)
+    read_log = ReadLog(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         snapshots.close()
+        read_log.close()
 
     app = FastAPI(
         title="c360 API",
@@ -82,6 +86,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     )
     app.state.settings = settings
     app.state.snapshots = snapshots
+    app.state.read_log = read_log
     app.state.check_push = check_push
     app.state.password_checks = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
     app.state.login_throttle = LoginThrottle(
@@ -104,6 +109,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         accounts,
         inbound,
         decisions,
+        audit,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(ops.router)  # /metrics, at the root where Prometheus looks

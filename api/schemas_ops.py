@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.schemas import Amount
 
@@ -132,3 +132,19 @@ class UserOut(BaseModel):
     created_at: datetime
     failed_logins: int = 0
     locked_at: datetime | None = None
+
+
+class ProfileReadOut(BaseModel):
+    read_id: str
+    at: datetime = Field(description="when the read was answered, UTC")
+    user: str
+    role: str
+    customer_id: str
+    resource: str = Field(description='"profile", or the sub-list read ("invoices", ...)')
+
+
+class ProfileReadPage(BaseModel):
+    """Newest first. No count: the log grows with every read, counting it is not cheap."""
+
+    data: list[ProfileReadOut]
+    next_cursor: str | None = None

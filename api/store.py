@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, text, update
+from sqlalchemy import Index, event, insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -72,6 +72,27 @@ class AuditLog(SQLModel, table=True):
     action: str
     target: str | None = None
     detail: str | None = None
+
+
+class ProfileRead(SQLModel, table=True):
+    """One read of a customer's profile or one of its sub-lists (who, which, when).
+
+    `read_id` is time-ordered (hex microseconds, then random bits, see api/audit.py): it
+    is the key and the keyset order of GET /audit, with no auto-increment counter, so
+    several worker processes insert without coordinating."""
+
+    __tablename__ = "profile_read"
+    __table_args__ = (
+        Index("ix_profile_read_user", "username", "read_id"),
+        Index("ix_profile_read_customer", "customer_id", "read_id"),
+    )
+
+    read_id: str = Field(primary_key=True)
+    at: datetime
+    username: str
+    role: str
+    customer_id: str
+    resource: str  # "profile", or the sub-list read: "invoices", "timeline", ...
 
 
 class InboundReceipt(SQLModel, table=True):
@@ -141,6 +162,7 @@ def get_engine(settings: Settings) -> Engine:
                     ApiKey.__table__,  # type: ignore[attr-defined]
                     AuditLog.__table__,  # type: ignore[attr-defined]
                     InboundReceipt.__table__,  # type: ignore[attr-defined]
+                    ProfileRead.__table__,  # type: ignore[attr-defined]
                     MatchDecision.__table__,  # type: ignore[attr-defined]
                 ],
             )
@@ -388,3 +410,29 @@ def audit(
             session.commit()
     except Exception:  # the audit log must not take the API down
         logger.warning("audit log write failed for %s %s", action, target, exc_info=True)
+
+
+def add_profile_reads(settings: Settings, rows: list[dict[str, object]]) -> None:
+    """A batch of profile reads in one transaction (one commit, one fsync)."""
+    with get_engine(settings).begin() as con:
+        con.execute(insert(ProfileRead), rows)
+
+
+def profile_reads(
+    settings: Settings,
+    username: str | None,
+    customer_id: str | None,
+    before: str | None,
+    limit: int,
+) -> list[ProfileRead]:
+    """Up to `limit` reads, newest first, older than the read `before` (keyset paging)."""
+    query = select(ProfileRead)
+    if username is not None:
+        query = query.where(ProfileRead.username == username)
+    if customer_id is not None:
+        query = query.where(ProfileRead.customer_id == customer_id)
+    if before is not None:
+        query = query.where(ProfileRead.read_id < before)  # type: ignore[arg-type]
+    query = query.order_by(ProfileRead.read_id.desc()).limit(limit)  # type: ignore[attr-defined]
+    with Session(get_engine(settings)) as session:
+        return list(session.exec(query))

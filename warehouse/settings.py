@@ -221,6 +221,8 @@ class ApiConfig(BaseModel):
     password_min_length: int = Field(default=10, ge=8)
     # Worker processes of `c360 api`; 0: one per core.
     workers: int = Field(default=0, ge=0, le=64)
+    # Profile reads are buffered and written to the audit log at most this late.
+    audit_flush_seconds: float = Field(default=1.0, gt=0, le=60)
 
 
 class DashboardConfig(BaseModel):
