@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.audit import ReadLog
+from api.docs import install_docs
 from api.errors import install_error_handler
 from api.inbound import PushCheck
 from api.metrics import Metrics
@@ -80,7 +81,8 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         summary="One merged 360° view per customer: CRM, ERP and accounting.",
         version="1",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # api/docs.py serves /docs and /redoc with local assets
+        redoc_url=None,
         lifespan=lifespan,
         responses=_ERRORS,  # type: ignore[arg-type]
     )
@@ -93,6 +95,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
     )
     install_error_handler(app)
+    install_docs(app, f"{API_PREFIX}/openapi.json")
     freshness = Freshness(settings, snapshots)
     metrics = Metrics(freshness)
     app.state.freshness = freshness
