@@ -23,7 +23,15 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import quarantine, raw_store, staging_join, transform, validate, vendor_functions
+from ingest import (
+    privacy,
+    quarantine,
+    raw_store,
+    staging_join,
+    transform,
+    validate,
+    vendor_functions,
+)
 from ingest.landing import (
     LandedFile,
     clean_unfinished,
@@ -369,8 +377,28 @@ def _commit_source(
     landed = [load.lf for load in prepared.loads]
     if landed:
         write_manifest(landed[0].path.parent, landed)
+    _suppress_erased(con, settings, source.name, run_id, outcomes)
     _record_runs(con, run_id, outcomes)
     return outcomes
+
+
+def _suppress_erased(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: str,
+    run_id: str,
+    outcomes: list[FileOutcome],
+) -> None:
+    """Persons erased before (`c360 privacy erase`) stay erased when an old extract
+    brings them again: their rows are removed and counted as skipped."""
+    removed = privacy.suppress(con, settings.landing_dir)
+    for o in outcomes:
+        n = removed.get((source, run_id, o.file), 0)
+        if n and o.object == "contact" and o.status == "loaded":
+            o.rows_loaded -= n
+            o.rows_skipped += n
+            note = f"{n} row(s) of erased person(s) not loaded"
+            o.message = f"{o.message}; {note}" if o.message else note
 
 
 def _land_and_load(

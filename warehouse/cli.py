@@ -29,6 +29,8 @@ app.add_typer(user_app, name="user")
 match_app = typer.Typer(no_args_is_help=True, help="Steward decisions on matching.")
 app.add_typer(sources_app, name="sources")
 app.add_typer(match_app, name="match")
+privacy_app = typer.Typer(no_args_is_help=True, help="Personal data: erase a contact person.")
+app.add_typer(privacy_app, name="privacy")
 console = Console()
 err = Console(stderr=True)
 
@@ -569,6 +571,64 @@ def match_list(config: ConfigOpt = None) -> None:
             d.reason or "",
         )
     console.print(table)
+
+
+@privacy_app.command("erase")
+def privacy_erase(
+    email: Annotated[
+        str | None, typer.Option("--email", help="the person's e-mail (any case)")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="and/or their phone")] = None,
+    no_build: Annotated[
+        bool, typer.Option("--no-build", help="do not rebuild the snapshot now")
+    ] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Erase a contact person from landing, staging and the next snapshot (invoices and
+    ledger lines stay: company records under legal retention)."""
+    from ingest.privacy import erase
+    from warehouse.connection import connect, init_staging
+
+    if not email and not phone:
+        _fail("name the person: --email ADDRESS (and/or --phone NUMBER)")
+    if email is not None and "@" not in email:
+        _fail(f"--email {email!r} is not an e-mail address")
+    settings = _settings(config)
+    if not settings.staging_db.exists():
+        _fail(f"{settings.staging_db} does not exist: nothing to erase")
+    with _not_during_nightly(settings):
+        con = connect(settings.staging_db, budget=settings.limits)
+        try:
+            init_staging(con)
+            done = erase(con, settings.landing_dir, email, phone)
+        finally:
+            con.close()
+        console.print(
+            f"erased: {done.contacts} contact record(s), {done.activities} activity/ticket "
+            f"link(s), {len(done.landed_files)} landed file(s) rewritten or deleted; "
+            "recorded in meta.erasure (later loads are erased again)",
+            soft_wrap=True,
+        )
+        systems = {s.name: s for s in settings.sources}
+        for name, ids in sorted(done.held_by.items()):
+            cfg = systems.get(name)
+            what = f"{cfg.system}, {cfg.role}" if cfg else "no longer configured"
+            console.print(
+                f"still held by source {name} ({what}): record(s) {', '.join(ids)}; "
+                "erase the person there too",
+                soft_wrap=True,
+            )
+        if not done.held_by:
+            console.print("no contact with this address in staging; later loads are erased")
+        if not no_build and not run_build(settings):
+            _fail("erased from staging and landing, but the snapshot was not rebuilt")
+        kept = len(list(settings.snapshots_dir.glob("*.duckdb"))) - (0 if no_build else 1)
+        if kept > 0:
+            console.print(
+                f"{kept} earlier snapshot(s) kept for rollback still hold the person until "
+                "they age out (snapshots_keep)",
+                soft_wrap=True,
+            )
 
 
 @app.command()
