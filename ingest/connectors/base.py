@@ -382,6 +382,10 @@ class Connector(ABC):
                             result.watermark is None or stamp > result.watermark
                         ):
                             result.watermark = stamp
+                    if not fresh and result.extract == "incremental":
+                        # Nothing changed (an empty delta): a file of no rows has no header
+                        # to recognise and would be refused.
+                        continue
                     number += 1
                     result.files.append(write_page(out_dir, obj, number, fresh))
                     result.records[obj] += len(fresh)
