@@ -4,7 +4,8 @@ For each source with an `[sources.api]` section, its connector writes JSON pages
 `data/fetched/<source>/<timestamp>/`; those files then go through landing, reading and
 typing exactly like files dropped in an inbox. The watermark of an incremental source
 is saved only after its pages were ingested, so a failed run fetches the same window
-again next night.
+again next night; so are the change cursors some vendors hand out (Dynamics 365 delta
+links, one per object), kept in the same state file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ingest.connectors import ConnectorError, check_connection, fetch
 from warehouse.settings import Settings, SourceConfig
@@ -28,6 +30,7 @@ class FetchOutcome:
     files: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     watermarks: dict[str, datetime | None] = field(default_factory=dict)
+    cursors: dict[str, dict[str, str]] = field(default_factory=dict)
     # Objects a tenant does not have (skipped, not fatal), per source: object -> reason.
     skipped: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -36,21 +39,40 @@ def _state_file(settings: Settings, source: str) -> Path:
     return settings.data_dir / "state" / f"{source}.watermark.json"
 
 
-def load_watermark(settings: Settings, source: str) -> datetime | None:
+def _load_state(settings: Settings, source: str) -> dict[str, Any]:
     path = _state_file(settings, source)
     if not path.exists():
-        return None
-    value = json.loads(path.read_text(encoding="utf-8")).get("watermark")
+        return {}
+    state = json.loads(path.read_text(encoding="utf-8"))
+    return state if isinstance(state, dict) else {}
+
+
+def load_watermark(settings: Settings, source: str) -> datetime | None:
+    value = _load_state(settings, source).get("watermark")
     return datetime.fromisoformat(value) if value else None
 
 
-def save_watermark(settings: Settings, source: str, value: datetime | None) -> None:
+def load_cursors(settings: Settings, source: str) -> dict[str, str]:
+    """The change cursors (per object) the last saved run handed on; none before it."""
+    cursors = _load_state(settings, source).get("cursors")
+    return {str(k): str(v) for k, v in cursors.items()} if isinstance(cursors, dict) else {}
+
+
+def save_watermark(
+    settings: Settings,
+    source: str,
+    value: datetime | None,
+    cursors: Mapping[str, str] | None = None,
+) -> None:
     if value is None:
         return
     path = _state_file(settings, source)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"watermark": value.isoformat()}), encoding="utf-8")
+    state: dict[str, Any] = {"watermark": value.isoformat()}
+    if cursors:
+        state["cursors"] = dict(cursors)
+    tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -71,6 +93,7 @@ def fetch_sources(
                 out_dir,
                 watermark=_watermark_for(settings, source),
                 env=env if env is not None else os.environ,
+                cursors=load_cursors(settings, source.name),
             )
         except ConnectorError as exc:
             logger.error("fetching %s failed: %s", source.name, exc)
@@ -80,6 +103,7 @@ def fetch_sources(
         if result.skipped:
             outcome.skipped[source.name] = result.skipped
         outcome.watermarks[source.name] = result.watermark
+        outcome.cursors[source.name] = result.cursors
     return outcome
 
 

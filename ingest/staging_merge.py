@@ -7,7 +7,8 @@ inside one extract is a reject ("duplicate") unless the profile says the repetit
 expected (FEC customers repeat on every line: keep the last). A record found in an
 incremental file (a push, an API page) and in other files of the run is taken from the
 latest incremental file by name (pushes are named by time); its other copies are
-superseded, counted as skipped.
+superseded, counted as skipped. A deleted row of a record staging knows (an archived
+HubSpot record, a Dynamics tombstone) only sets its `is_deleted`.
 """
 
 from __future__ import annotations
@@ -53,21 +54,40 @@ def merge_object(
     else:
         # The usual extract has each id once: no ranking, no copy.
         dupes, keep_table = Dropped(), run_table
-    known = con.execute(f"select count(*) from {target} where source = ?", [source]).fetchone()
-    if known and known[0]:  # on a first load there is nothing to mark deleted or replace
-        if kind == "full":
-            con.execute(
-                f"""update {target} set is_deleted = true
-                    where source = ? and not is_deleted
-                      and source_id not in (select source_id from {keep_table})""",
-                [source],
-            )
+    row = con.execute(f"select count(*) from {target} where source = ?", [source]).fetchone()
+    known = bool(row and row[0])  # on a first load there is nothing to mark or replace
+    if known and kind == "full":
         con.execute(
-            f"delete from {target} where source = ? "
-            f"and source_id in (select source_id from {keep_table})",
+            f"""update {target} set is_deleted = true
+                where source = ? and not is_deleted
+                  and source_id not in (select source_id from {keep_table})""",
             [source],
         )
-    con.execute(f"insert into {target} by name select * from {keep_table}")
+    # In an incremental extract, the deletion of a known record flags it and keeps its
+    # last values: a tombstone (Dynamics `$deletedEntity`) carries only the id.
+    flag_only = known and kind == "incremental"
+    if flag_only:
+        con.execute(
+            f"""update {target} t set is_deleted = true, _run_id = k._run_id,
+                       _file = k._file, _line = k._line
+                from {keep_table} k
+                where t.source = ? and t.source_id = k.source_id and k.is_deleted""",
+            [source],
+        )
+    replaced = "where not is_deleted" if flag_only else ""
+    if known:
+        con.execute(
+            f"delete from {target} where source = ? "
+            f"and source_id in (select source_id from {keep_table} {replaced})",
+            [source],
+        )
+    # After the delete, the only ids of this source left in staging that the extract
+    # holds are the flagged ones: they are not inserted again.
+    con.execute(
+        f"""insert into {target} by name select * from {keep_table}
+            where source_id not in (select source_id from {target} where source = ?)""",
+        [source],
+    )
     con.execute(f"drop view if exists {run_table}")
     for t in ("_ranked", "_keep"):
         con.execute(f"drop table if exists {t}")

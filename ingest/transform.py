@@ -174,6 +174,7 @@ def build_query(
     problems: list[str] = []
     raw_cols: list[str] = []
     covered: set[str] = set()
+    tombstones = "is_deleted" in obj.fields and any(c.name == "is_deleted" for c in columns)
     for col in columns:
         if col.name in ENVELOPE - {"source_id", "is_deleted"} or col.name in FLAGS:
             continue
@@ -223,6 +224,9 @@ def build_query(
             value = f"{fname}.value" if col.name in CHECKED_FIELDS else fname
             # One reason per field: the specific one when there is one, else "missing".
             missing = f"case when {value} is null then {_lit(label + ' is missing')} end"
+            if tombstones and col.name != "source_id":
+                # A deletion (a tombstone carries only its id) needs nothing but its id.
+                missing = f"case when not coalesce(f__is_deleted, false) then {missing} end"
             problems.append(f"coalesce({', '.join([*field_problems, missing])})")
         else:
             problems += field_problems

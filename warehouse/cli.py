@@ -125,7 +125,7 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool | None
     refused_sources = {o.source for o in result.refused}
     for name, watermark in fetched.watermarks.items():
         if name not in refused_sources:
-            save_watermark(settings, name, watermark)
+            save_watermark(settings, name, watermark, fetched.cursors.get(name))
     return result.ok and not fetched.errors
 
 

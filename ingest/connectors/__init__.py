@@ -115,6 +115,7 @@ def fetch(
     watermark: datetime | None,
     env: Mapping[str, str],
     retry: RetryPolicy | None = None,
+    cursors: Mapping[str, str] | None = None,
 ) -> FetchResult:
     """Read `source`'s objects from its vendor API into page files under `out_dir`.
 
@@ -124,12 +125,15 @@ def fetch(
     is the newest last-modified time seen, else the one passed in. Tokens come from
     `options.auth` (auth.py: a static token in `env[api.token_env]` by default); `retry`
     overrides the policy read from `source.api.options` (max_attempts, base_wait, max_wait,
-    max_retry_after).
+    max_retry_after). `cursors`: the change cursors the last run kept (Dynamics 365 delta
+    links), followed by an incremental read.
     """
     require_api(source)
     incremental = watermark is not None and source.extract == "incremental"
     mark = as_utc(watermark) if incremental and watermark is not None else None
     with _connector(source, env, retry) as connector:
+        if mark is not None:
+            connector.cursors = dict(cursors or {})
         logger.info(
             "fetching %s from %s (%s)",
             source.name,

@@ -274,6 +274,9 @@ class FetchResult:
     since: datetime | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
+    # Per object, the vendor's opaque change cursor for the next incremental read
+    # (Dynamics 365 delta link); saved with the watermark.
+    cursors: dict[str, str] = field(default_factory=dict)
 
 
 def require_api(source: SourceConfig) -> ApiSourceConfig:
@@ -304,6 +307,10 @@ class Connector(ABC):
         self.base_url = self.api.base_url.rstrip("/")
         self.objects = list(self.api.objects or self.default_objects)
         self.page_size = min(self.api.page_size or self.default_page_size, self.max_page_size)
+        # Change cursors kept by the last run (read by incremental reads only), and the
+        # ones this read hands to the next.
+        self.cursors: dict[str, str] = {}
+        self.next_cursors: dict[str, str] = {}
 
     @classmethod
     def error_hook(cls, response: httpx.Response) -> Exception | None:
@@ -375,6 +382,10 @@ class Connector(ABC):
                             result.watermark is None or stamp > result.watermark
                         ):
                             result.watermark = stamp
+                    if not fresh and result.extract == "incremental":
+                        # Nothing changed (an empty delta): a file of no rows has no header
+                        # to recognise and would be refused.
+                        continue
                     number += 1
                     result.files.append(write_page(out_dir, obj, number, fresh))
                     result.records[obj] += len(fresh)
@@ -399,4 +410,5 @@ class Connector(ABC):
         began = self.session.server_start or started
         if result.watermark is not None and result.watermark > began:
             result.watermark = began
+        result.cursors = dict(self.next_cursors)
         return result

@@ -8,6 +8,13 @@ Like Dataverse, the paging cookie holds the last primary key read (rows are serv
 order after it), so a row deleted between two pages shifts nothing. Entra ID's
 `POST /{tenant}/oauth2/v2.0/token` grants client credentials (`expires_in` = `lifetime`);
 an expired token answers 401 `ExpiredAuthTicket`.
+
+Change tracking as the Dataverse Web API documents it: `Prefer: odata.track-changes` on a
+read without `$filter` is echoed in `Preference-Applied`, and its last page carries an
+`@odata.deltaLink` whose `$deltatoken` is the store's version when the read began. GETting
+that link answers the rows created or edited since (key order, paged the same way) and,
+for each row deleted since, only `{"@odata.context": "…#<set>/$deletedEntity", "id": …,
+"reason": "deleted"}`. A token older than `oldest_token` answers 410 Gone (expired).
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ KEYS = {
 SIZES = {"accounts": 250, "contacts": 40, "opportunities": 10, "salesorders": 5, "invoices": 5}
 FILTER = re.compile(r"^modifiedon gt (\S+)$")
 COOKIE = re.compile(r'pagingcookie="([^"]+)"')
+VERSION = re.compile(r'version="(\d+)"')
+TRACK = re.compile(r"(^|[,\s])odata\.track-changes($|[,\s])")
 TENANT, CLIENT_ID, CLIENT_SECRET = "contoso-tenant", "app-client-id", "app-secret"
 
 
@@ -54,6 +63,11 @@ class FakeDynamics(FakeVendor):
 
     def build(self) -> None:
         self.lifetime = 3599
+        # Change tracking: every write bumps the version; a row keeps the version of its
+        # last write (`_v`, never served), a deletion is kept as (id, version).
+        self.version = 0
+        self.oldest_token = 0
+        self.deleted: dict[str, list[tuple[str, int]]] = {e: [] for e in SIZES}
         self.store: dict[str, list[dict[str, Any]]] = {}
         for entity, size in SIZES.items():
             rows = []
@@ -64,18 +78,31 @@ class FakeDynamics(FakeVendor):
                 row["createdon"] = "2026-10-01T00:00:00Z"
                 row["modifiedon"] = (BASE + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 row["statecode"] = 0
+                row["_v"] = 0
                 rows.append(row)
             self.store[entity] = rows
         self.store["accounts"][1]["_primarycontactid_value"] = guid(1)
 
     def delete(self, entity: str, i: int) -> None:
+        self.version += 1
         self.store[entity] = [r for r in self.store[entity] if r[KEYS[entity]] != guid(i)]
+        self.deleted[entity].append((guid(i), self.version))
 
     def edit(self, entity: str, i: int, minutes: float, **values: Any) -> None:
+        self.version += 1
         row = next(r for r in self.store[entity] if r[KEYS[entity]] == guid(i))
         row |= values | {
-            "modifiedon": (BASE + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            "modifiedon": (BASE + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "_v": self.version,
         }
+
+    def add(self, entity: str, i: int, minutes: float, **values: Any) -> None:
+        self.version += 1
+        row: dict[str, Any] = {f: None for f in FIELDS[entity]}
+        stamp = (BASE + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        row |= {KEYS[entity]: guid(i), "name": f"{entity} {i}", "statecode": 0}
+        row |= {"createdon": stamp, "modifiedon": stamp, "_v": self.version} | values
+        self.store[entity].append(row)
 
     def error_body(self, status: int) -> tuple[bytes, str]:
         if status == 401:
@@ -123,40 +150,78 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
                 f"Could not find a property named "
                 f"'{unknown[0]}' on type 'Microsoft.Dynamics.CRM.{entity[:-1]}'.",
             )
-        rows = fake.store[entity]
+        rows: list[dict[str, Any]] = fake.store[entity]
+        key = KEYS[entity]
+        token = q.get("$skiptoken")
+        delta = q.get("$deltatoken")
+        # The version a tracked read started at travels in the paging cookie.
+        started = int(VERSION.search(token)[1]) if token and VERSION.search(token) else None
+        if delta is not None:
+            since_version = int(delta.split("!")[0])
+            if since_version < fake.oldest_token:
+                return _odata_error(
+                    410,
+                    "0x80072491",
+                    "Version stamp associated with the "
+                    "client has expired. Please perform a full sync.",
+                )
+            rows = [r for r in rows if r["_v"] > since_version]
+            live = {r[key] for r in fake.store[entity]}
+            rows = rows + [
+                {key: gone, "@deleted": True}
+                for gone, version in fake.deleted[entity]
+                if version > since_version and gone not in live
+            ]
         if q.get("$filter"):
             match = FILTER.match(q["$filter"])
             if match is None:
                 return _odata_error(400, "0x8006088a", "Syntax error in $filter")
             since = datetime.fromisoformat(match[1])
             rows = [r for r in rows if datetime.fromisoformat(r["modifiedon"]) > since]
-        prefer = re.search(r"odata\.maxpagesize=(\d+)", request.headers.get("prefer", ""))
+        prefer_header = request.headers.get("prefer", "")
+        prefer = re.search(r"odata\.maxpagesize=(\d+)", prefer_header)
         size = min(int(prefer[1]), MAX_PAGE) if prefer else MAX_PAGE
-        key = KEYS[entity]
+        # Change tracking takes no $filter; a delta link is tracked by nature.
+        tracking = delta is not None or (
+            TRACK.search(prefer_header) is not None and not q.get("$filter")
+        )
+        if tracking and started is None:
+            started = fake.version
         rows = sorted(rows, key=lambda r: r[key])
-        token = q.get("$skiptoken")
         last = COOKIE.search(token)[1] if token else ""  # type: ignore[index]
         after = [r for r in rows if r[key] > last]
         page = after[:size]
         base = f"{request.base_url}{API.lstrip('/')}/{entity}"
         body: dict[str, Any] = {
-            "@odata.context": f"{base}/$metadata#{entity}({select})",
+            "@odata.context": f"{base}/$metadata#{entity}({select})"
+            + ("/$delta" if tracking else ""),
             "value": [
-                {"@odata.etag": f'W/"{1000 + i}"', **{c: r[c] for c in columns}}
+                {
+                    "@odata.context": f"{base}/$metadata#{entity}/$deletedEntity",
+                    "id": r[key],
+                    "reason": "deleted",
+                }
+                if r.get("@deleted")
+                else {"@odata.etag": f'W/"{1000 + i}"', **{c: r[c] for c in columns}}
                 for i, r in enumerate(page)
             ],
         }
         if len(after) > size:
             number = int(re.search(r'pagenumber="(\d+)"', token)[1]) + 1 if token else 2  # type: ignore[index]
-            cookie = (
-                f'<cookie pagenumber="{number}" pagingcookie="{page[-1][key]}" '
-                'istracking="False" />'
-            )
+            tracked = f'istracking="True" version="{started}"' if tracking else 'istracking="False"'
+            cookie = f'<cookie pagenumber="{number}" pagingcookie="{page[-1][key]}" {tracked} />'
             params = {k: v for k, v in q.items() if k != "$skiptoken"} | {"$skiptoken": cookie}
             body["@odata.nextLink"] = f"{base}?{urlencode(params, quote_via=quote)}"
+        elif tracking:
+            params = {"$select": select} if select else {}
+            params["$deltatoken"] = f"{started}!12/06/2026 06:00:00"
+            body["@odata.deltaLink"] = f"{base}?{urlencode(params, quote_via=quote)}"
         headers = {"OData-Version": "4.0"}
-        if prefer:
-            headers["Preference-Applied"] = f"odata.maxpagesize={size}"
+        applied = [f"odata.maxpagesize={size}"] if prefer else []
+        if tracking:
+            applied.append("odata.track-changes")
+        if applied:
+            headers["Preference-Applied"] = ",".join(applied)
         return JSONResponse(body, headers=headers)
 
     @app.post("/{tenant}/oauth2/v2.0/token")

@@ -147,7 +147,7 @@ def test_dynamics_paging_headers_and_next_link(dynamics: Harness, tmp_path: Path
     assert [len(p) for p in read_pages(tmp_path, "accounts")] == [100, 100, 50]
     first, second = dynamics.fake.requests[:2]
     for header, value in {
-        "prefer": "odata.maxpagesize=100",
+        "prefer": "odata.maxpagesize=100,odata.track-changes",
         "odata-version": "4.0",
         "odata-maxversion": "4.0",
         "accept": "application/json",
