@@ -178,7 +178,8 @@ def open_page(page: Any, name: str) -> None:
 
 def page_ready(page: Any, name: str) -> None:
     markers = {
-        "customers": page.get_by_text(t("search_hint", LANG)),
+        # the search box: the page may reopen on the customer last shown
+        "customers": page.get_by_label(t("search_label", LANG)),
         "receivables": page.get_by_text(
             re.compile(r"client\(s\) affiché\(s\)|customer\(s\) shown")
         ),
