@@ -7,7 +7,7 @@ RUNSTAMP := $(VENV)/.installed-run
 DEMO   ?= demo
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test check bench install demo clean browser
+.PHONY: run test check bench install demo clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ check: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# docs/screenshots/<role>-<page>.png: every page of each demo role, in Debian's chromium.
+screenshots: install browser
+	$(BIN)/python -m bench.screenshots
 
 clean:
 	rm -rf $(DEMO) data .pytest_cache

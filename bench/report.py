@@ -28,6 +28,7 @@ ORDER = (
     "matching_scale",
     "build_scale",
     "serving",
+    "dashboard_pages",
 )
 
 
