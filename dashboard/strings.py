@@ -434,8 +434,13 @@ COLUMNS.update(
         "changed_at": {"fr": "Modifié à la source le", "en": "Changed at source"},
         "run_id": {"fr": "Exécution", "en": "Run"},
         "match_rule": {"fr": "Règle", "en": "Rule"},
-        "amount_remaining": {"fr": "Reste dû après lettrage", "en": "Remaining"},
-        "amount_allocated": {"fr": "Lettré", "en": "Allocated"},
+        "amount_remaining": {"fr": "Reste dû", "en": "Remaining"},
+        # Covered by unlettered payments and credit notes, oldest first (not lettering).
+        "amount_allocated": {"fr": "Couvert par les encaissements", "en": "Covered by cash"},
+        "credit_note_amount": {"fr": "Avoirs", "en": "Credit notes"},
+        "won_count": {"fr": "Affaires gagnées", "en": "Deals won"},
+        "lost_count": {"fr": "Affaires perdues", "en": "Deals lost"},
+        "decisions": {"fr": "Décisions des gestionnaires", "en": "Steward decisions"},
         "due_date_rule": {"fr": "Échéance tirée de", "en": "Due date from"},
         "aging_bucket": {"fr": "Tranche", "en": "Bucket"},
     }
@@ -454,7 +459,10 @@ STRINGS.update(
             "en": "Monthly revenue, year over year",
         },
         "dso_trend": {"fr": "DSO (jours) par mois", "en": "DSO (days) by month"},
-        "overdue_trend": {"fr": "Part échue par mois", "en": "Overdue share by month"},
+        "overdue_trend": {
+            "fr": "Part échue et taux de transformation par mois",
+            "en": "Overdue share and win rate by month",
+        },
         "funnel": {"fr": "Pipeline ouvert par étape", "en": "Open pipeline by stage"},
         "by_segment_title": {
             "fr": "Par segment (8 premiers + autres)",
