@@ -434,7 +434,7 @@ COLUMNS.update(
         "changed_at": {"fr": "Modifié à la source le", "en": "Changed at source"},
         "run_id": {"fr": "Exécution", "en": "Run"},
         "match_rule": {"fr": "Règle", "en": "Rule"},
-        "amount_remaining": {"fr": "Reste dû", "en": "Remaining"},
+        "amount_remaining": {"fr": "Reste dû après encaissements", "en": "Remaining after cash"},
         # Covered by unlettered payments and credit notes, oldest first (not lettering).
         "amount_allocated": {"fr": "Couvert par les encaissements", "en": "Covered by cash"},
         "credit_note_amount": {"fr": "Avoirs", "en": "Credit notes"},
