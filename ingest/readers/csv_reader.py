@@ -187,15 +187,7 @@ def _number_lines(
     con.execute(
         f"""
         create or replace temp table {table}__rejects as
-        with per_record as (
-            -- one record can raise several errors (one per missing column): one reject
-            select line as r,
-                   ltrim(first(csv_line order by byte_position), chr(10) || chr(13)) as raw,
-                   list(distinct cast(error_type as varchar)) as kinds,
-                   list(distinct error_message order by error_message) as messages
-            from {parser_rejects}
-            group by line
-        )
+        with per_record as ({_per_record_sql(parser_rejects)})
         select r, row_number() over (order by r) as j, raw, kinds, messages
         from per_record
         """
@@ -280,14 +272,7 @@ def _number_plain_lines(
     con.execute(
         f"""
         create or replace temp table {table}__rejects as
-        with x as (
-            select line as r,
-                   ltrim(first(csv_line order by byte_position), chr(10) || chr(13)) as raw,
-                   list(distinct cast(error_type as varchar)) as kinds,
-                   list(distinct error_message order by error_message) as messages
-            from {parser_rejects}
-            group by line
-        )
+        with x as ({_per_record_sql(parser_rejects)})
         select cast(x.r as bigint) as _line, x.r as _rec,
                rtrim(x.raw, chr(10) || chr(13)) as raw, x.kinds, {_reason_sql("x")} as reason
         from x order by x.r
@@ -304,6 +289,18 @@ def _number_plain_lines(
     )
     con.execute(f"drop table if exists {scan}")
     return True
+
+
+def _per_record_sql(parser_rejects: str) -> str:
+    """The parser's rejects, one row per record (`r` its ordinal): a record can raise
+    several errors (one per missing column) and is still one reject."""
+    return f"""
+        select line as r,
+               ltrim(first(csv_line order by byte_position), chr(10) || chr(13)) as raw,
+               list(distinct cast(error_type as varchar)) as kinds,
+               list(distinct error_message order by error_message) as messages
+        from {parser_rejects}
+        group by line"""
 
 
 def _reason_sql(alias: str) -> str:
