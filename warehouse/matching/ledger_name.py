@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 def ledger_name_links(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     """Fill work.pass_link with the unique exact names; the rest goes to work.review."""
+    run_file(con, "core/ledger_name_account")
     run_file(con, "core/ledger_name_candidate")
     run_file(con, "core/pass_ledger_name")
     run_file(con, "core/ledger_name_pair", {"max_block_pairs": MAX_BLOCK_PAIRS})

@@ -7,29 +7,8 @@
 -- records of the same books do: a link needs both to be 1 (core/pass_ledger_name.sql).
 create or replace table work.ledger_name_candidate as
 with
-cluster_size as (
-    select
-        cluster.cid,
-        count(*) as record_count
-    from work.cluster as cluster
-    group by cluster.cid
-),
-
 ledger as (
-    select
-        customer_record.rid,
-        customer_record.source,
-        customer_record.source_id,
-        customer_record.name,
-        customer_record.name_key
-    from work.customer_record as customer_record
-    inner join work.cluster as cluster
-        on cluster.rid = customer_record.rid
-    inner join cluster_size
-        on cluster_size.cid = cluster.cid
-    where customer_record.ledger_account
-        and cluster_size.record_count = 1
-        and customer_record.name_key <> ''
+    select * from work.ledger_name_account
 ),
 
 -- Records of the same books bearing the name, linked or not: a second "DUPONT" account

@@ -6,32 +6,17 @@
 -- (core/ledger_name_review.sql). A block whose pairs exceed $max_block_pairs is skipped.
 create or replace table work.ledger_name_pair as
 with
-cluster_size as (
-    select
-        cluster.cid,
-        count(*) as record_count
-    from work.cluster as cluster
-    group by cluster.cid
-),
-
 ledger as (
     select
-        customer_record.rid,
-        customer_record.source,
-        customer_record.name_key
-    from work.customer_record as customer_record
-    inner join work.cluster as cluster
-        on cluster.rid = customer_record.rid
-    inner join cluster_size
-        on cluster_size.cid = cluster.cid
-    where customer_record.ledger_account
-        and cluster_size.record_count = 1
-        and customer_record.name_key <> ''
-        and customer_record.rid not in (
-            select candidate.ledger_rid from work.ledger_name_candidate as candidate
-            union all
-            select candidate.candidate_rid from work.ledger_name_candidate as candidate
-        )
+        account.rid,
+        account.source,
+        account.name_key
+    from work.ledger_name_account as account
+    where account.rid not in (
+        select candidate.ledger_rid from work.ledger_name_candidate as candidate
+        union all
+        select candidate.candidate_rid from work.ledger_name_candidate as candidate
+    )
 ),
 
 candidate as (
