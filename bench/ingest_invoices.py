@@ -165,7 +165,7 @@ class StepClock:
         self._undo.append((module, name, original))
 
     def __enter__(self) -> StepClock:
-        from ingest import pipeline
+        from ingest import pipeline, raw_store
         from ingest.readers import encoding
 
         self.wrap(pipeline, "sha256_of", "sha256")
@@ -173,7 +173,7 @@ class StepClock:
         self.wrap(encoding, "detect", "detect encoding")
         self.wrap(encoding, "to_utf8", "transcode")
         self.wrap(pipeline, "read_file", "read_file (detect+transcode+read_csv)")
-        self.wrap(pipeline, "_load_raw", "raw.* insert")
+        self.wrap(raw_store, "store", "raw.* insert")
         self.wrap(pipeline, "_load_object", "load_object (raw+typed+rejects)")
         self.wrap(pipeline, "merge_object", "merge into staging")
         return self
@@ -191,7 +191,8 @@ def run_pipeline(cp: Path, work: Path) -> dict:
         shutil.rmtree(work)
     inbox = work / "inbox"
     inbox.mkdir(parents=True)
-    (inbox / cp.name).symlink_to(cp)
+    # A copy, not a link: an inbox refuses links (they could point anywhere).
+    shutil.copyfile(cp, inbox / cp.name)
     settings = Settings(
         data_dir=work / "data",
         sources=[SourceConfig(name="erp", system="generic", role="erp", inbox=inbox)],
