@@ -105,7 +105,10 @@ def _connector(
             error_hook=connector_cls.error_hook,
             auth=provider,
         )
-        yield connector_cls(source, session)
+        try:
+            yield connector_cls(source, session)
+        finally:
+            provider.close()
 
 
 def fetch(

@@ -1,16 +1,23 @@
-"""Access tokens for the connectors, obtained and renewed the way each vendor documents.
+"""Access tokens for the connectors, obtained and renewed with the vendors' OAuth libraries.
 
 `options.auth.method` of a source chooses the flow (default `token`):
 
 - `token`: a static bearer token / API key in `api.token_env` (HubSpot private app,
   Odoo API key, or a token something else renews). Cannot be renewed: a 401 is final.
 - `refresh_token` (Salesforce, HubSpot): OAuth 2.0 refresh-token grant at the token URL
-  (`{login_url}/services/oauth2/token`, `https://api.hubapi.com/oauth/v1/token`).
-- `jwt_bearer` (Salesforce): OAuth 2.0 JWT bearer flow, an RS256 assertion
-  (iss = client id, sub = username, aud = login URL, exp ≤ 3 min) signed with the
-  connected app's private key (PyJWT; RS256 needs the `cryptography` package).
-- `client_credentials` (Dynamics 365 / Entra ID): `POST
-  https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token`, scope `{org}/.default`.
+  (`{login_url}/services/oauth2/token`, `https://api.hubapi.com/oauth/v1/token`), through
+  Authlib's `OAuth2Session` (client id and secret in the form body, as both vendors ask).
+- `jwt_bearer` (Salesforce): OAuth 2.0 JWT bearer flow (RFC 7523) through Authlib's
+  `AssertionSession`: an RS256 assertion (iss = client id, sub = username, aud = login
+  URL, exp 3 min, Salesforce's limit) signed with the connected app's private key.
+- `client_credentials` (Dynamics 365 / Entra ID): MSAL's `ConfidentialClientApplication.
+  acquire_token_for_client`, scope `{org}/.default`, at the authority
+  `https://login.microsoftonline.com/{tenant}` (or `options.auth.authority`). MSAL reads the
+  authority's `/v2.0/.well-known/openid-configuration`; instance discovery (a call to
+  Microsoft asking whether the authority host is known) is off: the authority is configured.
+
+Authlib's requests integration is used rather than its httpx one, which is deprecated in
+favour of the separate httpx2 package; MSAL speaks through the connector's own httpx client.
 
 Secrets are read from environment variables named in the options (`*_env`), else from
 `options.auth.secrets_file` (a TOML file outside the repository: the same names as keys).
@@ -27,11 +34,16 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Mapping
-from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+import msal
+import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import AssertionSession, OAuth2Session
+from joserfc.errors import JoseError
+from joserfc.jwk import RSAKey
 
 from ingest.connectors.errors import ConnectorAuthError, ConnectorConfigError
 
@@ -40,8 +52,11 @@ logger = logging.getLogger(__name__)
 METHODS = ("token", "refresh_token", "jwt_bearer", "client_credentials")
 SALESFORCE_LOGIN = "https://login.salesforce.com"
 HUBSPOT_TOKEN_URL = "https://api.hubapi.com/oauth/v1/token"
-ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
-JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+ENTRA_AUTHORITY = "https://login.microsoftonline.com/{tenant}"
+# Salesforce refuses a JWT bearer assertion whose `exp` is more than 3 minutes away.
+JWT_ASSERTION_SECONDS = 180
+
+TokenAnswer = Mapping[str, Any]
 
 
 class TokenProvider(Protocol):
@@ -53,6 +68,8 @@ class TokenProvider(Protocol):
     def renew(self) -> bool:
         """Forget the current token; True when a new one can be obtained."""
         ...
+
+    def close(self) -> None: ...
 
 
 class StaticToken:
@@ -67,26 +84,34 @@ class StaticToken:
     def renew(self) -> bool:
         return False
 
+    def close(self) -> None:
+        return None
+
 
 class OAuthToken:
-    """An access token from a token endpoint, cached until `margin` before it expires."""
+    """An access token from an OAuth library, cached until `margin` before it expires.
+
+    `obtain` asks the library for a new token (the answer's `access_token`, `expires_in`);
+    `forget` drops whatever the library caches itself (MSAL keeps tokens until 5 minutes
+    before expiry), so a renewal — margin reached or a 401 — always gets a new one.
+    """
 
     def __init__(
         self,
-        client: httpx.Client,
         *,
         vendor: str,
-        token_url: str,
-        form: Callable[[], dict[str, str]],
+        obtain: Callable[[], TokenAnswer],
         origin: str,
         default_lifetime: float,
         margin: float,
+        forget: Callable[[], None] = lambda: None,
+        close: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.client = client
         self.vendor = vendor
-        self.token_url = token_url
-        self.form = form
+        self.obtain = obtain
+        self.forget = forget
+        self._close = close
         self.origin = origin
         self.scheme = "Bearer"
         self.default_lifetime = default_lifetime
@@ -95,9 +120,6 @@ class OAuthToken:
         self._value: str | None = None
         self._expires = 0.0
         self._lock = threading.Lock()
-        self.issued = 0  # tokens obtained so far (tests and `sources check` read it)
-        self.extra: dict[str, Any] = {}  # non-secret fields of the last answer (instance_url)
-        self._last_form: dict[str, str] = {}
 
     def token(self) -> str:
         with self._lock:
@@ -111,46 +133,19 @@ class OAuthToken:
             self._value = None
         return True
 
+    def close(self) -> None:
+        self._close()
+
     def _fetch(self) -> None:
-        self._last_form = self.form()
-        try:
-            response = self.client.post(
-                self.token_url, data=self._last_form, headers={"Accept": "application/json"}
-            )
-        except httpx.TransportError as exc:
-            raise ConnectorAuthError(
-                f"{self.vendor} token endpoint {self.token_url} unreachable: {type(exc).__name__}"
-            ) from exc
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
-            # OAuth error answers carry `error` and `error_description`, never a secret.
-            error = body.get("error") if isinstance(body, dict) else None
-            detail = body.get("error_description") if isinstance(body, dict) else None
-            raise ConnectorAuthError(
-                f"{self.vendor} token endpoint {self.token_url} refused the credentials "
-                f"from {self.origin} (HTTP {response.status_code}: {error or 'no error code'}"
-                f"{' - ' + str(detail) if detail else ''})"
-            )
-        lifetime = body.get("expires_in")
+        self.forget()
+        answer = self.obtain()
+        lifetime = answer.get("expires_in")
         try:
             seconds = float(lifetime) if lifetime is not None else self.default_lifetime
         except (TypeError, ValueError):
             seconds = self.default_lifetime
-        sent = self._last_form.get("refresh_token")
-        if sent and body.get("refresh_token") not in (None, sent):
-            # Refresh-token rotation is on: the one we hold stops working after this use.
-            logger.warning(
-                "%s rotated the refresh token: store the new one in %s (the old one is spent)",
-                self.vendor,
-                self.origin,
-            )
-        self._value = str(body["access_token"])
+        self._value = str(answer["access_token"])
         self._expires = self.clock() + seconds
-        self.issued += 1
-        self.extra = {k: v for k, v in body.items() if k in ("instance_url", "scope", "hub_id")}
         logger.info(
             "%s: new access token from %s (valid %.0f s)", self.vendor, self.origin, seconds
         )
@@ -205,6 +200,44 @@ def _inside_repository(path: Path) -> bool:
     return any((parent / ".git").exists() for parent in path.resolve().parents)
 
 
+def _refused(vendor: str, endpoint: str, origin: str, error: str, detail: str | None) -> str:
+    # OAuth error answers carry `error` and `error_description`, never a secret; Entra's
+    # description runs on with trace ids, its first line says what is wrong.
+    first = (detail or "").strip().splitlines()[0][:200] if detail else ""
+    return (
+        f"{vendor} token endpoint {endpoint} refused the credentials from {origin} "
+        f"({error}{' - ' + first if first else ''})"
+    )
+
+
+def _authlib_answer(
+    vendor: str, endpoint: str, origin: str, call: Callable[[], TokenAnswer]
+) -> TokenAnswer:
+    """One Authlib token request, its failures mapped to one line naming no secret."""
+    try:
+        answer = call()
+    except OAuthError as exc:
+        raise ConnectorAuthError(
+            _refused(vendor, endpoint, origin, str(exc.error or "oauth_error"), exc.description)
+        ) from None
+    except requests.HTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "?"
+        raise ConnectorAuthError(
+            _refused(vendor, endpoint, origin, f"HTTP {status}", None)
+        ) from None
+    except requests.RequestException as exc:
+        raise ConnectorAuthError(
+            f"{vendor} token endpoint {endpoint} unreachable: {type(exc).__name__}"
+        ) from None
+    except ValueError:
+        raise ConnectorAuthError(
+            f"{vendor} token endpoint {endpoint} answered something that is not a token"
+        ) from None
+    if "access_token" not in answer:
+        raise ConnectorAuthError(f"{vendor} token endpoint {endpoint} sent no access_token")
+    return answer
+
+
 def make_token_provider(
     *,
     source: str,
@@ -242,8 +275,6 @@ def make_token_provider(
             f"source {source!r}: {vendor} does not document the {method} flow for its API "
             f"(use it with {', '.join(allowed)})"
         )
-    margin = float(auth.get("refresh_margin_seconds", 300))
-    lifetime = float(auth.get("token_lifetime_seconds", 7200))
     client_id = auth.get("client_id") or (
         secrets.get(auth.get("client_id_env"), "OAuth client id")
         if auth.get("client_id_env")
@@ -253,86 +284,202 @@ def make_token_provider(
         raise ConnectorConfigError(
             f"source {source!r}: options.auth needs client_id (or client_id_env)"
         )
-    oauth = partial(OAuthToken, client, vendor=vendor, default_lifetime=lifetime, margin=margin)
+    flow = Flow(
+        source=source,
+        vendor=vendor,
+        auth=auth,
+        secrets=secrets,
+        client=client,
+        client_id=str(client_id),
+    )
     if method == "refresh_token":
-        login = str(auth.get("login_url", SALESFORCE_LOGIN)).rstrip("/")
-        default_url = (
-            f"{login}/services/oauth2/token" if system == "salesforce" else HUBSPOT_TOKEN_URL
-        )
-        refresh_env = auth.get("refresh_token_env")
-        secret_env = auth.get("client_secret_env")
-
-        def refresh_form() -> dict[str, str]:
-            form = {
-                "grant_type": "refresh_token",
-                "client_id": str(client_id),
-                "refresh_token": secrets.get(refresh_env, "OAuth refresh token"),
-            }
-            if secret_env or system == "hubspot":
-                form["client_secret"] = secrets.get(secret_env, "OAuth client secret")
-            return form
-
-        return oauth(
-            token_url=str(auth.get("token_url", default_url)),
-            form=refresh_form,
-            origin=secrets.origin(refresh_env, secret_env),
-        )
+        return flow.refresh_token(system)
     if method == "jwt_bearer":
-        login = str(auth.get("login_url", SALESFORCE_LOGIN)).rstrip("/")
-        key_env, key_file = auth.get("private_key_env"), auth.get("private_key_file")
-        username = auth.get("username")
+        return flow.jwt_bearer()
+    return flow.client_credentials(base_url)
+
+
+class Flow:
+    """Builds one source's OAuthToken around the library that speaks its vendor's flow."""
+
+    def __init__(
+        self,
+        *,
+        source: str,
+        vendor: str,
+        auth: Mapping[str, Any],
+        secrets: Secrets,
+        client: httpx.Client,
+        client_id: str,
+    ) -> None:
+        self.source = source
+        self.vendor = vendor
+        self.auth = auth
+        self.secrets = secrets
+        self.client = client
+        self.client_id = client_id
+        self.margin = float(auth.get("refresh_margin_seconds", 300))
+        self.lifetime = float(auth.get("token_lifetime_seconds", 7200))
+        self.timeout = client.timeout.read or 30.0
+        self.login = str(auth.get("login_url", SALESFORCE_LOGIN)).rstrip("/")
+
+    def _session(self, session: requests.Session) -> requests.Session:
+        session.headers["User-Agent"] = self.client.headers.get("User-Agent", "c360")
+        session.trust_env = self.client.trust_env
+        return session
+
+    def _token(self, obtain: Callable[[], TokenAnswer], origin: str, **kwargs: Any) -> OAuthToken:
+        return OAuthToken(
+            vendor=self.vendor,
+            obtain=obtain,
+            origin=origin,
+            default_lifetime=self.lifetime,
+            margin=self.margin,
+            **kwargs,
+        )
+
+    def refresh_token(self, system: str) -> OAuthToken:
+        default_url = (
+            f"{self.login}/services/oauth2/token" if system == "salesforce" else HUBSPOT_TOKEN_URL
+        )
+        url = str(self.auth.get("token_url", default_url))
+        refresh_env = self.auth.get("refresh_token_env")
+        secret_env = self.auth.get("client_secret_env")
+        origin = self.secrets.origin(refresh_env, secret_env)
+        # HubSpot always wants the client secret; a Salesforce connected app may not.
+        needs_secret = bool(secret_env) or system == "hubspot"
+        session = self._session(
+            OAuth2Session(
+                self.client_id,
+                self.secrets.get(secret_env, "OAuth client secret") if needs_secret else None,
+                token_endpoint_auth_method="client_secret_post" if needs_secret else "none",
+                default_timeout=self.timeout,
+            )
+        )
+
+        def obtain() -> TokenAnswer:
+            sent = self.secrets.get(refresh_env, "OAuth refresh token")
+            answer = _authlib_answer(
+                self.vendor, url, origin, lambda: session.refresh_token(url, refresh_token=sent)
+            )
+            if answer.get("refresh_token") not in (None, sent):
+                # Refresh-token rotation is on: the one we hold stops working after this use.
+                logger.warning(
+                    "%s rotated the refresh token: store the new one in %s (the old one is spent)",
+                    self.vendor,
+                    origin,
+                )
+            return answer
+
+        return self._token(obtain, origin, close=session.close)
+
+    def jwt_bearer(self) -> OAuthToken:
+        key_env, key_file = self.auth.get("private_key_env"), self.auth.get("private_key_file")
+        username = self.auth.get("username")
         if not username or not (key_env or key_file):
             raise ConnectorConfigError(
-                f"source {source!r}: the JWT bearer flow needs options.auth.username and "
+                f"source {self.source!r}: the JWT bearer flow needs options.auth.username and "
                 "private_key_env or private_key_file"
             )
-
-        def jwt_form() -> dict[str, str]:
-            import jwt  # PyJWT
-
-            key = secrets.get(key_env, "private key (PEM)") if key_env else _read_key(key_file)
-            claims = {
-                "iss": str(client_id),
-                "sub": str(username),
-                "aud": str(auth.get("audience", login)),
-                "exp": int(time.time()) + 180,
-            }
-            try:
-                assertion = jwt.encode(claims, key, algorithm="RS256")
-            except (NotImplementedError, ValueError, TypeError) as exc:
-                raise ConnectorConfigError(
-                    f"source {source!r}: cannot sign the JWT assertion with RS256 "
-                    f"({type(exc).__name__}; PyJWT needs the cryptography package and a PEM "
-                    "RSA private key)"
-                ) from exc
-            return {"grant_type": JWT_BEARER_GRANT, "assertion": assertion}
-
-        return oauth(
-            token_url=str(auth.get("token_url", f"{login}/services/oauth2/token")),
-            form=jwt_form,
-            origin=secrets.origin(key_env, key_file, f"user {username}"),
+        pem = self.secrets.get(key_env, "private key (PEM)") if key_env else _read_key(key_file)
+        try:
+            key = RSAKey.import_key(pem)
+        except (ValueError, TypeError, JoseError) as exc:
+            raise ConnectorConfigError(
+                f"source {self.source!r}: the JWT bearer private key from "
+                f"{key_env or key_file} is not a PEM RSA private key ({type(exc).__name__})"
+            ) from None
+        url = str(self.auth.get("token_url", f"{self.login}/services/oauth2/token"))
+        session = self._session(
+            AssertionSession(
+                token_endpoint=url,
+                issuer=self.client_id,
+                subject=str(username),
+                audience=str(self.auth.get("audience", self.login)),
+                key=key,
+                header={"alg": "RS256"},
+                expires_in=JWT_ASSERTION_SECONDS,
+                default_timeout=self.timeout,
+            )
         )
-    # client_credentials: Entra ID v2.0 endpoint, resource scope = the org URL + /.default
-    tenant = auth.get("tenant_id")
-    secret_env = auth.get("client_secret_env")
-    if not tenant and "token_url" not in auth:
-        raise ConnectorConfigError(f"source {source!r}: options.auth needs tenant_id")
-    org = base_url.split("/api/data/")[0].rstrip("/")
-    scope = str(auth.get("scope", f"{org}/.default"))
+        origin = self.secrets.origin(key_env, key_file, f"user {username}")
 
-    def client_credentials_form() -> dict[str, str]:
-        return {
-            "grant_type": "client_credentials",
-            "client_id": str(client_id),
-            "client_secret": secrets.get(secret_env, "client secret"),
-            "scope": scope,
-        }
+        def obtain() -> TokenAnswer:
+            # Each call signs a fresh assertion: there is no refresh token in this flow.
+            return _authlib_answer(self.vendor, url, origin, session.refresh_token)
 
-    return oauth(
-        token_url=str(auth.get("token_url", ENTRA_TOKEN_URL.format(tenant=tenant))),
-        form=client_credentials_form,
-        origin=secrets.origin(secret_env),
-    )
+        return self._token(obtain, origin, close=session.close)
+
+    def client_credentials(self, base_url: str) -> OAuthToken:
+        tenant = self.auth.get("tenant_id")
+        if "token_url" in self.auth:
+            raise ConnectorConfigError(
+                f"source {self.source!r}: client_credentials reads its token endpoint from "
+                "the authority's OpenID configuration: set options.auth.authority, not token_url"
+            )
+        if not tenant and "authority" not in self.auth:
+            raise ConnectorConfigError(f"source {self.source!r}: options.auth needs tenant_id")
+        authority = str(self.auth.get("authority", ENTRA_AUTHORITY.format(tenant=tenant)))
+        secret_env = self.auth.get("client_secret_env")
+        org = base_url.split("/api/data/")[0].rstrip("/")
+        scopes = [str(self.auth.get("scope", f"{org}/.default"))]
+        origin = self.secrets.origin(secret_env)
+        apps: list[msal.ConfidentialClientApplication] = []
+
+        def app() -> msal.ConfidentialClientApplication:
+            # Built at the first token: MSAL reads the authority's OpenID configuration then.
+            if not apps:
+                try:
+                    apps.append(
+                        msal.ConfidentialClientApplication(
+                            self.client_id,
+                            client_credential=self.secrets.get(secret_env, "client secret"),
+                            authority=authority,
+                            http_client=self.client,
+                            instance_discovery=False,
+                        )
+                    )
+                except httpx.TransportError as exc:
+                    raise ConnectorAuthError(
+                        f"{self.vendor} authority {authority} unreachable: {type(exc).__name__}"
+                    ) from None
+                except (ValueError, msal.exceptions.MsalServiceError) as exc:
+                    raise ConnectorAuthError(
+                        f"{self.vendor} authority {authority} has no usable OpenID "
+                        f"configuration: {str(exc).splitlines()[0][:200]}"
+                    ) from None
+            return apps[0]
+
+        def obtain() -> TokenAnswer:
+            application = app()
+            try:
+                answer = application.acquire_token_for_client(scopes=scopes)
+            except httpx.TransportError as exc:
+                raise ConnectorAuthError(
+                    f"{self.vendor} authority {authority} unreachable: {type(exc).__name__}"
+                ) from None
+            except msal.exceptions.MsalServiceError as exc:
+                raise ConnectorAuthError(
+                    _refused(self.vendor, authority, origin, "service error", str(exc))
+                ) from None
+            if not isinstance(answer, Mapping) or "access_token" not in answer:
+                answer = answer if isinstance(answer, Mapping) else {}
+                raise ConnectorAuthError(
+                    _refused(
+                        self.vendor,
+                        authority,
+                        origin,
+                        str(answer.get("error", "no access_token")),
+                        answer.get("error_description"),
+                    )
+                )
+            return answer
+
+        def forget() -> None:
+            if apps:
+                apps[0].remove_tokens_for_client()
+
+        return self._token(obtain, origin, forget=forget)
 
 
 def _read_key(path: str | None) -> str:

@@ -15,7 +15,7 @@ import fake_odoo
 import fake_salesforce
 import pytest
 from connector_harness import Harness
-from fakes_common import FakeVendor, LiveServer
+from fakes_common import FakeVendor, LiveServer, make_tls_files
 
 
 def _serve(make_app: Callable[[Any], Any], fake: FakeVendor) -> Iterator[tuple[Any, str]]:
@@ -36,6 +36,27 @@ def _salesforce_server() -> Iterator[tuple[Any, str]]:
 @pytest.fixture(scope="session")
 def _dynamics_server() -> Iterator[tuple[Any, str]]:
     yield from _serve(fake_dynamics.make_app, fake_dynamics.FakeDynamics())
+
+
+@pytest.fixture(scope="session")
+def _entra_server(
+    _dynamics_server: tuple[Any, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """The Dynamics fake's Entra ID endpoints over HTTPS: (server URL, CA file to trust)."""
+    fake, _ = _dynamics_server
+    tls = make_tls_files(tmp_path_factory.mktemp("tls"))
+    with LiveServer(fake_dynamics.make_app(fake), tls=tls) as server:
+        yield server.url, str(tls.ca)
+
+
+@pytest.fixture
+def entra(
+    _entra_server: tuple[str, str], dynamics: Harness, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The Entra ID authority URL of the fake tenant; its test CA is trusted (SSL_CERT_FILE)."""
+    url, ca = _entra_server
+    monkeypatch.setenv("SSL_CERT_FILE", ca)
+    return f"{url}/{fake_dynamics.TENANT}"
 
 
 @pytest.fixture(scope="session")

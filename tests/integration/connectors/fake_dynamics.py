@@ -6,8 +6,10 @@ i (0-based) has accountid `00000000-0000-0000-0000-<i:012d>` and modifiedon BASE
 
 Like Dataverse, the paging cookie holds the last primary key read (rows are served in key
 order after it), so a row deleted between two pages shifts nothing. Entra ID's
-`POST /{tenant}/oauth2/v2.0/token` grants client credentials (`expires_in` = `lifetime`);
-an expired token answers 401 `ExpiredAuthTicket`.
+`GET /{tenant}/v2.0/.well-known/openid-configuration` (what MSAL reads first) and
+`POST /{tenant}/oauth2/v2.0/token` grant client credentials (`expires_in` = `lifetime`);
+served over HTTPS by a second server (MSAL accepts only an https authority). An expired
+token answers 401 `ExpiredAuthTicket`.
 
 Change tracking as the Dataverse Web API documents it: `Prefer: odata.track-changes` on a
 read without `$filter` is echoed in `Preference-Applied`, and its last page carries an
@@ -63,6 +65,7 @@ class FakeDynamics(FakeVendor):
 
     def build(self) -> None:
         self.lifetime = 3599
+        self.discoveries: list[str] = []  # tenants whose OpenID configuration was read
         # Change tracking: every write bumps the version; a row keeps the version of its
         # last write (`_v`, never served), a deletion is kept as (id, version).
         self.version = 0
@@ -223,6 +226,31 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         if applied:
             headers["Preference-Applied"] = ",".join(applied)
         return JSONResponse(body, headers=headers)
+
+    @app.get("/{tenant}/v2.0/.well-known/openid-configuration")
+    def openid_configuration(tenant: str, request: Request) -> Any:
+        # What Entra ID publishes for a tenant (the fields MSAL reads); served over HTTPS.
+        fake.discoveries.append(tenant)
+        if tenant != TENANT:
+            body = {
+                "error": "invalid_tenant",
+                "error_description": f"AADSTS90002: Tenant '{tenant}' not found.",
+            }
+            return JSONResponse(body, status_code=400)
+        base = f"{str(request.base_url).rstrip('/')}/{tenant}"
+        return {
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "issuer": f"{base}/v2.0",
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic",
+            ],
+            "response_types_supported": ["code", "id_token", "code id_token", "token id_token"],
+            "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+        }
 
     @app.post("/{tenant}/oauth2/v2.0/token")
     async def token(tenant: str, request: Request) -> Any:

@@ -120,48 +120,93 @@ def test_salesforce_jwt_bearer_signs_an_rs256_assertion(
     assert jwt.get_unverified_header(grant["assertion"])["alg"] == "RS256"
 
 
-def _dyn_auth(h: Harness, **extra: Any) -> dict[str, Any]:
+def _dyn_auth(authority: str, **extra: Any) -> dict[str, Any]:
     return {
         "method": "client_credentials",
         "tenant_id": fake_dynamics.TENANT,
         "client_id": fake_dynamics.CLIENT_ID,
         "client_secret_env": "DYN_SECRET",
-        "token_url": f"{h.url}/{fake_dynamics.TENANT}/oauth2/v2.0/token",
+        "authority": authority,
         **extra,
     }
 
 
+DYN_ENV = {"DYN_SECRET": fake_dynamics.CLIENT_SECRET}
+
+
 def test_dynamics_client_credentials_expired_ticket_mid_read(
-    dynamics: Harness, tmp_path: Path
+    dynamics: Harness, entra: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     dynamics.fake.token_uses = 2
-    env = {"DYN_SECRET": fake_dynamics.CLIENT_SECRET}
+    caplog.set_level(logging.DEBUG)
     result = dynamics.fetch(
-        tmp_path, env=env, options={"auth": _dyn_auth(dynamics)}, objects=["accounts"]
+        tmp_path, env=DYN_ENV, options={"auth": _dyn_auth(entra)}, objects=["accounts"]
     )
     assert _ids(tmp_path, "accounts", "accountid") == [fake_dynamics.guid(i) for i in range(250)]
     assert result.records == {"accounts": 250}
     grant = dynamics.fake.grants[0]
+    assert grant["grant_type"] == "client_credentials"
     assert grant["scope"] == f"{dynamics.url}/.default"
     assert len(dynamics.fake.grants) == 2  # renewed once, on the 401 ExpiredAuthTicket
+    # MSAL read the tenant's OpenID configuration once, over HTTPS, and asked Microsoft
+    # nothing (no instance discovery: every request reached the fakes).
+    assert dynamics.fake.discoveries == [fake_dynamics.TENANT]
+    data_calls = [r for r in dynamics.fake.requests if "/api/data/" in r.path]
+    assert len(data_calls) == 4  # 3 pages, the third refused once and asked again
+    assert data_calls[2].query == data_calls[3].query
+    tokens = list(dynamics.fake.issued)
+    _no_secret_in([r.getMessage() for r in caplog.records], [fake_dynamics.CLIENT_SECRET, *tokens])
 
 
-def test_dynamics_token_renewed_before_it_expires(dynamics: Harness, tmp_path: Path) -> None:
-    # Entra's expires_in is shorter than the refresh margin: every call renews first,
-    # so no call is ever refused.
-    dynamics.fake.lifetime = 60
-    env = {"DYN_SECRET": fake_dynamics.CLIENT_SECRET}
-    auth = _dyn_auth(dynamics, refresh_margin_seconds=120)
-    dynamics.fetch(tmp_path, env=env, options={"auth": auth}, objects=["accounts"])
+def test_dynamics_token_renewed_before_it_expires(
+    dynamics: Harness, entra: str, tmp_path: Path
+) -> None:
+    # Entra's expires_in is shorter than the refresh margin: every call renews first
+    # (MSAL's own cache would still hand the token out: it keeps it to 5 minutes before
+    # expiry), so no call is ever refused.
+    dynamics.fake.lifetime = 400
+    auth = _dyn_auth(entra, refresh_margin_seconds=500)
+    dynamics.fetch(tmp_path, env=DYN_ENV, options={"auth": auth}, objects=["accounts"])
     data_calls = [r for r in dynamics.fake.requests if "/api/data/" in r.path]
     assert len(data_calls) == 3  # 3 pages, none refused
     assert len(dynamics.fake.grants) == 3
 
 
-def test_dynamics_wrong_client_secret(dynamics: Harness, tmp_path: Path) -> None:
+def test_dynamics_token_kept_while_valid(dynamics: Harness, entra: str, tmp_path: Path) -> None:
+    dynamics.fetch(tmp_path, env=DYN_ENV, options={"auth": _dyn_auth(entra)}, objects=["accounts"])
+    assert len(dynamics.fake.grants) == 1  # one token for the 3 pages
+
+
+def test_dynamics_wrong_client_secret(dynamics: Harness, entra: str, tmp_path: Path) -> None:
     with pytest.raises(ConnectorAuthError, match=r"DYN_SECRET.*invalid_client") as info:
-        dynamics.fetch(tmp_path, env={"DYN_SECRET": "nope"}, options={"auth": _dyn_auth(dynamics)})
+        dynamics.fetch(tmp_path, env={"DYN_SECRET": "nope"}, options={"auth": _dyn_auth(entra)})
     assert "nope" not in str(info.value)
+    assert "AADSTS7000215" in str(info.value)
+
+
+def test_dynamics_unknown_tenant_is_one_line(dynamics: Harness, entra: str, tmp_path: Path) -> None:
+    authority = entra.rsplit("/", 1)[0] + "/other-tenant"
+    with pytest.raises(ConnectorAuthError, match="has no usable OpenID configuration") as info:
+        dynamics.fetch(tmp_path, env=DYN_ENV, options={"auth": _dyn_auth(authority)})
+    assert "\n" not in str(info.value)
+    assert not list(tmp_path.glob("page-*"))
+
+
+def test_dynamics_token_url_is_refused_for_msal(dynamics: Harness, tmp_path: Path) -> None:
+    auth = _dyn_auth("https://login.microsoftonline.com/x", token_url="https://x/token")
+    with pytest.raises(ConnectorConfigError, match="set options.auth.authority"):
+        dynamics.fetch(tmp_path, env=DYN_ENV, options={"auth": auth})
+
+
+def test_dynamics_untrusted_authority_certificate(
+    dynamics: Harness, _entra_server: tuple[str, str], tmp_path: Path
+) -> None:
+    # Without the CA, the fake's certificate is refused: TLS is checked for real.
+    url, _ = _entra_server
+    with pytest.raises(ConnectorAuthError, match="unreachable: ConnectError"):
+        dynamics.fetch(
+            tmp_path, env=DYN_ENV, options={"auth": _dyn_auth(f"{url}/{fake_dynamics.TENANT}")}
+        )
 
 
 def test_hubspot_oauth_refresh_token_from_a_secrets_file(
