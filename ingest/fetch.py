@@ -99,7 +99,7 @@ def fetch_sources(
             logger.error("fetching %s failed: %s", source.name, exc)
             outcome.errors[source.name] = str(exc)
             continue
-        outcome.files[source.name] = [(p, result.extract) for p in result.files]
+        outcome.files[source.name] = [(p, result.kind_of(p)) for p in result.files]
         if result.skipped:
             outcome.skipped[source.name] = result.skipped
         outcome.watermarks[source.name] = result.watermark

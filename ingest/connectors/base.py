@@ -277,6 +277,13 @@ class FetchResult:
     # Per object, the vendor's opaque change cursor for the next incremental read
     # (Dynamics 365 delta link); saved with the watermark.
     cursors: dict[str, str] = field(default_factory=dict)
+    # Per file, its extract kind: an incremental run reads an object in full when the
+    # vendor's change feed cannot cover the gap (an expired delta link), and that full
+    # extract is what lets the landing see the deletions the feed lost.
+    kinds: dict[Path, Literal["full", "incremental"]] = field(default_factory=dict)
+
+    def kind_of(self, path: Path) -> Literal["full", "incremental"]:
+        return self.kinds.get(path, self.extract)
 
 
 def require_api(source: SourceConfig) -> ApiSourceConfig:
@@ -311,6 +318,8 @@ class Connector(ABC):
         # ones this read hands to the next.
         self.cursors: dict[str, str] = {}
         self.next_cursors: dict[str, str] = {}
+        # Objects an incremental read had to read in full (see FetchResult.kinds).
+        self.full_reads: set[str] = set()
 
     @classmethod
     def error_hook(cls, response: httpx.Response) -> Exception | None:
@@ -382,12 +391,17 @@ class Connector(ABC):
                             result.watermark is None or stamp > result.watermark
                         ):
                             result.watermark = stamp
-                    if not fresh and result.extract == "incremental":
+                    kind: Literal["full", "incremental"] = (
+                        "full" if obj in self.full_reads else result.extract
+                    )
+                    if not fresh and kind == "incremental":
                         # Nothing changed (an empty delta): a file of no rows has no header
                         # to recognise and would be refused.
                         continue
                     number += 1
-                    result.files.append(write_page(out_dir, obj, number, fresh))
+                    path = write_page(out_dir, obj, number, fresh)
+                    result.files.append(path)
+                    result.kinds[path] = kind
                     result.records[obj] += len(fresh)
             except ConnectorObjectMissing as exc:
                 if obj in self.api.objects:  # asked for by name: a typo must not pass

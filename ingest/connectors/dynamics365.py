@@ -14,7 +14,9 @@ Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`,
   it becomes a tombstone, the key and `is_deleted = true` (other columns null).
 - Incremental without a delta link (the table does not track changes, or no full run
   kept one yet): `$filter=modifiedon gt <watermark>`, which cannot see deletions. A link
-  the org no longer honours (expired token, 410 Gone) falls back to that read too.
+  the org no longer honours (expired token, 410 Gone) is replaced by a full read of that
+  entity set (a full extract: records missing from it become deleted) that keeps a new
+  link.
 - Records keep their columns (lookups stay `_<name>_value` GUIDs) and drop `@odata.*`
   annotations such as `@odata.etag`. Option `formatted_values = true` also asks for the
   `…@OData.Community.Display.V1.FormattedValue` labels.
@@ -175,13 +177,17 @@ class Dynamics365Connector(Connector):
                 first = next(pages, None)
             except ConnectorRequestError as exc:
                 # Delta tokens expire (the org's change-tracking retention): the first
-                # call of the link fails, before any page was kept.
+                # call of the link fails, before any page was kept. `modifiedon` would
+                # not show the rows deleted since: read the set in full (a full extract
+                # sees them go) and start a new link.
                 logger.warning(
-                    "Dynamics 365 %s: the delta link is refused (%s); reading by modifiedon, "
-                    "deletions since the last run are not seen",
+                    "Dynamics 365 %s: the delta link is refused (%s); reading it in full, "
+                    "so deletions since the last run are seen",
                     obj,
                     exc,
                 )
+                self.full_reads.add(obj)
+                since = None
             else:
                 if first is not None:
                     yield first

@@ -214,14 +214,18 @@ def test_dynamics_row_deleted_during_the_full_read_is_a_tombstone_next_run(
     assert second.records == {"accounts": 1}
 
 
-# --- Odoo: no deletion feed; the full extract sees an unlink ----------------------------
+# --- Into staging: deletions through an expired feed, and Odoo's full extract -----------
+
+
+def _source_settings(tmp_path: Path, h: Harness, extract: str, obj: str) -> Settings:
+    api = {"base_url": h.url, "token_env": h.token_env, **h.api_defaults, "objects": [obj]}
+    role = "erp" if h.system == "odoo" else "crm"
+    source = {"name": "src", "system": h.system, "role": role, "api": api, "extract": extract}
+    return Settings(data_dir=tmp_path / "data", sources=[source])
 
 
 def _odoo_settings(tmp_path: Path, h: Harness, extract: str) -> Settings:
-    api = {"base_url": h.url, "token_env": h.token_env, **h.api_defaults}
-    api["objects"] = ["res.partner"]
-    source = {"name": "erp", "system": "odoo", "role": "erp", "api": api, "extract": extract}
-    return Settings(data_dir=tmp_path / "data", sources=[source])
+    return _source_settings(tmp_path, h, extract, "res.partner")
 
 
 def _night(settings: Settings, h: Harness) -> IngestResult:
@@ -231,12 +235,36 @@ def _night(settings: Settings, h: Harness) -> IngestResult:
         settings, files_for=lambda s: inbox_files(s, settings) + fetched.files.get(s.name, [])
     )
     assert result.ok, [o.message for o in result.refused]
-    save_watermark(settings, "erp", fetched.watermarks["erp"])
+    save_watermark(settings, "src", fetched.watermarks["src"], fetched.cursors.get("src"))
     files = [o for o in result.outcomes if o.object == "customer"]
     assert sum(o.rows_read for o in files) == sum(
         o.rows_loaded + o.rows_rejected + o.rows_skipped for o in files
     )
     return result
+
+
+def test_dynamics_deletion_behind_an_expired_delta_link_lands_in_staging(
+    dynamics: Harness, tmp_path: Path
+) -> None:
+    settings = _source_settings(tmp_path, dynamics, "incremental", "accounts")
+    _night(settings, dynamics)  # no state yet: a full read keeping a delta link
+    dynamics.fake.delete("accounts", 9)
+    dynamics.fake.edit("accounts", 8, minutes=400, name="Renamed SAS")
+    dynamics.fake.oldest_token = dynamics.fake.version + 1  # the link expired meanwhile
+    _night(settings, dynamics)
+    dynamics.fake.oldest_token = 0  # the new link is recent
+    after = _partners(settings)
+    assert len(after) == 250
+    assert [s for s, deleted in after.items() if deleted] == [guid(9)]  # not missed
+    # The new link works: the next deletion comes as a tombstone again.
+    dynamics.fake.delete("accounts", 11)
+    dynamics.fake.requests.clear()
+    _night(settings, dynamics)
+    assert all("deltatoken" in r.query for r in dynamics.fake.requests)
+    assert sorted(s for s, deleted in _partners(settings).items() if deleted) == [
+        guid(9),
+        guid(11),
+    ]
 
 
 def _partners(settings: Settings) -> dict[str, bool]:

@@ -89,18 +89,26 @@ def test_a_row_edited_during_the_full_read_comes_in_the_next_delta(
     assert late["accountid"] == guid(5) and late["name"] == "Late"
 
 
-def test_an_expired_delta_link_falls_back_to_modifiedon(
+def test_an_expired_delta_link_reads_the_set_in_full(
     dynamics: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    first = _fetch(dynamics, tmp_path / "1", objects=["accounts"])
+    first = _fetch(dynamics, tmp_path / "1", objects=["accounts", "contacts"])
     dynamics.fake.edit("accounts", 8, minutes=400, name="Renamed SAS")
+    dynamics.fake.delete("accounts", 9)
     dynamics.fake.oldest_token = 1  # the org's retention dropped the first read's version
     dynamics.fake.requests.clear()
-    second = _fetch(dynamics, tmp_path / "2", first, objects=["accounts"])
+    second = _fetch(dynamics, tmp_path / "2", first, objects=["accounts", "contacts"])
     assert "delta link is refused" in caplog.text
-    assert "$filter" in parse_qs(dynamics.fake.requests[-1].query)
-    assert guid(8) in _ids(tmp_path / "2", "accounts")
-    assert second.cursors == {}  # a filtered read cannot start a new link
+    # modifiedon would not show account 9's deletion: the set is read in full instead,
+    # as a full extract (9 missing from it becomes deleted), and a new link is kept.
+    assert all("$filter" not in parse_qs(r.query) for r in dynamics.fake.requests)
+    ids = _ids(tmp_path / "2", "accounts")
+    assert ids == [guid(i) for i in range(250) if i != 9]
+    kinds = {p.name.split("-")[1]: second.kind_of(p) for p in second.files}
+    assert kinds == {"accounts": "full", "contacts": "full"}  # both links had expired
+    assert second.extract == "incremental"
+    assert sorted(second.cursors) == ["accounts", "contacts"]
+    assert second.cursors["accounts"] != first.cursors["accounts"]
 
 
 def test_change_tracking_can_be_turned_off(dynamics: Harness, tmp_path: Path) -> None:
