@@ -21,7 +21,9 @@ favour of the separate httpx2 package; MSAL speaks through the connector's own h
 
 Secrets are read from environment variables named in the options (`*_env`), else from
 `options.auth.secrets_file` (a TOML file outside the repository: the same names as keys).
-They are never logged and never part of an error message. A token is renewed
+They are never logged and never part of an error message. A token endpoint that is busy
+or down (429, 5xx, no connection, `temporarily_unavailable`) is retried with the source's
+backoff like any call (ConnectorTransientError). A token is renewed
 `refresh_margin_seconds` (default 300) before its `expires_in` runs out (Salesforce sends
 no lifetime: `token_lifetime_seconds`, default 7200, its default session timeout), and once
 more when the vendor answers 401 to a token believed valid.
@@ -30,6 +32,7 @@ more when the vendor answers 401 to a token believed valid.
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 import tomllib
@@ -45,7 +48,11 @@ from authlib.integrations.requests_client import AssertionSession, OAuth2Session
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
-from ingest.connectors.errors import ConnectorAuthError, ConnectorConfigError
+from ingest.connectors.errors import (
+    ConnectorAuthError,
+    ConnectorConfigError,
+    ConnectorTransientError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +62,8 @@ HUBSPOT_TOKEN_URL = "https://api.hubapi.com/oauth/v1/token"
 ENTRA_AUTHORITY = "https://login.microsoftonline.com/{tenant}"
 # Salesforce refuses a JWT bearer assertion whose `exp` is more than 3 minutes away.
 JWT_ASSERTION_SECONDS = 180
+# RFC 6749 error codes that mean "try again later", not "these credentials are wrong".
+TRANSIENT_ERRORS = ("temporarily_unavailable", "server_error")
 
 TokenAnswer = Mapping[str, Any]
 
@@ -210,25 +219,56 @@ def _refused(vendor: str, endpoint: str, origin: str, error: str, detail: str | 
     )
 
 
+def _unreachable(vendor: str, what: str, exc: BaseException) -> Exception:
+    """No answer: transient (retried), unless the server's certificate is not trusted."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return ConnectorAuthError(
+                f"{vendor} {what}: its TLS certificate is not trusted ({cause.verify_message}); "
+                "a private CA is added with SSL_CERT_FILE"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return ConnectorTransientError(f"{vendor} {what} unreachable: {type(exc).__name__}")
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
 def _authlib_answer(
     vendor: str, endpoint: str, origin: str, call: Callable[[], TokenAnswer]
 ) -> TokenAnswer:
-    """One Authlib token request, its failures mapped to one line naming no secret."""
+    """One Authlib token request, its failures mapped to one line naming no secret.
+
+    A busy or failing endpoint (429, 5xx, no connection, `temporarily_unavailable`) is a
+    ConnectorTransientError, retried with backoff by the session like any call.
+    """
     try:
         answer = call()
     except OAuthError as exc:
-        raise ConnectorAuthError(
-            _refused(vendor, endpoint, origin, str(exc.error or "oauth_error"), exc.description)
-        ) from None
+        error = str(exc.error or "oauth_error")
+        message = _refused(vendor, endpoint, origin, error, exc.description)
+        if error in TRANSIENT_ERRORS:
+            raise ConnectorTransientError(message) from None
+        raise ConnectorAuthError(message) from None
     except requests.HTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else "?"
+        response = exc.response
+        status = response.status_code if response is not None else 0
+        message = f"{vendor} token endpoint {endpoint} answered HTTP {status or '?'}"
+        if status == 429 or status >= 500:
+            wait = _retry_after(
+                response.headers.get("Retry-After") if response is not None else None
+            )
+            raise ConnectorTransientError(message, retry_after=wait) from None
         raise ConnectorAuthError(
             _refused(vendor, endpoint, origin, f"HTTP {status}", None)
         ) from None
     except requests.RequestException as exc:
-        raise ConnectorAuthError(
-            f"{vendor} token endpoint {endpoint} unreachable: {type(exc).__name__}"
-        ) from None
+        raise _unreachable(vendor, f"token endpoint {endpoint}", exc) from None
     except ValueError:
         raise ConnectorAuthError(
             f"{vendor} token endpoint {endpoint} answered something that is not a token"
@@ -440,10 +480,13 @@ class Flow:
                         )
                     )
                 except httpx.TransportError as exc:
-                    raise ConnectorAuthError(
-                        f"{self.vendor} authority {authority} unreachable: {type(exc).__name__}"
+                    raise _unreachable(self.vendor, f"authority {authority}", exc) from None
+                except msal.exceptions.MsalServiceError as exc:
+                    # MSAL raises it for a 5xx answer: the authority is down for now.
+                    raise ConnectorTransientError(
+                        f"{self.vendor} authority {authority} failing: {str(exc)[:200]}"
                     ) from None
-                except (ValueError, msal.exceptions.MsalServiceError) as exc:
+                except ValueError as exc:
                     raise ConnectorAuthError(
                         f"{self.vendor} authority {authority} has no usable OpenID "
                         f"configuration: {str(exc).splitlines()[0][:200]}"
@@ -455,24 +498,20 @@ class Flow:
             try:
                 answer = application.acquire_token_for_client(scopes=scopes)
             except httpx.TransportError as exc:
-                raise ConnectorAuthError(
-                    f"{self.vendor} authority {authority} unreachable: {type(exc).__name__}"
-                ) from None
+                raise _unreachable(self.vendor, f"authority {authority}", exc) from None
             except msal.exceptions.MsalServiceError as exc:
-                raise ConnectorAuthError(
-                    _refused(self.vendor, authority, origin, "service error", str(exc))
+                raise ConnectorTransientError(
+                    f"{self.vendor} authority {authority} failing: {str(exc)[:200]}"
                 ) from None
             if not isinstance(answer, Mapping) or "access_token" not in answer:
                 answer = answer if isinstance(answer, Mapping) else {}
-                raise ConnectorAuthError(
-                    _refused(
-                        self.vendor,
-                        authority,
-                        origin,
-                        str(answer.get("error", "no access_token")),
-                        answer.get("error_description"),
-                    )
+                error = str(answer.get("error", "no access_token"))
+                message = _refused(
+                    self.vendor, authority, origin, error, answer.get("error_description")
                 )
+                if error in TRANSIENT_ERRORS:
+                    raise ConnectorTransientError(message)
+                raise ConnectorAuthError(message)
             return answer
 
         def forget() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import httpx
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type
@@ -42,6 +42,7 @@ from warehouse.settings import ApiSourceConfig, SourceConfig
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "c360/0.1"
+T = TypeVar("T")
 Record = dict[str, Any]
 ErrorHook = Callable[[httpx.Response], Exception | None]
 
@@ -167,17 +168,19 @@ class ApiSession:
         while True:
             if auth and self.auth is not None:
                 headers = dict(kwargs.get("headers") or {})
-                headers["Authorization"] = f"{self.auth.scheme} {self.auth.token()}"
+                # A token endpoint that is busy or down is retried like any other call.
+                token = self._with_retries(self.auth.token)
+                headers["Authorization"] = f"{self.auth.scheme} {token}"
                 kwargs["headers"] = headers
             try:
-                return self._with_retries(method, url, **kwargs)
+                return self._with_retries(self._send_once, method, url, **kwargs)
             except _Unauthorized as exc:
                 if renewed or not auth or self.auth is None or not self.auth.renew():
                     raise ConnectorAuthError(exc.message) from None
                 renewed = True
                 logger.info("%s answered 401: renewing the token and retrying", self.vendor)
 
-    def _with_retries(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def _with_retries(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         retrying = Retrying(
             stop=_stop_after_attempt(self.policy.max_attempts),
             wait=self._wait,
@@ -186,7 +189,7 @@ class ApiSession:
             before_sleep=self._log_retry,
         )
         try:
-            return retrying(self._send_once, method, url, **kwargs)
+            return retrying(call, *args, **kwargs)
         except RetryError as exc:
             last = exc.last_attempt.exception()
             raise ConnectorUnavailableError(

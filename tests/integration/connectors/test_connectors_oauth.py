@@ -18,7 +18,12 @@ import fake_salesforce
 import pytest
 from connector_harness import Harness, read_pages
 
-from ingest.connectors import ConnectorAuthError, ConnectorConfigError, check_connection
+from ingest.connectors import (
+    ConnectorAuthError,
+    ConnectorConfigError,
+    ConnectorUnavailableError,
+    check_connection,
+)
 
 SF_ENV = {"SF_CLIENT_SECRET": fake_salesforce.CLIENT_SECRET, "SF_REFRESH": fake_salesforce.REFRESH}
 SF_SECRETS = [fake_salesforce.CLIENT_SECRET, fake_salesforce.REFRESH]
@@ -201,12 +206,14 @@ def test_dynamics_token_url_is_refused_for_msal(dynamics: Harness, tmp_path: Pat
 def test_dynamics_untrusted_authority_certificate(
     dynamics: Harness, _entra_server: tuple[str, str], tmp_path: Path
 ) -> None:
-    # Without the CA, the fake's certificate is refused: TLS is checked for real.
+    # Without the CA, the fake's certificate is refused: TLS is checked for real, and a
+    # certificate is not something a retry fixes.
     url, _ = _entra_server
-    with pytest.raises(ConnectorAuthError, match="unreachable: ConnectError"):
+    with pytest.raises(ConnectorAuthError, match="TLS certificate is not trusted"):
         dynamics.fetch(
             tmp_path, env=DYN_ENV, options={"auth": _dyn_auth(f"{url}/{fake_dynamics.TENANT}")}
         )
+    assert dynamics.sleeps == []
 
 
 def test_hubspot_oauth_refresh_token_from_a_secrets_file(
@@ -281,3 +288,34 @@ def test_a_rotated_refresh_token_is_announced_never_shown(
     messages = [r.getMessage() for r in caplog.records]
     assert any("rotated the refresh token: store the new one in HS_REFRESH" in m for m in messages)
     _no_secret_in(messages, ["hs-refresh-rotated", fake_hubspot.REFRESH, *hubspot.fake.issued])
+
+
+def test_a_busy_token_endpoint_is_retried_with_backoff(salesforce: Harness, tmp_path: Path) -> None:
+    salesforce.fake.inject("503", retry_after="7")  # the first request: the token grant
+    result = salesforce.fetch(
+        tmp_path, env=SF_ENV, options={"auth": _sf_auth(salesforce)}, objects=["Account"]
+    )
+    assert salesforce.sleeps == [7.0]  # the endpoint's Retry-After
+    assert result.records == {"Account": 250}
+    assert _ids(tmp_path, "Account", "Id") == [f"001{i:012d}AAA" for i in range(250)]
+
+
+def test_a_failing_entra_authority_is_retried_then_reported(
+    dynamics: Harness, entra: str, tmp_path: Path
+) -> None:
+    dynamics.fake.inject("503")  # the OpenID configuration, once
+    result = dynamics.fetch(
+        tmp_path, env=DYN_ENV, options={"auth": _dyn_auth(entra)}, objects=["accounts"]
+    )
+    assert len(dynamics.sleeps) == 1 and result.records == {"accounts": 250}
+    dynamics.sleeps.clear()
+    dynamics.fake.inject("503", times=10)
+    with pytest.raises(ConnectorUnavailableError, match="still failing after 3 attempts"):
+        dynamics.fetch(
+            tmp_path / "2",
+            env=DYN_ENV,
+            options={"auth": _dyn_auth(entra)},
+            objects=["accounts"],
+            max_attempts=3,
+        )
+    assert len(dynamics.sleeps) == 2
