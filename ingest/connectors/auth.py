@@ -38,7 +38,7 @@ import time
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import msal
@@ -66,6 +66,7 @@ JWT_ASSERTION_SECONDS = 180
 TRANSIENT_ERRORS = ("temporarily_unavailable", "server_error")
 
 TokenAnswer = Mapping[str, Any]
+SessionT = TypeVar("SessionT", bound=requests.Session)
 
 
 class TokenProvider(Protocol):
@@ -274,7 +275,9 @@ def _authlib_answer(
             f"{vendor} token endpoint {endpoint} answered something that is not a token"
         ) from None
     if "access_token" not in answer:
-        raise ConnectorAuthError(f"{vendor} token endpoint {endpoint} sent no access_token")
+        # HubSpot answers its refusals as {"status": "BAD_REFRESH_TOKEN", "message": …}.
+        error = str(answer.get("status") or "no access_token")
+        raise ConnectorAuthError(_refused(vendor, endpoint, origin, error, answer.get("message")))
     return answer
 
 
@@ -363,7 +366,7 @@ class Flow:
         self.timeout = client.timeout.read or 30.0
         self.login = str(auth.get("login_url", SALESFORCE_LOGIN)).rstrip("/")
 
-    def _session(self, session: requests.Session) -> requests.Session:
+    def _session(self, session: SessionT) -> SessionT:
         session.headers["User-Agent"] = self.client.headers.get("User-Agent", "c360")
         session.trust_env = self.client.trust_env
         return session
@@ -397,13 +400,18 @@ class Flow:
             )
         )
 
+        rotated: list[str] = []  # a refresh token the vendor replaced ours with, this run
+
         def obtain() -> TokenAnswer:
-            sent = self.secrets.get(refresh_env, "OAuth refresh token")
+            sent = rotated[-1] if rotated else self.secrets.get(refresh_env, "OAuth refresh token")
             answer = _authlib_answer(
                 self.vendor, url, origin, lambda: session.refresh_token(url, refresh_token=sent)
             )
-            if answer.get("refresh_token") not in (None, sent):
-                # Refresh-token rotation is on: the one we hold stops working after this use.
+            new = answer.get("refresh_token")
+            if isinstance(new, str) and new != sent:
+                # Refresh-token rotation is on: the one we held is spent. The new one serves
+                # the rest of this run; only a person can store it for the next.
+                rotated.append(new)
                 logger.warning(
                     "%s rotated the refresh token: store the new one in %s (the old one is spent)",
                     self.vendor,

@@ -58,6 +58,7 @@ class FakeHubSpot(FakeVendor):
         self.unindexed: set[str] = set()
         self.assoc_page = 100
         self.rotate = False  # answer a new refresh token with each grant
+        self.refresh_valid = REFRESH  # the one refresh token the portal accepts now
         for i in range(companies):
             self._add("companies", str(1001 + i), i, name=f"Company {i}", city="Lyon")
         for j in range(contacts):
@@ -257,18 +258,24 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
     async def token(request: Request) -> Any:
         form = dict((await request.form()).items())
         fake.grants.append({k: str(v) for k, v in form.items()})
-        expected = ("refresh_token", CLIENT_ID, CLIENT_SECRET, REFRESH)
+        expected = ("refresh_token", CLIENT_ID, CLIENT_SECRET, fake.refresh_valid)
         given = tuple(
             form.get(k) for k in ("grant_type", "client_id", "client_secret", "refresh_token")
         )
         if given != expected:
             return JSONResponse(
-                {"status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"},
+                {
+                    "status": "BAD_REFRESH_TOKEN",
+                    "message": "missing or unknown refresh token",
+                    "correlationId": "3c1b2f9e-0000-4000-8000-000000000400",
+                },
                 status_code=400,
             )
+        if fake.rotate:  # the refresh token just used is spent; only the new one works
+            fake.refresh_valid = f"hs-refresh-rotated-{len(fake.grants)}"
         return {
             "token_type": "bearer",
-            "refresh_token": "hs-refresh-rotated" if fake.rotate else REFRESH,
+            "refresh_token": fake.refresh_valid,
             "access_token": fake.issue_token("hs-access"),
             "expires_in": 1800,
         }

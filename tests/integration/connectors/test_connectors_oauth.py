@@ -275,6 +275,7 @@ def test_a_rotated_refresh_token_is_announced_never_shown(
     hubspot: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     hubspot.fake.rotate = True
+    hubspot.fake.token_uses = 1  # renewed for each of the 3 pages: each spends the last one
     auth = {
         "method": "refresh_token",
         "client_id": fake_hubspot.CLIENT_ID,
@@ -287,7 +288,28 @@ def test_a_rotated_refresh_token_is_announced_never_shown(
         hubspot.fetch(tmp_path, env=env, options={"auth": auth}, objects=["companies"])
     messages = [r.getMessage() for r in caplog.records]
     assert any("rotated the refresh token: store the new one in HS_REFRESH" in m for m in messages)
+    assert _ids(tmp_path, "companies", "id") == [str(1001 + i) for i in range(250)]
+    # Each renewal sent the refresh token the previous grant handed out.
+    sent = [g["refresh_token"] for g in hubspot.fake.grants]
+    assert sent == [fake_hubspot.REFRESH, "hs-refresh-rotated-1", "hs-refresh-rotated-2"]
     _no_secret_in(messages, ["hs-refresh-rotated", fake_hubspot.REFRESH, *hubspot.fake.issued])
+
+
+def test_hubspot_refused_refresh_token_quotes_its_status(hubspot: Harness, tmp_path: Path) -> None:
+    auth = {
+        "method": "refresh_token",
+        "client_id": fake_hubspot.CLIENT_ID,
+        "client_secret_env": "HS_SECRET",
+        "refresh_token_env": "HS_REFRESH",
+        "token_url": f"{hubspot.url}/oauth/v1/token",
+    }
+    env = {"HS_SECRET": fake_hubspot.CLIENT_SECRET, "HS_REFRESH": "revoked-refresh"}
+    with pytest.raises(ConnectorAuthError) as info:
+        hubspot.fetch(tmp_path, env=env, options={"auth": auth})
+    message = str(info.value)
+    assert "refused the credentials from HS_REFRESH" in message
+    assert "BAD_REFRESH_TOKEN - missing or unknown refresh token" in message
+    _no_secret_in([message], ["revoked-refresh", fake_hubspot.CLIENT_SECRET])
 
 
 def test_a_busy_token_endpoint_is_retried_with_backoff(salesforce: Harness, tmp_path: Path) -> None:
