@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -238,7 +239,8 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
                     audience="https://login.salesforce.com",
                     issuer=CLIENT_ID,
                 )
-                ok = claims.get("sub") == USERNAME
+                # Salesforce takes an assertion whose exp is at most 3 minutes away.
+                ok = claims.get("sub") == USERNAME and claims["exp"] <= time.time() + 185
             except jwt.PyJWTError:
                 ok = False
         if not ok:
