@@ -38,15 +38,14 @@ import time
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import httpx
-import msal
-import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.requests_client import AssertionSession, OAuth2Session
-from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey
+
+if TYPE_CHECKING:
+    # The OAuth libraries load only when a flow needs them (about half a second).
+    import msal
+    import requests
 
 from ingest.connectors.errors import (
     ConnectorAuthError,
@@ -66,7 +65,7 @@ JWT_ASSERTION_SECONDS = 180
 TRANSIENT_ERRORS = ("temporarily_unavailable", "server_error")
 
 TokenAnswer = Mapping[str, Any]
-SessionT = TypeVar("SessionT", bound=requests.Session)
+SessionT = TypeVar("SessionT", bound="requests.Session")
 
 
 class TokenProvider(Protocol):
@@ -248,6 +247,9 @@ def _authlib_answer(
     A busy or failing endpoint (429, 5xx, no connection, `temporarily_unavailable`) is a
     ConnectorTransientError, retried with backoff by the session like any call.
     """
+    import requests
+    from authlib.integrations.base_client import OAuthError
+
     try:
         answer = call()
     except OAuthError as exc:
@@ -382,6 +384,8 @@ class Flow:
         )
 
     def refresh_token(self, system: str) -> OAuthToken:
+        from authlib.integrations.requests_client import OAuth2Session
+
         default_url = (
             f"{self.login}/services/oauth2/token" if system == "salesforce" else HUBSPOT_TOKEN_URL
         )
@@ -422,6 +426,10 @@ class Flow:
         return self._token(obtain, origin, close=session.close)
 
     def jwt_bearer(self) -> OAuthToken:
+        from authlib.integrations.requests_client import AssertionSession
+        from joserfc.errors import JoseError
+        from joserfc.jwk import RSAKey
+
         key_env, key_file = self.auth.get("private_key_env"), self.auth.get("private_key_file")
         username = self.auth.get("username")
         if not username or not (key_env or key_file):
@@ -459,6 +467,8 @@ class Flow:
         return self._token(obtain, origin, close=session.close)
 
     def client_credentials(self, base_url: str) -> OAuthToken:
+        import msal
+
         tenant = self.auth.get("tenant_id")
         if "token_url" in self.auth:
             raise ConnectorConfigError(
