@@ -232,13 +232,6 @@ def _unreachable(vendor: str, what: str, exc: BaseException) -> Exception:
     return ConnectorTransientError(f"{vendor} {what} unreachable: {type(exc).__name__}")
 
 
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
-
-
 def _authlib_answer(
     vendor: str, endpoint: str, origin: str, call: Callable[[], TokenAnswer]
 ) -> TokenAnswer:
@@ -249,6 +242,8 @@ def _authlib_answer(
     """
     import requests
     from authlib.integrations.base_client import OAuthError
+
+    from ingest.connectors.base import parse_retry_after  # base imports this module
 
     try:
         answer = call()
@@ -263,7 +258,7 @@ def _authlib_answer(
         status = response.status_code if response is not None else 0
         message = f"{vendor} token endpoint {endpoint} answered HTTP {status or '?'}"
         if status == 429 or status >= 500:
-            wait = _retry_after(
+            wait = parse_retry_after(
                 response.headers.get("Retry-After") if response is not None else None
             )
             raise ConnectorTransientError(message, retry_after=wait) from None
