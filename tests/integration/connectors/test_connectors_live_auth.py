@@ -7,6 +7,7 @@ and that no deletion is missed (in the run, or the next one when only it can see
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -60,10 +61,14 @@ def _rsa_key(folder: Path) -> tuple[Path, str]:
 
 
 def test_salesforce_jwt_sessions_dying_every_call_lose_no_row_and_no_deletion(
-    salesforce: Harness, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    salesforce: Harness,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     import jwt
 
+    caplog.set_level(logging.DEBUG)  # the libraries' own debug lines included
     fake = salesforce.fake
     key_file, fake.public_key = _rsa_key(tmp_path_factory.mktemp("keys"))
     fake.token_uses = 1  # every session is refused after one call (INVALID_SESSION_ID)
@@ -102,6 +107,11 @@ def test_salesforce_jwt_sessions_dying_every_call_lose_no_row_and_no_deletion(
     assert rows["001000000000005AAA"]["IsDeleted"] is True  # the deletion is not missed
     assert rows["001000000000240AAA"]["Name"] == "Late"
     assert fake.grants  # the incremental read obtained its own tokens
+    # Neither the signed assertions nor the sessions reach a log line.
+    shown = " ".join(r.getMessage() for r in caplog.records)
+    for credential in [*(g["assertion"] for g in grants), *fake.issued]:
+        assert credential not in shown
+    assert "new access token" in shown
 
 
 def test_salesforce_key_that_is_not_rsa_is_one_config_line(
