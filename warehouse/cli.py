@@ -213,9 +213,58 @@ def nightly(config: ConfigOpt = None) -> None:
     """Ingest then build: the job a scheduler runs."""
     from warehouse.nightly import run_nightly
 
-    ok, message, code = run_nightly(_settings(config), run_ingest, run_build)
+    ok, message, code = run_nightly(_settings(config), run_ingest, run_build, run_writeback)
     if not ok:
         _fail(message, code)
+
+
+def run_writeback(settings: Settings, only: list[str] | None = None, dry_run: bool = False) -> bool:
+    """Write the changed CRM fields (ingest/writeback/): False when a write failed or the
+    write-back could not start; never raises, so a nightly goes on."""
+    from ingest.writeback import WritebackConfigError
+    from ingest.writeback import run_writeback as write_crm
+    from ingest.writeback.report import print_writeback
+    from warehouse.writeback_store import WritebackStoreError
+
+    try:
+        result = write_crm(settings, only=only, dry_run=dry_run, env=os.environ)
+    except (WritebackConfigError, WritebackStoreError) as exc:
+        err.print(f"[red]write-back not done:[/red] {exc}", soft_wrap=True)
+        return False
+    except Exception as exc:  # the night goes on; the log has the traceback
+        logging.getLogger(__name__).warning("write-back failed", exc_info=exc)
+        err.print(f"[red]write-back failed:[/red] {_one_line(exc)}", soft_wrap=True)
+        return False
+    print_writeback(result, console)
+    return result.ok
+
+
+@app.command()
+def writeback(
+    config: ConfigOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would change; send nothing")
+    ] = False,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="only this source")
+    ] = None,
+) -> None:
+    """Write balances, alerts and the 360° link onto the CRM records (what changed only)."""
+    from ingest.writeback import WritebackConfigError, writeback_sources
+    from warehouse.nightly import EXIT_WRITEBACK
+
+    settings = _settings(config)
+    try:
+        if not writeback_sources(settings, source):
+            _fail(
+                "no source has a [sources.writeback] section: nothing to write (docs/writeback.md)"
+            )
+    except WritebackConfigError as exc:
+        _fail(str(exc))
+    with _not_during_nightly(settings):
+        ok = run_writeback(settings, source, dry_run)
+    if not ok:
+        _fail("some CRM writes failed (see above); they are sent again next run", EXIT_WRITEBACK)
 
 
 @app.command()
@@ -636,7 +685,7 @@ def schedule(config: ConfigOpt = None) -> None:
     """Run the nightly job at the configured cron time, forever, never two at once."""
     from warehouse.nightly import run_schedule
 
-    run_schedule(_settings(config), run_ingest, run_build, console)
+    run_schedule(_settings(config), run_ingest, run_build, console, run_writeback)
 
 
 if __name__ == "__main__":
