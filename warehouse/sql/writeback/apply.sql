@@ -1,6 +1,6 @@
 -- Keep what the CRM confirmed: the changes of the records in `writeback_result` whose
 -- write succeeded become the last values written.
--- Parameters: $written_at.
+-- Parameter (of the insert): written_at.
 delete from writeback_state
 using writeback_change, writeback_result
 where writeback_result.ok

@@ -62,10 +62,21 @@ figures as (
 ),
 
 final as (
-    unpivot figures
-    on outstanding, overdue, oldest_overdue_days, credit_limit, credit_utilisation,
-        last_invoice_date, alert_summary, link
-    into name field_key value value
+    -- include nulls: a value that became empty must empty the CRM field too
+    select *
+    from figures
+    unpivot include nulls (
+        value for field_key in (
+            outstanding,
+            overdue,
+            oldest_overdue_days,
+            credit_limit,
+            credit_utilisation,
+            last_invoice_date,
+            alert_summary,
+            link
+        )
+    )
 )
 
 select
