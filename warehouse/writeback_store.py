@@ -183,7 +183,8 @@ def read_log(
     """Log lines, newest first, keyset paged on `log_id` (`before`: the last one seen)."""
     if not path.exists():
         return []
-    where, params = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    params: list[Any] = []
     for column, value in (("source", source), ("customer_id", customer_id), ("result", result)):
         if value is not None:
             where.append(f"{column} = ?")
