@@ -213,7 +213,7 @@ def nightly(config: ConfigOpt = None) -> None:
     """Ingest then build: the job a scheduler runs."""
     from warehouse.nightly import run_nightly
 
-    ok, message, code = run_nightly(_settings(config), run_ingest, run_build, run_writeback)
+    ok, message, code = run_nightly(_settings(config), run_ingest, run_build, run_after_publish)
     if not ok:
         _fail(message, code)
 
@@ -237,6 +237,51 @@ def run_writeback(settings: Settings, only: list[str] | None = None, dry_run: bo
         return False
     print_writeback(result, console)
     return result.ok
+
+
+def run_digest(settings: Settings, users: list[str] | None = None, dry_run: bool = False) -> bool:
+    """Compose and send the salespeople's digests (warehouse/digest/): False when one was
+    not delivered or the digest could not start; never raises."""
+    from warehouse.digest import DigestError
+    from warehouse.digest import run_digest as send_digests
+    from warehouse.digest.report import print_digest
+
+    try:
+        result = send_digests(settings, env=os.environ, dry_run=dry_run, users=users)
+    except DigestError as exc:
+        err.print(f"[red]digest not sent:[/red] {exc}", soft_wrap=True)
+        return False
+    except Exception as exc:  # the night goes on; the log has the traceback
+        logging.getLogger(__name__).warning("digest failed", exc_info=exc)
+        err.print(f"[red]digest failed:[/red] {_one_line(exc)}", soft_wrap=True)
+        return False
+    print_digest(result, console)
+    return result.ok
+
+
+def run_after_publish(settings: Settings) -> bool:
+    """The nightly's steps after a publish, each when its setting asks for it."""
+    wrote = run_writeback(settings) if settings.writeback.after_nightly else True
+    told = run_digest(settings) if settings.digest.after_nightly else True
+    return wrote and told
+
+
+@app.command()
+def digest(
+    config: ConfigOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what each person would receive; send nothing")
+    ] = False,
+    user: Annotated[list[str] | None, typer.Option("--user", "-u", help="only this user")] = None,
+) -> None:
+    """Send each salesperson the alerts of their customers that are new or changed."""
+    from warehouse.nightly import EXIT_WRITEBACK
+
+    settings = _settings(config)
+    with _not_during_nightly(settings):
+        ok = run_digest(settings, user, dry_run)
+    if not ok:
+        _fail("some digests were not sent (see above); they go again next run", EXIT_WRITEBACK)
 
 
 @app.command()
@@ -456,6 +501,40 @@ def user_add(
         _fail(problem)
     add_user(settings, name, role, secret, owner_name=owner_name)
     console.print(f"user {name} ({role}) saved")
+
+
+@user_app.command("set")
+def user_set(
+    name: str,
+    email: Annotated[
+        str | None, typer.Option("--email", help="digest by e-mail to this address ('' stops it)")
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option("--webhook", help="digest to this Slack/Teams incoming webhook ('' stops it)"),
+    ] = None,
+    webhook_kind: Annotated[
+        str | None, typer.Option("--webhook-kind", help="slack (default) or teams")
+    ] = None,
+    language: Annotated[str | None, typer.Option("--language", help="fr or en")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """How a salesperson receives the morning digest (c360 digest)."""
+    from warehouse.digest.subscriptions import set_subscription
+
+    settings = _settings(config)
+    try:
+        set_subscription(
+            settings.app_db,
+            name,
+            email=email,
+            webhook_url=webhook,
+            webhook_kind=webhook_kind,
+            language=language,
+        )
+    except (LookupError, ValueError) as exc:
+        _fail(str(exc).strip("'\""))
+    console.print(f"digest settings of {name} saved")
 
 
 def _user_change(config: Path | None, action: str, name: str) -> None:
@@ -685,7 +764,7 @@ def schedule(config: ConfigOpt = None) -> None:
     """Run the nightly job at the configured cron time, forever, never two at once."""
     from warehouse.nightly import run_schedule
 
-    run_schedule(_settings(config), run_ingest, run_build, console, run_writeback)
+    run_schedule(_settings(config), run_ingest, run_build, console, run_after_publish)
 
 
 if __name__ == "__main__":

@@ -242,6 +242,26 @@ class WritebackConfig(BaseModel):
     after_nightly: bool = False
 
 
+class DigestConfig(BaseModel):
+    """The salespeople's morning digest (docs/writeback.md#morning-digest)."""
+
+    # `c360 nightly` sends the digests after each publish (else run `c360 digest`).
+    after_nightly: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    # STARTTLS before login and sending; off only for a relay on the same machine.
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    # The environment variable holding the SMTP password (never the file).
+    smtp_password_env: str | None = None
+    # A CA bundle to trust for a relay with a private certificate.
+    smtp_ca_file: Path | None = None
+    sender: str = "c360 <c360@localhost>"
+    # An outstanding that rose this much since the last digest is a "balance jump".
+    balance_jump_percent: float = Field(default=20.0, gt=0)
+    balance_jump_min_amount: float = Field(default=1000.0, ge=0)
+
+
 class ScheduleConfig(BaseModel):
     cron: str = "0 2 * * *"
 
@@ -326,6 +346,7 @@ class Settings(BaseSettings):
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     writeback: WritebackConfig = Field(default_factory=WritebackConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     @field_validator("currency")
     @classmethod
@@ -343,6 +364,9 @@ class Settings(BaseSettings):
         base = self.config_path.parent if self.config_path else Path.cwd()
         if not self.data_dir.is_absolute():
             self.data_dir = (base / self.data_dir).resolve()
+        ca_file = self.digest.smtp_ca_file
+        if ca_file is not None and not ca_file.is_absolute():
+            self.digest.smtp_ca_file = (base / ca_file).resolve()
         tmp = self.limits.duckdb_temp_directory
         if tmp is not None and not tmp.is_absolute():
             self.limits.duckdb_temp_directory = (base / tmp).resolve()
@@ -429,6 +453,11 @@ class Settings(BaseSettings):
     def writeback_log_db(self) -> Path:
         """Every CRM write and its result (SQLite: the API reads it while a run writes)."""
         return self.data_dir / "writeback_log.sqlite"
+
+    @property
+    def digest_db(self) -> Path:
+        """What each salesperson's digests already said (DuckDB; written by `c360 digest`)."""
+        return self.data_dir / "digest.duckdb"
 
     @property
     def dashboard_url(self) -> str:

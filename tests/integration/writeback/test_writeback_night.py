@@ -44,7 +44,7 @@ def _build(settings: object) -> bool:
 def test_nightly_writes_after_publish_and_a_failure_does_not_stop_it(project: Project) -> None:
     hubspot, salesforce = project.vendors["hubspot"], project.vendors["salesforce"]
     salesforce.fake.refuse[RECORDS["salesforce"][1]] = "Record locked"
-    ok, message, code = run_nightly(project.settings, _ingest, _build, cli.run_writeback)
+    ok, message, code = run_nightly(project.settings, _ingest, _build, cli.run_after_publish)
     assert (ok, code) == (False, EXIT_WRITEBACK)
     assert "published" in message and "sent again next night" in message
     assert hubspot.fake.written["1001"]["c360_outstanding"] == "13200.00"
@@ -52,11 +52,11 @@ def test_nightly_writes_after_publish_and_a_failure_does_not_stop_it(project: Pr
     # the next night: nothing changed in the data, only the failed record goes again
     salesforce.fake.refuse.clear()
     hub_calls, sf_calls = hubspot.fake.writes, salesforce.fake.writes
-    assert run_nightly(project.settings, _ingest, _build, cli.run_writeback)[:2] == (True, "ok")
+    assert run_nightly(project.settings, _ingest, _build, cli.run_after_publish)[:2] == (True, "ok")
     assert hubspot.fake.writes == hub_calls and salesforce.fake.writes == sf_calls + 1
     assert salesforce.fake.written[RECORDS["salesforce"][1]]["C360_Outstanding__c"] == 300.45
     # a third night with nothing changed sends no write at all
-    assert run_nightly(project.settings, _ingest, _build, cli.run_writeback)[:2] == (True, "ok")
+    assert run_nightly(project.settings, _ingest, _build, cli.run_after_publish)[:2] == (True, "ok")
     assert (hubspot.fake.writes, salesforce.fake.writes) == (hub_calls, sf_calls + 1)
 
 
@@ -66,7 +66,7 @@ def test_nightly_without_the_option_writes_nothing(project: Project) -> None:
         "after_nightly = true", "after_nightly = false"
     )
     config.write_text(text, encoding="utf-8")
-    assert run_nightly(project.settings, _ingest, _build, cli.run_writeback)[:2] == (True, "ok")
+    assert run_nightly(project.settings, _ingest, _build, cli.run_after_publish)[:2] == (True, "ok")
     assert project.vendors["hubspot"].fake.writes == 0
 
 
