@@ -533,7 +533,7 @@ def user_set(
             language=language,
         )
     except (LookupError, ValueError) as exc:
-        _fail(str(exc).strip("'\""))
+        _fail(str(exc.args[0]) if exc.args else str(exc))
     console.print(f"digest settings of {name} saved")
 
 
