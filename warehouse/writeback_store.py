@@ -92,8 +92,10 @@ class WritebackState:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def changes(self, fields: dict[str, dict[str, str]]) -> list[Change]:
-        """The fields to send, per source: `fields[source]` maps value keys to CRM fields."""
+    def plan(self, fields: dict[str, dict[str, str]]) -> dict[str, tuple[int, int]]:
+        """Compute the changes; per source (changed records, changed fields).
+
+        `fields[source]` maps value keys to the source's CRM fields."""
         pairs = [(s, k, f) for s, mapping in fields.items() for k, f in mapping.items()]
         run_file(
             self.con,
@@ -110,9 +112,37 @@ class WritebackState:
             {"sources": sorted(fields), "dashboard_url": self.settings.dashboard_url},
         )
         run_file(self.con, "writeback/change")
+        counts = self.con.execute(
+            "select source, count(distinct record_id), count(*) from writeback_change "
+            "group by source"
+        ).fetchall()
+        return {source: (int(records), int(n)) for source, records, n in counts}
+
+    def changes(
+        self, source: str | None = None, first: int = 1, last: int | None = None
+    ) -> list[Change]:
+        """The changes of records `first`..`last` of `source` (all sources: a preview)."""
+        where: list[str] = ["record_no >= ?"]
+        params: list[Any] = [first]
+        if source is not None:
+            where.append("source = ?")
+            params.append(source)
+        if last is not None:
+            where.append("record_no <= ?")
+            params.append(last)
         rows = self.con.execute(
             "select source, record_id, customer_id, field, field_key, old_value, new_value "
-            "from writeback_change order by source, record_id, field"
+            f"from writeback_change where {' and '.join(where)} "
+            "order by source, record_no, field",
+            params,
+        ).fetchall()
+        return [Change(*row) for row in rows]
+
+    def preview(self, limit: int) -> list[Change]:
+        rows = self.con.execute(
+            "select source, record_id, customer_id, field, field_key, old_value, new_value "
+            "from writeback_change order by source, record_no, field limit ?",
+            [limit],
         ).fetchall()
         return [Change(*row) for row in rows]
 

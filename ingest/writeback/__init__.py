@@ -22,6 +22,7 @@ import itertools
 import logging
 import secrets
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -43,6 +44,10 @@ WRITERS: dict[str, type[Writer]] = {
     "dynamics365": DynamicsWriter,
     "odoo": OdooWriter,
 }
+PREVIEW = 200
+# Records read, sent and recorded at a time: memory stays flat on a first run over a
+# million records, and a crash loses the state of one slice at most (sent again).
+SLICE = 2000
 
 
 class WritebackConfigError(Exception):
@@ -62,7 +67,9 @@ class SourceSummary:
 class WritebackResult:
     run_id: str
     dry_run: bool
+    # The first changes (all of them up to PREVIEW), for a dry run's table.
     changes: list[Change] = field(default_factory=list)
+    change_count: int = 0
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -116,21 +123,25 @@ def run_writeback(
     if not sources:
         return result
     with WritebackState(settings) as state:
-        result.changes = state.changes({s.name: field_map(s) for s in sources})
+        counts = state.plan({s.name: field_map(s) for s in sources})
+        result.change_count = sum(n for _, n in counts.values())
+        result.changes = state.preview(PREVIEW)
         for source in sources:
-            mine = [c for c in result.changes if c.source == source.name]
             summary = result.sources.setdefault(source.name, SourceSummary())
-            records = _records(mine)
-            summary.records, summary.fields = len(records), len(mine)
-            if dry_run or not records:
+            summary.records, summary.fields = counts.get(source.name, (0, 0))
+            if dry_run or not summary.records:
                 continue
-            outcomes, summary.error = _write_source(source, records, env, retry)
-            summary.written = sum(o.ok for o in outcomes)
-            summary.failed = len(outcomes) - summary.written
-            result.failures.update(
-                {(o.source, o.record_id): o.message or "" for o in outcomes if not o.ok}
-            )
-            state.record(outcomes, result.run_id, now)
+            with _Sender(source, env, retry) as sender:
+                for first in range(1, summary.records + 1, SLICE):
+                    last = first + SLICE - 1
+                    outcomes = sender.write(_records(state.changes(source.name, first, last)))
+                    summary.written += sum(o.ok for o in outcomes)
+                    summary.failed += sum(not o.ok for o in outcomes)
+                    result.failures.update(
+                        {(o.source, o.record_id): o.message or "" for o in outcomes if not o.ok}
+                    )
+                    state.record(outcomes, result.run_id, now)
+                summary.error = sender.error
     return result
 
 
@@ -142,25 +153,47 @@ def _records(changes: list[Change]) -> list[RecordWrite]:
     ]
 
 
-def _write_source(
-    source: SourceConfig,
-    records: list[RecordWrite],
-    env: Mapping[str, str],
-    retry: RetryPolicy | None,
-) -> tuple[list[Outcome], str | None]:
-    answered: dict[str, tuple[bool, str | None]] = {}
-    error: str | None = None
-    try:
-        with open_connector(source, env, retry) as connector:
-            writer = WRITERS[source.system](connector)
-            logger.info("writing %d %s records to %s", len(records), source.name, writer.vendor)
-            for record_id, ok, message in writer.write(records):
-                answered[record_id] = (ok, message)
-    except ConnectorError as exc:
-        error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        logger.warning("write-back to %s stopped: %s", source.name, error)
-    outcomes = []
-    for record in records:
-        ok, message = answered.get(record.record_id, (False, f"not sent: {error}"))
-        outcomes.append(Outcome(source.name, record.record_id, ok, message))
-    return outcomes, error
+class _Sender:
+    """One source's writer on one connection for the whole run. Once the vendor cannot be
+    used (auth, retries exhausted, quota), the records not yet sent fail with that reason
+    without another request."""
+
+    def __init__(
+        self, source: SourceConfig, env: Mapping[str, str], retry: RetryPolicy | None
+    ) -> None:
+        self.source = source
+        self.error: str | None = None
+        self._stack = ExitStack()
+        try:
+            connector = self._stack.enter_context(open_connector(source, env, retry))
+            self.writer: Writer | None = WRITERS[source.system](connector)
+        except ConnectorError as exc:
+            self._stop(exc)
+            self.writer = None
+
+    def __enter__(self) -> _Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _stop(self, exc: ConnectorError) -> None:
+        text = str(exc).strip()
+        self.error = text.splitlines()[0] if text else type(exc).__name__
+        logger.warning("write-back to %s stopped: %s", self.source.name, self.error)
+
+    def write(self, records: list[RecordWrite]) -> list[Outcome]:
+        answered: dict[str, tuple[bool, str | None]] = {}
+        if self.writer is not None and self.error is None:
+            try:
+                for record_id, ok, message in self.writer.write(records):
+                    answered[record_id] = (ok, message)
+            except ConnectorError as exc:
+                self._stop(exc)
+        name = self.source.name
+        return [
+            Outcome(
+                name, r.record_id, *answered.get(r.record_id, (False, f"not sent: {self.error}"))
+            )
+            for r in records
+        ]

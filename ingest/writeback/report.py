@@ -8,15 +8,13 @@ from rich.table import Table
 
 from ingest.writeback import WritebackResult
 
-# A dry run on a first night may list every field of every record: show the first ones.
-SHOWN = 200
-
 
 def changes_table(result: WritebackResult) -> Table:
     table = Table(title="Would write (dry run: nothing sent)")
     for column in ("source", "record", "customer", "field", "last written", "new value"):
         table.add_column(column)
-    for change in result.changes[:SHOWN]:
+    # A first night may change every field of every record: the result holds the first.
+    for change in result.changes:
         table.add_row(
             change.source,
             change.record_id,
@@ -46,10 +44,10 @@ def print_writeback(result: WritebackResult, console: Console) -> None:
         return
     if result.dry_run and result.changes:
         console.print(changes_table(result))
-        if len(result.changes) > SHOWN:
-            console.print(f"… and {len(result.changes) - SHOWN} more field(s)")
+        if result.change_count > len(result.changes):
+            console.print(f"… and {result.change_count - len(result.changes)} more field(s)")
     console.print(summary_table(result))
-    if not result.changes:
+    if not result.change_count:
         console.print("nothing changed since the last write: nothing sent")
     for name, s in sorted(result.sources.items()):
         if s.error:

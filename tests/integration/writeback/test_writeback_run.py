@@ -214,3 +214,24 @@ def test_only_one_source_and_mapped_fields(project: Project, tmp_path: Path) -> 
     assert written["encours"] == "13200.00"
     assert "c360_outstanding" not in written and "c360_link" not in written
     assert _writes(project)["salesforce"] == 0
+
+
+def test_records_go_a_slice_at_a_time(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.writeback as writeback
+
+    monkeypatch.setattr(writeback, "SLICE", 2)
+    project.vendors["hubspot"].fake.inject("503", skip=1, times=10)  # down after slice 1
+    result = run_writeback(
+        project.settings, env=project.env(), retry=project.vendors["hubspot"].retry(2)
+    )
+    hub = result.sources["hub"]
+    assert (hub.records, hub.written, hub.failed) == (3, 2, 1)
+    # one batch per slice: the first written, the second refused twice (503), then no
+    # more requests for the rest
+    assert project.vendors["hubspot"].fake.writes == 1
+    assert len(project.vendors["hubspot"].fake.requests) == 3
+    assert _writes(project)["dynamics365"] == 3  # one PATCH per record, slices or not
+    project.vendors["hubspot"].fake.faults.clear()
+    again = run_writeback(project.settings, env=project.env())
+    assert again.sources["hub"].records == 1 and again.sources["hub"].written == 1
+    assert again.change_count == 4  # the 4 fields of the third company (C003)

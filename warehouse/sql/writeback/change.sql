@@ -1,6 +1,7 @@
 -- The CRM fields whose value differs from the last one written (a first write of an empty
 -- value is no change: the field is empty already). `writeback_field` maps each source's
--- value keys to its CRM field names.
+-- value keys to its CRM field names. `record_no` numbers the changed records of a source
+-- (1, 2, …) so that they are read and sent a slice at a time, in order.
 create or replace temp table writeback_change as
 with
 wanted as (
@@ -35,5 +36,8 @@ final as (
         and not (writeback_state.source is null and wanted.value is null)
 )
 
-select * from final
-order by final.source, final.record_id, final.field
+select
+    final.*,
+    dense_rank() over (partition by final.source order by final.record_id) as record_no
+from final
+order by final.source, record_no, final.field
