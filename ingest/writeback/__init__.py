@@ -45,6 +45,7 @@ WRITERS: dict[str, type[Writer]] = {
     "odoo": OdooWriter,
 }
 PREVIEW = 200
+FAILURES_KEPT = 100  # failed records named in the result (all are in the log)
 # Records read, sent and recorded at a time: memory stays flat on a first run over a
 # million records, and a crash loses the state of one slice at most (sent again).
 SLICE = 2000
@@ -133,14 +134,19 @@ def run_writeback(
                 continue
             with _Sender(source, env, retry) as sender:
                 for first in range(1, summary.records + 1, SLICE):
-                    last = first + SLICE - 1
+                    last = min(first + SLICE - 1, summary.records)
                     outcomes = sender.write(_records(state.changes(source.name, first, last)))
                     summary.written += sum(o.ok for o in outcomes)
                     summary.failed += sum(not o.ok for o in outcomes)
-                    result.failures.update(
-                        {(o.source, o.record_id): o.message or "" for o in outcomes if not o.ok}
-                    )
+                    for o in outcomes:
+                        if not o.ok and len(result.failures) < FAILURES_KEPT:
+                            result.failures[(o.source, o.record_id)] = o.message or ""
                     state.record(outcomes, result.run_id, now)
+                    if sender.error:
+                        # The vendor cannot be used: the slices not read are not tried
+                        # (nor logged) tonight; they keep their state, so go next run.
+                        summary.failed += summary.records - last
+                        break
                 summary.error = sender.error
     return result
 

@@ -235,3 +235,20 @@ def test_records_go_a_slice_at_a_time(project: Project, monkeypatch: pytest.Monk
     again = run_writeback(project.settings, env=project.env())
     assert again.sources["hub"].records == 1 and again.sources["hub"].written == 1
     assert again.change_count == 4  # the 4 fields of the third company (C003)
+
+
+def test_a_vendor_down_stops_its_source_after_the_slice_in_flight(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.writeback as writeback
+
+    monkeypatch.setattr(writeback, "SLICE", 2)
+    hubspot = project.vendors["hubspot"]
+    hubspot.fake.inject("503", times=10)
+    result = run_writeback(project.settings, env=project.env(), retry=hubspot.retry(2))
+    hub = result.sources["hub"]
+    assert (hub.records, hub.written, hub.failed) == (3, 0, 3)
+    assert len(hubspot.fake.requests) == 2  # the first slice's batch, tried twice
+    logged = {r["record_id"] for r in _log(project) if r["source"] == "hub"}
+    assert logged == {"1001", "1002"}  # the slice in flight; the third was never tried
+    assert result.sources["sf"].written == 3  # the other CRMs are written all the same
