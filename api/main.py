@@ -31,6 +31,7 @@ from api.routes import (
     kpis,
     ops,
     receivables,
+    writeback,
 )
 from api.schemas import ErrorOut
 from api.snapshot import SnapshotManager
@@ -117,4 +118,5 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(ops.router)  # /metrics, at the root where Prometheus looks
     app.include_router(kpi_summary.router, prefix=API_PREFIX)
+    app.include_router(writeback.router, prefix=API_PREFIX)
     return app

@@ -213,9 +213,103 @@ def nightly(config: ConfigOpt = None) -> None:
     """Ingest then build: the job a scheduler runs."""
     from warehouse.nightly import run_nightly
 
-    ok, message, code = run_nightly(_settings(config), run_ingest, run_build)
+    ok, message, code = run_nightly(_settings(config), run_ingest, run_build, run_after_publish)
     if not ok:
         _fail(message, code)
+
+
+def run_writeback(settings: Settings, only: list[str] | None = None, dry_run: bool = False) -> bool:
+    """Write the changed CRM fields (ingest/writeback/): False when a write failed or the
+    write-back could not start; never raises, so a nightly goes on."""
+    from ingest.writeback import WritebackConfigError
+    from ingest.writeback import run_writeback as write_crm
+    from ingest.writeback.report import print_writeback
+    from warehouse.writeback_store import WritebackStoreError
+
+    try:
+        result = write_crm(settings, only=only, dry_run=dry_run, env=os.environ)
+    except (WritebackConfigError, WritebackStoreError) as exc:
+        err.print(f"[red]write-back not done:[/red] {exc}", soft_wrap=True)
+        return False
+    except Exception as exc:  # the night goes on; the log has the traceback
+        logging.getLogger(__name__).warning("write-back failed", exc_info=exc)
+        err.print(f"[red]write-back failed:[/red] {_one_line(exc)}", soft_wrap=True)
+        return False
+    print_writeback(result, console)
+    return result.ok
+
+
+def run_digest(settings: Settings, users: list[str] | None = None, dry_run: bool = False) -> bool:
+    """Compose and send the salespeople's digests (warehouse/digest/): False when one was
+    not delivered or the digest could not start; never raises."""
+    from warehouse.digest import DigestError
+    from warehouse.digest import run_digest as send_digests
+    from warehouse.digest.report import print_digest
+
+    try:
+        result = send_digests(settings, env=os.environ, dry_run=dry_run, users=users)
+    except DigestError as exc:
+        err.print(f"[red]digest not sent:[/red] {exc}", soft_wrap=True)
+        return False
+    except Exception as exc:  # the night goes on; the log has the traceback
+        logging.getLogger(__name__).warning("digest failed", exc_info=exc)
+        err.print(f"[red]digest failed:[/red] {_one_line(exc)}", soft_wrap=True)
+        return False
+    print_digest(result, console)
+    return result.ok
+
+
+def run_after_publish(settings: Settings) -> bool:
+    """The nightly's steps after a publish, each when its setting asks for it."""
+    wrote = run_writeback(settings) if settings.writeback.after_nightly else True
+    told = run_digest(settings) if settings.digest.after_nightly else True
+    return wrote and told
+
+
+@app.command()
+def digest(
+    config: ConfigOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what each person would receive; send nothing")
+    ] = False,
+    user: Annotated[list[str] | None, typer.Option("--user", "-u", help="only this user")] = None,
+) -> None:
+    """Send each salesperson the alerts of their customers that are new or changed."""
+    from warehouse.nightly import EXIT_WRITEBACK
+
+    settings = _settings(config)
+    with _not_during_nightly(settings):
+        ok = run_digest(settings, user, dry_run)
+    if not ok:
+        _fail("some digests were not sent (see above); they go again next run", EXIT_WRITEBACK)
+
+
+@app.command()
+def writeback(
+    config: ConfigOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would change; send nothing")
+    ] = False,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="only this source")
+    ] = None,
+) -> None:
+    """Write balances, alerts and the 360° link onto the CRM records (what changed only)."""
+    from ingest.writeback import WritebackConfigError, writeback_sources
+    from warehouse.nightly import EXIT_WRITEBACK
+
+    settings = _settings(config)
+    try:
+        if not writeback_sources(settings, source):
+            _fail(
+                "no source has a [sources.writeback] section: nothing to write (docs/writeback.md)"
+            )
+    except WritebackConfigError as exc:
+        _fail(str(exc))
+    with _not_during_nightly(settings):
+        ok = run_writeback(settings, source, dry_run)
+    if not ok:
+        _fail("some CRM writes failed (see above); they are sent again next run", EXIT_WRITEBACK)
 
 
 @app.command()
@@ -407,6 +501,40 @@ def user_add(
         _fail(problem)
     add_user(settings, name, role, secret, owner_name=owner_name)
     console.print(f"user {name} ({role}) saved")
+
+
+@user_app.command("set")
+def user_set(
+    name: str,
+    email: Annotated[
+        str | None, typer.Option("--email", help="digest by e-mail to this address ('' stops it)")
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option("--webhook", help="digest to this Slack/Teams incoming webhook ('' stops it)"),
+    ] = None,
+    webhook_kind: Annotated[
+        str | None, typer.Option("--webhook-kind", help="slack (default) or teams")
+    ] = None,
+    language: Annotated[str | None, typer.Option("--language", help="fr or en")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """How a salesperson receives the morning digest (c360 digest)."""
+    from warehouse.digest.subscriptions import set_subscription
+
+    settings = _settings(config)
+    try:
+        set_subscription(
+            settings.app_db,
+            name,
+            email=email,
+            webhook_url=webhook,
+            webhook_kind=webhook_kind,
+            language=language,
+        )
+    except (LookupError, ValueError) as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
+    console.print(f"digest settings of {name} saved")
 
 
 def _user_change(config: Path | None, action: str, name: str) -> None:
@@ -636,7 +764,7 @@ def schedule(config: ConfigOpt = None) -> None:
     """Run the nightly job at the configured cron time, forever, never two at once."""
     from warehouse.nightly import run_schedule
 
-    run_schedule(_settings(config), run_ingest, run_build, console)
+    run_schedule(_settings(config), run_ingest, run_build, console, run_after_publish)
 
 
 if __name__ == "__main__":

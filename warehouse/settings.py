@@ -74,6 +74,40 @@ class ApiSourceConfig(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+# What c360 can write back onto a CRM record (docs/writeback.md); the CRM field each goes
+# to is mapped per source, with defaults per system in ingest/writeback/fields.py.
+WRITEBACK_KEYS = (
+    "outstanding",
+    "overdue",
+    "oldest_overdue_days",
+    "credit_limit",
+    "credit_utilisation",
+    "last_invoice_date",
+    "alert_summary",
+    "link",
+)
+
+
+class SourceWritebackConfig(BaseModel):
+    """`[sources.writeback]`: its presence (with `enabled`) writes this source's records."""
+
+    enabled: bool = True
+    # value key -> the CRM's field name; "" leaves that value out; unset keys keep the
+    # system's default field.
+    fields: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("fields")
+    @classmethod
+    def _keys_ok(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(v) - set(WRITEBACK_KEYS))
+        if unknown:
+            raise ValueError(
+                f"unknown write-back value {', '.join(unknown)}; "
+                f"expected among {', '.join(WRITEBACK_KEYS)}"
+            )
+        return v
+
+
 class SourceConfig(BaseModel):
     name: str
     system: str
@@ -90,6 +124,8 @@ class SourceConfig(BaseModel):
     # A regex whose group `code` is the customer code embedded in an account number
     # (FEC per-customer general accounts, e.g. "411(?P<code>.+)").
     account_code: str | None = None
+    # Write-back of c360's figures onto this source's CRM records (docs/writeback.md).
+    writeback: SourceWritebackConfig | None = None
 
     @field_validator("name")
     @classmethod
@@ -201,6 +237,31 @@ class AlertsConfig(BaseModel):
     quote_unanswered_days: int = Field(default=30, ge=1)
 
 
+class WritebackConfig(BaseModel):
+    # `c360 nightly` writes the CRM fields after each publish (docs/writeback.md).
+    after_nightly: bool = False
+
+
+class DigestConfig(BaseModel):
+    """The salespeople's morning digest (docs/writeback.md#morning-digest)."""
+
+    # `c360 nightly` sends the digests after each publish (else run `c360 digest`).
+    after_nightly: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    # STARTTLS before login and sending; off only for a relay on the same machine.
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    # The environment variable holding the SMTP password (never the file).
+    smtp_password_env: str | None = None
+    # A CA bundle to trust for a relay with a private certificate.
+    smtp_ca_file: Path | None = None
+    sender: str = "c360 <c360@localhost>"
+    # An outstanding that rose this much since the last digest is a "balance jump".
+    balance_jump_percent: float = Field(default=20.0, gt=0)
+    balance_jump_min_amount: float = Field(default=1000.0, ge=0)
+
+
 class ScheduleConfig(BaseModel):
     cron: str = "0 2 * * *"
 
@@ -230,6 +291,9 @@ class DashboardConfig(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8501
     language: Literal["fr", "en"] = "fr"
+    # The address people open the dashboard at (links written to the CRM and in digests);
+    # defaults to http://host:port.
+    url: str | None = None
 
 
 class LimitsConfig(BaseModel):
@@ -281,6 +345,8 @@ class Settings(BaseSettings):
     api: ApiConfig = Field(default_factory=ApiConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    writeback: WritebackConfig = Field(default_factory=WritebackConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     @field_validator("currency")
     @classmethod
@@ -298,6 +364,9 @@ class Settings(BaseSettings):
         base = self.config_path.parent if self.config_path else Path.cwd()
         if not self.data_dir.is_absolute():
             self.data_dir = (base / self.data_dir).resolve()
+        ca_file = self.digest.smtp_ca_file
+        if ca_file is not None and not ca_file.is_absolute():
+            self.digest.smtp_ca_file = (base / ca_file).resolve()
         tmp = self.limits.duckdb_temp_directory
         if tmp is not None and not tmp.is_absolute():
             self.limits.duckdb_temp_directory = (base / tmp).resolve()
@@ -374,6 +443,26 @@ class Settings(BaseSettings):
     def history_db(self) -> Path:
         """Facts kept across builds (balance history, id registry)."""
         return self.data_dir / "history.duckdb"
+
+    @property
+    def writeback_db(self) -> Path:
+        """Last values written to each CRM field (DuckDB; written by `c360 writeback`)."""
+        return self.data_dir / "writeback.duckdb"
+
+    @property
+    def writeback_log_db(self) -> Path:
+        """Every CRM write and its result (SQLite: the API reads it while a run writes)."""
+        return self.data_dir / "writeback_log.sqlite"
+
+    @property
+    def digest_db(self) -> Path:
+        """What each salesperson's digests already said (DuckDB; written by `c360 digest`)."""
+        return self.data_dir / "digest.duckdb"
+
+    @property
+    def dashboard_url(self) -> str:
+        base = self.dashboard.url or f"http://{self.dashboard.host}:{self.dashboard.port}"
+        return base.rstrip("/")
 
     def signing_key(self) -> str:
         """The token-signing secret: the configured one, else a persisted random one."""

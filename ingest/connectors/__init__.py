@@ -154,3 +154,8 @@ def check_connection(
         detail = connector.probe()
         auth = (require_api(source).options.get("auth") or {}).get("method", "token")
         return f"{connector.vendor} reached with {auth} auth; {detail}"
+
+
+# The same connector setup (auth, retries, client) for other users of a vendor API
+# (ingest/writeback/ writes through it).
+open_connector = _connector

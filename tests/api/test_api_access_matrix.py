@@ -68,6 +68,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/match-decisions"): ADMIN,
     ("POST", "/api/v1/match-decisions"): ADMIN,
     ("GET", "/api/v1/audit"): ADMIN,
+    ("GET", "/api/v1/writeback"): ADMIN,
     ("POST", "/api/v1/inbound/{source}"): {"integration", "admin"},
     ("GET", "/metrics"): ADMIN,
 }

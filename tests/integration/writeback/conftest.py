@@ -1,0 +1,124 @@
+"""The connector tests' fake vendor servers, with their write endpoints (fake_crm_writes),
+one live server per vendor for the session, reset before each test."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# The fakes live beside the connector tests (imported there by plain name too).
+sys.path.insert(0, str(Path(__file__).parent.parent / "connectors"))
+
+import fake_crm_writes  # noqa: E402
+import fake_dynamics  # noqa: E402
+import fake_hubspot  # noqa: E402
+import fake_odoo  # noqa: E402
+import fake_salesforce  # noqa: E402
+from fakes_common import FakeVendor, LiveServer  # noqa: E402
+
+from ingest.connectors import RetryPolicy  # noqa: E402
+from warehouse.settings import SourceConfig  # noqa: E402
+
+
+@dataclass
+class Vendor:
+    """One fake CRM with what a source needs to reach it; `sleeps` records retry waits."""
+
+    system: str
+    fake: Any
+    url: str
+    token_env: str
+    api: dict[str, Any] = field(default_factory=dict)
+    sleeps: list[float] = field(default_factory=list)
+
+    def source(self, name: str = "crm", **writeback: Any) -> SourceConfig:
+        return SourceConfig.model_validate(
+            {
+                "name": name,
+                "system": self.system,
+                "role": "crm",
+                "api": {"base_url": self.url, "token_env": self.token_env, **self.api},
+                "writeback": writeback,
+            }
+        )
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {self.token_env: self.fake.token}
+
+    def retry(self, max_attempts: int = 5) -> RetryPolicy:
+        return RetryPolicy(max_attempts=max_attempts, sleep=self.sleeps.append)
+
+
+def _serve(
+    make_app: Callable[[Any], Any], fake: FakeVendor, extend: Callable[[Any], None]
+) -> Iterator[tuple[Any, str]]:
+    injector = make_app(fake)
+    extend(injector.app)
+    with LiveServer(injector) as server:
+        yield fake, server.url
+
+
+@pytest.fixture(scope="session")
+def _hubspot() -> Iterator[tuple[Any, str]]:
+    fake = fake_hubspot.FakeHubSpot()
+    yield from _serve(
+        fake_hubspot.make_app, fake, lambda app: fake_crm_writes.add_hubspot(app, fake)
+    )
+
+
+@pytest.fixture(scope="session")
+def _salesforce() -> Iterator[tuple[Any, str]]:
+    fake = fake_salesforce.FakeSalesforce()
+    yield from _serve(
+        fake_salesforce.make_app,
+        fake,
+        lambda app: fake_crm_writes.add_salesforce(app, fake, fake_salesforce.VERSION),
+    )
+
+
+@pytest.fixture(scope="session")
+def _dynamics() -> Iterator[tuple[Any, str]]:
+    fake = fake_dynamics.FakeDynamics()
+    yield from _serve(
+        fake_dynamics.make_app, fake, lambda app: fake_crm_writes.add_dynamics(app, fake)
+    )
+
+
+@pytest.fixture(scope="session")
+def _odoo() -> Iterator[tuple[Any, str]]:
+    fake = fake_odoo.FakeOdoo()
+    fake_crm_writes.add_odoo(fake)
+    yield from _serve(fake_odoo.make_app, fake, lambda app: None)
+
+
+def _vendor(system: str, served: tuple[Any, str], token_env: str, **api: Any) -> Vendor:
+    fake, url = served
+    fake.reset()
+    fake_crm_writes.prepare(fake, system)
+    return Vendor(system, fake, url, token_env, api)
+
+
+@pytest.fixture
+def hubspot(_hubspot: tuple[Any, str]) -> Vendor:
+    return _vendor("hubspot", _hubspot, "HUBSPOT_TOKEN")
+
+
+@pytest.fixture
+def salesforce(_salesforce: tuple[Any, str]) -> Vendor:
+    return _vendor("salesforce", _salesforce, "SALESFORCE_TOKEN")
+
+
+@pytest.fixture
+def dynamics(_dynamics: tuple[Any, str]) -> Vendor:
+    return _vendor("dynamics365", _dynamics, "DYNAMICS_TOKEN")
+
+
+@pytest.fixture
+def odoo(_odoo: tuple[Any, str]) -> Vendor:
+    return _vendor("odoo", _odoo, "ODOO_API_KEY", database=fake_odoo.DB)
