@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,39 +19,7 @@ import fake_hubspot  # noqa: E402
 import fake_odoo  # noqa: E402
 import fake_salesforce  # noqa: E402
 from fakes_common import FakeVendor, LiveServer  # noqa: E402
-
-from ingest.connectors import RetryPolicy  # noqa: E402
-from warehouse.settings import SourceConfig  # noqa: E402
-
-
-@dataclass
-class Vendor:
-    """One fake CRM with what a source needs to reach it; `sleeps` records retry waits."""
-
-    system: str
-    fake: Any
-    url: str
-    token_env: str
-    api: dict[str, Any] = field(default_factory=dict)
-    sleeps: list[float] = field(default_factory=list)
-
-    def source(self, name: str = "crm", **writeback: Any) -> SourceConfig:
-        return SourceConfig.model_validate(
-            {
-                "name": name,
-                "system": self.system,
-                "role": "crm",
-                "api": {"base_url": self.url, "token_env": self.token_env, **self.api},
-                "writeback": writeback,
-            }
-        )
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {self.token_env: self.fake.token}
-
-    def retry(self, max_attempts: int = 5) -> RetryPolicy:
-        return RetryPolicy(max_attempts=max_attempts, sleep=self.sleeps.append)
+from writeback_vendor import Vendor  # noqa: E402
 
 
 def _serve(

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Vendor
 from digest_servers import SmtpServer
 from writeback_project import make_project
+from writeback_vendor import Vendor
 
 from api import security, store
 from ingest.pipeline import ingest

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Vendor
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from writeback_project import RECORDS, Project, make_project
+from writeback_vendor import Vendor
 
 from api import security, store
 from api.main import create_app

@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import Vendor
 from writeback_project import DASHBOARD, RECORDS, Project, make_project
+from writeback_vendor import Vendor
 
 from ingest.writeback import run_writeback
 from warehouse.connection import connect

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from conftest import Vendor
 from fake_dynamics import guid
+from writeback_vendor import Vendor
 
 from ingest.connectors import open_connector
 from ingest.writeback import WRITERS

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from conftest import Vendor
 from fake_dynamics import guid
+from writeback_vendor import Vendor
 
 from ingest.pipeline import ingest
 from warehouse.build import build
