@@ -15,12 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from warehouse.errors import C360Error
+
 logger = logging.getLogger(__name__)
 
 BEARER = {"WWW-Authenticate": "Bearer"}
 
 
-class ApiError(Exception):
+class ApiError(C360Error):
     """An error with its HTTP status, a stable code and a sentence for a person."""
 
     def __init__(

@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from warehouse.errors import C360Error
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
 
 CANONICAL_OBJECTS = (
@@ -43,8 +45,10 @@ CANONICAL_OBJECTS = (
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-class ProfileError(Exception):
+class ProfileError(C360Error):
     """A mapping profile or a column override is invalid."""
+
+    hint = "fix the profile or the source's column override (see docs/profiles.md)"
 
 
 @dataclass(frozen=True)

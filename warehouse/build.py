@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from warehouse import history
 from warehouse.checks import CheckFailure, run_checks
 from warehouse.connection import connect
+from warehouse.errors import C360Error
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import clean_temporary, publish, temp_path
@@ -88,7 +89,7 @@ COUNTED = {
 }
 
 
-class BuildError(RuntimeError):
+class BuildError(C360Error, RuntimeError):
     """The build could not run (missing staging, another build running, SQL error)."""
 
 

@@ -22,6 +22,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from warehouse.errors import C360Error
+
 logger = logging.getLogger(__name__)
 
 SYSTEMS = (
@@ -416,8 +418,10 @@ def find_config(explicit: Path | None = None) -> Path | None:
     return here if here.exists() else None
 
 
-class ConfigError(Exception):
+class ConfigError(C360Error):
     """The configuration file is missing or invalid."""
+
+    hint = "fix c360.toml (every setting is described in docs/configuration.md)"
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.errors import C360Error
 from warehouse.matching.components import init_clusters, merge_pass_links
 from warehouse.matching.decisions import apply_decisions, load_decisions
 from warehouse.matching.fuzzy import fuzzy_pass_links
@@ -67,7 +68,7 @@ create or replace temp macro luhn_ok(s) as (
 """
 
 
-class MatchingError(ValueError):
+class MatchingError(C360Error, ValueError):
     """The matching configuration names an unknown pass."""
 
 
