@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +74,21 @@ def save_watermark(
         state["cursors"] = dict(cursors)
     tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def save_watermarks(
+    settings: Settings, fetched: FetchOutcome, refused: Collection[str]
+) -> list[str]:
+    """Save each fetched source's watermark (and change cursors) unless the source was
+    refused in this run: a refused source fetches the same window again next night, so
+    nothing it sent is skipped for good. Returns the sources whose state was saved."""
+    saved = []
+    for name, watermark in fetched.watermarks.items():
+        if name in refused or watermark is None:
+            continue
+        save_watermark(settings, name, watermark, fetched.cursors.get(name))
+        saved.append(name)
+    return saved
 
 
 def fetch_sources(

@@ -75,11 +75,33 @@ def run_nightly(settings: Settings, ingest: Step, build: Step) -> NightlyResult:
     return NightlyResult(True, "ok")
 
 
-def run_schedule(settings: Settings, ingest: Step, build: Step, console: Console) -> None:
-    cron = croniter(settings.schedule.cron, datetime.now())
-    while True:
+def run_schedule(
+    settings: Settings,
+    ingest: Step,
+    build: Step,
+    console: Console,
+    *,
+    now: Callable[[], datetime] = datetime.now,
+    sleep: Callable[[float], None] = time.sleep,
+    nights: int | None = None,
+) -> None:
+    """Run the nightly job at each cron time, forever (or `nights` times: the tests' clock).
+
+    A failed night, even one that raised, is logged and the schedule waits for the next:
+    the job a person set up once must not stop at the first bad extract."""
+    cron = croniter(settings.schedule.cron, now())
+    ran = 0
+    while nights is None or ran < nights:
         due = cron.get_next(datetime)
         console.print(f"next nightly run at {due:%Y-%m-%d %H:%M}")
-        time.sleep(max(0.0, (due - datetime.now()).total_seconds()))
-        ok, message, _ = run_nightly(settings, ingest, build)
-        console.print(f"nightly run: {'ok' if ok else 'FAILED'} — {message}")
+        sleep(max(0.0, (due - now()).total_seconds()))
+        try:
+            ok, message, _ = run_nightly(settings, ingest, build)
+        except Exception as exc:
+            logger.error("nightly run at %s raised", due, exc_info=exc)
+            lines = str(exc).strip().splitlines()
+            ok, message = False, f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+        if not ok:
+            logger.error("nightly run at %s failed: %s", due, message)
+        console.print(f"nightly run: {'ok' if ok else 'FAILED'} — {message}", soft_wrap=True)
+        ran += 1
