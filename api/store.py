@@ -19,12 +19,12 @@ from sqlalchemy import Index, event, insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from api.roles import USER_ROLES
 from api.security import hash_password
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-USER_ROLES = ("sales", "finance", "executive", "admin", "integration")
 API_KEY_PREFIX = "c360_"
 
 

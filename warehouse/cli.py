@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.roles import USER_ROLES
 from warehouse.errors import C360Error, CommandFailed
 from warehouse.settings import Settings, SourceConfig, load_settings
 
@@ -415,7 +416,7 @@ def _read_password(password: str | None, from_stdin: bool, env_var: str | None) 
 @user_app.command("add")
 def user_add(
     name: str,
-    role: Annotated[str, typer.Option("--role", help="sales|finance|executive|admin|integration")],
+    role: Annotated[str, typer.Option("--role", help="|".join(USER_ROLES))],
     password: Annotated[
         str | None,
         typer.Option("--password", help="visible to other local users: prefer the prompt"),
@@ -429,7 +430,7 @@ def user_add(
 ) -> None:
     """Create or update a user of the API and dashboard (a new password ends their sessions)."""
     from api.security import password_problem
-    from api.store import USER_ROLES, add_user
+    from api.store import add_user
 
     if role not in USER_ROLES:
         _fail(f"unknown role {role!r}; expected one of {', '.join(USER_ROLES)}")
