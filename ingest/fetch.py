@@ -35,12 +35,8 @@ class FetchOutcome:
     skipped: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _state_file(settings: Settings, source: str) -> Path:
-    return settings.data_dir / "state" / f"{source}.watermark.json"
-
-
 def _load_state(settings: Settings, source: str) -> dict[str, Any]:
-    path = _state_file(settings, source)
+    path = settings.state_file(source)
     if not path.exists():
         return {}
     state = json.loads(path.read_text(encoding="utf-8"))
@@ -66,7 +62,7 @@ def save_watermark(
 ) -> None:
     if value is None:
         return
-    path = _state_file(settings, source)
+    path = settings.state_file(source)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     state: dict[str, Any] = {"watermark": value.isoformat()}
@@ -100,7 +96,7 @@ def fetch_sources(
     for source in settings.sources:
         if source.api is None or (only and source.name not in only):
             continue
-        out_dir = settings.data_dir / "fetched" / source.name / stamp
+        out_dir = settings.fetched_dir / source.name / stamp
         out_dir.mkdir(parents=True, exist_ok=True)
         try:
             result = fetch(

@@ -221,7 +221,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
     folder = settings.snapshots_dir
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with FileLock(str(folder / ".build.lock"), timeout=5):
+        with FileLock(str(settings.build_lock_file), timeout=5):
             return _locked_build(settings, say)
     except Timeout as exc:
         raise BuildError("another build is running on this data folder") from exc

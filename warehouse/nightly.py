@@ -36,7 +36,7 @@ class NightlyResult(NamedTuple):
 
 def nightly_lock(settings: Settings) -> FileLock:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(settings.data_dir / "nightly.lock"))
+    return FileLock(str(settings.nightly_lock_file))
 
 
 def run_nightly(settings: Settings, ingest: Step, build: Step) -> NightlyResult:
