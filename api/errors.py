@@ -62,6 +62,19 @@ class InvalidPayload(ApiError):
         super().__init__(422, "invalid_payload", message)
 
 
+class SnapshotIncomplete(ApiError):
+    """The served snapshot lacks a table a query needs: a 500 with its own code (logged
+    where it happens), never an empty answer."""
+
+    def __init__(self, build_id: str) -> None:
+        super().__init__(
+            500,
+            "snapshot_incomplete",
+            f"The served snapshot {build_id} lacks a table this answer needs; "
+            "an operator should publish a new build (c360 build).",
+        )
+
+
 _HTTP_CODES = {
     400: ("bad_request", "The request is malformed."),
     401: ("not_authenticated", "Sign in first: send a valid bearer token."),
