@@ -31,6 +31,7 @@ from api.queries import sql
 from warehouse.connection import connect
 from warehouse.serving import CONTRACT_VERSION, serving_for_snapshot, serving_path
 from warehouse.snapshots import CURRENT, current_snapshot
+from warehouse.sqlquote import quote_ident as _quote
 
 logger = logging.getLogger(__name__)
 
@@ -301,10 +302,6 @@ def _serving_of(snap: Snapshot) -> Path:
     made = serving_for_snapshot(snap.path)
     snap.own_serving = made.parent
     return made
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _published_at(con: duckdb.DuckDBPyConnection, path: Path, tables: frozenset[str]) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.errors import C360Error
+from warehouse.sqlquote import quote_ident
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 
@@ -158,10 +159,6 @@ class Profile:
 
 def normalise_header(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().lower()
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _field_spec(raw: Any, values: dict[str, str] | None) -> FieldSpec:

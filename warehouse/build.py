@@ -31,6 +31,7 @@ from warehouse.publish import clean_temporary, publish, temp_path
 from warehouse.serving import serving_path, write_serving
 from warehouse.settings import Settings
 from warehouse.sqlfiles import run_file
+from warehouse.sqlquote import quote_literal
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +137,7 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
 
 def _prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Attach staging read-only, create schemas, copy meta.* and the source config."""
-    quoted = str(settings.staging_db).replace("'", "''")
-    con.execute(f"attach '{quoted}' as stg (read_only)")
+    con.execute(f"attach {quote_literal(settings.staging_db)} as stg (read_only)")
     for schema in ("meta", "core", "mart", "work"):
         con.execute(f"create schema if not exists {schema}")
     present = {

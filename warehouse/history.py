@@ -18,6 +18,7 @@ import duckdb
 
 from warehouse.connection import connect
 from warehouse.sqlfiles import execute
+from warehouse.sqlquote import quote_literal
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +109,7 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Attach history.duckdb read-write as `hist`, creating its tables when new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # ATTACH takes no bound parameters; the path comes from Settings, quotes escaped.
-    quoted = str(path).replace("'", "''")
-    con.execute(f"attach '{quoted}' as {ALIAS}")
+    con.execute(f"attach {quote_literal(path)} as {ALIAS}")
     con.execute(SCHEMA_SQL)
 
 
