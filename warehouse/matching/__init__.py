@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.connection import sql
 from warehouse.errors import C360Error
 from warehouse.matching.components import init_clusters, merge_pass_links
 from warehouse.matching.decisions import apply_decisions, load_decisions
@@ -52,20 +53,7 @@ LEGAL_FORMS = [
 ]
 
 # Luhn check over a digit string (SIREN, SIRET), used when ingest left a flag empty.
-LUHN_MACRO = """
-create or replace temp macro luhn_ok(s) as (
-    regexp_full_match(s, '[0-9]+')
-    and list_sum(list_transform(
-        range(length(s)),
-        lambda i: case
-            when i % 2 = 0 then cast(substr(s, length(s) - i, 1) as integer)
-            when cast(substr(s, length(s) - i, 1) as integer) * 2 > 9
-                then cast(substr(s, length(s) - i, 1) as integer) * 2 - 9
-            else cast(substr(s, length(s) - i, 1) as integer) * 2
-        end
-    )) % 10 = 0
-)
-"""
+LUHN_MACRO = sql("core/luhn_ok")
 
 
 class MatchingError(C360Error, ValueError):
