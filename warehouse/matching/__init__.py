@@ -23,10 +23,23 @@ from warehouse.sqlfiles import execute, run_file
 
 logger = logging.getLogger(__name__)
 
-KEY_PASSES = {
-    "xref": "core/pass_xref",
-    "legal_id": "core/pass_legal_id",
-    "contact": "core/pass_contact",
+# The passes that link records sharing a key: each writes work.pass_key from its SQL file,
+# filling the {key} column name (a constant) and binding the rest.
+KEY_PASSES: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
+    # Pass 1: the ERP customer code, held by CRM records and used as FEC auxiliary account.
+    "xref": (
+        "core/pass_key",
+        {"key": "code_key"},
+        {"key_prefix": "code:", "evidence_name": "customer_code"},
+    ),
+    # Pass 2: the SIREN, from a valid SIRET, a valid SIREN or a French VAT number.
+    "legal_id": (
+        "core/pass_key",
+        {"key": "match_siren"},
+        {"key_prefix": "siren:", "evidence_name": "siren"},
+    ),
+    # Pass 3: company e-mail domain with postcode, or an E.164 phone number.
+    "contact": ("core/pass_contact", {}, {}),
 }
 OTHER_PASSES = ("fuzzy", "ledger_name")
 LEGAL_FORMS = [
@@ -87,7 +100,8 @@ def resolve(
         elif rule == "ledger_name":
             ledger_name_links(con, params)
         else:
-            run_file(con, KEY_PASSES[rule])
+            name, identifiers, key_params = KEY_PASSES[rule]
+            run_file(con, name, {"rule": rule, **key_params}, identifiers=identifiers or None)
             run_file(
                 con,
                 "core/pass_link",
