@@ -516,7 +516,9 @@ def _refuse(source: str, lf: LandedFile, message: str, obj: str | None = None) -
 
 
 def _expected_headers(profile: Profile, every_header: bool = False) -> str:
-    groups = (lambda o: o.detect) if every_header else (lambda o: o.detect[:1])
+    def groups(o: ObjectSpec) -> list[tuple[str, ...]]:
+        return list(o.detect) if every_header else list(o.detect[:1])
+
     parts = [
         f"{o.name} ({' | '.join(', '.join(g) for g in groups(o))})"
         for o in profile.objects.values()

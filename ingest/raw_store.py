@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.profile import quote_ident
+from warehouse.sqlquote import quote_ident
 from warehouse.sqlquote import quote_literal as _literal
 
 logger = logging.getLogger(__name__)

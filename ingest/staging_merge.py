@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ingest import run_ledger
-from ingest.profile import quote_ident
+from warehouse.sqlquote import quote_ident
 
 
 @dataclass

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.profile import ObjectSpec, ReadOptions, quote_ident
+from ingest.profile import ObjectSpec, ReadOptions
 
 # SQL string literals here are constants taken from profiles, never data.
+from warehouse.sqlquote import quote_ident
 from warehouse.sqlquote import quote_literal as _lit
 
 SQL_DIR = Path(__file__).parent / "sql"

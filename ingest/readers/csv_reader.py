@@ -22,11 +22,11 @@ from typing import Any
 
 import duckdb
 
-from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 from ingest.readers import limits as bounds
 from warehouse.settings import LimitsConfig
+from warehouse.sqlquote import quote_ident
 from warehouse.sqlquote import quote_literal as _literal
 
 DELIMITERS = (";", ",", "\t", "|")
