@@ -53,6 +53,16 @@ def test_nightly_whose_build_fails_is_one_line_per_step(tmp_path: Path) -> None:
     assert lines[-1] == "error: the build failed its checks; the previous snapshot is still served"
 
 
+def test_nightly_with_no_staging_yet_says_so_without_a_traceback(tmp_path: Path) -> None:
+    # No source configured: the ingest loads nothing, so there is no staging to build from.
+    result = runner.invoke(app, ["nightly", "-c", str(_config(tmp_path))])
+    assert result.exit_code == EXIT_FAILED
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert "staging.duckdb does not exist; run `c360 ingest` first" in lines[-2]
+    assert lines[-1].startswith("error: ")
+
+
 def test_nightly_while_another_runs_is_one_line(tmp_path: Path) -> None:
     cfg = _config(tmp_path)
     with nightly_lock(load_settings(cfg)).acquire(timeout=0):
