@@ -25,6 +25,7 @@ from warehouse import history
 from warehouse.checks import CheckFailure, run_checks
 from warehouse.connection import connect
 from warehouse.errors import C360Error
+from warehouse.errors import describe as _first_line
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import clean_temporary, publish, temp_path
@@ -305,12 +306,6 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         raise BuildError(f"build {build_id} failed: {reason}") from exc
     say(message)
     return BuildResult(build_id, path, True, counts, [], message)
-
-
-def _first_line(exc: BaseException) -> str:
-    """An error for a person and the build log: its kind and first line."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def last_builds(settings: Settings) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.roles import USER_ROLES
-from warehouse.errors import C360Error, CommandFailed
+from warehouse.errors import C360Error, CommandFailed, describe
 from warehouse.settings import Settings, SourceConfig, load_settings
 
 logger = logging.getLogger(__name__)
@@ -169,8 +169,7 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool | None
 def _one_line(exc: BaseException) -> str:
     """An exception for a person: its kind and first line (the log has the rest)."""
     logging.getLogger(__name__).debug("ingest failed", exc_info=exc)
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    return describe(exc)
 
 
 def run_build(settings: Settings) -> bool:

@@ -27,6 +27,12 @@ class C360Error(Exception):
         return f"{text} — {self.hint}" if self.hint else text
 
 
+def describe(exc: BaseException) -> str:
+    """Any exception for a person and a log line: its kind and first line."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
 class CommandFailed(C360Error):
     """A command ends here: its message is already the whole story (exit status given)."""
 

@@ -16,6 +16,7 @@ from croniter import croniter
 from filelock import FileLock, Timeout
 from rich.console import Console
 
+from warehouse.errors import describe
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -99,8 +100,7 @@ def run_schedule(
             ok, message, _ = run_nightly(settings, ingest, build)
         except Exception as exc:
             logger.error("nightly run at %s raised", due, exc_info=exc)
-            lines = str(exc).strip().splitlines()
-            ok, message = False, f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+            ok, message = False, describe(exc)
         if not ok:
             logger.error("nightly run at %s failed: %s", due, message)
         console.print(f"nightly run: {'ok' if ok else 'FAILED'} — {message}", soft_wrap=True)
