@@ -130,7 +130,7 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
             and not p.name.startswith(".")
             and p.name != "manifest.json"
         ]
-    pushed = settings.push_dir / source.name
+    pushed = settings.push_folder(source.name)
     if pushed.exists():
         found += [(p, "incremental") for p in sorted(pushed.glob("*.json"))]
     return found
@@ -223,7 +223,7 @@ def _prepare_source(
     indexed: list[tuple[int, FileOutcome]] = []
     pending: list[tuple[int, Path, str, str, str, set[str]]] = []
     moved: set[Path] = set()  # a refused file is moved once, whatever its outcomes
-    drop_folders = [f for f in (source.inbox, settings.push_dir / source.name) if f is not None]
+    drop_folders = [f for f in (source.inbox, settings.push_folder(source.name)) if f is not None]
     for i, (path, kind) in enumerate(files):
         root = next((r for r in drop_folders if path.is_relative_to(r)), None)
         if root is not None and (why := unsafe(path, root)):

@@ -371,6 +371,14 @@ class Settings(BaseSettings):
         """Pushed files the night refused, moved aside with their reason: <source>/."""
         return self.data_dir / "quarantine"
 
+    def push_folder(self, source: str) -> Path:
+        """Where the API drops the records pushed to one source."""
+        return self.push_dir / source
+
+    def quarantine_folder(self, source: str) -> Path:
+        """Where one source's refused files are moved, each with its `.reason.txt`."""
+        return self.quarantine_dir / source
+
     @property
     def history_db(self) -> Path:
         """Facts kept across builds (balance history, id registry)."""
