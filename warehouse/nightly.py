@@ -56,7 +56,7 @@ def run_nightly(settings: Settings, ingest: Step, build: Step) -> NightlyResult:
     if not built:
         return NightlyResult(
             False,
-            "the build failed its checks; the previous snapshot is still served",
+            "nothing new published (the build said why above); the previous snapshot is still served",
             EXIT_FAILED,
         )
     if ingested is None:

@@ -50,7 +50,10 @@ def test_nightly_whose_build_fails_is_one_line_per_step(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[-2].startswith("not published: build ")
     assert "not a valid DuckDB database file" in lines[-2]
-    assert lines[-1] == "error: the build failed its checks; the previous snapshot is still served"
+    assert lines[-1] == (
+        "error: nothing new published (the build said why above); "
+        "the previous snapshot is still served"
+    )
 
 
 def test_nightly_with_no_staging_yet_says_so_without_a_traceback(tmp_path: Path) -> None:
