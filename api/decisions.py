@@ -20,13 +20,14 @@ from sqlmodel import Session, select
 
 from api.store import AuditLog, MatchDecision, get_engine
 from warehouse.connection import connect
+from warehouse.errors import C360Error
 from warehouse.settings import Settings
 from warehouse.snapshots import current_snapshot
 
 KINDS = ("always_match", "never_match", "merge", "split")
 
 
-class DecisionError(ValueError):
+class DecisionError(C360Error, ValueError):
     """The decision cannot be recorded (unknown record, customer or kind)."""
 
 

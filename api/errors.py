@@ -15,12 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from warehouse.errors import C360Error
+
 logger = logging.getLogger(__name__)
 
 BEARER = {"WWW-Authenticate": "Bearer"}
 
 
-class ApiError(Exception):
+class ApiError(C360Error):
     """An error with its HTTP status, a stable code and a sentence for a person."""
 
     def __init__(
@@ -58,6 +60,19 @@ class NotFound(ApiError):
 class InvalidPayload(ApiError):
     def __init__(self, message: str) -> None:
         super().__init__(422, "invalid_payload", message)
+
+
+class SnapshotIncomplete(ApiError):
+    """The served snapshot lacks a table a query needs: a 500 with its own code (logged
+    where it happens), never an empty answer."""
+
+    def __init__(self, build_id: str) -> None:
+        super().__init__(
+            500,
+            "snapshot_incomplete",
+            f"The served snapshot {build_id} lacks a table this answer needs; "
+            "an operator should publish a new build (c360 build).",
+        )
 
 
 _HTTP_CODES = {

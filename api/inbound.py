@@ -204,7 +204,7 @@ def receive(
 
     now = datetime.now(UTC)
     key_hash = hashlib.sha256(key.encode()).hexdigest()[:16]
-    path = settings.push_dir / source / f"{now:%Y%m%dT%H%M%S%fZ}-{key_hash}.json"
+    path = settings.push_folder(source) / f"{now:%Y%m%dT%H%M%S%fZ}-{key_hash}.json"
     envelope = {
         "source": source,
         "object": object_name,

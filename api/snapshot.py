@@ -26,11 +26,12 @@ from typing import Any
 
 import duckdb
 
-from api.errors import ApiError
+from api.errors import ApiError, SnapshotIncomplete
 from api.queries import sql
 from warehouse.connection import connect
 from warehouse.serving import CONTRACT_VERSION, serving_for_snapshot, serving_path
 from warehouse.snapshots import CURRENT, current_snapshot
+from warehouse.sqlquote import quote_ident as _quote
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ class SnapshotReader:
     def rows(
         self, name: str, params: Sequence[Any] | dict[str, Any] = (), *, needs: Sequence[str] = ()
     ) -> list[dict[str, Any]]:
-        """Run api/sql/<name>.sql; [] when a table it needs is absent from this snapshot."""
+        """Run api/sql/<name>.sql; [] when a table it `needs` is absent from this snapshot
+        (an older contract); any other missing table is a SnapshotIncomplete error."""
         return self.run(sql(name), params, needs=needs)
 
     def run(
@@ -110,8 +112,10 @@ class SnapshotReader:
         try:
             result = self.cursor.execute(text, params)
         except duckdb.CatalogException as exc:
-            logger.warning("snapshot %s: %s", self.build_id, exc)
-            return []
+            # A table the query needs and did not declare optional (`needs`) is missing:
+            # an error to see and fix, never served as "no data".
+            logger.error("snapshot %s: %s", self.build_id, " ".join(str(exc).split()))
+            raise SnapshotIncomplete(self.build_id) from exc
         columns = [d[0] for d in result.description or ()]
         return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
@@ -298,10 +302,6 @@ def _serving_of(snap: Snapshot) -> Path:
     made = serving_for_snapshot(snap.path)
     snap.own_serving = made.parent
     return made
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _published_at(con: duckdb.DuckDBPyConnection, path: Path, tables: frozenset[str]) -> str | None:

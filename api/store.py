@@ -19,12 +19,12 @@ from sqlalchemy import Index, event, insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from api.roles import USER_ROLES
 from api.security import hash_password
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-USER_ROLES = ("sales", "finance", "executive", "admin", "integration")
 API_KEY_PREFIX = "c360_"
 
 
@@ -249,7 +249,7 @@ def get_user(settings: Settings, username: str) -> User | None:
 
 def list_users(settings: Settings) -> list[User]:
     with Session(get_engine(settings)) as session:
-        return list(session.exec(select(User).order_by(User.username)))  # type: ignore[arg-type]
+        return list(session.exec(select(User).order_by(User.username)))
 
 
 def is_locked(settings: Settings, user: User) -> bool:
@@ -383,9 +383,7 @@ def revoke_api_keys(settings: Settings, ident: str, actor: str = "cli") -> list[
         keys = (
             [found]
             if found is not None
-            else list(
-                session.exec(select(ApiKey).where(ApiKey.name == ident))  # type: ignore[arg-type]
-            )
+            else list(session.exec(select(ApiKey).where(ApiKey.name == ident)))
         )
         live = [k for k in keys if k.revoked_at is None]
         for key in live:
@@ -432,7 +430,7 @@ def profile_reads(
     if customer_id is not None:
         query = query.where(ProfileRead.customer_id == customer_id)
     if before is not None:
-        query = query.where(ProfileRead.read_id < before)  # type: ignore[arg-type]
+        query = query.where(ProfileRead.read_id < before)
     query = query.order_by(ProfileRead.read_id.desc()).limit(limit)  # type: ignore[attr-defined]
     with Session(get_engine(settings)) as session:
         return list(session.exec(query))

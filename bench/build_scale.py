@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from bench.common import table
 from bench.report import write_section
@@ -20,7 +21,7 @@ TARGET_S = 300
 LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 600}
 
 
-def run(quick: bool = False) -> list[dict]:
+def run(quick: bool = False) -> list[dict[str, Any]]:
     sizes = QUICK if quick else FULL
     cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
     if cap:

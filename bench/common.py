@@ -98,7 +98,16 @@ def machine() -> str:
     )
 
 
-def run_child(module: str, args: list[str], timeout: float, log: Path | None = None) -> dict:
+def one_row(con: Any, text: str, params: Any = None) -> tuple[Any, ...]:
+    """The single row a benchmark's check query answers (a DuckDB connection)."""
+    row: tuple[Any, ...] | None = con.execute(text, params or []).fetchone()
+    assert row is not None, text
+    return row
+
+
+def run_child(
+    module: str, args: list[str], timeout: float, log: Path | None = None
+) -> dict[str, Any]:
     """Run `python -m module args` in a fresh process; it prints one JSON line last.
 
     A fresh process gives each size its own peak memory and a hard time limit.
@@ -134,7 +143,8 @@ def run_child(module: str, args: list[str], timeout: float, log: Path | None = N
             "wall_seconds": time.perf_counter() - t0,
         }
     last = out.strip().splitlines()[-1]
-    return json.loads(last)
+    result: dict[str, Any] = json.loads(last)
+    return result
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> str:

@@ -14,10 +14,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from bench.common import measure, out_dir, table
+from bench.common import measure, one_row, out_dir, table
 from bench.report import write_section
 
 FULL_ROWS, QUICK_ROWS = 1_000_000, 50_000
@@ -108,7 +109,7 @@ def transcode(src: Path, dst: Path, src_enc: str, dst_enc: str) -> None:
             fout.write(chunk)
 
 
-def generate(rows: int) -> tuple[Path, Path, dict]:
+def generate(rows: int) -> tuple[Path, Path, dict[str, Any]]:
     """(cp1252 file, its UTF-8 transcoded copy, expected totals), cached by parameters."""
     folder = out_dir("ingest_invoices", f"rows{rows}_seed{SEED}")
     cp = folder / "factures.csv"
@@ -123,13 +124,14 @@ def generate(rows: int) -> tuple[Path, Path, dict]:
     transcode(tmp_utf8, cp, "utf-8", "cp1252")
     transcode(cp, utf8, "cp1252", "utf-8")
     tmp_utf8.unlink()
-    expected = con.execute(
+    expected = one_row(
+        con,
         """select count(*),
                   sum(cast(replace(replace(amount_incl_tax, ' ', ''), ',', '.') as decimal(18,2))),
                   count(*) filter (where kind = 'avoir')
            from read_csv(?, delim=';', header=true, all_varchar=true)""",
         [str(utf8)],
-    ).fetchone()
+    )
     meta = {
         "rows": expected[0],
         "sum_incl_tax": str(expected[1]),
@@ -146,15 +148,15 @@ class StepClock:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
-        self._undo: list = []
+        self._undo: list[Any] = []
 
-    def wrap(self, module, name: str, label: str) -> None:
+    def wrap(self, module: Any, name: str, label: str) -> None:
         original = getattr(module, name, None)
         if original is None:  # the code under test moved on; skip that step
             return
 
         @functools.wraps(original)
-        def timed(*a, **kw):
+        def timed(*a: Any, **kw: Any) -> Any:
             t0 = time.perf_counter()
             try:
                 return original(*a, **kw)
@@ -178,12 +180,12 @@ class StepClock:
         self.wrap(pipeline, "merge_object", "merge into staging")
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         for module, name, original in reversed(self._undo):
             setattr(module, name, original)
 
 
-def run_pipeline(cp: Path, work: Path) -> dict:
+def run_pipeline(cp: Path, work: Path) -> dict[str, Any]:
     from ingest.pipeline import ingest
     from warehouse.settings import Settings, SourceConfig
 
@@ -204,11 +206,12 @@ def run_pipeline(cp: Path, work: Path) -> dict:
     from warehouse.connection import connect
 
     con = connect(settings.staging_db, read_only=True)
-    check = con.execute(
+    check = one_row(
+        con,
         "select count(*), sum(amount_incl_tax), count(*) filter (where kind = 'credit_note'), "
         "count(*) filter (where issue_date is null or due_date is null) "
-        "from staging.invoice"
-    ).fetchone()
+        "from staging.invoice",
+    )
     con.close()
     return {
         "seconds": m.seconds,
@@ -224,7 +227,7 @@ def run_pipeline(cp: Path, work: Path) -> dict:
     }
 
 
-def bare_read(utf8: Path, work: Path) -> dict:
+def bare_read(utf8: Path, work: Path) -> dict[str, Any]:
     db = work / "bare.duckdb"
     work.mkdir(parents=True, exist_ok=True)
     db.unlink(missing_ok=True)
@@ -235,7 +238,7 @@ def bare_read(utf8: Path, work: Path) -> dict:
             "create table t as select * from read_csv(?, delim=';', header=true, all_varchar=true)",
             [str(utf8)],
         )
-        n = con.execute("select count(*) from t").fetchone()[0]
+        n: int = one_row(con, "select count(*) from t")[0]
         con.close()
         return n
 
@@ -243,7 +246,7 @@ def bare_read(utf8: Path, work: Path) -> dict:
     return {"seconds": m.seconds, "peak_mib": m.peak_mib, "rows": m.result}
 
 
-def bare_with_transcode(cp: Path, work: Path) -> dict:
+def bare_with_transcode(cp: Path, work: Path) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     tmp = work / "transcoded.utf8.csv"
 
@@ -259,7 +262,7 @@ def bare_with_transcode(cp: Path, work: Path) -> dict:
     }
 
 
-def run(quick: bool = False) -> dict:
+def run(quick: bool = False) -> dict[str, Any]:
     rows = QUICK_ROWS if quick else FULL_ROWS
     t0 = time.perf_counter()
     cp, utf8, expected = generate(rows)
@@ -268,7 +271,7 @@ def run(quick: bool = False) -> dict:
         f"file: {cp} ({expected['bytes'] / 1e6:.0f} MB, {rows} rows; ready in {gen_s:.1f}s)\n"
     )
     work = out_dir("ingest_invoices", "work")
-    runs: dict[str, list[dict]] = {"pipeline": [], "bare_utf8": [], "bare_transcode": []}
+    runs: dict[str, list[dict[str, Any]]] = {"pipeline": [], "bare_utf8": [], "bare_transcode": []}
     for i in range(REPEAT):
         runs["pipeline"].append(run_pipeline(cp, work / "pipeline"))
         runs["bare_utf8"].append(bare_read(utf8, work / "bare"))

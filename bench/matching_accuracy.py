@@ -44,7 +44,7 @@ def truth_pairs(folder: Path) -> set[Pair]:
 
 
 def cluster_pairs(assign: dict[tuple[str, str], str]) -> set[Pair]:
-    groups: dict[str, list] = defaultdict(list)
+    groups: dict[str, list[Any]] = defaultdict(list)
     for rec, cid in assign.items():
         groups[cid].append(rec)
     pairs: set[Pair] = set()
@@ -53,7 +53,7 @@ def cluster_pairs(assign: dict[tuple[str, str], str]) -> set[Pair]:
     return pairs
 
 
-def scores(pred: set[Pair], truth: set[Pair]) -> dict:
+def scores(pred: set[Pair], truth: set[Pair]) -> dict[str, Any]:
     tp, fp, fn = len(pred & truth), len(pred - truth), len(truth - pred)
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for pair in truth | pred:
@@ -79,7 +79,7 @@ def scores(pred: set[Pair], truth: set[Pair]) -> dict:
     }
 
 
-def c360_assignment(snapshot: Path) -> tuple[dict, list]:
+def c360_assignment(snapshot: Path) -> tuple[dict[tuple[str, str], str], list[Any]]:
     con = duckdb.connect(str(snapshot), read_only=True)
     xref = {
         (s, i): c
@@ -146,7 +146,7 @@ def _shared(con: duckdb.DuckDBPyConnection, key: str) -> bool:
     return bool(rows[0][0])
 
 
-def run_splink(settings: Any, snapshot: Path) -> dict:
+def run_splink(settings: Any, snapshot: Path) -> dict[str, Any]:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -204,7 +204,7 @@ def run_splink(settings: Any, snapshot: Path) -> dict:
     return {"assign": assign, "seconds": seconds, "pairs_above": n_pred, "keys": keys}
 
 
-def run(quick: bool = False) -> dict:
+def run(quick: bool = False) -> dict[str, Any]:
     customers = QUICK_CUSTOMERS if quick else CUSTOMERS
     results = []
     for case in CASES:

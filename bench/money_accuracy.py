@@ -69,6 +69,7 @@ def compare(folder: Path, snapshot: Path) -> dict[str, Any]:
         if len(ids) != 1 or None in ids:
             continue  # split over several customers, or a record not published
         cid = next(iter(ids))
+        assert cid is not None
         if companies_of[cid] != {company["company_key"]}:
             continue  # merged with another company
         right["identity"] += 1
@@ -111,7 +112,7 @@ def compare(folder: Path, snapshot: Path) -> dict[str, Any]:
     }
 
 
-def run(quick: bool = False) -> dict:
+def run(quick: bool = False) -> dict[str, Any]:
     customers = QUICK_CUSTOMERS if quick else CUSTOMERS
     results = []
     for case in CASES:

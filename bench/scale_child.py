@@ -11,8 +11,9 @@ import logging
 import shutil
 import sys
 import time
+from typing import Any
 
-from bench.common import out_dir, peak_mib, reset_peak, rss_mib
+from bench.common import one_row, out_dir, peak_mib, reset_peak, rss_mib
 from bench.scale_data import make_staging, true_pairs_sql
 
 KINDS = {
@@ -24,7 +25,7 @@ KINDS = {
 }
 
 
-def main(kind: str, n: int) -> dict:
+def main(kind: str, n: int) -> dict[str, Any]:
     import duckdb
 
     from warehouse.build import build
@@ -75,7 +76,7 @@ def main(kind: str, n: int) -> dict:
     linked = None
     if result.snapshot:
         con = duckdb.connect(str(result.snapshot), read_only=True)
-        linked = con.execute(true_pairs_sql()).fetchone()[0]
+        linked = one_row(con, true_pairs_sql())[0]
         con.close()
     shutil.rmtree(data, ignore_errors=True)
     return {

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from bench.common import one_row
 from warehouse.connection import connect, init_staging
 
 SYLLABLES = [
@@ -244,7 +246,7 @@ def make_staging(
     crm_matched_share: float = 0.85,
     invoices_per_customer: int = 0,
     orders_per_customer: int = 0,
-) -> dict:
+) -> dict[str, Any]:
     """Create (or reuse) folder/staging.duckdb; return its row counts."""
     params = {
         "per_side": per_side,
@@ -257,7 +259,8 @@ def make_staging(
     if marker.exists():
         saved = json.loads(marker.read_text())
         if saved.get("params") == params:
-            return saved["counts"]
+            counts: dict[str, Any] = saved["counts"]
+            return counts
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "staging.duckdb"
     for p in (db, db.with_name(db.name + ".wal"), marker):
@@ -280,16 +283,17 @@ def make_staging(
     if orders_per_customer:
         con.execute(ORDER_SQL, {"n_erp": n_erp, "per": orders_per_customer})
     counts = {
-        t: con.execute(f"select count(*) from staging.{t}").fetchone()[0]
+        t: one_row(con, f"select count(*) from staging.{t}")[0]
         for t in ("customer", "invoice", "sales_order")
     }
-    counts["largest_postcode_block"] = con.execute(
-        "select max(n) from (select count(*) n from staging.customer group by postcode)"
-    ).fetchone()[0]
+    counts["largest_postcode_block"] = one_row(
+        con, "select max(n) from (select count(*) n from staging.customer group by postcode)"
+    )[0]
     # Upper bound of the fuzzy pass's candidate pairs (warehouse/sql/core/fuzzy_pair.sql
     # blocks on postcode, city, city + first name token, each block kept if <= 2000 rows),
     # before its distinct / same-cluster / SIREN filters.
-    counts["fuzzy_pairs_upper_bound"] = con.execute(
+    counts["fuzzy_pairs_upper_bound"] = one_row(
+        con,
         """with b as (
             select 'p' || postcode k from staging.customer
             union all select 'c' || city from staging.customer
@@ -297,8 +301,8 @@ def make_staging(
         ), s as (select count(*) c from b group by k)
         select sum(c * (c - 1) // 2) filter (where c <= 2000),
                count(*) filter (where c > 2000)
-        from s"""
-    ).fetchone()[0]
+        from s""",
+    )[0]
     con.execute("checkpoint")
     con.close()
     marker.write_text(json.dumps({"params": params, "counts": counts}))

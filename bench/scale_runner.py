@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 from bench.common import out_dir, run_child, table
 
 
-def run_sizes(kind: str, sizes: list[int], timeouts: dict[int, float]) -> list[dict]:
+def run_sizes(kind: str, sizes: list[int], timeouts: Mapping[int, float]) -> list[dict[str, Any]]:
     results = []
     for n in sizes:
         sys.stdout.write(f"  {kind} n={n:,}: running (limit {timeouts[n]:.0f}s)…\n")
@@ -26,7 +28,7 @@ def run_sizes(kind: str, sizes: list[int], timeouts: dict[int, float]) -> list[d
     return results
 
 
-def growth_rows(results: list[dict], per_side: bool) -> list[list]:
+def growth_rows(results: list[dict[str, Any]], per_side: bool) -> list[list[Any]]:
     rows, prev = [], None
     for r in results:
         if r.get("timeout") or r.get("error"):
@@ -61,7 +63,7 @@ def growth_rows(results: list[dict], per_side: bool) -> list[list]:
     return rows
 
 
-def phase_table(results: list[dict]) -> str:
+def phase_table(results: list[dict[str, Any]]) -> str:
     done = [r for r in results if "phases" in r]
     if not done:
         return ""
@@ -70,7 +72,7 @@ def phase_table(results: list[dict]) -> str:
     return table(["build phase (s)"] + [f"n={r['n']:,}" for r in done], rows)
 
 
-def failure(results: list[dict]) -> str:
+def failure(results: list[dict[str, Any]]) -> str:
     """One sentence on a size that did not finish, with the last log lines."""
     bad = [r for r in results if r.get("timeout") or r.get("error")]
     if not bad:
@@ -85,7 +87,7 @@ def failure(results: list[dict]) -> str:
     )
 
 
-def estimate(results: list[dict], target_n: int) -> str:
+def estimate(results: list[dict[str, Any]], target_n: int) -> str:
     done = [r for r in results if "build_s" in r]
     if len(done) < 2 or done[-1]["n"] >= target_n:
         return ""

@@ -62,7 +62,8 @@ def sign_out(flash_key: str | None = None) -> None:
 
 
 def pop_flash() -> str | None:
-    return st.session_state.pop(FLASH, None)
+    flash: str | None = st.session_state.pop(FLASH, None)
+    return flash
 
 
 def show_api_error(exc: ApiError) -> None:

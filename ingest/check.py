@@ -28,7 +28,7 @@ COLUMNS = ("source", "file", "object", "encoding", "sep", "rows", "missing / pro
 
 
 def _sep(delimiter: str | None) -> str:
-    return {"\t": "tab", None: "—"}.get(delimiter, delimiter or "—")  # type: ignore[arg-type]
+    return {"\t": "tab", None: "—"}.get(delimiter, delimiter or "—")
 
 
 def check_sources(settings: Settings, console: Console) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,12 +35,8 @@ class FetchOutcome:
     skipped: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _state_file(settings: Settings, source: str) -> Path:
-    return settings.data_dir / "state" / f"{source}.watermark.json"
-
-
 def _load_state(settings: Settings, source: str) -> dict[str, Any]:
-    path = _state_file(settings, source)
+    path = settings.state_file(source)
     if not path.exists():
         return {}
     state = json.loads(path.read_text(encoding="utf-8"))
@@ -66,7 +62,7 @@ def save_watermark(
 ) -> None:
     if value is None:
         return
-    path = _state_file(settings, source)
+    path = settings.state_file(source)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     state: dict[str, Any] = {"watermark": value.isoformat()}
@@ -74,6 +70,21 @@ def save_watermark(
         state["cursors"] = dict(cursors)
     tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def save_watermarks(
+    settings: Settings, fetched: FetchOutcome, refused: Collection[str]
+) -> list[str]:
+    """Save each fetched source's watermark (and change cursors) unless the source was
+    refused in this run: a refused source fetches the same window again next night, so
+    nothing it sent is skipped for good. Returns the sources whose state was saved."""
+    saved = []
+    for name, watermark in fetched.watermarks.items():
+        if name in refused or watermark is None:
+            continue
+        save_watermark(settings, name, watermark, fetched.cursors.get(name))
+        saved.append(name)
+    return saved
 
 
 def fetch_sources(
@@ -85,7 +96,7 @@ def fetch_sources(
     for source in settings.sources:
         if source.api is None or (only and source.name not in only):
             continue
-        out_dir = settings.data_dir / "fetched" / source.name / stamp
+        out_dir = settings.fetched_dir / source.name / stamp
         out_dir.mkdir(parents=True, exist_ok=True)
         try:
             result = fetch(

@@ -27,6 +27,7 @@ from ingest import (
     privacy,
     quarantine,
     raw_store,
+    run_ledger,
     staging_join,
     transform,
     validate,
@@ -129,7 +130,7 @@ def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, st
             and not p.name.startswith(".")
             and p.name != "manifest.json"
         ]
-    pushed = settings.push_dir / source.name
+    pushed = settings.push_folder(source.name)
     if pushed.exists():
         found += [(p, "incremental") for p in sorted(pushed.glob("*.json"))]
     return found
@@ -163,7 +164,7 @@ def ingest(
         return result
     con = _open(settings)
     try:
-        left = clean_unfinished(settings.landing_dir, settings.data_dir / "tmp")
+        left = clean_unfinished(settings.landing_dir, settings.work_dir)
         if left:
             logger.warning("removed %d leftover(s) of interrupted runs", len(left))
         expired = prune_landing(settings.landing_dir, settings.landing_keep_days)
@@ -222,7 +223,7 @@ def _prepare_source(
     indexed: list[tuple[int, FileOutcome]] = []
     pending: list[tuple[int, Path, str, str, str, set[str]]] = []
     moved: set[Path] = set()  # a refused file is moved once, whatever its outcomes
-    drop_folders = [f for f in (source.inbox, settings.push_dir / source.name) if f is not None]
+    drop_folders = [f for f in (source.inbox, settings.push_folder(source.name)) if f is not None]
     for i, (path, kind) in enumerate(files):
         root = next((r for r in drop_folders if path.is_relative_to(r)), None)
         if root is not None and (why := unsafe(path, root)):
@@ -297,7 +298,7 @@ def _commit_source(
     for load in prepared.loads:
         for o in load.outcomes:
             if o.rejects:
-                con.execute(f"insert into meta.reject select * from {o.rejects}")
+                run_ledger.add_rejects(con, f"select * from {o.rejects}")
             if o.raw is not None and o.object:
                 raw_store.store(
                     con,
@@ -351,17 +352,16 @@ def _commit_source(
         )
         for o in outcomes:
             if o.object == obj_name and o.file in dupes.repeated:
-                o.rows_loaded -= dupes.repeated[o.file]
                 # A repeated id is a reject, unless repetition is the norm (a FEC
                 # customer on every line): then the repeats are folded into one record.
-                if spec.dedupe == "reject":
-                    o.rows_rejected += dupes.repeated[o.file]
-                else:
-                    o.rows_skipped += dupes.repeated[o.file]
+                run_ledger.reclassify(
+                    o,
+                    dupes.repeated[o.file],
+                    "rejected" if spec.dedupe == "reject" else "skipped",
+                )
             if o.object == obj_name and o.file in dupes.superseded:
                 # An older copy of a record a later file of this run brings again.
-                o.rows_loaded -= dupes.superseded[o.file]
-                o.rows_skipped += dupes.superseded[o.file]
+                run_ledger.reclassify(o, dupes.superseded[o.file], "skipped")
             if o.object == obj_name and held and o.status == "loaded":
                 o.message = f"deletions not applied: {held}"
     # ERP tables holding part of a customer (KNB1, KNKK, BPADDRESS, HZ_PARTIES…).
@@ -378,7 +378,7 @@ def _commit_source(
     if landed:
         write_manifest(landed[0].path.parent, landed)
     _suppress_erased(con, settings, source.name, run_id, outcomes)
-    _record_runs(con, run_id, outcomes)
+    run_ledger.record_files(con, run_id, outcomes)
     return outcomes
 
 
@@ -395,8 +395,7 @@ def _suppress_erased(
     for o in outcomes:
         n = removed.get((source, run_id, o.file), 0)
         if n and o.object == "contact" and o.status == "loaded":
-            o.rows_loaded -= n
-            o.rows_skipped += n
+            run_ledger.reclassify(o, n, "skipped")
             note = f"{n} row(s) of erased person(s) not loaded"
             o.message = f"{o.message}; {note}" if o.message else note
 
@@ -517,7 +516,9 @@ def _refuse(source: str, lf: LandedFile, message: str, obj: str | None = None) -
 
 
 def _expected_headers(profile: Profile, every_header: bool = False) -> str:
-    groups = (lambda o: o.detect) if every_header else (lambda o: o.detect[:1])
+    def groups(o: ObjectSpec) -> list[tuple[str, ...]]:
+        return list(o.detect) if every_header else list(o.detect[:1])
+
     parts = [
         f"{o.name} ({' | '.join(', '.join(g) for g in groups(o))})"
         for o in profile.objects.values()
@@ -589,7 +590,7 @@ def _ingest_file(
             fallback_encoding=opts.fallback_encoding,
             delimiter=opts.delimiter,
             quote=opts.quote,
-            work_dir=settings.data_dir / "tmp",
+            work_dir=settings.work_dir,
             keep_dir=lf.path.parent / ".utf8",
             limits=settings.limits,
         )
@@ -758,45 +759,9 @@ def _record_failure(
     con: duckdb.DuckDBPyConnection, run_id: str, source: str, exc: BaseException
 ) -> None:
     """One `failed` row in the run history; staging itself was rolled back."""
-    now = datetime.now(UTC).replace(tzinfo=None)
     try:
-        con.execute(
-            """insert into meta.ingest_run (run_id, source, file, status, message, started_at,
-               finished_at) values (?, ?, '*', 'failed', ?, ?, ?)""",
-            [
-                run_id,
-                source,
-                f"ingest failed, nothing loaded: {type(exc).__name__}: {exc}",
-                now,
-                now,
-            ],
+        run_ledger.record_failure(
+            con, run_id, source, f"ingest failed, nothing loaded: {type(exc).__name__}: {exc}"
         )
     except duckdb.Error:  # the database itself is the problem: the exception says why
         logger.exception("could not record the failure of %s", source)
-
-
-def _record_runs(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[FileOutcome]) -> None:
-    now = datetime.now(UTC).replace(tzinfo=None)
-    for o in outcomes:
-        con.execute(
-            """insert into meta.ingest_run (run_id, source, file, object, status, rows_read,
-               rows_loaded, rows_rejected, rows_skipped, message, sha256, bytes, extract_kind,
-               started_at, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                run_id,
-                o.source,
-                o.file,
-                o.object,
-                o.status,
-                o.rows_read,
-                o.rows_loaded,
-                o.rows_rejected,
-                o.rows_skipped,
-                o.message,
-                o.sha256,
-                o.bytes,
-                o.extract_kind,
-                o.started_at,
-                now,
-            ],
-        )

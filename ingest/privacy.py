@@ -30,9 +30,9 @@ import duckdb
 
 from ingest import raw_store
 from ingest.landing import MANIFEST, new_run_id, sha256_of
-from ingest.profile import quote_ident
 from warehouse.connection import sql
 from warehouse.sqlfiles import bind, statements
+from warehouse.sqlquote import quote_ident
 
 
 @dataclass

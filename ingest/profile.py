@@ -16,6 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from warehouse.errors import C360Error
+from warehouse.sqlquote import quote_ident
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
 
 CANONICAL_OBJECTS = (
@@ -43,8 +46,10 @@ CANONICAL_OBJECTS = (
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-class ProfileError(Exception):
+class ProfileError(C360Error):
     """A mapping profile or a column override is invalid."""
+
+    hint = "fix the profile or the source's column override (see docs/profiles.md)"
 
 
 @dataclass(frozen=True)
@@ -154,10 +159,6 @@ class Profile:
 
 def normalise_header(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().lower()
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _field_spec(raw: Any, values: dict[str, str] | None) -> FieldSpec:

@@ -94,7 +94,7 @@ class PushChecker:
         # Re-registering functions needs no pending result from the last check's statements.
         con.execute("select 1").fetchall()
         validate.register(con, profile.read.default_country)
-        work = self._settings.data_dir / "tmp"
+        work = self._settings.work_dir
         work.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=work, prefix="push-check-") as folder:
             path = Path(folder) / "push.json"

@@ -24,7 +24,7 @@ STATUS = "quarantined"
 
 
 def is_push(settings: Settings, source: str, path: Path) -> bool:
-    return path.parent == settings.push_dir / source
+    return path.parent == settings.push_folder(source)
 
 
 def is_inbox(source: SourceConfig, path: Path) -> bool:
@@ -34,7 +34,7 @@ def is_inbox(source: SourceConfig, path: Path) -> bool:
 
 def target(settings: Settings, source: str, path: Path) -> Path:
     """Where a pushed file goes; a name already there is never overwritten."""
-    folder = settings.quarantine_dir / source
+    folder = settings.quarantine_folder(source)
     out, n = folder / path.name, 1
     while out.exists():
         n += 1

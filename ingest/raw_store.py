@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.profile import quote_ident
+from warehouse.sqlquote import quote_ident
+from warehouse.sqlquote import quote_literal as _literal
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +31,6 @@ create table if not exists meta.raw_file (
     scan     varchar not null   -- the table function that reads it again
 )
 """
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _rows_table(source: str, obj: str) -> str:

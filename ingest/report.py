@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,7 +21,7 @@ def summary_table(result: IngestResult) -> Table:
             if col in ("files", "read", "loaded", "rejected", "skipped")
             else "left",
         )
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for o in result.outcomes:
         groups[(o.source, o.object or "—")].append(o)
     for (source, obj), items in sorted(groups.items()):

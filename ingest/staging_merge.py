@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ingest.profile import quote_ident
+from ingest import run_ledger
+from warehouse.sqlquote import quote_ident
 
 
 @dataclass
@@ -134,9 +135,9 @@ def _drop_repeats(
     # A repeat inside one file, or across the parts of one full extract, is a duplicate.
     duplicate = "_file = _first_file or not (_incr or _first_incr)"
     if dedupe == "reject":
-        con.execute(
+        run_ledger.add_rejects(
+            con,
             f"""
-            insert into meta.reject
             select $run_id, $source, r._file, $object, r._line,
                    cast(json_merge_patch(to_json(r), $extra) as varchar),
                    'duplicate ' || $source_object || ' id ' || r.source_id

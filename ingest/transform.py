@@ -17,7 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.profile import ObjectSpec, ReadOptions, quote_ident
+from ingest.profile import ObjectSpec, ReadOptions
+
+# SQL string literals here are constants taken from profiles, never data.
+from warehouse.sqlquote import quote_ident
+from warehouse.sqlquote import quote_literal as _lit
 
 SQL_DIR = Path(__file__).parent / "sql"
 ENVELOPE = {"source", "source_id", "_run_id", "_file", "_line", "is_deleted"}
@@ -55,11 +59,6 @@ def staging_columns(con: duckdb.DuckDBPyConnection, obj: str) -> list[Column]:
         [obj],
     ).fetchall()
     return [Column(r[0], r[1]) for r in rows]
-
-
-def _lit(value: str) -> str:
-    """A SQL string literal for constants taken from profiles (never from data)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _list(values: tuple[str, ...]) -> str:

@@ -24,12 +24,15 @@ from filelock import FileLock, Timeout
 from warehouse import history
 from warehouse.checks import CheckFailure, run_checks
 from warehouse.connection import connect
+from warehouse.errors import C360Error
+from warehouse.errors import describe as _first_line
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import clean_temporary, publish, temp_path
 from warehouse.serving import serving_path, write_serving
 from warehouse.settings import Settings
 from warehouse.sqlfiles import run_file
+from warehouse.sqlquote import quote_literal
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +91,7 @@ COUNTED = {
 }
 
 
-class BuildError(RuntimeError):
+class BuildError(C360Error, RuntimeError):
     """The build could not run (missing staging, another build running, SQL error)."""
 
 
@@ -135,8 +138,7 @@ def build_params(settings: Settings, build_id: str, started_at: datetime) -> dic
 
 def _prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Attach staging read-only, create schemas, copy meta.* and the source config."""
-    quoted = str(settings.staging_db).replace("'", "''")
-    con.execute(f"attach '{quoted}' as stg (read_only)")
+    con.execute(f"attach {quote_literal(settings.staging_db)} as stg (read_only)")
     for schema in ("meta", "core", "mart", "work"):
         con.execute(f"create schema if not exists {schema}")
     present = {
@@ -220,7 +222,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
     folder = settings.snapshots_dir
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with FileLock(str(folder / ".build.lock"), timeout=5):
+        with FileLock(str(settings.build_lock_file), timeout=5):
             return _locked_build(settings, say)
     except Timeout as exc:
         raise BuildError("another build is running on this data folder") from exc
@@ -304,12 +306,6 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         raise BuildError(f"build {build_id} failed: {reason}") from exc
     say(message)
     return BuildResult(build_id, path, True, counts, [], message)
-
-
-def _first_line(exc: BaseException) -> str:
-    """An error for a person and the build log: its kind and first line."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def last_builds(settings: Settings) -> list[dict[str, Any]]:

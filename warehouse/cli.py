@@ -13,16 +13,54 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.core
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from warehouse.settings import ConfigError, Settings, SourceConfig, load_settings
+from api.roles import USER_ROLES
+from warehouse.errors import C360Error, CommandFailed, describe
+from warehouse.settings import Settings, SourceConfig, load_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="c360: one screen per customer.")
+logger = logging.getLogger(__name__)
+
+
+class _OneWayToFail(typer.core.TyperGroup):
+    """Every command fails the same way: one line (what happened — what to do) on stderr
+    and a non-zero exit status; the traceback only with `--verbose`.
+
+    Wrapping the root group's invoke covers every command and sub-command, since they
+    all run inside it."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise  # typer's own exits and usage errors keep their status and text
+        except C360Error as exc:
+            _report(exc, exc.one_line())
+            raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            _report(exc, f"unexpected {_one_line(exc)} — run again with --verbose for details")
+            raise typer.Exit(1) from None
+
+
+def _report(exc: BaseException, line: str) -> None:
+    logger.debug("command failed", exc_info=exc)
+    if _verbose:
+        err.print_exception()
+    err.print(f"[red]error:[/red] {escape(line)}", soft_wrap=True)
+
+
+app = typer.Typer(
+    cls=_OneWayToFail,
+    no_args_is_help=True,
+    add_completion=False,
+    help="c360: one screen per customer.",
+)
 user_app = typer.Typer(no_args_is_help=True, help="Manage users and API keys.")
 sources_app = typer.Typer(no_args_is_help=True, help="Inspect configured sources.")
 app.add_typer(user_app, name="user")
@@ -41,16 +79,13 @@ ConfigOpt = Annotated[
 
 
 _log_level = logging.WARNING
+_verbose = False
 
 
 def _settings(config: Path | None) -> Settings:
     from warehouse.logs import configure_logging
 
-    try:
-        settings = load_settings(config)
-    except ConfigError as exc:
-        _fail(str(exc))
-        raise  # unreachable
+    settings = load_settings(config)
     if settings.log_json:
         configure_logging(_log_level, json_lines=True)
     _owner_only(settings)
@@ -73,16 +108,21 @@ def _owner_only(settings: Settings) -> None:
         _fail(f"cannot secure the data folder {settings.data_dir}: {exc.strerror}")
 
 
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", soft_wrap=True)
-    raise typer.Exit(code)
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """End the command with one line; printed by the root group like any C360Error."""
+    raise CommandFailed(message, code)
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="info logs, and a failure's traceback")
+    ] = False,
+) -> None:
     from warehouse.logs import configure_logging
 
-    global _log_level
+    global _log_level, _verbose
+    _verbose = verbose
     _log_level = logging.INFO if verbose else logging.WARNING
     configure_logging(_log_level, json_lines=False)
 
@@ -91,7 +131,7 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool | None
     """Fetch API sources, then land, load and validate every source: True when nothing
     failed, False when files were refused (or a fetch failed), None when a source failed
     as a whole (rolled back; the sources after it were not read)."""
-    from ingest.fetch import fetch_sources, save_watermark
+    from ingest.fetch import fetch_sources, save_watermarks
     from ingest.pipeline import inbox_files, ingest
     from ingest.report import print_report
 
@@ -122,18 +162,14 @@ def run_ingest(settings: Settings, only: list[str] | None = None) -> bool | None
             err.print(f"[red]ingest failed:[/red] {_one_line(exc)}", soft_wrap=True)
             return None
     print_report(result, console)
-    refused_sources = {o.source for o in result.refused}
-    for name, watermark in fetched.watermarks.items():
-        if name not in refused_sources:
-            save_watermark(settings, name, watermark, fetched.cursors.get(name))
+    save_watermarks(settings, fetched, {o.source for o in result.refused})
     return result.ok and not fetched.errors
 
 
 def _one_line(exc: BaseException) -> str:
     """An exception for a person: its kind and first line (the log has the rest)."""
     logging.getLogger(__name__).debug("ingest failed", exc_info=exc)
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    return describe(exc)
 
 
 def run_build(settings: Settings) -> bool:
@@ -203,7 +239,6 @@ def _not_during_nightly(settings: Settings) -> Iterator[None]:
         lock = nightly_lock(settings).acquire(timeout=0)
     except Timeout:
         _fail("the nightly job is running (lock held); try again when it ends", EXIT_BUSY)
-        return
     with lock:
         yield
 
@@ -315,16 +350,15 @@ def writeback(
 @app.command()
 def rollback(config: ConfigOpt = None) -> None:
     """Point CURRENT back at the previous good snapshot."""
-    from warehouse.publish import PublishError, rollback_plan
     from warehouse.publish import rollback as do_rollback
+    from warehouse.publish import rollback_plan
 
     settings = _settings(config)
     try:
         current, _, via = rollback_plan(settings.snapshots_dir)
         target = do_rollback(settings)
-    except (PublishError, OSError) as exc:
+    except OSError as exc:  # a PublishError is a C360Error: the root group prints it
         _fail(str(exc))
-        return
     console.print(
         f"rolled back: CURRENT now serves {target.name} (was {current.name}; followed {via})",
         soft_wrap=True,
@@ -469,14 +503,13 @@ def _read_password(password: str | None, from_stdin: bool, env_var: str | None) 
         _fail(
             "no password given: type it at the prompt, or use --password-stdin or --password-env VAR"
         )
-        raise  # unreachable
     return entered
 
 
 @user_app.command("add")
 def user_add(
     name: str,
-    role: Annotated[str, typer.Option("--role", help="sales|finance|executive|admin|integration")],
+    role: Annotated[str, typer.Option("--role", help="|".join(USER_ROLES))],
     password: Annotated[
         str | None,
         typer.Option("--password", help="visible to other local users: prefer the prompt"),
@@ -490,7 +523,7 @@ def user_add(
 ) -> None:
     """Create or update a user of the API and dashboard (a new password ends their sessions)."""
     from api.security import password_problem
-    from api.store import USER_ROLES, add_user
+    from api.store import add_user
 
     if role not in USER_ROLES:
         _fail(f"unknown role {role!r}; expected one of {', '.join(USER_ROLES)}")
@@ -663,15 +696,11 @@ def match_decide(
     config: ConfigOpt = None,
 ) -> None:
     """Record a steward decision; re-applied at every build from now on."""
-    from api.decisions import DecisionError, decide
+    from api.decisions import decide
 
-    try:
-        made = decide(
-            _settings(config), kind.replace("-", "_"), left, right, reason=reason, actor="cli"
-        )
-    except DecisionError as exc:
-        _fail(str(exc))
-        return
+    made = decide(
+        _settings(config), kind.replace("-", "_"), left, right, reason=reason, actor="cli"
+    )
     for d in made:
         console.print(
             f"{d.kind}: {d.decision} {d.left_source}:{d.left_source_id} "

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from warehouse.sqlquote import quote_literal
+
 if TYPE_CHECKING:
     from warehouse.settings import LimitsConfig
 
@@ -42,15 +44,11 @@ def connect(
         config["memory_limit"] = budget.duckdb_memory_limit
         config["max_temp_directory_size"] = budget.duckdb_max_temp_size
     con = duckdb.connect(config=config)
-    con.execute(f"attach '{_path_literal(path)}' as wh" + (" (read_only)" if read_only else ""))
+    con.execute(f"attach {quote_literal(path)} as wh" + (" (read_only)" if read_only else ""))
     con.execute("use wh")
     # Ordering of results and decimal arithmetic must not depend on thread scheduling.
     con.execute("set preserve_insertion_order = true")
     return con
-
-
-def _path_literal(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:

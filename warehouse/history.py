@@ -16,108 +16,33 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import connect
-from warehouse.sqlfiles import execute
+from warehouse.connection import connect, sql
+from warehouse.sqlfiles import run_file
+from warehouse.sqlquote import quote_literal
 
 logger = logging.getLogger(__name__)
 
 ALIAS = "hist"
 
-SCHEMA_SQL = """
-create table if not exists hist.id_registry (
-    source       varchar not null,
-    source_id    varchar not null,
-    customer_id  varchar not null,
-    first_build  varchar not null,
-    primary key (source, source_id)
-);
--- Ids a record carried before its current one (written when it changes), so that a split
--- can give a part back the id it had before a merge.
-create table if not exists hist.id_history (
-    source       varchar not null,
-    source_id    varchar not null,
-    customer_id  varchar not null,
-    until_build  varchar not null,
-    primary key (source, source_id, customer_id)
-);
-create table if not exists hist.id_redirect (
-    old_customer_id  varchar primary key,
-    customer_id      varchar not null,
-    build_id         varchar not null
-);
-create table if not exists hist.balance_history (
-    build_date          date not null,
-    customer_id         varchar not null,
-    outstanding_amount  decimal(18,2),
-    overdue_amount      decimal(18,2),
-    build_id            varchar not null,
-    primary key (build_date, customer_id)
-);
-create table if not exists hist.order_status (
-    source            varchar not null,
-    source_id         varchar not null,
-    status            varchar not null,
-    first_seen_build  varchar not null,
-    primary key (source, source_id, status)
-);
-create table if not exists hist.build_log (
-    build_id     varchar primary key,
-    started_at   timestamp not null,
-    finished_at  timestamp,
-    status       varchar not null,
-    message      varchar,
-    checks       varchar,
-    counts       varchar
-);
-"""
-
-COMMIT_SQL = """
-insert into hist.id_history
-select id_registry.source, id_registry.source_id, id_registry.customer_id, $build_id
-from hist.id_registry as id_registry
-inner join core.customer_xref as customer_xref
-    on customer_xref.source = id_registry.source
-    and customer_xref.source_id = id_registry.source_id
-where customer_xref.customer_id <> id_registry.customer_id
-on conflict (source, source_id, customer_id) do nothing;
-insert into hist.id_registry
-select
-    customer_xref.source,
-    customer_xref.source_id,
-    customer_xref.customer_id,
-    $build_id
-from core.customer_xref as customer_xref
-on conflict (source, source_id) do update set customer_id = excluded.customer_id;
-delete from hist.id_redirect;
-insert into hist.id_redirect
-select old_customer_id, customer_id, build_id from core.customer_redirect;
-insert into hist.order_status
-select source, source_id, status, $build_id
-from core.sales_order
-where status is not null
-on conflict (source, source_id, status) do nothing;
-delete from hist.balance_history where build_date = $as_of;
-insert into hist.balance_history
-select build_date, customer_id, outstanding_amount, overdue_amount, build_id
-from mart.balance_history
-where build_date = $as_of;
-"""
+# What a build that passed its checks records, in this order (warehouse/sql/history/):
+# the ids a record leaves go to id_history before id_registry takes the new ones.
+COMMIT_STEPS = ("id_history", "id_registry", "id_redirect", "order_status", "balance_history")
 
 
 def attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Attach history.duckdb read-write as `hist`, creating its tables when new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # ATTACH takes no bound parameters; the path comes from Settings, quotes escaped.
-    quoted = str(path).replace("'", "''")
-    con.execute(f"attach '{quoted}' as {ALIAS}")
-    con.execute(SCHEMA_SQL)
+    con.execute(f"attach {quote_literal(path)} as {ALIAS}")
+    con.execute(sql("schema/history"))
 
 
 def commit(con: duckdb.DuckDBPyConnection, build_id: str, as_of: date) -> None:
     """Record this build's ids, redirects and balances (after its checks passed)."""
     con.execute("begin transaction")
     try:
-        execute(con, COMMIT_SQL, {"build_id": build_id, "as_of": as_of})
+        for step in COMMIT_STEPS:
+            run_file(con, f"history/{step}", {"build_id": build_id, "as_of": as_of})
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -135,11 +60,9 @@ def log_build(
     counts: dict[str, int],
     finished_at: datetime | None = None,
 ) -> None:
-    con.execute(
-        """
-        insert or replace into hist.build_log
-        values ($build_id, $started_at, $finished_at, $status, $message, $checks, $counts)
-        """,
+    run_file(
+        con,
+        "history/build_log",
         {
             "build_id": build_id,
             "started_at": started_at,

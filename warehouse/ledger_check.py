@@ -13,15 +13,12 @@ import duckdb
 
 from warehouse.checks import SAMPLE_ROWS, CheckFailure
 from warehouse.settings import Settings
+from warehouse.sqlquote import quote_ident as _quote
 
 logger = logging.getLogger(__name__)
 
 NAME = "fec_entries_balanced"
 DESCRIPTION = "Every FEC entry (journal + entry number) has Σ Debit = Σ Credit."
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _amount(column: str) -> str:

@@ -16,6 +16,7 @@ from croniter import croniter
 from filelock import FileLock, Timeout
 from rich.console import Console
 
+from warehouse.errors import describe
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class NightlyResult(NamedTuple):
 
 def nightly_lock(settings: Settings) -> FileLock:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(settings.data_dir / "nightly.lock"))
+    return FileLock(str(settings.nightly_lock_file))
 
 
 def run_nightly(
@@ -63,7 +64,7 @@ def run_nightly(
     if not built:
         return NightlyResult(
             False,
-            "the build failed its checks; the previous snapshot is still served",
+            "nothing new published (the build said why above); the previous snapshot is still served",
             EXIT_FAILED,
         )
     if ingested is None:
@@ -96,11 +97,27 @@ def run_schedule(
     build: Step,
     console: Console,
     after_publish: Step | None = None,
+    *,
+    now: Callable[[], datetime] = datetime.now,
+    sleep: Callable[[float], None] = time.sleep,
+    nights: int | None = None,
 ) -> None:
-    cron = croniter(settings.schedule.cron, datetime.now())
-    while True:
+    """Run the nightly job at each cron time, forever (or `nights` times: the tests' clock).
+
+    A failed night, even one that raised, is logged and the schedule waits for the next:
+    the job a person set up once must not stop at the first bad extract."""
+    cron = croniter(settings.schedule.cron, now())
+    ran = 0
+    while nights is None or ran < nights:
         due = cron.get_next(datetime)
         console.print(f"next nightly run at {due:%Y-%m-%d %H:%M}")
-        time.sleep(max(0.0, (due - datetime.now()).total_seconds()))
-        ok, message, _ = run_nightly(settings, ingest, build, after_publish)
-        console.print(f"nightly run: {'ok' if ok else 'FAILED'} — {message}")
+        sleep(max(0.0, (due - now()).total_seconds()))
+        try:
+            ok, message, _ = run_nightly(settings, ingest, build, after_publish)
+        except Exception as exc:
+            logger.error("nightly run at %s raised", due, exc_info=exc)
+            ok, message = False, describe(exc)
+        if not ok:
+            logger.error("nightly run at %s failed: %s", due, message)
+        console.print(f"nightly run: {'ok' if ok else 'FAILED'} — {message}", soft_wrap=True)
+        ran += 1

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.errors import C360Error
 from warehouse.serving import serving_path
 from warehouse.settings import Settings
 from warehouse.snapshots import (
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 TMP_SUFFIX = f"{SUFFIX}.tmp"
 
 
-class PublishError(RuntimeError):
+class PublishError(C360Error, RuntimeError):
     """A snapshot could not be published or rolled back."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import connect, sql
+from warehouse.sqlquote import quote_ident, quote_literal
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def _copy_select(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str],
     columns = [str(r[0]) for r in described]
     exprs = []
     for column, kind in ((str(r[0]), str(r[1]).upper()) for r in described):
-        quoted = '"' + column.replace('"', '""') + '"'
+        quoted = quote_ident(column)
         keep = kind in ("BIGINT", "INTEGER", "BOOLEAN", "DOUBLE", "VARCHAR", "HUGEINT")
         exprs.append(quoted if keep else f"{quoted}::varchar as {quoted}")
     return columns, f"select {', '.join(exprs)} from serving.{table}"
@@ -275,8 +276,7 @@ def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:
     target = out_dir / (snapshot.name + SERVING_SUFFIX)
     con = connect(work)
     try:
-        quoted = str(snapshot).replace("'", "''")
-        con.execute(f"attach '{quoted}' as snap (read_only)")
+        con.execute(f"attach {quote_literal(snapshot)} as snap (read_only)")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'snap'"
         ).fetchall()

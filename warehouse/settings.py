@@ -13,7 +13,7 @@ import secrets
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -21,6 +21,8 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from warehouse.errors import C360Error
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,9 @@ SYSTEMS = (
     "fec",
     "generic",
 )
-ROLES = ("crm", "erp", "accounting")
+# A source's role in the customer view: the one list of them (ROLES is read from it).
+Role = Literal["crm", "erp", "accounting"]
+ROLES: tuple[Role, ...] = get_args(Role)
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # The group of a source's `account_code` pattern that holds the customer code.
 ACCOUNT_CODE_GROUP = "code"
@@ -111,7 +115,7 @@ class SourceWritebackConfig(BaseModel):
 class SourceConfig(BaseModel):
     name: str
     system: str
-    role: Literal["crm", "erp", "accounting"]
+    role: Role
     inbox: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)
     api: ApiSourceConfig | None = None
@@ -196,9 +200,6 @@ class MatchingConfig(BaseModel):
             "aol.com",
         ]
     )
-
-
-Role = Literal["crm", "erp", "accounting"]
 
 
 class SurvivorshipConfig(BaseModel):
@@ -439,6 +440,14 @@ class Settings(BaseSettings):
         """Pushed files the night refused, moved aside with their reason: <source>/."""
         return self.data_dir / "quarantine"
 
+    def push_folder(self, source: str) -> Path:
+        """Where the API drops the records pushed to one source."""
+        return self.push_dir / source
+
+    def quarantine_folder(self, source: str) -> Path:
+        """Where one source's refused files are moved, each with its `.reason.txt`."""
+        return self.quarantine_dir / source
+
     @property
     def history_db(self) -> Path:
         """Facts kept across builds (balance history, id registry)."""
@@ -463,6 +472,31 @@ class Settings(BaseSettings):
     def dashboard_url(self) -> str:
         base = self.dashboard.url or f"http://{self.dashboard.host}:{self.dashboard.port}"
         return base.rstrip("/")
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch files of a run (decoded copies, pushed-record checks); an ingest clears
+        what a killed run left there."""
+        return self.data_dir / "tmp"
+
+    @property
+    def fetched_dir(self) -> Path:
+        """Pages the connectors fetched: fetched_dir/<source>/<timestamp>/."""
+        return self.data_dir / "fetched"
+
+    def state_file(self, source: str) -> Path:
+        """A source's watermark and change cursors, saved once its pages were ingested."""
+        return self.data_dir / "state" / f"{source}.watermark.json"
+
+    @property
+    def nightly_lock_file(self) -> Path:
+        """Held by the nightly job (and by `c360 ingest`/`build` by hand)."""
+        return self.data_dir / "nightly.lock"
+
+    @property
+    def build_lock_file(self) -> Path:
+        """Held by a build, so two never publish into the same snapshots folder."""
+        return self.snapshots_dir / ".build.lock"
 
     def signing_key(self) -> str:
         """The token-signing secret: the configured one, else a persisted random one."""
@@ -505,8 +539,10 @@ def find_config(explicit: Path | None = None) -> Path | None:
     return here if here.exists() else None
 
 
-class ConfigError(Exception):
+class ConfigError(C360Error):
     """The configuration file is missing or invalid."""
+
+    hint = "fix c360.toml (every setting is described in docs/configuration.md)"
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import ExecutiveUser, SnapshotDep
-from api.routes.kpis import _month
+from api.params import parse_month as _month
 from api.schemas import Amount
 
 router = APIRouter(tags=["kpis"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import session
@@ -34,7 +36,7 @@ if submitted:
             else:
                 session.show_api_error(exc)
         else:
-            profile: dict = {}
+            profile: dict[str, Any] = {}
             try:
                 profile = ApiClient(
                     api.base_url, token.get("access_token"), http=shared_http()

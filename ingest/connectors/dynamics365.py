@@ -151,7 +151,7 @@ class Dynamics365Connector(Connector):
     def _api_root(self) -> str:
         if "/api/data/" in self.base_url:
             return self.base_url
-        return self.base_url + self.api.options.get("api_path", API_PATH)
+        return self.base_url + str(self.api.options.get("api_path", API_PATH))
 
     def _headers(self, *, track: bool = False) -> dict[str, str]:
         prefer = [f"odata.maxpagesize={self.page_size}"]

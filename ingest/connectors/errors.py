@@ -6,8 +6,10 @@ environment variable or URL involved, and what the vendor said.
 
 from __future__ import annotations
 
+from warehouse.errors import C360Error
 
-class ConnectorError(Exception):
+
+class ConnectorError(C360Error):
     """Root of every connector failure."""
 
 

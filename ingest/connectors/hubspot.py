@@ -240,7 +240,8 @@ def _results(body: Any, url: str) -> list[dict[str, Any]]:
         raise ConnectorProtocolError(
             f"HubSpot answer from {url} has no 'results' list: {str(body)[:120]}"
         )
-    return body["results"]
+    results: list[dict[str, Any]] = body["results"]
+    return results
 
 
 def _next_after(body: dict[str, Any]) -> str | None:

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from warehouse.errors import C360Error
+
 if TYPE_CHECKING:
     from warehouse.settings import LimitsConfig
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(C360Error):
     """The whole file is refused (unknown format, truncated, undecodable, empty)."""
 
 

@@ -22,11 +22,12 @@ from typing import Any
 
 import duckdb
 
-from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 from ingest.readers import limits as bounds
 from warehouse.settings import LimitsConfig
+from warehouse.sqlquote import quote_ident
+from warehouse.sqlquote import quote_literal as _literal
 
 DELIMITERS = (";", ",", "\t", "|")
 # Parser errors that, on the last record of a file without a final line break, mean the
@@ -318,10 +319,6 @@ def _reason_sql(alias: str) -> str:
 
 def _sep_name(delim: str) -> str:
     return {"\t": "tab", "|": "pipe", ";": "semicolon", ",": "comma"}.get(delim, repr(delim))
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _rescan_sql(text_path: Path, delim: str, quote: str, names: list[str]) -> str:

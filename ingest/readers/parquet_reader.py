@@ -6,10 +6,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.profile import quote_ident
 from ingest.readers import ReadResult, UnreadableFile, first_line
 from ingest.readers import limits as bounds
 from warehouse.settings import LimitsConfig
+from warehouse.sqlquote import quote_ident
 
 
 def read(

@@ -33,7 +33,9 @@ def checked(settings: Settings, users: dict[str, str]) -> Iterator[TestClient]:
     store.dispose_engines()
 
 
-def _headers(api_key: str, key: str = "zap-1", content_type: str = "application/json") -> dict:
+def _headers(
+    api_key: str, key: str = "zap-1", content_type: str = "application/json"
+) -> dict[str, str]:
     return {
         "Authorization": f"Bearer {api_key}",
         "Idempotency-Key": key,

@@ -213,12 +213,11 @@ def test_json_formatter_keeps_the_traceback() -> None:
     try:
         raise ValueError("bad")
     except ValueError:
-        record = logging.getLogger("x").makeRecord(
-            "x", logging.ERROR, __file__, 1, "failed %s", ("once",), exc_info=True
-        )
         import sys
 
-        record.exc_info = sys.exc_info()
+        record = logging.getLogger("x").makeRecord(
+            "x", logging.ERROR, __file__, 1, "failed %s", ("once",), exc_info=sys.exc_info()
+        )
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "failed once" and entry["level"] == "error"
     assert "ValueError: bad" in entry["exception"]

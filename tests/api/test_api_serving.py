@@ -70,9 +70,11 @@ def test_profile_money_to_the_cent(built_demo, demo_client: TestClient) -> None:
 def test_sub_list_keyset_pages_cover_every_row(built_demo, demo_client: TestClient) -> None:  # type: ignore[no-untyped-def]
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     con = duckdb.connect(str(snapshot), read_only=True)
-    cid, n = con.execute(
+    row = con.execute(
         "select customer_id, count(*) from core.invoice group by 1 order by 2 desc, 1 limit 1"
     ).fetchone()
+    assert row is not None
+    cid, n = row
     con.close()
     seen, cursor = [], None
     while True:

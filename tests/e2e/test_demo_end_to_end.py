@@ -7,9 +7,13 @@ overdue amounts must equal the truth to the cent.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from tests.conftest import ApiServer, BuiltDemo
 
 pytestmark = pytest.mark.e2e
 
@@ -20,13 +24,13 @@ def _token(url: str, username: str, password: str) -> str:
     return str(r.json()["access_token"])
 
 
-def test_health_is_open(api_server) -> None:
+def test_health_is_open(api_server: ApiServer) -> None:
     r = httpx.get(f"{api_server.url}/api/v1/health")
     assert r.status_code == 200
     assert r.json()["status"] == "ok"
 
 
-def test_login_rejects_a_wrong_password(api_server, built_demo) -> None:
+def test_login_rejects_a_wrong_password(api_server: ApiServer, built_demo: BuiltDemo) -> None:
     admin = built_demo.user("admin")
     r = httpx.post(
         f"{api_server.url}/api/v1/auth/token",
@@ -36,7 +40,9 @@ def test_login_rejects_a_wrong_password(api_server, built_demo) -> None:
     assert r.json()["code"] == "invalid_credentials"
 
 
-def test_every_company_balance_equals_truth_over_http(api_server, built_demo) -> None:
+def test_every_company_balance_equals_truth_over_http(
+    api_server: ApiServer, built_demo: BuiltDemo
+) -> None:
     finance = built_demo.user("finance")
     headers = {
         "Authorization": f"Bearer {_token(api_server.url, finance['username'], finance['password'])}"
@@ -66,13 +72,13 @@ def test_every_company_balance_equals_truth_over_http(api_server, built_demo) ->
     assert checked >= 100
 
 
-def test_calls_without_a_token_are_refused(api_server) -> None:
+def test_calls_without_a_token_are_refused(api_server: ApiServer) -> None:
     r = httpx.get(f"{api_server.url}/api/v1/customers")
     assert r.status_code == 401
     assert set(r.json()) >= {"code", "message"}
 
 
-def test_profile_says_where_fields_came_from(api_server, built_demo) -> None:
+def test_profile_says_where_fields_came_from(api_server: ApiServer, built_demo: BuiltDemo) -> None:
     admin = built_demo.user("admin")
     headers = {
         "Authorization": f"Bearer {_token(api_server.url, admin['username'], admin['password'])}"

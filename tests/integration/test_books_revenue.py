@@ -14,6 +14,7 @@ import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -133,7 +134,17 @@ def _settings(root: Path, *, with_erp: bool) -> Settings:
     )
 
 
-def _built(root: Path, *, with_erp: bool) -> tuple[Settings, duckdb.DuckDBPyConnection]:
+Built = tuple[Settings, duckdb.DuckDBPyConnection]
+
+
+def _one(con: duckdb.DuckDBPyConnection, text: str, params: list[Any] | None = None) -> Any:
+    """The single value a query answers."""
+    row = con.execute(text, params or []).fetchone()
+    assert row is not None, text
+    return row[0]
+
+
+def _built(root: Path, *, with_erp: bool) -> Built:
     settings = _settings(root, with_erp=with_erp)
     result = ingest(settings)
     assert result.ok, [o.message for o in result.refused]
@@ -155,13 +166,11 @@ def _customer_of(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def books_only(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Settings, duckdb.DuckDBPyConnection]:
+def books_only(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return _built(tmp_path_factory.mktemp("books_only"), with_erp=False)
 
 
-def test_each_sales_entry_is_one_invoice_of_its_customer(books_only) -> None:
+def test_each_sales_entry_is_one_invoice_of_its_customer(books_only: Built) -> None:
     _, con = books_only
     ids = _customer_of(con)
     for code, expected in BOOKS_INVOICES.items():
@@ -175,14 +184,11 @@ def test_each_sales_entry_is_one_invoice_of_its_customer(books_only) -> None:
         )
         assert got == expected, code
     # The cash sale and the reclassification hold no customer line: no invoice at all.
-    assert con.execute("select count(*) from core.invoice").fetchone()[0] == 6
-    assert (
-        con.execute("select count(*) from core.invoice where customer_id is null").fetchone()[0]
-        == 0
-    )
+    assert _one(con, "select count(*) from core.invoice") == 6
+    assert _one(con, "select count(*) from core.invoice where customer_id is null") == 0
 
 
-def test_revenue_is_the_sales_lines_excluding_tax(books_only) -> None:
+def test_revenue_is_the_sales_lines_excluding_tax(books_only: Built) -> None:
     _, con = books_only
     ids = _customer_of(con)
     for code, (ytd, last_year, total) in BOOKS_REVENUE.items():
@@ -198,15 +204,15 @@ def test_revenue_is_the_sales_lines_excluding_tax(books_only) -> None:
     ).fetchall()
     assert len(lines) == 9
     assert ("A2026-001", D("-200.00")) in lines
-    total = con.execute("select sum(revenue_amount) from core.revenue_line").fetchone()[0]
+    total = _one(con, "select sum(revenue_amount) from core.revenue_line")
     assert total == D("3675.00")
-    last = con.execute(
-        "select last_invoice_date from mart.customer_360 where customer_id = ?", [ids["C002"]]
-    ).fetchone()[0]
+    last = _one(
+        con, "select last_invoice_date from mart.customer_360 where customer_id = ?", [ids["C002"]]
+    )
     assert last == date(2026, 3, 20)
 
 
-def test_kpi_monthly_revenue_from_the_books(books_only) -> None:
+def test_kpi_monthly_revenue_from_the_books(books_only: Built) -> None:
     _, con = books_only
     by_month = dict(
         con.execute(
@@ -221,13 +227,13 @@ def test_kpi_monthly_revenue_from_the_books(books_only) -> None:
         date(2026, 3, 1): D("1800.00"),
         date(2026, 4, 1): D("75.00"),
     }
-    credit = con.execute(
-        "select sum(credit_note_amount) from mart.kpi_monthly where month = '2026-03-01'"
-    ).fetchone()[0]
+    credit = _one(
+        con, "select sum(credit_note_amount) from mart.kpi_monthly where month = '2026-03-01'"
+    )
     assert credit == D("200.00")
 
 
-def test_rows_accounted_for_per_object(books_only) -> None:
+def test_rows_accounted_for_per_object(books_only: Built) -> None:
     _, con = books_only
     runs = con.execute(
         """select object, sum(rows_read), sum(rows_loaded), sum(rows_rejected), sum(rows_skipped)
@@ -244,7 +250,7 @@ def test_rows_accounted_for_per_object(books_only) -> None:
     assert by_object["customer"][1] == 3
 
 
-def test_invoices_tab_of_the_api(books_only) -> None:
+def test_invoices_tab_of_the_api(books_only: Built) -> None:
     settings, con = books_only
     customer = _customer_of(con)["C002"]
     store.add_user(settings, "fiona", "finance", "pw-books-123")
@@ -286,11 +292,11 @@ def test_an_erp_wins_never_both(tmp_path: Path) -> None:
     assert revenue[ids["C001"]] == D("5000.00")
     assert revenue[ids["C002"]] == D("0.00")
     assert revenue[ids["C003"]] == D("0.00")
-    assert con.execute("select sum(revenue_amount) from core.revenue_line").fetchone()[0] == D(
-        "5000.00"
+    assert con.execute("select sum(revenue_amount) from core.revenue_line").fetchone() == (
+        D("5000.00"),
     )
     # The books' invoices are still known, but not shown as invoices beside the ERP's.
-    assert con.execute("select count(*) from core.ledger_invoice").fetchone()[0] == 6
+    assert con.execute("select count(*) from core.ledger_invoice").fetchone() == (6,)
     assert con.execute("select source, invoice_number from core.invoice").fetchall() == [
         ("erp", "FA-0001")
     ]

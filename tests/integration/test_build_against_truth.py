@@ -13,23 +13,28 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import duckdb
 import pytest
 
 from warehouse.checks import run_checks
 from warehouse.connection import connect
 from warehouse.snapshots import current_snapshot
 
+if TYPE_CHECKING:
+    from tests.conftest import BuiltDemo
+
 TERMS = {"Immediate Payment": 0, "15 Days": 15, "30 Days": 30, "45 Days": 45, "60 Days": 60}
 
 
-def _snapshot(built_demo):
+def _snapshot(built_demo: BuiltDemo) -> duckdb.DuckDBPyConnection:
     path = current_snapshot(built_demo.settings.snapshots_dir)
     assert path is not None
     return connect(path, read_only=True)
 
 
-def _customer_of(con) -> dict[tuple[str, str], str]:
+def _customer_of(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     rows = con.execute("select source, source_id, customer_id from core.customer_xref").fetchall()
     return {(s, i): c for s, i, c in rows}
 
@@ -75,7 +80,7 @@ def _fec_balances(root: Path, as_of: date) -> dict[str, tuple[Decimal, Decimal]]
     return out
 
 
-def test_every_customer_equals_truth_to_the_cent(built_demo) -> None:
+def test_every_customer_equals_truth_to_the_cent(built_demo: BuiltDemo) -> None:
     con = _snapshot(built_demo)
     owner = _customer_of(con)
     mart = {
@@ -100,7 +105,7 @@ def test_every_customer_equals_truth_to_the_cent(built_demo) -> None:
     assert not mismatches, mismatches[:5]
 
 
-def test_fec_read_independently_gives_the_same_numbers(built_demo) -> None:
+def test_fec_read_independently_gives_the_same_numbers(built_demo: BuiltDemo) -> None:
     con = _snapshot(built_demo)
     as_of = built_demo.settings.effective_as_of()
     independent = _fec_balances(built_demo.root, as_of)
@@ -116,7 +121,7 @@ def test_fec_read_independently_gives_the_same_numbers(built_demo) -> None:
         assert mart[owner[("compta", aux)]] == expected, aux
 
 
-def test_amounts_are_decimals_never_floats(built_demo) -> None:
+def test_amounts_are_decimals_never_floats(built_demo: BuiltDemo) -> None:
     con = _snapshot(built_demo)
     types = dict(
         con.execute(
@@ -128,14 +133,14 @@ def test_amounts_are_decimals_never_floats(built_demo) -> None:
     assert types and all(t == "DECIMAL(18,2)" for t in types.values()), types
 
 
-def test_the_published_snapshot_passes_the_build_checks(built_demo) -> None:
+def test_the_published_snapshot_passes_the_build_checks(built_demo: BuiltDemo) -> None:
     con = _snapshot(built_demo)
     failures = run_checks(con, built_demo.settings.fec.receivable_prefixes)
     assert failures == [], failures
 
 
 @pytest.mark.parametrize("column", ["customer_id", "name"])
-def test_customer_360_has_no_null_keys(built_demo, column: str) -> None:
+def test_customer_360_has_no_null_keys(built_demo: BuiltDemo, column: str) -> None:
     con = _snapshot(built_demo)
     nulls = con.execute(f"select count(*) from mart.customer_360 where {column} is null").fetchone()
     assert nulls == (0,)

@@ -12,6 +12,7 @@ import csv
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -216,7 +217,9 @@ def _rebuild(settings: Settings) -> None:
     assert result.published, result.message
 
 
-def _query(settings: Settings, text: str, params: list[object] | None = None) -> list[tuple]:
+def _query(
+    settings: Settings, text: str, params: list[object] | None = None
+) -> list[tuple[Any, ...]]:
     path = current_snapshot(settings.snapshots_dir)
     assert path is not None
     con = connect(path, read_only=True)

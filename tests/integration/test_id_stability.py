@@ -12,10 +12,10 @@ from snapshot_helpers import published_xref
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
 from warehouse.build import build
-from warehouse.settings import load_settings
+from warehouse.settings import Settings, load_settings
 
 
-def _night(settings) -> None:
+def _night(settings: Settings) -> None:
     assert ingest(settings).ok
     assert build(settings).published
 

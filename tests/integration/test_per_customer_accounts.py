@@ -6,9 +6,11 @@ review queue; money to the cent."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -129,14 +131,14 @@ def _built(root: Path, account_code: str | None) -> duckdb.DuckDBPyConnection:
 
 
 @pytest.fixture(scope="module")
-def by_code(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def by_code(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _built(tmp_path_factory.mktemp("by_code"), r"411(?P<code>C\d+)")
     yield con
     con.close()
 
 
 @pytest.fixture(scope="module")
-def by_name(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def by_name(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _built(tmp_path_factory.mktemp("by_name"), None)
     yield con
     con.close()
@@ -151,7 +153,9 @@ def _customer(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> st
     return str(row[0])
 
 
-def _xref(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> tuple[str, dict]:
+def _xref(
+    con: duckdb.DuckDBPyConnection, source: str, source_id: str
+) -> tuple[str, dict[str, Any]]:
     row = con.execute(
         "select match_rule, evidence from core.customer_xref where source = ? and source_id = ?",
         [source, source_id],
@@ -160,7 +164,7 @@ def _xref(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> tuple[
     return str(row[0]), json.loads(row[1])
 
 
-def _review(con: duckdb.DuckDBPyConnection, account: str) -> list[tuple[str, dict]]:
+def _review(con: duckdb.DuckDBPyConnection, account: str) -> list[tuple[str, dict[str, Any]]]:
     rows = con.execute(
         "select right_source || ':' || right_source_id, evidence from core.match_candidate "
         "where left_source = 'books' and left_source_id = ? order by right_source_id",

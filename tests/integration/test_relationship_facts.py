@@ -11,6 +11,7 @@ as_of = 2026-11-28.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -150,7 +151,7 @@ BSAD = (
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     root = tmp_path_factory.mktemp("relationship")
     files = {
         "crm/companies.csv": COMPANIES,

@@ -230,7 +230,7 @@ def test_balances_to_the_cent(built: Built, aux: str) -> None:
 
 # (document_ref, document_date, due_date, due_date_rule, amount_open, amount_allocated,
 #  amount_remaining, days_overdue, aging_bucket), in the order the cash covers them.
-ITEMS = {
+ITEMS: dict[str, list[tuple[str, str, str, str, str, str, str, int, str | None]]] = {
     "C001": [
         ("F-A1", "2026-08-01", "2026-08-31", "payment_terms", "1000", "1000", "0", 0, None),
         ("F-A2", "2026-10-10", "2026-11-20", "erp_invoice", "2000", "200", "1800", 8, "1_30"),

@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.connection import sql
+from warehouse.errors import C360Error
 from warehouse.matching.components import init_clusters, merge_pass_links
 from warehouse.matching.decisions import apply_decisions, load_decisions
 from warehouse.matching.fuzzy import fuzzy_pass_links
@@ -21,10 +23,23 @@ from warehouse.sqlfiles import execute, run_file
 
 logger = logging.getLogger(__name__)
 
-KEY_PASSES = {
-    "xref": "core/pass_xref",
-    "legal_id": "core/pass_legal_id",
-    "contact": "core/pass_contact",
+# The passes that link records sharing a key: each writes work.pass_key from its SQL file,
+# filling the {key} column name (a constant) and binding the rest.
+KEY_PASSES: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
+    # Pass 1: the ERP customer code, held by CRM records and used as FEC auxiliary account.
+    "xref": (
+        "core/pass_key",
+        {"key": "code_key"},
+        {"key_prefix": "code:", "evidence_name": "customer_code"},
+    ),
+    # Pass 2: the SIREN, from a valid SIRET, a valid SIREN or a French VAT number.
+    "legal_id": (
+        "core/pass_key",
+        {"key": "match_siren"},
+        {"key_prefix": "siren:", "evidence_name": "siren"},
+    ),
+    # Pass 3: company e-mail domain with postcode, or an E.164 phone number.
+    "contact": ("core/pass_contact", {}, {}),
 }
 OTHER_PASSES = ("fuzzy", "ledger_name")
 LEGAL_FORMS = [
@@ -51,23 +66,10 @@ LEGAL_FORMS = [
 ]
 
 # Luhn check over a digit string (SIREN, SIRET), used when ingest left a flag empty.
-LUHN_MACRO = """
-create or replace temp macro luhn_ok(s) as (
-    regexp_full_match(s, '[0-9]+')
-    and list_sum(list_transform(
-        range(length(s)),
-        lambda i: case
-            when i % 2 = 0 then cast(substr(s, length(s) - i, 1) as integer)
-            when cast(substr(s, length(s) - i, 1) as integer) * 2 > 9
-                then cast(substr(s, length(s) - i, 1) as integer) * 2 - 9
-            else cast(substr(s, length(s) - i, 1) as integer) * 2
-        end
-    )) % 10 = 0
-)
-"""
+LUHN_MACRO = sql("core/luhn_ok")
 
 
-class MatchingError(ValueError):
+class MatchingError(C360Error, ValueError):
     """The matching configuration names an unknown pass."""
 
 
@@ -98,7 +100,8 @@ def resolve(
         elif rule == "ledger_name":
             ledger_name_links(con, params)
         else:
-            run_file(con, KEY_PASSES[rule])
+            name, identifiers, key_params = KEY_PASSES[rule]
+            run_file(con, name, {"rule": rule, **key_params}, identifiers=identifiers or None)
             run_file(
                 con,
                 "core/pass_link",

@@ -9,6 +9,7 @@ import logging
 
 import duckdb
 
+from warehouse.connection import sql
 from warehouse.sqlfiles import run_file
 
 logger = logging.getLogger(__name__)
@@ -28,10 +29,7 @@ def propagate(con: duckdb.DuckDBPyConnection) -> int:
     run_file(con, "core/label_init")
     for iteration in range(1, MAX_ITERATIONS + 1):
         run_file(con, "core/label_step")
-        row = con.execute(
-            "select count(*) from lp inner join lp_next on lp_next.node = lp.node "
-            "where lp_next.label <> lp.label"
-        ).fetchone()
+        row = con.execute(sql("core/label_changed")).fetchone()
         con.execute("create or replace temp table lp as select * from lp_next")
         if row is None or row[0] == 0:
             return iteration

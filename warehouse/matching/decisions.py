@@ -60,11 +60,7 @@ def read_decisions(app_db: Path) -> list[DecisionRow]:
 def load_decisions(con: duckdb.DuckDBPyConnection, app_db: Path | None) -> int:
     """Fill work.decision (record pairs, latest word per pair); return how many apply."""
     rows = read_decisions(app_db) if app_db is not None else []
-    con.execute(
-        "create or replace temp table decision_rows (left_source varchar, "
-        "left_source_id varchar, right_source varchar, right_source_id varchar, "
-        "decision varchar, kind varchar, decided_at timestamp)"
-    )
+    run_file(con, "core/decision_rows")
     if rows:
         con.executemany("insert into decision_rows values (?, ?, ?, ?, ?, ?, ?)", rows)
     run_file(con, "core/decision")

@@ -10,74 +10,13 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from warehouse.sqlfiles import execute, run_file
+from warehouse.sqlfiles import run_file
 
 logger = logging.getLogger(__name__)
 
 # Pairs one block may produce (alone records × block records); larger blocks are skipped.
 MAX_BLOCK_PAIRS = 250_000
 BATCH_ROWS = 500_000
-
-SCORED_TO_LINKS_SQL = """
-create or replace table work.pass_link as
-select
-    fuzzy_pair.rid_a,
-    fuzzy_pair.rid_b,
-    'fuzzy' as rule,
-    fuzzy_score.score,
-    json_object(
-        'rule', 'fuzzy',
-        'name_a', fuzzy_pair.name_a,
-        'name_b', fuzzy_pair.name_b,
-        'score', round(fuzzy_score.score, 4)
-    )::varchar as evidence
-from work.fuzzy_pair as fuzzy_pair
-inner join fuzzy_score
-    on fuzzy_score.rid_a = fuzzy_pair.rid_a
-    and fuzzy_score.rid_b = fuzzy_pair.rid_b
-where fuzzy_score.score >= $auto_merge_threshold;
-
--- The review band, reduced to each record's best candidate: a steward decides about the
--- likeliest partner of a record, not about every look-alike in its block.
-insert into work.review
-with band as (
-    select
-        fuzzy_pair.rid_a,
-        fuzzy_pair.rid_b,
-        fuzzy_pair.name_a,
-        fuzzy_pair.name_b,
-        fuzzy_score.score
-    from work.fuzzy_pair as fuzzy_pair
-    inner join fuzzy_score
-        on fuzzy_score.rid_a = fuzzy_pair.rid_a
-        and fuzzy_score.rid_b = fuzzy_pair.rid_b
-    where fuzzy_score.score >= $review_threshold
-        and fuzzy_score.score < $auto_merge_threshold
-),
-
-ranked as (
-    select
-        band.*,
-        row_number() over (partition by band.rid_a order by band.score desc, band.rid_b)
-            as rank_a,
-        row_number() over (partition by band.rid_b order by band.score desc, band.rid_a)
-            as rank_b
-    from band
-)
-
-select
-    ranked.rid_a,
-    ranked.rid_b,
-    ranked.score,
-    json_object(
-        'rule', 'fuzzy',
-        'name_a', ranked.name_a,
-        'name_b', ranked.name_b,
-        'score', round(ranked.score, 4)
-    )::varchar
-from ranked
-where ranked.rank_a = 1 or ranked.rank_b = 1
-"""
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, table: str = "work.fuzzy_pair") -> pa.Table:
@@ -116,6 +55,7 @@ def fuzzy_pass_links(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> 
     logger.info("fuzzy pass: %d candidate pairs scored", scores.num_rows)
     con.register("fuzzy_score", scores)
     try:
-        execute(con, SCORED_TO_LINKS_SQL, params)
+        run_file(con, "core/fuzzy_link", params)
+        run_file(con, "core/fuzzy_review", params)
     finally:
         con.unregister("fuzzy_score")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 
@@ -301,7 +302,7 @@ def hubspot() -> None:
             '"160","Ada","Lovelace","ada@example.org","x","y","2026-01-01 10:00"',
         ),
     )
-    hs_api = [
+    hs_api: list[dict[str, Any]] = [
         {
             "hs_object_id": "512",
             "name": "API Corp",

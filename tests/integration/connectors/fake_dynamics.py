@@ -158,7 +158,8 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         token = q.get("$skiptoken")
         delta = q.get("$deltatoken")
         # The version a tracked read started at travels in the paging cookie.
-        started = int(VERSION.search(token)[1]) if token and VERSION.search(token) else None
+        found = VERSION.search(token) if token else None
+        started = int(found[1]) if found else None
         if delta is not None:
             since_version = int(delta.split("!")[0])
             if since_version < fake.oldest_token:

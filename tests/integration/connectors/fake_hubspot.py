@@ -117,7 +117,9 @@ class FakeHubSpot(FakeVendor):
             body |= {"message": "internal error", "category": "INTERNAL_ERROR"}
         return json.dumps(body).encode(), "application/json"
 
-    def shape(self, rec: dict[str, Any], props: list[str] | None, assoc: list[str]) -> dict:
+    def shape(
+        self, rec: dict[str, Any], props: list[str] | None, assoc: list[str]
+    ) -> dict[str, Any]:
         out = {k: v for k, v in rec.items() if k != "properties"}
         wanted = props or ["hs_object_id", "createdate"]
         out["properties"] = {p: rec["properties"].get(p) for p in wanted}
@@ -165,7 +167,7 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
         results = []
         for rec in rows:
             item = fake.shape(rec, props, assoc)
-            links = {}
+            links: dict[str, dict[str, Any]] = {}
             for other in assoc:
                 ids = fake.links.get((obj, other), {}).get(rec["id"], [])
                 if ids:

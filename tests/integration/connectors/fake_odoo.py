@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import operator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +40,7 @@ M2O = {
     "reversed_entry_id",
 }
 BOOLEAN = {"is_company", "active", "use_partner_credit_limit"}
-OPS = {
+OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
     "!=": operator.ne,
     ">": operator.gt,

@@ -24,7 +24,7 @@ from fakes_common import BASE
 
 from ingest.connectors import ConnectorQuotaError, ConnectorRequestError
 
-NO_ASSOC = {"associations": {"companies": []}}
+NO_ASSOC: dict[str, Any] = {"associations": {"companies": []}}
 
 
 def _rows(out_dir: Path, obj: str) -> list[dict[str, Any]]:

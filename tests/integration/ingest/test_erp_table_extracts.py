@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from ingest.pipeline import ingest
@@ -155,7 +156,7 @@ class Erp:
         }
         return out
 
-    def staging(self):  # noqa: ANN201 - a DuckDB connection
+    def staging(self) -> duckdb.DuckDBPyConnection:
         return connect(self.settings.staging_db, read_only=True)
 
     def customers(self, columns: str) -> list[tuple[Any, ...]]:

@@ -24,7 +24,7 @@ FILE = "123456789FEC20261231.txt"
 def _load(tmp_path: Path, fec: Fec, **shape: object) -> Settings:
     settings = make_settings(tmp_path, "fec", name="books")
     assert settings.sources[0].inbox is not None
-    write(settings.sources[0].inbox / FILE, fec, **shape)  # type: ignore[arg-type]
+    write(settings.sources[0].inbox / FILE, fec, **shape)
     result = ingest(settings)
     assert sorted((o.object or "", o.status) for o in result.outcomes) == [
         ("customer", "loaded"),

@@ -92,7 +92,7 @@ def test_servers_listen_on_localhost_by_default() -> None:
     assert settings.api.host == "127.0.0.1"
     command = dashboard_command(settings)
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
-    wide = Settings(dashboard={"host": "0.0.0.0"})  # type: ignore[arg-type]
+    wide = Settings(dashboard={"host": "0.0.0.0"})
     command = dashboard_command(wide)
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
 

@@ -103,7 +103,7 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def test_spreadsheet_cells(tmp_path: Path) -> None:
-    rows: list[list[object]] = [["Record ID", "Company name"]] + [[i, "x"] for i in range(60)]
+    rows: list[list[object]] = [["Record ID", "Company name"], *([i, "x"] for i in range(60))]
     write_xlsx(tmp_path / "cells.xlsx", rows)
     message = _one_refused(
         tmp_path, "cells.xlsx", (tmp_path / "cells.xlsx").read_bytes(), spreadsheet_max_cells=100

@@ -58,7 +58,7 @@ def test_utf8_file_with_a_cp1252_row_is_refused_not_mojibake(tmp_path: Path) -> 
     result = ingest(settings)  # type: ignore[arg-type]
     [o] = result.refused
     assert "mixes two encodings: line 2 is UTF-8, line 3 is not (byte 0xe9)" in (o.message or "")
-    con = staging(settings)  # type: ignore[arg-type]
+    con = staging(settings)
     assert con.execute("select count(*) from staging.customer").fetchone() == (0,)
 
 
@@ -72,7 +72,7 @@ def test_a_plain_cp1252_file_still_loads(tmp_path: Path) -> None:
     settings, _ = _mixed(tmp_path, CP1252_ROW)
     result = ingest(settings)  # type: ignore[arg-type]
     assert result.ok
-    con = staging(settings)  # type: ignore[arg-type]
+    con = staging(settings)
     assert con.execute("select name from staging.customer").fetchall() == [("Crédit Agricole",)]
 
 

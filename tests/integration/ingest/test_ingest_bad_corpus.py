@@ -144,7 +144,7 @@ def test_formula_cells_stay_plain_text(corpus: CorpusRun) -> None:
         assert con.execute(
             f'select "Company name" from raw.{src}__customer where "Record ID" = ?', [sid]
         ).fetchone() == (text,)
-    (raw,) = con.execute("select raw from meta.reject where source = ?", [src]).fetchone()  # type: ignore[misc]
+    (raw,) = con.execute("select raw from meta.reject where source = ?", [src]).fetchone()  # type: ignore[misc,unused-ignore]
     row = json.loads(raw)
     assert row["Company name"] == "=1+1"
     assert row["Create Date"] == "=NOW()"

@@ -49,7 +49,7 @@ def test_a_file_duckdb_cannot_type_is_refused_alone(
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "a_companies.csv")
     shutil.copyfile(DATA / "companies_part2.csv", inbox / "b_companies.csv")
     shutil.copyfile(DATA / "deals_night1.csv", inbox / "c_deals.csv")
-    real_read = pipeline.read_file
+    real_read = pipeline.read_file  # type: ignore[attr-defined]  # patched where it is looked up
 
     def read_then_fail(con, path, table, **kw):  # type: ignore[no-untyped-def]
         rr = real_read(con, path, table, **kw)

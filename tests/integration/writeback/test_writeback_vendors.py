@@ -4,6 +4,7 @@ Retry-After, and the per-record failures each vendor answers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
 import httpx
@@ -34,12 +35,13 @@ def _record(rid: str, system: str, amount: str = "1234.50") -> RecordWrite:
 
 
 def _ids(vendor: Vendor, n: int) -> list[str]:
-    return {
-        "hubspot": lambda: [str(1001 + i) for i in range(n)],
-        "salesforce": lambda: [f"001{i:012d}AAA" for i in range(n)],
-        "dynamics365": lambda: [guid(i) for i in range(n)],
-        "odoo": lambda: [str(i + 1) for i in range(n)],
-    }[vendor.system]()
+    make: dict[str, Callable[[int], str]] = {
+        "hubspot": lambda i: str(1001 + i),
+        "salesforce": lambda i: f"001{i:012d}AAA",
+        "dynamics365": guid,
+        "odoo": lambda i: str(i + 1),
+    }
+    return [make[vendor.system](i) for i in range(n)]
 
 
 def write(vendor: Vendor, records: list[RecordWrite], max_attempts: int = 5) -> list[Answer]:

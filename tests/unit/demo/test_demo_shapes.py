@@ -71,7 +71,9 @@ def receivable(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("name", ["books_only", "with_erp"])
-def test_per_account_lines_have_no_auxiliary_account(name: str, request) -> None:
+def test_per_account_lines_have_no_auxiliary_account(
+    name: str, request: pytest.FixtureRequest
+) -> None:
     summary: DemoSummary = request.getfixturevalue(name)
     shape = BOOKS_ONLY if name == "books_only" else PER_ACCOUNT_WITH_ERP
     rows = receivable(read_fec(summary))
@@ -268,7 +270,7 @@ def test_bad_shapes_are_refused_in_one_line() -> None:
 
 
 @pytest.mark.parametrize("name", ["demo", "books_only", "with_erp"])
-def test_truth_invariants(name: str, request) -> None:
+def test_truth_invariants(name: str, request: pytest.FixtureRequest) -> None:
     truth = truth_of(request.getfixturevalue(name))
     for c in truth["companies"]:
         outstanding = Decimal(c["outstanding_amount"])

@@ -8,13 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.readers import UnreadableFile, csv_reader
+from ingest.readers import ReadResult, UnreadableFile, csv_reader
 from ingest.readers import encoding as charset
 
 
 def _read(
     tmp_path: Path, data: bytes, fallback: str = "cp1252"
-) -> tuple[duckdb.DuckDBPyConnection, csv_reader.ReadResult]:
+) -> tuple[duckdb.DuckDBPyConnection, ReadResult]:
     path = tmp_path / "f.csv"
     path.write_bytes(data)
     con = duckdb.connect()

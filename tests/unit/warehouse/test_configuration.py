@@ -65,7 +65,7 @@ def test_establishment_level_keeps_two_sites_apart(tmp_path: Path) -> None:
             )
         con.close()
         result = build(settings)
-        assert result.published, result.message
+        assert result.published and result.snapshot is not None, result.message
         return connect(result.snapshot, read_only=True)
 
     legal = xref_of(two_sites(tmp_path / "legal", "legal_unit"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,12 @@ class Loaded:
         return self.con.execute("select file, line, reason from meta.reject").fetchall()
 
 
+# load(system, folder=None): ingest the profile fixtures of `system` into a fresh staging.
+Load = Callable[..., Loaded]
+
+
 @pytest.fixture
-def load(tmp_path: Path) -> Callable[[str, str], Loaded]:
+def load(tmp_path: Path) -> Iterator[Load]:
     opened: list[duckdb.DuckDBPyConnection] = []
 
     def _load(system: str, folder: str | None = None) -> Loaded:

@@ -1,13 +1,19 @@
 """Dynamics 365 Web API pages (flattened JSON, logical names, choice integers, GUIDs)."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 ACME = "6f0a1c2e-1111-4a2b-9c3d-00000000a001"
 BETA = "6f0a1c2e-1111-4a2b-9c3d-00000000a002"  # upper-case GUID in the page, lower-cased
 
 
-def test_dynamics365_profile(load):
+def test_dynamics365_profile(load: Load) -> None:
     db = load("dynamics365")
     assert db.runs() == {
         ("page-accounts-00001.json", "customer"): ("loaded", 2, 2, 0, 0),

@@ -1,12 +1,18 @@
 """Dynamics 365 activitypointer and incident pages; salesorder._quoteid_value."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 ACCOUNT = "6f0a1c2e-1111-4a2b-9c3d-00000000a001"
 CONTACT = "6f0a1c2e-1111-4a2b-9c3d-00000000c001"
 
 
-def test_dynamics365_activities_and_incidents(load):
+def test_dynamics365_activities_and_incidents(load: Load) -> None:
     db = load("dynamics365", "dynamics365_activities")
     assert db.runs() == {
         ("page-activitypointers-00001.json", "activity"): ("loaded", 4, 4, 0, 0),

@@ -1,12 +1,18 @@
 """HubSpot index-page exports of engagements, tickets, quotes and line items (label headers)."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 ACME, BETA, MARIE = "9100000001", "9100000002", "61000000001"
 
 
-def test_hubspot_relationship_objects(load):
+def test_hubspot_relationship_objects(load: Load) -> None:
     db = load("hubspot")
     assert db.runs() == {
         ("calls.csv", "activity"): ("loaded", 2, 2, 0, 0),

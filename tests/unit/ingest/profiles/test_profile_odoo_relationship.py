@@ -1,13 +1,19 @@
 """Odoo import-compatible exports: quotations, order lines, products, payments, activities, tickets."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 ACME = "__export__.res_partner_7_aa11bb22"
 BETA = "__export__.res_partner_8_cc33dd44"
 
 
-def test_odoo_relationship_objects(load):
+def test_odoo_relationship_objects(load: Load) -> None:
     db = load("odoo")
     assert db.runs() == {
         # sale.order feeds orders (every state) and quotes (draft / sent only: 2 skipped).

@@ -1,11 +1,17 @@
 """Oracle EBS extracts: TCA accounts, AR_PAYMENT_SCHEDULES_ALL, RA_CUSTOMER_TRX_ALL,
 OE_ORDER_HEADERS_ALL; dates DD-MON-YYYY."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 
-def test_oracle_ebs_profile(load):
+def test_oracle_ebs_profile(load: Load) -> None:
     db = load("oracle_ebs")
     assert db.runs() == {
         ("AR_PAYMENT_SCHEDULES_ALL.csv", "receivable_item"): ("loaded", 4, 4, 0, 0),

@@ -1,10 +1,16 @@
 """Receipts: Sage X3 PAYMENTH / PAYMENTH+PAYMENTD extracts, Oracle AR_CASH_RECEIPTS_ALL."""
 
+from __future__ import annotations
+
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 
-def test_sage_x3_receipts_and_allocations(load):
+def test_sage_x3_receipts_and_allocations(load: Load) -> None:
     db = load("sage_x3", "sage_x3_payments")
     assert db.runs() == {
         ("PAYMENT_EXTRACT.csv", "payment"): ("loaded", 4, 3, 1, 0),
@@ -30,7 +36,7 @@ def test_sage_x3_receipts_and_allocations(load):
     ]  # fmt: skip
 
 
-def test_oracle_cash_receipts(load):
+def test_oracle_cash_receipts(load: Load) -> None:
     db = load("oracle_ebs", "oracle_ebs_receipts")
     # The reversed receipt is skipped.
     assert db.runs() == {("AR_CASH_RECEIPTS_ALL.csv", "payment"): ("loaded", 3, 2, 0, 1)}

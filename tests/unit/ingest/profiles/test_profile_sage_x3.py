@@ -1,19 +1,25 @@
 """Sage X3 French extracts: `;`, Windows-1252, dd/mm/yyyy, `1 234,56`, blanks `' '`,
 null dates 1753-01-01 / 31/12/1599; SQL `_0` names and bare template names."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 FIXTURES = Path(__file__).parents[4] / "tests" / "data" / "profiles"
 
 
-def test_fixture_is_french_x3():
+def test_fixture_is_french_x3() -> None:
     raw = (FIXTURES / "sage_x3" / "BPCUSTOMER.csv").read_bytes()
     assert "Société".encode("cp1252") in raw and b";50 000,00;" in raw and b"\r\n" in raw
 
 
-def test_sage_x3_profile(load):
+def test_sage_x3_profile(load: Load) -> None:
     db = load("sage_x3")
     assert db.runs() == {
         ("BPCUSTOMER.csv", "customer"): ("loaded", 3, 3, 0, 0),

@@ -1,13 +1,19 @@
 """Salesforce Data Loader / Data Export CSVs: upper-case and API-name headers, 15→18 ids."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 ACME = "0015g00000AbCdEAAV"  # 18-char form of the 15-char 0015g00000AbCdE
 BETA = "0015g00000BcdefAAB"  # 18-char form of the 15-char 0015g00000Bcdef
 
 
-def test_salesforce_profile(load):
+def test_salesforce_profile(load: Load) -> None:
     db = load("salesforce")
     assert db.runs() == {
         ("Account.csv", "customer"): ("loaded", 2, 2, 0, 0),

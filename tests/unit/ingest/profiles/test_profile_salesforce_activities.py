@@ -1,14 +1,20 @@
 """Salesforce Task, Event and Case (Data Loader upper-case and API-name headers); Order.QuoteId."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 ACME = "0015g00000AbCdEAAV"
 BETA = "0015g00000BcdefAAB"
 OWNER = "0055g00000XyZabAAF"
 
 
-def test_salesforce_activities_and_cases(load):
+def test_salesforce_activities_and_cases(load: Load) -> None:
     db = load("salesforce", "salesforce_activities")
     assert db.runs() == {
         ("Task.csv", "activity"): ("loaded", 4, 4, 0, 0),

@@ -1,14 +1,20 @@
 """SAP table extracts: tab-separated, leading zeros, YYYYMMDD / 00000000, S/H, trailing
 minus, and an SE16N spreadsheet download in UTF-16LE."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.unit.ingest.profiles.conftest import Load
 
 FIXTURES = Path(__file__).parents[4] / "tests" / "data" / "profiles"
 
 
-def test_sap_profile(load):
+def test_sap_profile(load: Load) -> None:
     db = load("sap")
     assert db.runs() == {
         ("BSAD.txt", "receivable_item"): ("loaded", 2, 2, 0, 0),
@@ -78,7 +84,7 @@ def test_sap_profile(load):
     ]  # fmt: skip
 
 
-def test_sap_utf16_spreadsheet_download(load):
+def test_sap_utf16_spreadsheet_download(load: Load) -> None:
     raw = (FIXTURES / "sap_utf16" / "BSID_download.txt").read_bytes()
     assert raw.startswith(b"\xff\xfeM\x00A\x00N\x00D\x00T\x00\t\x00")
     db = load("sap", "sap_utf16")
