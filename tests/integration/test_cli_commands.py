@@ -40,6 +40,9 @@ RUN_HERE = {
     "match decide",
     "match list",
     "privacy erase",
+    "writeback",
+    "user set",
+    "digest",
 }
 
 
@@ -90,6 +93,15 @@ def test_an_operator_s_day(demo: Path) -> None:
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert len(refused.output.strip().splitlines()) == 1
     assert "when" in _ok(["match", "list", *cfg]).output
+
+    # The demo's sources are files: no CRM to write to, said in one line with where to read.
+    wrote = runner.invoke(app, ["writeback", "--dry-run", *cfg])
+    assert wrote.exit_code == 1 and "Traceback" not in wrote.output
+    assert "no source has a [sources.writeback] section" in wrote.output
+    assert len(wrote.output.strip().splitlines()) == 1
+    saved = _ok(["user", "set", "camille", "--email", "camille@example.com", *cfg]).output
+    assert "digest settings of camille saved" in saved
+    assert "dry run: nothing sent" in _ok(["digest", "--dry-run", *cfg]).output
 
     erased = _ok(["privacy", "erase", "--email", "nobody@example.invalid", "--no-build", *cfg])
     assert "no contact with this address in staging" in erased.output
