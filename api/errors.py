@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,23 @@ def error_body(
     return 500, body, {}
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route accepts at this path.
+
+    Starlette's 405 names the methods of the first route whose path matched only, but a
+    path may be served by one route per method (GET and POST /match-decisions)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
     status, body, headers = error_body(exc, getattr(request.state, "request_id", None))
+    if status == 405:
+        headers = {**headers, "Allow": allowed_methods(request)}
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api import store
 from api.deps import CurrentUser, SettingsDep
 from api.errors import ApiError
-from api.schemas import Health, Me, TokenOut
+from api.schemas import ErrorOut, Health, Me, TokenOut
 from api.security import create_access_token, dummy_hash, verify_password
 
 router = APIRouter(tags=["auth"])
@@ -44,7 +44,10 @@ def client_address(request: Request) -> str:
 @router.post(
     "/auth/token",
     response_model=TokenOut,
-    responses={429: {"description": "Too many sign-in attempts; see Retry-After"}},
+    responses={
+        400: {"model": ErrorOut, "description": "A form that cannot be read"},
+        429: {"description": "Too many sign-in attempts; see Retry-After"},
+    },
 )
 def create_token(
     request: Request,
