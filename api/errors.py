@@ -8,13 +8,13 @@ same handler, so every non-2xx answer has the same JSON body.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -113,23 +113,26 @@ def error_body(
     return 500, body, {}
 
 
-def allowed_methods(request: Request) -> str:
-    """Every method some route accepts at this path.
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+_PARAM = re.compile(r"\\\{[^}]*\\\}")
+
+
+def allowed_methods(request: Request) -> str | None:
+    """The methods the OpenAPI document gives this path, or None for an undocumented one.
 
     Starlette's 405 names the methods of the first route whose path matched only, but a
     path may be served by one route per method (GET and POST /match-decisions)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(_PARAM.sub("[^/]+", re.escape(template)), request.url.path):
+            return ", ".join(sorted(m.upper() for m in operations if m in _METHODS))
+    return None
 
 
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
     status, body, headers = error_body(exc, getattr(request.state, "request_id", None))
-    if status == 405:
-        headers = {**headers, "Allow": allowed_methods(request)}
+    allowed = allowed_methods(request) if status == 405 else None
+    if allowed:
+        headers = {**headers, "Allow": allowed}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
