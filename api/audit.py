@@ -20,8 +20,7 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from api import store
-from api.errors import ApiError
-from api.queries import INVALID_CURSOR
+from api.errors import INVALID_CURSOR, ApiError
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)

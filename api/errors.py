@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 logger = logging.getLogger(__name__)
 
 BEARER = {"WWW-Authenticate": "Bearer"}
+INVALID_CURSOR = "The paging cursor is not valid: start again without it."
 
 
 class ApiError(Exception):
@@ -89,6 +90,11 @@ def error_body(
     if isinstance(exc, ApiError):
         return exc.status, {"code": exc.code, "message": exc.message, **exc.extra}, exc.headers
     if isinstance(exc, RequestValidationError):
+        # The cursor's form is declared in the document, so FastAPI refuses a bad one
+        # first; it keeps the code it always had.
+        errors = exc.errors()
+        if errors and all(tuple(e.get("loc", ()))[-1:] == ("cursor",) for e in errors):
+            return 422, {"code": "invalid_cursor", "message": INVALID_CURSOR}, {}
         return 422, {"code": "validation_error", "message": _validation_message(exc)}, {}
     if isinstance(exc, StarletteHTTPException):
         code, default = _HTTP_CODES.get(exc.status_code, ("http_error", "The request failed."))

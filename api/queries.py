@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api.errors import ApiError
+from api.errors import INVALID_CURSOR, ApiError
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -27,7 +27,6 @@ def sql(name: str) -> str:
 # A position cursor: the seq (or search rank) of the last row sent, in decimal. Seqs are
 # SQLite integers (64-bit signed): 18 digits stay below 2**63.
 POSITION_PATTERN = r"^[1-9][0-9]{0,17}$"
-INVALID_CURSOR = "The paging cursor is not valid: start again without it."
 PositionCursor = Annotated[
     str | None,
     Query(

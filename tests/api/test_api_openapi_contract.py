@@ -68,7 +68,7 @@ def _failures(app: Any, token: str, max_examples: int) -> list[str]:
         if not isinstance(event, events.ScenarioFinished):
             continue
         recorder = event.recorder
-        for case_id, checks in recorder.checks.items():
+        for checks in recorder.checks.values():
             for check in checks:
                 if check.status != Status.FAILURE or check.failure_info is None:
                     continue
@@ -76,8 +76,12 @@ def _failures(app: Any, token: str, max_examples: int) -> list[str]:
                     continue
                 failure = check.failure_info.failure
                 key = (check.name, recorder.label, failure.title)
-                found.setdefault(key, f"{failure.message[:300]}\n  {check.failure_info.code_sample}")
-    return [f"{name} {label}: {title}\n  {detail}" for (name, label, title), detail in found.items()]
+                found.setdefault(
+                    key, f"{failure.message[:300]}\n  {check.failure_info.code_sample}"
+                )
+    return [
+        f"{name} {label}: {title}\n  {detail}" for (name, label, title), detail in found.items()
+    ]
 
 
 def _token(client: TestClient, username: str, password: str) -> str:
@@ -121,7 +125,9 @@ def test_api_timestamps_are_utc(built_demo: Any) -> None:
     settings = built_demo.settings
     admin = built_demo.user("admin")
     with TestClient(create_app(settings)) as client:
-        headers = {"Authorization": f"Bearer {_token(client, admin['username'], admin['password'])}"}
+        headers = {
+            "Authorization": f"Bearer {_token(client, admin['username'], admin['password'])}"
+        }
         health = client.get("/api/v1/health").json()
         runs = client.get("/api/v1/runs", headers=headers).json()
         users = client.get("/api/v1/users", headers=headers).json()
@@ -138,7 +144,9 @@ def test_cursor_of_the_declared_form_is_served(built_demo: Any) -> None:
     settings = built_demo.settings
     admin = built_demo.user("admin")
     with TestClient(create_app(settings)) as client:
-        headers = {"Authorization": f"Bearer {_token(client, admin['username'], admin['password'])}"}
+        headers = {
+            "Authorization": f"Bearer {_token(client, admin['username'], admin['password'])}"
+        }
         first = client.get("/api/v1/customers", params={"limit": 2}, headers=headers).json()
         cursor = first["next_cursor"]
         assert re.fullmatch(r"[1-9][0-9]*", cursor)

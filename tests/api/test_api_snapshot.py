@@ -47,7 +47,7 @@ def test_switch_without_restart(client: TestClient, auth: Auth, settings: Settin
     assert _dupont_name(client, headers) == "Dupont SARL"
     health = client.get("/api/v1/health").json()
     assert health["snapshot"] == BUILD_1
-    assert health["published_at"] == "2026-11-27T02:01:00"
+    assert health["published_at"] == "2026-11-27T02:01:00Z"
 
     publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="Dupont & Fils")
     assert _dupont_name(client, headers) == "Dupont & Fils"
