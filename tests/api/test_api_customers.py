@@ -15,6 +15,7 @@ from pipeline_company import (
     CAFE,
     DUPONT,
     ETE,
+    FILS,
     MERGED,
     ZETA,
     Built,
@@ -52,13 +53,13 @@ def _ids(client: TestClient, headers: dict[str, str], query: str) -> list[str]:
         ("q=73282932000099", [DUPONT]),  # another establishment of the same SIREN
         ("q=FR%2044%20732829320", [DUPONT]),  # VAT with spaces
         ("q=c00045", [BOULANGERIE]),  # customer code
-        ("q=lyon", [BOULANGERIE, DUPONT]),  # city, sorted by name
+        ("q=lyon", [BOULANGERIE, FILS, DUPONT]),  # city, sorted by name
         ("q=compta@cafe-elephant.fr", [CAFE]),  # a contact's e-mail
         ("q=69003", [DUPONT]),
         ("q=nothing-like-this", []),
         ("segment=Grand%20compte", [ACME]),
         ("has_overdue=true", [ACME, DUPONT, ZETA]),
-        ("owner=Bob%20Durand", [BOULANGERIE, CAFE]),
+        ("owner=Bob%20Durand", [BOULANGERIE, FILS, CAFE]),
     ],
 )
 def test_search(client: TestClient, auth: Auth, query: str, expected: list[str]) -> None:
@@ -99,7 +100,7 @@ def test_keyset_paging(client: TestClient, auth: Auth) -> None:
     while True:
         url = "/api/v1/customers?limit=4" + (f"&cursor={cursor}" if cursor else "")
         body = client.get(url, headers=headers).json()
-        assert body["count"] == 6
+        assert body["count"] == 7
         seen += [row["name"] for row in body["data"]]
         pages += 1
         cursor = body["next_cursor"]
@@ -107,7 +108,7 @@ def test_keyset_paging(client: TestClient, auth: Auth) -> None:
             break
     assert pages == 2
     assert seen == sorted(seen)
-    assert len(seen) == len(set(seen)) == 6
+    assert len(seen) == len(set(seen)) == 7
 
 
 def test_sales_only_sees_own_customers(client: TestClient, auth: Auth) -> None:
