@@ -124,13 +124,15 @@ def build_company(root: Path) -> Built:
     return Built(settings, snapshots)
 
 
-def publish(snapshots_dir: Path, snapshot: Path) -> Path:
+def publish(snapshots_dir: Path, snapshot: Path, *, with_serving: bool = True) -> Path:
     """Copy a built snapshot (and its serving file) into `snapshots_dir` and point CURRENT
-    at it, as warehouse.publish leaves them."""
+    at it, as warehouse.publish leaves them. Without its serving file, the API makes one
+    for itself (a snapshot published before the serving contract)."""
     snapshots_dir.mkdir(parents=True, exist_ok=True)
     target = snapshots_dir / snapshot.name
     if target != snapshot:
         shutil.copyfile(snapshot, target)
-        shutil.copyfile(serving_path(snapshot), serving_path(target))
+        if with_serving:
+            shutil.copyfile(serving_path(snapshot), serving_path(target))
     write_pointer(snapshots_dir, CURRENT, target.name)
     return target
