@@ -5,7 +5,7 @@ contacts, deals; an Odoo export: res_partner, account_move, sale_order) go throu
 production functions exactly as `c360 nightly` runs them: `ingest.pipeline.ingest`, then
 `warehouse.build.build`, which publishes the snapshot and its serving file. Three nights:
 
-- night1 (as of 2026-11-27): six customers; "Établissements Dupont" (ERP C00048) is a
+- night1 (as of 2026-11-27): eight customers; "Établissements Dupont" (ERP C00048) is a
   customer of its own;
 - night2 (as of 2026-11-28): C00048 now carries Dupont SARL's SIRET, so the build merges
   it into Dupont and its id redirects; Dupont's first invoice was partly paid (865.44 →
@@ -13,8 +13,8 @@ production functions exactly as `c360 nightly` runs them: `ingest.pipeline.inges
 - renamed (as of 2026-11-28): Odoo renames Dupont SARL "Dupont & Fils" (the ERP wins the
   name), for the tests that switch snapshots.
 
-Every amount the tests assert is computed by hand from those files (see the comments of
-tests/data/api_company/README.md).
+Every amount the tests assert is worked out by hand from those files in
+tests/data/api_company/README.md.
 """
 
 from __future__ import annotations
