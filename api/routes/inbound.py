@@ -37,7 +37,11 @@ async def read_body(request: Request) -> bytes:
 
 # The body is read as bytes (its size is bounded before it is parsed), so FastAPI cannot
 # see its shape: it is declared here for the OpenAPI document.
-_RECORD = {"type": "object", "description": "one record; `a__b` keys are unflattened"}
+_RECORD = {
+    "type": "object",
+    "minProperties": 1,
+    "description": "one record (at least its id and name); `a__b` keys are unflattened",
+}
 _BODY = {
     "required": True,
     "content": {
