@@ -120,6 +120,7 @@ def error_body(
 
 
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+# A `{name}` of a path template, as re.escape leaves it.
 _PARAM = re.compile(r"\\\{[^}]*\\\}")
 
 
