@@ -15,11 +15,12 @@ import secrets
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Query
 
 from api import store
-from api.errors import ApiError
-from api.queries import decode_cursor, encode_cursor
+from api.errors import INVALID_CURSOR, ApiError
 from warehouse.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -34,20 +35,27 @@ def new_read_id(at_ns: int) -> str:
     return f"{at_ns // 1000:014x}{secrets.token_hex(4)}"
 
 
+# The audit log's cursor is the id of the last read sent (declared in the OpenAPI
+# document, like the position cursors of api.queries): reads older than it come next.
+AuditCursor = Annotated[
+    str | None,
+    Query(
+        pattern=f"^{_READ_ID.pattern}$",
+        description="`next_cursor` of the previous page; absent for the first page",
+    ),
+]
+
+
 def cursor_read_id(cursor: str | None) -> str | None:
-    value = decode_cursor(cursor)
-    if value is None:
+    if not cursor:
         return None
-    key = value.get("k") if isinstance(value, dict) else None
-    if not isinstance(key, str) or not _READ_ID.fullmatch(key):
-        raise ApiError(
-            422, "invalid_cursor", "The paging cursor is not valid: start again without it."
-        )
-    return key
+    if not _READ_ID.fullmatch(cursor):
+        raise ApiError(422, "invalid_cursor", INVALID_CURSOR)
+    return cursor
 
 
 def read_cursor(read_id: str) -> str:
-    return encode_cursor({"k": read_id})
+    return read_id
 
 
 class ReadLog:

@@ -31,6 +31,18 @@ class DecisionError(C360Error, ValueError):
     """The decision cannot be recorded (unknown record, customer or kind)."""
 
 
+class DecisionNotFound(DecisionError):
+    """A record or customer the decision names is not in the published snapshot."""
+
+
+class DecisionConflict(DecisionError):
+    """The decision contradicts the snapshot as it is (already one customer, ...)."""
+
+
+class NothingPublished(DecisionError):
+    """No snapshot to check the decision against yet."""
+
+
 @dataclass(frozen=True)
 class RecordRef:
     source: str
@@ -52,7 +64,7 @@ def _query(settings: Settings, text: str, params: list[str]) -> list[tuple[str, 
     """Rows of the served snapshot (read-only)."""
     path = current_snapshot(settings.snapshots_dir)
     if path is None:
-        raise DecisionError("no snapshot is published yet: run `c360 nightly` first")
+        raise NothingPublished("no snapshot is published yet: run `c360 nightly` first")
     con = connect(path, read_only=True)
     try:
         return [tuple(r) for r in con.execute(text, params).fetchall()]
@@ -78,7 +90,7 @@ def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
         [_live_id(settings, customer_id)],
     )
     if not rows:
-        raise DecisionError(f"customer {customer_id} is not in the published snapshot")
+        raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
     return [RecordRef(s, i) for s, i in rows]
 
 
@@ -89,7 +101,7 @@ def _customer_of(settings: Settings, ref: RecordRef) -> str:
         [ref.source, ref.source_id],
     )
     if not rows:
-        raise DecisionError(f"record {ref} is not in the published snapshot")
+        raise DecisionNotFound(f"record {ref} is not in the published snapshot")
     return str(rows[0][0])
 
 
@@ -126,7 +138,7 @@ def pairs_for(
             raise DecisionError("merge needs two customer ids")
         a_records, b_records = _records_of(settings, left), _records_of(settings, right)
         if _live_id(settings, left) == _live_id(settings, right):
-            raise DecisionError(f"{left} and {right} are already one customer")
+            raise DecisionConflict(f"{left} and {right} are already one customer")
         # Each record of one side linked to an anchor of the other: the two stay one
         # customer even if the automatic links inside either side change later.
         return [("match", a_records[0], b) for b in b_records] + [
@@ -135,7 +147,7 @@ def pairs_for(
     if ":" not in left:
         joined = _steward_joins(settings, _records_of(settings, left))
         if not joined:
-            raise DecisionError(
+            raise DecisionConflict(
                 f"customer {left} holds nothing a steward merged; "
                 "to take one record out, split source:source_id"
             )
@@ -143,7 +155,7 @@ def pairs_for(
     ref = RecordRef.parse(left)
     others = [r for r in _records_of(settings, _customer_of(settings, ref)) if r != ref]
     if not others:
-        raise DecisionError(f"record {ref} is already alone in its customer")
+        raise DecisionConflict(f"record {ref} is already alone in its customer")
     return [("no_match", ref, other) for other in others]
 
 

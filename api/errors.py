@@ -8,6 +8,7 @@ same handler, so every non-2xx answer has the same JSON body.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,7 @@ from warehouse.errors import C360Error
 logger = logging.getLogger(__name__)
 
 BEARER = {"WWW-Authenticate": "Bearer"}
+INVALID_CURSOR = "The paging cursor is not valid: start again without it."
 
 
 class ApiError(C360Error):
@@ -103,6 +105,11 @@ def error_body(
     if isinstance(exc, ApiError):
         return exc.status, {"code": exc.code, "message": exc.message, **exc.extra}, exc.headers
     if isinstance(exc, RequestValidationError):
+        # The cursor's form is declared in the document, so FastAPI refuses a bad one
+        # first; it keeps the code it always had.
+        errors = exc.errors()
+        if errors and all(tuple(e.get("loc", ()))[-1:] == ("cursor",) for e in errors):
+            return 422, {"code": "invalid_cursor", "message": INVALID_CURSOR}, {}
         return 422, {"code": "validation_error", "message": _validation_message(exc)}, {}
     if isinstance(exc, StarletteHTTPException):
         code, default = _HTTP_CODES.get(exc.status_code, ("http_error", "The request failed."))
@@ -127,8 +134,27 @@ def error_body(
     return 500, body, {}
 
 
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+# A `{name}` of a path template, as re.escape leaves it.
+_PARAM = re.compile(r"\\\{[^}]*\\\}")
+
+
+def allowed_methods(request: Request) -> str | None:
+    """The methods the OpenAPI document gives this path, or None for an undocumented one.
+
+    Starlette's 405 names the methods of the first route whose path matched only, but a
+    path may be served by one route per method (GET and POST /match-decisions)."""
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(_PARAM.sub("[^/]+", re.escape(template)), request.url.path):
+            return ", ".join(sorted(m.upper() for m in operations if m in _METHODS))
+    return None
+
+
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
     status, body, headers = error_body(exc, getattr(request.state, "request_id", None))
+    allowed = allowed_methods(request) if status == 405 else None
+    if allowed:
+        headers = {**headers, "Allow": allowed}
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -11,6 +11,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from api.schemas import as_utc
 from api.snapshot import Snapshot, SnapshotManager
 from warehouse.settings import Settings
 
@@ -20,8 +21,7 @@ logger = logging.getLogger(__name__)
 def _utc(value: Any) -> datetime | None:
     if value is None:
         return None
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
 
 
 class Freshness:

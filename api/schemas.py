@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, Field, PlainSerializer
 
 T = TypeVar("T")
 
@@ -16,6 +16,16 @@ def _amount_text(value: Decimal) -> str:
 
 
 Amount = Annotated[Decimal, PlainSerializer(_amount_text, return_type=str, when_used="json")]
+
+
+def as_utc(value: datetime) -> datetime:
+    """The warehouse and app.db keep UTC without an offset; RFC 3339 (the schema's
+    `date-time`) needs one, so a naive time is read as UTC and every time is sent in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Every timestamp the API sends: RFC 3339 in UTC, e.g. "2026-11-27T02:00:00Z".
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class ErrorOut(BaseModel):
@@ -33,7 +43,7 @@ class Page(BaseModel, Generic[T]):
 
 class SourceHealth(BaseModel):
     source: str
-    last_success: datetime | None = Field(
+    last_success: UtcDateTime | None = Field(
         description="end of the source's last successful load in the served snapshot"
     )
     rows_loaded: int
@@ -44,7 +54,7 @@ class SourceHealth(BaseModel):
 class Health(BaseModel):
     status: str
     snapshot: str | None
-    published_at: str | None
+    published_at: UtcDateTime | None
     snapshot_age_seconds: float | None = None
     sources: list[SourceHealth] = []
 
@@ -170,8 +180,8 @@ class Provenance(BaseModel):
     system: str | None = None
     role: str | None = None
     run_id: str | None = None
-    loaded_at: datetime | None = None
-    changed_at: datetime | None = None  # when the source last changed this record
+    loaded_at: UtcDateTime | None = None
+    changed_at: UtcDateTime | None = None  # when the source last changed this record
 
 
 class CustomerProfile(BaseModel):
@@ -195,7 +205,7 @@ class CustomerProfile(BaseModel):
     last_order_date: date | None = None
     last_invoice_date: date | None = None
     last_activity_date: date | None = None
-    updated_at: datetime | None = None
+    updated_at: UtcDateTime | None = None
     snapshot: str
 
 

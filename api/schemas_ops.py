@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas import Amount
+from api.schemas import Amount, UtcDateTime
 
 
 class MatchRate(BaseModel):
@@ -112,15 +111,27 @@ class IngestRun(BaseModel):
     rows_loaded: int | None = None
     rows_rejected: int | None = None
     message: str | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    started_at: UtcDateTime | None = None
+    finished_at: UtcDateTime | None = None
+
+
+class BuildRun(BaseModel):
+    """One build of the warehouse (meta.build)."""
+
+    build_id: str
+    status: str | None = None
+    started_at: UtcDateTime | None = None
+    finished_at: UtcDateTime | None = None
+    message: str | None = None
+    checks: str | None = Field(default=None, description="the build's checks, as JSON text")
+    counts: str | None = Field(default=None, description="row counts per table, as JSON text")
 
 
 class RunsReport(BaseModel):
     snapshot: str
     ingest_runs: list[IngestRun]
     ingest_run_count: int
-    builds: list[dict[str, Any]]
+    builds: list[BuildRun]
 
 
 class UserOut(BaseModel):
@@ -129,14 +140,14 @@ class UserOut(BaseModel):
     display_name: str | None = None
     owner_name: str | None = None
     disabled: bool
-    created_at: datetime
+    created_at: UtcDateTime
     failed_logins: int = 0
-    locked_at: datetime | None = None
+    locked_at: UtcDateTime | None = None
 
 
 class ProfileReadOut(BaseModel):
     read_id: str
-    at: datetime = Field(description="when the read was answered, UTC")
+    at: UtcDateTime = Field(description="when the read was answered, UTC")
     user: str
     role: str
     customer_id: str

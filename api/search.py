@@ -26,10 +26,9 @@ import sqlite3
 import unicodedata
 from typing import Any
 
-from api.errors import ApiError
 from api.evidence import format_siret
-from api.queries import decode_cursor, encode_cursor
-from api.serving import INVALID_CURSOR, seq_cursor, seq_from
+from api.queries import cursor_position, position_cursor
+from api.serving import seq_cursor, seq_from
 
 SEARCH_CAP = 200
 FUZZY_BELOW = 10
@@ -108,13 +107,8 @@ def browse(
 
 
 def _position(cursor: str | None) -> int:
-    value = decode_cursor(cursor)
-    if value is None:
-        return 0
-    pos = value.get("r") if isinstance(value, dict) else None
-    if not isinstance(pos, int) or isinstance(pos, bool) or not 0 < pos < SEARCH_CAP:
-        raise ApiError(422, "invalid_cursor", INVALID_CURSOR)
-    return pos
+    """The rank the page starts at; past the capped hits it is an empty page."""
+    return cursor_position(cursor)
 
 
 def _grams(text: str) -> set[str]:
@@ -254,7 +248,7 @@ def search(
     return {
         "data": page,
         "count": len(ids),
-        "next_cursor": encode_cursor({"r": start + limit}) if more else None,
+        "next_cursor": position_cursor(start + limit) if more else None,
     }
 
 

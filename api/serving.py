@@ -11,12 +11,7 @@ import sqlite3
 from decimal import Decimal
 from typing import Any
 
-from api.errors import ApiError
-from api.queries import decode_cursor, encode_cursor
-
-# The largest seq a cursor may carry: SQLite integers are 64-bit signed.
-_MAX_SEQ = 2**62
-INVALID_CURSOR = "The paging cursor is not valid: start again without it."
+from api.queries import cursor_position, position_cursor
 
 # Customer sub-lists, keyed (customer_id, seq) in the order the API pages them.
 LISTS = frozenset(
@@ -39,17 +34,11 @@ def loads(doc: str) -> Any:
 
 def seq_from(cursor: str | None) -> int:
     """The last seq a keyset cursor names (0 before the first page); 422 when malformed."""
-    value = decode_cursor(cursor)
-    if value is None:
-        return 0
-    key = value.get("k") if isinstance(value, dict) else None
-    if not isinstance(key, int) or isinstance(key, bool) or not 0 < key < _MAX_SEQ:
-        raise ApiError(422, "invalid_cursor", INVALID_CURSOR)
-    return key
+    return cursor_position(cursor)
 
 
 def seq_cursor(seq: int) -> str:
-    return encode_cursor({"k": seq})
+    return position_cursor(seq)
 
 
 def one(lite: sqlite3.Connection, text: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:

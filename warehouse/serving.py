@@ -179,6 +179,7 @@ def build_serving_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create schema `serving` in the current catalog; return the tables that exist in it."""
     present = _present(con)
     con.execute("create schema if not exists serving")
+    con.execute(sql("serving/macros"))
     built: list[str] = []
     for table in TABLES:
         if _run(con, table.name, present):

@@ -8,7 +8,8 @@ from fastapi import APIRouter
 
 from api import store
 from api.deps import AdminUser, SettingsDep
-from api.errors import NotFound
+from api.errors import ApiError, NotFound
+from api.schemas import ErrorOut
 from api.schemas_ops import UserOut
 
 router = APIRouter(prefix="/users", tags=["admin"])
@@ -27,9 +28,16 @@ def unlock_user(username: str, settings: SettingsDep, admin: AdminUser) -> Any:
     return _change(store.unlock_user, settings, username, admin.username)
 
 
-@router.post("/{username}/disable", response_model=UserOut)
+@router.post(
+    "/{username}/disable",
+    response_model=UserOut,
+    responses={409: {"model": ErrorOut, "description": "An admin's own account"}},
+)
 def disable_user(username: str, settings: SettingsDep, admin: AdminUser) -> Any:
-    """Refuse this user's sign-ins; the tokens already given stop working at once."""
+    """Refuse this user's sign-ins; the tokens already given stop working at once. An
+    admin cannot disable their own account (the last admin would lock everyone out)."""
+    if username == admin.username:
+        raise ApiError(409, "own_account", "You cannot disable your own account.")
     return _change(store.set_disabled, settings, username, True, admin.username)
 
 

@@ -11,7 +11,7 @@ from api import serving, store
 from api.decisions import list_decisions
 from api.deps import AdminUser, SettingsDep, SnapshotDep
 from api.evidence import evidence_text
-from api.queries import page_sql, sql
+from api.queries import PositionCursor, page_sql, sql
 from api.schemas import Page
 from api.schemas_ops import OrphanRow, QualityReport, RejectRow, RunsReport, UserOut
 from api.snapshot import parse_json
@@ -63,7 +63,7 @@ def read_rejects(
     snap: SnapshotDep,
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Rejected rows with their raw content and the reason."""
     return serving.filtered_page(
@@ -78,7 +78,7 @@ def read_orphans(
     check: str | None = None,
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Opportunities, orders, invoices and ledger lines that name no known customer, with
     what they name and their amount (money that reaches no customer's balance)."""

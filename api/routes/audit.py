@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api import store
-from api.audit import cursor_read_id, read_cursor
+from api.audit import AuditCursor, cursor_read_id, read_cursor
 from api.deps import AdminUser, SettingsDep
 from api.schemas_ops import ProfileReadPage
 
@@ -23,7 +23,7 @@ def read_audit(
     user: Annotated[str | None, Query(description="only this user's reads")] = None,
     customer: Annotated[str | None, Query(description="only reads of this customer")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: str | None = None,
+    cursor: AuditCursor = None,
 ) -> Any:
     """Profile reads (GET /customers/{id} and its sub-lists), newest first, keyset paged."""
     before = cursor_read_id(cursor)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form, Request
 
 from api import store
 from api.deps import CurrentUser, SettingsDep
 from api.errors import ApiError
-from api.schemas import Health, Me, TokenOut
+from api.schemas import ErrorOut, Health, Me, TokenOut
 from api.security import create_access_token, dummy_hash, verify_password
 
 router = APIRouter(tags=["auth"])
@@ -41,15 +40,37 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+class PasswordForm:
+    """OAuth2's password form (FastAPI's OAuth2PasswordRequestForm) with its username and
+    password declared non-empty: an empty form field reads as missing (a 422), and the
+    OpenAPI document says so."""
+
+    def __init__(
+        self,
+        username: Annotated[str, Form(min_length=1)],
+        password: Annotated[str, Form(min_length=1, json_schema_extra={"format": "password"})],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        self.username = username
+        self.password = password
+        self.scopes = scope.split()
+
+
 @router.post(
     "/auth/token",
     response_model=TokenOut,
-    responses={429: {"description": "Too many sign-in attempts; see Retry-After"}},
+    responses={
+        400: {"model": ErrorOut, "description": "A form that cannot be read"},
+        429: {"description": "Too many sign-in attempts; see Retry-After"},
+    },
 )
 def create_token(
     request: Request,
     settings: SettingsDep,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[PasswordForm, Depends()],
 ) -> Any:
     """Exchange a username and password for a bearer token.
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from api import serving
 from api.customers import check_customer
 from api.deps import CustomerReader, SnapshotDep
+from api.queries import PositionCursor
 from api.schemas import (
     BalancePoint,
     ContactOut,
@@ -46,7 +47,7 @@ def read_customer_invoices(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Invoices and credit notes, newest first."""
     return _list(snap, user, request, customer_id, "customer_invoice", limit, cursor)
@@ -59,7 +60,7 @@ def read_customer_orders(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Sales orders, newest first."""
     return _list(snap, user, request, customer_id, "customer_order", limit, cursor)
@@ -72,7 +73,7 @@ def read_customer_opportunities(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """CRM opportunities, latest close date first."""
     return _list(snap, user, request, customer_id, "customer_opportunity", limit, cursor)
@@ -85,7 +86,7 @@ def read_customer_contacts(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Contacts, by last name."""
     return _list(snap, user, request, customer_id, "customer_contact", limit, cursor)
@@ -98,7 +99,7 @@ def read_customer_open_items(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """What is still owed, item by item, oldest due date first."""
     return _list(snap, user, request, customer_id, "customer_open_item", limit, cursor)
@@ -111,7 +112,7 @@ def read_customer_balance_history(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Annotated[int, Query(ge=1, le=2000)] = 400,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Outstanding and overdue balance at each nightly build, oldest first."""
     return _list(snap, user, request, customer_id, "customer_balance_history", limit, cursor)
@@ -124,7 +125,7 @@ def read_customer_timeline(
     user: CustomerReader,
     snap: SnapshotDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Invoices, orders, opportunities and payments merged, newest first."""
     return _list(snap, user, request, customer_id, "customer_timeline", limit, cursor)

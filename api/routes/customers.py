@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.customers import build_profile, check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
+from api.queries import PositionCursor
 from api.schemas import CustomerProfile, CustomerSummary, Page
 from api.search import browse, search
 
@@ -23,7 +24,7 @@ def read_customers(
     owner: str | None = None,
     has_overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Search as you type, ranked: exact ids (SIREN, SIRET, VAT, customer code, e-mail or
     phone of the company or a contact, in any spacing) first, then names starting with

@@ -2,26 +2,62 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.decisions import DecisionError, decide, list_decisions
+from api.decisions import (
+    DecisionConflict,
+    DecisionError,
+    DecisionNotFound,
+    NothingPublished,
+    decide,
+    list_decisions,
+)
 from api.deps import AdminUser, SettingsDep
-from api.errors import ApiError
+from api.errors import ApiError, NotFound
+from api.schemas import ErrorOut, UtcDateTime
 
 router = APIRouter(prefix="/match-decisions", tags=["matching"])
 
 
-class DecisionIn(BaseModel):
-    kind: Literal["always_match", "never_match", "merge", "split"]
-    left: str = Field(
-        description="source:source_id, or a customer id (merge; split undoes a merge)"
-    )
-    right: str | None = Field(default=None, description="the other record or customer")
+# What the store can resolve (api.decisions.RecordRef.parse): `source:source_id`, the id
+# itself may hold colons; a customer id holds none.
+RECORD = r"^[^:]+:.+$"
+CUSTOMER = r"^[^:]+$"
+RECORD_OR_CUSTOMER = r"^[^:]+(:.+)?$"
+
+
+class PairIn(BaseModel):
+    """Two source records that are (always_match) or are not (never_match) one customer."""
+
+    kind: Literal["always_match", "never_match"]
+    left: str = Field(pattern=RECORD, description="a record, source:source_id")
+    right: str = Field(pattern=RECORD, description="the other record, source:source_id")
     reason: str | None = None
+
+
+class MergeIn(BaseModel):
+    """Two customers that are one: every record of each is linked to the other."""
+
+    kind: Literal["merge"]
+    left: str = Field(pattern=CUSTOMER, description="a customer id")
+    right: str = Field(pattern=CUSTOMER, description="the other customer id")
+    reason: str | None = None
+
+
+class SplitIn(BaseModel):
+    """Undo a merge (a customer id), or take one record out of its customer."""
+
+    kind: Literal["split"]
+    left: str = Field(
+        pattern=RECORD_OR_CUSTOMER, description="a customer id, or a record source:source_id"
+    )
+    reason: str | None = None
+
+
+DecisionIn = Annotated[PairIn | MergeIn | SplitIn, Field(discriminator="kind")]
 
 
 class DecisionOut(BaseModel):
@@ -34,7 +70,7 @@ class DecisionOut(BaseModel):
     right_source_id: str
     reason: str | None
     decided_by: str | None
-    decided_at: datetime
+    decided_at: UtcDateTime
 
 
 class DecisionsOut(BaseModel):
@@ -43,13 +79,30 @@ class DecisionsOut(BaseModel):
     next_cursor: str | None = None
 
 
-@router.post("", response_model=DecisionsOut, status_code=201)
+@router.post(
+    "",
+    response_model=DecisionsOut,
+    status_code=201,
+    responses={
+        400: {"model": ErrorOut, "description": "A body that cannot be read as JSON"},
+        409: {"model": ErrorOut, "description": "Contradicts the published snapshot"},
+    },
+)
 def create_decision(body: DecisionIn, user: AdminUser, settings: SettingsDep) -> Any:
-    """Record a steward decision; it is applied at the next build."""
+    """Record a steward decision; it is applied at the next build. A record or customer
+    absent from the published snapshot is a 404; a decision that contradicts it (merging
+    a customer with itself, splitting a lone record) a 409."""
+    right = body.right if isinstance(body, PairIn | MergeIn) else None
     try:
         made = decide(
-            settings, body.kind, body.left, body.right, reason=body.reason, actor=user.username
+            settings, body.kind, body.left, right, reason=body.reason, actor=user.username
         )
+    except DecisionNotFound as exc:
+        raise NotFound("decision_target_not_found", str(exc)) from exc
+    except DecisionConflict as exc:
+        raise ApiError(409, "decision_conflict", str(exc)) from exc
+    except NothingPublished as exc:
+        raise ApiError(503, "no_snapshot", str(exc)) from exc
     except DecisionError as exc:
         raise ApiError(422, "invalid_decision", str(exc)) from exc
     data = [d.model_dump() for d in made]

@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 
 from api import store
 from api.deps import IntegrationUser, PushCheckDep, SettingsDep
-from api.errors import ApiError, Forbidden, InvalidPayload
+from api.errors import ApiError, Forbidden, NotFound
 from api.inbound import MAX_BODY_BYTES, receive
-from api.schemas import InboundAccepted
+from api.schemas import ErrorOut, InboundAccepted
 
 router = APIRouter(prefix="/inbound", tags=["inbound"])
 
@@ -35,11 +35,31 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+# The body is read as bytes (its size is bounded before it is parsed), so FastAPI cannot
+# see its shape: it is declared here for the OpenAPI document.
+_RECORD = {
+    "type": "object",
+    "minProperties": 1,
+    "description": "one record (at least its id and name); `a__b` keys are unflattened",
+}
+_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {"anyOf": [_RECORD, {"type": "array", "items": _RECORD, "minItems": 1}]}
+        },
+        "application/x-www-form-urlencoded": {"schema": _RECORD},
+    },
+}
+
+
 @router.post(
     "/{source}",
     status_code=202,
     response_model=InboundAccepted,
+    openapi_extra={"requestBody": _BODY},
     responses={
+        404: {"model": ErrorOut, "description": "No source of that name is configured"},
         413: {"description": "Body too large"},
         422: {"description": "Not JSON records, or records the night would refuse"},
         503: {"description": "Retry later"},
@@ -51,7 +71,17 @@ def create_inbound(
     user: IntegrationUser,
     check: PushCheckDep,
     body: Annotated[bytes, Depends(read_body)],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"\S",
+            description="e.g. source system + record id + updated-at; a replay gets the "
+            "first answer again",
+        ),
+    ],
     content_type: Annotated[str, Header(alias="Content-Type")] = "application/json",
     object: str | None = None,
 ) -> Any:
@@ -62,16 +92,11 @@ def create_inbound(
     if user.source is not None and user.source != source:
         raise Forbidden(f"This API key may only push to the source {user.source!r}.")
     if source not in {s.name for s in settings.sources}:
-        raise InvalidPayload(f"Unknown source {source!r}: it is not configured in c360.toml.")
-    key = (idempotency_key or "").strip()
-    if not key:
-        raise ApiError(
-            400,
-            "missing_idempotency_key",
-            "Send an Idempotency-Key header (e.g. source system + record id + updated-at).",
+        raise NotFound(
+            "source_not_found", f"Unknown source {source!r}: it is not configured in c360.toml."
         )
-    if len(key) > 255:
-        raise InvalidPayload("The Idempotency-Key header must be at most 255 characters.")
+    # Declared required, at most 255 characters and not blank: FastAPI refuses the rest.
+    key = idempotency_key.strip()
     status, answer = receive(settings, source, key, body, content_type, object, check)
     if status == 202:
         store.audit(settings, user.username, "inbound.accepted", source, key)

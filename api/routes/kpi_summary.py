@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import ExecutiveUser, SnapshotDep
+from api.params import month_query
 from api.params import parse_month as _month
 from api.schemas import Amount
 
@@ -74,8 +75,8 @@ class KpiSummary(BaseModel):
 def read_kpi_summary(
     user: ExecutiveUser,
     snap: SnapshotDep,
-    date_from: Annotated[str | None, Query(alias="from")] = None,
-    date_to: Annotated[str | None, Query(alias="to")] = None,
+    date_from: Annotated[str | None, month_query("from")] = None,
+    date_to: Annotated[str | None, month_query("to")] = None,
     segment: str | None = None,
 ) -> Any:
     """KPIs of the months ``from``..``to`` (e.g. 2025-01..2026-11), never after the as-of."""

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query
 from api import serving
 from api.customers import owner_scope
 from api.deps import AlertReader, ExecutiveUser, SnapshotDep
+from api.params import month_query
 from api.params import parse_month as _month
+from api.queries import PositionCursor
 from api.schemas import AlertOut, KpiMonth, Page
 
 router = APIRouter(tags=["kpis"])
@@ -19,11 +21,11 @@ router = APIRouter(tags=["kpis"])
 def read_kpis(
     user: ExecutiveUser,
     snap: SnapshotDep,
-    date_from: Annotated[str | None, Query(alias="from")] = None,
-    date_to: Annotated[str | None, Query(alias="to")] = None,
+    date_from: Annotated[str | None, month_query("from")] = None,
+    date_to: Annotated[str | None, month_query("to")] = None,
     segment: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Monthly KPIs (rows of mart.kpi_monthly per month, segment and owner)."""
     month_from, month_to = _month(date_from, "from"), _month(date_to, "to")
@@ -42,7 +44,7 @@ def read_alerts(
     owner: str | None = None,
     alert_type: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Alerts, most severe first; a salesperson sees the alerts of their customers."""
     owner_filter, visible = owner_scope(user, owner)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from api import serving
 from api.deps import FinanceUser, SnapshotDep
+from api.queries import PositionCursor
 from api.schemas import AgingReport, Page, ReceivableCustomer
 
 router = APIRouter(prefix="/receivables", tags=["receivables"])
@@ -52,7 +53,7 @@ def read_overdue(
     owner: str | None = None,
     segment: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """Customers with an overdue balance, the largest first."""
     filters = {"owner = ?": owner, "segment = ?": segment}

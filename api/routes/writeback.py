@@ -12,8 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import AdminUser, SettingsDep
-from api.errors import ApiError
-from api.queries import decode_cursor, encode_cursor
+from api.queries import PositionCursor, cursor_position, position_cursor
 from warehouse.writeback_store import read_log
 
 router = APIRouter(tags=["admin"])
@@ -40,18 +39,6 @@ class WritebackPage(BaseModel):
     next_cursor: str | None = None
 
 
-def _before(cursor: str | None) -> int | None:
-    value = decode_cursor(cursor)
-    if value is None:
-        return None
-    key = value.get("k") if isinstance(value, dict) else None
-    if not isinstance(key, int) or isinstance(key, bool):
-        raise ApiError(
-            422, "invalid_cursor", "The paging cursor is not valid: start again without it."
-        )
-    return key
-
-
 @router.get("/writeback", response_model=WritebackPage)
 def read_writeback(
     admin: AdminUser,
@@ -60,7 +47,7 @@ def read_writeback(
     customer: Annotated[str | None, Query(description="only this customer's records")] = None,
     result: Annotated[Literal["ok", "failed"] | None, Query(description="ok or failed")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: str | None = None,
+    cursor: PositionCursor = None,
 ) -> Any:
     """CRM writes, newest first: customer, source, record, field, old and new value, when,
     and the result (a failed write is sent again by the next run)."""
@@ -69,7 +56,7 @@ def read_writeback(
         source=source,
         customer_id=customer,
         result=result,
-        before=_before(cursor),
+        before=cursor_position(cursor) or None,
         limit=limit + 1,
     )
     more = len(rows) > limit
@@ -78,5 +65,5 @@ def read_writeback(
         row["written_at"] = datetime.fromisoformat(row["written_at"]).replace(tzinfo=UTC)
     return {
         "data": rows,
-        "next_cursor": encode_cursor({"k": rows[-1]["log_id"]}) if more and rows else None,
+        "next_cursor": position_cursor(rows[-1]["log_id"]) if more and rows else None,
     }

@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: settings on a tmp data_dir, users, a published snapshot."""
+"""Fixtures for the API tests: settings on a tmp data_dir, users, and a snapshot built by
+the real pipeline from hand-written extracts (tests/api/pipeline_company.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from snapshot_fixture import ALICE, BOB, PASSWORD, publish_snapshot
+from pipeline_company import ALICE, BOB, PASSWORD, Built, build_company, company_settings, publish
 
 from api import security, store
 from api.main import create_app
 from warehouse.settings import Settings
-from warehouse.snapshots import CURRENT, current_snapshot, write_pointer
+from warehouse.snapshots import current_snapshot
 
 # bcrypt's production cost makes each hash ~0.25 s; the tests only need correctness.
 security.BCRYPT_ROUNDS = 4
@@ -29,25 +30,25 @@ USERS = {
 
 
 def make_settings(data_dir: Path) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        secret_key="test-secret-key-with-enough-bytes-0123456789",
-        sources=[
-            {"name": "crm", "system": "hubspot", "role": "crm"},
-            {"name": "erp", "system": "odoo", "role": "erp"},
-        ],
-    )
+    return company_settings(data_dir)
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Users and a snapshot made once; each test copies the files it needs."""
-    tpl = make_settings(tmp_path_factory.mktemp("template") / "data")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The company's three nights, ingested and built once; CURRENT on night2."""
+    built = build_company(tmp_path_factory.mktemp("company"))
     for name, (role, owner) in USERS.items():
-        store.add_user(tpl, name, role, PASSWORD, display_name=name.title(), owner_name=owner)
+        store.add_user(
+            built.settings, name, role, PASSWORD, display_name=name.title(), owner_name=owner
+        )
     store.dispose_engines()  # checkpoints the WAL into app.db
-    publish_snapshot(tpl.snapshots_dir)
-    return tpl
+    return built
+
+
+@pytest.fixture(scope="session")
+def template(company: Built) -> Settings:
+    """Users and a snapshot made once; each test copies the files it needs."""
+    return company.settings
 
 
 @pytest.fixture
@@ -71,13 +72,10 @@ def client(settings: Settings, users: dict[str, str]) -> Iterator[TestClient]:
 
 @pytest.fixture
 def published(settings: Settings, template: Settings) -> Path:
-    """CURRENT names a copy of the template snapshot."""
+    """CURRENT names a copy of the served snapshot (night2) and its serving file."""
     src = current_snapshot(template.snapshots_dir)
     assert src is not None
-    settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, settings.snapshots_dir / src.name)
-    write_pointer(settings.snapshots_dir, CURRENT, src.name)
-    return settings.snapshots_dir / src.name
+    return publish(settings.snapshots_dir, src)
 
 
 @pytest.fixture

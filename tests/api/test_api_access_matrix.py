@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from snapshot_fixture import DUPONT, MERGED
+from pipeline_company import DUPONT, MERGED
 from starlette.routing import Mount
 
 from api.main import create_app

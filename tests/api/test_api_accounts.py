@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from snapshot_fixture import PASSWORD
+from pipeline_company import PASSWORD
 from sqlmodel import Session
 from typer.testing import CliRunner
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from snapshot_fixture import ACME, DUPONT, MERGED
+from pipeline_company import ACME, DUPONT, MERGED
 
 from api import store
 from api.audit import ReadLog

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from snapshot_fixture import PASSWORD
+from pipeline_company import PASSWORD
 
 from api.security import create_access_token
 from warehouse.settings import Settings

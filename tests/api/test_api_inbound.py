@@ -91,8 +91,9 @@ def test_replay_returns_first_answer(client: TestClient, api_key: str, settings:
 
 def test_missing_idempotency_key(client: TestClient, api_key: str, settings: Settings) -> None:
     resp = client.post(URL, json={"id": "1"}, headers=_key_headers(api_key, None))
-    assert resp.status_code == 400
-    assert resp.json()["code"] == "missing_idempotency_key"
+    assert resp.status_code == 422
+    assert resp.json()["code"] == "validation_error"
+    assert "Idempotency-Key" in resp.json()["message"]
     assert _landed(settings) == []
 
 
@@ -116,9 +117,9 @@ def test_invalid_payloads(client: TestClient, api_key: str, body: str, content_t
 
 def test_unknown_source(client: TestClient, api_key: str) -> None:
     resp = client.post("/api/v1/inbound/nope", json={"id": "1"}, headers=_key_headers(api_key))
-    assert resp.status_code == 422
+    assert resp.status_code == 404
     assert resp.json() == {
-        "code": "invalid_payload",
+        "code": "source_not_found",
         "message": "Unknown source 'nope': it is not configured in c360.toml.",
     }
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from snapshot_fixture import BUILD_1, BUILD_2, DUPONT, publish_snapshot
+from pipeline_company import DUPONT, Built, publish
 
 from api import serving
 from api.snapshot import SnapshotManager
-from warehouse.serving import serving_for_snapshot, serving_path
+from warehouse.serving import serving_path
 from warehouse.settings import Settings
 
 
@@ -20,28 +20,28 @@ def _name(reader) -> str:  # type: ignore[no-untyped-def]
     return str(doc["name"])
 
 
-def test_in_flight_request_keeps_its_serving_file(settings: Settings) -> None:
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+def test_in_flight_request_keeps_its_serving_file(settings: Settings, company: Built) -> None:
+    # Published without its serving file: the API makes one for itself.
+    publish(settings.snapshots_dir, company.snapshots["night2"], with_serving=False)
     manager = SnapshotManager(settings.snapshots_dir)
     with manager.reader() as old_reader:
         made = old_reader.snapshot.own_serving
         assert made is not None and made.exists()
-        publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="New")
+        renamed = publish(settings.snapshots_dir, company.snapshots["renamed"])
         # The very next request reads the new snapshot.
         with manager.reader() as new_reader:
-            assert new_reader.build_id == BUILD_2
-            assert _name(new_reader) == "New"
+            assert new_reader.build_id == renamed.stem
+            assert _name(new_reader) == "Dupont & Fils"
         assert _name(old_reader) == "Dupont SARL"
     # The old snapshot is closed once its last request ended, its own serving file removed.
     assert not made.exists()
     manager.close()
 
 
-def test_published_serving_file_is_used_as_is(settings: Settings) -> None:
-    path = publish_snapshot(settings.snapshots_dir, BUILD_1)
-    # As the build does: the serving file beside the snapshot before CURRENT names it.
-    made = serving_for_snapshot(path)
-    made.rename(serving_path(path))
+def test_published_serving_file_is_used_as_is(settings: Settings, company: Built) -> None:
+    # As the build leaves it: the serving file beside the snapshot before CURRENT names it.
+    path = publish(settings.snapshots_dir, company.snapshots["night2"])
+    assert serving_path(path).exists()
     manager = SnapshotManager(settings.snapshots_dir)
     with manager.reader() as reader:
         assert reader.snapshot.own_serving is None
@@ -50,13 +50,13 @@ def test_published_serving_file_is_used_as_is(settings: Settings) -> None:
     manager.close()
 
 
-def test_threads_read_at_once_across_a_switch(settings: Settings) -> None:
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+def test_threads_read_at_once_across_a_switch(settings: Settings, company: Built) -> None:
+    publish(settings.snapshots_dir, company.snapshots["night2"])
     manager = SnapshotManager(settings.snapshots_dir)
 
     def read(i: int) -> str:
         if i == 30:
-            publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="Dupont & Fils")
+            publish(settings.snapshots_dir, company.snapshots["renamed"])
         with manager.reader() as reader:
             return _name(reader)
 

@@ -9,13 +9,25 @@ from pathlib import Path
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
-from snapshot_fixture import BUILD_1, BUILD_2, C360_COLUMNS, DUPONT, publish_snapshot
+from pipeline_company import DUPONT, Built, publish
 
 from api.snapshot import SnapshotManager
+from warehouse.connection import connect
 from warehouse.settings import Settings
 from warehouse.snapshots import CURRENT, write_pointer
 
 Auth = Callable[[str], dict[str, str]]
+Publish = Callable[[str], Path]
+
+
+@pytest.fixture
+def night(company: Built, settings: Settings) -> Callable[[str], Path]:
+    """Publish one of the company's built snapshots in this test's data folder."""
+
+    def publish_night(name: str) -> Path:
+        return publish(settings.snapshots_dir, company.snapshots[name])
+
+    return publish_night
 
 
 def _dupont_name(client: TestClient, headers: dict[str, str]) -> str:
@@ -34,43 +46,53 @@ def test_503_before_any_snapshot(client: TestClient, auth: Auth) -> None:
     assert client.get("/api/v1/health").json()["snapshot"] is None
 
 
-def test_first_publication_is_picked_up(client: TestClient, auth: Auth, settings: Settings) -> None:
+def test_first_publication_is_picked_up(client: TestClient, auth: Auth, night: Publish) -> None:
     headers = auth("admin")
     assert client.get("/api/v1/customers", headers=headers).status_code == 503
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+    night("night2")
     assert _dupont_name(client, headers) == "Dupont SARL"
 
 
-def test_switch_without_restart(client: TestClient, auth: Auth, settings: Settings) -> None:
+def test_switch_without_restart(
+    client: TestClient, auth: Auth, night: Publish, company: Built
+) -> None:
     headers = auth("alice")
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+    path = night("night2")
     assert _dupont_name(client, headers) == "Dupont SARL"
     health = client.get("/api/v1/health").json()
-    assert health["snapshot"] == BUILD_1
-    assert health["published_at"] == "2026-11-27T02:01:00"
+    assert health["snapshot"] == path.stem == company.build_id("night2")
+    con = connect(path, read_only=True)
+    finished = con.execute(
+        "select finished_at from meta.build where build_id = ?", [path.stem]
+    ).fetchone()
+    con.close()
+    assert finished is not None
+    assert health["published_at"] == finished[0].isoformat() + "Z"
 
-    publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="Dupont & Fils")
+    night("renamed")
     assert _dupont_name(client, headers) == "Dupont & Fils"
-    assert client.get("/api/v1/health").json()["snapshot"] == BUILD_2
+    assert client.get("/api/v1/health").json()["snapshot"] == company.build_id("renamed")
     profile = client.get(f"/api/v1/customers/{DUPONT}", headers=headers).json()
-    assert profile["snapshot"] == BUILD_2
+    assert profile["snapshot"] == company.build_id("renamed")
 
 
-def test_broken_pointer_keeps_last_good(client: TestClient, auth: Auth, settings: Settings) -> None:
+def test_broken_pointer_keeps_last_good(
+    client: TestClient, auth: Auth, settings: Settings, night: Publish
+) -> None:
     headers = auth("admin")
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+    night("night2")
     assert _dupont_name(client, headers) == "Dupont SARL"
     write_pointer(settings.snapshots_dir, CURRENT, "20990101T000000000000Z.duckdb")
     assert _dupont_name(client, headers) == "Dupont SARL"
 
 
-def test_old_connection_closed_when_unused(settings: Settings) -> None:
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+def test_old_connection_closed_when_unused(settings: Settings, night: Publish) -> None:
+    night("night2")
     manager = SnapshotManager(settings.snapshots_dir)
     with manager.reader() as old_reader:
-        publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="New")
+        renamed = night("renamed")
         with manager.reader() as new_reader:
-            assert new_reader.build_id == BUILD_2
+            assert new_reader.build_id == renamed.stem
         # The request that started on the old snapshot finishes on it.
         row = old_reader.run("select name from mart.customer_360 where customer_id = ?", [DUPONT])
         assert row == [{"name": "Dupont SARL"}]
@@ -81,15 +103,13 @@ def test_old_connection_closed_when_unused(settings: Settings) -> None:
     manager.close()
 
 
-def test_concurrent_requests_during_switch(
-    client: TestClient, auth: Auth, settings: Settings
-) -> None:
+def test_concurrent_requests_during_switch(client: TestClient, auth: Auth, night: Publish) -> None:
     headers = auth("admin")
-    publish_snapshot(settings.snapshots_dir, BUILD_1)
+    night("night2")
 
     def hit(i: int) -> int:
         if i == 20:
-            publish_snapshot(settings.snapshots_dir, BUILD_2, dupont_name="Dupont & Fils")
+            night("renamed")
         path = "/api/v1/customers?q=dupont" if i % 2 else f"/api/v1/customers/{DUPONT}/timeline"
         return client.get(path, headers=headers).status_code
 
@@ -99,13 +119,19 @@ def test_concurrent_requests_during_switch(
     assert _dupont_name(client, headers) == "Dupont & Fils"
 
 
-def test_thin_snapshot_answers_empty(client: TestClient, auth: Auth, settings: Settings) -> None:
-    """Only mart.customer_360: every endpoint still answers, with empty parts."""
+def test_thin_snapshot_answers_empty(
+    client: TestClient, auth: Auth, settings: Settings, company: Built
+) -> None:
+    """Only mart.customer_360 (its columns as the real build makes them): every endpoint
+    still answers, with empty parts."""
     settings.snapshots_dir.mkdir(parents=True)
-    path = settings.snapshots_dir / f"{BUILD_1}.duckdb"
+    path = settings.snapshots_dir / "20261127T020000000000Z.duckdb"
     con = duckdb.connect(str(path))
+    real = str(company.snapshots["night2"]).replace("'", "''")
+    con.execute(f"attach '{real}' as real (read_only)")
     con.execute("create schema mart")
-    con.execute(f"create table mart.customer_360 ({C360_COLUMNS})")
+    con.execute("create table mart.customer_360 as select * from real.mart.customer_360 limit 0")
+    con.execute("detach real")
     con.execute(
         "insert into mart.customer_360 (customer_id, name, city, outstanding_amount) "
         "values ('C0000001', 'Solo', 'Lyon', 12.5)"

@@ -374,7 +374,7 @@ def test_merge_over_http_redirects_the_other_id(company: Settings) -> None:
         json={"kind": "merge", "left": echo, "right": echo},
         headers=headers,
     )
-    assert again.status_code == 422 and "already one customer" in again.json()["message"]
+    assert again.status_code == 409 and "already one customer" in again.json()["message"]
     _rebuild(company)
     _assert_total_whole(company)
     survivor, gone = min(echo, foxtrot), max(echo, foxtrot)

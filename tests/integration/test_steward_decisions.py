@@ -99,6 +99,13 @@ def test_decisions_over_http_are_admin_only(demo: Settings) -> None:
         json={"kind": "merge", "left": "C9999999"},
         headers=token("root", "pw-admin"),
     )
-    assert bad.status_code == 422 and bad.json()["code"] == "invalid_decision"
+    # A merge names two customers: the document says so, and FastAPI refuses one alone.
+    assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
+    unknown = client.post(
+        "/api/v1/match-decisions",
+        json={"kind": "merge", "left": "C9999999", "right": "C9999998"},
+        headers=token("root", "pw-admin"),
+    )
+    assert unknown.status_code == 404 and unknown.json()["code"] == "decision_target_not_found"
     quality = client.get("/api/v1/quality", headers=token("root", "pw-admin")).json()
     assert len(quality["decisions"]) == 1

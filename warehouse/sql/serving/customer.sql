@@ -34,7 +34,9 @@ select
     || ',"conflicts":' || coalesce(conflict.conflicts, '[]')
     || ',"provenance":' || coalesce(provenance.provenance, '[]')
     || '}' as doc
-from mart.customer_360 as c
+from (
+    select * replace (c360_rfc3339(updated_at) as updated_at) from mart.customer_360
+) as c
 left join alert on c.customer_id = alert.customer_id
 left join source on c.customer_id = source.customer_id
 left join conflict on c.customer_id = conflict.customer_id

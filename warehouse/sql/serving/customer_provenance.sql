@@ -44,8 +44,8 @@ final as (
         source.system,
         source.role,
         coalesce(record.record_run_id, last_run.run_id) as run_id,
-        last_run.loaded_at,
-        record.changed_at
+        c360_rfc3339(last_run.loaded_at) as loaded_at,
+        c360_rfc3339(record.changed_at) as changed_at
     from field
     left join core.source as source
         on field.source = source.name
