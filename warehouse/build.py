@@ -62,9 +62,13 @@ FACT_STEPS = (
     "core/order_cancelled_after_sync",
     "core/orphan",
     "core/open_ticket",
+    "core/quote_outcome",
     "core/open_quote",
     "core/invoice_payment",
+    "core/purchase_line",
+    "core/customer_product",
     "core/customer_relationship",
+    "core/relationship_event",
 )
 MART_STEPS = (
     "marts/alert",
