@@ -355,6 +355,22 @@ class KpiMonth(BaseModel):
     new_customers: int | None = None
     dso_days: float | None = None
     overdue_share: float | None = None
+    # Relationship KPIs (mart.kpi_monthly): quotes by issue month and their outcome,
+    # open quotes on the as-of month, tickets, invoices settled and their days-to-pay.
+    quotes_issued_count: int | None = None
+    quotes_won_count: int | None = None
+    quotes_lost_count: int | None = None
+    quote_conversion_rate: float | None = None
+    open_quote_count: int | None = None
+    open_quote_amount: Amount | None = None
+    open_quote_age_days_total: int | None = None
+    open_quote_over_30_days_count: int | None = None
+    tickets_opened_count: int | None = None
+    tickets_closed_count: int | None = None
+    paid_invoice_count: int | None = None
+    days_to_pay_total: int | None = None
+    paid_on_time_count: int | None = None
+    avg_days_to_pay: float | None = None
 
 
 class InboundAccepted(BaseModel):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import ExecutiveUser, SnapshotDep
+from api.kpi_relationship import RelationshipKpis, relationship_kpis
 from api.routes.kpis import _month
 from api.schemas import Amount
 
@@ -67,6 +68,7 @@ class KpiSummary(BaseModel):
     owners: list[SummaryGroup]
     top_customers: list[TopCustomer]
     funnel: list[FunnelStage]
+    relationship: RelationshipKpis = RelationshipKpis()
     snapshot: str
 
 
@@ -107,5 +109,6 @@ def read_kpi_summary(
         "funnel": snap.rows(
             "kpi_summary_funnel", {"segment": segment}, needs=["core.opportunity", "core.customer"]
         ),
+        "relationship": relationship_kpis(snap, period, segment),
         "snapshot": snap.build_id,
     }

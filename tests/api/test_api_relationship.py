@@ -69,13 +69,16 @@ TICKETS = _csv(
     ("8002", "Accès portail", "Closed", "High", "2026-09-01 09:00", "2026-09-02 10:00", "",
      "501"),
 )  # fmt: skip
+# Q-105 was e-signed: accepted, a quote won.
 QUOTES = _csv(
-    ("Record ID", "Quote name", "Quote number", "Quote status", "Quote amount", "Currency",
-     "Expiration date", "Create date", "Associated Company IDs"),
-    ("9101", "Devis ligne 3", "Q-101", "Approval not needed", "12000.0", "EUR", "2026-12-31",
-     "2026-10-01 09:00", "501"),
-    ("9104", "Devis expiré", "Q-104", "Approval not needed", "5000.0", "EUR", "2026-11-01",
+    ("Record ID", "Quote name", "Quote number", "Quote status", "Signature status",
+     "Quote amount", "Currency", "Expiration date", "Create date", "Associated Company IDs"),
+    ("9101", "Devis ligne 3", "Q-101", "Approval not needed", "", "12000.0", "EUR",
+     "2026-12-31", "2026-10-01 09:00", "501"),
+    ("9104", "Devis expiré", "Q-104", "Approval not needed", "", "5000.0", "EUR", "2026-11-01",
      "2026-09-15 10:00", "501"),
+    ("9105", "Devis signé", "Q-105", "Approval not needed", "Signed", "2000.0", "EUR",
+     "2026-12-31", "2026-09-20 10:00", "501"),
 )  # fmt: skip
 
 PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
@@ -107,7 +110,11 @@ PAYMENTS = """id,name,partner_id,date,amount,currency_id,payment_type,partner_ty
 13,PBNK/2026/0002,101,2026-09-20,3000.00,EUR,inbound,customer,posted,Bank,"INV/2026/0002,INV/2026/0003"
 """
 
-USERS = {"admin": ("admin", None), "alice": ("sales", "Alice Martin")}
+USERS = {
+    "admin": ("admin", None),
+    "alice": ("sales", "Alice Martin"),
+    "eric": ("executive", None),
+}
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +221,7 @@ def test_quotes_with_outcome(built: tuple[TestClient, str, str]) -> None:
     ] == [
         ("S00002", "open", "450.50", 27, None),
         ("Q-101", "open", "12000.00", 58, None),
+        ("Q-105", "accepted", "2000.00", None, None),
         ("Q-104", "expired", "5000.00", None, "2026-11-01"),
     ]
 
@@ -322,3 +330,76 @@ def test_lists_page_by_cursor(built: tuple[TestClient, str, str]) -> None:
 def test_unknown_customer_is_404(built: tuple[TestClient, str, str]) -> None:
     client, _, _ = built
     assert _get(client, "admin", "/customers/C9999999/payments").status_code == 404
+
+
+KPI_FIELDS = (
+    "quotes_issued_count",
+    "quotes_won_count",
+    "quotes_lost_count",
+    "quote_conversion_rate",
+    "open_quote_count",
+    "open_quote_amount",
+    "open_quote_age_days_total",
+    "open_quote_over_30_days_count",
+    "tickets_opened_count",
+    "tickets_closed_count",
+    "paid_invoice_count",
+    "days_to_pay_total",
+    "paid_on_time_count",
+    "avg_days_to_pay",
+)
+
+
+def test_kpi_rows_hold_the_relationship(built: tuple[TestClient, str, str]) -> None:
+    client, _, _ = built
+    rows = _data(client, "/kpis?limit=5000", user="eric")
+    alice = {
+        r["month"]: tuple(r[f] for f in KPI_FIELDS) for r in rows if r["owner"] == "Alice Martin"
+    }
+    # Sept.: Q-104 expired and Q-105 accepted (conversion 1/2); ticket 8002 opened and
+    # closed; INV/2026/0002 and 0003 settled by one payment, 50 + 19 days.
+    assert alice["2026-09-01"] == (2, 1, 1, 0.5, 0, "0.00", 0, 0, 1, 1, 2, 69, 1, 34.5)
+    assert alice["2026-10-01"] == (1, 0, 0, None, 0, "0.00", 0, 0, 0, 0, 0, 0, 0, None)
+    # The as-of month: the open quotes Q-101 (58 days) and S00002 (27 days).
+    assert alice["2026-11-01"] == (1, 0, 0, None, 2, "12450.50", 85, 1, 1, 0, 0, 0, 0, None)
+    assert alice["2026-06-01"][10:] == (1, 24, 1, 24.0)
+    assert alice["2025-02-01"][10:] == (1, 31, 0, 31.0)
+
+
+def test_kpi_summary_relationship(built: tuple[TestClient, str, str]) -> None:
+    client, _, _ = built
+    resp = _get(client, "eric", "/kpis/summary?from=2025-01&to=2026-11")
+    assert resp.status_code == 200, resp.text
+    rel = resp.json()["relationship"]
+    months = {
+        m["month"]: (
+            m["quotes_issued_count"], m["quote_conversion_rate"], m["tickets_opened_count"],
+            m["tickets_closed_count"], m["paid_invoice_count"], m["avg_days_to_pay"],
+        )
+        for m in rel["months"]
+    }  # fmt: skip
+    assert months == {
+        "2025-02-01": (0, None, 0, 0, 1, 31.0),
+        "2026-06-01": (0, None, 0, 0, 1, 24.0),
+        "2026-09-01": (2, 0.5, 1, 1, 2, 34.5),
+        "2026-10-01": (1, None, 0, 0, 0, None),
+        "2026-11-01": (1, None, 1, 0, 0, None),
+    }
+    # Average days-to-pay by segment: (31 + 24 + 50 + 19) / 4; 2 of 4 on time.
+    assert rel["segments"] == [
+        {
+            "segment": "(none)",
+            "paid_invoice_count": 4,
+            "avg_days_to_pay": 31.0,
+            "on_time_rate": 0.5,
+            "quotes_issued_count": 4,
+            "quote_conversion_rate": 0.5,
+        }
+    ]
+    assert [(b["bucket"], b["quote_count"], b["amount"]) for b in rel["quote_ageing"]] == [
+        ("0-15", 0, "0.00"),
+        ("16-30", 1, "450.50"),
+        ("31-60", 1, "12000.00"),
+        ("61-90", 0, "0.00"),
+        ("over_90", 0, "0.00"),
+    ]

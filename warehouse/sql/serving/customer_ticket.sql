@@ -1,4 +1,4 @@
--- needs: core.ticket
+-- needs: core.ticket, core.open_ticket
 -- Each customer's support tickets: open and pending ones first, then by opening date,
 -- latest first.
 create or replace table serving.customer_ticket as
