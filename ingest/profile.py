@@ -32,6 +32,7 @@ CANONICAL_OBJECTS = (
     "product",
     "ticket",
     "activity",
+    "owner",
     # Customer parts: ERP tables holding part of a customer, joined into staging.customer
     # by key at the end of the source's ingest (ingest/staging_join.py).
     "customer_company",
