@@ -1,6 +1,9 @@
 """The relationship side of the demo: HubSpot calls, meetings, tasks, tickets and quotes,
 and Odoo customer payments (account.payment), with their dirt and their truth.
 
+Also Odoo sale.order.line: lines summing to each order's untaxed amount (quotations have
+lines too; only confirmed orders are purchases).
+
 Written after the other exports, from the same world: activities and tickets hang on the
 CRM records (and on their contacts, read back from contacts.csv), quotes on the deals
 (deals.csv), payments are the ledger's. Randomness comes from a generator of its own
@@ -28,12 +31,12 @@ import random
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from ingest.demo.companies import Company
-from ingest.demo.config import CURRENCY, ZERO
+from ingest.demo.config import CENT, CURRENCY, ZERO
 from ingest.demo.hubspot import hs_datetime
 from ingest.demo.ledger import Ledger, Settlement
 from ingest.demo.odoo import amount as odoo_amount
@@ -94,6 +97,26 @@ PAYMENT_HEADER = (
     "state",
     "journal_id",
     "reconciled_invoice_ids",
+)
+LINE_HEADER = (
+    "id",
+    "order_id/id",
+    "sequence",
+    "product_id",
+    "name",
+    "product_uom_qty",
+    "price_unit",
+    "discount",
+    "price_subtotal",
+    "currency_id",
+)
+# The workshop's catalogue: internal reference and name, shown "[CODE] Name" by Odoo.
+CATALOGUE = (
+    ("MAINT-AN", "Maintenance annuelle"),
+    ("PIECE-DET", "Pièces détachées"),
+    ("OUT-MES", "Outillage sur mesure"),
+    ("FORM-OP", "Formation opérateurs"),
+    ("RETRO-M", "Rétrofit machine"),
 )
 CALL_TITLES = ("Point trimestriel", "Relance devis", "Suivi livraison", "Appel découverte")
 MEETING_TITLES = ("Visite atelier", "Démo machine", "Revue annuelle", "Déjeuner client")
@@ -356,6 +379,53 @@ def _payments(ledger: Ledger, rng: random.Random) -> list[list[str]]:
     return rows
 
 
+def _order_lines(
+    ledger: Ledger, rng: random.Random, as_of: date
+) -> tuple[list[list[str]], dict[str, dict[str, list[Any]]]]:
+    """sale.order.line rows summing to each order's untaxed amount, and per company what
+    its confirmed orders bought: product code → [12 months' amount, all, last date]."""
+    since = _year_before(as_of)
+    rows: list[list[str]] = []
+    bought: dict[str, dict[str, list[Any]]] = {}
+    line_id = 0
+    for order in ledger.orders:
+        left = order.untaxed
+        picks = rng.sample(CATALOGUE, rng.choice((1, 1, 2, 3)))
+        for n, (code, name) in enumerate(picks):
+            if n < len(picks) - 1:
+                qty = rng.randint(1, 5)
+                price = (left * rng.randint(10, 40) / 100 / qty).quantize(CENT)
+                discount = rng.choice((0, 0, 5, 10))
+                subtotal = (qty * price * (100 - discount) / 100).quantize(CENT, ROUND_HALF_UP)
+                if price <= ZERO or subtotal >= left:
+                    continue
+            else:  # the last line takes what is left, to the cent
+                qty, price, discount, subtotal = 1, left, 0, left
+            left -= subtotal
+            line_id += rng.randint(1, 3)
+            rows.append(
+                [
+                    f"__export__.sale_order_line_{line_id}_{rng.getrandbits(32):08x}",
+                    order.xml_id,
+                    str(10 * (n + 1)),
+                    f"[{code}] {name}",
+                    f"[{code}] {name}",
+                    f"{qty}.00",
+                    odoo_amount(price),
+                    f"{discount}.00",
+                    odoo_amount(subtotal),
+                    CURRENCY,
+                ]
+            )
+            day = order.ordered.date()
+            if order.state == "sale" and day <= as_of:
+                entry = bought.setdefault(order.company.key, {}).setdefault(code, [ZERO, ZERO, day])
+                entry[0] += subtotal if day > since else ZERO
+                entry[1] += subtotal
+                entry[2] = max(entry[2], day)
+    return rows, bought
+
+
 def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -423,20 +493,25 @@ def write_relationship(
         ),
     }
     paid: dict[str, dict[str, Any]] = {}
+    bought: dict[str, dict[str, list[Any]]] = {}
     if erp:
         rows = _payments(ledger, rng)
         counts["odoo/account_payment.csv"] = _write(
             inbox / "odoo" / "account_payment.csv", PAYMENT_HEADER, rows, True
         )
         paid = _payment_truth(ledger, as_of)
+        lines, bought = _order_lines(ledger, rng, as_of)
+        counts["odoo/sale_order_line.csv"] = _write(
+            inbox / "odoo" / "sale_order_line.csv", LINE_HEADER, lines, True
+        )
         for order in ledger.orders:
             if order.state in ("draft", "sent") and order.ordered.date() <= as_of:
                 facts[order.company.key].open_quotes.append(order.untaxed)
-    truth = {c.key: _truth(facts[c.key], paid.get(c.key), c) for c in companies}
+    truth = {c.key: _truth(facts[c.key], paid.get(c.key), bought.get(c.key, {})) for c in companies}
     return counts, truth
 
 
-def _truth(f: _Facts, paid: dict[str, Any] | None, c: Company) -> dict[str, Any]:
+def _truth(f: _Facts, paid: dict[str, Any] | None, bought: dict[str, list[Any]]) -> dict[str, Any]:
     rows = paid["paid"] if paid else []
     days = [r[2] for r in rows]
     top = max(f.open_priorities, key=lambda p: PRIORITY_RANK[p], default=None)
@@ -451,5 +526,10 @@ def _truth(f: _Facts, paid: dict[str, Any] | None, c: Company) -> dict[str, Any]
         "median_days_to_pay_12m": f"{statistics.median(days):.1f}" if days else None,
         "on_time_rate_12m": f"{sum(1 for r in rows if r[3]) / len(rows):.4f}" if rows else None,
         "credit_settled_12m": bool(paid and paid["credit_settled_12m"]),
+        # What its confirmed orders bought: code → [12 months' amount, all, last date].
+        "products": {
+            code: [f"{m12:.2f}", f"{total:.2f}", last.isoformat()]
+            for code, (m12, total, last) in sorted(bought.items())
+        },
         "dirt": sorted(set(f.dirt)),
     }

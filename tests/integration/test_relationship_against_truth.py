@@ -55,6 +55,12 @@ def facts(built_demo: Any) -> dict[str, Any]:
         unlinked = con.execute(
             "select count(*) from core.activity where customer_id is null"
         ).fetchone()
+        products: dict[str, dict[str, tuple[Any, ...]]] = {}
+        for cid, code, m12, total, last in con.execute(
+            "select customer_id, product_code, amount_12m, amount_total, last_purchase_date"
+            " from core.customer_product"
+        ).fetchall():
+            products.setdefault(cid, {})[code] = (m12, total, last)
         outcomes = dict(
             con.execute("select outcome, count(*) from core.quote_outcome group by 1").fetchall()
         )
@@ -67,6 +73,7 @@ def facts(built_demo: Any) -> dict[str, Any]:
         "several": several[0] if several else 0,
         "unlinked": unlinked[0] if unlinked else 0,
         "outcomes": outcomes,
+        "products": products,
     }
 
 
@@ -177,3 +184,20 @@ def test_salesperson_reads_her_customers_relationship(built_demo: Any) -> None:
             assert sum(t["is_open"] for t in tickets["data"]) == rel["open_ticket_count"]
             seen += 1
         assert seen > 0
+
+
+def test_products_bought_equal_truth(built_demo: Any, facts: dict[str, Any]) -> None:
+    # Lines of confirmed Odoo orders only: quotations and cancelled orders have lines too.
+    mismatches = []
+    checked = 0
+    for company in built_demo.truth["companies"]:
+        want = {
+            code: (Decimal(m12), Decimal(total), date.fromisoformat(last))
+            for code, (m12, total, last) in company["relationship"]["products"].items()
+        }
+        got = facts["products"].get(_customer(facts, company), {})
+        checked += bool(want)
+        if got != want:
+            mismatches.append((company["company_key"], got, want))
+    assert not mismatches, mismatches[:3]
+    assert checked > 100
