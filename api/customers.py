@@ -19,6 +19,7 @@ from api.schemas import (
     Financial,
     Legal,
     Provenance,
+    Relationship,
     SourceRecord,
     Terms,
 )
@@ -134,6 +135,9 @@ def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
         last_order_date=g("last_order_date"),
         last_invoice_date=g("last_invoice_date"),
         last_activity_date=g("last_activity_date"),
+        relationship=Relationship.model_validate(
+            {k: g(k) for k in Relationship.model_fields if g(k) is not None}
+        ),
         updated_at=g("updated_at"),
         snapshot=snap.build_id,
     )

@@ -24,6 +24,7 @@ from api.routes import (
     audit,
     auth,
     customer_details,
+    customer_relationship,
     customers,
     decisions,
     inbound,
@@ -106,6 +107,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     for module in (
         auth,
         customer_details,
+        customer_relationship,
         customers,
         receivables,
         kpis,

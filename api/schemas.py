@@ -184,6 +184,36 @@ class Provenance(BaseModel):
     changed_at: UtcDateTime | None = None  # when the source last changed this record
 
 
+class Relationship(BaseModel):
+    """When we last talked and what comes next, what is open, how the customer pays and
+    what it buys (core.customer_relationship; docs/contracts.md)."""
+
+    last_activity_date: date | None = None
+    last_activity_kind: str | None = None
+    last_activity_subject: str | None = None
+    next_activity_date: date | None = None
+    next_activity_kind: str | None = None
+    next_activity_subject: str | None = None
+    open_ticket_count: int = 0
+    oldest_open_ticket_date: date | None = None
+    open_ticket_top_priority: str | None = None
+    open_quote_count: int = 0
+    open_quotes_amount: Amount | None = None
+    oldest_open_quote_days: int | None = None
+    paid_invoice_count_12m: int = 0
+    median_days_to_pay_12m: float | None = None
+    on_time_rate_12m: float | None = None
+    median_days_to_pay_prev_12m: float | None = None
+    on_time_rate_prev_12m: float | None = None
+    days_to_pay_trend: str | None = Field(
+        default=None,
+        description="faster | steady | slower: the 12 months' median against the 12 before",
+    )
+    last_payment_date: date | None = None
+    last_purchase_date: date | None = None
+    top_product: str | None = None
+
+
 class CustomerProfile(BaseModel):
     customer_id: str
     name: str | None
@@ -205,6 +235,7 @@ class CustomerProfile(BaseModel):
     last_order_date: date | None = None
     last_invoice_date: date | None = None
     last_activity_date: date | None = None
+    relationship: Relationship = Relationship()
     updated_at: UtcDateTime | None = None
     snapshot: str
 
@@ -274,13 +305,17 @@ class OpenItemOut(BaseModel):
 
 class TimelineEvent(BaseModel):
     event_date: date | None
-    event_type: str  # invoice | credit_note | order | opportunity | payment
+    # invoice | credit_note | order | opportunity | payment | activity | ticket | quote
+    event_type: str
     source: str
     source_id: str
     reference: str | None = None
     status: str | None = None
     amount: Amount | None = None
     currency: str | None = None
+    # An activity's kind (call, email, meeting, note, task) or a ticket's priority.
+    kind: str | None = None
+    subject: str | None = None
 
 
 class BalancePoint(BaseModel):
@@ -330,6 +365,22 @@ class KpiMonth(BaseModel):
     new_customers: int | None = None
     dso_days: float | None = None
     overdue_share: float | None = None
+    # Relationship KPIs (mart.kpi_monthly): quotes by issue month and their outcome,
+    # open quotes on the as-of month, tickets, invoices settled and their days-to-pay.
+    quotes_issued_count: int | None = None
+    quotes_won_count: int | None = None
+    quotes_lost_count: int | None = None
+    quote_conversion_rate: float | None = None
+    open_quote_count: int | None = None
+    open_quote_amount: Amount | None = None
+    open_quote_age_days_total: int | None = None
+    open_quote_over_30_days_count: int | None = None
+    tickets_opened_count: int | None = None
+    tickets_closed_count: int | None = None
+    paid_invoice_count: int | None = None
+    days_to_pay_total: int | None = None
+    paid_on_time_count: int | None = None
+    avg_days_to_pay: float | None = None
 
 
 class InboundAccepted(BaseModel):

@@ -23,6 +23,11 @@ LISTS = frozenset(
         "customer_open_item",
         "customer_balance_history",
         "customer_timeline",
+        "customer_activity",
+        "customer_ticket",
+        "customer_quote",
+        "customer_payment",
+        "customer_product",
     }
 )
 

@@ -35,6 +35,7 @@ CANONICAL_OBJECTS = (
     "product",
     "ticket",
     "activity",
+    "owner",
     # Customer parts: ERP tables holding part of a customer, joined into staging.customer
     # by key at the end of the source's ingest (ingest/staging_join.py).
     "customer_company",
@@ -102,7 +103,7 @@ class ObjectSpec:
     derived: bool = False  # fed by a file of another object (FEC customers)
 
     def matches(self, header: dict[str, str]) -> bool:
-        return any(all(normalise_header(c) in header for c in group) for group in self.detect)
+        return any(all(_has(header, c) for c in group) for group in self.detect)
 
     def missing_columns(self, header: dict[str, str]) -> list[str]:
         """Required fields that no column of this header can give."""
@@ -155,6 +156,14 @@ class Profile:
             fields[field_name] = FieldSpec(columns=(column,), values=old.values)
             objects[obj_name] = ObjectSpec(**{**obj.__dict__, "fields": fields})
         return Profile(self.system, self.label, self.read, objects)
+
+
+def _has(header: dict[str, str], column: str) -> bool:
+    """A detect column is present; "!name" is absent: it tells apart two objects whose
+    other columns are the same (HubSpot owners and contacts both have firstName)."""
+    if column.startswith("!"):
+        return normalise_header(column[1:]) not in header
+    return normalise_header(column) in header
 
 
 def normalise_header(name: str) -> str:

@@ -48,6 +48,17 @@ CHILD_TABLES = (
 )
 # Children that may name a contact instead of a customer (linked through its company).
 CONTACT_CHILD_TABLES = ("activity", "ticket")
+# Tables whose owner may be an id of core.owner: it becomes the person's name
+# (work.customer_record before the golden record takes its owner from it).
+OWNER_TABLES = (
+    "work.customer_record",
+    "core.contact",
+    "core.opportunity",
+    "core.quote",
+    "core.sales_order",
+    "core.activity",
+    "core.ticket",
+)
 GOLDEN_STEPS = (
     "core/component_id",
     "core/customer_redirect",
@@ -65,9 +76,13 @@ FACT_STEPS = (
     "core/order_cancelled_after_sync",
     "core/orphan",
     "core/open_ticket",
+    "core/quote_outcome",
     "core/open_quote",
     "core/invoice_payment",
+    "core/purchase_line",
+    "core/customer_product",
     "core/customer_relationship",
+    "core/relationship_event",
 )
 MART_STEPS = (
     "marts/alert",
@@ -174,6 +189,8 @@ def _transform(
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
     say("building golden records")
+    run_file(con, "core/owner", params)
+    run_file(con, "core/owner_name", params, identifiers={"table": OWNER_TABLES[0]})
     for step in GOLDEN_STEPS:
         run_file(con, step, params)
     say("linking orders, invoices, opportunities and receivables")
@@ -181,6 +198,8 @@ def _transform(
         run_file(con, "core/source_child", params, identifiers={"table": table})
     for table in CONTACT_CHILD_TABLES:
         run_file(con, "core/contact_child", params, identifiers={"table": table})
+    for table in OWNER_TABLES[1:]:
+        run_file(con, "core/owner_name", params, identifiers={"table": table})
     for step in FACT_STEPS:
         run_file(con, step, params)
     say("building marts")

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape; the API refuses (and
 # rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 2
+CONTRACT_VERSION = 3
 _BATCH = 20_000
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
 _LIST = "customer_id text not null, seq integer not null, doc text not null, "
@@ -76,6 +76,13 @@ TABLES: tuple[ServingTable, ...] = (
     _list("customer_open_item"),
     _list("customer_balance_history"),
     _list("customer_timeline"),
+    # The relationship side (docs/contracts.md): activities, tickets, quotes, payment
+    # history, products bought.
+    _list("customer_activity"),
+    _list("customer_ticket"),
+    _list("customer_quote"),
+    _list("customer_payment"),
+    _list("customer_product"),
     ServingTable(
         "customer_search",
         "(seq integer primary key, customer_id text not null, sort_name text, name text,"
@@ -162,11 +169,27 @@ _NO_CONTACTS = (
     "(select null::varchar as customer_id, null::varchar as email, null::varchar as phone"
     " where false)"
 )
+# A snapshot built before the relationship side: its timeline has documents only.
+_NO_RELATIONSHIP_EVENTS = (
+    "(select null::varchar as customer_id, null::date as event_date, null::varchar as event_type,"
+    " null::varchar as source, null::varchar as source_id, null::varchar as reference,"
+    " null::varchar as status, null::decimal(18,2) as amount, null::varchar as currency,"
+    " null::varchar as kind, null::varchar as subject where false)"
+)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
     contacts = "core.contact" if "core.contact" in present else _NO_CONTACTS
-    text = sql(f"serving/{name}").replace("{contacts}", contacts)
+    events = (
+        "core.relationship_event"
+        if "core.relationship_event" in present
+        else _NO_RELATIONSHIP_EVENTS
+    )
+    text = (
+        sql(f"serving/{name}")
+        .replace("{contacts}", contacts)
+        .replace("{relationship_events}", events)
+    )
     missing = [t for t in _needs(text) if t not in present]
     if missing:
         logger.info("serving table %s left empty: snapshot lacks %s", name, ", ".join(missing))

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import ExecutiveUser, SnapshotDep
+from api.kpi_relationship import RelationshipKpis, relationship_kpis
 from api.params import month_query
 from api.params import parse_month as _month
 from api.schemas import Amount
@@ -68,6 +69,7 @@ class KpiSummary(BaseModel):
     owners: list[SummaryGroup]
     top_customers: list[TopCustomer]
     funnel: list[FunnelStage]
+    relationship: RelationshipKpis = RelationshipKpis()
     snapshot: str
 
 
@@ -108,5 +110,6 @@ def read_kpi_summary(
         "funnel": snap.rows(
             "kpi_summary_funnel", {"segment": segment}, needs=["core.opportunity", "core.customer"]
         ),
+        "relationship": relationship_kpis(snap, period, segment),
         "snapshot": snap.build_id,
     }

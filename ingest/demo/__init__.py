@@ -5,6 +5,8 @@
 - `c360.toml` with three sources: `crm` (hubspot), `erp` (odoo), `compta` (fec);
 - `inbox/hubspot/companies.csv, contacts.csv, deals.csv` (HubSpot UI exports);
 - `inbox/odoo/res_partner.csv, sale_order.csv, account_move.csv` (import-compatible exports);
+- the relationship side (relationship.py): `inbox/hubspot/calls.csv, meetings.csv,
+  tasks.csv, tickets.csv, quotes.csv` and `inbox/odoo/account_payment.csv`;
 - `inbox/fec/<SIREN>FEC<YYYY>1231.txt` (the FEC of the fiscal year of `as_of`);
 - `truth.json`: every company, the source records it is made of, its outstanding,
   overdue, aging, unallocated cash and revenue, the dirt planted in it, and the demo users.
@@ -33,6 +35,7 @@ from ingest.demo.fec import plan_books, write_fec
 from ingest.demo.hubspot import write_hubspot
 from ingest.demo.ledger import build_ledger
 from ingest.demo.odoo import write_odoo
+from ingest.demo.relationship import write_relationship
 from ingest.demo.shape import Shape
 from ingest.demo.truth import build_truth, write_config, write_truth
 from ingest.demo.world import build_companies
@@ -104,6 +107,9 @@ def _generate(
     if shape.erp:
         for name, rows in write_odoo(companies, ledger, inbox / "odoo", as_of).items():
             counts[f"odoo/{name}"], files[f"odoo/{name}"] = rows, inbox / "odoo" / name
+    rel_counts, rel_truth = write_relationship(companies, ledger, inbox, seed, as_of, shape.erp)
+    for name, rows in rel_counts.items():
+        counts[name], files[name] = rows, inbox / name
     books = plan_books(ledger, shape, seed, as_of)
     fec_path, fec_rows, fec_customers = write_fec(
         ledger, inbox / "fec", REPORTING_SIREN, as_of, books
@@ -111,7 +117,7 @@ def _generate(
     counts[f"fec/{fec_path.name}"], files[f"fec/{fec_path.name}"] = fec_rows, fec_path
 
     truth = build_truth(
-        companies, ledger, fec_customers, seed, as_of, REPORTING_SIREN, books, shape
+        companies, ledger, fec_customers, seed, as_of, REPORTING_SIREN, books, shape, rel_truth
     )
     truth_path = write_truth(out_dir / "truth.json", truth)
     config_path = write_config(out_dir / "c360.toml", as_of, shape)

@@ -222,6 +222,7 @@ def build_truth(
     reporting_siren: str,
     books: Books | None = None,
     shape: Shape | None = None,
+    relationship: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     shape = shape or Shape()
     books = books or Books(fy_start=date(as_of.year, 1, 1))
@@ -261,6 +262,7 @@ def build_truth(
                 "unallocated_cash_amount": f"{money.unallocated:.2f}",
                 **{f"aging_{b}_amount": f"{money.buckets[b]:.2f}" for b in BUCKETS},
                 **_revenue_fields(sales.get(c.key, []), as_of),
+                **({"relationship": relationship[c.key]} if relationship else {}),
             }
         )
     return {

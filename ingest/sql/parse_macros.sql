@@ -5,10 +5,13 @@
 
 -- Hot path: these run on every cell of every file, so they use plain string functions
 -- (strpos, replace, prefix) and reach for a regular expression only when a value needs it.
+-- Blank: null, only spaces, or a short placeholder. Only a value of at most 6 characters,
+-- or one starting with a space, is trimmed: trimming every cell cost more than the rest of
+-- c360_text (measured 1.4 s of 1.8 s on 6 columns × 300k rows).
 create or replace temp macro c360_blank(s) as
     s is null
-    or length(trim(s)) = 0
-    or (length(s) <= 6 and lower(trim(s)) in ('false', 'null', 'none', 'nan', 'n/a', '#n/a'));
+    or (length(s) <= 6 and lower(trim(s)) in ('', 'false', 'null', 'none', 'nan', 'n/a', '#n/a'))
+    or (starts_with(s, ' ') and length(trim(s)) = 0);
 
 create or replace temp macro c360_text(s) as
     case when c360_blank(s) then null

@@ -285,6 +285,8 @@ def test_timeline_merges_by_date(client: TestClient, auth: Auth) -> None:
         "status": "Contract Sent",
         "amount": "5000.00",
         "currency": None,
+        "kind": None,
+        "subject": None,
     }
 
 

@@ -6,7 +6,9 @@
 --   next activity: the earliest open task, call or e-mail (overdue ones included), or
 --     meeting from $as_of on (not cancelled).
 --   open tickets and quotes: core.open_ticket, core.open_quote.
---   payment behaviour: invoices settled in the 12 months up to $as_of (core.invoice_payment).
+--   payment behaviour: invoices settled in the 12 months up to $as_of (core.invoice_payment),
+--     and in the 12 months before for the trend (faster / steady / slower: the medians).
+--   purchases: the last purchase date and the top product (core.customer_product).
 create or replace table core.customer_relationship as
 with
 activity as (
@@ -78,15 +80,33 @@ open_quote as (
 payment_behaviour as (
     select
         paid.customer_id,
-        count(*) as paid_invoice_count_12m,
-        median(paid.days_to_pay) as median_days_to_pay_12m,
+        count(*) filter (where paid.recent) as paid_invoice_count_12m,
+        median(paid.days_to_pay) filter (where paid.recent) as median_days_to_pay_12m,
         avg(case when paid.paid_on_time then 1.0 else 0.0 end)
-            filter (where paid.paid_on_time is not null) as on_time_rate_12m,
-        max(paid.paid_date) as last_payment_date
-    from core.invoice_payment as paid
-    where paid.paid_date > $as_of::date - interval 12 month
-        and paid.paid_date <= $as_of::date
+            filter (where paid.recent and paid.paid_on_time is not null) as on_time_rate_12m,
+        median(paid.days_to_pay) filter (where not paid.recent) as median_days_to_pay_prev_12m,
+        avg(case when paid.paid_on_time then 1.0 else 0.0 end)
+            filter (where not paid.recent and paid.paid_on_time is not null)
+            as on_time_rate_prev_12m,
+        max(paid.paid_date) filter (where paid.recent) as last_payment_date
+    from (
+        select
+            invoice_payment.*,
+            invoice_payment.paid_date > $as_of::date - interval 12 month as recent
+        from core.invoice_payment as invoice_payment
+        where invoice_payment.paid_date > $as_of::date - interval 24 month
+            and invoice_payment.paid_date <= $as_of::date
+    ) as paid
     group by paid.customer_id
+),
+
+purchase as (
+    select
+        customer_product.customer_id,
+        max(customer_product.last_purchase_date) as last_purchase_date,
+        arg_min(customer_product.product_name, customer_product.product_rank) as top_product
+    from core.customer_product as customer_product
+    group by customer_product.customer_id
 ),
 
 customer as (
@@ -99,6 +119,8 @@ customer as (
     select customer_id from open_quote
     union
     select customer_id from payment_behaviour
+    union
+    select customer_id from purchase
 ),
 
 final as (
@@ -119,7 +141,20 @@ final as (
         coalesce(payment_behaviour.paid_invoice_count_12m, 0) as paid_invoice_count_12m,
         payment_behaviour.median_days_to_pay_12m::decimal(9,1) as median_days_to_pay_12m,
         payment_behaviour.on_time_rate_12m::decimal(5,4) as on_time_rate_12m,
-        payment_behaviour.last_payment_date
+        payment_behaviour.last_payment_date,
+        payment_behaviour.median_days_to_pay_prev_12m::decimal(9,1) as median_days_to_pay_prev_12m,
+        payment_behaviour.on_time_rate_prev_12m::decimal(5,4) as on_time_rate_prev_12m,
+        -- Half a week either way is noise: the trend names a change of at least 3 days.
+        case
+            when payment_behaviour.median_days_to_pay_12m
+                - payment_behaviour.median_days_to_pay_prev_12m <= -3 then 'faster'
+            when payment_behaviour.median_days_to_pay_12m
+                - payment_behaviour.median_days_to_pay_prev_12m >= 3 then 'slower'
+            when payment_behaviour.median_days_to_pay_12m is not null
+                and payment_behaviour.median_days_to_pay_prev_12m is not null then 'steady'
+        end as days_to_pay_trend,
+        purchase.last_purchase_date,
+        purchase.top_product
     from customer
     left join last_activity
         on last_activity.customer_id = customer.customer_id
@@ -131,6 +166,8 @@ final as (
         on open_quote.customer_id = customer.customer_id
     left join payment_behaviour
         on payment_behaviour.customer_id = customer.customer_id
+    left join purchase
+        on purchase.customer_id = customer.customer_id
 )
 
 select * from final

@@ -4,6 +4,7 @@
 -- matched to the invoice number or id of the same source) when nothing is left open on
 -- it; else, for an invoice item of the books or an accounting source fully cleared
 -- (amount_open 0), its clearing / lettering date (SAP BSAD AUGDT, FEC DateLet).
+-- payment_refs: the payments' numbers (';' joined), or the clearing document / letter.
 -- Parameters: none.
 create or replace table core.invoice_payment as
 with
@@ -18,6 +19,7 @@ invoice as (
 allocation as (
     select
         payment.source,
+        coalesce(payment.payment_number, payment.source_id) as payment_ref,
         trim(ref.invoice_ref) as invoice_ref,
         payment.payment_date,
         payment.amount
@@ -39,7 +41,9 @@ paid_invoice as (
         invoice.currency,
         max(allocation.payment_date) as paid_date,
         count(*) as payment_count,
-        'payment' as basis
+        'payment' as basis,
+        string_agg(distinct allocation.payment_ref, ';' order by allocation.payment_ref)
+            as payment_refs
     from invoice
     inner join allocation
         on allocation.source = invoice.source
@@ -61,7 +65,8 @@ cleared_item as (
         item.currency,
         item.lettering_date as paid_date,
         1 as payment_count,
-        'clearing' as basis
+        'clearing' as basis,
+        item.lettering as payment_refs
     from core.receivable_item as item
     where item.customer_id is not null
         and item.kind = 'invoice'
@@ -95,6 +100,7 @@ final as (
         settled.paid_date,
         settled.payment_count,
         settled.basis,
+        settled.payment_refs,
         datediff('day', settled.issue_date, settled.paid_date) as days_to_pay,
         datediff('day', settled.due_date, settled.paid_date) as days_late,
         settled.paid_date <= settled.due_date as paid_on_time

@@ -1,6 +1,11 @@
 -- Monthly KPIs by segment and owner. DSO and overdue share are measured at the as-of
 -- date, so they are filled on the as-of month only. Overdue share = overdue ÷ what the
 -- customers who owe us owe (Σ max(outstanding, 0)). Parameters: $as_of.
+-- Relationship KPIs (docs/contracts.md): quotes by issue month with their outcome
+-- (core.quote_outcome), conversion = ordered or accepted ÷ decided (ordered, accepted,
+-- refused, expired); the open quotes and their age on the as-of month; tickets opened and
+-- closed by month; invoices settled by month with their days-to-pay (the total and the
+-- count travel so that any grouping averages exactly).
 create or replace table mart.kpi_monthly as
 with
 customer as (
@@ -96,12 +101,93 @@ revenue_90_days as (
     group by all
 ),
 
+quote_month as (
+    select
+        customer.segment,
+        customer.owner,
+        date_trunc('month', quote.issue_date)::date as month,
+        count(*) as quotes_issued_count,
+        count(*) filter (where quote.outcome in ('ordered', 'accepted')) as quotes_won_count,
+        count(*) filter (where quote.outcome in ('refused', 'expired')) as quotes_lost_count
+    from core.quote_outcome as quote
+    inner join customer
+        on customer.customer_id = quote.customer_id
+    where quote.issue_date <= $as_of
+    group by all
+),
+
+open_quote_now as (
+    select
+        customer.segment,
+        customer.owner,
+        date_trunc('month', $as_of::date)::date as month,
+        count(*) as open_quote_count,
+        sum(open_quote.amount) as open_quote_amount,
+        sum(open_quote.age_days) as open_quote_age_days_total,
+        count(*) filter (where open_quote.age_days > 30) as open_quote_over_30_days_count
+    from core.open_quote as open_quote
+    inner join customer
+        on customer.customer_id = open_quote.customer_id
+    group by all
+),
+
+ticket_event as (
+    select
+        ticket.customer_id,
+        date_trunc('month', ticket.opened_at)::date as month,
+        1 as opened,
+        0 as closed
+    from core.ticket as ticket
+    where ticket.opened_at < $as_of::date + 1
+    union all
+    select ticket.customer_id, date_trunc('month', ticket.closed_at)::date, 0, 1
+    from core.ticket as ticket
+    where ticket.closed_at < $as_of::date + 1
+        and coalesce(ticket.status, 'closed') = 'closed'
+),
+
+ticket_month as (
+    select
+        customer.segment,
+        customer.owner,
+        ticket_event.month,
+        sum(ticket_event.opened) as tickets_opened_count,
+        sum(ticket_event.closed) as tickets_closed_count
+    from ticket_event
+    inner join customer
+        on customer.customer_id = ticket_event.customer_id
+    group by all
+),
+
+payment_month as (
+    select
+        customer.segment,
+        customer.owner,
+        date_trunc('month', paid.paid_date)::date as month,
+        count(*) as paid_invoice_count,
+        sum(paid.days_to_pay) as days_to_pay_total,
+        count(*) filter (where paid.paid_on_time) as paid_on_time_count
+    from core.invoice_payment as paid
+    inner join customer
+        on customer.customer_id = paid.customer_id
+    where paid.paid_date <= $as_of
+    group by all
+),
+
 grain as (
     select segment, owner, month from revenue_month
     union
     select segment, owner, month from opportunity_month
     union
     select segment, owner, month from receivable_now
+    union
+    select segment, owner, month from quote_month
+    union
+    select segment, owner, month from open_quote_now
+    union
+    select segment, owner, month from ticket_month
+    union
+    select segment, owner, month from payment_month
 ),
 
 final as (
@@ -133,7 +219,31 @@ final as (
         case
             when receivable_now.owed_amount > 0
                 then (receivable_now.overdue_amount / receivable_now.owed_amount)::decimal(9,4)
-        end as overdue_share
+        end as overdue_share,
+        coalesce(quote_month.quotes_issued_count, 0) as quotes_issued_count,
+        coalesce(quote_month.quotes_won_count, 0) as quotes_won_count,
+        coalesce(quote_month.quotes_lost_count, 0) as quotes_lost_count,
+        case
+            when coalesce(quote_month.quotes_won_count, 0) + coalesce(quote_month.quotes_lost_count, 0) > 0
+                then (
+                    quote_month.quotes_won_count
+                    / (quote_month.quotes_won_count + quote_month.quotes_lost_count)
+                )::decimal(9,4)
+        end as quote_conversion_rate,
+        coalesce(open_quote_now.open_quote_count, 0) as open_quote_count,
+        coalesce(open_quote_now.open_quote_amount, 0)::decimal(18,2) as open_quote_amount,
+        coalesce(open_quote_now.open_quote_age_days_total, 0) as open_quote_age_days_total,
+        coalesce(open_quote_now.open_quote_over_30_days_count, 0) as open_quote_over_30_days_count,
+        coalesce(ticket_month.tickets_opened_count, 0) as tickets_opened_count,
+        coalesce(ticket_month.tickets_closed_count, 0) as tickets_closed_count,
+        coalesce(payment_month.paid_invoice_count, 0) as paid_invoice_count,
+        coalesce(payment_month.days_to_pay_total, 0) as days_to_pay_total,
+        coalesce(payment_month.paid_on_time_count, 0) as paid_on_time_count,
+        case
+            when payment_month.paid_invoice_count > 0
+                then round(payment_month.days_to_pay_total / payment_month.paid_invoice_count, 1)
+                    ::decimal(9,1)
+        end as avg_days_to_pay
     from grain
     left join revenue_month
         on revenue_month.segment = grain.segment
@@ -151,6 +261,22 @@ final as (
         on revenue_90_days.segment = grain.segment
         and revenue_90_days.owner = grain.owner
         and receivable_now.month is not null
+    left join quote_month
+        on quote_month.segment = grain.segment
+        and quote_month.owner = grain.owner
+        and quote_month.month = grain.month
+    left join open_quote_now
+        on open_quote_now.segment = grain.segment
+        and open_quote_now.owner = grain.owner
+        and open_quote_now.month = grain.month
+    left join ticket_month
+        on ticket_month.segment = grain.segment
+        and ticket_month.owner = grain.owner
+        and ticket_month.month = grain.month
+    left join payment_month
+        on payment_month.segment = grain.segment
+        and payment_month.owner = grain.owner
+        and payment_month.month = grain.month
     order by grain.month, grain.segment, grain.owner
 )
 

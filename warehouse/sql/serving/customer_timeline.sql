@@ -1,5 +1,7 @@
 -- needs: core.invoice, core.sales_order, core.opportunity, core.payment
--- Invoices, orders, opportunities and payments of each customer merged, newest first.
+-- Invoices, orders, opportunities, payments, activities, tickets and quotes of each
+-- customer merged, newest first (activities, tickets and quotes: core.relationship_event,
+-- no rows in a snapshot without it).
 create or replace table serving.customer_timeline as
 with event as (
     select
@@ -11,7 +13,9 @@ with event as (
         i.invoice_number as reference,
         i.status,
         i.amount_incl_tax as amount,
-        i.currency
+        i.currency,
+        null::varchar as kind,
+        null::varchar as subject
     from core.invoice as i
     union all
     select
@@ -23,7 +27,9 @@ with event as (
         o.order_number,
         o.status,
         o.amount_incl_tax,
-        o.currency
+        o.currency,
+        null,
+        null
     from core.sales_order as o
     union all
     select
@@ -35,6 +41,8 @@ with event as (
         o.name,
         coalesce(o.stage, o.status),
         o.amount,
+        null,
+        null,
         null
     from core.opportunity as o
     union all
@@ -47,8 +55,24 @@ with event as (
         p.invoice_ref,
         p.method,
         p.amount,
-        p.currency
+        p.currency,
+        null,
+        null
     from core.payment as p
+    union all
+    select
+        e.customer_id,
+        e.event_date,
+        e.event_type,
+        e.source,
+        e.source_id,
+        e.reference,
+        e.status,
+        e.amount,
+        e.currency,
+        e.kind,
+        e.subject
+    from {relationship_events} as e
 )
 
 select

@@ -72,7 +72,8 @@ def test_hubspot_relationship_objects(load: Load) -> None:
         ("71000000003", BETA, None, "Accès portail", "closed", "medium", "Paul Durand",
          datetime(2026, 1, 10, 9, 0), datetime(2026, 1, 12, 17, 30)),
     ]  # fmt: skip
-    # "Approval not needed" is a quote sent; a signed one is accepted.
+    # "Approval not needed" is a quote sent; a signed one is accepted; a draft without a
+    # number is known by its name.
     assert db.rows(
         "quote",
         "source_id, customer_source_id, opportunity_source_id, quote_number, status, issue_date, "
@@ -82,7 +83,8 @@ def test_hubspot_relationship_objects(load: Load) -> None:
          date(2026, 4, 30), Decimal("25000.00"), "EUR", "Julie Martin"),
         ("81000000002", ACME, "41000000002", "20260115-1001", "accepted", date(2026, 1, 15),
          date(2026, 2, 15), Decimal("4800.50"), "EUR", "Julie Martin"),
-        ("81000000003", BETA, None, None, "draft", date(2026, 3, 5), None, Decimal("1200.00"),
+        ("81000000003", BETA, None, "Devis brouillon", "draft", date(2026, 3, 5), None,
+         Decimal("1200.00"),
          "EUR", "Paul Durand"),
     ]  # fmt: skip
     assert db.rows(

@@ -1,0 +1,42 @@
+-- needs: core.activity, core.contact
+-- Each customer's calls, e-mails, meetings, notes and tasks, latest first (an activity
+-- with no date last); the contact's name when the activity names a known contact.
+create or replace table serving.customer_activity as
+with
+contact as (
+    select
+        contact.source,
+        contact.source_id,
+        any_value(coalesce(
+            contact.full_name, nullif(trim(concat_ws(' ', contact.first_name, contact.last_name)), '')
+        )) as contact_name
+    from core.contact as contact
+    group by all
+)
+
+select
+    r.customer_id,
+    row_number() over (
+        partition by r.customer_id
+        order by r.occurred_at desc nulls last, r.source, r.source_id
+    ) as seq,
+    to_json(r)::varchar as doc
+from (
+    select
+        a.customer_id,
+        a.source,
+        a.source_id,
+        a.kind,
+        a.subject,
+        a.occurred_at,
+        a.status,
+        a.outcome,
+        a.owner,
+        a.contact_source_id,
+        contact.contact_name
+    from core.activity as a
+    left join contact
+        on contact.source = a.source
+        and contact.source_id = a.contact_source_id
+    where a.customer_id is not null
+) as r

@@ -1,0 +1,13 @@
+-- needs: core.invoice_payment
+-- Each customer's payment history, one row per settled invoice (the payment behaviour
+-- chart): days-to-pay, days late and on time, latest settled first. Every column of
+-- core.invoice_payment, so a snapshot built before one was added still serves.
+create or replace table serving.customer_payment as
+select
+    r.customer_id,
+    row_number() over (
+        partition by r.customer_id
+        order by r.paid_date desc nulls last, r.source, r.source_id
+    ) as seq,
+    to_json(r)::varchar as doc
+from core.invoice_payment as r
