@@ -139,9 +139,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_sources": {"fr": "Fiches sources", "en": "Source records"},
     "conflicts": {"fr": "Valeurs en conflit", "en": "Conflicting values"},
     "provenance": {"fr": "Origine des champs", "en": "Where each field comes from"},
-    "last_activity": {
-        "fr": "Dernière commande {order} · dernière facture {invoice} · dernière activité {act}",
-        "en": "Last order {order} · last invoice {invoice} · last activity {act}",
+    "last_documents": {
+        "fr": "Dernière commande {order} · dernière facture {invoice}",
+        "en": "Last order {order} · last invoice {invoice}",
     },
     "snapshot": {"fr": "Données du {date}", "en": "Data as of {date}"},
     "back_to_search": {"fr": "← Retour à la recherche", "en": "← Back to search"},
@@ -282,11 +282,15 @@ STRINGS.update(
             "fr": "plafond de crédit dépassé ({used} du plafond {limit})",
             "en": "credit limit exceeded ({used} of the {limit} limit)",
         },
-        "as_of_line": {
-            "fr": "Chiffres au {as_of}",
-            "en": "Figures as of {as_of}",
+        # the build time, then the date days overdue are counted at (issue 10)
+        "data_as_of": {
+            "fr": "Données du {built} ; retards calculés au {as_of}",
+            "en": "Data of {built}; days overdue counted at {as_of}",
         },
-        "as_of_unknown": {"fr": "Date d'arrêté inconnue", "en": "As-of date unknown"},
+        "data_as_of_unknown": {
+            "fr": "Données du {built} ; date de calcul des retards inconnue",
+            "en": "Data of {built}; the date days overdue are counted at is unknown",
+        },
         "freshness": {"fr": "{source} chargé le {date}", "en": "{source} loaded {date}"},
         "published": {"fr": "publié le {date}", "en": "published {date}"},
         "show_ids": {"fr": "Afficher les identifiants techniques", "en": "Show technical ids"},
@@ -302,7 +306,7 @@ STRINGS.update(
             "fr": "Fiche de référence du client",
             "en": "The customer's reference record",
         },
-        "next_activity": {"fr": "Prochaine échéance : {date}", "en": "Next due date: {date}"},
+        "next_due": {"fr": "prochaine échéance {date}", "en": "next due date {date}"},
         "brief_button": {"fr": "Fiche PDF (A4)", "en": "One-page brief (PDF)"},
         "brief_title": {"fr": "Fiche client", "en": "Customer brief"},
         "key_contacts": {"fr": "Contacts clés", "en": "Key contacts"},
@@ -514,3 +518,31 @@ STRINGS.update(
     }
 )
 STRINGS["no_overdue_items"] = {"fr": "Aucune facture en retard.", "en": "No invoice overdue."}
+
+# 360° relationship line (facts of customer_360), lazy tabs, one-point series
+STRINGS.update(
+    {
+        "last_activity_label": {"fr": "Dernière activité", "en": "Last activity"},
+        "next_activity_label": {"fr": "Prochaine activité", "en": "Next activity"},
+        "open_tickets_label": {"fr": "Tickets ouverts", "en": "Open tickets"},
+        "open_quotes_label": {"fr": "Devis ouverts", "en": "Open quotes"},
+        "not_provided": {
+            "fr": "non fourni par l'API",
+            "en": "not provided by the API",
+        },
+        "no_last_activity": {"fr": "aucune activité enregistrée", "en": "no activity recorded"},
+        "no_next_activity": {"fr": "aucune activité prévue", "en": "nothing planned"},
+        "no_open_ticket": {"fr": "aucun ticket ouvert", "en": "no open ticket"},
+        "no_open_quote": {"fr": "aucun devis ouvert", "en": "no open quote"},
+        "open_tickets_n": {"fr": "{n} ticket(s) ouvert(s)", "en": "{n} open ticket(s)"},
+        "open_quotes_n": {"fr": "{n} devis, {amount}", "en": "{n} quote(s), {amount}"},
+        "oldest_since": {"fr": "le plus ancien du {date}", "en": "oldest {date}"},
+        "oldest_days": {"fr": "le plus ancien a {days}", "en": "oldest {days} old"},
+        "tab_charts": {"fr": "Graphiques", "en": "Charts"},
+        "one_point": {
+            "fr": "Un seul point pour l'instant (un calcul) : la courbe apparaîtra avec les "
+            "calculs suivants.",
+            "en": "One point so far (one build): the line appears with the next builds.",
+        },
+    }
+)

@@ -56,4 +56,4 @@ if aging is not None:
     )
 
 st.subheader(t("overdue_list", lang))
-render_worklist(api, lang)
+render_worklist(api, lang, (aging or {}).get("snapshot"))
