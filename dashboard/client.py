@@ -254,8 +254,7 @@ class ApiClient:
         segment: str | None = None,
     ) -> dict[str, Any]:
         """KPI aggregates of a period (months ``YYYY-MM``), computed by the API."""
-        params = {"from": date_from, "to": date_to, "segment": segment}
-        return self.get("/kpis/summary", params) or {}
+        return self.get(*kpi_summary_request(date_from, date_to, segment)) or {}
 
     def alerts(self, owner: str | None = None) -> dict[str, Any]:
         return self.get("/alerts", {"owner": owner}) or {}
@@ -288,6 +287,12 @@ def profile_request(customer_id: str) -> Request:
 def sub_request(customer_id: str, what: str) -> Request:
     """The GET of one of a customer's lists, the same for a prefetch and for the read."""
     return f"/customers/{customer_id}/{what}", {"limit": SUB_LIMITS.get(what, SUB_LIMIT)}
+
+
+def kpi_summary_request(
+    date_from: str | None = None, date_to: str | None = None, segment: str | None = None
+) -> Request:
+    return "/kpis/summary", {"from": date_from, "to": date_to, "segment": segment}
 
 
 def rows(payload: Any) -> list[dict[str, Any]]:

@@ -463,10 +463,6 @@ STRINGS.update(
             "en": "Monthly revenue, year over year",
         },
         "dso_trend": {"fr": "DSO (jours) par mois", "en": "DSO (days) by month"},
-        "overdue_trend": {
-            "fr": "Part échue et taux de transformation par mois",
-            "en": "Overdue share and win rate by month",
-        },
         "funnel": {"fr": "Pipeline ouvert par étape", "en": "Open pipeline by stage"},
         "by_segment_title": {
             "fr": "Par segment (8 premiers + autres)",
@@ -543,6 +539,28 @@ STRINGS.update(
             "fr": "Un seul point pour l'instant (un calcul) : la courbe apparaîtra avec les "
             "calculs suivants.",
             "en": "One point so far (one build): the line appears with the next builds.",
+        },
+    }
+)
+
+# KPI page tabs and one-point series
+STRINGS.update(
+    {
+        "kpi_tab_revenue": {"fr": "Chiffre d'affaires", "en": "Revenue"},
+        "kpi_tab_collections": {"fr": "Encaissement", "en": "Collections"},
+        "kpi_tab_pipeline": {"fr": "Pipeline", "en": "Pipeline"},
+        "kpi_tab_customers": {"fr": "Clients", "en": "Customers"},
+        "kpi_tab_segments": {"fr": "Segments", "en": "Segments"},
+        "kpi_tab_owners": {"fr": "Commerciaux", "en": "Owners"},
+        "overdue_share_trend": {"fr": "Part échue par mois", "en": "Overdue share by month"},
+        "win_rate_trend": {
+            "fr": "Taux de transformation par mois",
+            "en": "Win rate by month",
+        },
+        "value_at": {"fr": "{label} au {date}", "en": "{label} as of {date}"},
+        "no_history_point": {
+            "fr": "{label} : aucun point dans l'historique des soldes pour cette période.",
+            "en": "{label}: no point in the balance history for this period.",
         },
     }
 )

@@ -124,14 +124,14 @@ def render_worklist(api: ApiClient, lang: str, snapshot: str | None = None) -> N
     name = f"overdue-{as_of.isoformat()}" if as_of else "overdue"
     left.download_button(
         t("export_csv", lang),
-        worklist.to_csv(shown, lang),
+        lambda: worklist.to_csv(shown, lang),  # built when clicked, not at each run
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
     )
     right.download_button(
         t("export_xlsx", lang),
-        worklist.to_xlsx(shown, lang),
+        lambda: worklist.to_xlsx(shown, lang),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
