@@ -262,9 +262,16 @@ class ApiClient:
     def quality(self) -> dict[str, Any]:
         return self.get("/quality") or {}
 
-    def rejects(self, limit: int = 200, cursor: str | None = None) -> dict[str, Any]:
+    def rejects(
+        self, limit: int = 200, cursor: str | None = None, source: str | None = None
+    ) -> dict[str, Any]:
         """Rejected rows with their raw content and reason (``/quality/rejects``)."""
-        return self.get("/quality/rejects", {"limit": limit, "cursor": cursor}) or {}
+        params = {"limit": limit, "cursor": cursor, "source": source}
+        return self.get("/quality/rejects", params) or {}
+
+    def orphans(self, check: str | None = None, limit: int = 100) -> dict[str, Any]:
+        """Records naming no known customer, of one orphan check (``/quality/orphans``)."""
+        return self.get("/quality/orphans", {"check": check, "limit": limit}) or {}
 
     def decide(self, kind: str, left: str, right: str, reason: str | None = None) -> Any:
         """Record a steward decision (``always_match`` / ``never_match``) on two records."""

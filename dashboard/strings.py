@@ -564,3 +564,55 @@ STRINGS.update(
         },
     }
 )
+
+# Quality page: checks drilled down to their records, rejects, runs as tables
+STRINGS.update(
+    {
+        "quality_tab_matching": {"fr": "Rapprochement", "en": "Matching"},
+        "check_drill": {"fr": "Voir les constats du contrôle", "en": "Show the check's records"},
+        "no_check_failed": {
+            "fr": "Aucun contrôle en défaut sur cet instantané.",
+            "en": "No check failed on this snapshot.",
+        },
+        "check_by_field": {
+            "fr": "Valeurs divergentes par champ (les fiches concernées sont sur la fiche 360° "
+            "de chaque client, onglet Fiches sources).",
+            "en": "Differing values by field (the records concerned are on each customer's "
+            "360° screen, Source records tab).",
+        },
+        "check_elsewhere": {
+            "fr": "Les enregistrements de ce contrôle sont dans l'onglet {where}.",
+            "en": "This check's records are in the {where} tab.",
+        },
+        "check_no_route": {
+            "fr": "{n} constat(s). L'API ne liste pas encore les enregistrements de ce contrôle "
+            "(seulement leur nombre) : détail dans mart.data_quality.",
+            "en": "{n} finding(s). The API does not list this check's records yet (only "
+            "their number): details in mart.data_quality.",
+        },
+        "no_rejects": {
+            "fr": "Aucune ligne rejetée au dernier chargement.",
+            "en": "No row rejected by the last load.",
+        },
+        "reject_reasons": {"fr": "Motifs de rejet", "en": "Reject reasons"},
+    }
+)
+COLUMNS.update(
+    {
+        "build_id": {"fr": "Calcul", "en": "Build"},
+        "failed_checks": {"fr": "Contrôles en échec", "en": "Failed checks"},
+        "customers": {"fr": "Clients", "en": "Customers"},
+        "source_records": {"fr": "Fiches sources", "en": "Source records"},
+        "redirects": {"fr": "Redirections", "en": "Redirects"},
+        "conflicts": {"fr": "Conflits", "en": "Conflicts"},
+        "review_pending": {"fr": "À valider", "en": "Awaiting review"},
+        "open_items": {"fr": "Pièces ouvertes", "en": "Open items"},
+        "alerts": {"fr": "Alertes", "en": "Alerts"},
+        "data_quality_rows": {"fr": "Constats qualité", "en": "Quality findings"},
+        "links_xref": {"fr": "Liens par code", "en": "Links by code"},
+        "links_legal_id": {"fr": "Liens SIREN/SIRET", "en": "Links by legal id"},
+        "links_contact": {"fr": "Liens par contact", "en": "Links by contact"},
+        "links_fuzzy": {"fr": "Liens approchés", "en": "Fuzzy links"},
+        "links_ledger_name": {"fr": "Liens par libellé de compte", "en": "Links by ledger name"},
+    }
+)
