@@ -200,42 +200,48 @@ def relationship(p: dict[str, Any], lang: str, cur: str) -> list[tuple[str, str]
 
 
 def _relationship(p: dict[str, Any], lang: str, cur: str) -> None:
-    cols = st.columns(4)
-    for col, (label, text) in zip(cols, relationship(p, lang, cur), strict=True):
-        col.markdown(f"**{md_escape(label)}**  \n{md_escape(text)}")
+    facts = [f"**{md_escape(label)}** : {md_escape(text)}" if lang == "fr"
+             else f"**{md_escape(label)}**: {md_escape(text)}"
+             for label, text in relationship(p, lang, cur)]  # fmt: skip
+    st.markdown(" — ".join(facts))  # a fact may itself hold " · "
 
 
 def _metrics(fin: dict[str, Any], lang: str, cur: str) -> None:
+    """Twelve cards in a 3 × 4 grid, drawn as four columns of three: the same grid as three
+    rows of four, with 11 fewer containers for the browser to lay out."""
+
     def money(key: str) -> str:
         return format_amount(fin.get(key), lang, cur)
 
-    row1 = st.columns(4)
-    row1[0].metric(t("outstanding", lang), money("outstanding_amount"))
-    row1[1].metric(t("overdue", lang), money("overdue_amount"))
-    row1[2].metric(t("oldest_overdue", lang), format_days(fin.get("oldest_overdue_days"), lang))
-    row1[3].metric(
-        t("credit_limit", lang),
-        money("credit_limit_amount"),
-        help=t("credit_utilisation", lang)
-        + " : "
-        + format_percent(fin.get("credit_utilisation"), lang),
-    )
-    row2 = st.columns(4)
-    row2[0].metric(t("exposure", lang), money("credit_exposure_amount"))
-    row2[1].metric(t("open_orders", lang), money("open_orders_amount"))
-    row2[2].metric(t("revenue_ytd", lang), money("revenue_ytd_amount"))
-    row2[3].metric(t("revenue_last_year", lang), money("revenue_last_year_amount"))
-    row3 = st.columns(4)
-    row3[0].metric(t("revenue_total", lang), money("revenue_total_amount"))
-    row3[1].metric(t("open_pipeline", lang), money("open_pipeline_amount"))
-    row3[2].metric(t("weighted_pipeline", lang), money("weighted_pipeline_amount"))
+    limit_help = t("credit_utilisation", lang) + " : "
+    limit_help += format_percent(fin.get("credit_utilisation"), lang)
     # Payments and credit notes not lettered against an invoice: already deducted from
     # the outstanding and applied to the oldest items for the overdue (docs/contracts.md).
-    row3[3].metric(
-        t("unallocated_cash", lang),
-        money("unallocated_cash_amount"),
-        help=t("unallocated_cash_help", lang, credit=money("credit_balance_amount")),
-    )
+    cash_help = t("unallocated_cash_help", lang, credit=money("credit_balance_amount"))
+    grid: list[list[tuple[str, str, str | None]]] = [
+        [
+            (t("outstanding", lang), money("outstanding_amount"), None),
+            (t("overdue", lang), money("overdue_amount"), None),
+            (t("oldest_overdue", lang), format_days(fin.get("oldest_overdue_days"), lang), None),
+            (t("credit_limit", lang), money("credit_limit_amount"), limit_help),
+        ],
+        [
+            (t("exposure", lang), money("credit_exposure_amount"), None),
+            (t("open_orders", lang), money("open_orders_amount"), None),
+            (t("revenue_ytd", lang), money("revenue_ytd_amount"), None),
+            (t("revenue_last_year", lang), money("revenue_last_year_amount"), None),
+        ],
+        [
+            (t("revenue_total", lang), money("revenue_total_amount"), None),
+            (t("open_pipeline", lang), money("open_pipeline_amount"), None),
+            (t("weighted_pipeline", lang), money("weighted_pipeline_amount"), None),
+            (t("unallocated_cash", lang), money("unallocated_cash_amount"), cash_help),
+        ],
+    ]
+    for i, column in enumerate(st.columns(4)):
+        for row in grid:
+            label, value, help_text = row[i]
+            column.metric(label, value, help=help_text)
 
 
 def aging_line(fin: dict[str, Any], lang: str, cur: str) -> str:

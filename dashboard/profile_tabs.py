@@ -104,6 +104,17 @@ TABS = (
     "tab_sources",
 )
 TAB_KEY = "p360_tab"
+# What a salesperson reads of an open item, in a width that fits 1,280 px; the source,
+# the due-date rule and the cash allocated come with the technical columns.
+OPEN_ITEM_COLUMNS = [
+    "document_ref",
+    "document_date",
+    "due_date",
+    "days_overdue",
+    "aging_bucket",
+    "amount_open",
+    "amount_remaining",
+]
 
 
 @st.fragment
@@ -123,7 +134,8 @@ def render_tabs(
     )
     with tabs["tab_open_items"] as tab:
         if tab.open:
-            show_table(items_payload, lang, currency=cur, key="open_items", technical=ids)
+            columns = None if ids else OPEN_ITEM_COLUMNS
+            show_table(items_payload, lang, columns, cur, key="open_items", technical=ids)
     with tabs["tab_charts"] as tab:
         if tab.open:
             draw_charts()

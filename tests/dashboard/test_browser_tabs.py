@@ -55,7 +55,9 @@ def test_admin_opens_each_lazy_tab(
             # 360°: build time and as-of date in one phrase; no chart until its tab opens
             data = page.get_by_text(re.compile(r"^Données du .+ ; retards calculés au \d\d/"))
             expect(data.first).to_be_visible()
-            expect(page.get_by_text("Dernière activité", exact=True)).to_be_visible()
+            expect(
+                page.get_by_text(re.compile(r"Dernière activité : .+ — Prochaine"))
+            ).to_be_visible()
             expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
             page.get_by_role("tab", name="Graphiques").click()
             expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()

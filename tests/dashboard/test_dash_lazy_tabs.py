@@ -21,10 +21,8 @@ from dashboard.strings import STRINGS
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-def _login(api_server: str, user: tuple[str, str]) -> tuple[str, httpx.Client]:
+def _login(api_server: str, token: str) -> tuple[str, httpx.Client]:
     http = httpx.Client(base_url=f"{api_server}/api/v1", timeout=120)
-    got = http.post("/auth/token", data={"username": user[0], "password": user[1]})
-    token = got.json()["access_token"]
     http.headers["Authorization"] = f"Bearer {token}"
     return token, http
 
@@ -71,9 +69,9 @@ def test_relationship_facts_are_never_blank() -> None:
 
 
 def test_360_first_view_draws_one_tab_and_no_plotly(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token, http = _login(api_server, e2e_user)
+    token, http = _login(api_server, admin_token)
     cid = http.get("/receivables/overdue", params={"limit": 1}).json()["data"][0]
     items = http.get(f"/customers/{cid['customer_id']}/open-items").json()
     http.close()
@@ -85,16 +83,16 @@ def test_360_first_view_draws_one_tab_and_no_plotly(
     assert [t.label for t in at.tabs] == [STRINGS[n]["fr"] for n in TABS]
     [table] = [d.value for d in at.dataframe]  # only the open items' tab is drawn
     assert len(table) == items["count"]
-    labels = [m.value for m in at.markdown if m.value.startswith("**Dernière activité**")]
+    labels = [m.value for m in at.markdown if m.value.startswith("**Dernière activité** : ")]
     # last_activity_date is in every profile: a date or "none", never "not provided"
-    assert labels and "non fourni" not in labels[0]
+    assert labels and "non fourni" not in labels[0].split(" — ")[0]
 
 
 @pytest.mark.parametrize("tab", [n for n in TABS if n != "tab_open_items"])
 def test_every_360_tab_draws_against_the_real_api(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch, tab: str
+    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch, tab: str
 ) -> None:
-    token, http = _login(api_server, e2e_user)
+    token, http = _login(api_server, admin_token)
     cid = http.get("/receivables/overdue", params={"limit": 1}).json()["data"][0]
     http.close()
     at = _app(api_server, token, monkeypatch)
@@ -110,9 +108,9 @@ def test_every_360_tab_draws_against_the_real_api(
 
 
 def test_kpi_collections_with_one_measured_month_is_a_labelled_value(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token, http = _login(api_server, e2e_user)
+    token, http = _login(api_server, admin_token)
     summary = http.get("/kpis/summary").json()
     http.close()
     as_of = date.fromisoformat(summary["as_of"])

@@ -139,24 +139,22 @@ def test_runs_are_tables_not_json(stubbed: tuple[AppTest, list[Any]]) -> None:
     assert not at.json  # no raw JSON anywhere
 
 
-def _admin_token(api_server: str, user: tuple[str, str]) -> tuple[str, dict[str, Any]]:
+def _admin_token(api_server: str, token: str) -> tuple[str, dict[str, Any]]:
     with httpx.Client(base_url=f"{api_server}/api/v1", timeout=120) as http:
-        got = http.post("/auth/token", data={"username": user[0], "password": user[1]})
-        token = got.json()["access_token"]
         http.headers["Authorization"] = f"Bearer {token}"
         return token, {"quality": http.get("/quality").json(), "runs": http.get("/runs").json()}
 
 
 @pytest.mark.parametrize("tab", ["Contrôles", "Rapprochement", "Lignes rejetées", "Exécutions"])
 def test_every_tab_against_the_real_api(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch, tab: str
+    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch, tab: str
 ) -> None:
-    token, truth = _admin_token(api_server, e2e_user)
+    token, truth = _admin_token(api_server, admin_token)
     monkeypatch.setenv("C360_API_URL", api_server)
     monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "fr")
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["c360_token"] = token
-    at.session_state["c360_user"] = {"role": "admin", "username": e2e_user[0]}
+    at.session_state["c360_user"] = {"role": "admin", "username": "e2e_admin"}
     at.session_state["q_tab"] = tab
     at.switch_page("app_pages/quality.py")
     at.run()
