@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, session
-from dashboard.aggregate import month_name, months_back
+from dashboard.aggregate import measured_months, month_name, months_back
 from dashboard.client import kpi_summary_request
 from dashboard.i18n import (
     format_amount,
@@ -59,11 +59,6 @@ def _headline(summary: dict[str, Any], lang: str) -> None:
 def _groups(records: list[dict[str, Any]], key: str, lang: str) -> pd.DataFrame:
     data = [{**r, key: value_label(r.get(key), lang)} for r in records]
     return numeric_frame(data, ["revenue_amount", "pipeline_amount"])
-
-
-def measured_months(months: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    """The months where the balance history gives ``key`` (DSO, overdue share)."""
-    return [m for m in months if m.get(key) is not None]
 
 
 def _collections(months: list[dict[str, Any]], as_of: date, lang: str) -> None:

@@ -6,8 +6,6 @@ Tabs are lazy: only the open one calls the API and is drawn.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from typing import Any
 
 import streamlit as st
@@ -21,8 +19,8 @@ from dashboard.i18n import (
     format_percent,
     md_escape,
     t,
-    value_label,
 )
+from dashboard.quality_data import build_rows, check_label, reject_summary
 from dashboard.widgets import show_table
 
 DECIDED = "c360_decided"
@@ -46,13 +44,6 @@ def _scalar(name: str, value: Any, lang: str) -> str:
 
 
 # --- checks and their records ------------------------------------------------------------
-def check_label(check: dict[str, Any], lang: str) -> str:
-    name = value_label(check.get("check_name"), lang)
-    severity = value_label(check.get("severity"), lang)
-    count = format_number(check.get("count"), lang, 0)
-    return f"{name} · {severity} · {count}"
-
-
 def _check_records(check: dict[str, Any], quality: dict[str, Any], lang: str) -> None:
     """The records of one check, from the API route that lists them, or why there is none."""
     name = str(check.get("check_name") or "")
@@ -151,15 +142,6 @@ def _matching(quality: dict[str, Any], lang: str) -> None:
 
 
 # --- rejects -----------------------------------------------------------------------------
-def reject_summary(quality: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per source and reason, from ``/quality``'s rejects."""
-    return [
-        {"source": r.get("source"), "reason": x.get("reason"), "count": x.get("count")}
-        for r in quality.get("rejects") or []
-        for x in r.get("reasons") or []
-    ]
-
-
 def _more_rejects() -> None:
     st.session_state["q_rej_limit"] = min(
         st.session_state.get("q_rej_limit", REJECT_PAGE) + REJECT_PAGE, REJECT_MAX
@@ -188,29 +170,6 @@ def _rejects(quality: dict[str, Any], lang: str) -> None:
 
 
 # --- runs --------------------------------------------------------------------------------
-def build_rows(builds: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Builds as table rows: the counts and failed checks the API keeps as JSON text become
-    columns (customers, alerts, open items…) instead of a raw JSON cell."""
-    out = []
-    for b in builds:
-        counts = _json(b.get("counts"))
-        checks = _json(b.get("checks"))
-        row = {k: b.get(k) for k in ("build_id", "started_at", "finished_at", "status", "message")}
-        row["failed_checks"] = len(checks) if isinstance(checks, list) else None
-        if isinstance(counts, dict):
-            row.update({k: v for k, v in counts.items() if not isinstance(v, dict | list)})
-        out.append(row)
-    return out
-
-
-def _json(text: Any) -> Any:
-    if isinstance(text, str):
-        with contextlib.suppress(ValueError):
-            return json.loads(text)
-        return None
-    return text
-
-
 def _runs(lang: str) -> None:
     history = session.fetch(session.client().runs)
     if history is None:

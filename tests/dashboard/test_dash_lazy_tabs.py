@@ -13,7 +13,7 @@ import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app_pages.kpis import measured_months
+from dashboard.aggregate import measured_months
 from dashboard.profile import relationship
 from dashboard.profile_tabs import TABS
 from dashboard.strings import STRINGS

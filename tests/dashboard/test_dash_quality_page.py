@@ -58,7 +58,7 @@ RUNS = {
 
 
 def test_builds_become_rows_with_their_counts_as_columns() -> None:
-    from dashboard.app_pages.quality import build_rows, reject_summary
+    from dashboard.quality_data import build_rows, reject_summary
 
     [row] = build_rows(RUNS["builds"])
     assert (row["customers"], row["alerts"], row["open_items"]) == (300, 94, 168)
@@ -162,7 +162,7 @@ def test_every_tab_against_the_real_api(
     assert not at.error, [e.value for e in at.error]
     quality = truth["quality"]
     if tab == "Contrôles":
-        from dashboard.app_pages.quality import check_label
+        from dashboard.quality_data import check_label
 
         checks = quality["checks"]
         if checks:  # every check of the snapshot can be opened, named in French
