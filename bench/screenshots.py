@@ -198,6 +198,9 @@ def open_360(page: Any, customer: dict[str, Any]) -> None:
     search.fill(customer["name"])
     search.press("Enter")
     page.get_by_text(t("results", LANG, count=1), exact=True).wait_for(timeout=TIMEOUT_MS)
+    # the run must end first: until then the page may still hold the previous run's picker
+    # (a salesperson's start screen has one for their alerts) where the new one will be
+    settle(page)
     page.get_by_role("combobox", name=re.compile(t("open_customer", LANG))).last.click()
     page.get_by_role("option").filter(has_text=customer["name"]).first.click()
     currency = (customer.get("terms") or {}).get("currency") or "EUR"

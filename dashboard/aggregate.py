@@ -108,3 +108,8 @@ def month_name(month: Any, lang: str) -> str:
     """``2026-11-01`` → ``11/2026`` (fr) / ``2026-11`` (en)."""
     text = str(month or "")[:7]
     return f"{text[5:7]}/{text[:4]}" if lang == "fr" and len(text) == 7 else text
+
+
+def measured_months(months: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The months where the balance history gives ``key`` (DSO, overdue share)."""
+    return [m for m in months if m.get(key) is not None]

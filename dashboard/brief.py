@@ -8,6 +8,7 @@ the brief always holds on one page (a test renders it and counts the pages).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from dashboard.i18n import (
     to_decimal,
     value_label,
 )
-from dashboard.profile import BUCKETS, as_of_date, last_activity, overdue_banner
+from dashboard.profile import BUCKETS, data_line, dates_line, overdue_banner, relationship
 
 # A Unicode TrueType font (Debian's fonts-dejavu-core) for €, narrow spaces and accents;
 # without it the built-in Helvetica is used and such characters are replaced.
@@ -112,6 +113,7 @@ def build_brief(
     contacts: Sequence[dict[str, Any]],
     timeline: Sequence[dict[str, Any]],
     lang: str = "fr",
+    as_of: date | None = None,
 ) -> bytes:
     """PDF bytes of the customer's one-page brief."""
     cur = (profile.get("terms") or {}).get("currency") or "EUR"
@@ -125,19 +127,10 @@ def build_brief(
     def money(key: str) -> str:
         return format_amount(fin.get(key), lang, cur)
 
-    as_of = as_of_date(list(items))
     pdf.set_font(pdf.family_name, "B", 16)
     pdf.multi_cell(0, 8, pdf.text_of(profile.get("name")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(pdf.family_name, "", 8.5)
-    pdf.line_of(
-        t("brief_title", lang)
-        + " · "
-        + (
-            t("as_of_line", lang, as_of=format_date(as_of, lang))
-            if as_of
-            else t("as_of_unknown", lang)
-        )
-    )
+    pdf.line_of(t("brief_title", lang) + " · " + data_line(profile.get("snapshot"), as_of, lang))
 
     pdf.heading(t("identity", lang))
     pdf.line_of(
@@ -225,15 +218,9 @@ def build_brief(
     )  # fmt: skip
 
     pdf.heading(t("recent", lang))
-    pdf.line_of(
-        t(
-            "last_activity",
-            lang,
-            order=format_date(profile.get("last_order_date"), lang),
-            invoice=format_date(profile.get("last_invoice_date"), lang),
-            act=format_date(last_activity(profile), lang),
-        )
-    )
+    pdf.line_of(dates_line(profile, list(items), as_of, lang))
+    for label, text in relationship(profile, lang, cur):
+        pdf.line_of(f"{label} : {text}" if lang == "fr" else f"{label}: {text}")
     pdf.grid(
         [column_label(c, lang) for c in ("event_date", "event_type", "reference", "status", "amount")],
         [[format_date(e.get("event_date"), lang), value_label(e.get("event_type"), lang),

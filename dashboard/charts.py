@@ -6,6 +6,10 @@ already translated by the caller, so they are trivial to unit test.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -120,45 +124,6 @@ def horizontal_bar(frame: pd.DataFrame, label: str, value: str, title: str = "")
     return fig
 
 
-def year_over_year(frame: pd.DataFrame, y: str, title: str = "") -> go.Figure:
-    """``y`` by month of the year, one line per year (this year against last).
-
-    ``frame``: ``month`` (ISO date, first of the month) and ``y`` (number)."""
-    fig = go.Figure()
-    if not frame.empty and y in frame:
-        data = frame.assign(
-            year=frame["month"].astype(str).str[:4], mm=frame["month"].astype(str).str[5:7]
-        )
-        for year, part in data.groupby("year", sort=True):
-            fig.add_trace(go.Scatter(x=part["mm"], y=part[y], mode="lines+markers", name=str(year)))
-    fig.update_layout(title=title, **LAYOUT)
-    fig.update_xaxes(type="category", categoryorder="category ascending")
-    return fig
-
-
-def month_line(
-    frame: pd.DataFrame, ys: dict[str, str], title: str = "", percent: bool = False
-) -> go.Figure:
-    """One line per column of ``ys`` (column → translated name) against ``month``."""
-    fig = go.Figure()
-    for column, name in ys.items():
-        if column in frame:
-            fig.add_trace(
-                go.Scatter(
-                    x=frame["month"].astype(str).str[:7],
-                    y=frame[column],
-                    mode="lines+markers",
-                    name=name,
-                    connectgaps=False,
-                )
-            )
-    fig.update_layout(title=title, **LAYOUT)
-    fig.update_xaxes(type="category")
-    if percent:
-        fig.update_yaxes(tickformat=".0%")
-    return fig
-
-
 def funnel(frame: pd.DataFrame, label: str, value: str, title: str = "") -> go.Figure:
     """The open pipeline by stage, the most advanced stage last (as the frame is ordered)."""
     fig = go.Figure(go.Funnel(y=frame.get(label, []), x=frame.get(value, [])))
@@ -192,3 +157,103 @@ def monthly_bars(frame: pd.DataFrame, y: str, title: str = "") -> go.Figure:
     fig.update_layout(title=title, **LAYOUT)
     fig.update_xaxes(type="category")
     return fig
+
+
+def bars_html(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    colours: Sequence[str] = BUCKET_COLOURS,
+) -> str:
+    """Horizontal bars as plain HTML (no script): for a page's first view, where loading
+    the plotly library would cost the browser more than the whole rest of the page.
+    Negative values (a credit balance) draw no bar; the text still says them."""
+    top = max([v for v in values if v > 0], default=0.0)
+    rows = []
+    for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
+        width = 0.0 if top <= 0 or value <= 0 else max(value / top * 100, 0.5)
+        colour = colours[i % len(colours)]
+        rows.append(
+            '<div class="c360-bar-row">'
+            f'<span class="c360-bar-label">{html.escape(label)}</span>'
+            f'<span class="c360-bar-track"><span class="c360-bar" style="width:{width:.1f}%;'
+            f'background:{colour}"></span></span>'
+            f'<span class="c360-bar-text">{html.escape(text)}</span></div>'
+        )
+    return (
+        f'<div class="c360-bars"><div class="c360-bars-title">{html.escape(title)}</div>'
+        + "".join(rows)
+        + "</div>"
+    )
+
+
+# Vega-Lite specs (drawn by Streamlit's own Vega renderer): the browser loads and draws
+# them for about a third of plotly's cost, so a page's first view uses these.
+VEGA_LOCALES: dict[str, dict[str, Any]] = {
+    "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+}
+
+
+def _vega(
+    values: list[dict[str, Any]],
+    x: dict[str, Any],
+    y: dict[str, Any],
+    colour: dict[str, Any] | None,
+    title: str,
+    lang: str,
+) -> dict[str, Any]:
+    encoding: dict[str, Any] = {"x": x, "y": y}
+    if colour:
+        encoding["color"] = colour
+    return {
+        "title": title,
+        "height": 280,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": encoding,
+        "config": {"locale": {"number": VEGA_LOCALES.get(lang, VEGA_LOCALES["en"])}},
+    }
+
+
+def year_over_year_spec(frame: pd.DataFrame, y: str, title: str, lang: str) -> dict[str, Any]:
+    """``y`` by month of the year, one line per year (this year against last).
+
+    ``frame``: ``month`` (ISO date, first of the month) and ``y`` (number)."""
+    values = []
+    if not frame.empty and y in frame:
+        for month, value in zip(frame["month"].astype(str), frame[y], strict=True):
+            if pd.notna(value):
+                values.append({"year": month[:4], "mm": month[5:7], "value": float(value)})
+    return _vega(
+        values,
+        {"field": "mm", "type": "ordinal", "title": None, "sort": "ascending"},
+        {"field": "value", "type": "quantitative", "title": None, "axis": {"format": ",.0f"}},
+        {"field": "year", "type": "nominal", "title": None},
+        title,
+        lang,
+    )
+
+
+def month_line_spec(
+    frame: pd.DataFrame, ys: dict[str, str], title: str, lang: str, percent: bool = False
+) -> dict[str, Any]:
+    """One line per column of ``ys`` (column → translated name) against ``month``; months
+    without a value are left out, not drawn at zero."""
+    values = []
+    for column, name in ys.items():
+        if column not in frame:
+            continue
+        for month, value in zip(frame["month"].astype(str), frame[column], strict=True):
+            if pd.notna(value):
+                values.append({"month": month[:7], "series": name, "value": float(value)})
+    axis = {"format": ".0%" if percent else ",.0f"}
+    return _vega(
+        values,
+        {"field": "month", "type": "ordinal", "title": None},
+        {"field": "value", "type": "quantitative", "title": None, "axis": axis},
+        {"field": "series", "type": "nominal", "title": None} if len(ys) > 1 else None,
+        title,
+        lang,
+    )

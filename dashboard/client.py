@@ -2,24 +2,39 @@
 
 ``ApiClient`` wraps httpx with timeouts and turns every failure into ``ApiError`` (status,
 stable code, message) parsed from the API's ``{"code", "message"}`` error JSON. Inside a
-Streamlit run, GET calls go through ``st.cache_data`` (ttl 60 s) keyed by base URL, token,
-path and parameters, over one shared ``httpx.Client`` (``st.cache_resource``).
+Streamlit run, GET calls go through ``st.cache_data`` keyed by base URL, token, published
+snapshot, path and parameters, over one shared ``httpx.Client`` (``st.cache_resource``):
+an answer is reused until the API publishes another snapshot (checked on ``/health`` at
+most every few seconds), so going back to a customer costs no call. ``prefetch`` sends the
+calls a screen needs at once, in threads, so it waits for the slowest, not their sum.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 Params = tuple[tuple[str, str], ...]
+Request = tuple[str, Mapping[str, Any] | None]
+# How long the published snapshot id is trusted before /health is asked again: a newly
+# published night shows within this delay. Answers of one snapshot never change, so they
+# are kept much longer (bounded in number).
+SNAPSHOT_CHECK_S = 10
+ANSWER_TTL_S = 30 * 60
+MAX_ANSWERS = 5000
+MAX_PARALLEL = 6
 
 
 class ApiError(Exception):
@@ -74,8 +89,22 @@ def shared_http() -> httpx.Client:
     return httpx.Client(timeout=TIMEOUT, follow_redirects=True)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _cached_get(base_url: str, token: str | None, path: str, params: Params) -> Any:
+@st.cache_data(ttl=SNAPSHOT_CHECK_S, show_spinner=False)
+def published_snapshot(base_url: str) -> str | None:
+    """The id of the snapshot the API serves now (``None`` when it cannot say)."""
+    try:
+        health = ApiClient(base_url, http=shared_http())._send("GET", "/health")
+    except ApiError:
+        return None
+    snapshot = health.get("snapshot") if isinstance(health, dict) else None
+    return str(snapshot) if snapshot else None
+
+
+@st.cache_data(ttl=ANSWER_TTL_S, max_entries=MAX_ANSWERS, show_spinner=False)
+def _cached_get(
+    base_url: str, token: str | None, snapshot: str | None, path: str, params: Params
+) -> Any:
+    # ``snapshot`` is only part of the key: a new publication makes every answer new.
     return ApiClient(base_url, token, http=shared_http()).get(path, params)
 
 
@@ -123,8 +152,27 @@ class ApiClient:
         """GET ``/api/v1{path}``; raises ``ApiError`` on any failure."""
         frozen = params if isinstance(params, tuple) else _clean(params)
         if self.cache:
-            return _cached_get(self.base_url, self.token, path, frozen)
+            snapshot = published_snapshot(self.base_url)
+            return _cached_get(self.base_url, self.token, snapshot, path, frozen)
         return self._send("GET", path, params=list(frozen))
+
+    def prefetch(self, requests: Sequence[Request]) -> None:
+        """Warm the cache with several GETs sent together; the screen's own calls then read
+        the cache. A failed call is left for that later call to raise and show."""
+        if not self.cache or len(requests) < 2:
+            return
+        ctx = get_script_run_ctx()
+        published_snapshot(self.base_url)  # once, before the threads ask for it
+
+        def one(request: Request) -> None:
+            if ctx is not None:  # st.cache_data needs to know the run it serves
+                add_script_run_ctx(threading.current_thread(), ctx)
+            with contextlib.suppress(ApiError):
+                self.get(*request)
+
+        workers = min(len(requests), MAX_PARALLEL)
+        with ThreadPoolExecutor(workers, thread_name_prefix="c360-prefetch") as pool:
+            list(pool.map(one, requests))
 
     # --- auth -----------------------------------------------------------------------------
     def login(self, username: str, password: str) -> dict[str, Any]:
@@ -158,10 +206,10 @@ class ApiClient:
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The 360° profile; a merged id's 308 redirect to the surviving id is followed."""
-        return self.get(f"/customers/{customer_id}") or {}
+        return self.get(*profile_request(customer_id)) or {}
 
-    def _sub(self, customer_id: str, what: str, limit: int = 200) -> dict[str, Any]:
-        return self.get(f"/customers/{customer_id}/{what}", {"limit": limit}) or {}
+    def _sub(self, customer_id: str, what: str) -> dict[str, Any]:
+        return self.get(*sub_request(customer_id, what)) or {}
 
     def customer_invoices(self, customer_id: str) -> dict[str, Any]:
         return self._sub(customer_id, "invoices")
@@ -182,7 +230,7 @@ class ApiClient:
         return self._sub(customer_id, "open-items")
 
     def customer_balance_history(self, customer_id: str) -> dict[str, Any]:
-        return self._sub(customer_id, "balance-history", limit=1000)
+        return self._sub(customer_id, "balance-history")
 
     # --- portfolio --------------------------------------------------------------------------
     def aging(self) -> dict[str, Any]:
@@ -206,8 +254,7 @@ class ApiClient:
         segment: str | None = None,
     ) -> dict[str, Any]:
         """KPI aggregates of a period (months ``YYYY-MM``), computed by the API."""
-        params = {"from": date_from, "to": date_to, "segment": segment}
-        return self.get("/kpis/summary", params) or {}
+        return self.get(*kpi_summary_request(date_from, date_to, segment)) or {}
 
     def alerts(self, owner: str | None = None) -> dict[str, Any]:
         return self.get("/alerts", {"owner": owner}) or {}
@@ -215,9 +262,16 @@ class ApiClient:
     def quality(self) -> dict[str, Any]:
         return self.get("/quality") or {}
 
-    def rejects(self, limit: int = 200, cursor: str | None = None) -> dict[str, Any]:
+    def rejects(
+        self, limit: int = 200, cursor: str | None = None, source: str | None = None
+    ) -> dict[str, Any]:
         """Rejected rows with their raw content and reason (``/quality/rejects``)."""
-        return self.get("/quality/rejects", {"limit": limit, "cursor": cursor}) or {}
+        params = {"limit": limit, "cursor": cursor, "source": source}
+        return self.get("/quality/rejects", params) or {}
+
+    def orphans(self, check: str | None = None, limit: int = 100) -> dict[str, Any]:
+        """Records naming no known customer, of one orphan check (``/quality/orphans``)."""
+        return self.get("/quality/orphans", {"check": check, "limit": limit}) or {}
 
     def decide(self, kind: str, left: str, right: str, reason: str | None = None) -> Any:
         """Record a steward decision (``always_match`` / ``never_match``) on two records."""
@@ -226,6 +280,26 @@ class ApiClient:
 
     def runs(self) -> dict[str, Any]:
         return self.get("/runs") or {}
+
+
+# Rows asked per sub-list (the API pages at most this many); one balance point per build.
+SUB_LIMITS = {"balance-history": 1000}
+SUB_LIMIT = 200
+
+
+def profile_request(customer_id: str) -> Request:
+    return f"/customers/{customer_id}", None
+
+
+def sub_request(customer_id: str, what: str) -> Request:
+    """The GET of one of a customer's lists, the same for a prefetch and for the read."""
+    return f"/customers/{customer_id}/{what}", {"limit": SUB_LIMITS.get(what, SUB_LIMIT)}
+
+
+def kpi_summary_request(
+    date_from: str | None = None, date_to: str | None = None, segment: str | None = None
+) -> Request:
+    return "/kpis/summary", {"from": date_from, "to": date_to, "segment": segment}
 
 
 def rows(payload: Any) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.client import ApiClient, ApiError, rows
+from dashboard.client import ApiClient, ApiError, profile_request, rows, sub_request
 from dashboard.i18n import (
     MISSING,
     alert_title,
@@ -28,7 +28,7 @@ from dashboard.i18n import (
     to_decimal,
     value_label,
 )
-from dashboard.profile_tabs import render_tabs
+from dashboard.profile_tabs import render_balance, render_tabs
 from dashboard.session import fetch
 from dashboard.widgets import severity_box, show_chart
 
@@ -74,24 +74,14 @@ def _header(p: dict[str, Any], lang: str) -> None:
         st.caption(md_escape(" · ".join([x for x in [place, *contact] if x])))
 
 
-def last_activity(p: dict[str, Any]) -> Any:
-    """The latest dated interaction known (activity, order or invoice)."""
-    dates = [p.get(k) for k in ("last_activity_date", "last_order_date", "last_invoice_date")]
-    known = [str(d)[:10] for d in dates if d]
-    return max(known) if known else None
+def as_of_date(history: list[dict[str, Any]]) -> date | None:
+    """The date days overdue are counted at: the latest point of the balance history.
 
-
-def as_of_date(items: list[dict[str, Any]]) -> date | None:
-    """The date days overdue are counted at: an overdue item's due date + its days overdue.
-
-    The profile carries only the build time; the open items carry the count, so the as-of
-    date is read back from them (the same for every item of one build)."""
-    for item in items:
-        days = item.get("days_overdue")
-        due = item.get("due_date")
-        if due and isinstance(days, int) and days > 0:
-            return date.fromisoformat(str(due)[:10]) + timedelta(days=days)
-    return None
+    Each build adds every customer's balances at its as-of date (the build date of that
+    point), the same date the API's KPIs are "as of"; the profile itself carries only the
+    build time."""
+    days = [str(p.get("build_date"))[:10] for p in history if p.get("build_date")]
+    return date.fromisoformat(max(days)) if days else None
 
 
 def next_due(items: list[dict[str, Any]], as_of: date | None) -> str | None:
@@ -107,14 +97,18 @@ def next_due(items: list[dict[str, Any]], as_of: date | None) -> str | None:
     return min(dues) if dues else None
 
 
-def freshness_line(p: dict[str, Any], items: list[dict[str, Any]], lang: str) -> str:
-    """As-of date of the figures, build time, and when each source last loaded, in one line."""
-    as_of = as_of_date(items)
-    parts = [
-        t("as_of_line", lang, as_of=format_date(as_of, lang)) if as_of else t("as_of_unknown", lang)
-    ]
-    if p.get("snapshot"):
-        parts.append(t("published", lang, date=format_datetime(p["snapshot"], lang)))
+def data_line(snapshot: Any, as_of: date | None, lang: str) -> str:
+    """When the figures were built and the date days overdue are counted at, in one phrase
+    (the 360° screen, the worklist and the brief say it the same way)."""
+    built = format_datetime(snapshot, lang) if snapshot else MISSING
+    if as_of is None:
+        return t("data_as_of_unknown", lang, built=built)
+    return t("data_as_of", lang, built=built, as_of=format_date(as_of, lang))
+
+
+def freshness_line(p: dict[str, Any], as_of: date | None, lang: str) -> str:
+    """Build time and as-of date of the figures, and when each source last loaded."""
+    parts = [data_line(p.get("snapshot"), as_of, lang)]
     loaded: dict[str, str] = defaultdict(str)
     for prov in p.get("provenance") or []:
         name = str(prov.get("source") or "")
@@ -131,69 +125,130 @@ def freshness_line(p: dict[str, Any], items: list[dict[str, Any]], lang: str) ->
                     date=format_datetime(when or None, lang),
                 )
             )
-    activity = t(
-        "last_activity",
+    return " · ".join(parts)
+
+
+def dates_line(
+    p: dict[str, Any], items: list[dict[str, Any]], as_of: date | None, lang: str
+) -> str:
+    """Last order and invoice, and the next due date of an item not yet due."""
+    line = t(
+        "last_documents",
         lang,
         order=format_date(p.get("last_order_date"), lang),
         invoice=format_date(p.get("last_invoice_date"), lang),
-        act=format_date(last_activity(p), lang),
     )
     upcoming = next_due(items, as_of)
     if upcoming:
-        activity += " · " + t("next_activity", lang, date=format_date(upcoming, lang))
-    return " · ".join(parts) + "  \n" + activity
+        line += " · " + t("next_due", lang, date=format_date(upcoming, lang))
+    return line
+
+
+# The relationship facts of customer_360 (activities, tickets, quotes) as the profile may
+# carry them; a key the API does not send is "not provided", a null one is "none".
+
+
+def _activity(p: dict[str, Any], which: str, lang: str) -> str:
+    key = f"{which}_activity_date"
+    if key not in p:
+        return t("not_provided", lang)
+    if not p.get(key):
+        return t(f"no_{which}_activity", lang)
+    kind, subject = p.get(f"{which}_activity_kind"), p.get(f"{which}_activity_subject")
+    bits = [format_date(p[key], lang), value_label(kind, lang) if kind else None, subject]
+    return " · ".join(str(b) for b in bits if b)
+
+
+def _tickets(p: dict[str, Any], lang: str) -> str:
+    if "open_ticket_count" not in p:
+        return t("not_provided", lang)
+    count = p.get("open_ticket_count") or 0
+    if not count:
+        return t("no_open_ticket", lang)
+    text = t("open_tickets_n", lang, n=count)
+    if p.get("oldest_open_ticket_date"):
+        text += " · " + t(
+            "oldest_since", lang, date=format_date(p["oldest_open_ticket_date"], lang)
+        )
+    if p.get("open_ticket_top_priority"):
+        text += " · " + value_label(p["open_ticket_top_priority"], lang)
+    return text
+
+
+def _quotes(p: dict[str, Any], lang: str, cur: str) -> str:
+    if "open_quote_count" not in p:
+        return t("not_provided", lang)
+    count = p.get("open_quote_count") or 0
+    if not count:
+        return t("no_open_quote", lang)
+    text = t(
+        "open_quotes_n", lang, n=count, amount=format_amount(p.get("open_quotes_amount"), lang, cur)
+    )
+    if p.get("oldest_open_quote_days") is not None:
+        text += " · " + t("oldest_days", lang, days=format_days(p["oldest_open_quote_days"], lang))
+    return text
+
+
+def relationship(p: dict[str, Any], lang: str, cur: str) -> list[tuple[str, str]]:
+    """``(label, text)`` of last and next activity, open tickets and open quotes."""
+    return [
+        (t("last_activity_label", lang), _activity(p, "last", lang)),
+        (t("next_activity_label", lang), _activity(p, "next", lang)),
+        (t("open_tickets_label", lang), _tickets(p, lang)),
+        (t("open_quotes_label", lang), _quotes(p, lang, cur)),
+    ]
+
+
+def _relationship(p: dict[str, Any], lang: str, cur: str) -> None:
+    facts = [f"**{md_escape(label)}** : {md_escape(text)}" if lang == "fr"
+             else f"**{md_escape(label)}**: {md_escape(text)}"
+             for label, text in relationship(p, lang, cur)]  # fmt: skip
+    st.markdown(" — ".join(facts))  # a fact may itself hold " · "
 
 
 def _metrics(fin: dict[str, Any], lang: str, cur: str) -> None:
+    """Twelve cards in a 3 × 4 grid, drawn as four columns of three: the same grid as three
+    rows of four, with 11 fewer containers for the browser to lay out."""
+
     def money(key: str) -> str:
         return format_amount(fin.get(key), lang, cur)
 
-    row1 = st.columns(4)
-    row1[0].metric(t("outstanding", lang), money("outstanding_amount"))
-    row1[1].metric(t("overdue", lang), money("overdue_amount"))
-    row1[2].metric(t("oldest_overdue", lang), format_days(fin.get("oldest_overdue_days"), lang))
-    row1[3].metric(
-        t("credit_limit", lang),
-        money("credit_limit_amount"),
-        help=t("credit_utilisation", lang)
-        + " : "
-        + format_percent(fin.get("credit_utilisation"), lang),
-    )
-    row2 = st.columns(4)
-    row2[0].metric(t("exposure", lang), money("credit_exposure_amount"))
-    row2[1].metric(t("open_orders", lang), money("open_orders_amount"))
-    row2[2].metric(t("revenue_ytd", lang), money("revenue_ytd_amount"))
-    row2[3].metric(t("revenue_last_year", lang), money("revenue_last_year_amount"))
-    row3 = st.columns(4)
-    row3[0].metric(t("revenue_total", lang), money("revenue_total_amount"))
-    row3[1].metric(t("open_pipeline", lang), money("open_pipeline_amount"))
-    row3[2].metric(t("weighted_pipeline", lang), money("weighted_pipeline_amount"))
+    limit_help = t("credit_utilisation", lang) + " : "
+    limit_help += format_percent(fin.get("credit_utilisation"), lang)
     # Payments and credit notes not lettered against an invoice: already deducted from
     # the outstanding and applied to the oldest items for the overdue (docs/contracts.md).
-    row3[3].metric(
-        t("unallocated_cash", lang),
-        money("unallocated_cash_amount"),
-        help=t("unallocated_cash_help", lang, credit=money("credit_balance_amount")),
-    )
+    cash_help = t("unallocated_cash_help", lang, credit=money("credit_balance_amount"))
+    grid: list[list[tuple[str, str, str | None]]] = [
+        [
+            (t("outstanding", lang), money("outstanding_amount"), None),
+            (t("overdue", lang), money("overdue_amount"), None),
+            (t("oldest_overdue", lang), format_days(fin.get("oldest_overdue_days"), lang), None),
+            (t("credit_limit", lang), money("credit_limit_amount"), limit_help),
+        ],
+        [
+            (t("exposure", lang), money("credit_exposure_amount"), None),
+            (t("open_orders", lang), money("open_orders_amount"), None),
+            (t("revenue_ytd", lang), money("revenue_ytd_amount"), None),
+            (t("revenue_last_year", lang), money("revenue_last_year_amount"), None),
+        ],
+        [
+            (t("revenue_total", lang), money("revenue_total_amount"), None),
+            (t("open_pipeline", lang), money("open_pipeline_amount"), None),
+            (t("weighted_pipeline", lang), money("weighted_pipeline_amount"), None),
+            (t("unallocated_cash", lang), money("unallocated_cash_amount"), cash_help),
+        ],
+    ]
+    for i, column in enumerate(st.columns(4)):
+        for row in grid:
+            label, value, help_text = row[i]
+            column.metric(label, value, help=help_text)
 
 
-def _charts(fin: dict[str, Any], lang: str, cur: str) -> None:
+def aging_line(fin: dict[str, Any], lang: str, cur: str) -> str:
+    """The customer's aging buckets in one line (the chart is in the charts tab)."""
     aging = fin.get("aging") or {}
-    left, right = st.columns([2, 1])
-    with left:
-        frame = aging_frame(aging, lang)
-        labels = [format_amount(aging.get(b), lang, cur) for b in BUCKETS]
-        show_chart(lang, st, charts.aging_bar(frame, t("aging", lang), labels))
-    with right:
-        ratio = to_decimal(fin.get("credit_utilisation"))
-        if ratio is None:
-            st.info(f"{t('credit_utilisation', lang)} : {MISSING}")
-        else:
-            show_chart(
-                lang,
-                st,
-                charts.utilisation_gauge(float(ratio), t("credit_utilisation", lang)),
-            )
+    buckets = " · ".join(f"{t(b, lang)} {format_amount(aging.get(b), lang, cur)}" for b in BUCKETS)
+    return f"{t('aging', lang)} : {buckets}" if lang == "fr" else f"{t('aging', lang)}: {buckets}"
 
 
 # API alerts the overdue banner already says (as its escalation), not repeated below it.
@@ -271,9 +326,31 @@ def revenue_by_month(
     return pd.DataFrame({"month": keys, "amount": [float(totals[k]) for k in keys]})
 
 
-def _history_charts(
-    api: ApiClient, cid: str, items: list[dict[str, Any]], lang: str, cur: str
+def render_charts(
+    api: ApiClient,
+    profile: dict[str, Any],
+    items: list[dict[str, Any]],
+    history: Any,
+    as_of: date | None,
+    lang: str,
+    cur: str,
 ) -> None:
+    """The charts tab: aging and credit use, 24 months of revenue, days late per invoice,
+    the balance history. Drawn only when the tab is opened (plotly is the screen's
+    heaviest part in the browser)."""
+    fin = profile.get("financial") or {}
+    aging = fin.get("aging") or {}
+    left, right = st.columns([2, 1])
+    with left:
+        labels = [format_amount(aging.get(b), lang, cur) for b in BUCKETS]
+        show_chart(lang, st, charts.aging_bar(aging_frame(aging, lang), t("aging", lang), labels))
+    with right:
+        ratio = to_decimal(fin.get("credit_utilisation"))
+        if ratio is None:
+            st.info(f"{t('credit_utilisation', lang)} : {MISSING}")
+        else:
+            gauge = charts.utilisation_gauge(float(ratio), t("credit_utilisation", lang))
+            show_chart(lang, st, gauge)
     late = [
         i
         for i in items
@@ -283,9 +360,10 @@ def _history_charts(
     ][:25]
     left, right = st.columns(2)
     with left:
-        invoices = rows(fetch(api.customer_invoices, cid))
-        frame = revenue_by_month(invoices, as_of_date(items))
-        show_chart(lang, st, charts.monthly_bars(frame, "amount", t("revenue_24_months", lang)))
+        invoices = fetch(api.customer_invoices, str(profile.get("customer_id")))
+        if invoices is not None:
+            frame = revenue_by_month(rows(invoices), as_of)
+            show_chart(lang, st, charts.monthly_bars(frame, "amount", t("revenue_24_months", lang)))
     with right:
         if late:
             frame = pd.DataFrame(
@@ -301,6 +379,8 @@ def _history_charts(
             show_chart(lang, st, charts.days_late(frame, t("days_late_chart", lang)))
         else:
             st.info(t("no_overdue_items", lang))
+    st.markdown(f"**{t('tab_balance', lang)}**")
+    render_balance(history, lang, cur)
 
 
 def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur: str) -> None:
@@ -329,26 +409,53 @@ def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur
 
 
 def render_profile(api: ApiClient, customer_id: str, lang: str) -> None:
-    """Fetch and draw the 360° screen of ``customer_id`` (merged ids are followed)."""
+    """Fetch and draw the 360° screen of ``customer_id`` (merged ids are followed).
+
+    Three calls, sent together: the profile document, the open items (the overdue banner
+    counts them) and the balance history (its last point is the as-of date). Every other
+    list is read by the tab that shows it, when it is opened."""
+    api.prefetch(
+        [
+            profile_request(customer_id),
+            sub_request(customer_id, "open-items"),
+            sub_request(customer_id, "balance-history"),
+        ]
+    )
     profile = fetch(api.customer, customer_id)
     if not profile:
         return
     cur = (profile.get("terms") or {}).get("currency") or "EUR"
     fin = profile.get("financial") or {}
     cid = str(profile.get("customer_id"))
-    items = rows(fetch(api.customer_open_items, cid))
+    items_payload = fetch(api.customer_open_items, cid)
+    items = rows(items_payload)
+    history = fetch(api.customer_balance_history, cid)
+    as_of = as_of_date(rows(history))
     _header(profile, lang)
     _alerts(profile, items, lang, cur)
-    st.caption(freshness_line(profile, items, lang))
-    brief_button(api, profile, items, lang)
+    st.caption(
+        freshness_line(profile, as_of, lang) + "  \n" + dates_line(profile, items, as_of, lang)
+    )
+    _relationship(profile, lang, cur)
+    brief_button(api, profile, items, as_of, lang)
     _metrics(fin, lang, cur)
-    _charts(fin, lang, cur)
-    _history_charts(api, cid, items, lang, cur)
-    render_tabs(api, profile, lang, cur)
+    st.caption(md_escape(aging_line(fin, lang, cur)))
+    render_tabs(
+        api,
+        profile,
+        items_payload,
+        lang,
+        cur,
+        lambda: render_charts(api, profile, items, history, as_of, lang, cur),
+    )
 
 
 def brief_button(
-    api: ApiClient, profile: dict[str, Any], items: list[dict[str, Any]], lang: str
+    api: ApiClient,
+    profile: dict[str, Any],
+    items: list[dict[str, Any]],
+    as_of: date | None,
+    lang: str,
 ) -> None:
     """Download the one-page A4 brief; built only when clicked (the page stays fast)."""
     from dashboard.brief import build_brief  # brief draws from this module's rules
@@ -373,6 +480,7 @@ def brief_button(
             part(plain.customer_contacts),
             part(plain.customer_timeline),
             lang,
+            as_of=as_of,
         )
 
     name = "".join(ch if ch.isalnum() else "-" for ch in str(profile.get("name") or cid))

@@ -1,10 +1,14 @@
-"""The detail tabs of the 360° screen: invoices, orders, opportunities, contacts, timeline,
-balance history, and the source records the golden customer is made of (with evidence)."""
+"""The detail tabs of the 360° screen: open items, charts, invoices, orders, opportunities,
+contacts, timeline, and the source records the golden customer is made of (with evidence).
+
+Tabs are lazy: only the open one is computed and sent to the browser, and switching tabs
+reruns only this part of the screen (a fragment), not the whole page."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -17,18 +21,24 @@ from dashboard.tables import numeric_frame
 from dashboard.widgets import show_chart, show_table
 
 
-def _balance(api: ApiClient, cid: str, lang: str, cur: str) -> None:
-    payload = fetch(api.customer_balance_history, cid)
+def render_balance(payload: Any, lang: str, cur: str) -> None:
+    """The balance history (``GET /customers/{id}/balance-history``) as a line and a table.
+
+    One point (a single build so far) is a table row, not a one-point chart."""
     records = rows(payload)
+    if payload is None:
+        return
     if not records:
         st.info(t("empty", lang))
         return
     x = next((c for c in ("as_of", "date", "snapshot_date", "build_date") if c in records[0]), None)
     amount_cols = [c for c in records[0] if c.endswith("_amount")]
-    if x and amount_cols:
+    if x and amount_cols and len(records) > 1:
         frame = numeric_frame(records, amount_cols)
         labels = {c: t(c.removesuffix("_amount"), lang) for c in amount_cols}
         show_chart(lang, st, charts.balance_line(frame, x, labels, t("tab_balance", lang)))
+    elif len(records) == 1:
+        st.caption(t("one_point", lang))
     show_table(payload, lang, currency=cur, key="balance_table")
 
 
@@ -83,46 +93,63 @@ def _sources(profile: dict[str, Any], lang: str, ids: bool) -> None:
         show_table(provenance, lang, key="provenance_table", technical=ids)
 
 
-def render_tabs(api: ApiClient, profile: dict[str, Any], lang: str, cur: str) -> None:
-    """Draw the tabs; each sub-list is one cached API call."""
+TABS = (
+    "tab_open_items",
+    "tab_charts",
+    "tab_invoices",
+    "tab_orders",
+    "tab_opportunities",
+    "tab_contacts",
+    "tab_timeline",
+    "tab_sources",
+)
+TAB_KEY = "p360_tab"
+# What a salesperson reads of an open item, in a width that fits 1,280 px; the source,
+# the due-date rule and the cash allocated come with the technical columns.
+OPEN_ITEM_COLUMNS = [
+    "document_ref",
+    "document_date",
+    "due_date",
+    "days_overdue",
+    "aging_bucket",
+    "amount_open",
+    "amount_remaining",
+]
+
+
+@st.fragment
+def render_tabs(
+    api: ApiClient,
+    profile: dict[str, Any],
+    items_payload: Any,
+    lang: str,
+    cur: str,
+    draw_charts: Callable[[], None],
+) -> None:
+    """Draw the open tab only; each list is one cached API call, made when its tab opens."""
     cid = str(profile.get("customer_id"))
-    names = [
-        "tab_invoices",
-        "tab_orders",
-        "tab_opportunities",
-        "tab_contacts",
-        "tab_timeline",
-        "tab_balance",
-        "tab_sources",
-    ]
     ids = bool(st.toggle(t("show_ids", lang), key="show_ids"))
-    tabs = st.tabs([t(n, lang) for n in names])
-    with tabs[0]:
-        st.markdown(f"**{t('tab_open_items', lang)}**")
-        show_table(
-            fetch(api.customer_open_items, cid), lang, currency=cur, key="open_items", technical=ids
-        )
-        st.markdown(f"**{t('tab_invoices', lang)}**")
-        show_table(
-            fetch(api.customer_invoices, cid), lang, currency=cur, key="invoices", technical=ids
-        )
-    with tabs[1]:
-        show_table(fetch(api.customer_orders, cid), lang, currency=cur, key="orders", technical=ids)
-    with tabs[2]:
-        show_table(
-            fetch(api.customer_opportunities, cid),
-            lang,
-            currency=cur,
-            key="opportunities",
-            technical=ids,
-        )
-    with tabs[3]:
-        show_table(fetch(api.customer_contacts, cid), lang, key="contacts", technical=ids)
-    with tabs[4]:
-        show_table(
-            fetch(api.customer_timeline, cid), lang, currency=cur, key="timeline", technical=ids
-        )
-    with tabs[5]:
-        _balance(api, cid, lang, cur)
-    with tabs[6]:
-        _sources(profile, lang, ids)
+    tabs = dict(
+        zip(TABS, st.tabs([t(n, lang) for n in TABS], key=TAB_KEY, on_change="rerun"), strict=True)
+    )
+    with tabs["tab_open_items"] as tab:
+        if tab.open:
+            columns = None if ids else OPEN_ITEM_COLUMNS
+            show_table(items_payload, lang, columns, cur, key="open_items", technical=ids)
+    with tabs["tab_charts"] as tab:
+        if tab.open:
+            draw_charts()
+    lists = {
+        "tab_invoices": (api.customer_invoices, "invoices"),
+        "tab_orders": (api.customer_orders, "orders"),
+        "tab_opportunities": (api.customer_opportunities, "opportunities"),
+        "tab_contacts": (api.customer_contacts, "contacts"),
+        "tab_timeline": (api.customer_timeline, "timeline"),
+    }
+    for name, (call, key) in lists.items():
+        with tabs[name] as tab:
+            if tab.open:
+                show_table(fetch(call, cid), lang, currency=cur, key=key, technical=ids)
+    with tabs["tab_sources"] as tab:
+        if tab.open:
+            _sources(profile, lang, ids)

@@ -139,9 +139,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_sources": {"fr": "Fiches sources", "en": "Source records"},
     "conflicts": {"fr": "Valeurs en conflit", "en": "Conflicting values"},
     "provenance": {"fr": "Origine des champs", "en": "Where each field comes from"},
-    "last_activity": {
-        "fr": "Dernière commande {order} · dernière facture {invoice} · dernière activité {act}",
-        "en": "Last order {order} · last invoice {invoice} · last activity {act}",
+    "last_documents": {
+        "fr": "Dernière commande {order} · dernière facture {invoice}",
+        "en": "Last order {order} · last invoice {invoice}",
     },
     "snapshot": {"fr": "Données du {date}", "en": "Data as of {date}"},
     "back_to_search": {"fr": "← Retour à la recherche", "en": "← Back to search"},
@@ -282,11 +282,15 @@ STRINGS.update(
             "fr": "plafond de crédit dépassé ({used} du plafond {limit})",
             "en": "credit limit exceeded ({used} of the {limit} limit)",
         },
-        "as_of_line": {
-            "fr": "Chiffres au {as_of}",
-            "en": "Figures as of {as_of}",
+        # the build time, then the date days overdue are counted at (issue 10)
+        "data_as_of": {
+            "fr": "Données du {built} ; retards calculés au {as_of}",
+            "en": "Data of {built}; days overdue counted at {as_of}",
         },
-        "as_of_unknown": {"fr": "Date d'arrêté inconnue", "en": "As-of date unknown"},
+        "data_as_of_unknown": {
+            "fr": "Données du {built} ; date de calcul des retards inconnue",
+            "en": "Data of {built}; the date days overdue are counted at is unknown",
+        },
         "freshness": {"fr": "{source} chargé le {date}", "en": "{source} loaded {date}"},
         "published": {"fr": "publié le {date}", "en": "published {date}"},
         "show_ids": {"fr": "Afficher les identifiants techniques", "en": "Show technical ids"},
@@ -302,7 +306,7 @@ STRINGS.update(
             "fr": "Fiche de référence du client",
             "en": "The customer's reference record",
         },
-        "next_activity": {"fr": "Prochaine échéance : {date}", "en": "Next due date: {date}"},
+        "next_due": {"fr": "prochaine échéance {date}", "en": "next due date {date}"},
         "brief_button": {"fr": "Fiche PDF (A4)", "en": "One-page brief (PDF)"},
         "brief_title": {"fr": "Fiche client", "en": "Customer brief"},
         "key_contacts": {"fr": "Contacts clés", "en": "Key contacts"},
@@ -459,10 +463,6 @@ STRINGS.update(
             "en": "Monthly revenue, year over year",
         },
         "dso_trend": {"fr": "DSO (jours) par mois", "en": "DSO (days) by month"},
-        "overdue_trend": {
-            "fr": "Part échue et taux de transformation par mois",
-            "en": "Overdue share and win rate by month",
-        },
         "funnel": {"fr": "Pipeline ouvert par étape", "en": "Open pipeline by stage"},
         "by_segment_title": {
             "fr": "Par segment (8 premiers + autres)",
@@ -514,3 +514,105 @@ STRINGS.update(
     }
 )
 STRINGS["no_overdue_items"] = {"fr": "Aucune facture en retard.", "en": "No invoice overdue."}
+
+# 360° relationship line (facts of customer_360), lazy tabs, one-point series
+STRINGS.update(
+    {
+        "last_activity_label": {"fr": "Dernière activité", "en": "Last activity"},
+        "next_activity_label": {"fr": "Prochaine activité", "en": "Next activity"},
+        "open_tickets_label": {"fr": "Tickets ouverts", "en": "Open tickets"},
+        "open_quotes_label": {"fr": "Devis ouverts", "en": "Open quotes"},
+        "not_provided": {
+            "fr": "non fourni par l'API",
+            "en": "not provided by the API",
+        },
+        "no_last_activity": {"fr": "aucune activité enregistrée", "en": "no activity recorded"},
+        "no_next_activity": {"fr": "aucune activité prévue", "en": "nothing planned"},
+        "no_open_ticket": {"fr": "aucun ticket ouvert", "en": "no open ticket"},
+        "no_open_quote": {"fr": "aucun devis ouvert", "en": "no open quote"},
+        "open_tickets_n": {"fr": "{n} ticket(s) ouvert(s)", "en": "{n} open ticket(s)"},
+        "open_quotes_n": {"fr": "{n} devis, {amount}", "en": "{n} quote(s), {amount}"},
+        "oldest_since": {"fr": "le plus ancien du {date}", "en": "oldest {date}"},
+        "oldest_days": {"fr": "le plus ancien a {days}", "en": "oldest {days} old"},
+        "tab_charts": {"fr": "Graphiques", "en": "Charts"},
+        "one_point": {
+            "fr": "Un seul point pour l'instant (un calcul) : la courbe apparaîtra avec les "
+            "calculs suivants.",
+            "en": "One point so far (one build): the line appears with the next builds.",
+        },
+    }
+)
+
+# KPI page tabs and one-point series
+STRINGS.update(
+    {
+        "kpi_tab_revenue": {"fr": "Chiffre d'affaires", "en": "Revenue"},
+        "kpi_tab_collections": {"fr": "Encaissement", "en": "Collections"},
+        "kpi_tab_pipeline": {"fr": "Pipeline", "en": "Pipeline"},
+        "kpi_tab_customers": {"fr": "Clients", "en": "Customers"},
+        "kpi_tab_segments": {"fr": "Segments", "en": "Segments"},
+        "kpi_tab_owners": {"fr": "Commerciaux", "en": "Owners"},
+        "overdue_share_trend": {"fr": "Part échue par mois", "en": "Overdue share by month"},
+        "win_rate_trend": {
+            "fr": "Taux de transformation par mois",
+            "en": "Win rate by month",
+        },
+        "value_at": {"fr": "{label} au {date}", "en": "{label} as of {date}"},
+        "no_history_point": {
+            "fr": "{label} : aucun point dans l'historique des soldes pour cette période.",
+            "en": "{label}: no point in the balance history for this period.",
+        },
+    }
+)
+
+# Quality page: checks drilled down to their records, rejects, runs as tables
+STRINGS.update(
+    {
+        "quality_tab_matching": {"fr": "Rapprochement", "en": "Matching"},
+        "check_drill": {"fr": "Voir les constats du contrôle", "en": "Show the check's records"},
+        "no_check_failed": {
+            "fr": "Aucun contrôle en défaut sur cet instantané.",
+            "en": "No check failed on this snapshot.",
+        },
+        "check_by_field": {
+            "fr": "Valeurs divergentes par champ (les fiches concernées sont sur la fiche 360° "
+            "de chaque client, onglet Fiches sources).",
+            "en": "Differing values by field (the records concerned are on each customer's "
+            "360° screen, Source records tab).",
+        },
+        "check_elsewhere": {
+            "fr": "Les enregistrements de ce contrôle sont dans l'onglet {where}.",
+            "en": "This check's records are in the {where} tab.",
+        },
+        "check_no_route": {
+            "fr": "{n} constat(s). L'API ne liste pas encore les enregistrements de ce contrôle "
+            "(seulement leur nombre) : détail dans mart.data_quality.",
+            "en": "{n} finding(s). The API does not list this check's records yet (only "
+            "their number): details in mart.data_quality.",
+        },
+        "no_rejects": {
+            "fr": "Aucune ligne rejetée au dernier chargement.",
+            "en": "No row rejected by the last load.",
+        },
+        "reject_reasons": {"fr": "Motifs de rejet", "en": "Reject reasons"},
+    }
+)
+COLUMNS.update(
+    {
+        "build_id": {"fr": "Calcul", "en": "Build"},
+        "failed_checks": {"fr": "Contrôles en échec", "en": "Failed checks"},
+        "customers": {"fr": "Clients", "en": "Customers"},
+        "source_records": {"fr": "Fiches sources", "en": "Source records"},
+        "redirects": {"fr": "Redirections", "en": "Redirects"},
+        "conflicts": {"fr": "Conflits", "en": "Conflicts"},
+        "review_pending": {"fr": "À valider", "en": "Awaiting review"},
+        "open_items": {"fr": "Pièces ouvertes", "en": "Open items"},
+        "alerts": {"fr": "Alertes", "en": "Alerts"},
+        "data_quality_rows": {"fr": "Constats qualité", "en": "Quality findings"},
+        "links_xref": {"fr": "Liens par code", "en": "Links by code"},
+        "links_legal_id": {"fr": "Liens SIREN/SIRET", "en": "Links by legal id"},
+        "links_contact": {"fr": "Liens par contact", "en": "Links by contact"},
+        "links_fuzzy": {"fr": "Liens approchés", "en": "Fuzzy links"},
+        "links_ledger_name": {"fr": "Liens par libellé de compte", "en": "Links by ledger name"},
+    }
+)

@@ -21,6 +21,14 @@ CSS = """
 /* Cards and tables never run past the page at 1,280-1,440 px. */
 [data-testid="stMetricValue"] { font-size: 1.6rem; white-space: normal; }
 [data-testid="stDataFrame"] { max-width: 100%; }
+/* Bars drawn in HTML (charts.bars_html): no chart library on a page's first view. */
+.c360-bars { font-size: 0.9rem; margin: 0.25rem 0 1rem 0; }
+.c360-bars-title { font-weight: 600; margin-bottom: 0.4rem; }
+.c360-bar-row { display: flex; align-items: center; gap: 0.6rem; margin: 0.2rem 0; }
+.c360-bar-label { flex: 0 0 7.5rem; }
+.c360-bar-track { flex: 1 1 auto; height: 1.1rem; background: rgba(128,128,128,0.12); }
+.c360-bar { display: block; height: 100%; }
+.c360-bar-text { flex: 0 0 9rem; text-align: right; font-variant-numeric: tabular-nums; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],

@@ -41,6 +41,7 @@ VALUE_NAMES = (
     "object",
     "field",
     "match_rule",
+    "reason",  # orphan reasons are codes; reject reasons are sentences, shown as they came
 )
 RATIO_NAMES = ("win_rate", "overdue_share", "credit_utilisation", "match_rate", "probability")
 

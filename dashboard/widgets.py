@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.charts import localise
+from dashboard.charts import bars_html, localise
 from dashboard.client import rows
 from dashboard.i18n import t
 from dashboard.tables import display_frame, explode_nested
@@ -51,6 +51,18 @@ def show_table(
 def show_chart(lang: str, where: Any, fig: go.Figure) -> None:
     """Draw a plotly figure in ``where`` (``st`` or a column) with the language's separators."""
     where.plotly_chart(localise(fig, lang))
+
+
+def show_spec(where: Any, spec: dict[str, Any]) -> None:
+    """Draw a Vega-Lite spec (``charts.*_spec``) in ``where`` (``st`` or a column)."""
+    where.vega_lite_chart(spec, width="stretch")
+
+
+def show_bars(
+    where: Any, title: str, labels: Sequence[str], values: Sequence[float], texts: Sequence[str]
+) -> None:
+    """Light HTML bars (``charts.bars_html``) in ``where`` (``st`` or a column)."""
+    where.html(bars_html(title, labels, values, texts))
 
 
 def severity_box(severity: str | None, text: str) -> None:

@@ -10,8 +10,8 @@ import streamlit as st
 from dashboard import worklist
 from dashboard.client import ApiClient
 from dashboard.client import rows as rows_of
-from dashboard.i18n import column_label, format_amount, format_date, t, value_label
-from dashboard.profile import as_of_date
+from dashboard.i18n import column_label, format_amount, t, value_label
+from dashboard.profile import as_of_date, data_line
 from dashboard.session import fetch
 from dashboard.tables import display_frame
 
@@ -67,12 +67,13 @@ def _filters(rows: list[dict[str, Any]], lang: str) -> worklist.Filters:
 
 
 def _as_of(api: ApiClient, rows: list[dict[str, Any]]) -> Any:
-    """The date days overdue are counted at, read back from one overdue customer's items."""
-    items = rows_of(fetch(api.customer_open_items, str(rows[0]["customer_id"])))
-    return as_of_date(items)
+    """The date days overdue are counted at (the same for every customer of one build)."""
+    return as_of_date(rows_of(fetch(api.customer_balance_history, str(rows[0]["customer_id"]))))
 
 
-def render_worklist(api: ApiClient, lang: str) -> None:
+def render_worklist(api: ApiClient, lang: str, snapshot: str | None = None) -> None:
+    """The overdue list; ``snapshot`` is the build the figures come from (said with the
+    as-of date)."""
     loaded = _load(api)
     if loaded is None:
         return
@@ -87,9 +88,7 @@ def render_worklist(api: ApiClient, lang: str) -> None:
     )
     sums = worklist.totals(shown)
     as_of = _as_of(api, rows)
-    st.caption(
-        t("as_of_line", lang, as_of=format_date(as_of, lang)) if as_of else t("as_of_unknown", lang)
-    )
+    st.caption(data_line(snapshot, as_of, lang))
     st.markdown(
         "**"
         + t(
@@ -125,14 +124,14 @@ def render_worklist(api: ApiClient, lang: str) -> None:
     name = f"overdue-{as_of.isoformat()}" if as_of else "overdue"
     left.download_button(
         t("export_csv", lang),
-        worklist.to_csv(shown, lang),
+        lambda: worklist.to_csv(shown, lang),  # built when clicked, not at each run
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
     )
     right.download_button(
         t("export_xlsx", lang),
-        worklist.to_xlsx(shown, lang),
+        lambda: worklist.to_xlsx(shown, lang),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, session
-from dashboard.aggregate import month_name, months_back
+from dashboard.aggregate import measured_months, month_name, months_back
+from dashboard.client import kpi_summary_request
 from dashboard.i18n import (
     format_amount,
     format_date,
@@ -21,8 +22,8 @@ from dashboard.i18n import (
     to_decimal,
     value_label,
 )
-from dashboard.tables import display_frame, numeric_frame
-from dashboard.widgets import show_chart
+from dashboard.tables import numeric_frame
+from dashboard.widgets import show_chart, show_spec, show_table
 
 AMOUNTS = ["revenue_amount", "credit_note_amount", "pipeline_amount", "weighted_pipeline_amount"]
 
@@ -60,6 +61,122 @@ def _groups(records: list[dict[str, Any]], key: str, lang: str) -> pd.DataFrame:
     return numeric_frame(data, ["revenue_amount", "pipeline_amount"])
 
 
+def _collections(months: list[dict[str, Any]], as_of: date, lang: str) -> None:
+    """DSO and overdue share month by month; with one measured month (one build so far) the
+    value at the as-of date is said as such, not drawn as a one-point line."""
+    for key, title, fmt in (
+        ("dso_days", "dso_trend", lambda v: format_number(v, lang, 0)),
+        ("overdue_share", "overdue_share_trend", lambda v: format_percent(v, lang)),
+    ):
+        points = measured_months(months, key)
+        label = t("dso" if key == "dso_days" else "overdue_share", lang)
+        if len(points) > 1:
+            spec = charts.month_line_spec(
+                numeric_frame(points, []), {key: label}, t(title, lang), lang, key != "dso_days"
+            )
+            show_spec(st, spec)
+        elif points:
+            st.metric(
+                t("value_at", lang, label=label, date=format_date(as_of, lang)),
+                fmt(points[-1][key]),
+            )
+        else:
+            st.info(t("no_history_point", lang, label=t(title, lang)))
+    if len(measured_months(months, "dso_days")) <= 1:
+        st.caption(t("one_point", lang))
+
+
+def _revenue(summary: dict[str, Any], trend: dict[str, Any], lang: str) -> None:
+    months = numeric_frame(summary["months"], AMOUNTS)
+    trend_frame = numeric_frame(trend["months"], AMOUNTS)
+    left, right = st.columns(2)
+    revenue = charts.year_over_year_spec(
+        trend_frame, "revenue_amount", t("revenue_trend", lang), lang
+    )
+    show_spec(left, revenue)
+    credit = {"credit_note_amount": t("credit_notes", lang)}
+    show_spec(right, charts.month_line_spec(months, credit, t("credit_notes", lang), lang))
+
+
+def _pipeline(summary: dict[str, Any], lang: str) -> None:
+    months = numeric_frame(summary["months"], AMOUNTS)
+    left, right = st.columns(2)
+    stages = pd.DataFrame(summary.get("funnel") or [])
+    if stages.empty:
+        left.info(t("empty", lang))
+    else:
+        stages = stages.assign(
+            stage=[value_label(s, lang) for s in stages["stage"]],
+            amount=[float(a) for a in stages["amount"]],
+        ).iloc[::-1]
+        show_chart(lang, left, charts.funnel(stages, "stage", "amount", t("funnel", lang)))
+    rate = {"win_rate": t("win_rate", lang)}
+    spec = charts.month_line_spec(months, rate, t("win_rate_trend", lang), lang, percent=True)
+    show_spec(right, spec)
+
+
+def _customers(summary: dict[str, Any], lang: str) -> None:
+    months = numeric_frame(summary["months"], AMOUNTS)
+    counts = {
+        "active_customers": t("active_customers", lang),
+        "new_customers": t("new_customers", lang),
+    }
+    show_spec(st, charts.month_line_spec(months, counts, t("customers_trend", lang), lang))
+    st.subheader(t("top_customers", lang))
+    show_table(
+        summary.get("top_customers") or [],
+        lang,
+        ["name", "segment", "owner", "revenue_amount"],
+        key="kpi_top",
+    )
+
+
+def _segments(summary: dict[str, Any], lang: str) -> None:
+    frame = _groups(summary.get("segments") or [], "segment", lang)
+    if frame.empty:
+        st.info(t("empty", lang))
+        return
+    title = t("by_segment_title", lang)
+    show_chart(lang, st, charts.horizontal_bar(frame, "segment", "revenue_amount", title))
+
+
+def _owners(summary: dict[str, Any], lang: str) -> None:
+    owners = summary.get("owners") or []
+    frame = _groups(owners, "owner", lang)
+    if not frame.empty:
+        title = t("by_owner_title", lang)
+        show_chart(lang, st, charts.horizontal_bar(frame, "owner", "revenue_amount", title))
+    show_table(
+        owners,
+        lang,
+        ["owner", "revenue_amount", "credit_note_amount", "won_count", "lost_count",
+         "win_rate", "new_customers"],
+        key="kpi_owners",
+    )  # fmt: skip
+
+
+TABS = ("kpi_tab_revenue", "kpi_tab_collections", "kpi_tab_pipeline", "kpi_tab_customers",
+        "kpi_tab_segments", "kpi_tab_owners")  # fmt: skip
+
+
+@st.fragment
+def _tabs(summary: dict[str, Any], trend: dict[str, Any], as_of: date, lang: str) -> None:
+    """One tab drawn at a time (each is a few plotly figures); switching reruns only this."""
+    tabs = st.tabs([t(n, lang) for n in TABS], key="kpi_tab", on_change="rerun")
+    draw = {
+        "kpi_tab_revenue": lambda: _revenue(summary, trend, lang),
+        "kpi_tab_collections": lambda: _collections(summary["months"], as_of, lang),
+        "kpi_tab_pipeline": lambda: _pipeline(summary, lang),
+        "kpi_tab_customers": lambda: _customers(summary, lang),
+        "kpi_tab_segments": lambda: _segments(summary, lang),
+        "kpi_tab_owners": lambda: _owners(summary, lang),
+    }
+    for name, tab in zip(TABS, tabs, strict=True):
+        with tab:
+            if tab.open:
+                draw[name]()
+
+
 lang = session.lang()
 api = session.client()
 st.title(t("page_kpis", lang))
@@ -81,102 +198,13 @@ if probe is not None:
         st.info(t("no_kpis", lang))
         st.stop()
     as_of = date.fromisoformat(str(as_of_text)[:10])
-    summary = session.fetch(api.kpi_summary, months_back(as_of, int(span)), None, segment)
+    period = kpi_summary_request(months_back(as_of, int(span)), None, segment)
+    last_24 = kpi_summary_request(months_back(as_of, 24), None, segment)
+    api.prefetch([period, last_24])  # both at once; the trend is 24 months whatever the period
+    summary = session.fetch(api.get, *period)
     if summary is not None and not summary.get("months"):
         st.info(t("no_kpis", lang))
     elif summary is not None:
         _headline(summary, lang)
-        months = numeric_frame(summary["months"], AMOUNTS)
-        trend = session.fetch(api.kpi_summary, months_back(as_of, 24), None, segment) or summary
-        trend_frame = numeric_frame(trend["months"], AMOUNTS)
-        left, right = st.columns(2)
-        show_chart(
-            lang,
-            left,
-            charts.year_over_year(trend_frame, "revenue_amount", t("revenue_trend", lang)),
-        )
-        show_chart(
-            lang,
-            right,
-            charts.month_line(
-                months,
-                {"credit_note_amount": t("credit_notes", lang)},
-                t("credit_notes", lang),
-            ),
-        )
-        left, right = st.columns(2)
-        show_chart(
-            lang,
-            left,
-            charts.month_line(months, {"dso_days": t("dso", lang)}, t("dso_trend", lang)),
-        )
-        show_chart(
-            lang,
-            right,
-            charts.month_line(
-                months,
-                {"overdue_share": t("overdue_share", lang), "win_rate": t("win_rate", lang)},
-                t("overdue_trend", lang),
-                percent=True,
-            ),
-        )
-        left, right = st.columns(2)
-        stages = pd.DataFrame(summary.get("funnel") or [])
-        if not stages.empty:
-            stages = stages.assign(
-                stage=[value_label(s, lang) for s in stages["stage"]],
-                amount=[float(a) for a in stages["amount"]],
-            ).iloc[::-1]
-        show_chart(lang, left, charts.funnel(stages, "stage", "amount", t("funnel", lang)))
-        show_chart(
-            lang,
-            right,
-            charts.month_line(
-                months,
-                {
-                    "active_customers": t("active_customers", lang),
-                    "new_customers": t("new_customers", lang),
-                },
-                t("customers_trend", lang),
-            ),
-        )
-        left, right = st.columns(2)
-        show_chart(
-            lang,
-            left,
-            charts.horizontal_bar(
-                _groups(summary.get("segments") or [], "segment", lang),
-                "segment",
-                "revenue_amount",
-                t("by_segment_title", lang),
-            ),
-        )
-        show_chart(
-            lang,
-            right,
-            charts.horizontal_bar(
-                _groups(summary.get("owners") or [], "owner", lang),
-                "owner",
-                "revenue_amount",
-                t("by_owner_title", lang),
-            ),
-        )
-        st.subheader(t("by_owner_title", lang))
-        st.dataframe(
-            display_frame(
-                summary.get("owners") or [],
-                lang,
-                ["owner", "revenue_amount", "credit_note_amount", "won_count", "lost_count",
-                 "win_rate", "new_customers"],
-            ),
-            hide_index=True,
-        )  # fmt: skip
-        st.subheader(t("top_customers", lang))
-        st.dataframe(
-            display_frame(
-                summary.get("top_customers") or [],
-                lang,
-                ["name", "segment", "owner", "revenue_amount"],
-            ),
-            hide_index=True,
-        )
+        trend = session.fetch(api.get, *last_24) or summary
+        _tabs(summary, trend, as_of, lang)

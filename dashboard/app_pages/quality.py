@@ -1,7 +1,7 @@
-"""Data quality (admin): runs, rejects with reasons, match rates, conflicts, review queue.
+"""Data quality (admin): each check with its records, matching (rates, conflicts, review
+queue, steward decisions), rejected rows with their reasons, and the runs as tables.
 
-``GET /quality`` is an object of sections; each is rendered generically (lists as tables,
-flat objects as metrics) so new sections appear without a dashboard change.
+Tabs are lazy: only the open one calls the API and is drawn.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import session
-from dashboard.client import ApiError
+from dashboard.client import ApiError, rows
 from dashboard.i18n import (
     column_label,
     format_datetime,
@@ -20,9 +20,14 @@ from dashboard.i18n import (
     md_escape,
     t,
 )
+from dashboard.quality_data import build_rows, check_label, reject_summary
 from dashboard.widgets import show_table
 
 DECIDED = "c360_decided"
+REJECT_PAGE, REJECT_MAX = 100, 500  # the API pages rejects by at most 500
+ORPHAN_CHECKS = ("orphan_invoice", "orphan_ledger_line", "orphan_opportunity", "orphan_order")
+# Checks whose records the API lists elsewhere on this page (never a second definition).
+SHOWN_ELSEWHERE = {"review_pending": "quality_tab_matching"}
 
 
 def _scalar(name: str, value: Any, lang: str) -> str:
@@ -38,6 +43,46 @@ def _scalar(name: str, value: Any, lang: str) -> str:
     return "—" if value is None else str(value)
 
 
+# --- checks and their records ------------------------------------------------------------
+def _check_records(check: dict[str, Any], quality: dict[str, Any], lang: str) -> None:
+    """The records of one check, from the API route that lists them, or why there is none."""
+    name = str(check.get("check_name") or "")
+    if name in ORPHAN_CHECKS:
+        payload = session.fetch(session.client().orphans, name)
+        show_table(payload, lang, key=f"check_rows_{name}")
+        return
+    if name == "address_differs":
+        st.caption(t("check_by_field", lang))
+        show_table((quality.get("conflicts") or {}).get("by_field") or [], lang, key="check_fields")
+    elif name in SHOWN_ELSEWHERE:
+        st.caption(t("check_elsewhere", lang, where=t(SHOWN_ELSEWHERE[name], lang)))
+        return
+    st.info(
+        t("check_no_route", lang, n=format_number(check.get("count"), lang, 0)),
+        icon=":material/info:",
+    )
+
+
+def _checks(quality: dict[str, Any], lang: str) -> None:
+    scalars = {k: v for k, v in quality.items() if not isinstance(v, dict | list)}
+    for col, (key, item) in zip(st.columns(max(len(scalars), 1)), scalars.items(), strict=False):
+        col.metric(column_label(key, lang), _scalar(key, item, lang))
+    checks = [c for c in quality.get("checks") or [] if c.get("check_name")]
+    st.subheader(column_label("checks", lang))
+    if not checks:
+        st.success(t("no_check_failed", lang), icon=":material/check_circle:")
+        return
+    show_table(checks, lang, ["check_name", "severity", "count"], key="q_checks")
+    by_name = {str(c["check_name"]): c for c in checks}
+    picked = st.selectbox(
+        t("check_drill", lang), list(by_name), index=0, key="q_check",
+        format_func=lambda n: check_label(by_name[n], lang),
+    )  # fmt: skip
+    if picked:
+        _check_records(by_name[picked], quality, lang)
+
+
+# --- matching ----------------------------------------------------------------------------
 def _pair_key(side: str, pair: dict[str, Any]) -> str:
     return f"{pair.get(side + '_source')}:{pair.get(side + '_source_id')}"
 
@@ -82,60 +127,86 @@ def _review_queue(value: dict[str, Any], lang: str) -> None:
         st.caption(t("shown_of", lang, shown=len(pairs), count=count))
 
 
-def _section(name: str, value: Any, lang: str) -> None:
-    if name == "review_queue" and isinstance(value, dict):
-        _review_queue(value, lang)
-        return
-    st.subheader(column_label(name, lang))
-    if isinstance(value, list) or isinstance(value, dict) and "data" in value:
-        show_table(value, lang, key=f"q_{name}")
-    elif isinstance(value, dict):
-        flat = {k: v for k, v in value.items() if not isinstance(v, dict | list)}
-        nested = {k: v for k, v in value.items() if isinstance(v, dict | list)}
-        for start in range(0, len(flat), 4):
-            chunk = list(flat.items())[start : start + 4]
-            for col, (key, item) in zip(st.columns(4), chunk, strict=False):
-                col.metric(column_label(key, lang), _scalar(key, item, lang))
-        for key, item in nested.items():
-            st.markdown(f"**{column_label(key, lang)}**")
-            if isinstance(item, list):
-                show_table(item, lang, key=f"q_{name}_{key}")
-            else:
-                st.json(item, expanded=False)
-    else:
-        st.metric(column_label(name, lang), _scalar(name, value, lang))
+def _matching(quality: dict[str, Any], lang: str) -> None:
+    st.subheader(column_label("match_rates", lang))
+    show_table(quality.get("match_rates") or [], lang, key="q_match_rates")
+    conflicts = quality.get("conflicts") or {}
+    st.subheader(f"{t('conflicts', lang)} ({format_number(conflicts.get('count'), lang, 0)})")
+    show_table(conflicts.get("by_field") or [], lang, key="q_conflicts")
+    _review_queue(quality.get("review_queue") or {}, lang)
+    orphans = quality.get("orphans") or {}
+    st.subheader(column_label("orphans", lang))
+    show_table(orphans, lang, key="q_orphans")
+    st.subheader(column_label("decisions", lang))
+    show_table(quality.get("decisions") or [], lang, key="q_decisions")
 
+
+# --- rejects -----------------------------------------------------------------------------
+def _more_rejects() -> None:
+    st.session_state["q_rej_limit"] = min(
+        st.session_state.get("q_rej_limit", REJECT_PAGE) + REJECT_PAGE, REJECT_MAX
+    )
+
+
+def _rejects(quality: dict[str, Any], lang: str) -> None:
+    summary = reject_summary(quality)
+    if not summary:
+        st.success(t("no_rejects", lang), icon=":material/check_circle:")
+        return
+    st.subheader(t("reject_reasons", lang))
+    show_table(summary, lang, ["source", "reason", "count"], key="q_reject_summary")
+    sources = sorted({str(r["source"]) for r in summary if r.get("source")})
+    source = st.selectbox(
+        column_label("source", lang), sources, index=None, key="q_rej_source",
+        placeholder=t("all", lang),
+    )  # fmt: skip
+    limit = int(st.session_state.get("q_rej_limit", REJECT_PAGE))
+    payload = session.fetch(session.client().rejects, limit=limit, source=source)
+    st.subheader(t("reject_rows", lang))
+    show_table(payload, lang, ["source", "file", "line", "object", "reason", "raw", "run_id"],
+               key="q_reject_rows", technical=True)  # fmt: skip
+    if payload and payload.get("next_cursor") and limit < REJECT_MAX:
+        st.button(t("load_more", lang), on_click=_more_rejects, key="q_rej_more")
+
+
+# --- runs --------------------------------------------------------------------------------
+def _runs(lang: str) -> None:
+    history = session.fetch(session.client().runs)
+    if history is None:
+        return
+    st.subheader(t("builds", lang))
+    show_table(build_rows(rows(history.get("builds") or [])), lang, key="runs_builds",
+               technical=True)  # fmt: skip
+    st.subheader(t("ingest_runs", lang))
+    show_table(
+        {"data": history.get("ingest_runs") or [], "count": history.get("ingest_run_count")},
+        lang,
+        ["started_at", "source", "file", "object", "status", "rows_read", "rows_loaded",
+         "rows_rejected", "message", "finished_at"],
+        key="runs_ingest",
+    )  # fmt: skip
+
+
+TABS = ("quality_sections", "quality_tab_matching", "reject_rows", "runs")
 
 lang = session.lang()
 api = session.client()
 st.title(t("page_quality", lang))
-
-checks, rejected, runs = st.tabs(
-    [t("quality_sections", lang), t("reject_rows", lang), t("runs", lang)]
-)
-with checks:
+tabs = st.tabs([t(n, lang) for n in TABS], key="q_tab", on_change="rerun")
+quality: dict[str, Any] | None = None
+if any(tab.open for tab in tabs[:3]):
     quality = session.fetch(api.quality)
-    if quality is not None:
-        if not quality:
-            st.info(t("empty", lang))
-        scalars = {k: v for k, v in quality.items() if not isinstance(v, dict | list)}
-        for col, (key, item) in zip(
-            st.columns(max(len(scalars), 1)), scalars.items(), strict=False
-        ):
-            col.metric(column_label(key, lang), _scalar(key, item, lang))
-        for section, content in quality.items():
-            if section not in scalars:
-                _section(section, content, lang)
-with rejected:
-    reject_rows = session.fetch(api.rejects)
-    if reject_rows is not None:
-        show_table(reject_rows, lang, key="reject_rows")
-with runs:
-    history = session.fetch(api.runs)
-    if history is not None:
-        st.subheader(t("ingest_runs", lang))
-        show_table(
-            history.get("ingest_runs") or history.get("ingest") or [], lang, key="runs_ingest"
-        )
-        st.subheader(t("builds", lang))
-        show_table(history.get("builds") or [], lang, key="runs_builds")
+    if quality is not None and not quality:
+        st.info(t("empty", lang))
+for name, tab in zip(TABS, tabs, strict=True):
+    with tab:
+        if not tab.open:
+            continue
+        if name == "runs":
+            _runs(lang)
+        elif quality:
+            {
+                "quality_sections": _checks,
+                "quality_tab_matching": _matching,
+                "reject_rows": _rejects,
+            }[name](quality, lang)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, session
+from dashboard import session
 from dashboard.client import rows
 from dashboard.i18n import bucket_label, format_amount, format_number, t, to_decimal
-from dashboard.widgets import show_chart, show_table
+from dashboard.widgets import show_bars, show_table
 from dashboard.worklist_page import render_worklist
 
 lang = session.lang()
@@ -26,15 +26,10 @@ if aging is not None:
         st.info(t("empty", lang))
     else:
         labels = [bucket_label(b.get("bucket"), lang) for b in buckets]
-        frame = pd.DataFrame(
-            {
-                "label": labels,
-                "amount": [float(to_decimal(b.get("amount")) or 0) for b in buckets],
-            }
-        )
         texts = [format_amount(b.get("amount"), lang) for b in buckets]
+        amounts = [float(to_decimal(b.get("amount")) or 0) for b in buckets]
         left, right = st.columns([2, 1])
-        show_chart(lang, left, charts.aging_bar(frame, t("aging_totals", lang), texts))
+        show_bars(left, t("aging_totals", lang), labels, amounts, texts)
         right.dataframe(
             pd.DataFrame(
                 {
@@ -56,4 +51,4 @@ if aging is not None:
     )
 
 st.subheader(t("overdue_list", lang))
-render_worklist(api, lang)
+render_worklist(api, lang, (aging or {}).get("snapshot"))

@@ -158,3 +158,16 @@ def dashboard_server(api_server: str, tmp_path_factory: pytest.TempPathFactory) 
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def admin_token(api_server: str, e2e_user: tuple[str, str]) -> str:
+    """One bearer token for the e2e admin, shared by the tests (logins are rate-limited
+    per user and per minute)."""
+    got = httpx.post(
+        f"{api_server}/api/v1/auth/token",
+        data={"username": e2e_user[0], "password": e2e_user[1]},
+        timeout=120,
+    )
+    got.raise_for_status()
+    return str(got.json()["access_token"])

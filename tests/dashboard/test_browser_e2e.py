@@ -97,7 +97,7 @@ def test_login_search_and_open_360(
             card_box = page.get_by_test_id("stMetric").first.bounding_box()
             assert banner_box and card_box and banner_box["y"] < card_box["y"]
             assert banner_box["y"] < 1000, "the alert must be visible without scrolling"
-            page.get_by_text(re.compile(r"^Chiffres au \d\d/\d\d/\d{4}")).first.wait_for()
+            page.get_by_text(re.compile(r"retards calculés au \d\d/\d\d/\d{4}")).first.wait_for()
 
             # the one-page brief downloads as a PDF
             with page.expect_download() as download:

@@ -58,7 +58,11 @@ def test_finance_worklist_opens_a_customer_and_exports(
 
             # the whole list, not a first page
             expect(page.get_by_text(f"{count} client(s) affiché(s)", exact=False)).to_be_visible()
-            expect(page.get_by_text(re.compile(r"^Chiffres au \d\d/\d\d/\d{4}$"))).to_be_visible()
+            expect(
+                page.get_by_text(
+                    re.compile(r"^Données du .+ ; retards calculés au \d\d/\d\d/\d{4}$")
+                )
+            ).to_be_visible()
 
             # the export holds what is shown
             with page.expect_download() as download:

@@ -1,5 +1,5 @@
 """The 360° screen: the overdue alert comes first, escalated when selling more would add to
-a late debt; the as-of date is read back from the open items; source ids keep underscores."""
+a late debt; the as-of date is the balance history's last point; source ids keep underscores."""
 
 from __future__ import annotations
 
@@ -62,17 +62,27 @@ def test_nothing_overdue_is_no_banner() -> None:
     assert overdue_banner({**FIN, "overdue_amount": None}, [], "en", "EUR") is None
 
 
-def test_as_of_and_next_due_date_come_from_the_open_items() -> None:
-    assert as_of_date(ITEMS) == date(2026, 11, 28)
-    assert next_due(ITEMS, date(2026, 11, 28)) == "2026-12-20"
+# GET /customers/{id}/balance-history as the API returns it: one point per build.
+HISTORY: list[dict[str, Any]] = [
+    {"build_date": "2026-11-27", "outstanding_amount": "250000.00", "overdue_amount": "0.00"},
+    {"build_date": "2026-11-28", "outstanding_amount": "258084.86",
+     "overdue_amount": "256884.86"},
+]  # fmt: skip
+
+
+def test_as_of_is_the_last_balance_point_and_is_said_next_to_the_build_time() -> None:
+    assert as_of_date(HISTORY) == date(2026, 11, 28)
+    assert as_of_date(list(reversed(HISTORY))) == date(2026, 11, 28)
     assert as_of_date([]) is None
-    line = freshness_line(
-        {"snapshot": "20261206T032200Z", "sources": [{"source": "crm_hub"}], "provenance": []},
-        ITEMS,
-        "fr",
-    )
-    assert line.startswith("Chiffres au 28/11/2026 · publié le 06/12/2026 03:22")
+    assert next_due(ITEMS, date(2026, 11, 28)) == "2026-12-20"
+    profile = {"snapshot": "20261206T032200Z", "sources": [{"source": "crm_hub"}]}
+    line = freshness_line(profile, date(2026, 11, 28), "fr")
+    assert line.startswith("Données du 06/12/2026 03:22 ; retards calculés au 28/11/2026 · ")
     assert "crm\\_hub" in line  # the underscore survives Markdown
+    english = freshness_line(profile, date(2026, 11, 28), "en")
+    assert english.startswith("Data of 2026-12-06 03:22; days overdue counted at 2026-11-28")
+    unknown = freshness_line(profile, None, "fr")
+    assert unknown.startswith("Données du 06/12/2026 03:22 ; date de calcul des retards inconnue")
 
 
 def test_source_ids_and_values_are_shown_as_typed_and_translated() -> None:
@@ -104,8 +114,8 @@ def _overdue_customer(api_url: str, user: tuple[str, str]) -> tuple[str, dict[st
 
 
 SCREEN_TEXT = {
-    "fr": ("en retard", "Chiffres au ", "Fiche PDF (A4)"),
-    "en": ("overdue", "Figures as of ", "One-page brief (PDF)"),
+    "fr": ("en retard", "; retards calculés au ", "Fiche PDF (A4)"),
+    "en": ("overdue", "; days overdue counted at ", "One-page brief (PDF)"),
 }
 
 

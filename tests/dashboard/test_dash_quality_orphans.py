@@ -40,6 +40,7 @@ def stub_api(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ApiClient, "quality", lambda self: QUALITY)
     monkeypatch.setattr(ApiClient, "rejects", lambda self, *a, **k: empty)
     monkeypatch.setattr(ApiClient, "runs", lambda self: {"ingest_runs": [], "builds": []})
+    monkeypatch.setattr(ApiClient, "orphans", lambda self, *a, **k: QUALITY["orphans"])
 
 
 @pytest.mark.parametrize(
@@ -52,10 +53,11 @@ def stub_api(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_orphans_section(
     stub_api: None, lang: str, heading: str, columns: list[str], amount: str
 ) -> None:
-    at = AppTest.from_file(PAGE)
+    at = AppTest.from_file(PAGE, default_timeout=30)
     at.session_state["c360_token"] = "token"
     at.session_state["c360_user"] = {"role": "admin", "username": "admin"}
     at.session_state["c360_lang"] = lang
+    at.session_state["q_tab"] = {"fr": "Rapprochement", "en": "Matching"}[lang]
     at.run()
     assert not at.exception
     assert any(s.value.startswith(heading) for s in at.subheader)

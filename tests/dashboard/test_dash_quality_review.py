@@ -44,12 +44,14 @@ def app(monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, list[tuple[str, ...]]
     monkeypatch.setattr(ApiClient, "rejects", lambda self, *a, **k: {"data": [], "count": 0})
     monkeypatch.setattr(ApiClient, "runs", lambda self: {"ingest_runs": [], "builds": []})
     monkeypatch.setattr(ApiClient, "decide", decide)
+    monkeypatch.setattr(ApiClient, "orphans", lambda self, *a, **k: {"data": [], "count": 0})
     monkeypatch.setenv("C360_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "fr")
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["c360_token"] = "token"
     at.session_state["c360_user"] = {"role": "admin", "username": "admin"}
     at.switch_page("app_pages/quality.py")
+    at.session_state["q_tab"] = "Rapprochement"  # the review queue's tab
     return at, posted
 
 
@@ -68,6 +70,7 @@ def test_review_pair_buttons_post_the_decision(app: tuple[AppTest, list[tuple[st
 
 def test_check_names_are_translated(app: tuple[AppTest, list[tuple[str, ...]]]) -> None:
     at, _ = app
+    at.session_state["q_tab"] = "Contrôles"
     at.run()
     cells = [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
     assert "Adresses divergentes" in cells

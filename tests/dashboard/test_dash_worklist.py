@@ -145,7 +145,7 @@ def test_worklist_page_shows_every_overdue_customer_and_opens_one(
     assert not app.exception, app.exception
     assert any(f"{count} customer(s) shown" in m.value for m in app.markdown)
     assert len(app.dataframe[-1].value) == count
-    assert any(c.value.startswith("Figures as of ") for c in app.caption)
+    assert any("; days overdue counted at 20" in c.value for c in app.caption)
     app.selectbox(key="wl_bucket").set_value("over_90").run()
     shown = len(app.dataframe[-1].value)
     assert 0 < shown < count
