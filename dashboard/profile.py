@@ -20,6 +20,7 @@ from dashboard.i18n import (
     format_datetime,
     format_days,
     format_message_amounts,
+    format_number,
     format_percent,
     format_siren,
     format_siret,
@@ -189,13 +190,35 @@ def _quotes(p: dict[str, Any], lang: str, cur: str) -> str:
     return text
 
 
+def _payments(p: dict[str, Any], lang: str) -> str:
+    if "median_days_to_pay_12m" not in p:
+        return t("not_provided", lang)
+    if not p.get("paid_invoice_count_12m"):
+        return t("no_payment_behaviour", lang)
+    text = t(
+        "payment_behaviour",
+        lang,
+        days=format_number(p.get("median_days_to_pay_12m"), lang, 1) + " " + t("days_word", lang),
+        rate=format_percent(p.get("on_time_rate_12m"), lang),
+        n=p["paid_invoice_count_12m"],
+    )
+    trend = p.get("days_to_pay_trend")
+    if trend in ("faster", "steady", "slower"):
+        text += " · " + t(f"pay_trend_{trend}", lang)
+    return text
+
+
 def relationship(p: dict[str, Any], lang: str, cur: str) -> list[tuple[str, str]]:
-    """``(label, text)`` of last and next activity, open tickets and open quotes."""
+    """``(label, text)`` of last and next activity, open tickets, open quotes and payment
+    behaviour; the facts come from the profile's `relationship` object (or, for a document
+    without one, from the profile's own keys)."""
+    facts = {**p, **(p.get("relationship") or {})}
     return [
-        (t("last_activity_label", lang), _activity(p, "last", lang)),
-        (t("next_activity_label", lang), _activity(p, "next", lang)),
-        (t("open_tickets_label", lang), _tickets(p, lang)),
-        (t("open_quotes_label", lang), _quotes(p, lang, cur)),
+        (t("last_activity_label", lang), _activity(facts, "last", lang)),
+        (t("next_activity_label", lang), _activity(facts, "next", lang)),
+        (t("open_tickets_label", lang), _tickets(facts, lang)),
+        (t("open_quotes_label", lang), _quotes(facts, lang, cur)),
+        (t("payment_behaviour_label", lang), _payments(facts, lang)),
     ]
 
 

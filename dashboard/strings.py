@@ -522,6 +522,19 @@ STRINGS.update(
         "next_activity_label": {"fr": "Prochaine activité", "en": "Next activity"},
         "open_tickets_label": {"fr": "Tickets ouverts", "en": "Open tickets"},
         "open_quotes_label": {"fr": "Devis ouverts", "en": "Open quotes"},
+        "payment_behaviour_label": {"fr": "Paiements (12 mois)", "en": "Payments (12 months)"},
+        "no_payment_behaviour": {
+            "fr": "aucune facture réglée en 12 mois",
+            "en": "no invoice settled in 12 months",
+        },
+        "payment_behaviour": {
+            "fr": "paie en {days} (médiane), {rate} à l'heure, {n} facture(s)",
+            "en": "pays in {days} (median), {rate} on time, {n} invoice(s)",
+        },
+        "days_word": {"fr": "jours", "en": "days"},
+        "pay_trend_faster": {"fr": "plus vite qu'avant", "en": "faster than before"},
+        "pay_trend_steady": {"fr": "stable", "en": "steady"},
+        "pay_trend_slower": {"fr": "plus lentement qu'avant", "en": "slower than before"},
         "not_provided": {
             "fr": "non fourni par l'API",
             "en": "not provided by the API",

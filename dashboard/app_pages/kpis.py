@@ -3,6 +3,7 @@ the API computes for the period (``GET /kpis/summary``), never from a page of ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -64,10 +65,11 @@ def _groups(records: list[dict[str, Any]], key: str, lang: str) -> pd.DataFrame:
 def _collections(months: list[dict[str, Any]], as_of: date, lang: str) -> None:
     """DSO and overdue share month by month; with one measured month (one build so far) the
     value at the as-of date is said as such, not drawn as a one-point line."""
-    for key, title, fmt in (
+    formats: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
         ("dso_days", "dso_trend", lambda v: format_number(v, lang, 0)),
         ("overdue_share", "overdue_share_trend", lambda v: format_percent(v, lang)),
-    ):
+    )
+    for key, title, fmt in formats:
         points = measured_months(months, key)
         label = t("dso" if key == "dso_days" else "overdue_share", lang)
         if len(points) > 1:

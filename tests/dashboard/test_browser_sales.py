@@ -58,6 +58,17 @@ def test_salesperson_sees_the_alert_before_the_cards(
             text = banner.inner_text()
             assert re.search(r"\d,\d\d\u00a0€", text), text
             assert not re.search(r"\d\.\d\d ?EUR", text), text
+            # the relationship line: last and next activity, open tickets and quotes, and
+            # payment behaviour, each with the API's value (never "not provided")
+            for label in (
+                "Dernière activité",
+                "Prochaine activité",
+                "Tickets ouverts",
+                "Devis ouverts",
+                "Paiements (12 mois)",
+            ):
+                expect(page.get_by_text(label, exact=False).first).to_be_visible()
+            expect(page.get_by_text("non fourni par l'API")).to_have_count(0)
             # no technical source id in the tables unless asked
             expect(page.get_by_text(re.compile(r"__export__"))).to_have_count(0)
         finally:

@@ -37,7 +37,7 @@ def _app(api_server: str, token: str, monkeypatch: pytest.MonkeyPatch) -> AppTes
 
 
 def _plotly(at: AppTest) -> list[Any]:
-    return at.get("plotly_chart")
+    return list(at.get("plotly_chart"))
 
 
 def test_relationship_facts_are_never_blank() -> None:
@@ -47,12 +47,15 @@ def test_relationship_facts_are_never_blank() -> None:
     assert absent["Prochaine activité"] == "non fourni par l'API"
     empty = {"last_activity_date": None, "next_activity_date": None, "open_ticket_count": 0,
              "open_quote_count": 0}  # fmt: skip
-    shown = dict(relationship(empty, "en", cur))
+    shown = dict(
+        relationship({"relationship": {**empty, "median_days_to_pay_12m": None}}, "en", cur)
+    )
     assert shown == {
         "Last activity": "no activity recorded",
         "Next activity": "nothing planned",
         "Open tickets": "no open ticket",
         "Open quotes": "no open quote",
+        "Payments (12 months)": "no invoice settled in 12 months",
     }
     full = {
         "next_activity_date": "2026-12-02", "next_activity_kind": "meeting",
@@ -66,6 +69,11 @@ def test_relationship_facts_are_never_blank() -> None:
         facts["Tickets ouverts"] == "2 ticket(s) ouvert(s) · le plus ancien du 02/11/2026 · Élevée"
     )
     assert facts["Devis ouverts"] == "1 devis, 12\u202f400,00\u00a0€ · le plus ancien a 40 j"
+    paying = {"paid_invoice_count_12m": 7, "median_days_to_pay_12m": "41.5",
+              "on_time_rate_12m": "0.7143", "days_to_pay_trend": "slower"}  # fmt: skip
+    assert dict(relationship({"relationship": paying}, "fr", cur))["Paiements (12 mois)"] == (
+        "paie en 41,5 jours (médiane), 71,4\u202f% à l'heure, 7 facture(s) · plus lentement qu'avant"
+    )
 
 
 def test_360_first_view_draws_one_tab_and_no_plotly(

@@ -42,7 +42,7 @@ REJECTS = {"count": 3, "next_cursor": None, "data": [
     {"run_id": "20261206T073757642794Z", "source": "erp", "file": "invoices.csv",
      "object": "invoice", "line": 42, "raw": "INV/42;;2026-11-03",
      "reason": "missing customer id"}]}  # fmt: skip
-RUNS = {
+RUNS: dict[str, Any] = {
     "snapshot": "20261206T073803699068Z",
     "ingest_run_count": 1,
     "ingest_runs": [{"run_id": "20261206T073757642794Z", "source": "erp", "file": "invoices.csv",
