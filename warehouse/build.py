@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from warehouse import history
 from warehouse.checks import CheckFailure, run_checks
 from warehouse.connection import connect
+from warehouse.killpoint import kill_point
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import clean_temporary, publish, temp_path
@@ -171,6 +172,7 @@ def _transform(
 ) -> dict[str, int]:
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
+    kill_point("build_matching")
     say("building golden records")
     for step in GOLDEN_STEPS:
         run_file(con, step, params)
@@ -276,6 +278,7 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
             counts=counts,
             finished_at=datetime.now(UTC).replace(tzinfo=None),
         )
+        kill_point("build_logged")
         _finish_snapshot(con)
         say("writing the serving contract")
         write_serving(con, serving_path(tmp))
