@@ -35,6 +35,7 @@ import httpx
 import pytest
 
 from tests.conftest import free_port, wait_http
+from warehouse.history import build_log
 from warehouse.killpoint import KILL_ENV
 from warehouse.settings import Settings, load_settings
 from warehouse.snapshots import CURRENT, read_pointer
@@ -65,6 +66,8 @@ POINTS = [
 ]
 
 
+# Killed with the hidden snapshot still unrenamed.
+KILLED_BUILDS = {"build_matching", "build_logged", "serving_write", "snapshot_rename"}
 INGEST_POINTS = {p for p, _ in POINTS[: [p for p, _ in POINTS].index("build_matching")]}
 
 
@@ -278,6 +281,12 @@ def test_sigkill_at_point_keeps_the_served_snapshot_and_the_next_run_recovers(
         night.published.add(new)
         _api_serves(night, new)
         _no_leftovers(night.settings)
+        if point in KILLED_BUILDS:
+            # The killed build is in the build log as failed, recorded by the next one.
+            killed_row, new_row = build_log(night.settings.history_db)[1::-1]
+            assert (new_row["build_id"], new_row["status"]) == (new, "published")
+            assert killed_row["status"] == "failed", killed_row
+            assert killed_row["message"].startswith("interrupted"), killed_row
         if point == "quarantine_move":
             assert not (night.root / "inbox" / "hubspot" / "companies_extra.csv").exists()
             assert (night.settings.data_dir / "quarantine" / "crm").is_dir()
