@@ -32,7 +32,10 @@ LIMIT_BYTES = 1 << 30
 ROLES = {"hubspot": "crm", "odoo": "erp", "fec": "accounting", "generic": "erp"}
 GOOD = {
     "hubspot": ("good_companies.csv", b'"Record ID","Company name"\n"1","Alpha"\n'),
-    "odoo": ("good_res_partner.csv", b'"id","name","is_company"\n"p1","Alpha","True"\n'),
+    "odoo": (
+        "good_res_partner.csv",
+        b'"id","name","ref","vat","is_company"\n"p1","Alpha","C1","","True"\n',
+    ),
 }
 HUBSPOT_HEADER = b'"Record ID","Company name"\n'
 
