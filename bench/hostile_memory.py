@@ -68,9 +68,12 @@ _XLSX_PARTS = {
 }
 
 
-def _xlsx(path: Path, header: list[str], rows: int, columns: int, padding: int = 0) -> None:
+def _xlsx(
+    path: Path, header: list[str], rows: int, columns: int, padding: int = 0, ids: bool = False
+) -> None:
     """A one-sheet xlsx written as a stream: `rows` rows of `columns` numeric cells under
-    `header`, and optionally a part of `padding` blank bytes (a zip bomb)."""
+    `header` (with `ids`, the first two cells a distinct id and name, as in a real
+    export), and optionally a part of `padding` blank bytes (a zip bomb)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in _XLSX_PARTS.items():
             zf.writestr(name, text)
@@ -82,9 +85,16 @@ def _xlsx(path: Path, header: list[str], rows: int, columns: int, padding: int =
             for h in header:
                 fh.write(f'<c t="inlineStr"><is><t>{h}</t></is></c>'.encode())
             fh.write(b"</row>")
-            row = b"<row>" + b"<c><v>1</v></c>" * columns + b"</row>"
-            for _ in range(rows):
-                fh.write(row)
+            rest = b"<c><v>1</v></c>" * (columns - 2 if ids else columns) + b"</row>"
+            for i in range(rows):
+                if ids:
+                    fh.write(
+                        b'<row><c><v>%d</v></c><c t="inlineStr"><is><t>Company %d</t></is></c>'
+                        % (i + 1, i + 1)
+                        + rest
+                    )
+                else:
+                    fh.write(b"<row>" + rest)
             fh.write(b"</sheetData></worksheet>")
         if padding:
             with zf.open("xl/worksheets/padding.xml", "w", force_zip64=True) as fh:
@@ -146,8 +156,14 @@ GENERATED: dict[str, tuple[str, Callable[[Path], None], str]] = {
     ),
     "cells_under_limit.xlsx": (
         "hubspot",
-        lambda p: _xlsx(p, ["Record ID", "Company name"], 2_450_000, 2),
-        "xlsx of 4.9M cells (under spreadsheet_max_cells): loaded",
+        lambda p: _xlsx(
+            p,
+            ["Record ID", "Company name", *(f"Extra {i}" for i in range(8))],
+            199_000,
+            10,
+            ids=True,
+        ),
+        "xlsx of 1.99M cells, 199,000 companies (under spreadsheet_max_cells): loaded",
     ),
     "lines_under_limit.csv": (
         "hubspot",
