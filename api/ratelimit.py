@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from api.store import LoginAttempt, get_engine
 from warehouse.settings import Settings
@@ -26,7 +27,7 @@ WINDOW_SECONDS = 60.0
 def _hit(con: Connection, key: str, limit: int, now: float) -> int | None:
     """Count an attempt of `key`; None when allowed, else the seconds to wait."""
     oldest, count = con.execute(
-        select(func.min(LoginAttempt.at), func.count()).where(LoginAttempt.key == key)
+        select(func.min(LoginAttempt.at), func.count()).where(col(LoginAttempt.key) == key)
     ).one()
     if count >= limit:
         return max(1, math.ceil(oldest + WINDOW_SECONDS - now))
@@ -58,7 +59,7 @@ class LoginThrottle:
         now = self._clock()
         user_key = "user:" + username.strip().lower()[:256]
         with get_engine(self.settings).begin() as con:
-            con.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - WINDOW_SECONDS))
+            con.execute(delete(LoginAttempt).where(col(LoginAttempt.at) <= now - WINDOW_SECONDS))
             wait = _hit(con, "address:" + address, self.per_address, now)
             if wait is None:
                 wait = _hit(con, user_key, self.per_user, now)

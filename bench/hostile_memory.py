@@ -125,7 +125,7 @@ def _write(path: Path, chunks: Callable[[], object]) -> None:
 
 
 # name -> (system, writer, what it is). Sizes as in the probes of issue 11.
-GENERATED: dict[str, tuple[str, Callable[[Path], None], str]] = {
+GENERATED: dict[str, tuple[str, Callable[[Path], object], str]] = {
     "one_line_50mb.csv": (
         "hubspot",
         lambda p: _write(p, lambda: (b"a;" * (1 << 20) for _ in range(25))),
@@ -191,9 +191,9 @@ GENERATED: dict[str, tuple[str, Callable[[Path], None], str]] = {
 }
 
 
-def _cases() -> dict[str, tuple[str, Callable[[Path], None] | None, str]]:
+def _cases() -> dict[str, tuple[str, Callable[[Path], object] | None, str]]:
     expected = tomllib.loads((BAD / "expected.toml").read_text(encoding="utf-8"))["files"]
-    cases: dict[str, tuple[str, Callable[[Path], None] | None, str]] = {}
+    cases: dict[str, tuple[str, Callable[[Path], object] | None, str]] = {}
     for name, exp in sorted(expected.items()):
         if "generate" not in exp:
             cases[name] = (exp["system"], None, f"tests/data/bad ({exp['status']})")
@@ -202,7 +202,7 @@ def _cases() -> dict[str, tuple[str, Callable[[Path], None] | None, str]]:
     return cases
 
 
-def measure(name: str, system: str, writer: Callable[[Path], None] | None) -> dict[str, object]:
+def measure(name: str, system: str, writer: Callable[[Path], object] | None) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="c360-hostile-"))
     try:
         inbox = work / "inbox"
