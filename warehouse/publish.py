@@ -56,9 +56,10 @@ def clean_temporary(snapshots_dir: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     for path in snapshots_dir.glob(f"*{SUFFIX}{SERVING_SUFFIX}"):
-        if not path.name.startswith(".") and not path.with_name(
-            path.name.removesuffix(SERVING_SUFFIX)
-        ).exists():
+        if (
+            not path.name.startswith(".")
+            and not path.with_name(path.name.removesuffix(SERVING_SUFFIX)).exists()
+        ):
             path.unlink(missing_ok=True)
             removed.append(path)
     if removed:
