@@ -94,7 +94,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
     app.state.check_push = check_push
     app.state.password_checks = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
     app.state.login_throttle = LoginThrottle(
-        settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
+        settings, settings.api.login_per_user_per_minute, settings.api.login_per_address_per_minute
     )
     install_error_handler(app)
     install_docs(app, f"{API_PREFIX}/openapi.json")

@@ -1,68 +1,66 @@
-"""Sign-in throttling: a sliding window of attempts per key, in the API process.
+"""Sign-in throttling: a sliding window of attempts per key, shared by every worker.
 
-The API runs as one process (uvicorn, one worker): a counter in memory is enough, costs
-no store round trip, and is checked before bcrypt so a flood of attempts costs little.
-It forgets on restart, which the persistent lockout (app_user.failed_logins) does not.
+`c360 api` runs several worker processes (`api.workers`, one per core by default): a
+counter in each worker's memory would multiply the limits by the number of workers. The
+attempts are kept in app.db (table `login_attempt`, one row per counted attempt, deleted
+once out of the window), which every worker opens, and checked before bcrypt so a flood
+of attempts costs a small write each, not a password check. The times are wall-clock
+seconds, the one clock the processes share.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
+from sqlmodel import col
+
+from api.store import LoginAttempt, get_engine
+from warehouse.settings import Settings
+
 WINDOW_SECONDS = 60.0
-# Past this many keys the idle ones are dropped, so a flood of invented usernames or
-# addresses cannot grow the table without bound.
-MAX_KEYS = 50_000
 
 
-class SlidingWindow:
-    """At most `limit` attempts per key in any WINDOW_SECONDS."""
-
-    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> int | None:
-        """Count an attempt; None when allowed, else the seconds to wait (Retry-After)."""
-        now = self._clock()
-        with self._lock:
-            hits = self._hits.get(key)
-            if hits is None:
-                if len(self._hits) >= MAX_KEYS:
-                    self._prune(now)
-                hits = self._hits[key] = deque()
-            while hits and hits[0] <= now - WINDOW_SECONDS:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(1, math.ceil(hits[0] + WINDOW_SECONDS - now))
-            hits.append(now)
-            return None
-
-    def _prune(self, now: float) -> None:
-        idle = [k for k, h in self._hits.items() if not h or h[-1] <= now - WINDOW_SECONDS]
-        for key in idle:
-            del self._hits[key]
-        if len(self._hits) >= MAX_KEYS:  # all busy: forget the oldest half
-            for key in list(self._hits)[: MAX_KEYS // 2]:
-                del self._hits[key]
+def _hit(con: Connection, key: str, limit: int, now: float) -> int | None:
+    """Count an attempt of `key`; None when allowed, else the seconds to wait."""
+    oldest, count = con.execute(
+        select(func.min(LoginAttempt.at), func.count()).where(col(LoginAttempt.key) == key)
+    ).one()
+    if count >= limit:
+        return max(1, math.ceil(oldest + WINDOW_SECONDS - now))
+    con.execute(insert(LoginAttempt).values(key=key, at=now))
+    return None
 
 
 class LoginThrottle:
     """The two limits of a sign-in: per username and per client address."""
 
-    def __init__(self, per_user: int, per_address: int) -> None:
-        self.by_user = SlidingWindow(per_user)
-        self.by_address = SlidingWindow(per_address)
+    def __init__(
+        self,
+        settings: Settings,
+        per_user: int,
+        per_address: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.per_user = per_user
+        self.per_address = per_address
+        self._clock = clock
 
     def check(self, username: str, address: str) -> int | None:
-        """Count the attempt; the seconds to wait when either limit is reached."""
-        wait_address = self.by_address.hit(address)
-        if wait_address is not None:
-            return wait_address
-        return self.by_user.hit(username.strip().lower()[:256])
+        """Count the attempt; the seconds to wait when either limit is reached.
+
+        One transaction whose first statement writes (the delete of expired attempts),
+        so it holds SQLite's write lock from the start: two workers never both read a
+        count below the limit and both add to it."""
+        now = self._clock()
+        user_key = "user:" + username.strip().lower()[:256]
+        with get_engine(self.settings).begin() as con:
+            con.execute(delete(LoginAttempt).where(col(LoginAttempt.at) <= now - WINDOW_SECONDS))
+            wait = _hit(con, "address:" + address, self.per_address, now)
+            if wait is None:
+                wait = _hit(con, user_key, self.per_user, now)
+        return wait

@@ -95,6 +95,18 @@ class ProfileRead(SQLModel, table=True):
     resource: str  # "profile", or the sub-list read: "invoices", "timeline", ...
 
 
+class LoginAttempt(SQLModel, table=True):
+    """A counted sign-in attempt (api/ratelimit.py): `user:<name>` or `address:<ip>`,
+    at wall-clock seconds. Rows leave once out of the throttle's window."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_key", "key", "at"),)
+
+    attempt_id: int | None = Field(default=None, primary_key=True)
+    key: str
+    at: float = Field(index=True)
+
+
 class InboundReceipt(SQLModel, table=True):
     __tablename__ = "inbound_receipt"
 
@@ -164,6 +176,7 @@ def get_engine(settings: Settings) -> Engine:
                     InboundReceipt.__table__,  # type: ignore[attr-defined]
                     ProfileRead.__table__,  # type: ignore[attr-defined]
                     MatchDecision.__table__,  # type: ignore[attr-defined]
+                    LoginAttempt.__table__,  # type: ignore[attr-defined]
                 ],
             )
             _add_columns(engine)

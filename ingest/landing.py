@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from warehouse.killpoint import kill_point
+
 MANIFEST = "manifest.json"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -97,6 +99,7 @@ def land(src: Path, landing_root: Path, source: str, run_id: str, sha256: str) -
         fout.flush()
         os.fsync(fout.fileno())
     os.replace(tmp, target)
+    kill_point("land", source)
     return LandedFile(str(src), target, sha256, target.stat().st_size)
 
 
@@ -122,6 +125,7 @@ def clean_unfinished(landing_root: Path, tmp_dir: Path) -> list[Path]:
             if run.is_dir() and not run.is_symlink() and not (run / MANIFEST).exists():
                 shutil.rmtree(run, ignore_errors=True)
                 removed.append(run)
+                kill_point("cleanup")
     if tmp_dir.exists():
         stale = time.time() - 3600
         for path in tmp_dir.iterdir():

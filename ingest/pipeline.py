@@ -47,6 +47,7 @@ from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normali
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
 from warehouse.connection import connect, init_staging
+from warehouse.killpoint import kill_point
 from warehouse.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ def ingest(
                 con.execute("begin transaction")
                 try:
                     outcomes = _commit_source(con, settings, source, prepared, result.run_id)
+                    kill_point("source_transaction", source.name)
                     con.execute("commit")
                 except BaseException:
                     _rollback(con)
@@ -190,6 +192,7 @@ def ingest(
                 # The temp tables go with the connection, closed below.
                 _record_failure(con, result.run_id, source.name, exc)
                 raise
+            kill_point("source_committed", source.name)
             _drop_temps(con, prepared)
             for o in outcomes:
                 if o.quarantine_to:

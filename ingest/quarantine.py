@@ -16,6 +16,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warehouse.killpoint import kill_point
 from warehouse.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def move(path: Path, to: Path, reason: str) -> None:
     note = f"{reason}\nrefused at: {when}\nfrom: {path}\nmove it back there to retry it\n"
     try:
         to.with_name(to.name + ".reason.txt").write_text(note, encoding="utf-8")
+        kill_point("quarantine_move")
         os.replace(path, to)
     except OSError as exc:
         # An inbox on another disk or read-only: the file stays and is refused again.

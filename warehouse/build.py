@@ -26,9 +26,10 @@ from warehouse.checks import CheckFailure, run_checks
 from warehouse.connection import connect
 from warehouse.errors import C360Error
 from warehouse.errors import describe as _first_line
+from warehouse.killpoint import kill_point
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
-from warehouse.publish import clean_temporary, publish, temp_path
+from warehouse.publish import TMP_SUFFIX, clean_temporary, publish, temp_path
 from warehouse.serving import serving_path, write_serving
 from warehouse.settings import Settings
 from warehouse.sqlfiles import run_file
@@ -188,6 +189,7 @@ def _transform(
 ) -> dict[str, int]:
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
+    kill_point("build_matching")
     say("building golden records")
     run_file(con, "core/owner", params)
     run_file(con, "core/owner_name", params, identifiers={"table": OWNER_TABLES[0]})
@@ -252,7 +254,7 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
     clock = time.perf_counter()
     build_id = new_build_id(started)
     folder = settings.snapshots_dir
-    clean_temporary(folder)
+    _record_killed_builds(settings, clean_temporary(folder))
     tmp = temp_path(folder, build_id)
     say(f"build {build_id}: reading {settings.staging_db.name}")
     log: dict[str, Any] = {"build_id": build_id, "started_at": started.replace(tzinfo=None)}
@@ -297,6 +299,7 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
             counts=counts,
             finished_at=datetime.now(UTC).replace(tzinfo=None),
         )
+        kill_point("build_logged")
         _finish_snapshot(con)
         say("writing the serving contract")
         write_serving(con, serving_path(tmp))
@@ -325,6 +328,32 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         raise BuildError(f"build {build_id} failed: {reason}") from exc
     say(message)
     return BuildResult(build_id, path, True, counts, [], message)
+
+
+def _record_killed_builds(settings: Settings, removed: list[Path]) -> None:
+    """A build killed before publishing (the OOM killer, a power cut: no handler ran)
+    leaves only its hidden snapshot, removed now; it is recorded as failed here, so the
+    build log has every build. It may have logged itself as published just before the
+    kill: that row is replaced."""
+    for path in removed:
+        if not (path.name.startswith(".") and path.name.endswith(TMP_SUFFIX)):
+            continue
+        build_id = path.name[1 : -len(TMP_SUFFIX)]
+        try:
+            started = datetime.strptime(build_id, "%Y%m%dT%H%M%S%fZ")
+        except ValueError:
+            continue
+        try:
+            history.log_failure(
+                settings.history_db,
+                build_id=build_id,
+                started_at=started,
+                message="interrupted: the build stopped before publishing (killed?); "
+                "its partial snapshot was removed",
+                finished_at=None,
+            )
+        except (duckdb.Error, OSError):
+            logger.warning("could not record the interrupted build %s", build_id, exc_info=True)
 
 
 def last_builds(settings: Settings) -> list[dict[str, Any]]:

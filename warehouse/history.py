@@ -76,7 +76,12 @@ def log_build(
 
 
 def log_failure(
-    history_db: Path, *, build_id: str, started_at: datetime, message: str, finished_at: datetime
+    history_db: Path,
+    *,
+    build_id: str,
+    started_at: datetime,
+    message: str,
+    finished_at: datetime | None,
 ) -> None:
     """Record a build that failed, on a connection of its own (the build's may be broken)."""
     con = duckdb.connect()

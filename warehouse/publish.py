@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import C360Error
-from warehouse.serving import serving_path
+from warehouse.killpoint import kill_point
+from warehouse.serving import SERVING_SUFFIX, serving_path
 from warehouse.settings import Settings
 from warehouse.snapshots import (
     CURRENT,
@@ -49,6 +50,19 @@ def clean_temporary(snapshots_dir: Path) -> list[Path]:
     for path in snapshots_dir.glob(f".*{TMP_SUFFIX}*"):
         path.unlink(missing_ok=True)
         removed.append(path)
+    # A pointer's temporary copy (killed before its rename) and a serving file whose
+    # snapshot is gone (killed between the two renames of `publish`, or mid-`prune`).
+    for name in (CURRENT, PREVIOUS):
+        for path in snapshots_dir.glob(f".{name}.*.tmp"):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    for path in snapshots_dir.glob(f"*{SUFFIX}{SERVING_SUFFIX}"):
+        if (
+            not path.name.startswith(".")
+            and not path.with_name(path.name.removesuffix(SERVING_SUFFIX)).exists()
+        ):
+            path.unlink(missing_ok=True)
+            removed.append(path)
     if removed:
         logger.info("removed %d file(s) left by an interrupted build", len(removed))
     return removed
@@ -81,12 +95,16 @@ def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int)
     serving_tmp = serving_path(tmp)
     if serving_tmp.exists():
         os.replace(serving_tmp, serving_path(final))
+    kill_point("snapshot_rename")
     os.replace(tmp, final)
     _fsync_dir(folder)
+    kill_point("pointer_write")
     previous = read_pointer(folder, CURRENT)
     if previous:
         write_pointer(folder, PREVIOUS, previous)
+    kill_point("previous_written")
     write_pointer(folder, CURRENT, final.name)
+    kill_point("current_written")
     logger.info("published snapshot %s", final.name)
     prune(folder, keep)
     return final
@@ -102,6 +120,7 @@ def prune(snapshots_dir: Path, keep: int) -> list[Path]:
         if path.name == current:
             continue
         path.unlink(missing_ok=True)
+        kill_point("prune")
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
         serving_path(path).unlink(missing_ok=True)
         removed.append(path)

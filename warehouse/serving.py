@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import connect, sql
+from warehouse.killpoint import kill_point
 from warehouse.sqlquote import quote_ident, quote_literal
 
 logger = logging.getLogger(__name__)
@@ -255,6 +256,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, built: list[str], target: Path)
             result = con.execute(select)
             while batch := result.fetchmany(_BATCH):
                 lite.executemany(insert, batch)
+                kill_point("serving_write")
             for i, columns_sql in enumerate(table.indexes):
                 lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
             logger.info("serving %s copied in %.1fs", table.name, time.perf_counter() - started)

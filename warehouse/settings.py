@@ -309,7 +309,9 @@ class LimitsConfig(BaseModel):
     # A spreadsheet's decompressed size (the zip's declared sizes, then the bytes read)
     # and its cells, counted before python-calamine turns each into a Python object.
     spreadsheet_max_bytes: int = Field(default=256 << 20, ge=1024)
-    spreadsheet_max_cells: int = Field(default=5_000_000, ge=1)
+    # python-calamine holds the whole sheet (~55 bytes a cell) before the first row is
+    # read: 5M cells took the nightly past 1 GB; 2M is 100,000 rows of 20 columns.
+    spreadsheet_max_cells: int = Field(default=2_000_000, ge=1)
     # DuckDB's budget in the nightly: memory before it spills to disk, and how much disk.
     duckdb_memory_limit: str = "1GB"
     duckdb_max_temp_size: str = "20GB"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from warehouse.killpoint import kill_point
+
 CURRENT = "CURRENT"
 PREVIOUS = "PREVIOUS"
 SUFFIX = ".duckdb"
@@ -31,6 +33,7 @@ def write_pointer(folder: Path, name: str, target: str) -> None:
         fh.write(target + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+    kill_point("pointer_replace", name)
     os.replace(tmp, folder / name)
     _fsync_dir(folder)
 

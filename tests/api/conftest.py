@@ -4,7 +4,9 @@ the real pipeline from hand-written extracts (tests/api/pipeline_company.py)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,10 @@ def settings(tmp_path: Path) -> Settings:
 def users(settings: Settings, template: Settings) -> dict[str, str]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template.app_db, settings.app_db)
+    # shared_client signs in on the template's store, and sign-in attempts are counted
+    # in app.db (api/ratelimit.py): each test starts with none.
+    with closing(sqlite3.connect(settings.app_db)) as con, con:
+        con.execute("delete from login_attempt")
     return {name: role for name, (role, _owner) in USERS.items()}
 
 
