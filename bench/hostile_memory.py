@@ -171,7 +171,7 @@ GENERATED: dict[str, tuple[str, Callable[[Path], object], str]] = {
             p,
             lambda: [HUBSPOT_HEADER] + [b'"%d","%s"\n' % (i, b"x" * 1_000_000) for i in range(60)],
         ),
-        "60 lines of 1 MB (under max_line_bytes): loaded",
+        "60 lines of 1 MB (under max_line_bytes): each row a reject (max_value_bytes)",
     ),
     "columns_under_limit.csv": (
         "hubspot",

@@ -649,6 +649,7 @@ def bound_values(
         "receivable_prefixes": settings.fec.receivable_prefixes,
         "revenue_prefixes": settings.fec.revenue_prefixes,
         "object": obj,
+        "max_value_bytes": settings.limits.max_value_bytes,
     }
 
 

@@ -190,7 +190,11 @@ def build_query(
         src_expr = f"({ref})" if kind == "expr" else quote_ident(ref)
         # Problems are judged on the raw text, carried next to the typed value.
         raw = quote_ident("r__" + col.name)
-        field_problems: list[str] = []
+        # A value past the limit is refused whatever its type (limits.max_value_bytes).
+        field_problems: list[str] = [
+            f"case when strlen({raw}) > $max_value_bytes then "
+            f"{_lit(label + ' is longer than ')} || $max_value_bytes || ' bytes' end"
+        ]
         if spec is not None and spec.values:
             typed = _mapped(spec.values, src_expr)
             accepted = ", ".join(sorted(set(spec.values)))

@@ -305,6 +305,9 @@ class LimitsConfig(BaseModel):
     # At most 10 MB: the parser re-reads lines with that ceiling.
     max_line_bytes: int = Field(default=1 << 20, ge=1024, le=10_000_000)
     max_columns: int = Field(default=2_000, ge=1)
+    # One value (a cell) longer than this (UTF-8 bytes) makes its row a reject: a line may hold 1 MiB,
+    # but sixty 1 MiB company names would be copied by every step of the build.
+    max_value_bytes: int = Field(default=100_000, ge=256)
     max_rows_per_file: int = Field(default=20_000_000, ge=1)
     # A spreadsheet's decompressed size (the zip's declared sizes, then the bytes read)
     # and its cells, counted before python-calamine turns each into a Python object.

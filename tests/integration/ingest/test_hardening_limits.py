@@ -121,3 +121,27 @@ def test_the_nightly_connection_has_a_memory_and_disk_budget(tmp_path: Path) -> 
         "current_setting('temp_directory')"
     ).fetchone()
     assert got == ("244.1 MiB", "953.6 MiB", str(tmp_path))
+
+
+def test_a_value_past_max_value_bytes_rejects_its_row_only(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    settings.limits = LimitsConfig(max_value_bytes=1000)
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    # 1,000 bytes is within the limit; 1,001 (500 two-byte "é" and one "x") is past it.
+    body = (
+        '"Record ID","Company name"\n"1","Alpha"\n'
+        f'"2","{"a" * 1000}"\n"3","{"é" * 500}x"\n"4","Delta"\n'
+    ).encode()
+    (inbox / "companies.csv").write_bytes(body)
+    result = ingest(settings)
+    [outcome] = [o for o in result.outcomes if o.object == "customer"]
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected) == (4, 3, 1)
+    con = connect(settings.staging_db, read_only=True)
+    try:
+        reasons = con.execute("select line, reason from meta.reject").fetchall()
+        names = con.execute("select name from staging.customer order by source_id").fetchall()
+    finally:
+        con.close()
+    assert reasons == [(4, "name is longer than 1000 bytes")]
+    assert [len(n) for (n,) in names] == [5, 1000, 5]
