@@ -82,7 +82,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "siret": {"fr": "SIRET", "en": "SIRET"},
     "vat": {"fr": "TVA", "en": "VAT"},
     "payment_terms": {"fr": "Délai de paiement", "en": "Payment terms"},
-    "days_suffix": {"fr": "{n} j", "en": "{n} days"},
     "outstanding": {"fr": "Encours", "en": "Outstanding"},
     "overdue": {"fr": "Échu", "en": "Overdue"},
     "oldest_overdue": {"fr": "Plus ancien retard", "en": "Oldest overdue"},
@@ -104,27 +103,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "aging": {"fr": "Balance âgée", "en": "Aging"},
     "alerts": {"fr": "Alertes", "en": "Alerts"},
     "no_alerts": {"fr": "Aucune alerte.", "en": "No alerts."},
-    "alert.overdue_before_offer": {
-        "fr": "Retard de paiement alors qu'une offre est en cours",
-        "en": "Overdue while an offer is open",
-    },
-    "alert.credit_limit_exceeded": {
-        "fr": "Plafond de crédit dépassé",
-        "en": "Credit limit exceeded",
-    },
-    "alert.erp_only_customer": {
-        "fr": "Client présent dans l'ERP mais pas dans le CRM",
-        "en": "Customer in the ERP but not in the CRM",
-    },
-    "alert.address_conflict": {
-        "fr": "Adresses différentes selon les sources",
-        "en": "Addresses differ between sources",
-    },
-    "alert.order_cancelled_after_sync": {
-        "fr": "Commande annulée après synchronisation",
-        "en": "Order cancelled after it was synchronised",
-    },
-    "alert.stale_source": {"fr": "Source non mise à jour", "en": "Stale source"},
     "severity.high": {"fr": "Élevée", "en": "High"},
     "severity.medium": {"fr": "Moyenne", "en": "Medium"},
     "severity.low": {"fr": "Faible", "en": "Low"},
