@@ -492,3 +492,33 @@ STRINGS.update(
     }
 )
 STRINGS["no_overdue_items"] = {"fr": "Aucune facture en retard.", "en": "No invoice overdue."}
+
+# Write-back log page (admins, issue 15)
+STRINGS.update(
+    {
+        "page_writeback": {"fr": "Écritures CRM", "en": "CRM write-back"},
+        "wb_intro": {
+            "fr": "Chaque valeur que c360 a écrite (ou tenté d'écrire) dans un champ du CRM, "
+            "la plus récente d'abord. Une écriture refusée est renvoyée à la prochaine nuit.",
+            "en": "Every value c360 wrote (or tried to write) into a CRM field, newest first. "
+            "A refused write is sent again the next night.",
+        },
+        "wb_written_at": {"fr": "Écrit le (UTC)", "en": "Written (UTC)"},
+        "wb_source": {"fr": "Source", "en": "Source"},
+        "wb_customer": {"fr": "Client", "en": "Customer"},
+        "wb_record": {"fr": "Fiche CRM", "en": "CRM record"},
+        "wb_field": {"fr": "Champ", "en": "Field"},
+        "wb_old": {"fr": "Valeur précédente", "en": "Previous value"},
+        "wb_new": {"fr": "Nouvelle valeur", "en": "New value"},
+        "wb_emptied": {"fr": "(vidé)", "en": "(emptied)"},
+        "wb_result": {"fr": "Résultat", "en": "Result"},
+        "wb_result_all": {"fr": "Tous", "en": "All"},
+        "wb_result_ok": {"fr": "Écrit", "en": "Written"},
+        "wb_result_failed": {"fr": "Refusé", "en": "Failed"},
+        "wb_message": {"fr": "Motif du CRM", "en": "CRM's reason"},
+        "wb_empty": {"fr": "Aucune écriture.", "en": "No write."},
+        "wb_page": {"fr": "Page {n}", "en": "Page {n}"},
+        "wb_previous": {"fr": "Page précédente", "en": "Previous page"},
+        "wb_next": {"fr": "Page suivante", "en": "Next page"},
+    }
+)
