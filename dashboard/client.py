@@ -278,6 +278,24 @@ class ApiClient:
         body = {"kind": kind, "left": left, "right": right, "reason": reason}
         return self._send("POST", "/match-decisions", json=body)
 
+    def writeback(
+        self,
+        source: str | None = None,
+        customer: str | None = None,
+        result: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        """The CRM write-back log (admins), newest first, keyset paged."""
+        params = {
+            "source": source,
+            "customer": customer,
+            "result": result,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return self.get("/writeback", params) or {}
+
     def runs(self) -> dict[str, Any]:
         return self.get("/runs") or {}
 

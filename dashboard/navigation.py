@@ -16,6 +16,7 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     ),
     "kpis": ("page_kpis", ":material/monitoring:", frozenset({"executive", "admin"})),
     "quality": ("page_quality", ":material/fact_check:", frozenset({"admin"})),
+    "writeback": ("page_writeback", ":material/sync_alt:", frozenset({"admin"})),
 }
 
 

@@ -82,7 +82,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "siret": {"fr": "SIRET", "en": "SIRET"},
     "vat": {"fr": "TVA", "en": "VAT"},
     "payment_terms": {"fr": "Délai de paiement", "en": "Payment terms"},
-    "days_suffix": {"fr": "{n} j", "en": "{n} days"},
     "outstanding": {"fr": "Encours", "en": "Outstanding"},
     "overdue": {"fr": "Échu", "en": "Overdue"},
     "oldest_overdue": {"fr": "Plus ancien retard", "en": "Oldest overdue"},
@@ -104,27 +103,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "aging": {"fr": "Balance âgée", "en": "Aging"},
     "alerts": {"fr": "Alertes", "en": "Alerts"},
     "no_alerts": {"fr": "Aucune alerte.", "en": "No alerts."},
-    "alert.overdue_before_offer": {
-        "fr": "Retard de paiement alors qu'une offre est en cours",
-        "en": "Overdue while an offer is open",
-    },
-    "alert.credit_limit_exceeded": {
-        "fr": "Plafond de crédit dépassé",
-        "en": "Credit limit exceeded",
-    },
-    "alert.erp_only_customer": {
-        "fr": "Client présent dans l'ERP mais pas dans le CRM",
-        "en": "Customer in the ERP but not in the CRM",
-    },
-    "alert.address_conflict": {
-        "fr": "Adresses différentes selon les sources",
-        "en": "Addresses differ between sources",
-    },
-    "alert.order_cancelled_after_sync": {
-        "fr": "Commande annulée après synchronisation",
-        "en": "Order cancelled after it was synchronised",
-    },
-    "alert.stale_source": {"fr": "Source non mise à jour", "en": "Stale source"},
     "severity.high": {"fr": "Élevée", "en": "High"},
     "severity.medium": {"fr": "Moyenne", "en": "Medium"},
     "severity.low": {"fr": "Faible", "en": "Low"},
@@ -627,5 +605,35 @@ COLUMNS.update(
         "links_contact": {"fr": "Liens par contact", "en": "Links by contact"},
         "links_fuzzy": {"fr": "Liens approchés", "en": "Fuzzy links"},
         "links_ledger_name": {"fr": "Liens par libellé de compte", "en": "Links by ledger name"},
+    }
+)
+
+# Write-back log page (admins, issue 15)
+STRINGS.update(
+    {
+        "page_writeback": {"fr": "Écritures CRM", "en": "CRM write-back"},
+        "wb_intro": {
+            "fr": "Chaque valeur que c360 a écrite (ou tenté d'écrire) dans un champ du CRM, "
+            "la plus récente d'abord. Une écriture refusée est renvoyée à la prochaine nuit.",
+            "en": "Every value c360 wrote (or tried to write) into a CRM field, newest first. "
+            "A refused write is sent again the next night.",
+        },
+        "wb_written_at": {"fr": "Écrit le (UTC)", "en": "Written (UTC)"},
+        "wb_source": {"fr": "Source", "en": "Source"},
+        "wb_customer": {"fr": "Client", "en": "Customer"},
+        "wb_record": {"fr": "Fiche CRM", "en": "CRM record"},
+        "wb_field": {"fr": "Champ", "en": "Field"},
+        "wb_old": {"fr": "Valeur précédente", "en": "Previous value"},
+        "wb_new": {"fr": "Nouvelle valeur", "en": "New value"},
+        "wb_emptied": {"fr": "(vidé)", "en": "(emptied)"},
+        "wb_result": {"fr": "Résultat", "en": "Result"},
+        "wb_result_all": {"fr": "Tous", "en": "All"},
+        "wb_result_ok": {"fr": "Écrit", "en": "Written"},
+        "wb_result_failed": {"fr": "Refusé", "en": "Failed"},
+        "wb_message": {"fr": "Motif du CRM", "en": "CRM's reason"},
+        "wb_empty": {"fr": "Aucune écriture.", "en": "No write."},
+        "wb_page": {"fr": "Page {n}", "en": "Page {n}"},
+        "wb_previous": {"fr": "Page précédente", "en": "Previous page"},
+        "wb_next": {"fr": "Page suivante", "en": "Next page"},
     }
 )

@@ -241,6 +241,9 @@ class AlertsConfig(BaseModel):
 class WritebackConfig(BaseModel):
     # `c360 nightly` writes the CRM fields after each publish (docs/writeback.md).
     after_nightly: bool = False
+    # Lines of the write-back log older than this are deleted at each run (the state of
+    # what was last written is kept: only the trace goes).
+    log_retention_days: int = Field(default=400, ge=1)
 
 
 class DigestConfig(BaseModel):
@@ -261,6 +264,9 @@ class DigestConfig(BaseModel):
     # An outstanding that rose this much since the last digest is a "balance jump".
     balance_jump_percent: float = Field(default=20.0, gt=0)
     balance_jump_min_amount: float = Field(default=1000.0, ge=0)
+    # At most this many lines per digest, the most severe and largest first; the rest are
+    # counted ("and N more") with a link to the worklist.
+    max_lines: int = Field(default=25, ge=1)
 
 
 class ScheduleConfig(BaseModel):

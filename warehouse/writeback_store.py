@@ -196,6 +196,18 @@ def append_log(path: Path, lines: list[tuple[Any, ...]]) -> None:
         lite.close()
 
 
+def prune_log(path: Path, keep_from: datetime) -> int:
+    """Delete the log lines written before `keep_from`; how many went."""
+    if not path.exists():
+        return 0
+    lite = _open_log(path)
+    try:
+        with lite:
+            return lite.execute(sql("writeback/log_prune"), (keep_from.isoformat(),)).rowcount
+    finally:
+        lite.close()
+
+
 def _log_row(line: tuple[Any, ...]) -> tuple[Any, ...]:
     when = line[1]
     return (line[0], when.isoformat() if isinstance(when, datetime) else str(when), *line[2:])

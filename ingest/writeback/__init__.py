@@ -24,7 +24,7 @@ import secrets
 from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ingest.connectors import ConnectorError, RetryPolicy, open_connector
 from ingest.writeback.base import RecordWrite, Writer
@@ -34,7 +34,7 @@ from ingest.writeback.hubspot import HubSpotWriter
 from ingest.writeback.odoo import OdooWriter
 from ingest.writeback.salesforce import SalesforceWriter
 from warehouse.settings import Settings, SourceConfig
-from warehouse.writeback_store import Change, Outcome, WritebackState
+from warehouse.writeback_store import Change, Outcome, WritebackState, prune_log
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class WritebackResult:
     change_count: int = 0
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Log lines deleted by writeback.log_retention_days at this run.
+    pruned: int = 0
 
     @property
     def ok(self) -> bool:
@@ -121,6 +123,9 @@ def run_writeback(
     now = datetime.now(UTC).replace(tzinfo=None)
     result = WritebackResult(f"wb-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", dry_run)
     sources = writeback_sources(settings, only)
+    if not dry_run:
+        keep_from = now - timedelta(days=settings.writeback.log_retention_days)
+        result.pruned = prune_log(settings.writeback_log_db, keep_from)
     if not sources:
         return result
     with WritebackState(settings) as state:

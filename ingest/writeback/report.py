@@ -47,6 +47,10 @@ def print_writeback(result: WritebackResult, console: Console) -> None:
         if result.change_count > len(result.changes):
             console.print(f"… and {result.change_count - len(result.changes)} more field(s)")
     console.print(summary_table(result))
+    if result.pruned:
+        console.print(
+            f"{result.pruned} log line(s) older than writeback.log_retention_days deleted"
+        )
     if not result.change_count:
         console.print("nothing changed since the last write: nothing sent")
     for name, s in sorted(result.sources.items()):

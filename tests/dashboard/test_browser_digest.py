@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.digest.render import DigestLine, html_body, subject
+from warehouse.digest.render import Digest, DigestLine, html_body, subject
 
 pytestmark = pytest.mark.e2e
 BASE = "https://c360.example.com"
@@ -94,9 +94,10 @@ def test_digest_html_in_the_browser(
 ) -> None:
     from playwright.sync_api import Route, sync_playwright
 
-    title = subject(LINES, lang, date(2026, 11, 28))
+    digest = Digest(LINES, more=2)  # two more lines past digest.max_lines
+    title = subject(digest, lang, date(2026, 11, 28))
     page_file = tmp_path / "digest.html"
-    page_file.write_text(html_body(LINES, lang, "Alice Martin", BASE, title), encoding="utf-8")
+    page_file.write_text(html_body(digest, lang, "Alice Martin", BASE, title), encoding="utf-8")
     remote: list[str] = []
 
     def guard(route: Route) -> None:
@@ -122,6 +123,8 @@ def test_digest_html_in_the_browser(
             links = page.locator("tbody a")
             hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
             intro = page.locator("p").first.inner_text()
+            more = page.locator("p a")
+            more_href, more_text = more.get_attribute("href"), more.inner_text()
             assert page.locator("html").get_attribute("lang") == lang
         finally:
             browser.close()
@@ -132,4 +135,7 @@ def test_digest_html_in_the_browser(
         f"{BASE}/customers?customer=C0000002",
     ]
     assert "Alice Martin" in intro
+    assert more_href == f"{BASE}/customers"
+    assert ("et 2 autre(s)" if lang == "fr" else "and 2 more") in more_text
+    assert ("5 alerte(s)" if lang == "fr" else "5 alert(s)") in title
     assert remote == []

@@ -125,7 +125,7 @@ def test_roles_see_only_their_pages() -> None:
     assert visible_pages("sales") == ["customers"]
     assert visible_pages("finance") == ["customers", "receivables"]
     assert visible_pages("executive") == ["customers", "kpis"]
-    assert visible_pages("admin") == ["customers", "receivables", "kpis", "quality"]
+    assert visible_pages("admin") == ["customers", "receivables", "kpis", "quality", "writeback"]
     assert visible_pages("integration") == []
 
 

@@ -26,6 +26,7 @@ import httpx
 from warehouse.connection import connect
 from warehouse.digest.deliver import DeliveryError, post_webhook, send_email
 from warehouse.digest.render import (
+    Digest,
     DigestLine,
     html_body,
     slack_payload,
@@ -54,7 +55,7 @@ class Delivery:
     channel: str
     to: str
     subject: str
-    lines: list[DigestLine]
+    digest: Digest
     text: str = ""
     html: str = ""
     sent: bool = False
@@ -107,8 +108,8 @@ def run_digest(
         with httpx.Client(timeout=30, follow_redirects=False) as client:
             for recipient in chosen:
                 for channel in recipient.channels:
-                    mine = lines.get((recipient.username, channel), [])
-                    if not mine:
+                    mine = lines.get((recipient.username, channel))
+                    if mine is None:
                         done.append((recipient.username, channel))
                         continue
                     delivery = _compose(settings, recipient, channel, mine)
@@ -151,7 +152,7 @@ def _new_lines(
     settings: Settings,
     snapshot: object,
     chosen: list[Recipient],
-) -> dict[tuple[str, str], list[DigestLine]]:
+) -> dict[tuple[str, str], Digest]:
     run_file(con, "digest/state")
     quoted = str(snapshot).replace("'", "''")
     con.execute(f"attach '{quoted}' as snap (read_only)")
@@ -174,22 +175,23 @@ def _new_lines(
             "jump_min_amount": settings.digest.balance_jump_min_amount,
         },
     )
+    run_file(con, "digest/shown", {"max_lines": settings.digest.max_lines})
+    # At most max_lines rows per recipient and channel reach Python.
     rows = con.execute(
-        "select username, channel, customer_id, name, currency, kind, amount, "
-        "previous_amount, detail, oldest_overdue_days from digest_new "
-        "order by username, channel, name, customer_id, kind"
+        "select username, channel, more, customer_id, name, currency, kind, amount, "
+        "previous_amount, facts, oldest_overdue_days from digest_shown "
+        "order by username, channel, line_no"
     ).fetchall()
-    return {
-        key: [DigestLine(*row[2:]) for row in group]
-        for key, group in itertools.groupby(rows, key=lambda r: (r[0], r[1]))
-    }
+    digests: dict[tuple[str, str], Digest] = {}
+    for key, group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        shown = list(group)
+        digests[key] = Digest([DigestLine(*row[3:]) for row in shown], more=shown[0][2])
+    return digests
 
 
-def _compose(
-    settings: Settings, recipient: Recipient, channel: str, lines: list[DigestLine]
-) -> Delivery:
+def _compose(settings: Settings, recipient: Recipient, channel: str, digest: Digest) -> Delivery:
     lang = recipient.language
-    title = subject(lines, lang, settings.effective_as_of())
+    title = subject(digest, lang, settings.effective_as_of())
     to = recipient.email if channel == "email" else recipient.webhook_url
     assert to is not None
     base = settings.dashboard_url
@@ -198,9 +200,9 @@ def _compose(
         channel,
         to,
         title,
-        lines,
-        text=text_body(lines, lang, recipient.owner_name, base),
-        html=html_body(lines, lang, recipient.owner_name, base, title),
+        digest,
+        text=text_body(digest, lang, recipient.owner_name, base),
+        html=html_body(digest, lang, recipient.owner_name, base, title),
     )
 
 

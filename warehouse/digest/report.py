@@ -44,7 +44,7 @@ def print_digest(result: DigestResult, console: Console) -> None:
             else f"[red]failed[/red]: {escape(d.error or '')}"
         )
         table.add_row(
-            d.username, d.channel, escape(_address(d.channel, d.to)), str(len(d.lines)), status
+            d.username, d.channel, escape(_address(d.channel, d.to)), str(d.digest.total), status
         )
     console.print(table)
     if not result.deliveries:

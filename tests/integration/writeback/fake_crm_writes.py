@@ -11,7 +11,8 @@ endpoint with its documented limits and per-record answers.
   INVALID_FIELD, FIELD_CUSTOM_VALIDATION_EXCEPTION for ids in `refuse`).
 - Dynamics `PATCH /api/data/v9.2/accounts(<id>)`: 204; 404 for an unknown account (with
   `If-Match: *`; without it the fake, like Dataverse, would create one: it records that),
-  400 for an unknown column.
+  400 for an unknown column; and `POST /api/data/v9.2/$batch` of those PATCHes (multipart,
+  change sets, at most 1,000 requests, an answer per Content-ID).
 - Odoo `write` on res.partner (JSON-2 and JSON-RPC): True; MissingError / invalid field.
 
 `written[record id]` holds the values each record received; `writes` counts write calls.
@@ -19,6 +20,11 @@ endpoint with its documented limits and per-record answers.
 
 from __future__ import annotations
 
+import json
+import re
+import uuid
+from email.message import Message
+from email.parser import BytesParser
 from typing import Any
 
 from fake_dynamics import API
@@ -30,6 +36,7 @@ from ingest.writeback.fields import DEFAULT_FIELDS
 
 HUBSPOT_BATCH = 100
 SALESFORCE_BATCH = 200
+DYNAMICS_BATCH = 1000
 
 
 def prepare(fake: Any, system: str) -> None:
@@ -38,6 +45,7 @@ def prepare(fake: Any, system: str) -> None:
     fake.writes = 0
     fake.refuse = {}
     fake.upserted = []
+    fake.batch_requests = []
     fake.writable = set(DEFAULT_FIELDS[system].values())
 
 
@@ -169,41 +177,150 @@ def add_salesforce(app: FastAPI, fake: Any, version: str) -> None:
         return answers
 
 
+def _patch_account(
+    fake: Any, key: str, values: dict[str, Any], if_match: str | None
+) -> tuple[int, dict[str, Any] | None]:
+    """One account PATCH as Dataverse answers it: (status, error body or None)."""
+    known = {r["accountid"]: r for r in fake.store["accounts"]}
+    if key not in known:
+        if if_match != "*":
+            fake.upserted.append(key)  # what Dataverse does: create the account
+            return 204, None
+        return 404, {
+            "error": {"code": "0x80040217", "message": f"account With Id = {key} Does Not Exist"}
+        }
+    unknown = sorted(set(values) - fake.writable)
+    if unknown:
+        return 400, {
+            "error": {
+                "code": "0x80060888",
+                "message": f"The property '{unknown[0]}' does not exist on type "
+                "'Microsoft.Dynamics.CRM.account'",
+            }
+        }
+    _store_values(fake, key, values)
+    return 204, None
+
+
+def _batch_parts(content_type: str, body: bytes) -> list[list[Message]]:
+    """The change sets of a multipart $batch body, each a list of its application/http
+    parts (a request outside any change set is a change set of one)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    batch = BytesParser().parsebytes(head + body)
+    if not batch.is_multipart():
+        return []
+    out: list[list[Message]] = []
+    for part in batch.get_payload():
+        if not isinstance(part, Message):
+            continue
+        inner = part.get_payload() if part.is_multipart() else [part]
+        assert isinstance(inner, list)
+        out.append(
+            [
+                p
+                for p in inner
+                if isinstance(p, Message) and p.get_content_type() == "application/http"
+            ]
+        )
+    return out
+
+
+def _http_request(part: Message) -> tuple[str, str, dict[str, str], Any]:
+    payload = part.get_payload(decode=True)
+    text = (payload if isinstance(payload, bytes) else str(payload).encode()).decode()
+    head, _, body = text.replace("\r\n", "\n").partition("\n\n")
+    request_line, *header_lines = head.strip().split("\n")
+    method, url, _ = request_line.split(" ", 2)
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return method, url, headers, json.loads(body) if body.strip() else None
+
+
+def _http_response(content_id: str | None, status: int, error: dict[str, Any] | None) -> str:
+    reason = {204: "No Content", 400: "Bad Request", 404: "Not Found"}.get(status, "Error")
+    lines = ["Content-Type: application/http", "Content-Transfer-Encoding: binary"]
+    if content_id is not None:
+        lines.append(f"Content-ID: {content_id}")
+    lines += ["", f"HTTP/1.1 {status} {reason}", "OData-Version: 4.0"]
+    if error is not None:
+        lines += ["Content-Type: application/json; odata.metadata=minimal", "", json.dumps(error)]
+    else:
+        lines.append("")
+    return "\r\n".join(lines)
+
+
 def add_dynamics(app: FastAPI, fake: Any) -> None:
+    """One PATCH per account, and the OData $batch of them (multipart, change sets,
+    at most DYNAMICS_BATCH requests, `Prefer: odata.continue-on-error` or stop at the
+    first failure). `fake.batch_requests` keeps each inner request's (method, url,
+    headers)."""
+    fake.batch_requests = []
+
     @app.patch(API + "/accounts({key})")
     async def update_account(key: str, request: Request) -> Any:
         if not fake.accepts(request.headers.get("authorization")):
             return Response(status_code=401)
         fake.writes += 1
-        values = await request.json()
-        known = {r["accountid"]: r for r in fake.store["accounts"]}
-        if key not in known:
-            if request.headers.get("if-match") != "*":
-                fake.upserted.append(key)  # what Dataverse does: create the account
-                return Response(status_code=204)
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "0x80040217",
-                        "message": f"account With Id = {key} Does Not Exist",
-                    }
-                },
-                status_code=404,
+        status, error = _patch_account(
+            fake, key, await request.json(), request.headers.get("if-match")
+        )
+        return Response(status_code=204) if error is None else JSONResponse(error, status)
+
+    @app.post(API + "/$batch")
+    async def batch(request: Request) -> Any:
+        if not fake.accepts(request.headers.get("authorization")):
+            return Response(status_code=401)
+        fake.writes += 1
+        change_sets = _batch_parts(request.headers.get("content-type", ""), await request.body())
+        count = sum(len(c) for c in change_sets)
+        if not change_sets or count > DYNAMICS_BATCH:
+            message = (
+                f"The number of requests in the batch, {count}, exceeds the limit of "
+                f"{DYNAMICS_BATCH}"
+                if count
+                else "The batch request body is not a multipart/mixed batch"
             )
-        unknown = sorted(set(values) - fake.writable)
-        if unknown:
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "0x80060888",
-                        "message": f"The property '{unknown[0]}' does not exist on type "
-                        "'Microsoft.Dynamics.CRM.account'",
-                    }
-                },
-                status_code=400,
-            )
-        _store_values(fake, key, values)
-        return Response(status_code=204)
+            return JSONResponse({"error": {"code": "0x80048d19", "message": message}}, 400)
+        go_on = "odata.continue-on-error" in request.headers.get("prefer", "")
+        batch_boundary = f"batchresponse_{uuid.uuid4()}"
+        out: list[str] = []
+        for requests in change_sets:
+            results: list[tuple[str | None, int, dict[str, Any] | None]] = []
+            for part in requests:
+                method, url, headers, body = _http_request(part)
+                fake.batch_requests.append((method, url, headers))
+                match = re.search(r"/accounts\(([^)]+)\)$", url)
+                error: dict[str, Any] | None
+                if method != "PATCH" or match is None:
+                    status, error = 400, {"error": {"code": "0x0", "message": "not supported"}}
+                else:
+                    status, error = _patch_account(
+                        fake, match.group(1), body, headers.get("if-match")
+                    )
+                results.append((part.get("Content-ID"), status, error))
+                if error is not None:
+                    break
+            failed = next((r for r in results if r[2] is not None), None)
+            # a change set is atomic: a failure answers once, for the request that failed
+            shown = [failed] if failed else results
+            boundary = f"changesetresponse_{uuid.uuid4()}"
+            out += [
+                f"--{batch_boundary}",
+                f"Content-Type: multipart/mixed; boundary={boundary}",
+                "",
+            ]
+            out += [f"--{boundary}\r\n" + _http_response(*r) for r in shown]
+            out.append(f"--{boundary}--")
+            if failed and not go_on:
+                break
+        out.append(f"--{batch_boundary}--")
+        return Response(
+            ("\r\n".join(out) + "\r\n").encode(),
+            status_code=200,
+            media_type=f"multipart/mixed; boundary={batch_boundary}",
+        )
 
 
 def add_odoo(fake: Any) -> None:

@@ -136,7 +136,7 @@ def test_changes_and_a_balance_jump_in_english_and_by_teams(
     )
     assert "Plafond" not in alice
     bruno = by_rcpt["bruno@acme.example"]
-    assert bruno["Subject"] == "c360 · 1 alert(s) on your customers · 28 Nov 2026"
+    assert bruno["Subject"] == "c360 · 1 alert(s) on your customers · 2026-11-28"
     assert (
         "- Boulangerie Durand — Balance jump: outstanding rose from €300.45 to €2,300.45"
         in bruno.get_body(("plain",)).get_content()

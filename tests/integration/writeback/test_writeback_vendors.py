@@ -156,7 +156,8 @@ def test_dynamics_updates_only_and_fails_an_unknown_account(dynamics: Vendor) ->
     assert [ok for _, ok, _ in answers] == [True, False, True]
     assert "Does Not Exist" in str(answers[1][2])
     assert dynamics.fake.upserted == []  # If-Match: * never lets a PATCH create
-    assert all(r.headers.get("if-match") == "*" for r in dynamics.fake.requests)
+    assert [r.path for r in dynamics.fake.requests] == ["/api/data/v9.2/$batch"]
+    assert [h.get("if-match") for _, _, h in dynamics.fake.batch_requests] == ["*"] * 3
     assert dynamics.fake.written[guid(0)] == {
         "c360_outstanding": 1234.5,
         "c360_last_invoice_date": "2026-11-02",
@@ -175,3 +176,26 @@ def test_odoo_write_over_both_protocols(odoo: Vendor, protocol: str) -> None:
         "x_c360_last_invoice_date": "2026-11-02",
         "x_c360_alert_summary": False,
     }
+
+
+def test_dynamics_batches_stay_within_1000_requests_with_an_answer_each(
+    dynamics: Vendor,
+) -> None:
+    known = {r["accountid"] for r in dynamics.fake.store["accounts"]}
+    dynamics.fake.store["accounts"] += [
+        {"accountid": guid(i)} for i in range(1500) if guid(i) not in known
+    ]
+    ids = _ids(dynamics, 1500)
+    ids[700] = "00000000-0000-0000-0000-999999999999"  # deleted: refused, the rest written
+    records = [_record(rid, "dynamics365", f"{i}.01") for i, rid in enumerate(ids)]
+    records[1200] = RecordWrite(ids[1200], (("c360_no_such", "outstanding", "1.00"),))
+    answers = write(dynamics, records)
+    assert [rid for rid, _, _ in answers] == ids
+    assert [i for i, (_, ok, _) in enumerate(answers) if not ok] == [700, 1200]
+    assert "Does Not Exist [0x80040217]" in str(answers[700][2])
+    assert "'c360_no_such' does not exist" in str(answers[1200][2])
+    assert dynamics.fake.writes == 2  # two $batch calls: 1,000 and 500 requests
+    assert len(dynamics.fake.batch_requests) == 1500
+    assert dynamics.fake.written[ids[999]]["c360_outstanding"] == 999.01
+    assert dynamics.fake.written[ids[1499]]["c360_outstanding"] == 1499.01
+    assert ids[700] not in dynamics.fake.written and ids[1200] not in dynamics.fake.written

@@ -24,7 +24,8 @@ changed as (
         mine.kind,
         mine.amount,
         digest_sent.amount as previous_amount,
-        mine.detail
+        mine.facts,
+        mine.severity_rank
     from mine
     left join digest_sent
         on digest_sent.username = mine.username
@@ -46,7 +47,8 @@ jump as (
         'balance_jump' as kind,
         mine.amount,
         digest_sent.amount as previous_amount,
-        null as detail
+        null as facts,
+        2 as severity_rank
     from mine
     inner join digest_sent
         on digest_sent.username = mine.username

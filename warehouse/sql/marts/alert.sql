@@ -1,4 +1,6 @@
--- Alerts for salespeople and finance, one row per finding.
+-- Alerts for salespeople and finance, one row per finding. `message` is an English
+-- sentence for logs and the CRM; people read the alert from its code and parameters
+-- (amount, reference, since, age_days, subject: warehouse/locale_format.py).
 -- Parameters: $built_at (timestamp of the build, for source staleness),
 -- $quote_unanswered_days (alerts.quote_unanswered_days).
 create or replace table mart.alert as
@@ -96,7 +98,8 @@ order_cancelled_after_sync as (
         'Order ' || coalesce(cancelled.order_number, cancelled.source_id)
             || ' was cancelled after it had been ' || cancelled.previous_status as message,
         customer.owner,
-        cancelled.amount_excl_tax as amount
+        cancelled.amount_excl_tax as amount,
+        coalesce(cancelled.order_number, cancelled.source_id) as reference
     from core.order_cancelled_after_sync as cancelled
     inner join customer
         on customer.customer_id = cancelled.customer_id
@@ -112,7 +115,10 @@ urgent_ticket as (
             || coalesce(' open since ' || strftime(open_ticket.opened_at, '%Y-%m-%d'), '')
             as message,
         customer.owner,
-        null::decimal(18,2) as amount
+        null::decimal(18,2) as amount,
+        open_ticket.ticket_number as reference,
+        open_ticket.opened_at::date as since,
+        open_ticket.subject
     from core.open_ticket as open_ticket
     inner join customer
         on customer.customer_id = open_ticket.customer_id
@@ -128,7 +134,10 @@ quote_unanswered as (
         'Quote ' || open_quote.quote_number || ' sent ' || open_quote.age_days::varchar
             || ' days ago is still unanswered' as message,
         customer.owner,
-        open_quote.amount
+        open_quote.amount,
+        open_quote.quote_number as reference,
+        open_quote.issue_date::date as since,
+        open_quote.age_days
     from core.open_quote as open_quote
     inner join customer
         on customer.customer_id = open_quote.customer_id
@@ -165,15 +174,16 @@ stale_source as (
             < $built_at::timestamp - to_hours(source_config.expected_frequency_hours)
 ),
 
+-- By name: a finding without a parameter has it null.
 final as (
     select * from overdue_before_offer
-    union all select * from credit_limit_exceeded
-    union all select * from erp_only_customer
-    union all select * from address_conflict
-    union all select * from order_cancelled_after_sync
-    union all select * from urgent_ticket
-    union all select * from quote_unanswered
-    union all select * from stale_source
+    union all by name select * from credit_limit_exceeded
+    union all by name select * from erp_only_customer
+    union all by name select * from address_conflict
+    union all by name select * from order_cancelled_after_sync
+    union all by name select * from urgent_ticket
+    union all by name select * from quote_unanswered
+    union all by name select * from stale_source
 )
 
 select
@@ -182,6 +192,10 @@ select
     final.severity,
     final.message,
     final.owner,
-    final.amount::decimal(18,2) as amount
+    final.amount::decimal(18,2) as amount,
+    final.reference::varchar as reference,
+    final.since::date as since,
+    final.age_days::integer as age_days,
+    final.subject::varchar as subject
 from final
 order by final.alert_type, final.customer_id

@@ -14,3 +14,5 @@ create table if not exists writeback_log (
 );
 create index if not exists writeback_log_customer on writeback_log (customer_id, log_id);
 create index if not exists writeback_log_source on writeback_log (source, log_id);
+-- Retention (writeback.log_retention_days) deletes by time.
+create index if not exists writeback_log_written on writeback_log (written_at);
