@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from snapshot_fixture import PASSWORD
+from pipeline_company import PASSWORD
 
 from api import store
 from api.main import create_app

@@ -2,6 +2,8 @@
 as `associated_<type>_ids`): calls, tasks, tickets, quotes, line items and owners, loaded
 with exact rows by the hubspot profile's API field names."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
