@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -253,45 +253,54 @@ def nightly(config: ConfigOpt = None) -> None:
         _fail(message, code)
 
 
+def _after_publish_step(
+    what: str,
+    run: Callable[[], Any],
+    known: tuple[type[Exception], ...],
+    show: Callable[[Any, Console], None],
+) -> bool:
+    """One step after a publish (write-back, digest): False when it failed or could not
+    start; never raises, so a nightly goes on and the next night tries again."""
+    try:
+        result = run()
+    except known as exc:
+        err.print(f"[red]{what} not done:[/red] {exc}", soft_wrap=True)
+        return False
+    except Exception as exc:  # the night goes on; the log has the traceback
+        logging.getLogger(__name__).warning("%s failed", what, exc_info=exc)
+        err.print(f"[red]{what} failed:[/red] {_one_line(exc)}", soft_wrap=True)
+        return False
+    show(result, console)
+    return bool(result.ok)
+
+
 def run_writeback(settings: Settings, only: list[str] | None = None, dry_run: bool = False) -> bool:
-    """Write the changed CRM fields (ingest/writeback/): False when a write failed or the
-    write-back could not start; never raises, so a nightly goes on."""
+    """Write the changed CRM fields (ingest/writeback/)."""
     from ingest.writeback import WritebackConfigError
     from ingest.writeback import run_writeback as write_crm
     from ingest.writeback.report import print_writeback
     from warehouse.writeback_store import WritebackStoreError
 
-    try:
-        result = write_crm(settings, only=only, dry_run=dry_run, env=os.environ)
-    except (WritebackConfigError, WritebackStoreError) as exc:
-        err.print(f"[red]write-back not done:[/red] {exc}", soft_wrap=True)
-        return False
-    except Exception as exc:  # the night goes on; the log has the traceback
-        logging.getLogger(__name__).warning("write-back failed", exc_info=exc)
-        err.print(f"[red]write-back failed:[/red] {_one_line(exc)}", soft_wrap=True)
-        return False
-    print_writeback(result, console)
-    return result.ok
+    return _after_publish_step(
+        "write-back",
+        lambda: write_crm(settings, only=only, dry_run=dry_run, env=os.environ),
+        (WritebackConfigError, WritebackStoreError),
+        print_writeback,
+    )
 
 
 def run_digest(settings: Settings, users: list[str] | None = None, dry_run: bool = False) -> bool:
-    """Compose and send the salespeople's digests (warehouse/digest/): False when one was
-    not delivered or the digest could not start; never raises."""
+    """Compose and send the salespeople's digests (warehouse/digest/)."""
     from warehouse.digest import DigestError
     from warehouse.digest import run_digest as send_digests
     from warehouse.digest.report import print_digest
 
-    try:
-        result = send_digests(settings, env=os.environ, dry_run=dry_run, users=users)
-    except DigestError as exc:
-        err.print(f"[red]digest not sent:[/red] {exc}", soft_wrap=True)
-        return False
-    except Exception as exc:  # the night goes on; the log has the traceback
-        logging.getLogger(__name__).warning("digest failed", exc_info=exc)
-        err.print(f"[red]digest failed:[/red] {_one_line(exc)}", soft_wrap=True)
-        return False
-    print_digest(result, console)
-    return result.ok
+    return _after_publish_step(
+        "digest",
+        lambda: send_digests(settings, env=os.environ, dry_run=dry_run, users=users),
+        (DigestError,),
+        print_digest,
+    )
 
 
 def run_after_publish(settings: Settings) -> bool:
