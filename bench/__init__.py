@@ -9,6 +9,7 @@ benchmark machine is shared and noisy; peak memory is the process's VmHWM.
 
 BENCHMARKS = (
     "ingest_invoices",
+    "ingest_activities",
     "matching_accuracy",
     "money_accuracy",
     "matching_scale",

@@ -23,6 +23,7 @@ per size for the scale benchmarks.
 """
 ORDER = (
     "ingest_invoices",
+    "ingest_activities",
     "matching_accuracy",
     "money_accuracy",
     "matching_scale",

@@ -519,7 +519,7 @@ def _refuse(source: str, lf: LandedFile, message: str, obj: str | None = None) -
 def _expected_headers(profile: Profile, every_header: bool = False) -> str:
     groups = (lambda o: o.detect) if every_header else (lambda o: o.detect[:1])
     parts = [
-        f"{o.name} ({' | '.join(', '.join(g) for g in groups(o))})"
+        f"{o.name} ({' | '.join(', '.join(c for c in g if c[:1] != '!') for g in groups(o))})"
         for o in profile.objects.values()
         if not o.derived
     ]

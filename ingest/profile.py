@@ -32,6 +32,7 @@ CANONICAL_OBJECTS = (
     "product",
     "ticket",
     "activity",
+    "owner",  # CRM users: resolves the owner ids the other objects hold
     # Customer parts: ERP tables holding part of a customer, joined into staging.customer
     # by key at the end of the source's ingest (ingest/staging_join.py).
     "customer_company",
@@ -97,7 +98,17 @@ class ObjectSpec:
     derived: bool = False  # fed by a file of another object (FEC customers)
 
     def matches(self, header: dict[str, str]) -> bool:
-        return any(all(normalise_header(c) in header for c in group) for group in self.detect)
+        # "!Name" in a group: the header must not have that column (a HubSpot owners page
+        # has id, firstName and lastName like a contact page, and userId besides).
+        return any(
+            all(
+                (normalise_header(c[1:]) not in header)
+                if c.startswith("!")
+                else (normalise_header(c) in header)
+                for c in group
+            )
+            for group in self.detect
+        )
 
     def missing_columns(self, header: dict[str, str]) -> list[str]:
         """Required fields that no column of this header can give."""

@@ -1,0 +1,255 @@
+"""Issue 13: 1M HubSpot activities (a calls export) through ingest, against a bare DuckDB read.
+
+The same method as `ingest_invoices`: in the same process and run, the real
+`ingest.pipeline.ingest` (validation on, file to typed `staging.activity` through the
+shipped `hubspot` profile) is timed against a bare `read_csv(all_varchar=true)` of the same
+UTF-8 file into a file-backed DuckDB. Goal: ≤ 2× the bare read. Median of the ratios taken
+within each run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.common import measure, out_dir, table
+from bench.ingest_invoices import StepClock
+from bench.report import write_section
+
+FULL_ROWS, QUICK_ROWS = 1_000_000, 50_000
+REPEAT = 3
+TARGET_RATIO = 2.0
+SEED = 13
+
+OWNERS = ["Julie Martin", "Karim Benali", "Sophie Lefèvre", "Thomas Nguyen", "Élodie Roux"]
+TITLES = [
+    "Relance devis",
+    "Appel découverte",
+    'Point "renouvellement"',
+    "Suivi commande, livraison",
+    "Réclamation facture",
+    "Présentation offre été",
+]
+OUTCOMES = ["Connected", "Left voicemail", "No answer", "Busy", "Wrong number", ""]
+
+# HubSpot's calls export (FORMATS.md §1.1): label headers, every value quoted, `,`,
+# timestamps `YYYY-MM-DD HH:mm`, associations as `;`-joined ids, notes with commas,
+# quotes and line breaks.
+GENERATE_SQL = """
+copy (
+    with base as (
+        select
+            i,
+            hash(i, $seed, 1) % 200000 as company,
+            hash(i, $seed, 2) % 10 as status_roll,
+            timestamp '2024-01-01 08:00' + to_minutes(cast(hash(i, $seed, 3) % 1000000 as bigint))
+                as ts,
+            hash(i, $seed, 4) % 400000 as contact
+        from range(1, $rows + 1) as t(i)
+    )
+    select
+        cast(51000000000 + i as varchar) as "Record ID",
+        $titles[1 + cast(i % len($titles) as integer)] || ' ' || cast(i as varchar)
+            as "Call Title",
+        strftime(ts, '%Y-%m-%d %H:%M') as "Activity date",
+        $outcomes[1 + cast(status_roll % len($outcomes) as integer)] as "Call outcome",
+        case when status_roll = 0 then 'Scheduled' when status_roll = 1 then 'Canceled'
+            else 'Completed' end as "Call status",
+        case when status_roll % 2 = 0 then 'Outbound' else 'Inbound' end as "Call direction",
+        $owners[1 + cast(company % len($owners) as integer)] as "Activity assigned to",
+        case when status_roll < 3 then 'Client intéressé, "à rappeler"' || chr(10) || 'en avril'
+            else '' end as "Call notes",
+        cast(61000000000 + contact as varchar) as "Associated Contact IDs",
+        case when status_roll = 9 then ''
+            else cast(9100000000 + company as varchar) end as "Associated Company IDs"
+    from base
+    order by i
+) to '{path}' (format csv, header true, delimiter ',', quote '"', force_quote *)
+"""
+
+
+def generate(rows: int) -> tuple[Path, dict]:
+    """(UTF-8 calls export, expected counts), cached by parameters."""
+    folder = out_dir("ingest_activities", f"rows{rows}_seed{SEED}")
+    path = folder / "calls.csv"
+    meta_path = folder / "expected.json"
+    if path.exists() and meta_path.exists():
+        return path, json.loads(meta_path.read_text())
+    con = duckdb.connect()
+    con.execute(
+        GENERATE_SQL.replace("{path}", str(path)),
+        {"rows": rows, "seed": SEED, "titles": TITLES, "outcomes": OUTCOMES, "owners": OWNERS},
+    )
+    expected = con.execute(
+        """select count(*),
+                  count(*) filter (where "Call status" = 'Scheduled'),
+                  count(*) filter (where "Call status" = 'Canceled'),
+                  count(*) filter (where coalesce("Associated Company IDs", '') = '')
+           from read_csv(?, delim=',', header=true, all_varchar=true)""",
+        [str(path)],
+    ).fetchone()
+    con.close()
+    meta = {
+        "rows": expected[0],
+        "open": expected[1],
+        "cancelled": expected[2],
+        "no_company": expected[3],
+        "bytes": path.stat().st_size,
+    }
+    meta_path.write_text(json.dumps(meta))
+    return path, meta
+
+
+def run_pipeline(src: Path, work: Path) -> dict:
+    from ingest.pipeline import ingest
+    from warehouse.connection import connect
+    from warehouse.settings import Settings, SourceConfig
+
+    if work.exists():
+        shutil.rmtree(work)
+    inbox = work / "inbox"
+    inbox.mkdir(parents=True)
+    shutil.copyfile(src, inbox / src.name)  # an inbox refuses links
+    settings = Settings(
+        data_dir=work / "data",
+        sources=[SourceConfig(name="crm", system="hubspot", role="crm", inbox=inbox)],
+    )
+    with StepClock() as clock:
+        m = measure(lambda: ingest(settings))
+    outcome = [o for o in m.result.outcomes if o.object == "activity"][0]
+    con = connect(settings.staging_db, read_only=True)
+    check = con.execute(
+        "select count(*), count(*) filter (where status = 'open'), "
+        "count(*) filter (where status = 'cancelled'), "
+        "count(*) filter (where customer_source_id is null), "
+        "count(*) filter (where occurred_at is null or kind <> 'call') "
+        "from staging.activity"
+    ).fetchone()
+    con.close()
+    return {
+        "seconds": m.seconds,
+        "peak_mib": m.peak_mib,
+        "loaded": outcome.rows_loaded,
+        "rejected": outcome.rows_rejected,
+        "staged": check[0],
+        "open": check[1],
+        "cancelled": check[2],
+        "no_company": check[3],
+        "bad": check[4],
+        "steps": clock.seconds,
+    }
+
+
+def bare_read(src: Path, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "bare.duckdb"
+    db.unlink(missing_ok=True)
+
+    def go() -> int:
+        con = duckdb.connect(str(db))
+        con.execute(
+            "create table t as select * from read_csv(?, delim=',', header=true, all_varchar=true)",
+            [str(src)],
+        )
+        n = con.execute("select count(*) from t").fetchone()[0]
+        con.close()
+        return n
+
+    m = measure(go)
+    return {"seconds": m.seconds, "peak_mib": m.peak_mib, "rows": m.result}
+
+
+def run(quick: bool = False) -> dict:
+    rows = QUICK_ROWS if quick else FULL_ROWS
+    t0 = time.perf_counter()
+    src, expected = generate(rows)
+    sys.stdout.write(
+        f"file: {src} ({expected['bytes'] / 1e6:.0f} MB, {rows} rows; "
+        f"ready in {time.perf_counter() - t0:.1f}s)\n"
+    )
+    work = out_dir("ingest_activities", "work")
+    runs: dict[str, list[dict]] = {"pipeline": [], "bare": []}
+    for i in range(REPEAT):
+        runs["pipeline"].append(run_pipeline(src, work / "pipeline"))
+        runs["bare"].append(bare_read(src, work / "bare"))
+        sys.stdout.write(
+            f"  run {i + 1}: pipeline {runs['pipeline'][-1]['seconds']:.2f}s, "
+            f"bare {runs['bare'][-1]['seconds']:.2f}s\n"
+        )
+        sys.stdout.flush()
+    shutil.rmtree(work, ignore_errors=True)
+    med = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+    peak = {k: max(r["peak_mib"] for r in v) for k, v in runs.items()}
+    p = runs["pipeline"][-1]
+    correct = (
+        p["staged"] == expected["rows"]
+        and p["loaded"] == expected["rows"]
+        and p["rejected"] == 0
+        and p["open"] == expected["open"]
+        and p["cancelled"] == expected["cancelled"]
+        and p["no_company"] == expected["no_company"]
+        and p["bad"] == 0
+    )
+    paired = [
+        a["seconds"] / b["seconds"] for a, b in zip(runs["pipeline"], runs["bare"], strict=True)
+    ]
+    ratio = statistics.median(paired)
+    verdict = "MET" if ratio <= TARGET_RATIO else "NOT MET"
+    tab = table(
+        ["step", "median s", "runs s", "peak RSS MiB", "pipeline ÷ this"],
+        [
+            [
+                "ingest.pipeline.ingest (HubSpot calls export → staging.activity)",
+                med["pipeline"],
+                " / ".join(f"{r['seconds']:.2f}" for r in runs["pipeline"]),
+                peak["pipeline"],
+                1.0,
+            ],
+            [
+                "bare read_csv of the same file",
+                med["bare"],
+                " / ".join(f"{r['seconds']:.2f}" for r in runs["bare"]),
+                peak["bare"],
+                ratio,
+            ],
+        ],
+    )
+    steps = {
+        k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
+        for k in runs["pipeline"][0]["steps"]
+    }
+    step_tab = table(
+        ["pipeline step (median s)", "seconds", "share of pipeline"],
+        [[k, v, f"{100 * v / med['pipeline']:.0f} %"] for k, v in steps.items()],
+    )
+    body = f"""
+Sizes: {rows:,} HubSpot call rows ({expected["bytes"] / 1e6:.0f} MB), the UI calls export's shape:
+label headers, every value quoted, `,`, UTF-8, `YYYY-MM-DD HH:mm` activity dates, notes with
+commas, quotes and line breaks, one company id in 10 blank; read by the shipped `hubspot`
+profile's activity object (kind, status from Call status, outcome, owner, company and contact
+links). Generated by DuckDB SQL, cached under `bench/out/ingest_activities/`. {REPEAT} runs,
+pipeline and bare read back to back in each.
+
+{tab}
+
+**Ratio pipeline ÷ bare read_csv: {ratio:.2f}** (median of the per-run ratios
+{" / ".join(f"{x:.2f}" for x in paired)}; target ≤ {TARGET_RATIO}: {verdict}).
+Correctness: {"OK" if correct else "MISMATCH"} — {p["staged"]:,} rows staged (expected
+{expected["rows"]:,}), {p["rejected"]} rejected, {p["open"]:,} open (expected {expected["open"]:,}),
+{p["cancelled"]:,} cancelled (expected {expected["cancelled"]:,}), {p["no_company"]:,} without a
+company (expected {expected["no_company"]:,}), {p["bad"]} without a date or not a call.
+
+Where the pipeline's time goes (nested steps overlap):
+
+{step_tab}
+"""
+    sys.stdout.write(tab + "\n\n" + step_tab + "\n")
+    sys.stdout.write(f"ratio {ratio:.2f} ({verdict}); correct={correct}\n")
+    write_section("ingest_activities", "ingest_activities (issue 13)", body, quick)
+    return {"ratio": ratio, "median": med, "peak": peak, "correct": correct, "rows": rows}
