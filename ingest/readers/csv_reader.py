@@ -142,7 +142,10 @@ def read(
             "raw varchar, kinds varchar[], reason varchar)"
         )
         con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
-    elif not (quote == "" and _number_plain_lines(con, table, scan, parser_rejects, text_path)):
+    elif not (
+        (quote == "" and _number_plain_lines(con, table, scan, parser_rejects, text_path))
+        or _number_quoted_breaks(con, table, scan, parser_rejects, names)
+    ):
         _number_lines(con, table, scan, parser_rejects, names)
     if text_path != path and rescan is None:
         text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
@@ -233,6 +236,35 @@ def _number_lines(
         """
     )
     con.execute(f"drop table if exists {scan}")
+
+
+def _number_quoted_breaks(
+    con: duckdb.DuckDBPyConnection, table: str, scan: str, parser_rejects: str, names: list[str]
+) -> bool:
+    """Nothing rejected, only line breaks inside quoted cells (a notes column): each row's
+    line is its record number plus the breaks in the rows before it, one window over the
+    scan. False when the parser rejected something (`_number_lines` places the rejects)."""
+    rejected = con.execute(f"select count(*) from {parser_rejects}").fetchone()
+    if rejected is None or rejected[0]:
+        return False
+    text = "concat_ws('', " + ", ".join(f"{quote_ident(n)}" for n in names) + ")"
+    con.execute(
+        f"""
+        create temp table {table} as
+        select cast(_rec + 1 + coalesce(sum(nl) over (order by _rec rows between unbounded
+                    preceding and 1 preceding), 0) as bigint) as _line,
+               * exclude (_rec, nl)
+        from (select *, {_newlines(text)} as nl from {scan})
+        order by _rec
+        """
+    )
+    con.execute(
+        f"create or replace temp table {table}__rejects (_line bigint, _rec bigint, "
+        "raw varchar, kinds varchar[], reason varchar)"
+    )
+    con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
+    con.execute(f"drop table if exists {scan}")
+    return True
 
 
 def _number_plain_lines(
