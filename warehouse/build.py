@@ -45,6 +45,15 @@ CHILD_TABLES = (
 )
 # Children that may name a contact instead of a customer (linked through its company).
 CONTACT_CHILD_TABLES = ("activity", "ticket")
+# Relations whose `owner` holds a CRM owner's id, shown as the person's name (core/owner_name).
+OWNER_RELATIONS = (
+    "core.contact",
+    "core.opportunity",
+    "core.quote",
+    "core.sales_order",
+    "core.activity",
+    "core.ticket",
+)
 GOLDEN_STEPS = (
     "core/component_id",
     "core/customer_redirect",
@@ -171,6 +180,9 @@ def _transform(
 ) -> dict[str, int]:
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
+    # Owner ids become names before survivorship picks the customer's owner among records.
+    run_file(con, "core/owner", params)
+    run_file(con, "core/owner_name", params, identifiers={"relation": "work.customer_record"})
     say("building golden records")
     for step in GOLDEN_STEPS:
         run_file(con, step, params)
@@ -179,6 +191,8 @@ def _transform(
         run_file(con, "core/source_child", params, identifiers={"table": table})
     for table in CONTACT_CHILD_TABLES:
         run_file(con, "core/contact_child", params, identifiers={"table": table})
+    for relation in OWNER_RELATIONS:
+        run_file(con, "core/owner_name", params, identifiers={"relation": relation})
     for step in FACT_STEPS:
         run_file(con, step, params)
     say("building marts")

@@ -392,6 +392,10 @@ def user_add(
     owner_name: Annotated[
         str | None, typer.Option("--owner-name", help="CRM owner name (sales)")
     ] = None,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help="e-mail: ties a sales login to the CRM owner with it"),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Create or update a user of the API and dashboard (a new password ends their sessions)."""
@@ -405,7 +409,9 @@ def user_add(
     problem = password_problem(secret, settings.api.password_min_length)
     if problem:
         _fail(problem)
-    add_user(settings, name, role, secret, owner_name=owner_name)
+    if email is not None and "@" not in email:
+        _fail(f"--email {email!r} is not an e-mail address")
+    add_user(settings, name, role, secret, owner_name=owner_name, email=email)
     console.print(f"user {name} ({role}) saved")
 
 
