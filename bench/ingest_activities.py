@@ -63,7 +63,7 @@ copy (
             else 'Completed' end as "Call status",
         case when status_roll % 2 = 0 then 'Outbound' else 'Inbound' end as "Call direction",
         $owners[1 + cast(company % len($owners) as integer)] as "Activity assigned to",
-        case when status_roll < 3 then 'Client intéressé, "à rappeler"' || chr(10) || 'en avril'
+        case when status_roll < 3 then 'Client intéressé, "à rappeler"' || $brk || 'en avril'
             else '' end as "Call notes",
         cast(61000000000 + contact as varchar) as "Associated Contact IDs",
         case when status_roll = 9 then ''
@@ -74,9 +74,10 @@ copy (
 """
 
 
-def generate(rows: int) -> tuple[Path, dict]:
-    """(UTF-8 calls export, expected counts), cached by parameters."""
-    folder = out_dir("ingest_activities", f"rows{rows}_seed{SEED}")
+def generate(rows: int, breaks: bool = True) -> tuple[Path, dict]:
+    """(UTF-8 calls export, expected counts), cached by parameters. `breaks`: the notes of
+    3 calls in 10 hold line breaks (else a space)."""
+    folder = out_dir("ingest_activities", f"rows{rows}_seed{SEED}" + ("" if breaks else "_flat"))
     path = folder / "calls.csv"
     meta_path = folder / "expected.json"
     if path.exists() and meta_path.exists():
@@ -84,7 +85,14 @@ def generate(rows: int) -> tuple[Path, dict]:
     con = duckdb.connect()
     con.execute(
         GENERATE_SQL.replace("{path}", str(path)),
-        {"rows": rows, "seed": SEED, "titles": TITLES, "outcomes": OUTCOMES, "owners": OWNERS},
+        {
+            "rows": rows,
+            "seed": SEED,
+            "titles": TITLES,
+            "outcomes": OUTCOMES,
+            "owners": OWNERS,
+            "brk": "\n" if breaks else " ",
+        },
     )
     expected = con.execute(
         """select count(*),
@@ -165,25 +173,42 @@ def bare_read(src: Path, work: Path) -> dict:
     return {"seconds": m.seconds, "peak_mib": m.peak_mib, "rows": m.result}
 
 
-def run(quick: bool = False) -> dict:
-    rows = QUICK_ROWS if quick else FULL_ROWS
-    t0 = time.perf_counter()
-    src, expected = generate(rows)
-    sys.stdout.write(
-        f"file: {src} ({expected['bytes'] / 1e6:.0f} MB, {rows} rows; "
-        f"ready in {time.perf_counter() - t0:.1f}s)\n"
-    )
+def measure_file(src: Path, label: str) -> dict[str, list[dict]]:
     work = out_dir("ingest_activities", "work")
     runs: dict[str, list[dict]] = {"pipeline": [], "bare": []}
     for i in range(REPEAT):
         runs["pipeline"].append(run_pipeline(src, work / "pipeline"))
         runs["bare"].append(bare_read(src, work / "bare"))
         sys.stdout.write(
-            f"  run {i + 1}: pipeline {runs['pipeline'][-1]['seconds']:.2f}s, "
+            f"  {label} run {i + 1}: pipeline {runs['pipeline'][-1]['seconds']:.2f}s, "
             f"bare {runs['bare'][-1]['seconds']:.2f}s\n"
         )
         sys.stdout.flush()
     shutil.rmtree(work, ignore_errors=True)
+    return runs
+
+
+def run(quick: bool = False) -> dict:
+    rows = QUICK_ROWS if quick else FULL_ROWS
+    t0 = time.perf_counter()
+    src, expected = generate(rows)
+    flat_src, flat_expected = generate(rows, breaks=False)
+    sys.stdout.write(
+        f"file: {src} ({expected['bytes'] / 1e6:.0f} MB, {rows} rows; "
+        f"ready in {time.perf_counter() - t0:.1f}s)\n"
+    )
+    runs = measure_file(src, "notes with line breaks")
+    flat = measure_file(flat_src, "one line per call")
+    flat_paired = [
+        a["seconds"] / b["seconds"] for a, b in zip(flat["pipeline"], flat["bare"], strict=True)
+    ]
+    flat_ratio = statistics.median(flat_paired)
+    fp = flat["pipeline"][-1]
+    flat_correct = fp["staged"] == flat_expected["rows"] and fp["rejected"] == 0
+    flat_steps = {
+        k: statistics.median(r["steps"].get(k, 0.0) for r in flat["pipeline"])
+        for k in flat["pipeline"][0]["steps"]
+    }
     med = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
     peak = {k: max(r["peak_mib"] for r in v) for k, v in runs.items()}
     p = runs["pipeline"][-1]
@@ -224,10 +249,12 @@ def run(quick: bool = False) -> dict:
         k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
         for k in runs["pipeline"][0]["steps"]
     }
+    flat_med = statistics.median(r["seconds"] for r in flat["pipeline"])
     step_tab = table(
-        ["pipeline step (median s)", "seconds", "share of pipeline"],
-        [[k, v, f"{100 * v / med['pipeline']:.0f} %"] for k, v in steps.items()],
+        ["pipeline step (median s)", "notes with line breaks", "one line per call"],
+        [[k, v, flat_steps.get(k, 0.0)] for k, v in steps.items()],
     )
+    flat_verdict = "MET" if flat_ratio <= TARGET_RATIO else "NOT MET"
     body = f"""
 Sizes: {rows:,} HubSpot call rows ({expected["bytes"] / 1e6:.0f} MB), the UI calls export's shape:
 label headers, every value quoted, `,`, UTF-8, `YYYY-MM-DD HH:mm` activity dates, notes with
@@ -245,11 +272,34 @@ Correctness: {"OK" if correct else "MISMATCH"} — {p["staged"]:,} rows staged (
 {p["cancelled"]:,} cancelled (expected {expected["cancelled"]:,}), {p["no_company"]:,} without a
 company (expected {expected["no_company"]:,}), {p["bad"]} without a date or not a call.
 
-Where the pipeline's time goes (nested steps overlap):
+The same calls with one line per call (the notes' line breaks made spaces): pipeline
+{flat_med:.2f}s (median), **ratio {flat_ratio:.2f}** ({" / ".join(f"{x:.2f}" for x in flat_paired)};
+{flat_verdict}); correct: {"OK" if flat_correct else "MISMATCH"} ({fp["staged"]:,} staged).
+
+Where the pipeline's time goes (medians, s; nested steps overlap: read_file contains
+detect, load_object contains the raw.* insert):
 
 {step_tab}
+
+Why the file with multi-line notes costs more than a file of one line per record: its
+records span lines, so (1) each row's physical line number is computed (one window over
+the scan: `csv_reader._number_quoted_breaks`), and (2) the raw layer is a copy of the rows
+(`raw.<source>__activity__rows`), not a view on the landed file, because `c360 privacy
+erase` rewrites the landed files by physical line, which is only safe when one line is one
+record. The remaining steps (typing with the validation of every value, the merge into
+the file-backed staging table) each cost about one bare read.
 """
     sys.stdout.write(tab + "\n\n" + step_tab + "\n")
-    sys.stdout.write(f"ratio {ratio:.2f} ({verdict}); correct={correct}\n")
+    sys.stdout.write(
+        f"ratio {ratio:.2f} ({verdict}); one line per call {flat_ratio:.2f} ({flat_verdict}); "
+        f"correct={correct and flat_correct}\n"
+    )
     write_section("ingest_activities", "ingest_activities (issue 13)", body, quick)
-    return {"ratio": ratio, "median": med, "peak": peak, "correct": correct, "rows": rows}
+    return {
+        "ratio": ratio,
+        "ratio_one_line": flat_ratio,
+        "median": med,
+        "peak": peak,
+        "correct": correct and flat_correct,
+        "rows": rows,
+    }
