@@ -66,6 +66,11 @@ HS_COMPANIES = [
      "hubspot_owner_id": "41629779", "id": "9001", "archived": False,
      "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2026-10-01T00:00:00Z"},
 ]  # fmt: skip
+# A HubSpot UI export names the owner as HubSpot spells it: the same person too.
+HS_COMPANIES_EXPORT = _csv(
+    ("Record ID", "Company name", "City", "Company owner"),
+    ("9002", "ZETA SARL", "Rennes", "J. Martin"),
+)
 # The same Julie in HubSpot, archived there and spelt otherwise: one person, one name
 # (the active owner's).
 HS_OWNERS = [
@@ -95,6 +100,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, 
         "sf/User.csv": SF_USERS,
         "hs/page-companies-00001.json": HS_COMPANIES,
         "hs/page-owners-00001.json": HS_OWNERS,
+        "hs/companies.csv": HS_COMPANIES_EXPORT,
         "dyn/page-accounts-00001.json": DYN_ACCOUNTS,
         "dyn/page-systemusers-00001.json": DYN_USERS,
     }
@@ -141,6 +147,7 @@ def test_owner_ids_show_as_names(built: tuple[Settings, Path]) -> None:
             ("DELTA SAS", "Julie Martin"),  # HubSpot's "J. Martin": the same address
             ("EPSILON SA", "Thomas Nguyen"),  # the GUID's case does not matter
             ("GAMMA SA", UNKNOWN),  # no such user loaded: the raw id
+            ("ZETA SARL", "Julie Martin"),  # HubSpot's spelling of her name
         ]
         assert con.execute("select owner from core.opportunity").fetchall() == [("Karim Benali",)]
         assert con.execute("select owner from core.activity").fetchall() == [("Julie Martin",)]
@@ -197,7 +204,7 @@ def test_sales_login_tied_to_its_owner_by_email(built: tuple[Settings, Path]) ->
                 names = sorted(c["name"] for c in listed.json().get("data", []))
                 seen[user] = (me["owner_name"], names)
             assert seen == {
-                "julie": ("Julie Martin", ["ACME SAS", "DELTA SAS"]),
+                "julie": ("Julie Martin", ["ACME SAS", "DELTA SAS", "ZETA SARL"]),
                 "thomas.nguyen@acme.fr": ("Thomas Nguyen", ["EPSILON SA"]),
                 "karim": ("Karim Benali", ["BETA SARL"]),
                 "both": ("Karim Benali", ["BETA SARL"]),
