@@ -16,6 +16,7 @@ from fastapi.security import OAuth2PasswordBearer
 from api import store
 from api.errors import Forbidden, NotAuthenticated
 from api.inbound import PushCheck
+from api.owner_tie import effective_owner_name
 from api.security import decode_access_token
 from api.snapshot import SnapshotManager, SnapshotReader
 from warehouse.settings import Settings
@@ -99,11 +100,16 @@ def get_current_user(
         raise NotAuthenticated("This account no longer exists or is disabled.")
     if claims.version != user.token_version:
         raise NotAuthenticated("Your password changed since this token was made: sign in again.")
+    owner_name = user.owner_name
+    if user.role == "sales" and not owner_name:
+        owner_name = effective_owner_name(
+            getattr(request.app.state, "snapshots", None), None, user.email, user.username
+        )
     return Principal(
         username=user.username,
         role=user.role,
         display_name=user.display_name,
-        owner_name=user.owner_name,
+        owner_name=owner_name,
     )
 
 

@@ -139,6 +139,7 @@ class UserOut(BaseModel):
     role: str
     display_name: str | None = None
     owner_name: str | None = None
+    email: str | None = None
     disabled: bool
     created_at: UtcDateTime
     failed_logins: int = 0

@@ -40,6 +40,9 @@ class User(SQLModel, table=True):
     password_hash: str
     display_name: str | None = None
     owner_name: str | None = None  # the CRM owner name matched against customer_360.owner
+    # Without an owner_name, a sales login is tied to the CRM owner with this e-mail
+    # (api/owner_tie.py); a username that is an address serves when it is blank.
+    email: str | None = None
     disabled: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     # Consecutive failed sign-ins; reset by a good one. At settings.api.lockout_failures
@@ -147,6 +150,7 @@ _ADDED_COLUMNS = {
         "failed_logins": "integer not null default 0",
         "locked_at": "datetime",
         "token_version": "integer not null default 0",
+        "email": "varchar",
     },
     "api_key": {"revoked_at": "datetime"},
 }
@@ -230,6 +234,7 @@ def add_user(
     password: str,
     display_name: str | None = None,
     owner_name: str | None = None,
+    email: str | None = None,
 ) -> User:
     """Create or update a user (used by `c360 user add`)."""
     if role not in USER_ROLES:
@@ -248,6 +253,7 @@ def add_user(
             user.failed_logins, user.locked_at = 0, None
         user.display_name = display_name if display_name is not None else user.display_name
         user.owner_name = owner_name if owner_name is not None else user.owner_name
+        user.email = email.strip().lower() if email is not None else user.email
         session.add(user)
         session.add(AuditLog(actor="cli", action="user.upsert", target=username, detail=role))
         session.commit()

@@ -49,10 +49,8 @@ CHILD_TABLES = (
 )
 # Children that may name a contact instead of a customer (linked through its company).
 CONTACT_CHILD_TABLES = ("activity", "ticket")
-# Tables whose owner may be an id of core.owner: it becomes the person's name
-# (work.customer_record before the golden record takes its owner from it).
-OWNER_TABLES = (
-    "work.customer_record",
+# Relations whose `owner` holds a CRM owner's id, shown as the person's name (core/owner_name).
+OWNER_RELATIONS = (
     "core.contact",
     "core.opportunity",
     "core.quote",
@@ -190,9 +188,10 @@ def _transform(
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
     kill_point("build_matching")
-    say("building golden records")
+    # Owner ids become names before survivorship picks the customer's owner among records.
     run_file(con, "core/owner", params)
-    run_file(con, "core/owner_name", params, identifiers={"table": OWNER_TABLES[0]})
+    run_file(con, "core/owner_name", params, identifiers={"relation": "work.customer_record"})
+    say("building golden records")
     for step in GOLDEN_STEPS:
         run_file(con, step, params)
     say("linking orders, invoices, opportunities and receivables")
@@ -200,8 +199,8 @@ def _transform(
         run_file(con, "core/source_child", params, identifiers={"table": table})
     for table in CONTACT_CHILD_TABLES:
         run_file(con, "core/contact_child", params, identifiers={"table": table})
-    for table in OWNER_TABLES[1:]:
-        run_file(con, "core/owner_name", params, identifiers={"table": table})
+    for relation in OWNER_RELATIONS:
+        run_file(con, "core/owner_name", params, identifiers={"relation": relation})
     for step in FACT_STEPS:
         run_file(con, step, params)
     say("building marts")

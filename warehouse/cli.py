@@ -528,34 +528,27 @@ def user_add(
     owner_name: Annotated[
         str | None, typer.Option("--owner-name", help="CRM owner name (sales)")
     ] = None,
-    owner_email: Annotated[
+    email: Annotated[
         str | None,
-        typer.Option("--owner-email", help="CRM owner's e-mail: their name from the snapshot"),
+        typer.Option("--email", help="e-mail: ties a sales login to the CRM owner with it"),
     ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Create or update a user of the API and dashboard (a new password ends their sessions)."""
     from api.security import password_problem
     from api.store import add_user
-    from warehouse.owners import OwnerNotFound, owner_name_for_email
 
     if role not in USER_ROLES:
         _fail(f"unknown role {role!r}; expected one of {', '.join(USER_ROLES)}")
-    if owner_name and owner_email:
-        _fail("give --owner-name or --owner-email, not both")
     settings = _settings(config)
-    if owner_email:
-        try:
-            owner_name = owner_name_for_email(settings, owner_email)
-        except OwnerNotFound as exc:
-            _fail(str(exc))
     secret = _read_password(password, password_stdin, password_env)
     problem = password_problem(secret, settings.api.password_min_length)
     if problem:
         _fail(problem)
-    add_user(settings, name, role, secret, owner_name=owner_name)
-    tied = f", owner {owner_name}" if owner_email else ""
-    console.print(f"user {name} ({role}) saved{tied}")
+    if email is not None and "@" not in email:
+        _fail(f"--email {email!r} is not an e-mail address")
+    add_user(settings, name, role, secret, owner_name=owner_name, email=email)
+    console.print(f"user {name} ({role}) saved")
 
 
 @user_app.command("set")

@@ -59,3 +59,4 @@ def init_staging(con: duckdb.DuckDBPyConnection) -> None:
     run_script(con, "schema/meta")
     run_script(con, "schema/staging")
     run_script(con, "schema/staging_parts")
+    run_script(con, "schema/staging_owner")

@@ -133,6 +133,7 @@ TABLES: tuple[ServingTable, ...] = (
     ),
     ServingTable("quality_review", "(seq integer primary key, doc text not null)"),
     ServingTable("quality_part", "(part text primary key, doc text not null) without rowid"),
+    ServingTable("owner_email", "(email text primary key, name text not null) without rowid"),
 )
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {

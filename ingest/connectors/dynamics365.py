@@ -1,7 +1,7 @@
 """Microsoft Dynamics 365 Sales / Dataverse Web API (OData v4) connector.
 
 Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`,
-`salesorders`, `invoices`.
+`salesorders`, `invoices`; `systemusers` (the owners) when `objects` names it.
 
 - `GET {org}/api/data/v9.2/<set>?$select=…` with `Prefer: odata.maxpagesize=N`
   (max 5,000) and the OData headers; follow `@odata.nextLink` verbatim (it carries the
@@ -90,6 +90,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     )
     + _AUDIT,
+    # The users `_ownerid_value` names (ask for it in `objects`); no statecode/statuscode.
+    "systemusers": names(
+        """
+        systemuserid fullname firstname lastname internalemailaddress domainname isdisabled
+        createdon modifiedon
+        """
+    ),
 }
 KEYS = {
     "accounts": "accountid",

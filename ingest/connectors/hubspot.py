@@ -1,6 +1,8 @@
 """HubSpot CRM API v3 connector.
 
-Objects (default): `companies`, `contacts`, `deals`, with their associations.
+Objects (default): `companies`, `contacts`, `deals`, with their associations; `owners`
+(CRM v3 `GET /crm/v3/owners`, live and archived, always read in full) when `objects`
+names it.
 
 - Full extract: `GET /crm/v3/objects/{type}?limit=100&properties=…&associations=…`,
   following `paging.next.after` until it is absent. Each record's association lists are
@@ -61,6 +63,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     ),
 }
+# Owners (ask for `owners` in `objects`): `GET /crm/v3/owners`, not a CRM object (no
+# properties, search or associations). They are few and have no modified filter, so every
+# read lists them all, archived ones too (they still own their records).
+OWNERS = "owners"
+FIELDS[OWNERS] = names("id email firstName lastName userId archived createdAt updatedAt")
+OWNERS_PAGE_SIZE = 500  # the endpoint's maximum
 ASSOCIATIONS: dict[str, tuple[str, ...]] = {
     "companies": ("contacts", "deals"),
     "contacts": ("companies", "deals"),
@@ -103,6 +111,12 @@ class HubSpotConnector(Connector):
         return tuple(configured) if configured is not None else ASSOCIATIONS.get(obj, ())
 
     def pages(self, obj: str, since: datetime | None) -> Iterator[list[Record]]:
+        if obj == OWNERS:
+            if since is not None:
+                self.full_reads.add(obj)
+            for archived in (False, True):
+                yield from self._owner_pages(archived)
+            return
         if since is None:
             yield from self._list_pages(obj, archived=False)
         else:
@@ -126,6 +140,26 @@ class HubSpotConnector(Connector):
             results = _results(body, url)
             self._complete_associations(obj, results, assoc)
             yield [flatten_hubspot(item, assoc) for item in results]
+            after = _next_after(body)
+            if after is None:
+                return
+
+    def _owner_pages(self, archived: bool) -> Iterator[list[Record]]:
+        url = f"{self.base_url}/crm/v3/owners"
+        fields = self.fields_for(OWNERS)
+        params: dict[str, Any] = {
+            "limit": OWNERS_PAGE_SIZE,
+            "archived": "true" if archived else "false",
+        }
+        after: str | None = None
+        while True:
+            page_params = {**params, **({"after": after} if after else {})}
+            body = self.session.json("GET", url, params=page_params, headers=self._headers())
+            results = _results(body, url)
+            # Teams and the other nested lists are left out: one flat row per owner.
+            page = [{f: item.get(f) for f in fields} for item in results]
+            if page or not archived:  # the live owners always land one page
+                yield page
             after = _next_after(body)
             if after is None:
                 return

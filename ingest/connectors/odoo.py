@@ -1,7 +1,8 @@
 """Odoo external API connector: JSON-2 (Odoo 19+) or JSON-RPC (older versions).
 
 Objects (default, model names): `res.partner`, `sale.order`, `account.move` (customer
-invoices and credit notes only, unless `options.domains` says otherwise).
+invoices and credit notes only, unless `options.domains` says otherwise); `res.users`
+(the owners) when `objects` names it.
 
 - JSON-2 (default, `options.protocol = "json2"`): `POST /json/2/<model>/search_read`
   with `Authorization: bearer <API key>` and `X-Odoo-Database` when `api.database` is set.
@@ -75,6 +76,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     )
     + _AUDIT,
+    # The salespeople `user_id` names (ask for it in `objects`); archived users are read.
+    "res.users": names("id name login email active") + _AUDIT,
 }
 DOMAINS: dict[str, list[Any]] = {
     "account.move": [["move_type", "in", ["out_invoice", "out_refund"]]],

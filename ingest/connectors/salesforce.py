@@ -1,6 +1,7 @@
 """Salesforce REST query connector.
 
-Objects (default): `Account`, `Contact`, `Opportunity`, `Order`.
+Objects (default): `Account`, `Contact`, `Opportunity`, `Order`; `User` (the owners)
+when `objects` names it.
 
 - `GET {instance_url}/services/data/vXX.X/query?q=SELECT … FROM <object>`, then
   `GET nextRecordsUrl` until `done` is true; `Sforce-Query-Options: batchSize=N` asks
@@ -79,6 +80,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     )
     + _AUDIT,
+    # The people OwnerId names (ask for it in `objects`). A user is deactivated, never
+    # deleted: User has no IsDeleted.
+    "User": names(
+        """
+        Id Username FirstName LastName Name Email IsActive UserType CreatedDate
+        LastModifiedDate SystemModstamp
+        """
+    ),
 }
 
 

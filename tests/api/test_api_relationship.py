@@ -191,10 +191,10 @@ def test_activities_latest_first(built: tuple[TestClient, str, str]) -> None:
     assert [
         (r["occurred_at"], r["kind"], r["subject"], r["status"], r["contact_name"]) for r in rows
     ] == [
-        ("2026-12-03T09:00:00", "meeting", "Démo usine", "open", None),
-        ("2026-11-25T15:30:00", "call", "Rappel Marie", "done", "Marie Durand"),
-        ("2026-11-20T10:00:00", "call", "Point trimestriel", "done", None),
-        ("2026-11-01T09:00:00", "task", "Envoyer CGV", "open", None),
+        ("2026-12-03T09:00:00Z", "meeting", "Démo usine", "open", None),
+        ("2026-11-25T15:30:00Z", "call", "Rappel Marie", "done", "Marie Durand"),
+        ("2026-11-20T10:00:00Z", "call", "Point trimestriel", "done", None),
+        ("2026-11-01T09:00:00Z", "task", "Envoyer CGV", "open", None),
     ]
     # The call naming a deleted contact stays on the company it names.
     beta_rows = _data(client, f"/customers/{beta}/activities", user="admin")

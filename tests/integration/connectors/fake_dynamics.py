@@ -41,6 +41,7 @@ KEYS = {
     "opportunities": "opportunityid",
     "salesorders": "salesorderid",
     "invoices": "invoiceid",
+    "systemusers": "systemuserid",
 }
 SIZES = {"accounts": 250, "contacts": 40, "opportunities": 10, "salesorders": 5, "invoices": 5}
 FILTER = re.compile(r"^modifiedon gt (\S+)$")
@@ -85,6 +86,25 @@ class FakeDynamics(FakeVendor):
                 rows.append(row)
             self.store[entity] = rows
         self.store["accounts"][1]["_primarycontactid_value"] = guid(1)
+        # systemusers (read when `objects` names them): a user, a disabled one, SYSTEM.
+        self.deleted["systemusers"] = []
+        self.store["systemusers"] = []
+        for i, fullname, email, disabled in (
+            (5, "Thomas Nguyen", "thomas.nguyen@acme.fr", False),
+            (6, "Élodie Roux", "elodie.roux@acme.fr", True),
+            (7, "SYSTEM", None, False),
+        ):
+            row = {f: None for f in FIELDS["systemusers"]}
+            row |= {
+                "systemuserid": guid(i),
+                "fullname": fullname,
+                "internalemailaddress": email,
+                "isdisabled": disabled,
+                "createdon": "2026-10-01T00:00:00Z",
+                "modifiedon": (BASE + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "_v": 0,
+            }
+            self.store["systemusers"].append(row)
 
     def delete(self, entity: str, i: int) -> None:
         self.version += 1

@@ -59,6 +59,30 @@ class FakeHubSpot(FakeVendor):
         self.assoc_page = 100
         self.rotate = False  # answer a new refresh token with each grant
         self.refresh_valid = REFRESH  # the one refresh token the portal accepts now
+        # CRM v3 owners as /crm/v3/owners answers them (teams nested), one archived.
+        self.owners: list[dict[str, Any]] = [
+            {
+                "id": str(41629779 + n),
+                "email": f"{first.lower()}@acme.fr",
+                "type": "PERSON",
+                "firstName": first,
+                "lastName": last,
+                "userId": 9586504 + n,
+                "userIdIncludingInactive": 9586504 + n,
+                "createdAt": iso_z(BASE),
+                "updatedAt": iso_z(BASE + timedelta(minutes=n)),
+                "archived": archived,
+                "teams": [{"id": "1234", "name": "Ventes", "primary": True}],
+            }
+            for n, (first, last, archived) in enumerate(
+                (
+                    ("Julie", "Martin", False),
+                    ("Sophie", "Lefèvre", True),
+                    ("Karim", "Benali", False),
+                )
+            )
+        ]
+        self.owners_page = 500
         for i in range(companies):
             self._add("companies", str(1001 + i), i, name=f"Company {i}", city="Lyon")
         for j in range(contacts):
@@ -187,6 +211,26 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
         if len(matching) > limit:
             nxt = str(int(matching[limit]["id"]))
             link = f"{request.base_url}crm/v3/objects/{obj}?after={nxt}"
+            body["paging"] = {"next": {"after": nxt, "link": link}}
+        return body
+
+    @app.get("/crm/v3/owners")
+    @app.get("/crm/v3/owners/")
+    def list_owners(request: Request) -> Any:
+        if not authorised(request):
+            return JSONResponse(AUTH_BODY, status_code=401)
+        q = request.query_params
+        limit = int(q.get("limit", "100"))
+        if limit > 500:
+            return _error(400, "limit must be at most 500")
+        archived = q.get("archived", "false") == "true"
+        rows = [o for o in fake.owners if o["archived"] == archived]
+        start = int(q.get("after", "0"))
+        size = min(limit, fake.owners_page)
+        body: dict[str, Any] = {"results": rows[start : start + size]}
+        if start + size < len(rows):
+            nxt = str(start + size)
+            link = f"{request.base_url}crm/v3/owners/?after={nxt}"
             body["paging"] = {"next": {"after": nxt, "link": link}}
         return body
 

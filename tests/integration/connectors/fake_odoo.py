@@ -120,6 +120,14 @@ class FakeOdoo(FakeVendor):
                 partner_id=[i, f"Partner {i}"],
                 amount_residual=10.0 * i,
             )
+        # res.users as Odoo ships them: the admin (id 2, login not an address), a
+        # salesperson whose e-mail is blank (`false`) and an archived one.
+        for uid, name, login, email, active in (
+            (2, "Mitchell Admin", "admin", "admin@yourcompany.example.com", True),
+            (7, "Julie Martin", "julie.martin@acme.fr", False, True),
+            (8, "Ancien Commercial", "ancien@acme.fr", "ancien@acme.fr", False),
+        ):
+            self._add("res.users", uid, name=name, login=login, email=email, active=active)
 
     @staticmethod
     def _type(name: str) -> str:

@@ -34,7 +34,7 @@ SOQL = re.compile(
     r"^SELECT (?P<fields>.+?) FROM (?P<obj>\w+)(?: WHERE SystemModstamp > (?P<since>\S+))?$",
     re.IGNORECASE,
 )
-PREFIX = {"Account": "001", "Contact": "003", "Opportunity": "006", "Order": "801"}
+PREFIX = {"Account": "001", "Contact": "003", "Opportunity": "006", "Order": "801", "User": "005"}
 CLIENT_ID, CLIENT_SECRET, REFRESH = "3MVG9-consumer-key", "sf-secret", "5Aep-refresh"
 USERNAME = "integration@acme.example"
 DAILY_LIMIT = [
@@ -82,6 +82,20 @@ class FakeSalesforce(FakeVendor):
             )
         for n in range(5):
             self._add("Order", n, OrderNumber=f"{n:08d}", AccountId=account_ids[n])
+        # Users (the owners): one deactivated; User has no IsDeleted column to select.
+        for u, (first, last, active) in enumerate(
+            (("Julie", "Martin", True), ("Karim", "Benali", False), ("Automated", "Process", True))
+        ):
+            self._add(
+                "User",
+                u,
+                FirstName=first,
+                LastName=last,
+                Name=f"{first} {last}",
+                Username=f"{first.lower()}.{last.lower()}@acme.fr.crm",
+                Email=f"{first.lower()}.{last.lower()}@acme.fr",
+                IsActive=active,
+            )
         self.cursors: dict[str, list[dict[str, Any]]] = {}
         self._locators = itertools.count(1)
 

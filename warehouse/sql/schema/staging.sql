@@ -278,20 +278,6 @@ create table if not exists staging.activity (
     _line                bigint
 );
 
--- CRM / ERP users who own records (Salesforce User, HubSpot owners, Dynamics systemuser,
--- Odoo res.users): the id that records name as their owner, and the person behind it.
-create table if not exists staging.owner (
-    source               varchar not null,
-    source_id            varchar not null,    -- the id records carry as owner
-    name                 varchar,
-    email                varchar,
-    is_active            boolean,
-    is_deleted           boolean not null default false,
-    _run_id              varchar not null,
-    _file                varchar,
-    _line                bigint
-);
-
 -- Columns added after the first release: a staging database created before them gains them
 -- here (new rows fill them; rows loaded earlier keep NULL until their source is reloaded).
 alter table staging.quote add column if not exists order_source_id varchar;
