@@ -94,7 +94,7 @@ def get_current_user(
     claims = decode_access_token(settings, token)
     if claims is None:
         raise NotAuthenticated("Your session token is invalid or has expired: sign in again.")
-    user = store.get_user(settings, claims.username)
+    user = store.signed_in_user(settings, claims.username)
     if user is None or user.disabled:
         raise NotAuthenticated("This account no longer exists or is disabled.")
     if claims.version != user.token_version:
