@@ -93,3 +93,22 @@ def test_deleted_user_is_refused(
     _write_elsewhere(settings, "delete from app_user where username = 'fiona'")
     clock.now += store.SIGNED_IN_TTL + 0.01
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_verified_token_still_expires(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api import security
+
+    token, lifetime = security.create_access_token(settings, "fiona", "finance")
+    claims = security.decode_access_token(settings, token)
+    assert claims is not None and claims.username == "fiona"
+    # Verified once and kept (a second signature check would refuse it here)...
+    monkeypatch.setattr(security, "_verify", lambda _key, _token: (None, 0.0))
+    assert security.decode_access_token(settings, token) == claims
+    # ...until its exp has passed.
+    later = security.time.time() + lifetime + 5
+    monkeypatch.setattr(security.time, "time", lambda: later)
+    assert security.decode_access_token(settings, token) is None
+    # A token signed by another key is never taken from what was verified with this one.
+    other = settings.model_copy(update={"secret_key": "another-secret-key-0123456789abcdef"})
+    monkeypatch.undo()
+    assert security.decode_access_token(other, token) is None
