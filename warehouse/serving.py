@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape; the API refuses (and
 # rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 2
+CONTRACT_VERSION = 3
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
@@ -132,6 +132,25 @@ TABLES: tuple[ServingTable, ...] = (
         ("(month, seq)",),
         order="seq",
     ),
+    ServingTable(
+        "kpi_summary_month",
+        "(scope text not null, month text not null, doc text not null,"
+        " primary key (scope, month)) without rowid",
+        order="scope, month",
+    ),
+    ServingTable(
+        "kpi_summary_total",
+        "(kind text not null, scope text not null, month text not null, doc text not null)",
+        ("(kind, scope, month)",),
+        order="kind, scope, month",
+    ),
+    ServingTable(
+        "kpi_summary_funnel",
+        "(scope text not null, seq integer not null, doc text not null,"
+        " primary key (scope, seq)) without rowid",
+        order="scope, seq",
+    ),
+    ServingTable("kpi_summary_as_of", "(as_of text)"),
     ServingTable(
         "quality_orphan",
         "(seq integer primary key, check_name text, source text, doc text not null)",
