@@ -152,6 +152,13 @@ TABLES: tuple[ServingTable, ...] = (
     ),
     ServingTable("kpi_summary_as_of", "(as_of text)"),
     ServingTable(
+        "run_ingest",
+        "(seq integer primary key, source text, doc text not null)",
+        ("(source, seq)",),
+        order="seq",
+    ),
+    ServingTable("run_build", "(seq integer primary key, doc text not null)", order="seq"),
+    ServingTable(
         "quality_orphan",
         "(seq integer primary key, check_name text, source text, doc text not null)",
         ("(check_name, seq)", "(source, seq)"),

@@ -158,3 +158,29 @@ def test_summary_reads_no_warehouse_table_but_top_customers(
     monkeypatch.setattr(SnapshotReader, "rows", spy)
     assert executive.get("/api/v1/kpis/summary").status_code == 200
     assert ran == ["kpi_summary_top_customers"]
+
+
+def test_runs_from_the_contract_equal_the_snapshot_meta(
+    built_demo,  # type: ignore[no-untyped-def]
+    executive: TestClient,
+) -> None:
+    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
+    con = duckdb.connect(str(snapshot), read_only=True)
+    runs = con.execute(
+        "select run_id, source, file, rows_loaded, started_at from meta.ingest_run "
+        "order by started_at desc, source, file"
+    ).fetchall()
+    builds = con.execute("select build_id, started_at from meta.build").fetchall()
+    con.close()
+    body = executive.get("/api/v1/runs", params={"limit": 1000}).json()
+    assert body["ingest_run_count"] == len(runs) > 0
+    got = [(r["run_id"], r["source"], r["file"], r["rows_loaded"]) for r in body["ingest_runs"]]
+    assert got == [r[:4] for r in runs]
+    assert [b["build_id"] for b in body["builds"]] == sorted((b[0] for b in builds), reverse=True)
+    started = {b[0]: b[1] for b in builds}
+    for b in body["builds"]:
+        assert b["started_at"].startswith(started[b["build_id"]].isoformat()[:19])
+    one = runs[0][1]
+    body = executive.get("/api/v1/runs", params={"source": one, "limit": 1}).json()
+    assert body["ingest_run_count"] == sum(1 for r in runs if r[1] == one)
+    assert len(body["ingest_runs"]) == 1 and body["ingest_runs"][0]["source"] == one
