@@ -220,6 +220,8 @@ def _measure(built: dict[str, Any], seconds: int) -> list[dict[str, Any]]:
             ("GET /alerts", ["/api/v1/alerts"], token, seconds // 3),
             ("GET /kpis", ["/api/v1/kpis"], token, seconds // 3),
             ("GET /quality", ["/api/v1/quality"], token, seconds // 3),
+            ("GET /kpis/summary", ["/api/v1/kpis/summary"], token, seconds // 3),
+            ("GET /runs", ["/api/v1/runs"], token, seconds // 3),
         ]
         results = []
         for label, paths, tok, secs in runs:
@@ -259,7 +261,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         if built.get("timeout") or built.get("error"):
             sections.append(f"### {n:,} customers\n\nbuild did not complete: {built}\n")
             break
+        load_before = os.getloadavg()
         results = _measure(built, seconds)
+        load_after = os.getloadavg()
         out.append({**built, "results": results})
         health = results[0]
         rows = []
@@ -290,7 +294,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             f"added; goal ≤ 25 %); snapshot {built['snapshot_mib']:.0f} MiB, serving file "
             f"{built['serving_mib']:.0f} MiB. wrk -t2 -c{CONNECTIONS}, {seconds}s for the first "
             f"four routes, {max(seconds // 3, 3)}s for the others; `c360 api` with one worker "
-            f"per core.\n\n{table(head, rows)}\n\n{verdict}\n"
+            f"per core. Load average (1, 5, 15 min) before the runs "
+            f"{', '.join(f'{x:.1f}' for x in load_before)}, after "
+            f"{', '.join(f'{x:.1f}' for x in load_after)}.\n\n{table(head, rows)}\n\n"
+            f"{verdict}\n"
         )
     body = (
         "`c360 api` (uvicorn, `api.workers = 0`: one process per core) on the build_scale "
