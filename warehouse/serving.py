@@ -229,6 +229,7 @@ def build_serving_tables(
     tables built. `done(table, built)` is called as each is complete, in order."""
     present = _present(con)
     built: list[str] = []
+    folded: list[str] = []
     for table in TABLES:
         made = _run(con, table.name, present)
         if made:
@@ -240,6 +241,14 @@ def build_serving_tables(
                 f"create or replace table serving.{table.name} "
                 "(customer_id varchar, seq bigint, doc varchar)"
             )
+        if not table.served:
+            folded.append(table.name)
+        elif folded:
+            # Lists that are not served are folded into the next served table: once it is
+            # built they take only memory (gigabytes at a million customers).
+            for name in folded:
+                con.execute(f"drop table serving.{name}")
+            folded.clear()
         if done is not None:
             done(table, made)
     return built
@@ -330,6 +339,7 @@ def _copy(
 ) -> None:
     lite.execute(f"create table {table.name} {table.ddl}")
     if not built:
+        cursor.execute(f"drop table if exists serving.{table.name}")
         return
     started = time.perf_counter()
     columns, select = _copy_select(cursor, table)
@@ -343,6 +353,9 @@ def _copy(
     # Secondary indexes once the rows are in: one sort each instead of an insert per row.
     for i, columns_sql in enumerate(table.indexes):
         lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
+    # Copied: its DuckDB rows only take memory now (no serving table reads another one
+    # but the profile document, built from lists that are never copied).
+    cursor.execute(f"drop table serving.{table.name}")
     logger.info("serving %s copied in %.1fs", table.name, time.perf_counter() - started)
 
 
