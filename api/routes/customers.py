@@ -45,13 +45,10 @@ def read_customers(
     response_model=CustomerProfile,
     responses={308: {"description": "Merged customer: redirect to the surviving id"}},
 )
-async def read_customer(
+def read_customer(
     customer_id: str, request: Request, user: CustomerReader, snap: SnapshotDep
 ) -> Any:
     """The 360° profile: identity, coordinates, terms, money, alerts, sources, conflicts."""
-    # `async` on purpose: two primary-key reads of the serving file and one document
-    # (well under a millisecond, never waiting on the network), run on the event loop
-    # rather than handed to the thread pool and back, which cost about as much again.
     check_customer(snap, user, customer_id, request)
     # Built and checked by its model already: serialized once, not validated again.
     profile = build_profile(snap, customer_id)
