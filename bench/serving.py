@@ -249,6 +249,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
     if cap:
         sizes = [n for n in sizes if n <= cap]
+    # One size alone (e.g. BENCH_SIZE=1000000: the 1M run takes most of an hour here).
+    if int(os.environ.get("BENCH_SIZE", "0")):
+        sizes = [int(os.environ["BENCH_SIZE"])]
     seconds = 5 if quick else 30
     sections = []
     out = []
