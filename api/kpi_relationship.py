@@ -55,6 +55,7 @@ def relationship_kpis(
     if period.get("as_of") is None:
         return {"months": [], "segments": [], "quote_ageing": []}
     needs = ["mart.kpi_monthly", _MARKER]
+    period = {k: period[k] for k in ("date_from", "date_to", "as_of")}
     return {
         "months": snap.rows(
             "kpi_summary_relationship_months", {**period, "segment": segment}, needs=needs

@@ -137,20 +137,25 @@ def _phrase(text: str) -> str:
 
 
 class _Ranked:
-    """The ranked hits' ids, first tier first, each customer once, with their reason
-    (None: a substring hit, phrased once its row is read for the page)."""
+    """The ranked hits (by `customer_search.seq`, the row id every index leads to), first
+    tier first, each customer once, with their reason (None: a substring hit, phrased once
+    its row is read for the page)."""
 
     def __init__(self) -> None:
-        self.hits: dict[str, str | None] = {}
+        self.hits: dict[int, str | None] = {}
 
-    def add(self, customer_id: str, reason: str | None) -> None:
-        if customer_id not in self.hits and len(self.hits) < SEARCH_CAP:
-            self.hits[customer_id] = reason
+    @property
+    def full(self) -> bool:
+        return len(self.hits) >= SEARCH_CAP
+
+    def add(self, seq: int, reason: str | None) -> None:
+        if seq not in self.hits and len(self.hits) < SEARCH_CAP:
+            self.hits[seq] = reason
 
 
 def _exact(
     lite: sqlite3.Connection, q: str, where: str, values: tuple[Any, ...], ranked: _Ranked
-) -> list[tuple[str, str]]:
+) -> list[tuple[int, str]]:
     """Tier 0 into `ranked`; returns the postcode hits, which rank with substrings."""
     compact = _COMPACT.sub("", q).upper()
     wanted: dict[str, set[str]] = {compact: set(_TEXT_KINDS)}
@@ -164,30 +169,32 @@ def _exact(
     keys = list(wanted)
     marks = ", ".join("?" * len(keys))
     rows = lite.execute(
-        "select s.customer_id, k.key, k.kind, k.shown from search_key as k "
+        "select s.seq, k.key, k.kind, k.shown from search_key as k "
         "join customer_search as s on s.customer_id = k.customer_id "
         f"where k.key in ({marks}){where} order by s.seq limit ?",
         (*keys, *values, SEARCH_CAP),
     ).fetchall()
-    postcodes, direct, related = [], [], []
-    for customer_id, key, kind, shown in rows:
+    postcodes: list[tuple[int, str]] = []
+    direct: list[tuple[int, str]] = []
+    related: list[tuple[int, str]] = []
+    for seq, key, kind, shown in rows:
         kinds = wanted.get(key, set())
         if kind == "postcode" and kind in kinds:
-            postcodes.append((customer_id, f"postcode {shown}"))
+            postcodes.append((seq, f"postcode {shown}"))
         elif kind in kinds:
             text = format_siret(shown) if kind in ("siren", "siret") else shown
-            direct.append((customer_id, f"{_ID_KINDS[kind]} {text}"))
+            direct.append((seq, f"{_ID_KINDS[kind]} {text}"))
         elif kind == "siren" and "siren_of_siret" in kinds:
             text = f"SIREN {format_siret(shown)} of SIRET {format_siret(compact)}"
-            related.append((customer_id, text))
+            related.append((seq, text))
     # The id named itself first, then other establishments of the same SIREN.
-    for customer_id, reason in direct + related:
-        ranked.add(customer_id, reason)
+    for seq, reason in direct + related:
+        ranked.add(seq, reason)
     return postcodes
 
 
-def _ids(cursor: sqlite3.Cursor) -> list[str]:
-    return [str(r[0]) for r in cursor.fetchall()]
+def _seqs(cursor: sqlite3.Cursor) -> list[int]:
+    return [int(r[0]) for r in cursor.fetchall()]
 
 
 def search(
@@ -197,32 +204,43 @@ def search(
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
-    """The ranked hits (ids only, at most SEARCH_CAP), then the page's rows by id."""
+    """The ranked hits (row ids only, at most SEARCH_CAP), then the page's rows by id.
+
+    Each tier reads at most what is left to fill SEARCH_CAP, and the tiers stop once it
+    is full: a short, common fragment costs at most SEARCH_CAP index entries."""
     start = _position(cursor)
     folded = fold(q)
     where, values = _where(filters)
     ranked = _Ranked()
     postcodes = _exact(lite, q, where, values, ranked)
-    if folded:
+    if folded and not ranked.full:
         prefix = lite.execute(
-            "select s.customer_id from customer_search as s "
+            "select s.seq from customer_search as s "
             f"where s.folded_name >= ? and s.folded_name < ?{where} "
             "order by s.folded_name, s.seq limit ?",
-            (folded, folded + "\U0010ffff", *values, SEARCH_CAP),
+            (folded, folded + "\U0010ffff", *values, SEARCH_CAP - len(ranked.hits)),
         )
-        for customer_id in _ids(prefix):
-            ranked.add(customer_id, f"name starts with '{q}'")
-    if len(folded) >= 3:
-        found = lite.execute(
-            "select s.customer_id from search_text as t "
-            "join customer_search as s on s.seq = t.rowid "
-            f"where search_text match ?{where} order by t.rowid limit ?",
-            (_phrase(folded), *values, SEARCH_CAP),
-        )
-        for customer_id in _ids(found):
-            ranked.add(customer_id, None)
-    for customer_id, reason in postcodes:
-        ranked.add(customer_id, reason)
+        for seq in _seqs(prefix):
+            ranked.add(seq, f"name starts with '{q}'")
+    if len(folded) >= 3 and not ranked.full:
+        # Name-prefix hits contain the fragment too: read past as many as were found.
+        wanted = SEARCH_CAP
+        if where:
+            found = lite.execute(
+                "select t.rowid from search_text as t "
+                "join customer_search as s on s.seq = t.rowid "
+                f"where search_text match ?{where} order by t.rowid limit ?",
+                (_phrase(folded), *values, wanted),
+            )
+        else:
+            found = lite.execute(
+                "select rowid from search_text where search_text match ? order by rowid limit ?",
+                (_phrase(folded), wanted),
+            )
+        for seq in _seqs(found):
+            ranked.add(seq, None)
+    for seq, reason in postcodes:
+        ranked.add(seq, reason)
     # Typos are looked for in words: not for ids, phones or e-mails (exact or nothing).
     wordy = any(ch.isalpha() for ch in folded) and "@" not in folded
     if wordy and len(folded) >= 4 and len(ranked.hits) < FUZZY_BELOW:
@@ -231,18 +249,18 @@ def search(
     page_ids = ids[start : start + limit]
     marks = ", ".join("?" * len(page_ids))
     rows = {
-        r["customer_id"]: r
+        r["seq"]: r
         for r in _rows(
             lite.execute(
-                f"select {SUMMARY} from customer_search as s where s.customer_id in ({marks})",
+                f"select {SUMMARY} from customer_search as s where s.seq in ({marks})",
                 page_ids,
             )
         )
     }
     page = []
-    for customer_id in page_ids:
-        row = rows[customer_id]
-        reason = ranked.hits[customer_id] or _contains(row, folded, q)
+    for seq in page_ids:
+        row = rows[seq]
+        reason = ranked.hits[seq] or _contains(row, folded, q)
         page.append({**row, "match_reason": reason})
     more = start + limit < len(ids)
     return {
@@ -274,12 +292,12 @@ def _fuzzy(
         return
     match = "name : (" + " OR ".join(_phrase(g) for g in rare) + ")"
     candidates = lite.execute(
-        "select s.customer_id, s.folded_name, s.seq from search_text as t "
+        "select s.seq, s.folded_name from search_text as t "
         "join customer_search as s on s.seq = t.rowid "
         f"where search_text match ?{where} order by t.rank limit ?",
         (match, *values, _FUZZY_CANDIDATES),
     ).fetchall()
-    scored = [(similarity(folded, name or ""), seq, cid) for cid, name, seq in candidates]
-    for score, _seq, customer_id in sorted(scored, key=lambda x: (-x[0], x[1])):
+    scored = [(similarity(folded, name or ""), int(seq)) for seq, name in candidates]
+    for score, seq in sorted(scored, key=lambda x: (-x[0], x[1])):
         if score >= FUZZY_MIN_SCORE:
-            ranked.add(customer_id, f"name close to '{folded}' ({score:.2f})")
+            ranked.add(seq, f"name close to '{folded}' ({score:.2f})")

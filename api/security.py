@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -130,21 +131,45 @@ def create_access_token(
     return token, int(lifetime.total_seconds())
 
 
+# Tokens already verified by this process, with their expiry: verifying the signature
+# costs more than the rest of a profile read, and a client sends the same token for hours.
+# Keyed by the signing key too (a new secret_key ends every token at once); bounded.
+_VERIFIED_MAX = 4096
+_verified: dict[tuple[str, str], tuple[float, TokenClaims]] = {}
+
+
 def decode_access_token(settings: Settings, token: str) -> TokenClaims | None:
     """Claims of a valid, unexpired token; None otherwise."""
+    key = (settings.signing_key(), token)
+    known = _verified.get(key)
+    if known is not None:
+        if time.time() < known[0]:
+            return known[1]
+        _verified.pop(key, None)
+    claims, expires = _verify(key[0], token)
+    if claims is not None:
+        if len(_verified) >= _VERIFIED_MAX:
+            _verified.clear()
+        _verified[key] = (expires, claims)
+    return claims
+
+
+def _verify(signing_key: str, token: str) -> tuple[TokenClaims | None, float]:
     try:
         payload = jwt.decode(
             token,
-            settings.signing_key(),
+            signing_key,
             algorithms=[ALGORITHM],
             options={"require": ["exp", "sub"]},
         )
     except jwt.PyJWTError:
-        return None
+        return None, 0.0
     try:
         version = int(payload.get("ver", 0))
+        expires = float(payload["exp"])
     except (TypeError, ValueError):
-        return None
-    return TokenClaims(
+        return None, 0.0
+    claims = TokenClaims(
         username=str(payload["sub"]), role=str(payload.get("role", "")), version=version
     )
+    return claims, expires

@@ -195,6 +195,16 @@ class SnapshotManager:
             if old.users == 0:
                 old.close()
 
+    def stale(self) -> bool:
+        """Does CURRENT name another snapshot than the one served (one `stat`)?"""
+        with self._lock:
+            return self._changed()[0]
+
+    def refresh(self) -> None:
+        """Open the snapshot CURRENT names now, if it changed (can take a while: a
+        snapshot published without its serving file gets one made here)."""
+        self._refresh()
+
     def current(self) -> Snapshot | None:
         self._refresh()
         with self._lock:

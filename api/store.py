@@ -10,8 +10,11 @@ import hashlib
 import logging
 import os
 import secrets
+import sqlite3
 import threading
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -171,6 +174,8 @@ def get_engine(settings: Settings) -> Engine:
                 f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 10}
             )
             event.listen(engine, "connect", _sqlite_pragmas)
+            # Any write through the store ends this process's cached sign-ins at once.
+            event.listen(engine, "commit", lambda _con: forget_signed_in())
             SQLModel.metadata.create_all(
                 engine,
                 tables=[
@@ -221,6 +226,9 @@ def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
 
 
 def dispose_engines() -> None:
+    global _generation
+    forget_signed_in()
+    _generation += 1
     with _engines_lock:
         for engine in _engines.values():
             engine.dispose()
@@ -264,6 +272,75 @@ def add_user(
 def get_user(settings: Settings, username: str) -> User | None:
     with Session(get_engine(settings)) as session:
         return session.get(User, username)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What a request needs of its user, read on every authenticated request."""
+
+    username: str
+    role: str
+    display_name: str | None
+    owner_name: str | None
+    disabled: bool
+    token_version: int
+    email: str | None = None  # ties a salesperson without owner_name to a CRM owner
+
+
+# Users as every authenticated request reads them, for at most SIGNED_IN_TTL seconds:
+# a write through this process's store clears them at once; a write by another worker or
+# the CLI (disable, new password, role) takes effect here within SIGNED_IN_TTL.
+SIGNED_IN_TTL = 1.0
+_signed_in: dict[tuple[Path, str], tuple[float, SignedIn | None]] = {}
+_readers = threading.local()
+
+
+_generation = 0
+
+
+def forget_signed_in() -> None:
+    _signed_in.clear()
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """This thread's plain read connection to app.db (WAL: reads never wait on writes);
+    opened again after dispose_engines (a test's app.db may be a new file)."""
+    if getattr(_readers, "generation", None) != _generation:
+        for old in getattr(_readers, "cons", {}).values():
+            old.close()
+        _readers.cons, _readers.generation = {}, _generation
+    cons: dict[Path, sqlite3.Connection] = _readers.cons
+    con = cons.get(path)
+    if con is None:
+        con = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        cons[path] = con
+    return con
+
+
+def signed_in_user(settings: Settings, username: str) -> SignedIn | None:
+    """The user a token names, by primary key (cached up to SIGNED_IN_TTL seconds)."""
+    key = (settings.app_db, username)
+    now = time.monotonic()
+    cached = _signed_in.get(key)
+    if cached is not None and now - cached[0] < SIGNED_IN_TTL:
+        return cached[1]
+    get_engine(settings)  # creates app.db and its tables on first use
+    row = (
+        _reader(settings.app_db)
+        .execute(
+            "select username, role, display_name, owner_name, disabled, token_version, email "
+            "from app_user where username = ?",
+            (username,),
+        )
+        .fetchone()
+    )
+    found = (
+        SignedIn(str(row[0]), str(row[1]), row[2], row[3], bool(row[4]), int(row[5] or 0), row[6])
+        if row
+        else None
+    )
+    _signed_in[key] = (now, found)
+    return found
 
 
 def list_users(settings: Settings) -> list[User]:

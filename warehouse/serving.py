@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import re
 import sqlite3
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +36,9 @@ logger = logging.getLogger(__name__)
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape; the API refuses (and
 # rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 3
+CONTRACT_VERSION = 4
 _BATCH = 20_000
+_CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
 _LIST = "customer_id text not null, seq integer not null, doc text not null, "
 # Rowid tables for documents: SQLite advises against WITHOUT ROWID for rows this wide.
@@ -53,22 +57,35 @@ class ServingTable:
     is_list: bool = False
     # SQLite statements (warehouse/sql/serving/<after>.sql) run once the rows are copied.
     after: str | None = None
+    # False: built in DuckDB only, folded into a document (never read by the API, so not
+    # copied into the serving file).
+    served: bool = True
+    # The copy's order: the SQLite key's, so its B-tree fills by appending (random-order
+    # inserts into a key index cost several times more once it outgrows the page cache).
+    order: str | None = None
 
 
-def _list(name: str) -> ServingTable:
-    return ServingTable(name, f"({_LIST}{_LIST_KEY}", is_list=True)
+def _list(name: str, served: bool = True) -> ServingTable:
+    return ServingTable(
+        name, f"({_LIST}{_LIST_KEY}", is_list=True, served=served, order="customer_id, seq"
+    )
 
 
 # In build order: the profile document (customer) folds in the four lists before it.
 TABLES: tuple[ServingTable, ...] = (
-    _list("customer_alert"),
-    _list("customer_source"),
-    _list("customer_conflict"),
-    _list("customer_provenance"),
-    ServingTable("customer", "(customer_id text primary key, owner text, doc text not null)"),
+    _list("customer_alert", served=False),
+    _list("customer_source", served=False),
+    _list("customer_conflict", served=False),
+    _list("customer_provenance", served=False),
+    ServingTable(
+        "customer",
+        "(customer_id text primary key, owner text, doc text not null)",
+        order="customer_id",
+    ),
     ServingTable(
         "customer_redirect",
         "(old_customer_id text primary key, customer_id text not null) without rowid",
+        order="old_customer_id",
     ),
     _list("customer_invoice"),
     _list("customer_order"),
@@ -99,6 +116,7 @@ TABLES: tuple[ServingTable, ...] = (
             "(has_overdue, seq)",
         ),
         after="sqlite_search_text",
+        order="seq",
     ),
     ServingTable(
         "search_key",
@@ -109,6 +127,7 @@ TABLES: tuple[ServingTable, ...] = (
         "alert",
         "(seq integer primary key, owner text, alert_type text, doc text not null)",
         ("(owner, seq)", "(alert_type, seq)"),
+        order="seq",
     ),
     ServingTable(
         "receivable",
@@ -120,18 +139,47 @@ TABLES: tuple[ServingTable, ...] = (
         "kpi_monthly",
         "(seq integer primary key, month text, segment text, doc text not null)",
         ("(month, seq)",),
+        order="seq",
     ),
+    ServingTable(
+        "kpi_summary_month",
+        "(scope text not null, month text not null, doc text not null,"
+        " primary key (scope, month)) without rowid",
+        order="scope, month",
+    ),
+    ServingTable(
+        "kpi_summary_total",
+        "(kind text not null, scope text not null, month text not null, doc text not null)",
+        ("(kind, scope, month)",),
+        order="kind, scope, month",
+    ),
+    ServingTable(
+        "kpi_summary_funnel",
+        "(scope text not null, seq integer not null, doc text not null,"
+        " primary key (scope, seq)) without rowid",
+        order="scope, seq",
+    ),
+    ServingTable("kpi_summary_as_of", "(as_of text)"),
+    ServingTable(
+        "run_ingest",
+        "(seq integer primary key, source text, doc text not null)",
+        ("(source, seq)",),
+        order="seq",
+    ),
+    ServingTable("run_build", "(seq integer primary key, doc text not null)", order="seq"),
     ServingTable(
         "quality_orphan",
         "(seq integer primary key, check_name text, source text, doc text not null)",
         ("(check_name, seq)", "(source, seq)"),
+        order="seq",
     ),
     ServingTable(
         "quality_reject",
         "(seq integer primary key, source text, doc text not null)",
         ("(source, seq)",),
+        order="seq",
     ),
-    ServingTable("quality_review", "(seq integer primary key, doc text not null)"),
+    ServingTable("quality_review", "(seq integer primary key, doc text not null)", order="seq"),
     ServingTable("quality_part", "(part text primary key, doc text not null) without rowid"),
     ServingTable("owner_email", "(email text primary key, name text not null) without rowid"),
 )
@@ -200,14 +248,18 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
     return True
 
 
-def build_serving_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Create schema `serving` in the current catalog; return the tables that exist in it."""
+def build_serving_tables(
+    con: duckdb.DuckDBPyConnection, done: Callable[[ServingTable, bool], None] | None = None
+) -> list[str]:
+    """Create the serving tables in catalog `serving` (attached by the caller); return the
+    tables built. `done(table, built)` is called as each is complete, in order."""
     present = _present(con)
-    con.execute("create schema if not exists serving")
     con.execute(sql("serving/macros"))
     built: list[str] = []
+    folded: list[str] = []
     for table in TABLES:
-        if _run(con, table.name, present):
+        made = _run(con, table.name, present)
+        if made:
             built.append(table.name)
             for extra in _INSERTS.get(table.name, ()):
                 _run(con, extra, present)
@@ -216,82 +268,153 @@ def build_serving_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"create or replace table serving.{table.name} "
                 "(customer_id varchar, seq bigint, doc varchar)"
             )
+        if not table.served:
+            folded.append(table.name)
+        elif folded:
+            # Lists that are not served are folded into the next served table: once it is
+            # built they take only memory (gigabytes at a million customers).
+            for name in folded:
+                con.execute(f"drop table serving.{name}")
+            folded.clear()
+        if done is not None:
+            done(table, made)
     return built
 
 
-def _copy_select(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], str]:
-    """Columns of serving.<table> and a select giving SQLite-storable values.
+def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[list[str], str]:
+    """Columns of serving.<table> and a select giving SQLite-storable values, in the
+    order of the SQLite table's key.
 
     Money and dates travel as text (SQLite has no decimal; text keeps every cent).
     """
-    described = con.execute(f"describe serving.{table}").fetchall()
+    described = con.execute(f"describe serving.{table.name}").fetchall()
     columns = [str(r[0]) for r in described]
     exprs = []
     for column, kind in ((str(r[0]), str(r[1]).upper()) for r in described):
         quoted = quote_ident(column)
         keep = kind in ("BIGINT", "INTEGER", "BOOLEAN", "DOUBLE", "VARCHAR", "HUGEINT")
         exprs.append(quoted if keep else f"{quoted}::varchar as {quoted}")
-    return columns, f"select {', '.join(exprs)} from serving.{table}"
+    order = f" order by {table.order}" if table.order else ""
+    return columns, f"select {', '.join(exprs)} from serving.{table.name}{order}"
 
 
-def write_sqlite(con: duckdb.DuckDBPyConnection, built: list[str], target: Path) -> None:
-    """Copy the serving tables into a new SQLite file at `target` (replaced if present)."""
-    target.unlink(missing_ok=True)
-    lite = sqlite3.connect(target)
+class _Writer(threading.Thread):
+    """Copies each serving table into the SQLite file as soon as DuckDB has built it,
+    while DuckDB builds the next ones: the copy (Python and SQLite, one core) overlaps
+    the build of the tables (DuckDB, its own threads, the GIL released)."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, target: Path) -> None:
+        super().__init__(name="serving-writer", daemon=True)
+        self.cursor = cursor
+        self.target = target
+        self.tables: queue.Queue[tuple[ServingTable, bool] | None] = queue.Queue()
+        self.error: BaseException | None = None
+        self.ended = False
+
+    def run(self) -> None:
+        try:
+            self._write()
+        except BaseException as exc:  # handed to the building thread by finish()
+            self.error = exc
+            while not self.ended:  # drain what the builder still puts
+                self.ended = self.tables.get() is None
+
+    def finish(self) -> None:
+        self.tables.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def _write(self) -> None:
+        self.target.unlink(missing_ok=True)
+        lite = sqlite3.connect(self.target)
+        try:
+            _start(lite)
+            while (item := self.tables.get()) is not None:
+                table, built = item
+                if table.served:
+                    _copy(self.cursor, lite, table, built)
+            self.ended = True
+            for table in TABLES:
+                if table.after is not None:
+                    lite.executescript(sql(f"serving/{table.after}"))
+            lite.commit()
+            # Statistics for the planner's choice among a table's indexes, from a sample
+            # of each index: an exact `analyze` reads the whole file again.
+            lite.execute("pragma analysis_limit = 1000")
+            lite.execute("analyze")
+        finally:
+            lite.close()
+            self.cursor.close()
+
+
+def _start(lite: sqlite3.Connection) -> None:
+    lite.execute("pragma journal_mode = off")
+    lite.execute("pragma synchronous = off")
+    lite.execute("pragma page_size = 8192")
+    # Written once by this one connection: no locking, and a page cache large enough for
+    # the index being filled (the default 2 MiB makes every index insert a read).
+    lite.execute("pragma locking_mode = exclusive")
+    lite.execute(f"pragma cache_size = -{_CACHE_KIB}")
+    lite.execute("pragma temp_store = memory")
+    lite.execute("create table contract (version integer not null)")
+    lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
+
+
+def _copy(
+    cursor: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, table: ServingTable, built: bool
+) -> None:
+    lite.execute(f"create table {table.name} {table.ddl}")
+    if not built:
+        cursor.execute(f"drop table if exists serving.{table.name}")
+        return
+    started = time.perf_counter()
+    columns, select = _copy_select(cursor, table)
+    marks = ", ".join("?" * len(columns))
+    names = ", ".join(f'"{c}"' for c in columns)
+    insert = f"insert into {table.name} ({names}) values ({marks})"
+    # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
+    result = cursor.execute(select)
+    while batch := result.fetchmany(_BATCH):
+        lite.executemany(insert, batch)
+        kill_point("serving_write")
+    # Secondary indexes once the rows are in: one sort each instead of an insert per row.
+    for i, columns_sql in enumerate(table.indexes):
+        lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
+    # Copied: its DuckDB rows only take memory now (no serving table reads another one
+    # but the profile document, built from lists that are never copied).
+    cursor.execute(f"drop table serving.{table.name}")
+    logger.info("serving %s copied in %.1fs", table.name, time.perf_counter() - started)
+
+
+def _write_contract(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Build the serving tables in an in-memory database attached as catalog `serving`
+    (the snapshot never stores them; a file there costs a WAL sync per table) and copy
+    them into the SQLite file `target`."""
+    con.execute("attach ':memory:' as serving")
     try:
-        lite.execute("pragma journal_mode = off")
-        lite.execute("pragma synchronous = off")
-        lite.execute("pragma page_size = 8192")
-        lite.execute("create table contract (version integer not null)")
-        lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
-        for table in TABLES:
-            lite.execute(f"create table {table.name} {table.ddl}")
-            if table.name not in built:
-                continue
-            started = time.perf_counter()
-            columns, select = _copy_select(con, table.name)
-            marks = ", ".join("?" * len(columns))
-            names = ", ".join(f'"{c}"' for c in columns)
-            insert = f"insert into {table.name} ({names}) values ({marks})"
-            # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
-            result = con.execute(select)
-            while batch := result.fetchmany(_BATCH):
-                lite.executemany(insert, batch)
-                kill_point("serving_write")
-            for i, columns_sql in enumerate(table.indexes):
-                lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
-            logger.info("serving %s copied in %.1fs", table.name, time.perf_counter() - started)
-        for table in TABLES:
-            if table.after is not None:
-                lite.executescript(sql(f"serving/{table.after}"))
-        lite.commit()
-        # Statistics for the planner's choice among a table's indexes, from a sample of
-        # each index: an exact `analyze` reads the whole file again.
-        lite.execute("pragma analysis_limit = 1000")
-        lite.execute("analyze")
+        # The writer reads the finished tables through its own connection to the same
+        # database instance (a cursor), in its own thread.
+        writer = _Writer(con.cursor(), target)
+        writer.start()
+        try:
+            build_serving_tables(con, lambda table, built: writer.tables.put((table, built)))
+        finally:
+            writer.finish()
     finally:
-        lite.close()
+        con.execute("detach serving")
 
 
 def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Build the serving tables on the snapshot being built and copy them to `target`.
-
-    They are built in a transaction that is rolled back once copied: the SQLite file is
-    the one copy the API reads, and the DuckDB snapshot never writes them to its WAL.
-    """
+    """Build the serving tables from the snapshot being built and write them to `target`."""
     started = time.perf_counter()
-    con.execute("begin transaction")
-    try:
-        built = build_serving_tables(con)
-        logger.info("serving tables built in %.1fs", time.perf_counter() - started)
-        write_sqlite(con, built, target)
-    finally:
-        con.execute("rollback")
+    _write_contract(con, target)
     fd = os.open(target, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+    logger.info("serving contract written in %.1fs", time.perf_counter() - started)
 
 
 def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:
@@ -313,9 +436,7 @@ def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:
             con.execute(
                 f'create view "{schema}"."{name}" as select * from snap."{schema}"."{name}"'
             )
-        con.execute("begin transaction")
-        write_sqlite(con, build_serving_tables(con), target)
-        con.execute("rollback")
+        _write_contract(con, target)
     finally:
         con.close()
         work.unlink(missing_ok=True)

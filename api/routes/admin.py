@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,7 +13,7 @@ from api import serving, store
 from api.decisions import list_decisions
 from api.deps import AdminUser, SettingsDep, SnapshotDep
 from api.evidence import evidence_text
-from api.queries import PositionCursor, page_sql, sql
+from api.queries import PositionCursor
 from api.schemas import Page
 from api.schemas_ops import OrphanRow, QualityReport, RejectRow, RunsReport, UserOut
 from api.snapshot import parse_json
@@ -94,20 +96,28 @@ def read_runs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Any:
     """Ingest runs (one row per file per run), newest first, and the builds."""
-    # The run log grows with nights, not with customers: read from the snapshot's meta.
-    count_sql, rows_sql = page_sql(sql("runs_ingest"), "started_at desc, source, file")
-    params = {"source": source}
-    counted = snap.run(count_sql, params, needs=["meta.ingest_run"])
-    data = snap.run(rows_sql, {**params, "limit": limit, "offset": 0}, needs=["meta.ingest_run"])
-    runs = {"data": data, "count": int(counted[0]["total"]) if counted else 0}
-    builds = snap.rows("runs_build", needs=["meta.build"])
-    builds.sort(key=lambda b: str(b.get("build_id") or b.get("started_at") or ""), reverse=True)
+    lite = snap.lite
+    runs = serving.filtered_page(lite, "run_ingest", "seq", {"source = ?": source}, limit, None)
+    builds = [
+        _timestamps(serving.loads(r[0]))
+        for r in lite.execute("select doc from run_build order by seq limit ?", (limit,))
+    ]
     return {
         "snapshot": snap.build_id,
         "ingest_runs": runs["data"],
         "ingest_run_count": runs["count"],
-        "builds": builds[:limit],
+        "builds": builds,
     }
+
+
+def _timestamps(build: dict[str, Any]) -> dict[str, Any]:
+    """The build log's times as datetimes again (the document has them as text), so they
+    are written like every other timestamp of the API."""
+    for key, value in build.items():
+        if key.endswith("_at") and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                build[key] = datetime.fromisoformat(value)
+    return build
 
 
 @router.get("/users", response_model=list[UserOut])

@@ -1,15 +1,22 @@
-"""KPI aggregates of a period for the executive page, computed by the API (never a page of
-rows the dashboard would have to add up): month by month up to the as-of month, by
-segment (8 largest + others), by owner, top customers and the open pipeline by stage."""
+"""KPI aggregates of a period for the executive page (never a page of rows the dashboard
+would have to add up): month by month up to the as-of month, by segment (8 largest +
+others), by owner, top customers and the open pipeline by stage.
+
+Read from the serving contract (warehouse/sql/serving/kpi_summary_*.sql): the months of
+the period are a range of precomputed rows; the totals by segment and by owner are the
+difference of two running-total rows per group (at the period's last month and before
+its first); the funnel is stored per segment. Top customers still read the snapshot."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from api import serving
 from api.deps import ExecutiveUser, SnapshotDep
 from api.kpi_relationship import RelationshipKpis, relationship_kpis
 from api.params import month_query
@@ -17,7 +24,6 @@ from api.params import parse_month as _month
 from api.schemas import Amount
 
 router = APIRouter(tags=["kpis"])
-KPI = "mart.kpi_monthly"
 
 
 class SummaryMonth(BaseModel):
@@ -73,6 +79,95 @@ class KpiSummary(BaseModel):
     snapshot: str
 
 
+_SUMMED = (
+    "revenue_amount",
+    "credit_note_amount",
+    "pipeline_amount",
+    "won_count",
+    "lost_count",
+    "new_customers",
+    "n",
+)
+_TOP_SEGMENTS = 8
+
+
+def _win_rate(won: int, lost: int) -> Decimal | None:
+    if won + lost <= 0:
+        return None
+    return (Decimal(won) / Decimal(won + lost)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def _running(lite: Any, kind: str, scope: str, month: str) -> dict[str, dict[str, Any]]:
+    """Each group's running totals at the last month <= `month` ({} before the first)."""
+    found = serving.one(
+        lite,
+        "select max(month) from kpi_summary_total where kind = ? and scope = ? and month <= ?",
+        (kind, scope, month),
+    )
+    if not found or found[0] is None:
+        return {}
+    rows = lite.execute(
+        "select doc from kpi_summary_total where kind = ? and scope = ? and month = ?",
+        (kind, scope, found[0]),
+    ).fetchall()
+    docs = [serving.loads(r[0]) for r in rows]
+    return {d["name"]: d for d in docs}
+
+
+def _totals(
+    lite: Any, kind: str, scope: str, first: date | None, last: date | None
+) -> list[dict[str, Any]]:
+    """The period's totals per group, groups without a KPI row in it left out."""
+    if first is not None and last is not None and first > last:
+        return []
+    upto = _running(lite, kind, scope, last.isoformat() if last else "9999-12-31")
+    before = _running(lite, kind, scope, _day_before(first)) if first else {}
+    out = []
+    for name, end in upto.items():
+        start = before.get(name, {})
+        row = {k: end[k] - start.get(k, 0) for k in _SUMMED}
+        if row["n"] > 0:
+            out.append({"name": name, **row})
+    out.sort(key=lambda r: (-r["revenue_amount"], r["name"] is None, r["name"] or ""))
+    return out
+
+
+def _day_before(first: date) -> str:
+    """A bound for `month <= ?` taking the months before `first` (months are first days)."""
+    return date.fromordinal(first.toordinal() - 1).isoformat()
+
+
+def _segments(lite: Any, first: date | None, last: date | None) -> list[dict[str, Any]]:
+    """The 8 largest segments by revenue, the rest as '(others)'."""
+    rows = _totals(lite, "segment", "", first, last)
+    out = [{**r, "segment": r["name"]} for r in rows[:_TOP_SEGMENTS]]
+    rest = rows[_TOP_SEGMENTS:]
+    if rest:
+        others = {k: sum(r[k] for r in rest) for k in _SUMMED}
+        out.append({**others, "segment": "(others)"})
+    for row in out:
+        won, lost = row["won_count"], row["lost_count"]
+        row["win_rate"] = won / (won + lost) if won + lost else None
+    return out
+
+
+def _owners(lite: Any, scope: str, first: date | None, last: date | None) -> list[dict[str, Any]]:
+    rows = _totals(lite, "owner", scope, first, last)
+    return [
+        {**r, "owner": r["name"], "win_rate": _win_rate(r["won_count"], r["lost_count"])}
+        for r in rows
+    ]
+
+
+def _months(lite: Any, scope: str, first: date | None, last: date | None) -> list[Any]:
+    rows = lite.execute(
+        "select doc from kpi_summary_month where scope = ? and month >= ? and month <= ? "
+        "order by month",
+        (scope, first.isoformat() if first else "", last.isoformat() if last else "9999-12-31"),
+    ).fetchall()
+    return [serving.loads(r[0]) for r in rows]
+
+
 @router.get("/kpis/summary", response_model=KpiSummary)
 def read_kpi_summary(
     user: ExecutiveUser,
@@ -82,34 +177,32 @@ def read_kpi_summary(
     segment: str | None = None,
 ) -> Any:
     """KPIs of the months ``from``..``to`` (e.g. 2025-01..2026-11), never after the as-of."""
-    found = snap.one("kpi_summary_as_of", needs=["mart.balance_history"]) or {}
-    as_of = found.get("as_of")
-    period = {
-        "date_from": _month(date_from, "from"),
-        "date_to": _month(date_to, "to"),
-        "as_of": as_of,
-    }
-    with_segment = {**period, "segment": segment}
-    needs = [KPI, "mart.balance_history", "core.revenue_line", "core.customer"]
-    segments = snap.rows("kpi_summary_segments", period, needs=[KPI])
-    for row in segments:
-        won, lost = row["won_count"], row["lost_count"]
-        row["win_rate"] = won / (won + lost) if won + lost else None
+    lite = snap.lite
+    found = serving.one(lite, "select as_of from kpi_summary_as_of", ())
+    as_of = date.fromisoformat(found[0]) if found and found[0] else None
+    first, last = _month(date_from, "from"), _month(date_to, "to")
+    scope = segment if segment is not None else ""
+    funnel = [
+        serving.loads(r[0])
+        for r in lite.execute(
+            "select doc from kpi_summary_funnel where scope = ? order by seq", (scope,)
+        ).fetchall()
+    ]
+    if as_of is None:
+        empty: dict[str, Any] = {"months": [], "segments": [], "owners": [], "top_customers": []}
+        return {"as_of": None, **empty, "funnel": funnel, "snapshot": snap.build_id}
+    period = {"date_from": first, "date_to": last, "as_of": as_of, "segment": segment}
     return {
         "as_of": as_of,
-        "months": snap.rows("kpi_summary_months", with_segment, needs=needs) if as_of else [],
-        "segments": segments if as_of else [],
-        "owners": snap.rows("kpi_summary_owners", with_segment, needs=[KPI]) if as_of else [],
+        "months": _months(lite, scope, first, last),
+        "segments": _segments(lite, first, last),
+        "owners": _owners(lite, scope, first, last),
         "top_customers": snap.rows(
             "kpi_summary_top_customers",
-            with_segment,
+            period,
             needs=["core.revenue_line", "mart.customer_360"],
-        )
-        if as_of
-        else [],
-        "funnel": snap.rows(
-            "kpi_summary_funnel", {"segment": segment}, needs=["core.opportunity", "core.customer"]
         ),
+        "funnel": funnel,
         "relationship": relationship_kpis(snap, period, segment),
         "snapshot": snap.build_id,
     }

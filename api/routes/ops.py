@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from api.deps import SettingsDep, get_current_user
+from api.deps import SettingsDep, authenticate
 from api.errors import Forbidden
 from api.routes.auth import client_address
 
@@ -32,7 +32,7 @@ def _loopback(address: str) -> bool:
 def read_metrics(request: Request, settings: SettingsDep) -> Response:
     if not _loopback(client_address(request)):
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        caller = get_current_user(request, settings, token if scheme.lower() == "bearer" else None)
+        caller = authenticate(request, settings, token if scheme.lower() == "bearer" else None)
         if caller.role != "admin":
             raise Forbidden("Metrics are for the local machine or an admin.")
     return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

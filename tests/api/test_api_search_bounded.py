@@ -1,0 +1,82 @@
+"""Search work is bounded: a fragment that thousands of names start with or contain
+costs about what it costs when a few hundred do (each tier reads at most what is left
+of SEARCH_CAP, and the tiers stop once it is full)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from api.search import SEARCH_CAP, search
+from warehouse.connection import sql
+from warehouse.serving import TABLES
+
+
+def _serving(path: Path, n: int) -> sqlite3.Connection:
+    """A serving file's search tables with n customers named 'Barnier <i>' in Lyon,
+    and n more named '<i> Debarre' (the fragment inside the name)."""
+    lite = sqlite3.connect(path)
+    for table in TABLES:
+        if table.name in ("customer_search", "search_key"):
+            lite.execute(f"create table {table.name} {table.ddl}")
+    rows = []
+    for i in range(1, 2 * n + 1):
+        name = f"Barnier {i:06d}" if i <= n else f"{i:06d} Debarre"
+        rows.append((i, f"C{i:07d}", name, name, "Lyon", "own", name.lower(), "lyon", ""))
+    lite.executemany(
+        "insert into customer_search (seq, customer_id, sort_name, name, city, owner,"
+        " folded_name, folded_city, folded_email) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    lite.execute("create index customer_search_1 on customer_search (folded_name, seq)")
+    lite.execute("create index customer_search_0 on customer_search (customer_id)")
+    lite.execute("create index search_key_0 on search_key (key)")
+    lite.executescript(sql("serving/sqlite_search_text"))
+    lite.commit()
+    return lite
+
+
+def _steps(
+    lite: sqlite3.Connection, q: str, filters: Mapping[str, object]
+) -> tuple[int, dict[str, Any]]:
+    counted = [0]
+
+    def tick() -> int:
+        counted[0] += 1
+        return 0
+
+    lite.set_progress_handler(tick, 100)
+    try:
+        body = search(lite, q, dict(filters), 50, None)
+    finally:
+        lite.set_progress_handler(None, 0)
+    return counted[0], body
+
+
+def test_search_work_does_not_grow_with_the_hits(tmp_path: Path) -> None:
+    small = _serving(tmp_path / "small.sqlite", 400)
+    large = _serving(tmp_path / "large.sqlite", 8000)
+    for q, filters in (("bar", {}), ("barr", {}), ("bar", {"owner": "own"})):
+        few, body_small = _steps(small, q, filters)
+        many, body_large = _steps(large, q, filters)
+        assert body_small["count"] == body_large["count"] == SEARCH_CAP
+        assert len(body_large["data"]) == 50
+        # 20 times the matching names, (nearly) the same work.
+        assert many < few * 2, (q, filters, few, many)
+
+
+def test_prefix_hits_fill_the_cap_before_substrings(tmp_path: Path) -> None:
+    lite = _serving(tmp_path / "s.sqlite", 1000)
+    body = search(lite, "barn", {}, 50, None)
+    assert body["count"] == SEARCH_CAP
+    assert all(h["match_reason"] == "name starts with 'barn'" for h in body["data"])
+    # Fewer names start with it than the cap: substrings fill the rest, after them.
+    lite2 = _serving(tmp_path / "s2.sqlite", 30)
+    body = search(lite2, "barr", {}, 50, None)
+    assert [h["match_reason"] for h in body["data"]] == ["name contains 'barr'"] * 30
+    body = search(lite2, "bar", {}, 200, None)
+    reasons = [h["match_reason"] for h in body["data"]]
+    assert reasons[:30] == ["name starts with 'bar'"] * 30
+    assert reasons[30:] == ["name contains 'bar'"] * 30
