@@ -8,8 +8,10 @@ with one line naming the limit and the setting that raises it.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from ingest.readers import UnreadableFile
 from warehouse.settings import LimitsConfig
@@ -18,6 +20,13 @@ ZIPPED_SHEETS = (".xlsx", ".xlsm", ".ods")
 # How a cell starts in each zipped format's XML (an empty `<c/>` is a cell too).
 CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<table:table-cell", b"<table:covered-table-cell")
 READ = 1 << 20
+# An ODS row or cell may stand for many (`table:number-rows-repeated`,
+# `table:number-columns-repeated`): a few hundred bytes can name millions of cells, which
+# python-calamine then builds one by one. A cell counts with its repeats when it holds a
+# value; the empty repeats LibreOffice writes to the sheet's edge hold none.
+ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell)\b([^>]*)>")
+ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
+COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
 
 
 def check_text(path: Path, text_path: Path, limits: LimitsConfig) -> None:
@@ -82,6 +91,9 @@ def check_spreadsheet(path: Path, limits: LimitsConfig) -> None:
                     continue
                 tail = b""
                 with zf.open(m) as fh:
+                    if path.suffix.lower() == ".ods" and m.filename == "content.xml":
+                        inflated += _ods_cells(path, fh, limits, inflated)
+                        continue
                     while chunk := fh.read(READ):
                         inflated += len(chunk)
                         if inflated > limits.spreadsheet_max_bytes:
@@ -89,15 +101,49 @@ def check_spreadsheet(path: Path, limits: LimitsConfig) -> None:
                         data = tail + chunk
                         cells += sum(data.count(tag) for tag in CELL_TAGS)
                         if cells > limits.spreadsheet_max_cells:
-                            raise UnreadableFile(
-                                f"{path.name}: more than {limits.spreadsheet_max_cells:,} "
-                                "cells (limits.spreadsheet_max_cells); export it as CSV"
-                            )
+                            _too_many_cells(path, limits)
                         # A tag cut by the chunk boundary is counted in the next chunk only.
                         tail = data[-24:]
                         cells -= sum(tail.count(tag) for tag in CELL_TAGS)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise UnreadableFile(f"{path.name}: cannot be read as a spreadsheet: {exc}") from exc
+
+
+def _too_many_cells(path: Path, limits: LimitsConfig) -> None:
+    raise UnreadableFile(
+        f"{path.name}: more than {limits.spreadsheet_max_cells:,} "
+        "cells (limits.spreadsheet_max_cells); export it as CSV"
+    )
+
+
+def _ods_cells(path: Path, fh: Any, limits: LimitsConfig, inflated: int) -> int:
+    """Stream an ODS content.xml counting its valued cells with their row and column
+    repeats; returns the bytes read. Stops at the first limit passed, so the work is
+    bounded by the limits, not by the file."""
+    cells = read = 0
+    row_repeat = 1
+    tail = b""
+    while chunk := fh.read(READ):
+        read += len(chunk)
+        if inflated + read > limits.spreadsheet_max_bytes:
+            _too_big(path, limits)
+        data = tail + chunk
+        end = 0
+        for tag in ODS_TAG.finditer(data):
+            end = tag.end()
+            attributes = tag.group(2)
+            if tag.group(1) == b"table-row":
+                found = ROWS_REPEATED.search(attributes)
+                row_repeat = int(found.group(1)) if found else 1
+            elif b"value-type" in attributes:
+                found = COLUMNS_REPEATED.search(attributes)
+                cells += row_repeat * (int(found.group(1)) if found else 1)
+                if cells > limits.spreadsheet_max_cells:
+                    _too_many_cells(path, limits)
+        # A tag cut by the chunk's end is read whole with the next chunk.
+        cut = data.rfind(b"<", end)
+        tail = data[cut:] if cut >= 0 and b">" not in data[cut:] else b""
+    return read
 
 
 def _too_big(path: Path, limits: LimitsConfig) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -165,3 +166,45 @@ def customers(settings: Settings) -> dict[str, tuple[str, bool]]:
     finally:
         con.close()
     return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def write_ods(path: Path, rows: list[str]) -> None:
+    """An ODS spreadsheet whose sheet is `rows`: `<table:table-row>` elements as written
+    (repeats and all), under the one table; the minimum LibreOffice and calamine read."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">'
+        + "".join(rows)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+
+
+def ods_row(*values: str, repeat: int = 1) -> str:
+    """One `<table:table-row>` of string cells (`repeat` rows alike)."""
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for v in values
+    )
+    rows = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{rows}>{cells}</table:table-row>"

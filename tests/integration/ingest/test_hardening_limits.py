@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import make_settings, write_xlsx
+from ingest_fixtures import make_settings, ods_row, write_ods, write_xlsx
 
 from ingest.pipeline import ingest
 from ingest.readers import UnreadableFile, read_file
@@ -145,3 +145,42 @@ def test_a_value_past_max_value_bytes_rejects_its_row_only(tmp_path: Path) -> No
         con.close()
     assert reasons == [(4, "name is longer than 1000 bytes")]
     assert [len(n) for (n,) in names] == [5, 1000, 5]
+
+
+def test_an_ods_whose_repeats_name_millions_of_cells_is_refused(tmp_path: Path) -> None:
+    # Under 1 KB zipped: one row of 100 valued cells repeated 100,000 times is 10M cells,
+    # which python-calamine would build one by one (1.6 GB measured).
+    repeated = (
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell table:number-columns-repeated="100" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    bomb = tmp_path / "bomb.ods"
+    write_ods(bomb, [ods_row("Record ID", "Company name"), repeated])
+    assert bomb.stat().st_size < 2048
+    message = _one_refused(tmp_path, "bomb.ods", bomb.read_bytes())
+    assert "more than 2,000,000 cells (limits.spreadsheet_max_cells)" in message
+
+
+def test_an_ods_with_libreoffice_s_empty_repeats_to_the_sheet_edge_loads(
+    tmp_path: Path,
+) -> None:
+    # LibreOffice writes the rest of the sheet as empty repeated rows and cells: they hold
+    # no value, so they count for nothing against the limit.
+    edge = (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    sheet = tmp_path / "companies.ods"
+    write_ods(
+        sheet,
+        [ods_row("Record ID", "Company name"), ods_row("1", "Alpha"), ods_row("2", "Beta"), edge],
+    )
+    settings = make_settings(tmp_path, "hubspot", name="crm")
+    inbox = settings.sources[0].inbox
+    assert inbox is not None
+    (inbox / sheet.name).write_bytes(sheet.read_bytes())
+    result = ingest(settings)
+    assert not result.refused, [o.message for o in result.refused]
+    [outcome] = [o for o in result.outcomes if o.object == "customer"]
+    assert (outcome.rows_read, outcome.rows_loaded) == (2, 2)
