@@ -206,10 +206,18 @@ def _served_snapshot_is_whole(night: Night) -> str:
 
 def _api_serves(night: Night, build_id: str) -> None:
     headers = {"Authorization": f"Bearer {night.token}"}
-    health = httpx.get(f"{night.url}/api/v1/health").json()
-    assert health["snapshot"] == build_id
-    profile = httpx.get(f"{night.url}/api/v1/customers/{night.customer_id}", headers=headers)
-    assert profile.status_code == 200 and profile.json()["snapshot"] == build_id
+    # A worker keeps serving the old snapshot while one of its requests (the poller's)
+    # opens the new one: the switch is due within a second, not at the very next request.
+    deadline = time.monotonic() + 5
+    while True:
+        health = httpx.get(f"{night.url}/api/v1/health").json()
+        profile = httpx.get(f"{night.url}/api/v1/customers/{night.customer_id}", headers=headers)
+        assert profile.status_code == 200, profile.text
+        seen = (health["snapshot"], profile.json()["snapshot"])
+        if seen == (build_id, build_id) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert seen == (build_id, build_id)
 
 
 def _no_leftovers(settings: Settings) -> None:
