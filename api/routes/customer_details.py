@@ -1,10 +1,15 @@
-"""A customer's documents: invoices, orders, opportunities, contacts, open items, timeline."""
+"""A customer's documents: invoices, orders, opportunities, contacts, open items, balance
+history and timeline — each a page of a sub-list the build stored in its order.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: each handler's `limit` annotation holds its
+route's bounds, which FastAPI must read as objects, not as names to look up later."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
 
 from api import serving
 from api.customers import check_customer
@@ -23,109 +28,77 @@ from api.schemas import (
 
 router = APIRouter(prefix="/customers/{customer_id}", tags=["customers"])
 
-Limit = Annotated[int, Query(ge=1, le=200)]
+
+@dataclass(frozen=True)
+class SubList:
+    """One route `GET /customers/{id}/<path>`: a page of serving table `table`."""
+
+    path: str
+    table: str
+    model: type[BaseModel]
+    name: str  # the handler's name: the OpenAPI operationId clients are generated from
+    doc: str
+    default_limit: int = 50
+    max_limit: int = 200
 
 
-def _list(
-    snap: Any,
-    user: Any,
-    request: Request,
-    customer_id: str,
-    table: str,
-    limit: int,
-    cursor: str | None,
-) -> dict[str, Any]:
-    """A page of the customer's sub-list `table`, stored in its order (seq) at build."""
-    check_customer(snap, user, customer_id, request)
-    return serving.customer_page(snap.lite, table, customer_id, limit, cursor)
+def _handler(spec: SubList) -> Callable[..., Any]:
+    def read(
+        customer_id: str,
+        request: Request,
+        user: CustomerReader,
+        snap: SnapshotDep,
+        limit: Annotated[int, Query(ge=1, le=spec.max_limit)] = spec.default_limit,
+        cursor: PositionCursor = None,
+    ) -> Any:
+        check_customer(snap, user, customer_id, request)
+        return serving.customer_page(snap.lite, spec.table, customer_id, limit, cursor)
+
+    read.__name__ = spec.name
+    read.__doc__ = spec.doc
+    return read
 
 
-@router.get("/invoices", response_model=Page[InvoiceOut])
-def read_customer_invoices(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Limit = 50,
-    cursor: PositionCursor = None,
-) -> Any:
-    """Invoices and credit notes, newest first."""
-    return _list(snap, user, request, customer_id, "customer_invoice", limit, cursor)
+def add_sub_lists(target: APIRouter, specs: tuple[SubList, ...]) -> None:
+    """Register each sub-list route: the same access check (a salesperson only their own
+    customers, a merged id 308s) and keyset paging for all of them."""
+    for spec in specs:
+        page = Page.__class_getitem__(spec.model)  # Page[model], built at run time
+        target.add_api_route(spec.path, _handler(spec), methods=["GET"], response_model=page)
 
 
-@router.get("/orders", response_model=Page[OrderOut])
-def read_customer_orders(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Limit = 50,
-    cursor: PositionCursor = None,
-) -> Any:
-    """Sales orders, newest first."""
-    return _list(snap, user, request, customer_id, "customer_order", limit, cursor)
-
-
-@router.get("/opportunities", response_model=Page[OpportunityOut])
-def read_customer_opportunities(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Limit = 50,
-    cursor: PositionCursor = None,
-) -> Any:
-    """CRM opportunities, latest close date first."""
-    return _list(snap, user, request, customer_id, "customer_opportunity", limit, cursor)
-
-
-@router.get("/contacts", response_model=Page[ContactOut])
-def read_customer_contacts(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Limit = 50,
-    cursor: PositionCursor = None,
-) -> Any:
-    """Contacts, by last name."""
-    return _list(snap, user, request, customer_id, "customer_contact", limit, cursor)
-
-
-@router.get("/open-items", response_model=Page[OpenItemOut])
-def read_customer_open_items(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Limit = 50,
-    cursor: PositionCursor = None,
-) -> Any:
-    """What is still owed, item by item, oldest due date first."""
-    return _list(snap, user, request, customer_id, "customer_open_item", limit, cursor)
-
-
-@router.get("/balance-history", response_model=Page[BalancePoint])
-def read_customer_balance_history(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Annotated[int, Query(ge=1, le=2000)] = 400,
-    cursor: PositionCursor = None,
-) -> Any:
-    """Outstanding and overdue balance at each nightly build, oldest first."""
-    return _list(snap, user, request, customer_id, "customer_balance_history", limit, cursor)
-
-
-@router.get("/timeline", response_model=Page[TimelineEvent])
-def read_customer_timeline(
-    customer_id: str,
-    request: Request,
-    user: CustomerReader,
-    snap: SnapshotDep,
-    limit: Limit = 50,
-    cursor: PositionCursor = None,
-) -> Any:
-    """Invoices, orders, opportunities and payments merged, newest first."""
-    return _list(snap, user, request, customer_id, "customer_timeline", limit, cursor)
+add_sub_lists(
+    router,
+    (
+        SubList(
+            "/invoices", "customer_invoice", InvoiceOut, "read_customer_invoices",
+            "Invoices and credit notes, newest first.",
+        ),
+        SubList(
+            "/orders", "customer_order", OrderOut, "read_customer_orders",
+            "Sales orders, newest first.",
+        ),
+        SubList(
+            "/opportunities", "customer_opportunity", OpportunityOut,
+            "read_customer_opportunities", "CRM opportunities, latest close date first.",
+        ),
+        SubList(
+            "/contacts", "customer_contact", ContactOut, "read_customer_contacts",
+            "Contacts, by last name.",
+        ),
+        SubList(
+            "/open-items", "customer_open_item", OpenItemOut, "read_customer_open_items",
+            "What is still owed, item by item, oldest due date first.",
+        ),
+        SubList(
+            "/balance-history", "customer_balance_history", BalancePoint,
+            "read_customer_balance_history",
+            "Outstanding and overdue balance at each nightly build, oldest first.",
+            default_limit=400, max_limit=2000,
+        ),
+        SubList(
+            "/timeline", "customer_timeline", TimelineEvent, "read_customer_timeline",
+            "Invoices, orders, opportunities and payments merged, newest first.",
+        ),
+    ),
+)  # fmt: skip
