@@ -38,7 +38,7 @@ demo: $(RUNSTAMP)
 
 run: $(RUNSTAMP)
 	$(BIN)/c360 demo --out $(DEMO)
-	$(BIN)/python -m warehouse.run_demo --config $(DEMO)/c360.toml
+	$(BIN)/python -m c360.run_demo --config $(DEMO)/c360.toml
 
 test: install browser
 	$(BIN)/python -m pytest -q
@@ -47,7 +47,7 @@ test: install browser
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy api ingest warehouse dashboard tools bench tests
+	$(BIN)/mypy kernel c360 api ingest warehouse dashboard tools bench tests
 	$(BIN)/python tools/audit.py
 
 bench: install

@@ -21,7 +21,7 @@ from fastapi import Query
 
 from api import store
 from api.errors import INVALID_CURSOR, ApiError
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from api.store import AuditLog, MatchDecision, get_engine
-from warehouse.connection import connect
-from warehouse.errors import C360Error
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
+from kernel.connection import connect
+from kernel.errors import C360Error
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
 
 KINDS = ("always_match", "never_match", "merge", "split")
 

@@ -20,7 +20,7 @@ from api.inbound import PushCheck
 from api.owner_tie import effective_owner_name
 from api.security import decode_access_token
 from api.snapshot import SnapshotManager, SnapshotReader
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

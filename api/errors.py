@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from warehouse.errors import C360Error
+from kernel.errors import C360Error
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from api.bodies import depth_problem
 from api.errors import ApiError, InvalidPayload
 from api.store import InboundReceipt, get_engine, utcnow
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def parse_payload(body: bytes, content_type: str) -> list[dict[str, Any]]:
     return [unflatten(item) for item in items]
 
 
-# The door check of a push, given by the composition root (warehouse/cli.py builds it from
+# The door check of a push, given by the composition root (c360/cli.py builds it from
 # ingest's profiles): (source, records, object) → None when the night will load every
 # record, else the reason it would not, for a 422. The API never imports ingest itself.
 PushCheck = Callable[[str, list[dict[str, Any]], str | None], str | None]

@@ -35,8 +35,8 @@ from api.routes import (
     writeback,
 )
 from api.schemas import ErrorOut
-from api.snapshot import SnapshotManager
-from warehouse.settings import Settings
+from api.snapshot import MakeServing, SnapshotManager
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +53,19 @@ _ERRORS = {
 }
 
 
-def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    check_push: PushCheck | None = None,
+    make_serving: MakeServing | None = None,
+) -> FastAPI:
     """The c360 API serving the published snapshot under settings.snapshots_dir.
 
     `check_push` checks a push against its source's profile before the 202; the
     composition root gives it (ingest's `PushChecker`). Without it a push is checked for
-    shape only, and a push the night then refuses is quarantined there."""
+    shape only, and a push the night then refuses is quarantined there. `make_serving`
+    makes the serving file of a snapshot published without one (the composition root
+    gives the build's); without it such a snapshot is not served."""
     if settings.secret_key and len(settings.secret_key) < 32:
         logger.warning(
             "C360_SECRET_KEY is shorter than 32 characters: it can be guessed and tokens "
@@ -69,7 +76,7 @@ def create_app(settings: Settings, *, check_push: PushCheck | None = None) -> Fa
             "inbound pushes are checked for shape only (no profile check given): a push "
             "the night cannot load will be quarantined, not refused at once"
         )
-    snapshots = SnapshotManager(settings.snapshots_dir)
+    snapshots = SnapshotManager(settings.snapshots_dir, make_serving)
     read_log = ReadLog(settings)
 
     @asynccontextmanager

@@ -13,7 +13,7 @@ from typing import Any
 
 from api.schemas import as_utc
 from api.snapshot import Snapshot, SnapshotManager
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 

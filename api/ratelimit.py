@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from api.store import LoginAttempt, get_engine
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 WINDOW_SECONDS = 60.0
 

@@ -10,7 +10,7 @@ from functools import cache
 import bcrypt
 import jwt
 
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 ALGORITHM = "HS256"
 # Tests lower this to keep the suite fast; 12 is bcrypt's recommended default.

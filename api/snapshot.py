@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,10 +28,13 @@ import duckdb
 
 from api.errors import ApiError, SnapshotIncomplete
 from api.queries import sql
-from warehouse.connection import connect
-from warehouse.serving import CONTRACT_VERSION, serving_for_snapshot, serving_path
-from warehouse.snapshots import CURRENT, current_snapshot
-from warehouse.sqlquote import quote_ident as _quote
+from kernel.connection import connect
+from kernel.serving_contract import CONTRACT_VERSION, serving_path
+from kernel.snapshots import CURRENT, current_snapshot
+from kernel.sqlquote import quote_ident as _quote
+
+# Makes the serving file of a published snapshot that has none (in a folder of its own).
+MakeServing = Callable[[Path], Path]
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +132,9 @@ class SnapshotReader:
 class SnapshotManager:
     """Keeps the current snapshot open and notices when CURRENT names a new one."""
 
-    def __init__(self, snapshots_dir: Path) -> None:
+    def __init__(self, snapshots_dir: Path, make_serving: MakeServing | None = None) -> None:
         self.snapshots_dir = snapshots_dir
+        self.make_serving = make_serving
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
         self._pointer_key: tuple[int, int, int] | None = None
@@ -176,7 +180,7 @@ class SnapshotManager:
         if path is None or (self._current is not None and self._current.path == path):
             return None
         try:
-            return _open(path)
+            return _open(path, self.make_serving)
         except (duckdb.Error, sqlite3.Error):
             logger.exception("cannot open snapshot %s; still serving the previous one", path)
             return None
@@ -239,7 +243,7 @@ class SnapshotManager:
             self._pointer_key = None
 
 
-def _open(path: Path) -> Snapshot:
+def _open(path: Path, make_serving: MakeServing | None) -> Snapshot:
     con = connect(path, read_only=True)
     row = con.execute("select current_database()").fetchone()
     catalog = str(row[0]) if row else "main"
@@ -253,7 +257,7 @@ def _open(path: Path) -> Snapshot:
     published_at = _published_at(con, path, tables)
     snap = Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
     try:
-        snap.serving = _serving_of(snap)
+        snap.serving = _serving_of(snap, make_serving)
     except (duckdb.Error, sqlite3.Error):
         con.close()
         raise
@@ -302,14 +306,20 @@ def _serving_version(path: Path) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def _serving_of(snap: Snapshot) -> Path:
-    """The snapshot's serving file, or one made here from its tables when it was
-    published without one (or with another version of the contract)."""
+def _serving_of(snap: Snapshot, make_serving: MakeServing | None) -> Path:
+    """The snapshot's serving file, or one made from its tables by `make_serving` (given
+    by the composition root: the build's own SQL) when it was published without one or
+    with another version of the contract."""
     path = serving_path(snap.path)
     if path.exists() and _serving_version(path) == CONTRACT_VERSION:
         return path
+    if make_serving is None:
+        raise sqlite3.OperationalError(
+            f"snapshot {snap.build_id} has no serving file of contract version "
+            f"{CONTRACT_VERSION}: run `c360 build` to publish one"
+        )
     logger.warning("snapshot %s has no serving file of this version: building one", snap.build_id)
-    made = serving_for_snapshot(snap.path)
+    made = make_serving(snap.path)
     snap.own_serving = made.parent
     return made
 

@@ -24,7 +24,7 @@ from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from api.roles import USER_ROLES
 from api.security import hash_password
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -67,8 +67,8 @@ def demo_folder(bench: str, case: Case, customers: int) -> Path:
 def build_demo(folder: Path) -> dict[str, Any]:
     """Ingest and build the company from scratch; the published snapshot and timings."""
     from ingest.pipeline import ingest
+    from kernel.settings import load_settings
     from warehouse.build import build
-    from warehouse.settings import load_settings
 
     shutil.rmtree(folder / "data", ignore_errors=True)
     settings = load_settings(folder / "c360.toml")

@@ -223,7 +223,7 @@ def measure(name: str, system: str, writer: Callable[[Path], object] | None) -> 
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         started = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "warehouse.cli", "nightly", "-c", str(work / "c360.toml")],
+            [sys.executable, "-m", "c360.cli", "nightly", "-c", str(work / "c360.toml")],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -118,8 +118,8 @@ def generate(rows: int, breaks: bool = True) -> tuple[Path, dict[str, Any]]:
 
 def run_pipeline(src: Path, work: Path) -> dict[str, Any]:
     from ingest.pipeline import ingest
-    from warehouse.connection import connect
-    from warehouse.settings import Settings, SourceConfig
+    from kernel.connection import connect
+    from kernel.settings import Settings, SourceConfig
 
     if work.exists():
         shutil.rmtree(work)

@@ -187,7 +187,7 @@ class StepClock:
 
 def run_pipeline(cp: Path, work: Path) -> dict[str, Any]:
     from ingest.pipeline import ingest
-    from warehouse.settings import Settings, SourceConfig
+    from kernel.settings import Settings, SourceConfig
 
     if work.exists():
         shutil.rmtree(work)
@@ -203,7 +203,7 @@ def run_pipeline(cp: Path, work: Path) -> dict[str, Any]:
         m = measure(lambda: ingest(settings))
     result = m.result
     outcome = [o for o in result.outcomes if o.object == "invoice"][0]
-    from warehouse.connection import connect
+    from kernel.connection import connect
 
     con = connect(settings.staging_db, read_only=True)
     check = one_row(

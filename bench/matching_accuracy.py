@@ -115,10 +115,11 @@ from work.customer_record
 
 def record_keys(con: duckdb.DuckDBPyConnection, settings: Any, snapshot: Path) -> None:
     """Compute work.customer_record with c360's SQL over the staged records of this build."""
+    from kernel.sqlfiles import execute
     from warehouse.build import build_params
     from warehouse.matching import LEGAL_FORMS, LUHN_MACRO
     from warehouse.matching.ledger_name import apply_account_codes
-    from warehouse.sqlfiles import execute, run_file
+    from warehouse.sqlfiles import run_file
 
     con.execute(f"attach '{settings.staging_db}' as stg (read_only)")
     con.execute(f"attach '{snapshot}' as snap (read_only)")

@@ -28,8 +28,8 @@ KINDS = {
 def main(kind: str, n: int) -> dict[str, Any]:
     import duckdb
 
+    from kernel.settings import Settings, SourceConfig
     from warehouse.build import build
-    from warehouse.settings import Settings, SourceConfig
 
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"

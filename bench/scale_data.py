@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import one_row
-from warehouse.connection import connect, init_staging
+from kernel.connection import connect, init_staging
 
 SYLLABLES = [
     "bar",

@@ -68,7 +68,7 @@ def build_demo(out: Path = DEMO, rebuild: bool = False) -> dict[str, Any]:
     """The 300-customer demo, built by the real CLI once and reused; returns truth.json."""
     truth = out / "truth.json"
     if rebuild or not (truth.exists() and (out / "data").exists()):
-        cmd = [sys.executable, "-m", "warehouse.cli", "demo", "--customers", "300"]
+        cmd = [sys.executable, "-m", "c360.cli", "demo", "--customers", "300"]
         subprocess.run([*cmd, "--out", str(out)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return dict(json.loads(truth.read_text(encoding="utf-8")))
 
@@ -87,8 +87,8 @@ class Servers:
 @contextlib.contextmanager
 def servers(out: Path = DEMO) -> Iterator[Servers]:
     """The demo's API (`c360 api`) and dashboard on free ports, stopped on exit."""
-    from warehouse.serve_dashboard import dashboard_command, dashboard_env
-    from warehouse.settings import load_settings
+    from c360.serve_dashboard import dashboard_command, dashboard_env
+    from kernel.settings import load_settings
 
     truth = build_demo(out)
     api_port, dash_port = _free_port(), _free_port()
@@ -99,7 +99,7 @@ def servers(out: Path = DEMO) -> Iterator[Servers]:
     log = (OUT / "dashboard-servers.log").open("wb")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "warehouse.cli", "api", "-c", str(out / "c360.toml")],
+            [sys.executable, "-m", "c360.cli", "api", "-c", str(out / "c360.toml")],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -45,8 +45,8 @@ def _free_port() -> int:
 def build_child(n: int) -> dict[str, Any]:
     """In a fresh process: the build_scale data set at size n, built with its serving file."""
     from bench.scale_data import make_staging
+    from kernel.settings import load_settings
     from warehouse.build import build
-    from warehouse.settings import load_settings
 
     folder = out_dir("scale", f"build_n{n}")
     counts = make_staging(folder, n, 0.85, 10, 2)
@@ -76,7 +76,7 @@ def build_child(n: int) -> dict[str, Any]:
         "writing the serving contract", 0.0
     )
     from api.store import add_user
-    from warehouse.serving import serving_path
+    from kernel.serving_contract import serving_path
 
     add_user(settings, "bench", "admin", PASSWORD)
     snapshot = result.snapshot
@@ -157,7 +157,7 @@ def _measure(built: dict[str, Any], seconds: int) -> list[dict[str, Any]]:
     log = out_dir("logs") / f"serving_api_n{built['n']}.log"
     with open(log, "w") as fh:
         server = subprocess.Popen(
-            [sys.executable, "-m", "warehouse.cli", "api", "--config", built["config"]],
+            [sys.executable, "-m", "c360.cli", "api", "--config", built["config"]],
             cwd=ROOT,
             stdout=fh,
             stderr=subprocess.STDOUT,

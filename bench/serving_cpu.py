@@ -25,7 +25,7 @@ DATA = OUT / "scale" / "build_n10000" / "data_serving"
 
 async def _run(n: int) -> None:
     from api.main import create_app
-    from warehouse.settings import load_settings
+    from kernel.settings import load_settings
 
     app = create_app(load_settings(DATA / "c360.toml"))
     serving = sorted((DATA / "snapshots").glob("*.serving.sqlite"))[-1]

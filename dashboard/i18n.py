@@ -1,6 +1,6 @@
 """Translations and locale-aware formatting of amounts, dates and legal identifiers.
 
-Amounts, dates, days and alert titles follow ``warehouse/locale_format.py`` (pure
+Amounts, dates, days and alert titles follow ``kernel/locale_format.py`` (pure
 formatting, standard library only), which the morning digest uses too: one rule for both.
 Conventions (documented in ``dashboard/README.md``): French ``1 234,56 €`` and
 ``28/11/2026``; English ``€1,234.56`` and ``2026-11-28``; missing values ``—``.
@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from dashboard.strings import COLUMNS, STRINGS, VALUES
-from warehouse import locale_format
-from warehouse.locale_format import (
+from kernel import locale_format
+from kernel.locale_format import (
     MISSING,
     NBSP,
     NNBSP,

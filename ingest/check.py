@@ -21,7 +21,7 @@ from ingest.landing import unsafe
 from ingest.pipeline import FILE_TABLE, classify, inbox_files
 from ingest.profile import Profile, ProfileError, load_profile
 from ingest.readers import UnreadableFile, first_line, read_file
-from warehouse.settings import LimitsConfig, Settings
+from kernel.settings import LimitsConfig, Settings
 
 logger = logging.getLogger(__name__)
 COLUMNS = ("source", "file", "object", "encoding", "sep", "rows", "missing / problem")

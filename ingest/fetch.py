@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.connectors import ConnectorError, check_connection, fetch
-from warehouse.settings import Settings, SourceConfig
+from kernel.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from warehouse.killpoint import kill_point
+from kernel.killpoint import kill_point
 
 MANIFEST = "manifest.json"
 DIR_MODE = 0o700

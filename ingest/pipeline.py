@@ -46,9 +46,9 @@ from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
-from warehouse.connection import connect, init_staging
-from warehouse.killpoint import kill_point
-from warehouse.settings import Settings, SourceConfig
+from kernel.connection import connect, init_staging
+from kernel.killpoint import kill_point
+from kernel.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
 FILE_TABLE = "_file_rows"

@@ -30,9 +30,9 @@ import duckdb
 
 from ingest import raw_store
 from ingest.landing import MANIFEST, new_run_id, sha256_of
-from warehouse.connection import sql
-from warehouse.sqlfiles import bind, statements
-from warehouse.sqlquote import quote_ident
+from ingest.sqlfiles import sql
+from kernel.sqlfiles import bind, statements
+from kernel.sqlquote import quote_ident
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Erasure:
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> list[int]:
-    """Each statement of warehouse/sql/privacy/<name>.sql; the rows each changed."""
+    """Each statement of ingest/sql/privacy/<name>.sql; the rows each changed."""
     counts: list[int] = []
     for statement in statements(sql(f"privacy/{name}")):
         con.execute(statement, bind(statement, params))

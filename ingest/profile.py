@@ -16,8 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from warehouse.errors import C360Error
-from warehouse.sqlquote import quote_ident
+from kernel.errors import C360Error
+from kernel.sqlquote import quote_ident
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 

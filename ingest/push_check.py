@@ -25,8 +25,8 @@ from ingest.pipeline import FILE_TABLE, bound_values, classify, type_rows
 from ingest.profile import Profile, ProfileError, load_profile
 from ingest.readers import UnreadableFile, read_file
 from ingest.readers.json_reader import PUSH_ENVELOPE
-from warehouse.connection import init_staging
-from warehouse.settings import Settings
+from kernel.connection import init_staging
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 

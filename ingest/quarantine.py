@@ -16,8 +16,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.killpoint import kill_point
-from warehouse.settings import Settings, SourceConfig
+from kernel.killpoint import kill_point
+from kernel.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
 

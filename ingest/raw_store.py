@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.sqlquote import quote_ident
-from warehouse.sqlquote import quote_literal as _literal
+from kernel.sqlquote import quote_ident
+from kernel.sqlquote import quote_literal as _literal
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 
 import duckdb
 
-from warehouse.errors import C360Error
+from kernel.errors import C360Error
 
 _INSERT_FILE = """
 insert into meta.ingest_run (run_id, source, file, object, status, rows_read, rows_loaded,

@@ -5,7 +5,7 @@ BPADDRESS, Oracle HZ_CUST_ACCOUNTS + HZ_PARTIES + HZ_CUST_PROFILE_AMTS) and thei
 extracts deliver one file per table. Each table is recognised as its own object and merged
 into its own staging table like any other (keyed by its own table key, full extracts mark
 missing rows deleted); `join_parts` then fills the source's staging.customer rows from
-them (warehouse/sql/staging/customer_join.sql), so the parts and their customer may come in
+them (ingest/sql/staging/customer_join.sql), so the parts and their customer may come in
 any order and in different runs. A part whose customer has not arrived is kept, counted in
 its file's message and joined when the customer comes.
 """
@@ -17,7 +17,7 @@ from typing import Protocol
 
 import duckdb
 
-from warehouse.sqlfiles import run_file
+from ingest.sqlfiles import run_file
 
 # Part object → how its rows name their customer (a staging.customer column = a part column).
 PARTS: dict[str, tuple[str, str]] = {

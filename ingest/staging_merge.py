@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ingest import run_ledger
-from warehouse.sqlquote import quote_ident
+from kernel.sqlquote import quote_ident
 
 
 @dataclass

@@ -20,8 +20,8 @@ import duckdb
 from ingest.profile import ObjectSpec, ReadOptions
 
 # SQL string literals here are constants taken from profiles, never data.
-from warehouse.sqlquote import quote_ident
-from warehouse.sqlquote import quote_literal as _lit
+from kernel.sqlquote import quote_ident
+from kernel.sqlquote import quote_literal as _lit
 
 SQL_DIR = Path(__file__).parent / "sql"
 ENVELOPE = {"source", "source_id", "_run_id", "_file", "_line", "is_deleted"}

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from warehouse.settings import Settings, load_settings
+from kernel.settings import Settings, load_settings
 
 DEMO_CUSTOMERS = 300
 DEMO_SEED = 7
@@ -91,7 +91,7 @@ def api_server(built_demo: BuiltDemo) -> Iterator[ApiServer]:
     port = free_port()
     env = {**os.environ, "C360_API__PORT": str(port), "C360_API__HOST": "127.0.0.1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "api", "-c", str(built_demo.config)],
+        [sys.executable, "-m", "c360.cli", "api", "-c", str(built_demo.config)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

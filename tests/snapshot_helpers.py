@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from warehouse.connection import connect
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
+from kernel.connection import connect
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
 
 
 def published_xref(settings: Settings) -> dict[tuple[str, str], str]:

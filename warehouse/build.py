@@ -21,19 +21,20 @@ from typing import Any
 import duckdb
 from filelock import FileLock, Timeout
 
+from kernel.connection import connect
+from kernel.errors import C360Error
+from kernel.errors import describe as _first_line
+from kernel.killpoint import kill_point
+from kernel.serving_contract import serving_path
+from kernel.settings import Settings
+from kernel.sqlquote import quote_literal
 from warehouse import history
 from warehouse.checks import CheckFailure, run_checks
-from warehouse.connection import connect
-from warehouse.errors import C360Error
-from warehouse.errors import describe as _first_line
-from warehouse.killpoint import kill_point
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import TMP_SUFFIX, clean_temporary, publish, temp_path
-from warehouse.serving import serving_path, write_serving
-from warehouse.settings import Settings
+from warehouse.serving import write_serving
 from warehouse.sqlfiles import run_file
-from warehouse.sqlquote import quote_literal
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import SQL_DIR, sql
-from warehouse.settings import FecConfig
-from warehouse.sqlfiles import execute
+from kernel.settings import FecConfig
+from kernel.sqlfiles import execute
+from warehouse.sqlfiles import SQL_DIR, sql
 
 logger = logging.getLogger(__name__)
 

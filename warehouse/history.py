@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import connect, sql
-from warehouse.sqlfiles import run_file
-from warehouse.sqlquote import quote_literal
+from kernel.connection import connect
+from kernel.sqlquote import quote_literal
+from warehouse.sqlfiles import run_file, sql
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import logging
 
 import duckdb
 
+from kernel.settings import Settings
+from kernel.sqlquote import quote_ident as _quote
 from warehouse.checks import SAMPLE_ROWS, CheckFailure
-from warehouse.settings import Settings
-from warehouse.sqlquote import quote_ident as _quote
 
 logger = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import C360Error
-from warehouse.killpoint import kill_point
-from warehouse.serving import SERVING_SUFFIX, serving_path
-from warehouse.settings import Settings
-from warehouse.snapshots import (
+from kernel.errors import C360Error
+from kernel.killpoint import kill_point
+from kernel.serving_contract import SERVING_SUFFIX, serving_path
+from kernel.settings import Settings
+from kernel.snapshots import (
     CURRENT,
     PREVIOUS,
     SUFFIX,

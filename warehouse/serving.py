@@ -27,16 +27,14 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import connect, sql
-from warehouse.killpoint import kill_point
-from warehouse.sqlquote import quote_ident, quote_literal
+from kernel.connection import connect
+from kernel.killpoint import kill_point
+from kernel.serving_contract import CONTRACT_VERSION, SERVING_SUFFIX
+from kernel.sqlquote import quote_ident, quote_literal
+from warehouse.sqlfiles import sql
 
 logger = logging.getLogger(__name__)
 
-SERVING_SUFFIX = ".serving.sqlite"
-# Bumped when a table or document of the contract changes shape; the API refuses (and
-# rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 4
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
@@ -192,11 +190,6 @@ _INSERTS = {
         "quality_checks",
     ),
 }
-
-
-def serving_path(snapshot: Path) -> Path:
-    """`<build_id>.duckdb.serving.sqlite` beside `<build_id>.duckdb` (or its temp file)."""
-    return snapshot.with_name(snapshot.name + SERVING_SUFFIX)
 
 
 def _present(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from api.deps import AdminUser, SettingsDep
 from api.queries import PositionCursor, cursor_position, position_cursor
-from warehouse.writeback_store import read_log
+from kernel.writeback_log import read_log
 
 router = APIRouter(tags=["admin"])
 

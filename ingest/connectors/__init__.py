@@ -37,7 +37,7 @@ from ingest.connectors.hubspot import HubSpotConnector
 from ingest.connectors.odoo import OdooConnector
 from ingest.connectors.output import as_utc
 from ingest.connectors.salesforce import SalesforceConnector
-from warehouse.settings import SourceConfig
+from kernel.settings import SourceConfig
 
 logger = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ from ingest.connectors.errors import (
     ConnectorUnavailableError,
 )
 from ingest.connectors.output import parse_timestamp, write_page
-from warehouse.settings import ApiSourceConfig, SourceConfig
+from kernel.settings import ApiSourceConfig, SourceConfig
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ environment variable or URL involved, and what the vendor said.
 
 from __future__ import annotations
 
-from warehouse.errors import C360Error
+from kernel.errors import C360Error
 
 
 class ConnectorError(C360Error):

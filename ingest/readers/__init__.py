@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from warehouse.errors import C360Error
+from kernel.errors import C360Error
 
 if TYPE_CHECKING:
-    from warehouse.settings import LimitsConfig
+    from kernel.settings import LimitsConfig
 
 
 class UnreadableFile(C360Error):
@@ -55,7 +55,7 @@ def read_file(
     delimited file (next to the landed original) so raw.* can read it again. `limits`
     (default: the settings' defaults) bound what one file may cost (see `limits`)."""
     from ingest.readers import csv_reader, excel_reader, json_reader, parquet_reader
-    from warehouse.settings import LimitsConfig
+    from kernel.settings import LimitsConfig
 
     limits = limits or LimitsConfig()
 

@@ -25,9 +25,9 @@ import duckdb
 from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 from ingest.readers import limits as bounds
-from warehouse.settings import LimitsConfig
-from warehouse.sqlquote import quote_ident
-from warehouse.sqlquote import quote_literal as _literal
+from kernel.settings import LimitsConfig
+from kernel.sqlquote import quote_ident
+from kernel.sqlquote import quote_literal as _literal
 
 DELIMITERS = (";", ",", "\t", "|")
 # Parser errors that, on the last record of a file without a final line break, mean the

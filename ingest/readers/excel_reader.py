@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
 from ingest.readers import limits as bounds
-from warehouse.settings import LimitsConfig
+from kernel.settings import LimitsConfig
 
 
 def _text(v: object) -> str | None:

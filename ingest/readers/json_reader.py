@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.readers import ReadResult, UnreadableFile, first_line
-from warehouse.sqlquote import quote_ident
+from kernel.sqlquote import quote_ident
 
 MAX_OBJECT = 67108864
 # Keys of the envelope that POST /inbound/{source} lands (api/inbound.py): the records

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.readers import UnreadableFile
-from warehouse.settings import LimitsConfig
+from kernel.settings import LimitsConfig
 
 ZIPPED_SHEETS = (".xlsx", ".xlsm", ".ods")
 # How a cell starts in each zipped format's XML (an empty `<c/>` is a cell too).

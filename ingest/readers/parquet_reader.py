@@ -8,8 +8,8 @@ import duckdb
 
 from ingest.readers import ReadResult, UnreadableFile, first_line
 from ingest.readers import limits as bounds
-from warehouse.settings import LimitsConfig
-from warehouse.sqlquote import quote_ident
+from kernel.settings import LimitsConfig
+from kernel.sqlquote import quote_ident
 
 
 def read(

@@ -6,7 +6,7 @@ credit limit and utilisation, last invoice date, alert summary, link to the 360Â
 into the CRM fields mapped in c360.toml (ingest/writeback/fields.py has the defaults).
 
 - What changed is one set-based query of the published snapshot against the last values
-  written (warehouse/writeback_store.py); nothing changed, nothing is sent.
+  written (ingest/writeback/state.py); nothing changed, nothing is sent.
 - Each vendor writes through its connector's session (ingest/connectors/: the same auth,
   retries on 429/5xx honouring Retry-After) in batches within the vendor's limits:
   HubSpot batch update (100), Salesforce sObject Collections (200), Dynamics 365 PATCH per
@@ -33,8 +33,9 @@ from ingest.writeback.fields import field_map
 from ingest.writeback.hubspot import HubSpotWriter
 from ingest.writeback.odoo import OdooWriter
 from ingest.writeback.salesforce import SalesforceWriter
-from warehouse.settings import Settings, SourceConfig
-from warehouse.writeback_store import Change, Outcome, WritebackState, prune_log
+from ingest.writeback.state import Change, Outcome, WritebackState
+from kernel.settings import Settings, SourceConfig
+from kernel.writeback_log import prune_log
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from warehouse.settings import WRITEBACK_KEYS, SourceConfig
+from kernel.settings import WRITEBACK_KEYS, SourceConfig
 
 # What each value is: decides the JSON type sent to the typed APIs.
 KINDS: dict[str, str] = {

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from pipeline_company import ALICE, BOB, PASSWORD, Built, build_company, company_settings, publish
 
 from api import security, store
-from api.main import create_app
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
+from c360.serve_api import build_app
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
 
 # bcrypt's production cost makes each hash ~0.25 s; the tests only need correctness.
 security.BCRYPT_ROUNDS = 4
@@ -71,7 +71,7 @@ def users(settings: Settings, template: Settings) -> dict[str, str]:
 
 @pytest.fixture
 def client(settings: Settings, users: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(build_app(settings)) as test_client:
         yield test_client
     store.dispose_engines()
 
@@ -109,7 +109,7 @@ def api_key(settings: Settings) -> str:
 @pytest.fixture(scope="session")
 def shared_client(template: Settings) -> Iterator[TestClient]:
     """One app over the template snapshot, for tests that only read."""
-    with TestClient(create_app(template)) as test_client:
+    with TestClient(build_app(template)) as test_client:
         yield test_client
 
 

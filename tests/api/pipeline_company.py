@@ -25,11 +25,11 @@ from datetime import date
 from pathlib import Path
 
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.serving_contract import serving_path
+from kernel.settings import Settings
+from kernel.snapshots import CURRENT, current_snapshot, write_pointer
 from warehouse.build import build
-from warehouse.connection import connect
-from warehouse.serving import serving_path
-from warehouse.settings import Settings
-from warehouse.snapshots import CURRENT, current_snapshot, write_pointer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "api_company"
 ALICE = "Alice Martin"

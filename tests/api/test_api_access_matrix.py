@@ -18,8 +18,8 @@ from pipeline_company import DUPONT, MERGED
 from starlette.routing import Mount
 
 from api.main import create_app
-from warehouse.serving import serving_path
-from warehouse.snapshots import current_snapshot
+from kernel.serving_contract import serving_path
+from kernel.snapshots import current_snapshot
 
 ROLES = ("sales", "finance", "executive", "admin", "integration")
 READERS = {"sales", "finance", "executive", "admin"}

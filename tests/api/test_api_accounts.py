@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from api import store
 from api.main import create_app
 from api.security import password_problem
-from warehouse.cli import app as cli
-from warehouse.settings import Settings
+from c360.cli import app as cli
+from kernel.settings import Settings
 
 TOKEN = "/api/v1/auth/token"
 MakeClient = Callable[..., TestClient]

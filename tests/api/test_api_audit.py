@@ -11,7 +11,7 @@ from pipeline_company import ACME, DUPONT, MERGED
 
 from api import store
 from api.audit import ReadLog
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 Auth = Callable[[str], dict[str, str]]
 

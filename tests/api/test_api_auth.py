@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from pipeline_company import PASSWORD
 
 from api.security import create_access_token
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 Auth = Callable[[str], dict[str, str]]
 

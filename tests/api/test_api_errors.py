@@ -19,7 +19,7 @@ from api import store
 from api.bodies import MAX_JSON_DEPTH, nesting_depth
 from api.main import create_app
 from api.params import parse_month
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 Auth = Callable[[str], dict[str, str]]
 URL = "/api/v1/inbound/crm"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api import inbound, store
 from api.inbound import unflatten
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 Auth = Callable[[str], dict[str, str]]
 URL = "/api/v1/inbound/crm"

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api import store
 from api.main import create_app
 from ingest.push_check import PushChecker
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 CRM = "/api/v1/inbound/crm"
 ERP = "/api/v1/inbound/erp"

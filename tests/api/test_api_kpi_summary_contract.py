@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from warehouse.snapshots import current_snapshot
+from kernel.snapshots import current_snapshot
 
 REFERENCE = Path(__file__).parent / "kpi_summary_reference"
 

@@ -15,10 +15,10 @@ from pipeline_company import DUPONT
 from prometheus_client.parser import text_string_to_metric_families
 
 from api import store
-from api.main import create_app
-from warehouse.logs import JsonFormatter, configure_logging
-from warehouse.settings import Settings
-from warehouse.snapshots import CURRENT, write_pointer
+from c360.serve_api import build_app
+from kernel.logs import JsonFormatter, configure_logging
+from kernel.settings import Settings
+from kernel.snapshots import CURRENT, write_pointer
 
 Auth = Callable[[str], dict[str, str]]
 LOCAL = ("127.0.0.1", 40000)
@@ -86,7 +86,7 @@ def _meta_only_snapshot(settings: Settings, finished_r1: str) -> None:
 def test_health_takes_the_last_successful_run(settings: Settings, users: dict[str, str]) -> None:
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     _meta_only_snapshot(settings, now.isoformat(sep=" "))
-    with TestClient(create_app(settings)) as client:
+    with TestClient(build_app(settings)) as client:
         health = client.get("/api/v1/health").json()
     store.dispose_engines()
     by_source = {s["source"]: s for s in health["sources"]}
@@ -109,7 +109,7 @@ def test_health_takes_the_last_successful_run(settings: Settings, users: dict[st
 def test_metrics_exposition_parses_and_counts(
     settings: Settings, users: dict[str, str], published: Path, auth: Auth
 ) -> None:
-    with TestClient(create_app(settings), client=LOCAL) as client:
+    with TestClient(build_app(settings), client=LOCAL) as client:
         token = client.post(
             "/api/v1/auth/token", data={"username": "admin", "password": "s3cret-pass"}
         ).json()["access_token"]

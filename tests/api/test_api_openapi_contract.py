@@ -30,9 +30,9 @@ from schemathesis.engine import Status, events, from_schema  # noqa: E402
 
 from api.main import create_app  # noqa: E402
 from ingest.push_check import PushChecker  # noqa: E402
-from warehouse.serving import serving_path  # noqa: E402
-from warehouse.settings import load_settings  # noqa: E402
-from warehouse.snapshots import current_snapshot  # noqa: E402
+from kernel.serving_contract import serving_path  # noqa: E402
+from kernel.settings import load_settings  # noqa: E402
+from kernel.snapshots import current_snapshot  # noqa: E402
 
 OPENAPI = "/api/v1/openapi.json"
 SEED = 1

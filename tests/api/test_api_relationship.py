@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
+from kernel.settings import Settings
 from warehouse.build import build
-from warehouse.settings import Settings
 
 security.BCRYPT_ROUNDS = 4
 PASSWORD = "s3cret-pass"

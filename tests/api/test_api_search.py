@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.search import similarity
-from warehouse.snapshots import current_snapshot
+from kernel.snapshots import current_snapshot
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from api.search import SEARCH_CAP, search
-from warehouse.connection import sql
 from warehouse.serving import TABLES
+from warehouse.sqlfiles import sql
 
 
 def _serving(path: Path, n: int) -> sqlite3.Connection:

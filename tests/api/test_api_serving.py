@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from warehouse.serving import CONTRACT_VERSION, TABLES, serving_path
-from warehouse.snapshots import current_snapshot
+from kernel.serving_contract import CONTRACT_VERSION, serving_path
+from kernel.snapshots import current_snapshot
+from warehouse.serving import TABLES
 
 
 def _cursor(value: object) -> str:

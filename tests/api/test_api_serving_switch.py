@@ -10,8 +10,9 @@ from pipeline_company import DUPONT, Built, publish
 
 from api import serving
 from api.snapshot import SnapshotManager
-from warehouse.serving import serving_path
-from warehouse.settings import Settings
+from kernel.serving_contract import serving_path
+from kernel.settings import Settings
+from warehouse.serving import serving_for_snapshot
 
 
 def _name(reader) -> str:  # type: ignore[no-untyped-def]
@@ -23,7 +24,7 @@ def _name(reader) -> str:  # type: ignore[no-untyped-def]
 def test_in_flight_request_keeps_its_serving_file(settings: Settings, company: Built) -> None:
     # Published without its serving file: the API makes one for itself.
     publish(settings.snapshots_dir, company.snapshots["night2"], with_serving=False)
-    manager = SnapshotManager(settings.snapshots_dir)
+    manager = SnapshotManager(settings.snapshots_dir, serving_for_snapshot)
     with manager.reader() as old_reader:
         made = old_reader.snapshot.own_serving
         assert made is not None and made.exists()
@@ -35,6 +36,22 @@ def test_in_flight_request_keeps_its_serving_file(settings: Settings, company: B
         assert _name(old_reader) == "Dupont SARL"
     # The old snapshot is closed once its last request ended, its own serving file removed.
     assert not made.exists()
+    manager.close()
+
+
+def test_without_a_maker_a_snapshot_lacking_its_serving_file_is_not_served(
+    settings: Settings, company: Built
+) -> None:
+    # The API alone cannot build (only the composition root gives it the build's maker):
+    # it keeps serving what it served and does not switch to a file it cannot read by key.
+    first = publish(settings.snapshots_dir, company.snapshots["night2"])
+    manager = SnapshotManager(settings.snapshots_dir)
+    with manager.reader() as reader:
+        assert reader.build_id == first.stem
+    publish(settings.snapshots_dir, company.snapshots["renamed"], with_serving=False)
+    with manager.reader() as reader:
+        assert reader.build_id == first.stem
+        assert _name(reader) == "Dupont SARL"
     manager.close()
 
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import store
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 Auth = Callable[[str], dict[str, str]]
 

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from pipeline_company import DUPONT, Built, publish
 
 from api.snapshot import SnapshotManager
-from warehouse.connection import connect
-from warehouse.settings import Settings
-from warehouse.snapshots import CURRENT, write_pointer
+from kernel.connection import connect
+from kernel.settings import Settings
+from kernel.snapshots import CURRENT, write_pointer
 
 Auth = Callable[[str], dict[str, str]]
 Publish = Callable[[str], Path]

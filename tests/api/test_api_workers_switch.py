@@ -10,7 +10,7 @@ from pipeline_company import DUPONT, Built, publish
 
 from api import serving
 from api.snapshot import SnapshotManager
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 
 def _name(reader: Any) -> str:

@@ -20,7 +20,7 @@ from pipeline_company import PASSWORD
 from api import store
 from api.main import create_app
 from api.ratelimit import WINDOW_SECONDS, LoginThrottle
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 TOKEN = "/api/v1/auth/token"
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def test_another_process_shares_the_count(
     script = textwrap.dedent(
         f"""
         from api.ratelimit import LoginThrottle
-        from warehouse.settings import Settings
+        from kernel.settings import Settings
         settings = Settings(data_dir={str(settings.data_dir)!r})
         throttle = LoginThrottle(settings, per_user=3, per_address=100)
         print([throttle.check("Alice", "10.0.0.9") for _ in range(3)])

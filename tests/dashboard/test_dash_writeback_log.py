@@ -49,8 +49,8 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     from api import main, security, store
-    from warehouse.settings import load_settings
-    from warehouse.writeback_store import append_log
+    from kernel.settings import load_settings
+    from kernel.writeback_log import append_log
 
     security.BCRYPT_ROUNDS = 4
     root = tmp_path_factory.mktemp("wb_dash")

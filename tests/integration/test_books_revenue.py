@@ -23,10 +23,10 @@ from fastapi.testclient import TestClient
 from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings, SourceConfig
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
-from warehouse.connection import connect
-from warehouse.settings import Settings, SourceConfig
-from warehouse.snapshots import current_snapshot
 
 security.BCRYPT_ROUNDS = 4
 DATA = Path(__file__).parent.parent / "data" / "books"

@@ -20,11 +20,11 @@ import pytest
 from ingest.demo import generate_demo
 from ingest.demo.shape import Shape
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings, load_settings
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
 from warehouse.checks import run_checks
-from warehouse.connection import connect
-from warehouse.settings import Settings, load_settings
-from warehouse.snapshots import current_snapshot
 
 BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
 MONEY = (

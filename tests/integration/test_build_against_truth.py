@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import duckdb
 import pytest
 
+from kernel.connection import connect
+from kernel.snapshots import current_snapshot
 from warehouse.checks import run_checks
-from warehouse.connection import connect
-from warehouse.snapshots import current_snapshot
 
 if TYPE_CHECKING:
     from tests.conftest import BuiltDemo

@@ -12,9 +12,9 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-import warehouse.nightly as nightly_module
-from warehouse.cli import app
-from warehouse.settings import Settings, load_settings
+import c360.nightly as nightly_module
+from c360.cli import app
+from kernel.settings import Settings, load_settings
 
 runner = CliRunner()
 
@@ -116,11 +116,11 @@ def _config(tmp_path: Path) -> Path:
 def test_api_serves_with_ingest_s_push_checker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import api.server
+    import c360.serve_api
 
     served: list[tuple[Settings, object]] = []
     monkeypatch.setattr(
-        api.server, "serve", lambda s, check_push=None: served.append((s, check_push))
+        c360.serve_api, "serve", lambda s, check_push=None: served.append((s, check_push))
     )
     _ok(["api", "-c", str(_config(tmp_path))])
     [(settings, checker)] = served
@@ -130,9 +130,9 @@ def test_api_serves_with_ingest_s_push_checker(
 def test_dashboard_exits_with_streamlit_s_status(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import warehouse.serve_dashboard
+    import c360.serve_dashboard
 
-    monkeypatch.setattr(warehouse.serve_dashboard, "run_dashboard", lambda s: 3)
+    monkeypatch.setattr(c360.serve_dashboard, "run_dashboard", lambda s: 3)
     result = runner.invoke(app, ["dashboard", "-c", str(_config(tmp_path))])
     assert result.exit_code == 3
 
@@ -140,7 +140,7 @@ def test_dashboard_exits_with_streamlit_s_status(
 def test_schedule_logs_a_failed_night_and_waits_for_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import warehouse.cli as cli
+    import c360.cli as cli
 
     nights: list[str] = []
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import warehouse.cli as cli
+import c360.cli as cli
+from c360.cli import app
+from c360.nightly import EXIT_BUSY, EXIT_FAILED, nightly_lock
 from ingest.profile import ProfileError
-from warehouse.cli import app
-from warehouse.errors import C360Error
-from warehouse.nightly import EXIT_BUSY, EXIT_FAILED, nightly_lock
-from warehouse.settings import ConfigError, load_settings
+from kernel.errors import C360Error
+from kernel.settings import ConfigError, load_settings
 
 runner = CliRunner()
 

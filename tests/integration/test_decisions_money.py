@@ -22,10 +22,10 @@ from api.decisions import DecisionError, decide, list_decisions
 from api.main import create_app
 from api.store import add_user
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings, load_settings
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
-from warehouse.connection import connect
-from warehouse.settings import Settings, load_settings
-from warehouse.snapshots import current_snapshot
 
 CONFIG = """\
 data_dir = "data"
@@ -416,7 +416,7 @@ def test_never_match_and_record_split_move_no_money(company: Settings) -> None:
 
     alpha = _customer(company, "alpha")
     runner = CliRunner()
-    from warehouse.cli import app
+    from c360.cli import app
 
     assert company.config_path is not None
     config = str(company.config_path)

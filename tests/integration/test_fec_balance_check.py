@@ -6,9 +6,9 @@ from pathlib import Path
 
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
+from kernel.settings import load_settings
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
-from warehouse.settings import load_settings
-from warehouse.snapshots import current_snapshot
 
 
 def test_unbalanced_entry_stops_the_publish(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from snapshot_helpers import published_xref
 
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
+from kernel.settings import Settings, load_settings
 from warehouse.build import build
-from warehouse.settings import Settings, load_settings
 
 
 def _night(settings: Settings) -> None:

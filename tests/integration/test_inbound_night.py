@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.store import add_api_key, dispose_engines
+from c360.cli import run_build, run_ingest
+from c360.nightly import run_nightly
 from ingest.push_check import PushChecker
-from warehouse.cli import run_build, run_ingest
-from warehouse.connection import connect
-from warehouse.nightly import run_nightly
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
+from kernel.connection import connect
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
 
 COMPANIES = """"Record ID","Company name","Company Domain Name","City","Postal Code","Lifecycle Stage"
 "501","ACME SAS","acme.fr","Lyon","69001","customer"

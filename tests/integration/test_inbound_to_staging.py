@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.store import add_api_key
 from ingest.pipeline import ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 
 def test_pushed_records_reach_staging_once(tmp_path: Path) -> None:

@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings
 from warehouse.build import build
-from warehouse.connection import connect
-from warehouse.settings import Settings
 
 security.BCRYPT_ROUNDS = 4
 

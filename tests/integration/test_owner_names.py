@@ -22,9 +22,9 @@ from fastapi.testclient import TestClient
 from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
+from kernel.serving_contract import serving_path
+from kernel.settings import Settings
 from warehouse.build import build
-from warehouse.serving import serving_path
-from warehouse.settings import Settings
 
 security.BCRYPT_ROUNDS = 4
 Q = '"'

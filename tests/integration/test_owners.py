@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from api.store import get_user
+from c360.cli import app
 from ingest.pipeline import ingest
+from kernel.settings import Settings, load_settings
 from warehouse.build import build
-from warehouse.cli import app
-from warehouse.settings import Settings, load_settings
 
 Q = '"'
 

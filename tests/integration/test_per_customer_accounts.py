@@ -17,10 +17,10 @@ import pytest
 
 from api.evidence import evidence_text
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings, SourceConfig
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
-from warehouse.connection import connect
-from warehouse.settings import Settings, SourceConfig
-from warehouse.snapshots import current_snapshot
 
 FEC_HEADER = (
     "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from warehouse.cli import app
+from c360.cli import app
 
 Q = '"'
 PERSON = "marie.durand@acme.fr"

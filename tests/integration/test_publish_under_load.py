@@ -33,9 +33,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kernel.settings import load_settings
+from kernel.snapshots import CURRENT, read_pointer
 from tests.conftest import free_port, wait_http
-from warehouse.settings import load_settings
-from warehouse.snapshots import CURRENT, read_pointer
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def _tag_owners(inbox: Path, tag: str) -> None:
 
 def _nightly(config: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "nightly", "-c", str(config)],
+        [sys.executable, "-m", "c360.cli", "nightly", "-c", str(config)],
         env=_env(),
         capture_output=True,
         text=True,
@@ -110,7 +110,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert first.returncode == 0, first.stderr
     port = free_port()
     api = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "api", "-c", str(config)],
+        [sys.executable, "-m", "c360.cli", "api", "-c", str(config)],
         env=_env(C360_API__PORT=str(port), C360_API__WORKERS="2"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

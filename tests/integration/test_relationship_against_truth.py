@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from warehouse.connection import connect
-from warehouse.snapshots import current_snapshot
+from kernel.connection import connect
+from kernel.snapshots import current_snapshot
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ import duckdb
 import pytest
 
 from ingest.pipeline import ingest
+from kernel.settings import Settings
 from warehouse.build import build
-from warehouse.settings import Settings
 
 Q = '"'
 

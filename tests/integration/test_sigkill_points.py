@@ -1,7 +1,7 @@
 """SIGKILL at named points of a real `c360 nightly`: the served snapshot stays whole.
 
 Each test starts `c360 nightly` as a subprocess with C360_TEST_KILL_AT naming one point
-(warehouse/killpoint.py); the process kills itself there with SIGKILL, the way the OOM
+(kernel/killpoint.py); the process kills itself there with SIGKILL, the way the OOM
 killer or a power cut would stop it (no handler, no `finally`). A real `c360 api`
 (uvicorn) serves the data folder the whole time and is read by a poller thread during
 the killed run and the run after it. Then:
@@ -34,11 +34,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kernel.killpoint import KILL_ENV
+from kernel.settings import Settings, load_settings
+from kernel.snapshots import CURRENT, read_pointer
 from tests.conftest import free_port, wait_http
 from warehouse.history import build_log
-from warehouse.killpoint import KILL_ENV
-from warehouse.settings import Settings, load_settings
-from warehouse.snapshots import CURRENT, read_pointer
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +99,7 @@ def _env(**extra: str) -> dict[str, str]:
 def _nightly(night: Night, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
     extra = {KILL_ENV: kill_at} if kill_at else {}
     return subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "nightly", "-c", str(night.config)],
+        [sys.executable, "-m", "c360.cli", "nightly", "-c", str(night.config)],
         env=_env(**extra),
         capture_output=True,
         text=True,
@@ -133,7 +133,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
     dispose_engines()
     port = free_port()
     first = subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "nightly", "-c", str(config)],
+        [sys.executable, "-m", "c360.cli", "nightly", "-c", str(config)],
         env=_env(),
         capture_output=True,
         text=True,
@@ -141,7 +141,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
     )
     assert first.returncode == 0, first.stderr
     api = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "api", "-c", str(config)],
+        [sys.executable, "-m", "c360.cli", "api", "-c", str(config)],
         env=_env(C360_API__PORT=str(port), C360_API__WORKERS="1"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

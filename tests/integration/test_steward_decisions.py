@@ -9,11 +9,11 @@ from fastapi.testclient import TestClient
 from snapshot_helpers import published_xref
 
 from api.decisions import DecisionError, decide, list_decisions
-from api.main import create_app
+from c360.serve_api import build_app
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
+from kernel.settings import Settings, load_settings
 from warehouse.build import build
-from warehouse.settings import Settings, load_settings
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_decisions_over_http_are_admin_only(demo: Settings) -> None:
 
     add_user(demo, "root", "admin", "pw-admin")
     add_user(demo, "fin", "finance", "pw-fin")
-    client = TestClient(create_app(demo))
+    client = TestClient(build_app(demo))
 
     def token(u: str, p: str) -> dict[str, str]:
         r = client.post("/api/v1/auth/token", data={"username": u, "password": p})

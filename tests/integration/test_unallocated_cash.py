@@ -31,11 +31,11 @@ from fastapi.testclient import TestClient
 from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings, load_settings
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
 from warehouse.checks import run_checks
-from warehouse.connection import connect
-from warehouse.settings import Settings, load_settings
-from warehouse.snapshots import current_snapshot
 
 AS_OF = date(2026, 11, 28)
 PASSWORD = "s3cret-pass"

@@ -23,7 +23,9 @@ from datetime import UTC, datetime
 import duckdb
 import httpx
 
-from warehouse.connection import connect
+from kernel.connection import connect
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
 from warehouse.digest.deliver import DeliveryError, post_webhook, send_email
 from warehouse.digest.render import (
     Digest,
@@ -35,8 +37,6 @@ from warehouse.digest.render import (
     text_body,
 )
 from warehouse.digest.subscriptions import Recipient, recipients
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
 from warehouse.sqlfiles import run_file
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from warehouse.settings import DigestConfig
+from kernel.settings import DigestConfig
 
 WEBHOOK_ATTEMPTS = 3
 MAX_RETRY_AFTER = 60.0

@@ -1,7 +1,7 @@
 """A digest in words: the e-mail (text and HTML parts, French or English) and the chat
 messages (Slack incoming webhook, Teams Workflows webhook with an Adaptive Card).
 
-Amounts, dates and alert texts come from `warehouse/locale_format.py`, the same rules as
+Amounts, dates and alert texts come from `kernel/locale_format.py`, the same rules as
 the dashboard: 1 234,56 € and 28/11/2026 in French, €1,234.56 and 2026-11-28 in English.
 Each line is built from the alert's code and parameters, never the mart's English message.
 """
@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from warehouse.locale_format import alert_fact, alert_title, format_amount, format_date, pick
+from kernel.locale_format import alert_fact, alert_title, format_amount, format_date, pick
 
 # The digest's own items (the others are alert codes, titled in locale_format).
 LABELS = {

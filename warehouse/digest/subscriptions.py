@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.connection import sql
+from warehouse.sqlfiles import sql
 
 WEBHOOK_KINDS = ("slack", "teams")
 LANGUAGES = ("fr", "en")

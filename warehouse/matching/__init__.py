@@ -13,13 +13,13 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import sql
-from warehouse.errors import C360Error
+from kernel.errors import C360Error
+from kernel.sqlfiles import execute
 from warehouse.matching.components import init_clusters, merge_pass_links
 from warehouse.matching.decisions import apply_decisions, load_decisions
 from warehouse.matching.fuzzy import fuzzy_pass_links
 from warehouse.matching.ledger_name import apply_account_codes, ledger_name_links
-from warehouse.sqlfiles import execute, run_file
+from warehouse.sqlfiles import run_file, sql
 
 logger = logging.getLogger(__name__)
 

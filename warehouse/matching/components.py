@@ -9,8 +9,7 @@ import logging
 
 import duckdb
 
-from warehouse.connection import sql
-from warehouse.sqlfiles import run_file
+from warehouse.sqlfiles import run_file, sql
 
 logger = logging.getLogger(__name__)
 

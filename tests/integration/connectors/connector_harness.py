@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.connectors import FetchResult, RetryPolicy, fetch
-from warehouse.settings import SourceConfig
+from kernel.settings import SourceConfig
 
 
 @dataclass

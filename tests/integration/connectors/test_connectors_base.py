@@ -18,7 +18,7 @@ from ingest.connectors import (
 )
 from ingest.connectors.base import ApiSession, describe_error_body, parse_retry_after
 from ingest.connectors.output import parse_timestamp
-from warehouse.settings import SourceConfig
+from kernel.settings import SourceConfig
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 

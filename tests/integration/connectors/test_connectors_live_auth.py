@@ -24,8 +24,8 @@ from fakes_common import BASE
 from ingest.connectors import FetchResult, RetryPolicy, fetch
 from ingest.fetch import fetch_sources, save_watermark
 from ingest.pipeline import IngestResult, inbox_files, ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 
 def _rows(out_dir: Path, obj: str) -> list[dict[str, Any]]:

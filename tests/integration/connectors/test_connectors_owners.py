@@ -16,8 +16,8 @@ from connector_harness import Harness, read_pages
 
 from ingest.fetch import fetch_sources
 from ingest.pipeline import inbox_files, ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 COLUMNS = "source_id, name, email, is_active"
 

@@ -21,8 +21,8 @@ from fakes_common import BASE
 from ingest.connectors import FetchResult, RetryPolicy, fetch
 from ingest.fetch import fetch_sources, load_cursors, load_watermark, save_watermark
 from ingest.pipeline import IngestResult, inbox_files, ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 
 def _fetch(h: Harness, out: Path, result: FetchResult | None = None, **api: Any) -> FetchResult:

@@ -11,8 +11,8 @@ from fakes_common import BASE
 
 from ingest.fetch import fetch_sources, load_watermark, save_watermark
 from ingest.pipeline import inbox_files, ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 
 def _settings(tmp_path: Path, h: Harness) -> Settings:

@@ -8,8 +8,8 @@ from connector_harness import Harness
 
 from ingest.fetch import fetch_sources, load_watermark, save_watermark
 from ingest.pipeline import inbox_files, ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 
 def _settings(tmp_path: Path, h: Harness, **api: object) -> Settings:

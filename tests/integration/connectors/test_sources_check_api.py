@@ -9,7 +9,7 @@ from connector_harness import Harness
 from rich.console import Console
 
 from ingest.check import check_sources
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 
 def _settings(tmp_path: Path, h: Harness) -> Settings:

@@ -16,7 +16,7 @@ from connector_harness import Harness
 from test_connectors_live_auth import _rsa_key
 from typer.testing import CliRunner
 
-from warehouse.cli import app
+from c360.cli import app
 
 
 def test_sources_check_proves_every_oauth_flow(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.settings import Settings, SourceConfig
+from kernel.settings import Settings, SourceConfig
 
 ROLES = {"hubspot": "crm", "odoo": "erp", "fec": "accounting", "generic": "erp"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 HEADER = "invoice_id;customer_id;kind;issue_date;amount_incl_tax;amount_open\n"
 

@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from ingest.pipeline import ingest
+from kernel.connection import connect
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
 from warehouse.build import build
-from warehouse.connection import connect
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
 
 # --- SAP: SE16N downloads, tab-separated, KUNNR with its zeros, amounts 1.234,56 ----------
 KNA1 = """\

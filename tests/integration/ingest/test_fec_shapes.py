@@ -16,7 +16,7 @@ from fec_writer import CUSTOMERS, Fec, build, line_of_record, write
 from ingest_fixtures import make_settings, staging
 
 from ingest.pipeline import ingest
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 FILE = "123456789FEC20261231.txt"
 

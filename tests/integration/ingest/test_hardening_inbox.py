@@ -11,10 +11,10 @@ from pathlib import Path
 from ingest_fixtures import make_settings
 from typer.testing import CliRunner
 
+from c360.cli import app
+from c360.serve_dashboard import dashboard_command
 from ingest.pipeline import ingest
-from warehouse.cli import app
-from warehouse.serve_dashboard import dashboard_command
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 GOOD = b'"Record ID","Company name"\n"1","Alpha"\n'
 

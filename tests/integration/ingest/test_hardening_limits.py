@@ -12,8 +12,8 @@ from ingest_fixtures import make_settings, ods_row, write_ods, write_xlsx
 
 from ingest.pipeline import ingest
 from ingest.readers import UnreadableFile, read_file
-from warehouse.connection import connect
-from warehouse.settings import LimitsConfig
+from kernel.connection import connect
+from kernel.settings import LimitsConfig
 
 GOOD = b'"Record ID","Company name"\n"1","Alpha"\n'
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from ingest_fixtures import DATA, make_settings, staging
 from typer.testing import CliRunner
 
+from c360.cli import app
 from ingest.pipeline import ingest
-from warehouse.cli import app
 
 HEADER = b'"Record ID","Company name","City","Create Date"\n'
 UTF8_ROW = '"1","Société Générale","Lyon","2026-01-05 10:00"\n'.encode()

@@ -12,7 +12,7 @@ from ingest_fixtures import DATA, dump, staging
 
 import ingest.pipeline as pipeline
 from ingest.pipeline import ingest
-from warehouse.settings import Settings, SourceConfig
+from kernel.settings import Settings, SourceConfig
 
 
 def _two_sources(root: Path) -> Settings:

@@ -20,7 +20,7 @@ import pytest
 from ingest_fixtures import GENERATED, ROLES, staging
 
 from ingest.pipeline import FileOutcome, IngestResult, ingest
-from warehouse.settings import Settings, SourceConfig
+from kernel.settings import Settings, SourceConfig
 
 BAD = Path(__file__).parents[2] / "data" / "bad"
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads(

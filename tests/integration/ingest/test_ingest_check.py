@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ingest.check import check_sources
-from warehouse.settings import Settings, SourceConfig
+from kernel.settings import Settings, SourceConfig
 
 BAD = Path(__file__).parents[2] / "data" / "bad"
 

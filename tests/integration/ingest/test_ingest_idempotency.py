@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest_fixtures import DATA, customers, dump, make_settings, staging
 
 from ingest.pipeline import ingest
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 
 def _night(settings: Settings, *names: str) -> None:

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from ingest.pipeline import ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 CSV = (
     '"Record ID","Company name","SIRET"\n'

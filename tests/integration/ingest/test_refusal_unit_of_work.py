@@ -17,11 +17,11 @@ from ingest_fixtures import DATA, make_settings, staging, write_parquet
 from typer.testing import CliRunner
 
 import ingest.pipeline as pipeline
+from c360.cli import app
 from ingest.demo import generate_demo
 from ingest.pipeline import ingest
-from warehouse.cli import app
-from warehouse.settings import load_settings
-from warehouse.snapshots import current_snapshot
+from kernel.settings import load_settings
+from kernel.snapshots import current_snapshot
 
 
 def _corrupt_parquet(path: Path) -> Path:

@@ -17,8 +17,8 @@ import ingest.pipeline as pipeline
 from ingest import run_ledger
 from ingest.pipeline import ingest
 from ingest.run_ledger import LedgerError
-from warehouse.connection import init_staging
-from warehouse.errors import C360Error
+from kernel.connection import init_staging
+from kernel.errors import C360Error
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from writeback_project import INVOICE_HEAD, INVOICES, Project, make_project
 
 from api import security, store
-from warehouse import cli
+from c360 import cli
 from warehouse.digest import run_digest
 from warehouse.digest.subscriptions import set_subscription
 

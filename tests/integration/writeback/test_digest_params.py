@@ -18,9 +18,9 @@ from digest_servers import Hooks, SmtpServer, webhook_server
 from writeback_project import Project, make_project
 
 from api import security, store
+from kernel.snapshots import current_snapshot
 from warehouse.digest import run_digest
 from warehouse.digest.subscriptions import set_subscription
-from warehouse.snapshots import current_snapshot
 
 security.BCRYPT_ROUNDS = 4
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -12,12 +12,12 @@ from writeback_project import make_project
 from writeback_vendor import Vendor
 
 from api import security, store
+from c360 import cli
+from c360.nightly import run_nightly
 from ingest.pipeline import ingest
-from warehouse import cli
+from kernel.settings import Settings
 from warehouse.build import build
 from warehouse.digest.subscriptions import set_subscription
-from warehouse.nightly import run_nightly
-from warehouse.settings import Settings
 
 security.BCRYPT_ROUNDS = 4
 

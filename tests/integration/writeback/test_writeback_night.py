@@ -13,10 +13,10 @@ from writeback_vendor import Vendor
 
 from api import security, store
 from api.main import create_app
+from c360 import cli
+from c360.nightly import EXIT_WRITEBACK, run_nightly
 from ingest.pipeline import ingest
-from warehouse import cli
 from warehouse.build import build
-from warehouse.nightly import EXIT_WRITEBACK, run_nightly
 
 security.BCRYPT_ROUNDS = 4
 

@@ -11,7 +11,7 @@ from writeback_project import make_project
 from writeback_vendor import Vendor
 
 from ingest.writeback import run_writeback
-from warehouse.writeback_store import append_log
+from kernel.writeback_log import append_log
 
 
 def _line(days_ago: int, record: str) -> tuple[object, ...]:

@@ -11,8 +11,8 @@ from writeback_project import DASHBOARD, RECORDS, Project, make_project
 from writeback_vendor import Vendor
 
 from ingest.writeback import run_writeback
-from warehouse.connection import connect
-from warehouse.snapshots import current_snapshot
+from kernel.connection import connect
+from kernel.snapshots import current_snapshot
 
 HUB_C001 = {
     "c360_outstanding": "13200.00",

@@ -22,8 +22,8 @@ from fake_dynamics import guid
 from writeback_vendor import Vendor
 
 from ingest.pipeline import ingest
+from kernel.settings import Settings, load_settings
 from warehouse.build import build
-from warehouse.settings import Settings, load_settings
 
 AS_OF = date(2026, 11, 28)
 DASHBOARD = "https://c360.example.com"

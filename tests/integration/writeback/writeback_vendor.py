@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.connectors import RetryPolicy
-from warehouse.settings import SourceConfig
+from kernel.settings import SourceConfig
 
 
 @dataclass

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from warehouse.cli import app
+from c360.cli import app
 
 runner = CliRunner()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warehouse.nightly import EXIT_BUSY, EXIT_FAILED, EXIT_REFUSALS, nightly_lock, run_nightly
-from warehouse.settings import Settings
+from c360.nightly import EXIT_BUSY, EXIT_FAILED, EXIT_REFUSALS, nightly_lock, run_nightly
+from kernel.settings import Settings
 
 
 def _note(calls: list[Any], what: Any) -> bool:

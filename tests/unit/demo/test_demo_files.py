@@ -146,7 +146,7 @@ def test_layout_and_config(demo: DemoSummary) -> None:
 
 
 def test_config_loads_with_settings(demo: DemoSummary) -> None:
-    from warehouse.settings import load_settings
+    from kernel.settings import load_settings
 
     settings = load_settings(demo.config_path)
     assert [s.name for s in settings.sources] == ["crm", "erp", "compta"]

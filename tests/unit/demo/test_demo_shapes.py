@@ -132,7 +132,7 @@ def test_every_account_belongs_to_exactly_one_company(books_only: DemoSummary) -
 
 
 def test_no_erp_means_no_erp_files_and_no_erp_source(books_only: DemoSummary) -> None:
-    from warehouse.settings import load_settings
+    from kernel.settings import load_settings
 
     root = books_only.out_dir
     assert not (root / "inbox" / "odoo").exists()
@@ -388,7 +388,7 @@ def test_truth_equals_the_books_read_independently(books_only: DemoSummary) -> N
 def test_c360_demo_options_generate_the_shape(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from warehouse.cli import app
+    from c360.cli import app
 
     runner = CliRunner()
     out = tmp_path / "books"

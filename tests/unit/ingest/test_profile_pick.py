@@ -10,7 +10,7 @@ from ingest.profile import (
     load_profile,
     normalise_header,
 )
-from warehouse.settings import SYSTEMS
+from kernel.settings import SYSTEMS
 
 
 def _header(*names: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.fetch import FetchOutcome, load_cursors, load_watermark, save_watermarks
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 TUESDAY = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import ConfigError, load_settings
+from kernel.settings import ConfigError, load_settings
 
 SOURCE = '[[sources]]\nname = "books"\nsystem = "fec"\nrole = "accounting"\n'
 

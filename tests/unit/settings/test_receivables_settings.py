@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.settings import ConfigError, Settings, load_settings
 from warehouse.build import build_params
-from warehouse.settings import ConfigError, Settings, load_settings
 
 
 def _load(tmp_path: Path, text: str) -> Settings:
@@ -31,14 +31,14 @@ def test_new_key_is_what_the_build_binds(tmp_path: Path) -> None:
 def test_old_key_still_works_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="warehouse.settings"):
+    with caplog.at_level(logging.WARNING, logger="kernel.settings"):
         settings = _load(tmp_path, "[fec]\ndefault_payment_terms_days = 60\n")
     assert settings.receivables.default_terms_days == 60
     assert "deprecated" in caplog.text and "default_terms_days = 60" in caplog.text
 
 
 def test_new_key_wins_over_the_old_one(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="warehouse.settings"):
+    with caplog.at_level(logging.WARNING, logger="kernel.settings"):
         settings = _load(
             tmp_path,
             "[fec]\ndefault_payment_terms_days = 60\n[receivables]\ndefault_terms_days = 15\n",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from warehouse.settings import ConfigError, Settings, load_settings
+from kernel.settings import ConfigError, Settings, load_settings
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "configuration.md"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 
 def test_a_generated_key_is_kept_and_private(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from warehouse_fixtures import make_settings, snapshot, write_staging
 
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 from warehouse_fixtures import make_settings, snapshot, staging, write_staging, xref_of
 
+from kernel.connection import connect
 from warehouse.build import build
-from warehouse.connection import connect
 
 
 def _built(tmp_path: Path, **overrides: object) -> duckdb.DuckDBPyConnection:

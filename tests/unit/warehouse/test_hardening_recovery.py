@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 import warehouse.build as build_module
+from c360.cli import app
+from c360.nightly import EXIT_BUSY, nightly_lock
+from kernel.settings import Settings
+from kernel.snapshots import CURRENT, PREVIOUS, current_snapshot, read_pointer, write_pointer
 from warehouse.build import BuildError, build, last_builds
-from warehouse.cli import app
-from warehouse.nightly import EXIT_BUSY, nightly_lock
 from warehouse.publish import rollback
-from warehouse.settings import Settings
-from warehouse.snapshots import CURRENT, PREVIOUS, current_snapshot, read_pointer, write_pointer
 
 
 def _config(settings: Settings, tmp_path: Path) -> str:

@@ -7,8 +7,8 @@ from datetime import date
 
 from warehouse_fixtures import insert, snapshot, staging, xref_of
 
+from kernel.settings import Settings
 from warehouse.build import build
-from warehouse.settings import Settings
 
 
 def test_ids_are_stable_from_one_build_to_the_next(

@@ -10,10 +10,10 @@ from typing import Any
 import duckdb
 from warehouse_fixtures import insert, snapshot, staging, xref_of
 
+from kernel.settings import Settings
+from kernel.sqlfiles import execute, statements
 from warehouse.build import build
-from warehouse.connection import sql
-from warehouse.settings import Settings
-from warehouse.sqlfiles import execute, statements
+from warehouse.sqlfiles import sql
 
 SOURCES = [
     {"name": "crm", "system": "hubspot", "role": "crm"},

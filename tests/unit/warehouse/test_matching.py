@@ -8,7 +8,7 @@ from collections.abc import Callable
 import duckdb
 from warehouse_fixtures import SIREN_BETA, SIREN_GAMMA, xref_of
 
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 
 def test_every_live_record_is_in_the_xref_once(reference: duckdb.DuckDBPyConnection) -> None:

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 from warehouse_fixtures import insert, snapshot, staging
 
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot, list_snapshots
 from warehouse.build import build, last_builds
 from warehouse.checks import run_checks
 from warehouse.publish import PublishError, rollback
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot, list_snapshots
 
 
 def test_published_snapshot_passes_the_same_checks(reference: duckdb.DuckDBPyConnection) -> None:

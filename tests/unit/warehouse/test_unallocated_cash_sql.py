@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from warehouse.connection import init_staging
+from kernel.connection import init_staging
 from warehouse.sqlfiles import run_file
 
 AS_OF = date(2026, 11, 28)

@@ -10,8 +10,8 @@ from typing import Any
 import duckdb
 from stdnum import luhn
 
-from warehouse.connection import connect, init_staging
-from warehouse.settings import Settings
+from kernel.connection import connect, init_staging
+from kernel.settings import Settings
 
 AS_OF = date(2026, 11, 28)
 

@@ -1,6 +1,6 @@
 -- Alerts for salespeople and finance, one row per finding. `message` is an English
 -- sentence for logs and the CRM; people read the alert from its code and parameters
--- (amount, reference, since, age_days, subject: warehouse/locale_format.py).
+-- (amount, reference, since, age_days, subject: kernel/locale_format.py).
 -- Parameters: $built_at (timestamp of the build, for source staleness),
 -- $quote_unanswered_days (alerts.quote_unanswered_days).
 create or replace table mart.alert as

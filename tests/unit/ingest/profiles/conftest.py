@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from ingest.pipeline import ingest
-from warehouse.connection import connect
-from warehouse.settings import Settings
+from kernel.connection import connect
+from kernel.settings import Settings
 
 FIXTURES = Path(__file__).parents[4] / "tests" / "data" / "profiles"
 

@@ -16,8 +16,8 @@ from croniter import croniter
 from filelock import FileLock, Timeout
 from rich.console import Console
 
-from warehouse.errors import describe
-from warehouse.settings import Settings
+from kernel.errors import describe
+from kernel.settings import Settings
 
 logger = logging.getLogger(__name__)
 Step = Callable[..., bool | None]

@@ -22,8 +22,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.roles import USER_ROLES
-from warehouse.errors import C360Error, CommandFailed, describe
-from warehouse.settings import Settings, SourceConfig, load_settings
+from kernel.errors import C360Error, CommandFailed, describe
+from kernel.settings import Settings, SourceConfig, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ _verbose = False
 
 
 def _settings(config: Path | None) -> Settings:
-    from warehouse.logs import configure_logging
+    from kernel.logs import configure_logging
 
     settings = load_settings(config)
     if settings.log_json:
@@ -119,7 +119,7 @@ def main(
         bool, typer.Option("--verbose", "-v", help="info logs, and a failure's traceback")
     ] = False,
 ) -> None:
-    from warehouse.logs import configure_logging
+    from kernel.logs import configure_logging
 
     global _log_level, _verbose
     _verbose = verbose
@@ -204,7 +204,7 @@ def ingest(
         unknown = [s for s in source if s not in {x.name for x in settings.sources}]
         if unknown:
             _fail(f"unknown source {', '.join(unknown)}")
-    from warehouse.nightly import EXIT_REFUSALS
+    from c360.nightly import EXIT_REFUSALS
 
     with _not_during_nightly(settings):
         ingested = run_ingest(settings, source)
@@ -233,7 +233,7 @@ def _not_during_nightly(settings: Settings) -> Iterator[None]:
     DuckDB lock error, when the nightly job is running."""
     from filelock import Timeout
 
-    from warehouse.nightly import EXIT_BUSY, nightly_lock
+    from c360.nightly import EXIT_BUSY, nightly_lock
 
     try:
         lock = nightly_lock(settings).acquire(timeout=0)
@@ -246,7 +246,7 @@ def _not_during_nightly(settings: Settings) -> Iterator[None]:
 @app.command()
 def nightly(config: ConfigOpt = None) -> None:
     """Ingest then build: the job a scheduler runs."""
-    from warehouse.nightly import run_nightly
+    from c360.nightly import run_nightly
 
     ok, message, code = run_nightly(_settings(config), run_ingest, run_build, run_after_publish)
     if not ok:
@@ -279,7 +279,7 @@ def run_writeback(settings: Settings, only: list[str] | None = None, dry_run: bo
     from ingest.writeback import WritebackConfigError
     from ingest.writeback import run_writeback as write_crm
     from ingest.writeback.report import print_writeback
-    from warehouse.writeback_store import WritebackStoreError
+    from ingest.writeback.state import WritebackStoreError
 
     return _after_publish_step(
         "write-back",
@@ -319,7 +319,7 @@ def digest(
     user: Annotated[list[str] | None, typer.Option("--user", "-u", help="only this user")] = None,
 ) -> None:
     """Send each salesperson the alerts of their customers that are new or changed."""
-    from warehouse.nightly import EXIT_WRITEBACK
+    from c360.nightly import EXIT_WRITEBACK
 
     settings = _settings(config)
     with _not_during_nightly(settings):
@@ -339,8 +339,8 @@ def writeback(
     ] = None,
 ) -> None:
     """Write balances, alerts and the 360° link onto the CRM records (what changed only)."""
+    from c360.nightly import EXIT_WRITEBACK
     from ingest.writeback import WritebackConfigError, writeback_sources
-    from warehouse.nightly import EXIT_WRITEBACK
 
     settings = _settings(config)
     try:
@@ -432,7 +432,7 @@ def demo(
     _owner_only(settings)
     users = _create_demo_users(settings, out / "truth.json")
     if run:
-        from warehouse.nightly import run_nightly
+        from c360.nightly import run_nightly
 
         ok, message, code = run_nightly(settings, run_ingest, run_build)
         if not ok:
@@ -460,7 +460,7 @@ def _create_demo_users(settings: Settings, truth_path: Path) -> list[dict[str, s
 @app.command()
 def api(config: ConfigOpt = None) -> None:
     """Serve the JSON API (uvicorn)."""
-    from api.server import serve
+    from c360.serve_api import serve
     from ingest.push_check import PushChecker
 
     settings = _settings(config)
@@ -471,7 +471,7 @@ def api(config: ConfigOpt = None) -> None:
 @app.command()
 def dashboard(config: ConfigOpt = None) -> None:
     """Serve the Streamlit dashboard (talks to the API over HTTP)."""
-    from warehouse.serve_dashboard import run_dashboard
+    from c360.serve_dashboard import run_dashboard
 
     sys.exit(run_dashboard(_settings(config)))
 
@@ -759,7 +759,7 @@ def privacy_erase(
     """Erase a contact person from landing, staging and the next snapshot (invoices and
     ledger lines stay: company records under legal retention)."""
     from ingest.privacy import erase
-    from warehouse.connection import connect, init_staging
+    from kernel.connection import connect, init_staging
 
     if not email and not phone:
         _fail("name the person: --email ADDRESS (and/or --phone NUMBER)")
@@ -806,7 +806,7 @@ def privacy_erase(
 @app.command()
 def schedule(config: ConfigOpt = None) -> None:
     """Run the nightly job at the configured cron time, forever, never two at once."""
-    from warehouse.nightly import run_schedule
+    from c360.nightly import run_schedule
 
     run_schedule(_settings(config), run_ingest, run_build, console, run_after_publish)
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warehouse.settings import Settings
+from kernel.settings import Settings
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 

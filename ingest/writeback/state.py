@@ -1,17 +1,14 @@
-"""The write-back stores: what c360 last wrote to each CRM field, and the log of writes.
+"""The write-back state: what c360 last wrote to each CRM field.
 
-- `data/writeback.duckdb`, table `writeback_state`: the last value the CRM confirmed per
-  (source, record, field). Only `c360 writeback` writes it (under the nightly lock). The
-  changes to send are one set-based query of the published snapshot (attached read-only,
-  never written) against it: warehouse/sql/writeback/.
-- `data/writeback_log.sqlite`, table `writeback_log`: every field written or tried, with
-  the old and new value and the result. SQLite, because the API reads it for admins
-  (GET /api/v1/writeback) while a run may be appending to it.
+`data/writeback.duckdb`, table `writeback_state`: the last value the CRM confirmed per
+(source, record, field). Only `c360 writeback` writes it (under the nightly lock). The
+changes to send are one set-based query of the published snapshot (attached read-only,
+never written) against it: ingest/writeback/sql/. The log of every write is
+kernel/writeback_log.py (the API reads it too).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,23 +16,15 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import connect, sql
-from warehouse.settings import Settings
-from warehouse.snapshots import current_snapshot
-from warehouse.sqlfiles import run_file
+from kernel.connection import connect
+from kernel.settings import Settings
+from kernel.snapshots import current_snapshot
+from kernel.sqlfiles import SqlFolder
+from kernel.writeback_log import append_log
 
-_LOG_COLUMNS = (
-    "run_id",
-    "written_at",
-    "customer_id",
-    "source",
-    "record_id",
-    "field",
-    "old_value",
-    "new_value",
-    "result",
-    "message",
-)
+_SQL = SqlFolder(Path(__file__).parent / "sql")
+sql = _SQL.text
+run_file = _SQL.run_file
 
 
 class WritebackStoreError(Exception):
@@ -76,7 +65,7 @@ class WritebackState:
         self.settings = settings
         self.con: duckdb.DuckDBPyConnection = connect(settings.writeback_db, budget=settings.limits)
         try:
-            run_file(self.con, "writeback/state")
+            run_file(self.con, "state")
             quoted = str(snapshot).replace("'", "''")
             self.con.execute(f"attach '{quoted}' as snap (read_only)")
         except duckdb.Error:
@@ -99,7 +88,7 @@ class WritebackState:
         pairs = [(s, k, f) for s, mapping in fields.items() for k, f in mapping.items()]
         run_file(
             self.con,
-            "writeback/field",
+            "field",
             {
                 "field_source": [p[0] for p in pairs],
                 "field_key": [p[1] for p in pairs],
@@ -108,10 +97,10 @@ class WritebackState:
         )
         run_file(
             self.con,
-            "writeback/value",
+            "value",
             {"sources": sorted(fields), "dashboard_url": self.settings.dashboard_url},
         )
-        run_file(self.con, "writeback/change")
+        run_file(self.con, "change")
         counts = self.con.execute(
             "select source, count(distinct record_id), count(*) from writeback_change "
             "group by source"
@@ -154,7 +143,7 @@ class WritebackState:
         """
         run_file(
             self.con,
-            "writeback/result",
+            "result",
             {
                 "result_source": [o.source for o in outcomes],
                 "result_record": [o.record_id for o in outcomes],
@@ -163,84 +152,13 @@ class WritebackState:
             },
         )
         params = {"run_id": run_id, "written_at": written_at}
-        lines = self.con.execute(sql("writeback/log"), params).fetchall()
+        lines = self.con.execute(sql("log"), params).fetchall()
         append_log(self.settings.writeback_log_db, lines)
         self.con.execute("begin transaction")
         try:
-            run_file(self.con, "writeback/apply", {"written_at": written_at})
+            run_file(self.con, "apply", {"written_at": written_at})
             self.con.execute("commit")
         except duckdb.Error:
             self.con.execute("rollback")
             raise
         return len(lines)
-
-
-def _open_log(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lite = sqlite3.connect(path, timeout=30)
-    lite.execute("pragma journal_mode = wal")
-    lite.executescript(sql("writeback/log_schema"))
-    return lite
-
-
-def append_log(path: Path, lines: list[tuple[Any, ...]]) -> None:
-    if not lines:
-        return
-    marks = ", ".join("?" * len(_LOG_COLUMNS))
-    insert = f"insert into writeback_log ({', '.join(_LOG_COLUMNS)}) values ({marks})"
-    lite = _open_log(path)
-    try:
-        with lite:
-            lite.executemany(insert, [_log_row(line) for line in lines])
-    finally:
-        lite.close()
-
-
-def prune_log(path: Path, keep_from: datetime) -> int:
-    """Delete the log lines written before `keep_from`; how many went."""
-    if not path.exists():
-        return 0
-    lite = _open_log(path)
-    try:
-        with lite:
-            return lite.execute(sql("writeback/log_prune"), (keep_from.isoformat(),)).rowcount
-    finally:
-        lite.close()
-
-
-def _log_row(line: tuple[Any, ...]) -> tuple[Any, ...]:
-    when = line[1]
-    return (line[0], when.isoformat() if isinstance(when, datetime) else str(when), *line[2:])
-
-
-def read_log(
-    path: Path,
-    *,
-    source: str | None = None,
-    customer_id: str | None = None,
-    result: str | None = None,
-    before: int | None = None,
-    limit: int = 100,
-) -> list[dict[str, Any]]:
-    """Log lines, newest first, keyset paged on `log_id` (`before`: the last one seen)."""
-    if not path.exists():
-        return []
-    where: list[str] = ["1 = 1"]
-    params: list[Any] = []
-    for column, value in (("source", source), ("customer_id", customer_id), ("result", result)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if before is not None:
-        where.append("log_id < ?")
-        params.append(before)
-    query = (
-        f"select log_id, {', '.join(_LOG_COLUMNS)} from writeback_log "
-        f"where {' and '.join(where)} order by log_id desc limit ?"
-    )
-    lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    lite.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in lite.execute(query, (*params, limit))]
-    finally:
-        lite.close()

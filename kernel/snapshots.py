@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from warehouse.killpoint import kill_point
+from kernel.killpoint import kill_point
 
 CURRENT = "CURRENT"
 PREVIOUS = "PREVIOUS"

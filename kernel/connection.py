@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from warehouse.sqlquote import quote_literal
+from kernel.sqlfiles import KERNEL_SQL
+from kernel.sqlquote import quote_literal
 
 if TYPE_CHECKING:
-    from warehouse.settings import LimitsConfig
-
-SQL_DIR = Path(__file__).parent / "sql"
-
-
-@cache
-def sql(name: str) -> str:
-    """Text of warehouse/sql/<name>.sql (e.g. 'schema/staging')."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    from kernel.settings import LimitsConfig
 
 
 def connect(
@@ -51,12 +43,7 @@ def connect(
     return con
 
 
-def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    con.execute(sql(name))
-
-
 def init_staging(con: duckdb.DuckDBPyConnection) -> None:
-    run_script(con, "schema/meta")
-    run_script(con, "schema/staging")
-    run_script(con, "schema/staging_parts")
-    run_script(con, "schema/staging_owner")
+    """The staging file's schemas: the contract between ingest (writer) and the build."""
+    for name in ("schema/meta", "schema/staging", "schema/staging_parts", "schema/staging_owner"):
+        con.execute(KERNEL_SQL.text(name))

@@ -22,7 +22,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from warehouse.errors import C360Error
+from kernel.errors import C360Error
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from warehouse.serve_dashboard import dashboard_command, dashboard_env
-from warehouse.settings import load_settings
+from c360.serve_dashboard import dashboard_command, dashboard_env
+from kernel.settings import load_settings
 
 
 def main() -> int:
@@ -20,7 +20,7 @@ def main() -> int:
     parser.add_argument("--config", type=Path, required=True)
     args = parser.parse_args()
     settings = load_settings(args.config)
-    api = subprocess.Popen([sys.executable, "-m", "warehouse.cli", "api", "-c", str(args.config)])
+    api = subprocess.Popen([sys.executable, "-m", "c360.cli", "api", "-c", str(args.config)])
     dash = subprocess.Popen(
         dashboard_command(settings), env=dashboard_env(settings), stdout=subprocess.DEVNULL
     )
