@@ -31,7 +31,6 @@ from ingest import (
     staging_join,
     transform,
     validate,
-    vendor_functions,
 )
 from ingest.landing import (
     LandedFile,
@@ -46,6 +45,7 @@ from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
+from ingest.systems.salesforce import functions as vendor_functions
 from warehouse.connection import connect, init_staging
 from warehouse.killpoint import kill_point
 from warehouse.settings import Settings, SourceConfig

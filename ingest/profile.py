@@ -19,7 +19,7 @@ from typing import Any
 from warehouse.errors import C360Error
 from warehouse.sqlquote import quote_ident
 
-PROFILES_DIR = Path(__file__).parent / "profiles"
+PROFILES_DIR = Path(__file__).parent / "systems"
 
 CANONICAL_OBJECTS = (
     "customer",
@@ -215,7 +215,7 @@ def _object_spec(name: str, raw: dict[str, Any]) -> ObjectSpec:
 
 @cache
 def load_profile(system: str) -> Profile:
-    path = PROFILES_DIR / f"{system}.toml"
+    path = PROFILES_DIR / system / "profile.toml"
     if not path.exists():
         raise ProfileError(f"no mapping profile for system {system!r} (looked for {path})")
     data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -22,7 +22,6 @@ from ingest.connectors.base import (
     make_client,
     require_api,
 )
-from ingest.connectors.dynamics365 import Dynamics365Connector
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
@@ -33,10 +32,11 @@ from ingest.connectors.errors import (
     ConnectorRequestError,
     ConnectorUnavailableError,
 )
-from ingest.connectors.hubspot import HubSpotConnector
-from ingest.connectors.odoo import OdooConnector
 from ingest.connectors.output import as_utc
-from ingest.connectors.salesforce import SalesforceConnector
+from ingest.systems.dynamics365.connector import Dynamics365Connector
+from ingest.systems.hubspot.connector import HubSpotConnector
+from ingest.systems.odoo.connector import OdooConnector
+from ingest.systems.salesforce.connector import SalesforceConnector
 from warehouse.settings import SourceConfig
 
 logger = logging.getLogger(__name__)

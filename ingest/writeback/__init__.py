@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ingest.connectors import ConnectorError, RetryPolicy, open_connector
+from ingest.systems.dynamics365.writeback import DynamicsWriter
+from ingest.systems.hubspot.writeback import HubSpotWriter
+from ingest.systems.odoo.writeback import OdooWriter
+from ingest.systems.salesforce.writeback import SalesforceWriter
 from ingest.writeback.base import RecordWrite, Writer
-from ingest.writeback.dynamics365 import DynamicsWriter
 from ingest.writeback.fields import field_map
-from ingest.writeback.hubspot import HubSpotWriter
-from ingest.writeback.odoo import OdooWriter
-from ingest.writeback.salesforce import SalesforceWriter
 from warehouse.settings import Settings, SourceConfig
 from warehouse.writeback_store import Change, Outcome, WritebackState, prune_log
 

@@ -10,7 +10,7 @@ from snapshot_helpers import published_xref
 
 from api.decisions import DecisionError, decide, list_decisions
 from api.main import create_app
-from ingest.demo import generate_demo
+from demo_company import generate_demo
 from ingest.pipeline import ingest
 from warehouse.build import build
 from warehouse.settings import Settings, load_settings

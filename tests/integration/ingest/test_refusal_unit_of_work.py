@@ -17,7 +17,7 @@ from ingest_fixtures import DATA, make_settings, staging, write_parquet
 from typer.testing import CliRunner
 
 import ingest.pipeline as pipeline
-from ingest.demo import generate_demo
+from demo_company import generate_demo
 from ingest.pipeline import ingest
 from warehouse.cli import app
 from warehouse.settings import load_settings

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from faker import Faker
 
-from ingest.demo.companies import Company, CrmRecord, random_datetime
-from ingest.demo.config import DEAL_PRODUCTS, DEAL_STAGES, FREE_MAIL, JOB_TITLES, MULTILINE_TITLE
-from ingest.demo.dirt import strip_accents
-from ingest.demo.world import IdSequence
+from demo_company.companies import Company, CrmRecord, random_datetime
+from demo_company.config import DEAL_PRODUCTS, DEAL_STAGES, FREE_MAIL, JOB_TITLES, MULTILINE_TITLE
+from demo_company.dirt import strip_accents
+from demo_company.world import IdSequence
 
 COMPANY_HEADER = (
     "Record ID",

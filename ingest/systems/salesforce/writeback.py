@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ingest.connectors.errors import ConnectorProtocolError
-from ingest.connectors.salesforce import API_VERSION
+from ingest.systems.salesforce.connector import API_VERSION
 from ingest.writeback.base import JSON_HEADERS, Answer, RecordWrite, Writer, WriteRejected, chunked
 from ingest.writeback.fields import typed
 

@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 
 from faker import Faker
 
-from ingest.demo import dirt
-from ingest.demo.config import (
+from demo_company import dirt
+from demo_company.config import (
     ACTIVITIES,
     CREDIT_LIMITS,
     LEGAL_FORM_WEIGHTS,
@@ -25,8 +25,8 @@ from ingest.demo.config import (
     RATE_FOREIGN,
     SEGMENTS,
 )
-from ingest.demo.dirt import Address
-from ingest.demo.identifiers import be_vat, de_vat, fr_vat, new_siren, siret_for
+from demo_company.dirt import Address
+from demo_company.identifiers import be_vat, de_vat, fr_vat, new_siren, siret_for
 
 FOREIGN_CITIES = {
     "Belgium": (("Bruxelles", "1000"), ("Liège", "4000"), ("Namur", "5000"), ("Gand", "9000")),

@@ -30,11 +30,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.demo.companies import Company
-from ingest.demo.config import CURRENCY, DEFAULT_TERMS_DAYS, USERS, ZERO
-from ingest.demo.fec import Books, ledger_open_items
-from ingest.demo.ledger import Ledger
-from ingest.demo.shape import ACCOUNT_CODE_PATTERN, Shape
+from demo_company.companies import Company
+from demo_company.config import CURRENCY, DEFAULT_TERMS_DAYS, USERS, ZERO
+from demo_company.ledger import Ledger
+from demo_company.shape import ACCOUNT_CODE_PATTERN, Shape
+from demo_company.writers.fec import Books, ledger_open_items
 
 CONFIG_HEAD = """\
 data_dir = "data"

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ingest.demo.companies import Company
-from ingest.demo.config import CURRENCY, ZERO
-from ingest.demo.ledger import Invoice, Ledger, Settlement
+from demo_company.companies import Company
+from demo_company.config import CURRENCY, ZERO
+from demo_company.ledger import Invoice, Ledger, Settlement
 
 PARTNER_HEADER = (
     "id",

@@ -35,11 +35,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.demo.companies import Company
-from ingest.demo.config import CENT, CURRENCY, ZERO
-from ingest.demo.hubspot import hs_datetime
-from ingest.demo.ledger import Ledger, Settlement
-from ingest.demo.odoo import amount as odoo_amount
+from demo_company.companies import Company
+from demo_company.config import CENT, CURRENCY, ZERO
+from demo_company.ledger import Ledger, Settlement
+from demo_company.writers.hubspot import hs_datetime
+from demo_company.writers.odoo import amount as odoo_amount
 
 ASSOCIATED = ("Associated Contact IDs", "Associated Company IDs")
 CALL_HEADER = (

@@ -30,15 +30,15 @@ from pathlib import Path
 
 from faker import Faker
 
-from ingest.demo.config import DEFAULT_AS_OF, REPORTING_NAME, REPORTING_SIREN
-from ingest.demo.fec import plan_books, write_fec
-from ingest.demo.hubspot import write_hubspot
-from ingest.demo.ledger import build_ledger
-from ingest.demo.odoo import write_odoo
-from ingest.demo.relationship import write_relationship
-from ingest.demo.shape import Shape
-from ingest.demo.truth import build_truth, write_config, write_truth
-from ingest.demo.world import build_companies
+from demo_company.config import DEFAULT_AS_OF, REPORTING_NAME, REPORTING_SIREN
+from demo_company.ledger import build_ledger
+from demo_company.shape import Shape
+from demo_company.truth import build_truth, write_config, write_truth
+from demo_company.world import build_companies
+from demo_company.writers.fec import plan_books, write_fec
+from demo_company.writers.hubspot import write_hubspot
+from demo_company.writers.odoo import write_odoo
+from demo_company.writers.relationship import write_relationship
 
 __all__ = ["DemoSummary", "Shape", "generate_demo", "REPORTING_NAME", "REPORTING_SIREN"]
 

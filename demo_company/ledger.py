@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from ingest.demo.companies import Company
-from ingest.demo.config import CENT, SEGMENTS, VAT_RATE, ZERO
+from demo_company.companies import Company
+from demo_company.config import CENT, SEGMENTS, VAT_RATE, ZERO
 
 
 def money(cents: int) -> Decimal:

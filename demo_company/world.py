@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 
 from faker import Faker
 
-from ingest.demo import dirt
-from ingest.demo.companies import Company, CrmRecord, ErpPartner, new_company, random_datetime
-from ingest.demo.config import (
+from demo_company import dirt
+from demo_company.companies import Company, CrmRecord, ErpPartner, new_company, random_datetime
+from demo_company.config import (
     OWNERS,
     RATE_ADDRESS_DIFFERS,
     RATE_CODE_ERP,
@@ -28,8 +28,8 @@ from ingest.demo.config import (
     RATE_SIRET_MISSING,
     REPORTING_SIREN,
 )
-from ingest.demo.dirt import Address
-from ingest.demo.identifiers import corrupt_siret
+from demo_company.dirt import Address
+from demo_company.identifiers import corrupt_siret
 
 # The day the CRM went live: older customers were imported that day, as happens.
 CRM_GO_LIVE = date(2016, 3, 1)

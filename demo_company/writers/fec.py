@@ -21,11 +21,11 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.demo import dirt
-from ingest.demo.companies import Company
-from ingest.demo.config import CENT, ZERO
-from ingest.demo.ledger import Invoice, Ledger, Settlement
-from ingest.demo.shape import Shape, shape_rng
+from demo_company import dirt
+from demo_company.companies import Company
+from demo_company.config import CENT, ZERO
+from demo_company.ledger import Invoice, Ledger, Settlement
+from demo_company.shape import Shape, shape_rng
 
 FEC_HEADER = (
     "JournalCode",

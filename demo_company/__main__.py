@@ -1,4 +1,4 @@
-"""`python -m ingest.demo OUT [--customers N] [--seed S] [shape options]`: manual runs.
+"""`python -m demo_company OUT [--customers N] [--seed S] [shape options]`: manual runs.
 
 The real entry point is `c360 demo`; this one only writes the files and lists them.
 """
@@ -10,12 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.demo import generate_demo
-from ingest.demo.shape import DEFAULT_CODED_ACCOUNTS, LEDGER_KINDS, Shape
+from demo_company import generate_demo
+from demo_company.shape import DEFAULT_CODED_ACCOUNTS, LEDGER_KINDS, Shape
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m demo_company", description=__doc__)
     parser.add_argument("out", type=Path, help="folder to write the demo company into")
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=42)

@@ -10,7 +10,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from ingest.demo.config import DOTTED_FORMS
+from demo_company.config import DOTTED_FORMS
 
 # Tags written to truth.json so tests and people can see what was planted where.
 CRM_DUPLICATE = "crm_duplicate"
