@@ -29,6 +29,7 @@ from ingest import (
     raw_store,
     run_ledger,
     staging_join,
+    systems,
     transform,
     validate,
 )
@@ -45,7 +46,6 @@ from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
 from ingest.readers import UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
-from ingest.systems.salesforce import functions as vendor_functions
 from warehouse.connection import connect, init_staging
 from warehouse.killpoint import kill_point
 from warehouse.settings import Settings, SourceConfig
@@ -142,7 +142,7 @@ def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
     init_staging(con)
     raw_store.refresh_all(con)
     con.execute(transform.parse_macros())
-    vendor_functions.register(con)
+    systems.register_functions(con)
     return con
 
 

@@ -229,3 +229,6 @@ class Dynamics365Connector(Connector):
                 return
             # Verbatim: the link already holds $select, $filter and the $skiptoken.
             url, params = next_link, None
+
+
+CONNECTOR = Dynamics365Connector

@@ -83,3 +83,6 @@ class DynamicsWriter(Writer):
                     yield record.record_id, True, None
                 else:
                     yield record.record_id, False, _reason(answer.status, answer.body)
+
+
+WRITER = DynamicsWriter

@@ -281,3 +281,6 @@ def _results(body: Any, url: str) -> list[dict[str, Any]]:
 def _next_after(body: dict[str, Any]) -> str | None:
     after = ((body.get("paging") or {}).get("next") or {}).get("after")
     return str(after) if after not in (None, "") else None
+
+
+CONNECTOR = HubSpotConnector

@@ -80,3 +80,6 @@ class HubSpotWriter(Writer):
                 yield rid, True, None
             else:
                 yield rid, False, failed.get(rid, "HubSpot did not confirm this record")
+
+
+WRITER = HubSpotWriter

@@ -236,3 +236,6 @@ class OdooConnector(Connector):
             if len(rows) < self.page_size:
                 return
             last_id = max(int(r["id"]) for r in rows)
+
+
+CONNECTOR = OdooConnector

@@ -40,3 +40,6 @@ class OdooWriter(Writer):
                 yield record.record_id, True, None
             else:
                 yield record.record_id, False, f"Odoo write answered {answer!r:.80}"
+
+
+WRITER = OdooWriter

@@ -202,3 +202,6 @@ class SalesforceConnector(Connector):
             raise ConnectorProtocolError(
                 f"Salesforce announced totalSize={total} for {obj} but sent {received} records"
             )
+
+
+CONNECTOR = SalesforceConnector

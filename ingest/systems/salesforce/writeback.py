@@ -58,3 +58,6 @@ class SalesforceWriter(Writer):
                     if isinstance(e, dict)
                 )
                 yield record.record_id, False, message or "Salesforce did not confirm this record"
+
+
+WRITER = SalesforceWriter
