@@ -5,7 +5,7 @@
 - `c360.toml` with three sources: `crm` (hubspot), `erp` (odoo), `compta` (fec);
 - `inbox/hubspot/companies.csv, contacts.csv, deals.csv` (HubSpot UI exports);
 - `inbox/odoo/res_partner.csv, sale_order.csv, account_move.csv` (import-compatible exports);
-- the relationship side (relationship.py): `inbox/hubspot/calls.csv, meetings.csv,
+- the relationship side (writers/relationship.py): `inbox/hubspot/calls.csv, meetings.csv,
   tasks.csv, tickets.csv, quotes.csv` and `inbox/odoo/account_payment.csv`;
 - `inbox/fec/<SIREN>FEC<YYYY>1231.txt` (the FEC of the fiscal year of `as_of`);
 - `truth.json`: every company, the source records it is made of, its outstanding,
@@ -17,6 +17,12 @@ default shape writes the same inbox and c360.toml as before, byte for byte.
 
 Same seed, same bytes: randomness comes only from `random.Random(seed)` and a Faker
 seeded with it, and no wall-clock time is read.
+
+The package: the world (world.py, companies.py, identifiers.py, dirt.py, ledger.py, with
+config.py and shape.py), what it is known to hold (truth.py, also the demo's c360.toml), and
+writers/ turning it into each system's export files. It imports nothing of c360: the demo
+is fed to c360 as a customer's files would be (docs/architecture.md, "A folder per source
+system", says why the writers live here and not in ingest/systems/).
 """
 
 from __future__ import annotations
