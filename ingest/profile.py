@@ -1,9 +1,9 @@
 """Mapping profiles: how one source system's extracts become canonical objects.
 
-A profile is data (`ingest/systems/<system>/profile.toml`), not code. For each canonical object
-it says how a file of that object is recognised from its header, which source column
-(or SQL expression over source columns) gives each canonical field, which values are
-accepted, and how values are read (encoding, separator, decimal mark, date formats).
+A profile is data (`ingest/systems/<system>/profile.toml`), not code. For each canonical
+object it says how a file of that object is recognised from its header, which source
+column (or SQL expression over source columns) gives each canonical field, which values
+are accepted, and how values are read (encoding, separator, decimal mark, date formats).
 `[sources.columns]` in c360.toml overrides any column per source.
 """
 

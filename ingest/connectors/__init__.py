@@ -41,7 +41,6 @@ from warehouse.settings import SourceConfig
 
 logger = logging.getLogger(__name__)
 
-
 __all__ = [
     "Connector",
     "ConnectorAuthError",
