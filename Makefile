@@ -47,7 +47,7 @@ test: install browser
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kernel c360 api ingest warehouse dashboard tools bench tests
+	$(BIN)/mypy kernel c360 api ingest warehouse dashboard demo_company tools bench tests
 	$(BIN)/python tools/audit.py
 
 bench: install

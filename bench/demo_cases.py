@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import measure, out_dir
-from ingest.demo.shape import Shape
+from demo_company.shape import Shape
 
 CUSTOMERS, QUICK_CUSTOMERS = 2000, 300
 BOOKS_SHAPE = Shape(ledger="per-account", unlettered=0.3, erp=False)
@@ -56,7 +56,7 @@ CASES = (
 
 def demo_folder(bench: str, case: Case, customers: int) -> Path:
     """The case's demo company folder, generated once per size."""
-    from ingest.demo import generate_demo
+    from demo_company import generate_demo
 
     folder = out_dir(bench, case.slug(customers))
     if not (folder / "truth.json").exists():

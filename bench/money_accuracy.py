@@ -196,7 +196,7 @@ Companies (bench/demo_cases.py), cached under `bench/out/money_accuracy/`:
 
 For each customer of the truth (a company with an ERP or books account; prospects hold no
 money), `mart.customer_360` must equal truth.json to the cent. The truth is computed by
-the generator from its own world (`ingest/demo/truth.py`): open items from the books when
+the generator from its own world (`demo_company/truth.py`): open items from the books when
 the customer has lines there, else from the ERP; unlettered credits cover the oldest
 debits first for overdue and aging (a credit left over is a negative `not_due`); revenue
 from the ERP, or from the books' sales entries (Σ 7xx) when there is no ERP. "identity

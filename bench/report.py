@@ -46,8 +46,10 @@ def tree_state() -> str:
             return ""
 
     head = git("log", "-1", "--format=%h %s")[:90] or "unknown"
-    dirty = git("status", "--short", "--", "ingest", "warehouse")
-    return f"`{head}`" + (" + uncommitted changes in ingest/ or warehouse/" if dirty else "")
+    dirty = git("status", "--short", "--", "ingest", "warehouse", "demo_company")
+    return f"`{head}`" + (
+        " + uncommitted changes in ingest/, warehouse/ or demo_company/" if dirty else ""
+    )
 
 
 def write_section(name: str, title: str, body: str, quick: bool) -> None:

@@ -414,7 +414,7 @@ def demo(
     ] = True,
 ) -> None:
     """Generate a demo company (HubSpot + Odoo + FEC, with known truth) and run the nightly job."""
-    from ingest.demo import Shape, generate_demo
+    from demo_company import Shape, generate_demo
 
     try:
         shape = Shape(

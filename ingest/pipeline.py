@@ -29,9 +29,9 @@ from ingest import (
     raw_store,
     run_ledger,
     staging_join,
+    systems,
     transform,
     validate,
-    vendor_functions,
 )
 from ingest.landing import (
     LandedFile,
@@ -142,7 +142,7 @@ def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
     init_staging(con)
     raw_store.refresh_all(con)
     con.execute(transform.parse_macros())
-    vendor_functions.register(con)
+    systems.register_functions(con)
     return con
 
 

@@ -1,9 +1,9 @@
 """Mapping profiles: how one source system's extracts become canonical objects.
 
-A profile is data (`ingest/profiles/<system>.toml`), not code. For each canonical object
-it says how a file of that object is recognised from its header, which source column
-(or SQL expression over source columns) gives each canonical field, which values are
-accepted, and how values are read (encoding, separator, decimal mark, date formats).
+A profile is data (`ingest/systems/<system>/profile.toml`), not code. For each canonical
+object it says how a file of that object is recognised from its header, which source
+column (or SQL expression over source columns) gives each canonical field, which values
+are accepted, and how values are read (encoding, separator, decimal mark, date formats).
 `[sources.columns]` in c360.toml overrides any column per source.
 """
 
@@ -13,13 +13,11 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from ingest import systems
 from kernel.errors import C360Error
 from kernel.sqlquote import quote_ident
-
-PROFILES_DIR = Path(__file__).parent / "profiles"
 
 CANONICAL_OBJECTS = (
     "customer",
@@ -215,7 +213,7 @@ def _object_spec(name: str, raw: dict[str, Any]) -> ObjectSpec:
 
 @cache
 def load_profile(system: str) -> Profile:
-    path = PROFILES_DIR / f"{system}.toml"
+    path = systems.profile_path(system)
     if not path.exists():
         raise ProfileError(f"no mapping profile for system {system!r} (looked for {path})")
     data = tomllib.loads(path.read_text(encoding="utf-8"))

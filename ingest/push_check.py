@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from ingest import transform, validate, vendor_functions
+from ingest import systems, transform, validate
 from ingest.pipeline import FILE_TABLE, bound_values, classify, type_rows
 from ingest.profile import Profile, ProfileError, load_profile
 from ingest.readers import UnreadableFile, read_file
@@ -74,7 +74,7 @@ class PushChecker:
             con = duckdb.connect()
             init_staging(con)
             con.execute(transform.parse_macros())
-            vendor_functions.register(con)
+            systems.register_functions(con)
             self._con = con
         return self._con
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import systems
 from ingest.profile import ObjectSpec, ReadOptions
 
 # SQL string literals here are constants taken from profiles, never data.
@@ -41,9 +42,10 @@ MAY_BE_BLANK = frozenset({"customer_source_id"})
 
 @cache
 def parse_macros() -> str:
-    """Every macro file of ingest/sql/, value readers first."""
+    """Every macro file of ingest/sql/ (value readers first), then each system's macros."""
     files = sorted(SQL_DIR.glob("*.sql"), key=lambda p: (p.name != "parse_macros.sql", p.name))
-    return "\n".join(p.read_text(encoding="utf-8") for p in files)
+    shared = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    return shared + "\n" + systems.macros_sql()
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class BuiltDemo:
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
     from api.store import add_user
-    from ingest.demo import generate_demo
+    from demo_company import generate_demo
     from ingest.pipeline import ingest
     from warehouse.build import build
 

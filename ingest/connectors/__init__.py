@@ -1,5 +1,8 @@
 """Vendor API connectors: read HubSpot, Salesforce, Dynamics 365 and Odoo over httpx.
 
+What every connector shares is here (auth, session and retries, errors, page files); each
+vendor's own connector is `ingest/systems/<system>/connector.py` (ingest/systems/).
+
 `fetch(source, out_dir, watermark=…, env=os.environ)` writes every page the vendor
 returns as `page-<object>-<NNNNN>.json` (a JSON array of flat records) into `out_dir`
 and returns a `FetchResult`. The caller lands those files like any other extract.
@@ -13,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from ingest import systems
 from ingest.connectors.auth import make_token_provider
 from ingest.connectors.base import (
     ApiSession,
@@ -22,7 +26,6 @@ from ingest.connectors.base import (
     make_client,
     require_api,
 )
-from ingest.connectors.dynamics365 import Dynamics365Connector
 from ingest.connectors.errors import (
     ConnectorAuthError,
     ConnectorConfigError,
@@ -33,23 +36,12 @@ from ingest.connectors.errors import (
     ConnectorRequestError,
     ConnectorUnavailableError,
 )
-from ingest.connectors.hubspot import HubSpotConnector
-from ingest.connectors.odoo import OdooConnector
 from ingest.connectors.output import as_utc
-from ingest.connectors.salesforce import SalesforceConnector
 from kernel.settings import SourceConfig
 
 logger = logging.getLogger(__name__)
 
-CONNECTORS: dict[str, type[Connector]] = {
-    "hubspot": HubSpotConnector,
-    "salesforce": SalesforceConnector,
-    "dynamics365": Dynamics365Connector,
-    "odoo": OdooConnector,
-}
-
 __all__ = [
-    "CONNECTORS",
     "Connector",
     "ConnectorAuthError",
     "ConnectorConfigError",
@@ -62,16 +54,23 @@ __all__ = [
     "FetchResult",
     "RetryPolicy",
     "check_connection",
+    "connectors",
     "fetch",
 ]
 
 
+def connectors() -> dict[str, type[Connector]]:
+    """The API connectors by system: each system folder's connector.py (`CONNECTOR`)."""
+    return systems.parts("connector", "CONNECTOR")
+
+
 def _connector_class(source: SourceConfig) -> type[Connector]:
-    connector_cls = CONNECTORS.get(source.system)
+    available = connectors()
+    connector_cls = available.get(source.system)
     if connector_cls is None:
         raise ConnectorConfigError(
             f"source {source.name!r}: no API connector for system {source.system!r}; "
-            f"available: {', '.join(sorted(CONNECTORS))}"
+            f"available: {', '.join(sorted(available))}"
         )
     return connector_cls
 

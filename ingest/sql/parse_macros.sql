@@ -143,3 +143,11 @@ create or replace temp macro c360_currency_known(c) as c in (
     'TND', 'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'UYU', 'UZS', 'VES',
     'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG'
 );
+
+-- An ISO-8601 instant (with Z, +0000, +00:00 or, from the JSON reader, `+00`) as UTC wall
+-- time; a value without an offset is taken as already UTC.
+create or replace temp macro c360_utc_ts(s) as
+    case when c360_null_date(s) then null
+         when regexp_matches(trim(s), '\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$')
+              then try_cast(timezone('UTC', try_cast(trim(s) as timestamptz)) as timestamp)
+         else try_cast(trim(s) as timestamp) end;

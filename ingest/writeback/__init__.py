@@ -7,10 +7,10 @@ into the CRM fields mapped in c360.toml (ingest/writeback/fields.py has the defa
 
 - What changed is one set-based query of the published snapshot against the last values
   written (ingest/writeback/state.py); nothing changed, nothing is sent.
-- Each vendor writes through its connector's session (ingest/connectors/: the same auth,
-  retries on 429/5xx honouring Retry-After) in batches within the vendor's limits:
-  HubSpot batch update (100), Salesforce sObject Collections (200), Dynamics 365 PATCH per
-  account, Odoo `write` per partner.
+- Each vendor writes (ingest/systems/<system>/writeback.py) through its connector's
+  session (ingest/connectors/: the same auth, retries on 429/5xx honouring Retry-After)
+  in batches within the vendor's limits: HubSpot batch update (100), Salesforce sObject
+  Collections (200), Dynamics 365 PATCH per account, Odoo `write` per partner.
 - A record the CRM refuses fails alone; a vendor that cannot be reached fails its own
   records. Either way the failed values keep their old state and go again next run.
 - Every write is logged (customer, source, record, field, old, new, when, result).
@@ -26,25 +26,16 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ingest import systems
 from ingest.connectors import ConnectorError, RetryPolicy, open_connector
 from ingest.writeback.base import RecordWrite, Writer
-from ingest.writeback.dynamics365 import DynamicsWriter
 from ingest.writeback.fields import field_map
-from ingest.writeback.hubspot import HubSpotWriter
-from ingest.writeback.odoo import OdooWriter
-from ingest.writeback.salesforce import SalesforceWriter
 from ingest.writeback.state import Change, Outcome, WritebackState
 from kernel.settings import Settings, SourceConfig
 from kernel.writeback_log import prune_log
 
 logger = logging.getLogger(__name__)
 
-WRITERS: dict[str, type[Writer]] = {
-    "hubspot": HubSpotWriter,
-    "salesforce": SalesforceWriter,
-    "dynamics365": DynamicsWriter,
-    "odoo": OdooWriter,
-}
 PREVIEW = 200
 FAILURES_KEPT = 100  # failed records named in the result (all are in the log)
 # Records read, sent and recorded at a time: memory stays flat on a first run over a
@@ -54,6 +45,11 @@ SLICE = 2000
 
 class WritebackConfigError(Exception):
     """The settings ask for a write-back c360 cannot do (no API, unknown source)."""
+
+
+def writers() -> dict[str, type[Writer]]:
+    """The CRM writers by system: each system folder's writeback.py (`WRITER`)."""
+    return systems.parts("writeback", "WRITER")
 
 
 @dataclass
@@ -98,11 +94,12 @@ def writeback_sources(settings: Settings, only: list[str] | None = None) -> list
         raise WritebackConfigError(
             f"source {', '.join(off)} has no [sources.writeback] section (or enabled = false)"
         )
+    available = writers()
     for source in chosen:
-        if source.system not in WRITERS:
+        if source.system not in available:
             raise WritebackConfigError(
                 f"source {source.name!r}: c360 cannot write back to {source.system} "
-                f"(only {', '.join(sorted(WRITERS))})"
+                f"(only {', '.join(sorted(available))})"
             )
         if source.api is None:
             raise WritebackConfigError(
@@ -178,7 +175,7 @@ class _Sender:
         self._stack = ExitStack()
         try:
             connector = self._stack.enter_context(open_connector(source, env, retry))
-            self.writer: Writer | None = WRITERS[source.system](connector)
+            self.writer: Writer | None = writers()[source.system](connector)
         except ConnectorError as exc:
             self._stop(exc)
             self.writer = None

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from ingest.demo import generate_demo
-from ingest.demo.shape import Shape
+from demo_company import generate_demo
+from demo_company.shape import Shape
 from ingest.pipeline import ingest
 from kernel.connection import connect
 from kernel.settings import Settings, load_settings

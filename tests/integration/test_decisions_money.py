@@ -436,7 +436,7 @@ def test_split_of_a_customer_nobody_merged_is_refused(company: Settings) -> None
 
 def test_merge_and_split_on_the_demo_keep_the_total(tmp_path: Path) -> None:
     # The case: two golden customers with CRM, ERP and ledger records each.
-    from ingest.demo import generate_demo
+    from demo_company import generate_demo
 
     generate_demo(tmp_path, customers=60, seed=3)
     settings = load_settings(tmp_path / "c360.toml")

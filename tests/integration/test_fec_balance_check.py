@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.demo import generate_demo
+from demo_company import generate_demo
 from ingest.pipeline import ingest
 from kernel.settings import load_settings
 from kernel.snapshots import current_snapshot

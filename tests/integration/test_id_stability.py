@@ -9,7 +9,7 @@ from pathlib import Path
 
 from snapshot_helpers import published_xref
 
-from ingest.demo import generate_demo
+from demo_company import generate_demo
 from ingest.pipeline import ingest
 from kernel.settings import Settings, load_settings
 from warehouse.build import build

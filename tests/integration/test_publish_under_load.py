@@ -96,7 +96,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from api.store import add_user, dispose_engines
-    from ingest.demo import generate_demo
+    from demo_company import generate_demo
 
     root = tmp_path_factory.mktemp("load")
     generate_demo(root, customers=60, seed=5)

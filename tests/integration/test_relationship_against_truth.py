@@ -1,4 +1,4 @@
-"""The 360° relationship facts of the demo company equal its truth (ingest/demo/
+"""The 360° relationship facts of the demo company equal its truth (demo_company/writers/
 relationship.py): last and next activity, open tickets and quotes, days-to-pay per
 invoice and their median and on-time rate over 12 months, for every company, through
 the production pipeline (session fixture `built_demo`); and through the API for the

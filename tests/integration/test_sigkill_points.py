@@ -120,7 +120,7 @@ def _flip_line_endings(inbox_root: Path) -> None:
 @pytest.fixture(scope="module")
 def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
     from api.store import add_user, dispose_engines
-    from ingest.demo import generate_demo
+    from demo_company import generate_demo
 
     root = tmp_path_factory.mktemp("sigkill")
     generate_demo(root, customers=CUSTOMERS, seed=11)

@@ -10,7 +10,7 @@ from snapshot_helpers import published_xref
 
 from api.decisions import DecisionError, decide, list_decisions
 from c360.serve_api import build_app
-from ingest.demo import generate_demo
+from demo_company import generate_demo
 from ingest.pipeline import ingest
 from kernel.settings import Settings, load_settings
 from warehouse.build import build

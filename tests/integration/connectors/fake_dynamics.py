@@ -31,7 +31,7 @@ from fakes_common import BASE, FakeVendor, FaultInjector
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ingest.connectors.dynamics365 import FIELDS
+from ingest.systems.dynamics365.connector import FIELDS
 
 API = "/api/data/v9.2"
 MAX_PAGE = 5000

@@ -83,7 +83,7 @@ class FakeOdoo(FakeVendor):
         self.write(model, rid, minutes)
 
     def build(self, partners: int = 250) -> None:
-        from ingest.connectors.odoo import FIELDS
+        from ingest.systems.odoo.connector import FIELDS
 
         self.types = {
             model: {f: self._type(f) for f in fields if f != "mobile"}

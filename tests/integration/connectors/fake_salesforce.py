@@ -25,7 +25,7 @@ from fakes_common import BASE, FakeVendor, FaultInjector
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ingest.connectors.salesforce import FIELDS
+from ingest.systems.salesforce.connector import FIELDS
 
 VERSION = "v66.0"
 PAGE_CAP = 100

@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from ingest.connectors import (
-    CONNECTORS,
     ConnectorConfigError,
     ConnectorError,
     ConnectorUnavailableError,
     RetryPolicy,
+    connectors,
     fetch,
 )
 from ingest.connectors.base import ApiSession, describe_error_body, parse_retry_after
@@ -43,8 +43,8 @@ def test_timestamps_of_every_vendor() -> None:
 
 
 def test_registry_covers_the_api_systems() -> None:
-    assert set(CONNECTORS) == {"hubspot", "salesforce", "dynamics365", "odoo"}
-    for cls in CONNECTORS.values():
+    assert set(connectors()) == {"hubspot", "salesforce", "dynamics365", "odoo"}
+    for cls in connectors().values():
         assert set(cls.default_objects) <= set(cls.fields)
 
 

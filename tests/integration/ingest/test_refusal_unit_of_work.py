@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import ingest.pipeline as pipeline
 from c360.cli import app
-from ingest.demo import generate_demo
+from demo_company import generate_demo
 from ingest.pipeline import ingest
 from kernel.settings import load_settings
 from kernel.snapshots import current_snapshot

@@ -13,7 +13,7 @@ from fake_dynamics import guid
 from writeback_vendor import Vendor
 
 from ingest.connectors import open_connector
-from ingest.writeback import WRITERS
+from ingest.writeback import writers
 from ingest.writeback.base import Answer, RecordWrite
 
 
@@ -47,7 +47,7 @@ def _ids(vendor: Vendor, n: int) -> list[str]:
 def write(vendor: Vendor, records: list[RecordWrite], max_attempts: int = 5) -> list[Answer]:
     source = vendor.source()
     with open_connector(source, vendor.env, vendor.retry(max_attempts)) as connector:
-        return list(WRITERS[vendor.system](connector).write(records))
+        return list(writers()[vendor.system](connector).write(records))
 
 
 def test_hubspot_batches_stay_within_100_inputs(hubspot: Vendor) -> None:

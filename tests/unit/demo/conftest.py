@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ingest.demo import DemoSummary, generate_demo
+from demo_company import DemoSummary, generate_demo
 
 TEST_CUSTOMERS = 300  # small enough for a fast suite, big enough for every kind of dirt
 TEST_SEED = 42

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.demo import DemoSummary, generate_demo
+from demo_company import DemoSummary, generate_demo
 
 
 def _all_files(root: Path) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from ingest.demo import DemoSummary
+from demo_company import DemoSummary
 
 FEC_HEADER = [
     "JournalCode",

@@ -14,8 +14,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
-from ingest.demo import DemoSummary
-from ingest.demo.config import PAYMENT_TERMS, REPORTING_SIREN
+from demo_company import DemoSummary
+from demo_company.config import PAYMENT_TERMS, REPORTING_SIREN
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

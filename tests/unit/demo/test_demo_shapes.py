@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ingest.demo import DemoSummary, Shape, generate_demo
+from demo_company import DemoSummary, Shape, generate_demo
 
 CUSTOMERS = 300
 SEED = 42

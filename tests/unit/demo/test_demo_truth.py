@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.demo import DemoSummary
+from demo_company import DemoSummary
 
 TERMS = {"Immediate Payment": 0, "15 Days": 15, "30 Days": 30, "45 Days": 45, "60 Days": 60}
 AS_OF = date(2026, 11, 28)
