@@ -65,3 +65,21 @@ create or replace temp macro c360_sap_due(zfbdt, d1, d2, d3, shkzg, rebzg) as
 create or replace temp macro c360_oracle_date(s) as
     c360_date(s, ['%d-%b-%y', '%d-%b-%y %H:%M:%S', '%d-%b-%Y', '%d-%b-%Y %H:%M:%S', '%Y-%m-%d',
                   '%Y-%m-%d %H:%M:%S', '%d/%m/%Y']);
+
+-- ---------------------------------------------------------------------------------------
+-- generic (ingest/profiles/generic.toml)
+-- ---------------------------------------------------------------------------------------
+
+-- A list of document references as typed by hand: ';' or ',' between them, spaces around
+-- ignored; NULL when it names none.
+create or replace temp macro c360_ref_list(s) as
+    nullif(
+        array_to_string(
+            list_filter(
+                list_transform(string_split(replace(coalesce(s, ''), ',', ';'), ';'), lambda x: trim(x)),
+                lambda x: x <> ''
+            ),
+            ';'
+        ),
+        ''
+    );

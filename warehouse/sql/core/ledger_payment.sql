@@ -13,9 +13,9 @@
 -- (XBLNR, PieceRef), else its document number, as core/invoice_payment.sql names it.
 -- Then:
 --   core.payment rows of a source with receivable items gain those invoices in invoice_ref;
---   receipts no profile staged as payments (FEC bank lines) join core.payment, unless an
---   ERP source other than their own is configured (its payments win, as ERP invoices win
---   over the books': core/ledger_invoice.sql).
+--   the receipts of a source that stages no payment of its own (a FEC) join core.payment,
+--   unless an ERP source other than their own is configured (its payments win, as ERP
+--   invoices win over the books': core/ledger_invoice.sql).
 -- Method of a FEC receipt: the treasury account's kind (5112 cheque, 5113/5114 bill of
 -- exchange, 53 cash, other 51 bank).
 -- Parameters: $currency.
@@ -202,12 +202,7 @@ select
     ledger_payment._file,
     ledger_payment._line
 from core.ledger_payment as ledger_payment
-where not exists (
-        select 1
-        from core.payment as staged
-        where staged.source = ledger_payment.source
-            and staged.source_id = ledger_payment.source_id
-    )
+where ledger_payment.source not in (select staged.source from core.payment as staged)
     and not exists (
         select 1
         from core.source as erp
