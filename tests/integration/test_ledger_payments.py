@@ -18,6 +18,7 @@ import pytest
 
 from ingest.pipeline import ingest
 from warehouse.build import build
+from warehouse.connection import connect
 from warehouse.settings import Settings
 
 FIXTURES = Path(__file__).parents[1] / "data" / "profiles"
@@ -185,3 +186,27 @@ def test_generic_payments_settle_invoices_by_number(tmp_path: Path) -> None:
         ("Golf SARL", 0, None, None, None),
         ("Hôtel du Lac", 2, D("18.0"), D("1.0000"), date(2026, 1, 15)),
     ]
+
+
+def test_sap_files_loaded_before_payments_were_read_give_them_once(tmp_path: Path) -> None:
+    """An install upgraded with its BSID/BSAD already loaded: the unchanged files are read
+    again once for the new `payment` object, then skipped as before."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        sources=[
+            {"name": "sap", "system": "sap", "role": "erp", "inbox": FIXTURES / "sap_payments"}
+        ],
+    )
+    assert ingest(settings).ok
+    con = connect(settings.staging_db)
+    # What staging looked like before the profile had [objects.payment].
+    con.execute("delete from staging.payment")
+    con.execute("delete from meta.ingest_run where object = 'payment'")
+    con.close()
+    again = ingest(settings)
+    assert again.ok
+    loaded = {(o.file, o.object): o.rows_loaded for o in again.outcomes}
+    assert loaded[("BSAD.txt", "payment")] == 3
+    assert loaded[("BSID.txt", "payment")] == 2
+    third = ingest(settings)
+    assert {o.status for o in third.outcomes} == {"skipped"}
