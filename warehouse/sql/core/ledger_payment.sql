@@ -13,7 +13,8 @@
 -- (XBLNR, PieceRef), else its document number, as core/invoice_payment.sql names it.
 -- Then:
 --   core.payment rows of a source with receivable items gain those invoices in invoice_ref;
---   the receipts of a source that stages no payment of its own (a FEC) join core.payment,
+--   the receipts of a source that stages no payment of its own (a FEC) join core.payment
+--   (those naming a known customer: the others are listed as orphan ledger lines already),
 --   unless an ERP source other than their own is configured (its payments win, as ERP
 --   invoices win over the books': core/ledger_invoice.sql).
 -- Method of a FEC receipt: the treasury account's kind (5112 cheque, 5113/5114 bill of
@@ -202,7 +203,8 @@ select
     ledger_payment._file,
     ledger_payment._line
 from core.ledger_payment as ledger_payment
-where ledger_payment.source not in (select staged.source from core.payment as staged)
+where ledger_payment.customer_id is not null  -- else listed once, as an orphan ledger line
+    and ledger_payment.source not in (select staged.source from core.payment as staged)
     and not exists (
         select 1
         from core.source as erp
