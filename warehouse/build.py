@@ -70,6 +70,7 @@ GOLDEN_STEPS = (
 FACT_STEPS = (
     "core/order_line",
     "core/ledger_invoice",  # books invoices join core.invoice before anything reads it
+    "core/ledger_payment",  # books receipts and the invoices they settle, likewise
     "core/revenue_line",
     "core/open_item",
     "core/customer_balance",

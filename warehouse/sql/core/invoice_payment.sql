@@ -2,9 +2,11 @@
 -- its days-to-pay (settled − issued) and whether it was paid by its due date.
 -- Settled on: the latest payment naming it (payment.invoice_ref, several separated by ';',
 -- matched to the invoice number or id of the same source) when nothing is left open on
--- it; else, for an invoice item of the books or an accounting source fully cleared
--- (amount_open 0), its clearing / lettering date (SAP BSAD AUGDT, FEC DateLet).
--- payment_refs: the payments' numbers (';' joined), or the clearing document / letter.
+-- it (its own open amount, else the books' item of the same number); else, for an invoice
+-- item of the books or an accounting source, the latest receipt of its lettering group
+-- (core.ledger_payment: SAP BSAD clearing document, FEC letter) when the group balances.
+-- A group settled by a credit note alone holds no receipt: the invoice was not paid.
+-- payment_refs: the payments' numbers (';' joined).
 -- Parameters: none.
 create or replace table core.invoice_payment as
 with
@@ -48,8 +50,42 @@ paid_invoice as (
     inner join allocation
         on allocation.source = invoice.source
         and allocation.invoice_ref in (invoice.invoice_number, invoice.source_id)
-    -- Unknown open amount (a CRM invoice): the payments naming it are taken as settling it.
+    -- Unknown open amount (a CRM invoice): the payments naming it are taken as settling it,
+    -- unless the books of the source still hold it open (SAP VBRK with BSID).
     where coalesce(invoice.amount_open, 0) = 0
+        and not exists (
+            select 1
+            from core.receivable_item as book
+            where book.source = invoice.source
+                and coalesce(book.document_ref, book.entry_number) = invoice.invoice_number
+                and book.kind = 'invoice'
+                and coalesce(book.amount_open, 0) <> 0
+        )
+    group by all
+),
+
+lettering_group as (
+    select
+        item.source,
+        item.customer_source_id,
+        trim(item.lettering) as lettering,
+        sum(item.amount) as residual_amount
+    from core.receivable_item as item
+    where nullif(trim(item.lettering), '') is not null
+    group by all
+),
+
+receipt_group as (
+    select
+        receipt.source,
+        receipt.customer_source_id,
+        receipt.lettering,
+        max(receipt.payment_date) as paid_date,
+        count(*) as payment_count,
+        string_agg(distinct receipt.payment_number, ';' order by receipt.payment_number)
+            as payment_refs
+    from core.ledger_payment as receipt
+    where receipt.lettering is not null
     group by all
 ),
 
@@ -63,16 +99,23 @@ cleared_item as (
         item.due_date,
         item.amount,
         item.currency,
-        item.lettering_date as paid_date,
-        1 as payment_count,
+        receipt_group.paid_date,
+        receipt_group.payment_count,
         'clearing' as basis,
-        item.lettering as payment_refs
+        receipt_group.payment_refs
     from core.receivable_item as item
+    inner join lettering_group
+        on lettering_group.source = item.source
+        and lettering_group.customer_source_id = item.customer_source_id
+        and lettering_group.lettering = trim(item.lettering)
+    inner join receipt_group
+        on receipt_group.source = item.source
+        and receipt_group.customer_source_id = item.customer_source_id
+        and receipt_group.lettering = trim(item.lettering)
     where item.customer_id is not null
         and item.kind = 'invoice'
         and item.amount > 0
-        and item.amount_open = 0
-        and item.lettering_date is not null
+        and lettering_group.residual_amount = 0
         and not exists (
             select 1
             from paid_invoice

@@ -19,6 +19,9 @@ def test_sap_profile(load: Load) -> None:
     assert db.runs() == {
         ("BSAD.txt", "receivable_item"): ("loaded", 2, 2, 0, 0),
         ("BSID.txt", "receivable_item"): ("loaded", 2, 2, 0, 0),
+        # the same files' incoming-payment lines (DZ, credit) are payments; the rest skipped
+        ("BSAD.txt", "payment"): ("loaded", 2, 1, 0, 1),
+        ("BSID.txt", "payment"): ("loaded", 2, 0, 0, 2),
         ("KNA1.txt", "customer"): ("loaded", 2, 2, 0, 0),
         # one VBAK file feeds quotes (VBTYP B) and orders (the rest)
         ("VBAK.txt", "quote"): ("loaded", 3, 1, 0, 2),
@@ -88,7 +91,10 @@ def test_sap_utf16_spreadsheet_download(load: Load) -> None:
     raw = (FIXTURES / "sap_utf16" / "BSID_download.txt").read_bytes()
     assert raw.startswith(b"\xff\xfeM\x00A\x00N\x00D\x00T\x00\t\x00")
     db = load("sap", "sap_utf16")
-    assert db.runs() == {("BSID_download.txt", "receivable_item"): ("loaded", 1, 1, 0, 0)}
+    assert db.runs() == {
+        ("BSID_download.txt", "receivable_item"): ("loaded", 1, 1, 0, 0),
+        ("BSID_download.txt", "payment"): ("loaded", 1, 0, 0, 1),  # an invoice, no payment
+    }
     assert db.rows(
         "receivable_item",
         "source_id, customer_source_id, document_date, due_date, amount, amount_open",
