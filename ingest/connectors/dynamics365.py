@@ -107,8 +107,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "salesorderdetails": names(
         """
         salesorderdetailid _salesorderid_value _productid_value productdescription
-        description quantity priceperunit baseamount extendedamount manualdiscountamount
-        tax lineitemnumber sequencenumber _transactioncurrencyid_value createdon modifiedon
+        description quantity priceperunit baseamount manualdiscountamount
+        volumediscountamount tax extendedamount lineitemnumber sequencenumber
+        _transactioncurrencyid_value createdon modifiedon
         """
     ),
     "products": names(
