@@ -3,9 +3,10 @@
 Objects (default, model names): `res.partner`, `sale.order`, `sale.order.line` (not the
 section / note rows), `account.move` (customer invoices and credit notes only),
 `account.payment` (customer payments), `product.product`, `mail.activity` (done ones
-too), `mail.message` (comments and e-mails logged on partners, orders and invoices, each
-with the document's partner as `record_partner_id`), `helpdesk.ticket` and `res.users`
-(the owners); `options.domains` replaces a model's domain.
+too), `mail.message` (comments and e-mails logged on partners, orders and invoices),
+`helpdesk.ticket` and `res.users` (the owners); `options.domains` replaces a model's
+domain. Each activity and message row gets `record_partner_id`, the partner of the
+partner, order or invoice it is logged on (one `search_read` per model and page).
 
 - JSON-2 (default, `options.protocol = "json2"`): `POST /json/2/<model>/search_read`
   with `Authorization: bearer <API key>` and `X-Odoo-Database` when `api.database` is set.
@@ -126,6 +127,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 # The documents whose chatter is read, and where each keeps its customer.
 MESSAGE_MODELS = {"res.partner": "id", "sale.order": "partner_id", "account.move": "partner_id"}
+# The models whose rows are logged on a document, and the field naming its model.
+ON_DOCUMENT = {"mail.message": "model", "mail.activity": "res_model"}
 DOMAINS: dict[str, list[Any]] = {
     "account.move": [["move_type", "in", ["out_invoice", "out_refund"]]],
     "sale.order.line": [["display_type", "=", False]],
@@ -135,7 +138,7 @@ DOMAINS: dict[str, list[Any]] = {
         ["message_type", "in", ["comment", "email"]],
     ],
 }
-# Added to each mail.message row: the partner of the document it is logged on.
+# Added to each mail.message and mail.activity row: the partner of its document.
 RECORD_PARTNER = "record_partner_id"
 AUTH_ERRORS = ("AccessDenied", "AccessError", "SessionExpired")
 MISSING_MODEL = ("NotFound", "KeyError")  # a model whose app is not installed
@@ -298,22 +301,26 @@ class OdooConnector(Connector):
             if not isinstance(rows, list):
                 raise ConnectorProtocolError(f"Odoo search_read on {obj} returned {rows!r:.120}")
             page = [flatten_odoo(r, types) for r in rows]
-            if obj == "mail.message":
-                self._document_partners(page)
+            if obj in ON_DOCUMENT:
+                self._document_partners(page, ON_DOCUMENT[obj])
             yield page
             if len(rows) < self.page_size:
                 return
             last_id = max(int(r["id"]) for r in rows)
 
-    def _document_partners(self, page: list[Record]) -> None:
-        """Set each message's `record_partner_id`: the partner of the document it is on.
+    def _document_partners(self, page: list[Record], model_field: str) -> None:
+        """Set each row's `record_partner_id`: the partner of the document it is logged on
+        (`model_field` names the document's model, `res_id` its id).
 
-        One `search_read` per document model and page (never one per message): a note on
-        an order or an invoice then reaches the customer as one on the partner does.
+        One `search_read` per document model and page (never one per row): a note or an
+        activity on an order or an invoice then reaches the customer as one on the partner
+        does; on another model (a lead) it stays null.
         """
+        for record in page:
+            record.setdefault(RECORD_PARTNER, None)
         for model, partner_field in MESSAGE_MODELS.items():
             ids = sorted(
-                {int(r["res_id"]) for r in page if r.get("model") == model and r.get("res_id")}
+                {int(r["res_id"]) for r in page if r.get(model_field) == model and r.get("res_id")}
             )
             if not ids:
                 continue
@@ -339,5 +346,5 @@ class OdooConnector(Connector):
                     if isinstance(r.get(partner_field), list)
                 }
             for record in page:
-                if record.get("model") == model and record.get("res_id"):
+                if record.get(model_field) == model and record.get("res_id"):
                     record[RECORD_PARTNER] = partners.get(int(record["res_id"]))
