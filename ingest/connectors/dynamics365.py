@@ -25,8 +25,9 @@ and `systemusers` (the owners).
   lookup names); option `formatted_values = true` also asks for the
   `…@OData.Community.Display.V1.FormattedValue` labels.
 - An entity set the org lacks (404 "Resource not found for the segment": `incidents`
-  without Customer Service, `quotes` / `salesorderdetails` without Sales) is skipped with
-  a warning when it is a default, an error when `objects` names it.
+  without Customer Service, `quotes` / `salesorderdetails` without Sales), or whose read
+  privilege the application user's role lacks (403 `missing prvRead<Table> privilege`), is
+  skipped with a warning when it is a default, an error when `objects` names it.
 - Watermark margin (default 5 min): `modifiedon` is stamped inside the transaction, and
   synchronous plug-ins may hold it open for up to 2 minutes before it commits.
 Token: an Entra ID access token for the org (auth.py: client credentials, scope
@@ -214,6 +215,12 @@ class Dynamics365Connector(Connector):
         if response.status_code == 404 and "Resource not found for the segment" in response.text:
             return ConnectorObjectMissing(
                 f"the org has no such entity set ({describe_error_body(response)})"
+            )
+        # The application user's security role lacks the table's read privilege
+        # (0x80040220 "… is missing prvReadIncident privilege …"): that table only.
+        if response.status_code == 403 and "prvRead" in response.text:
+            return ConnectorObjectMissing(
+                f"the application user may not read it ({describe_error_body(response)})"
             )
         return None
 

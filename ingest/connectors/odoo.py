@@ -25,8 +25,9 @@ partner, order or invoice it is logged on (one `search_read` per model and page)
   many2one `[id, "name"]` → `<field>` = id and `<field>__name` = name; x2many → ";"-joined
   ids; Odoo's `false` for an empty value → JSON null (booleans keep true/false).
 A model whose app is not installed (404 / NotFound: `helpdesk.ticket` without Helpdesk,
-`sale.order` without Sales) is skipped with a warning when it is a default object, an
-error when `objects` names it.
+`sale.order` without Sales), or one the API user's groups may not read (403 / AccessError:
+`account.payment` for a sales-only user), is skipped with a warning when it is a default
+object, an error when `objects` names it.
 Archived records are read too (`active_test: false`), so deactivation (`active = false`)
 is read incrementally like any edit; a record deleted outright (`unlink`) leaves no
 trace the API can list: only a full extract sees it go.
@@ -142,6 +143,9 @@ DOMAINS: dict[str, list[Any]] = {
 RECORD_PARTNER = "record_partner_id"
 AUTH_ERRORS = ("AccessDenied", "AccessError", "SessionExpired")
 MISSING_MODEL = ("NotFound", "KeyError")  # a model whose app is not installed
+# The API user's groups do not allow reading the model (a sales user and account.payment):
+# the key is good, that one object is out of reach.
+NO_RIGHTS = "AccessError"
 
 
 def flatten_odoo(raw: dict[str, Any], types: dict[str, str]) -> Record:
@@ -189,9 +193,15 @@ class OdooConnector(Connector):
 
     @classmethod
     def error_hook(cls, response: httpx.Response) -> Exception | None:
-        if response.status_code == 404 and "/json/2/" in str(response.request.url):
+        if "/json/2/" not in str(response.request.url):
+            return None
+        if response.status_code == 404:
             return ConnectorObjectMissing(
                 f"the database has no such model ({describe_error_body(response)})"
+            )
+        if response.status_code == 403 and NO_RIGHTS in response.text:
+            return ConnectorObjectMissing(
+                f"the API user may not read it ({_first_line(describe_error_body(response))})"
             )
         return None
 
@@ -257,6 +267,10 @@ class OdooConnector(Connector):
             message = f"{data.get('message') or error.get('message')} [{name or error.get('code')}]"
             if name.rsplit(".", 1)[-1] in MISSING_MODEL and method == "execute_kw":
                 raise ConnectorObjectMissing(f"the database has no such model: {message}")
+            if name.rsplit(".", 1)[-1] == NO_RIGHTS and method == "execute_kw":
+                raise ConnectorObjectMissing(
+                    f"the API user may not read it: {_first_line(message)}"
+                )
             if name.rsplit(".", 1)[-1] in AUTH_ERRORS:
                 raise ConnectorAuthError(
                     f"Odoo refused the key in {self.session.token_env}: {message}"
@@ -348,3 +362,8 @@ class OdooConnector(Connector):
             for record in page:
                 if record.get(model_field) == model and record.get("res_id"):
                     record[RECORD_PARTNER] = partners.get(int(record["res_id"]))
+
+
+def _first_line(text: str) -> str:
+    """Odoo's access errors list the groups that may read, over several lines."""
+    return text.strip().splitlines()[0] if text.strip() else text

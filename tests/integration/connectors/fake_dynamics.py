@@ -149,6 +149,7 @@ class FakeDynamics(FakeVendor):
         self.build()
 
     def build(self) -> None:
+        self.denied: set[str] = set()  # entity sets the application user may not read
         self.lifetime = 3599
         self.discoveries: list[str] = []  # tenants whose OpenID configuration was read
         # Change tracking: every write bumps the version; a row keeps the version of its
@@ -283,6 +284,14 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         if entity not in fake.store:
             message = f"Resource not found for the segment '{entity}'."
             return _odata_error(404, "0x80060888", message)
+        if entity in fake.denied:
+            table = entity.removesuffix("s")
+            message = (
+                f"Principal user (Id={guid(9)}, type=8, roleCount=1, privilegeCount=312, "
+                f"accessMode=4), is missing prvRead{table.capitalize()} privilege "
+                f"(Id={guid(10)}) on OTC=112 for entity '{table}'."
+            )
+            return _odata_error(403, "0x80040220", message)
         q = request.query_params
         select = q.get("$select", "")
         columns = select.split(",") if select else list(FIELDS[entity])

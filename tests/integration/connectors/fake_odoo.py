@@ -101,6 +101,7 @@ class FakeOdoo(FakeVendor):
     def build(self, partners: int = 250) -> None:
         from ingest.connectors.odoo import FIELDS
 
+        self.denied: set[str] = set()  # models the API user's groups may not read
         self.types = {
             model: {f: self._type(f) for f in fields if f not in ABSENT.get(model, ())}
             for model, fields in FIELDS.items()
@@ -282,6 +283,15 @@ class FakeOdoo(FakeVendor):
     def execute(self, model: str, method: str, args: list[Any], kw: dict[str, Any]) -> Any:
         if model not in self.store:
             raise OdooFault(404, "werkzeug.exceptions.NotFound", f"model {model} not found")
+        if model in self.denied and method == "search_read":
+            raise OdooFault(
+                403,
+                "odoo.exceptions.AccessError",
+                f"You are not allowed to access '{model}' ({model}) records.\n\n"
+                "This operation is allowed for the following groups:\n"
+                "\t- Accounting/Billing\n\n"
+                "Contact your administrator to request access if necessary.",
+            )
         if method == "fields_get":
             return {f: {"type": t, "string": f} for f, t in self.types[model].items()}
         if method != "search_read":

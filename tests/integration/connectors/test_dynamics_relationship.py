@@ -153,3 +153,24 @@ def test_activity_deletions_follow_the_delta_link(tmp_path: Path, dynamics: Harn
         ]
     finally:
         second.close()
+
+
+def test_a_table_the_application_user_may_not_read_costs_only_that_table(
+    tmp_path: Path, dynamics: Harness
+) -> None:
+    dynamics.fake.denied = {"incidents"}
+    result = dynamics.fetch(tmp_path)
+    assert list(result.skipped) == ["incidents"]
+    assert result.skipped["incidents"].startswith("the application user may not read it (")
+    assert "missing prvReadIncident privilege" in result.skipped["incidents"]
+    assert result.records["phonecalls"] == 1 and result.records["accounts"] == 250
+
+
+def test_incidents_follow_the_next_link(tmp_path: Path, dynamics: Harness) -> None:
+    result = dynamics.fetch(tmp_path, objects=["incidents"], page_size=1)
+    assert result.records == {"incidents": 2}
+    assert [[r["incidentid"] for r in p] for p in read_pages(tmp_path, "incidents")] == [
+        [guid(501)],
+        [guid(502)],
+    ]
+    assert "$skiptoken" in unquote(dynamics.fake.requests[1].query)

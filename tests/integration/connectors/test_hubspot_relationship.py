@@ -196,3 +196,11 @@ def test_engagements_are_read_incrementally_and_archives_land_deleted(
         assert len(rows) == 7
     finally:
         second.close()
+
+
+def test_tickets_follow_the_after_cursor(tmp_path: Path, hubspot: Harness) -> None:
+    result = hubspot.fetch(tmp_path, objects=["tickets"], page_size=1)
+    assert result.records == {"tickets": 2}
+    pages = read_pages(tmp_path, "tickets")
+    assert [[t["id"] for t in p] for p in pages] == [["40100000001"], ["40100000002"]]
+    assert "after=40100000002" in hubspot.fake.requests[1].query

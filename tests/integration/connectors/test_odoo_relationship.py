@@ -174,3 +174,24 @@ def test_incremental_activity_and_full_extract_deletion(tmp_path: Path, odoo: Ha
         assert full.rows("ticket", "source_id, is_deleted") == [("11", False), ("13", True)]
     finally:
         full.close()
+
+
+@pytest.mark.parametrize("options", [{}, {"protocol": "jsonrpc", "login": LOGIN}])
+def test_a_model_the_api_user_may_not_read_costs_only_that_model(
+    tmp_path: Path, odoo: Harness, options: dict[str, str]
+) -> None:
+    odoo.fake.denied = {"account.payment"}
+    result = odoo.fetch(tmp_path, options=options)
+    assert list(result.skipped) == ["account.payment"]
+    assert result.skipped["account.payment"].startswith("the API user may not read it")
+    assert "You are not allowed to access 'account.payment'" in result.skipped["account.payment"]
+    assert "\n" not in result.skipped["account.payment"]
+    assert result.records["mail.message"] == 3 and result.records["res.partner"] == 250
+
+
+def test_messages_are_paged_by_id(tmp_path: Path, odoo: Harness) -> None:
+    result = odoo.fetch(tmp_path, objects=["mail.message"], page_size=1)
+    assert result.records == {"mail.message": 3}
+    pages = read_pages(tmp_path, "mail.message")
+    assert [[m["id"] for m in page] for page in pages] == [[501], [502], [503]]
+    assert [p[0]["record_partner_id"] for p in pages] == [7, 12, 5]
