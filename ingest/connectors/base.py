@@ -412,8 +412,10 @@ class Connector(ABC):
             except ConnectorObjectMissing as exc:
                 if obj in self.api.objects:  # asked for by name: a typo must not pass
                     raise
-                logger.warning("%s: skipping %s: %s", self.vendor, obj, exc)
-                result.skipped[obj] = str(exc)
+                # One line in the run's log (Salesforce quotes the query over several).
+                reason = " ".join(str(exc).split())
+                logger.warning("%s: skipping %s: %s", self.vendor, obj, reason)
+                result.skipped[obj] = reason
                 del result.records[obj]
                 continue
             logger.info("%s %s: %d records", self.vendor, obj, result.records[obj])
