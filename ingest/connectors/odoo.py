@@ -346,10 +346,16 @@ class OdooConnector(Connector):
                     "context": {"active_test": False},
                 }
                 domain = [["id", "in", ids]]
-                if self.protocol == "jsonrpc":
-                    rows = self.call(model, "search_read", [domain], kwargs)
-                else:
-                    rows = self.call(model, "search_read", [], {"domain": domain, **kwargs})
+                try:
+                    if self.protocol == "jsonrpc":
+                        rows = self.call(model, "search_read", [domain], kwargs)
+                    else:
+                        rows = self.call(model, "search_read", [], {"domain": domain, **kwargs})
+                except ConnectorObjectMissing as exc:
+                    # The user may read the chatter but not the invoices: those rows keep
+                    # no customer rather than costing the whole object.
+                    logger.warning("Odoo: no customer for rows on %s: %s", model, exc)
+                    continue
                 if not isinstance(rows, list):
                     raise ConnectorProtocolError(
                         f"Odoo search_read on {model} returned {rows!r:.120}"

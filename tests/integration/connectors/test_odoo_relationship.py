@@ -195,3 +195,17 @@ def test_messages_are_paged_by_id(tmp_path: Path, odoo: Harness) -> None:
     pages = read_pages(tmp_path, "mail.message")
     assert [[m["id"] for m in page] for page in pages] == [[501], [502], [503]]
     assert [p[0]["record_partner_id"] for p in pages] == [7, 12, 5]
+
+
+def test_messages_on_documents_the_user_may_not_read_keep_no_customer(
+    tmp_path: Path, odoo: Harness
+) -> None:
+    odoo.fake.denied = {"account.move"}
+    result = odoo.fetch(tmp_path, objects=["mail.message"])
+    assert result.records == {"mail.message": 3} and not result.skipped
+    messages = read_pages(tmp_path, "mail.message")[0]
+    assert [(m["model"], m["record_partner_id"]) for m in messages] == [
+        ("res.partner", 7),
+        ("sale.order", 12),
+        ("account.move", None),
+    ]
