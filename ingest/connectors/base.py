@@ -397,9 +397,12 @@ class Connector(ABC):
                     kind: Literal["full", "incremental"] = (
                         "full" if obj in self.full_reads else result.extract
                     )
-                    if not fresh and kind == "incremental":
-                        # Nothing changed (an empty delta): a file of no rows has no header
-                        # to recognise and would be refused.
+                    if not fresh:
+                        # A file of no rows has no header to recognise and would be refused
+                        # (an empty delta, a tenant with no tickets yet): nothing is landed.
+                        # So a full read that finds no record at all marks none deleted: an
+                        # object whose every record went keeps its last rows until one
+                        # comes back (the landing cannot tell "none" from "not read").
                         continue
                     number += 1
                     path = write_page(out_dir, obj, number, fresh)
@@ -409,8 +412,10 @@ class Connector(ABC):
             except ConnectorObjectMissing as exc:
                 if obj in self.api.objects:  # asked for by name: a typo must not pass
                     raise
-                logger.warning("%s: skipping %s: %s", self.vendor, obj, exc)
-                result.skipped[obj] = str(exc)
+                # One line in the run's log (Salesforce quotes the query over several).
+                reason = " ".join(str(exc).split())
+                logger.warning("%s: skipping %s: %s", self.vendor, obj, reason)
+                result.skipped[obj] = reason
                 del result.records[obj]
                 continue
             logger.info("%s %s: %d records", self.vendor, obj, result.records[obj])

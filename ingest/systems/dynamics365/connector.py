@@ -1,7 +1,9 @@
 """Microsoft Dynamics 365 Sales / Dataverse Web API (OData v4) connector.
 
-Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`,
-`salesorders`, `invoices`; `systemusers` (the owners) when `objects` names it.
+Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`, `quotes`,
+`salesorders`, `salesorderdetails`, `invoices`, `products`, the activities `phonecalls`,
+`appointments`, `emails`, `tasks` (one set per type, key `activityid`), `incidents` (cases)
+and `systemusers` (the owners).
 
 - `GET {org}/api/data/v9.2/<set>?$select=…` with `Prefer: odata.maxpagesize=N`
   (max 5,000) and the OData headers; follow `@odata.nextLink` verbatim (it carries the
@@ -18,10 +20,14 @@ Objects (default, entity-set names): `accounts`, `contacts`, `opportunities`,
   entity set (a full extract: records missing from it become deleted) that keeps a new
   link.
 - Records keep their columns (lookups stay `_<name>_value` GUIDs) and drop `@odata.*`
-  annotations such as `@odata.etag`. Option `formatted_values = true` also asks for the
+  annotations such as `@odata.etag`. Every read asks for the lookups'
+  `…@Microsoft.Dynamics.CRM.lookuplogicalname` (which table a regarding or customer
+  lookup names); option `formatted_values = true` also asks for the
   `…@OData.Community.Display.V1.FormattedValue` labels.
-- An entity set the org lacks (404 "Resource not found for the segment") is skipped with
-  a warning when it is a default, an error when `objects` names it.
+- An entity set the org lacks (404 "Resource not found for the segment": `incidents`
+  without Customer Service, `quotes` / `salesorderdetails` without Sales), or whose read
+  privilege the application user's role lacks (403 `missing prvRead<Table> privilege`), is
+  skipped with a warning when it is a default, an error when `objects` names it.
 - Watermark margin (default 5 min): `modifiedon` is stamped inside the transaction, and
   synchronous plug-ins may hold it open for up to 2 minutes before it commits.
 Token: an Entra ID access token for the org (auth.py: client credentials, scope
@@ -90,7 +96,38 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     )
     + _AUDIT,
-    # The users `_ownerid_value` names (ask for it in `objects`); no statecode/statuscode.
+    "quotes": names(
+        """
+        quoteid quotenumber revisionnumber name _customerid_value _opportunityid_value
+        totalamount totaltax effectivefrom effectiveto closedon
+        _transactioncurrencyid_value _ownerid_value
+        """
+    )
+    + _AUDIT,
+    # Order lines: no statecode of their own (the order's applies).
+    "salesorderdetails": names(
+        """
+        salesorderdetailid _salesorderid_value _productid_value productdescription
+        description quantity priceperunit baseamount manualdiscountamount
+        volumediscountamount tax extendedamount lineitemnumber sequencenumber
+        _transactioncurrencyid_value createdon modifiedon
+        """
+    ),
+    "products": names(
+        """
+        productid productnumber name _parentproductid_value producttypecode price
+        _defaultuomid_value
+        """
+    )
+    + _AUDIT,
+    "incidents": names(
+        """
+        incidentid ticketnumber title _customerid_value _primarycontactid_value
+        prioritycode caseorigincode _ownerid_value
+        """
+    )
+    + _AUDIT,
+    # The users `_ownerid_value` names; no statecode/statuscode.
     "systemusers": names(
         """
         systemuserid fullname firstname lastname internalemailaddress domainname isdisabled
@@ -98,14 +135,31 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     ),
 }
+# Activities, one entity set per type: each tracks changes (activitypointer does not)
+# and carries `activitytypecode`, which the profile reads the type from.
+_ACTIVITY = (
+    "activityid activitytypecode subject _regardingobjectid_value scheduledstart "
+    "scheduledend actualend _ownerid_value "
+)
+ACTIVITIES = ("phonecalls", "appointments", "emails", "tasks")
+FIELDS |= {
+    "phonecalls": names(_ACTIVITY + "phonenumber directioncode") + _AUDIT,
+    "appointments": names(_ACTIVITY + "location") + _AUDIT,
+    "emails": names(_ACTIVITY + "directioncode sender torecipients") + _AUDIT,
+    "tasks": names(_ACTIVITY + "percentcomplete prioritycode") + _AUDIT,
+}
 KEYS = {
+    **dict.fromkeys(ACTIVITIES, "activityid"),
     "accounts": "accountid",
     "contacts": "contactid",
     "opportunities": "opportunityid",
     "salesorders": "salesorderid",
     "invoices": "invoiceid",
 }
-FORMATTED = 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"'
+FORMATTED = "OData.Community.Display.V1.FormattedValue"
+# Which table a polymorphic lookup names (regarding: account, contact, opportunity…;
+# an incident's customer: account or contact): the profile links by it.
+LOGICAL_NAME = "Microsoft.Dynamics.CRM.lookuplogicalname"
 TRACK = "odata.track-changes"
 # The flag a tombstone carries; the profile maps it to staging's `is_deleted`.
 DELETED_FLAG = "is_deleted"
@@ -135,7 +189,19 @@ def odata_datetime(moment: datetime) -> str:
 
 class Dynamics365Connector(Connector):
     vendor = "Dynamics 365"
-    default_objects = ("accounts", "contacts", "opportunities", "salesorders", "invoices")
+    default_objects = (
+        "accounts",
+        "contacts",
+        "opportunities",
+        "quotes",
+        "salesorders",
+        "salesorderdetails",
+        "invoices",
+        "products",
+        *ACTIVITIES,
+        "incidents",
+        "systemusers",
+    )
     fields = FIELDS
     modified_field = "modifiedon"
     id_field = "accountid"
@@ -150,6 +216,12 @@ class Dynamics365Connector(Connector):
             return ConnectorObjectMissing(
                 f"the org has no such entity set ({describe_error_body(response)})"
             )
+        # The application user's security role lacks the table's read privilege
+        # (0x80040220 "… is missing prvReadIncident privilege …"): that table only.
+        if response.status_code == 403 and "prvRead" in response.text:
+            return ConnectorObjectMissing(
+                f"the application user may not read it ({describe_error_body(response)})"
+            )
         return None
 
     def key_for(self, obj: str) -> str:
@@ -162,8 +234,10 @@ class Dynamics365Connector(Connector):
 
     def _headers(self, *, track: bool = False) -> dict[str, str]:
         prefer = [f"odata.maxpagesize={self.page_size}"]
+        annotations = [LOGICAL_NAME]
         if self.api.options.get("formatted_values"):
-            prefer.append(FORMATTED)
+            annotations.insert(0, FORMATTED)
+        prefer.append(f'odata.include-annotations="{",".join(annotations)}"')
         if track:
             prefer.append(TRACK)
         return {

@@ -1,8 +1,10 @@
 """HubSpot CRM API v3 connector.
 
-Objects (default): `companies`, `contacts`, `deals`, with their associations; `owners`
-(CRM v3 `GET /crm/v3/owners`, live and archived, always read in full) when `objects`
-names it.
+Objects (default): `companies`, `contacts`, `deals`; the engagements `calls`, `meetings`,
+`emails`, `notes`, `tasks` (CRM v3 objects, associated to companies, contacts and deals);
+`tickets`, `quotes` (associated to companies and deals), `line_items` (to their deal),
+with their associations; `owners` (CRM v3 `GET /crm/v3/owners`, live and archived, always
+read in full).
 
 - Full extract: `GET /crm/v3/objects/{type}?limit=100&properties=…&associations=…`,
   following `paging.next.after` until it is absent. Each record's association lists are
@@ -18,6 +20,9 @@ names it.
   each result's `paging.next.after` (`inputs: [{id, after}]`) to the end.
 - Deletions: an incremental read also lists `archived=true` records archived since the
   window start (`archivedAt`); they land with `archived = true`.
+- A default object the app has no scope for (403 `MISSING_SCOPES`: tickets without the
+  `tickets` scope, line items without `e-commerce`) is skipped with one warning naming
+  the required scopes; the other objects load. Named in `objects`, it fails the source.
 - Watermark margin (default 10 min): the search index trails writes, so a record can
   appear in search after newer ones were read.
 - Each record lands flat: `properties` merged with `id`, `createdAt`, `updatedAt`,
@@ -34,8 +39,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ingest.connectors.base import Connector, Record, names
-from ingest.connectors.errors import ConnectorProtocolError
+import httpx
+
+from ingest.connectors.base import Connector, Record, describe_error_body, names
+from ingest.connectors.errors import ConnectorObjectMissing, ConnectorProtocolError
 from ingest.connectors.output import parse_timestamp
 
 logger = logging.getLogger(__name__)
@@ -63,16 +70,57 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     ),
 }
-# Owners (ask for `owners` in `objects`): `GET /crm/v3/owners`, not a CRM object (no
-# properties, search or associations). They are few and have no modified filter, so every
-# read lists them all, archived ones too (they still own their records).
+# Engagements (CRM v3 objects since the v1 engagements API was retired), tickets, quotes
+# and line items: the properties the hubspot profile maps (docs/profiles.md). Every
+# engagement keeps `hs_timestamp` (when it happened, a task's due date) and its owner.
+_ENGAGEMENT = "hs_object_id hs_timestamp hubspot_owner_id hs_createdate hs_lastmodifieddate "
+FIELDS |= {
+    "calls": names(
+        _ENGAGEMENT
+        + "hs_call_title hs_call_status hs_call_disposition hs_call_direction hs_call_duration"
+    ),
+    "meetings": names(
+        _ENGAGEMENT
+        + "hs_meeting_title hs_meeting_start_time hs_meeting_end_time hs_meeting_outcome"
+    ),
+    "emails": names(_ENGAGEMENT + "hs_email_subject hs_email_direction hs_email_status"),
+    "notes": names(_ENGAGEMENT + "hs_note_body"),
+    "tasks": names(_ENGAGEMENT + "hs_task_subject hs_task_status hs_task_priority hs_task_type"),
+    "tickets": names(
+        """
+        hs_object_id subject content hs_pipeline hs_pipeline_stage hs_ticket_priority
+        createdate closed_date hubspot_owner_id hs_lastmodifieddate
+        """
+    ),
+    "quotes": names(
+        """
+        hs_object_id hs_title hs_quote_number hs_status hs_quote_amount hs_currency
+        hs_expiration_date hs_createdate hubspot_owner_id hs_lastmodifieddate
+        """
+    ),
+    "line_items": names(
+        """
+        hs_object_id name hs_sku hs_product_id quantity price discount
+        hs_discount_percentage amount hs_line_item_currency_code createdate
+        hs_lastmodifieddate
+        """
+    ),
+}
+# Owners: `GET /crm/v3/owners`, not a CRM object (no properties, search or associations).
+# They are few and have no modified filter, so every read lists them all, archived ones
+# too (they still own their records).
 OWNERS = "owners"
 FIELDS[OWNERS] = names("id email firstName lastName userId archived createdAt updatedAt")
+ENGAGEMENTS = ("calls", "meetings", "emails", "notes", "tasks")
 OWNERS_PAGE_SIZE = 500  # the endpoint's maximum
 ASSOCIATIONS: dict[str, tuple[str, ...]] = {
     "companies": ("contacts", "deals"),
     "contacts": ("companies", "deals"),
     "deals": ("companies", "contacts"),
+    **{e: ("companies", "contacts", "deals") for e in ENGAGEMENTS},
+    "tickets": ("companies", "contacts", "deals"),
+    "quotes": ("companies", "deals"),
+    "line_items": ("deals",),
 }
 MODIFIED_PROPERTY = {"contacts": "lastmodifieddate"}  # others: hs_lastmodifieddate
 SEARCH_PAGE_SIZE = 200
@@ -95,13 +143,32 @@ def flatten_hubspot(raw: dict[str, Any], assoc_types: tuple[str, ...]) -> Record
 
 class HubSpotConnector(Connector):
     vendor = "HubSpot"
-    default_objects = ("companies", "contacts", "deals")
+    default_objects = (
+        "companies",
+        "contacts",
+        "deals",
+        *ENGAGEMENTS,
+        "tickets",
+        "quotes",
+        "line_items",
+        OWNERS,
+    )
     fields = FIELDS
     modified_field = "updatedAt"
     id_field = "id"
     default_page_size = 100
     max_page_size = 100
     default_margin = timedelta(minutes=10)
+
+    @classmethod
+    def error_hook(cls, response: httpx.Response) -> Exception | None:
+        # A private app or OAuth install without an object's scope (tickets, quotes, e-commerce
+        # line items, owners): 403 category MISSING_SCOPES. It costs that object only.
+        if response.status_code == 403 and "MISSING_SCOPES" in response.text:
+            return ConnectorObjectMissing(
+                f"the app lacks the scope to read it ({_missing_scopes(response)})"
+            )
+        return None
 
     def _headers(self) -> dict[str, str]:
         return {"Accept": "application/json"}
@@ -158,8 +225,7 @@ class HubSpotConnector(Connector):
             results = _results(body, url)
             # Teams and the other nested lists are left out: one flat row per owner.
             page = [{f: item.get(f) for f in fields} for item in results]
-            if page or not archived:  # the live owners always land one page
-                yield page
+            yield page
             after = _next_after(body)
             if after is None:
                 return
@@ -262,6 +328,21 @@ class HubSpotConnector(Connector):
             for source_id, targets in found.items():
                 links[source_id][other] = {"results": [{"id": t} for t in targets]}
         return links
+
+
+def _missing_scopes(response: httpx.Response) -> str:
+    """The scopes HubSpot says are required (`errors[].context.requiredGranularScopes`, or
+    `requiredScopes` on older answers), else its message."""
+    try:
+        body = response.json()
+    except ValueError:
+        return describe_error_body(response)
+    scopes: list[str] = []
+    for error in (body.get("errors") or []) if isinstance(body, dict) else []:
+        context = (error or {}).get("context") or {}
+        for key in ("requiredGranularScopes", "requiredScopes"):
+            scopes += [str(v) for v in context.get(key) or [] if str(v) not in scopes]
+    return "required scopes: " + ", ".join(scopes) if scopes else describe_error_body(response)
 
 
 def _epoch_ms(value: Any) -> int:

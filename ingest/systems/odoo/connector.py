@@ -1,8 +1,12 @@
 """Odoo external API connector: JSON-2 (Odoo 19+) or JSON-RPC (older versions).
 
-Objects (default, model names): `res.partner`, `sale.order`, `account.move` (customer
-invoices and credit notes only, unless `options.domains` says otherwise); `res.users`
-(the owners) when `objects` names it.
+Objects (default, model names): `res.partner`, `sale.order`, `sale.order.line` (not the
+section / note rows), `account.move` (customer invoices and credit notes only),
+`account.payment` (customer payments), `product.product`, `mail.activity` (done ones
+too), `mail.message` (comments and e-mails logged on partners, orders and invoices),
+`helpdesk.ticket` and `res.users` (the owners); `options.domains` replaces a model's
+domain. Each activity and message row gets `record_partner_id`, the partner of the
+partner, order or invoice it is logged on (one `search_read` per model and page).
 
 - JSON-2 (default, `options.protocol = "json2"`): `POST /json/2/<model>/search_read`
   with `Authorization: bearer <API key>` and `X-Odoo-Database` when `api.database` is set.
@@ -20,8 +24,10 @@ invoices and credit notes only, unless `options.domains` says otherwise); `res.u
 - `fields_get` first: fields the server does not know are skipped (versions differ);
   many2one `[id, "name"]` → `<field>` = id and `<field>__name` = name; x2many → ";"-joined
   ids; Odoo's `false` for an empty value → JSON null (booleans keep true/false).
-A model whose app is not installed (404 / NotFound) is skipped with a warning when it is
-a default object, an error when `objects` names it.
+A model whose app is not installed (404 / NotFound: `helpdesk.ticket` without Helpdesk,
+`sale.order` without Sales), or one the API user's groups may not read (403 / AccessError:
+`account.payment` for a sales-only user), is skipped with a warning when it is a default
+object, an error when `objects` names it.
 Archived records are read too (`active_test: false`), so deactivation (`active = false`)
 is read incrementally like any edit; a record deleted outright (`unlink`) leaves no
 trace the API can list: only a full extract sees it go.
@@ -76,14 +82,70 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     )
     + _AUDIT,
-    # The salespeople `user_id` names (ask for it in `objects`); archived users are read.
+    # Order lines without the section / note rows (display_type set, no product).
+    "sale.order.line": names(
+        """
+        id order_id sequence product_id name product_uom_qty price_unit discount
+        price_subtotal price_total currency_id display_type state
+        """
+    )
+    + _AUDIT,
+    # Variants: what sale.order.line.product_id names.
+    "product.product": names("id default_code name categ_id list_price currency_id active")
+    + _AUDIT,
+    # Customer receipts; reconciled_invoice_ids lists the invoices each settles.
+    "account.payment": names(
+        """
+        id name partner_id date amount currency_id payment_type partner_type state
+        payment_method_line_id journal_id reconciled_invoice_ids memo ref
+        """
+    )
+    + _AUDIT,
+    # Planned activities; done ones are archived with date_done (v17+), read too.
+    "mail.activity": names(
+        """
+        id res_model res_id res_name activity_type_id summary date_deadline date_done
+        user_id active
+        """
+    )
+    + _AUDIT,
+    # The chatter's logged notes, sent messages and e-mails on customers, orders and
+    # invoices; `record_partner_id` is added by the connector (see _document_partners).
+    "mail.message": names(
+        "id model res_id record_name message_type subtype_id subject body date author_id"
+    )
+    + _AUDIT,
+    # Helpdesk (Enterprise): absent from a database without the app.
+    "helpdesk.ticket": names(
+        """
+        id name ticket_ref partner_id commercial_partner_id stage_id priority team_id
+        user_id close_date fold
+        """
+    )
+    + _AUDIT,
+    # The salespeople `user_id` names; archived users are read.
     "res.users": names("id name login email active") + _AUDIT,
 }
+# The documents whose chatter is read, and where each keeps its customer.
+MESSAGE_MODELS = {"res.partner": "id", "sale.order": "partner_id", "account.move": "partner_id"}
+# The models whose rows are logged on a document, and the field naming its model.
+ON_DOCUMENT = {"mail.message": "model", "mail.activity": "res_model"}
 DOMAINS: dict[str, list[Any]] = {
     "account.move": [["move_type", "in", ["out_invoice", "out_refund"]]],
+    "sale.order.line": [["display_type", "=", False]],
+    "account.payment": [["partner_type", "=", "customer"]],
+    "mail.message": [
+        ["model", "in", list(MESSAGE_MODELS)],
+        ["message_type", "in", ["comment", "email"]],
+    ],
 }
+# Added to each mail.message and mail.activity row: the partner of its document.
+RECORD_PARTNER = "record_partner_id"
 AUTH_ERRORS = ("AccessDenied", "AccessError", "SessionExpired")
 MISSING_MODEL = ("NotFound", "KeyError")  # a model whose app is not installed
+# The API user's groups do not allow reading the model (a sales user and account.payment):
+# the key is good, that one object is out of reach.
+NO_RIGHTS = "AccessError"
 
 
 def flatten_odoo(raw: dict[str, Any], types: dict[str, str]) -> Record:
@@ -109,7 +171,18 @@ def odoo_datetime(moment: datetime) -> str:
 
 class OdooConnector(Connector):
     vendor = "Odoo"
-    default_objects = ("res.partner", "sale.order", "account.move")
+    default_objects = (
+        "res.partner",
+        "sale.order",
+        "sale.order.line",
+        "account.move",
+        "account.payment",
+        "product.product",
+        "mail.activity",
+        "mail.message",
+        "helpdesk.ticket",
+        "res.users",
+    )
     fields = FIELDS
     modified_field = "write_date"
     id_field = "id"
@@ -120,9 +193,15 @@ class OdooConnector(Connector):
 
     @classmethod
     def error_hook(cls, response: httpx.Response) -> Exception | None:
-        if response.status_code == 404 and "/json/2/" in str(response.request.url):
+        if "/json/2/" not in str(response.request.url):
+            return None
+        if response.status_code == 404:
             return ConnectorObjectMissing(
                 f"the database has no such model ({describe_error_body(response)})"
+            )
+        if response.status_code == 403 and NO_RIGHTS in response.text:
+            return ConnectorObjectMissing(
+                f"the API user may not read it ({_first_line(describe_error_body(response))})"
             )
         return None
 
@@ -188,6 +267,10 @@ class OdooConnector(Connector):
             message = f"{data.get('message') or error.get('message')} [{name or error.get('code')}]"
             if name.rsplit(".", 1)[-1] in MISSING_MODEL and method == "execute_kw":
                 raise ConnectorObjectMissing(f"the database has no such model: {message}")
+            if name.rsplit(".", 1)[-1] == NO_RIGHTS and method == "execute_kw":
+                raise ConnectorObjectMissing(
+                    f"the API user may not read it: {_first_line(message)}"
+                )
             if name.rsplit(".", 1)[-1] in AUTH_ERRORS:
                 raise ConnectorAuthError(
                     f"Odoo refused the key in {self.session.token_env}: {message}"
@@ -231,11 +314,65 @@ class OdooConnector(Connector):
                 rows = self.call(obj, "search_read", [], {"domain": page_domain, **kwargs})
             if not isinstance(rows, list):
                 raise ConnectorProtocolError(f"Odoo search_read on {obj} returned {rows!r:.120}")
-            if rows or last_id == 0:  # an empty extract still lands one (empty) page
-                yield [flatten_odoo(r, types) for r in rows]
+            page = [flatten_odoo(r, types) for r in rows]
+            if obj in ON_DOCUMENT:
+                self._document_partners(page, ON_DOCUMENT[obj])
+            yield page
             if len(rows) < self.page_size:
                 return
             last_id = max(int(r["id"]) for r in rows)
+
+    def _document_partners(self, page: list[Record], model_field: str) -> None:
+        """Set each row's `record_partner_id`: the partner of the document it is logged on
+        (`model_field` names the document's model, `res_id` its id).
+
+        One `search_read` per document model and page (never one per row): a note or an
+        activity on an order or an invoice then reaches the customer as one on the partner
+        does; on another model (a lead) it stays null.
+        """
+        for record in page:
+            record.setdefault(RECORD_PARTNER, None)
+        for model, partner_field in MESSAGE_MODELS.items():
+            ids = sorted(
+                {int(r["res_id"]) for r in page if r.get(model_field) == model and r.get("res_id")}
+            )
+            if not ids:
+                continue
+            if partner_field == "id":
+                partners = {i: i for i in ids}
+            else:
+                kwargs: dict[str, Any] = {
+                    "fields": [partner_field],
+                    "context": {"active_test": False},
+                }
+                domain = [["id", "in", ids]]
+                try:
+                    if self.protocol == "jsonrpc":
+                        rows = self.call(model, "search_read", [domain], kwargs)
+                    else:
+                        rows = self.call(model, "search_read", [], {"domain": domain, **kwargs})
+                except ConnectorObjectMissing as exc:
+                    # The user may read the chatter but not the invoices: those rows keep
+                    # no customer rather than costing the whole object.
+                    logger.warning("Odoo: no customer for rows on %s: %s", model, exc)
+                    continue
+                if not isinstance(rows, list):
+                    raise ConnectorProtocolError(
+                        f"Odoo search_read on {model} returned {rows!r:.120}"
+                    )
+                partners = {
+                    int(r["id"]): (r.get(partner_field) or [None])[0]
+                    for r in rows
+                    if isinstance(r.get(partner_field), list)
+                }
+            for record in page:
+                if record.get(model_field) == model and record.get("res_id"):
+                    record[RECORD_PARTNER] = partners.get(int(record["res_id"]))
+
+
+def _first_line(text: str) -> str:
+    """Odoo's access errors list the groups that may read, over several lines."""
+    return text.strip().splitlines()[0] if text.strip() else text
 
 
 CONNECTOR = OdooConnector

@@ -1,7 +1,8 @@
 """Salesforce REST query connector.
 
-Objects (default): `Account`, `Contact`, `Opportunity`, `Order`; `User` (the owners)
-when `objects` names it.
+Objects (default): `Account`, `Contact`, `Opportunity`, `Order`, `OrderItem` (with
+`Product2.ProductCode` / `Product2.Name`), `Product2`, `Quote`, `Task`, `Event`, `Case` and
+`User` (the owners).
 
 - `GET {instance_url}/services/data/vXX.X/query?q=SELECT … FROM <object>`, then
   `GET nextRecordsUrl` until `done` is true; `Sforce-Query-Options: batchSize=N` asks
@@ -18,8 +19,10 @@ when `objects` names it.
 - `403 REQUEST_LIMIT_EXCEEDED` is two things: "ConcurrentRequests / ConcurrentPerOrgLongTxn
   Limit exceeded" (too many long requests at once: retried with backoff) and
   "TotalRequests Limit exceeded" (the 24-hour allocation: `ConnectorQuotaError`).
-- `INVALID_TYPE` on a default object (an org without Orders enabled) skips that object
-  with a warning instead of failing the source.
+- `INVALID_TYPE` on a default object (an org without Orders or Quotes enabled, a user
+  without access to Case) skips that object with a warning instead of failing the source.
+- Task and Event are always read through `queryAll`: activities closed over a year ago
+  are archived and only `queryAll` returns them (a full read adds `IsDeleted = false`).
 Token: OAuth (auth.py: JWT bearer or refresh token), or a static access token;
 `base_url` is the org's `instance_url`.
 """
@@ -80,8 +83,56 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     )
     + _AUDIT,
-    # The people OwnerId names (ask for it in `objects`). A user is deactivated, never
-    # deleted: User has no IsDeleted.
+    # Lines of the orders, with their product's code and name (relationship fields).
+    "OrderItem": names(
+        """
+        Id OrderId OrderItemNumber Product2Id Product2.ProductCode Product2.Name
+        PricebookEntryId Quantity UnitPrice ListPrice TotalPrice Description ServiceDate
+        EndDate
+        """
+    )
+    + _AUDIT,
+    "Product2": names(
+        """
+        Id Name ProductCode Family IsActive Description QuantityUnitOfMeasure
+        StockKeepingUnit
+        """
+    )
+    + _AUDIT,
+    # Quote is the detail of its Opportunity: no OwnerId (the opportunity's owner owns it).
+    "Quote": names(
+        """
+        Id Name QuoteNumber OpportunityId AccountId ContactId Status ExpirationDate
+        Subtotal TotalPrice Discount Tax GrandTotal IsSyncing
+        """
+    )
+    + _AUDIT,
+    # Activities: AccountId is Salesforce's own derived account (WhatId, else WhoId's).
+    "Task": names(
+        """
+        Id WhoId WhatId AccountId Subject ActivityDate Status Priority IsClosed TaskSubtype
+        Type CallType CallDisposition CallDurationInSeconds CompletedDateTime OwnerId
+        IsArchived
+        """
+    )
+    + _AUDIT,
+    "Event": names(
+        """
+        Id WhoId WhatId AccountId Subject StartDateTime EndDateTime ActivityDateTime
+        ActivityDate DurationInMinutes IsAllDayEvent EventSubtype Type Location OwnerId
+        IsArchived
+        """
+    )
+    + _AUDIT,
+    "Case": names(
+        """
+        Id CaseNumber AccountId ContactId Subject Status Priority Origin Type Reason
+        IsClosed ClosedDate OwnerId
+        """
+    )
+    + _AUDIT,
+    # The people OwnerId names. A user is deactivated, never deleted: User has no
+    # IsDeleted.
     "User": names(
         """
         Id Username FirstName LastName Name Email IsActive UserType CreatedDate
@@ -89,6 +140,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
         """
     ),
 }
+
+
+# Task and Event rows closed more than a year ago are archived: `query` no longer returns
+# them, only `queryAll` does (with the deleted ones), so a full read goes through
+# queryAll with `WHERE IsDeleted = false` and keeps them.
+ARCHIVED_ACTIVITIES = frozenset({"Task", "Event"})
 
 
 def flatten_salesforce(raw: dict[str, Any], fields: list[str]) -> Record:
@@ -120,7 +177,19 @@ def soql_datetime(moment: datetime) -> str:
 
 class SalesforceConnector(Connector):
     vendor = "Salesforce"
-    default_objects = ("Account", "Contact", "Opportunity", "Order")
+    default_objects = (
+        "Account",
+        "Contact",
+        "Opportunity",
+        "Order",
+        "OrderItem",
+        "Product2",
+        "Quote",
+        "Task",
+        "Event",
+        "Case",
+        "User",
+    )
     fields = FIELDS
     modified_field = "SystemModstamp"
     id_field = "Id"
@@ -169,11 +238,15 @@ class SalesforceConnector(Connector):
         query = f"SELECT {', '.join(self.fields_for(obj))} FROM {obj}"
         if since is not None:
             query += f" WHERE SystemModstamp > {soql_datetime(since)}"
+        elif obj in ARCHIVED_ACTIVITIES:
+            query += " WHERE IsDeleted = false"
         return query
 
     def pages(self, obj: str, since: datetime | None) -> Iterator[list[Record]]:
         version = self.api.options.get("api_version", API_VERSION)
-        use_all = bool(self.api.options.get("query_all", since is not None))
+        use_all = obj in ARCHIVED_ACTIVITIES or bool(
+            self.api.options.get("query_all", since is not None)
+        )
         endpoint = "queryAll" if use_all else "query"
         fields = self.fields_for(obj)
         url = f"{self.base_url}/services/data/{version}/{endpoint}"

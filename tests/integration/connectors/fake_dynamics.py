@@ -11,6 +11,10 @@ order after it), so a row deleted between two pages shifts nothing. Entra ID's
 served over HTTPS by a second server (MSAL accepts only an https authority). An expired
 token answers 401 `ExpiredAuthTicket`.
 
+Quotes, order lines, products, the activities (phonecalls, appointments, emails, tasks) and
+incidents are written by hand (`HAND`); lookups answer their
+`@Microsoft.Dynamics.CRM.lookuplogicalname` when `odata.include-annotations` asks for it.
+
 Change tracking as the Dataverse Web API documents it: `Prefer: odata.track-changes` on a
 read without `$filter` is echoed in `Preference-Applied`, and its last page carries an
 `@odata.deltaLink` whose `$deltatoken` is the store's version when the read began. GETting
@@ -42,7 +46,87 @@ KEYS = {
     "salesorders": "salesorderid",
     "invoices": "invoiceid",
     "systemusers": "systemuserid",
+    "quotes": "quoteid",
+    "salesorderdetails": "salesorderdetailid",
+    "products": "productid",
+    "phonecalls": "activityid",
+    "appointments": "activityid",
+    "emails": "activityid",
+    "tasks": "activityid",
+    "incidents": "incidentid",
 }
+LOGICAL = "@Microsoft.Dynamics.CRM.lookuplogicalname"
+FORMATTED_VALUE = "@OData.Community.Display.V1.FormattedValue"
+# Written by hand (`build_relationship`): one dict per row, lookups as (GUID, table).
+HAND: dict[str, list[dict[str, Any]]] = {
+    "quotes": [
+        {"quoteid": 101, "quotenumber": "QUO-01001-A1B2", "revisionnumber": 0,
+         "name": "Devis ligne 3", "_customerid_value": (1, "account"),
+         "_opportunityid_value": (2, "opportunity"), "totalamount": 14400.6,
+         "totaltax": 2400.1, "effectiveto": "2026-04-30", "statecode": 1, "statuscode": 3,
+         "createdon": "2026-03-01T09:30:00Z"},
+        {"quoteid": 102, "quotenumber": "QUO-01002-C3D4", "revisionnumber": 1,
+         "name": "Devis options", "_customerid_value": (2, "account"), "totalamount": 960.0,
+         "totaltax": 160.0, "statecode": 0, "statuscode": 1,
+         "createdon": "2026-03-04T11:00:00Z"},
+    ],
+    "salesorderdetails": [
+        {"salesorderdetailid": 201, "_salesorderid_value": (0, "salesorder"),
+         "_productid_value": (301, "product"), "quantity": 4.0, "priceperunit": 1250.0,
+         "baseamount": 5000.0, "manualdiscountamount": 500.0, "volumediscountamount": 0.0,
+         "tax": 900.0, "extendedamount": 5400.0, "lineitemnumber": 1, "sequencenumber": 1},
+        # A write-in product: no product lookup, its description only.
+        {"salesorderdetailid": 202, "_salesorderid_value": (0, "salesorder"),
+         "productdescription": "Forfait installation", "quantity": 2.0,
+         "priceperunit": 850.13, "baseamount": 1700.26, "tax": 340.05,
+         "extendedamount": 2040.31, "lineitemnumber": 2, "sequencenumber": 2},
+    ],
+    "products": [
+        {"productid": 301, "productnumber": "HSK63", "name": "Broche HSK-63",
+         "producttypecode": 1, "price": 1250.0, "statecode": 0, "statuscode": 1},
+        {"productid": 302, "productnumber": "INST-01", "name": "Forfait installation",
+         "producttypecode": 3, "price": 850.13, "statecode": 1, "statuscode": 2},
+    ],
+    "phonecalls": [
+        {"activityid": 401, "activitytypecode": "phonecall", "subject": "Relance",
+         "_regardingobjectid_value": (1, "account"), "phonenumber": "+33 4 78 00 00 00",
+         "directioncode": True, "scheduledstart": "2026-03-02T09:00:00Z",
+         "scheduledend": "2026-03-02T09:30:00Z", "actualend": "2026-03-02T09:20:00Z",
+         "_ownerid_value": (5, "systemuser"), "statecode": 1, "statuscode": 2,
+         "createdon": "2026-03-01T08:00:00Z"},
+    ],
+    "appointments": [
+        {"activityid": 402, "activitytypecode": "appointment", "subject": "Démo",
+         "_regardingobjectid_value": (2, "contact"), "location": "Lyon",
+         "scheduledstart": "2026-12-10T12:00:00Z", "scheduledend": "2026-12-10T13:00:00Z",
+         "_ownerid_value": (5, "systemuser"), "statecode": 3, "statuscode": 5,
+         "createdon": "2026-11-20T08:00:00Z"},
+    ],
+    "emails": [
+        {"activityid": 403, "activitytypecode": "email", "subject": "Votre devis",
+         "_regardingobjectid_value": (3, "opportunity"), "directioncode": True,
+         "sender": "ventes@acme.fr", "torecipients": "achats@client.fr;",
+         "actualend": "2026-03-01T10:00:00Z", "_ownerid_value": (5, "systemuser"),
+         "statecode": 1, "statuscode": 3, "createdon": "2026-03-01T09:58:00Z"},
+    ],
+    "tasks": [
+        {"activityid": 404, "activitytypecode": "task", "subject": "Envoyer contrat",
+         "_regardingobjectid_value": (2, "account"), "percentcomplete": 0,
+         "prioritycode": 2, "scheduledend": "2026-02-28T17:00:00Z",
+         "_ownerid_value": (6, "systemuser"), "statecode": 0, "statuscode": 2,
+         "createdon": "2026-02-20T08:00:00Z"},
+    ],
+    "incidents": [
+        {"incidentid": 501, "ticketnumber": "CAS-01001-A1B2C3", "title": "Machine à l'arrêt",
+         "_customerid_value": (1, "account"), "prioritycode": 1, "caseorigincode": 1,
+         "_ownerid_value": (5, "systemuser"), "statecode": 0, "statuscode": 1,
+         "createdon": "2026-03-04T08:00:00Z"},
+        {"incidentid": 502, "ticketnumber": "CAS-01002-D4E5F6", "title": "Question tarif",
+         "_customerid_value": (2, "contact"), "prioritycode": 3, "caseorigincode": 2,
+         "statecode": 1, "statuscode": 5, "createdon": "2026-01-05T08:00:00Z",
+         "modifiedon": "2026-01-07T15:30:00Z"},
+    ],
+}  # fmt: skip
 SIZES = {"accounts": 250, "contacts": 40, "opportunities": 10, "salesorders": 5, "invoices": 5}
 FILTER = re.compile(r"^modifiedon gt (\S+)$")
 COOKIE = re.compile(r'pagingcookie="([^"]+)"')
@@ -65,6 +149,7 @@ class FakeDynamics(FakeVendor):
         self.build()
 
     def build(self) -> None:
+        self.denied: set[str] = set()  # entity sets the application user may not read
         self.lifetime = 3599
         self.discoveries: list[str] = []  # tenants whose OpenID configuration was read
         # Change tracking: every write bumps the version; a row keeps the version of its
@@ -106,6 +191,28 @@ class FakeDynamics(FakeVendor):
             }
             self.store["systemusers"].append(row)
 
+        self.build_relationship()
+
+    def build_relationship(self) -> None:
+        """The HAND rows as the org stores them: key and lookups as GUIDs, each lookup's
+        table kept as its `@Microsoft.Dynamics.CRM.lookuplogicalname` annotation."""
+        for n, (entity, rows) in enumerate(HAND.items()):
+            self.deleted[entity] = []
+            self.store[entity] = []
+            for m, hand in enumerate(rows):
+                row: dict[str, Any] = {f: None for f in FIELDS[entity]}
+                stamp = (BASE + timedelta(minutes=300 + 10 * n + m)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                row |= {"createdon": "2026-10-01T00:00:00Z", "modifiedon": stamp, "_v": 0}
+                for column, value in hand.items():
+                    if column == KEYS[entity]:
+                        row[column] = guid(value)
+                    elif isinstance(value, tuple):
+                        row[column] = guid(value[0])
+                        row[column + LOGICAL] = value[1]
+                    else:
+                        row[column] = value
+                self.store[entity].append(row)
+
     def delete(self, entity: str, i: int) -> None:
         self.version += 1
         self.store[entity] = [r for r in self.store[entity] if r[KEYS[entity]] != guid(i)]
@@ -144,6 +251,21 @@ def _odata_error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
+def shown(row: dict[str, Any], columns: list[str], prefer: str) -> dict[str, Any]:
+    """A row's selected columns, each lookup with its annotations when the Prefer header's
+    `odata.include-annotations` asks for them (as Dataverse: only for non-null lookups)."""
+    asked = re.search(r'odata\.include-annotations="([^"]*)"', prefer)
+    wanted = asked[1].split(",") if asked else []
+    out: dict[str, Any] = {}
+    for c in columns:
+        for annotation in (LOGICAL, FORMATTED_VALUE):
+            name = annotation.lstrip("@")
+            if (name in wanted or "*" in wanted) and row.get(c + annotation) is not None:
+                out[c + annotation] = row[c + annotation]
+        out[c] = row[c]
+    return out
+
+
 def make_app(fake: FakeDynamics) -> FaultInjector:
     app = FastAPI()
 
@@ -162,6 +284,14 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         if entity not in fake.store:
             message = f"Resource not found for the segment '{entity}'."
             return _odata_error(404, "0x80060888", message)
+        if entity in fake.denied:
+            table = entity.removesuffix("s")
+            message = (
+                f"Principal user (Id={guid(9)}, type=8, roleCount=1, privilegeCount=312, "
+                f"accessMode=4), is missing prvRead{table.capitalize()} privilege "
+                f"(Id={guid(10)}) on OTC=112 for entity '{table}'."
+            )
+            return _odata_error(403, "0x80040220", message)
         q = request.query_params
         select = q.get("$select", "")
         columns = select.split(",") if select else list(FIELDS[entity])
@@ -226,7 +356,7 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
                     "reason": "deleted",
                 }
                 if r.get("@deleted")
-                else {"@odata.etag": f'W/"{1000 + i}"', **{c: r[c] for c in columns}}
+                else {"@odata.etag": f'W/"{1000 + i}"', **shown(r, columns, prefer_header)}
                 for i, r in enumerate(page)
             ],
         }

@@ -2,6 +2,9 @@
 
 Companies, contacts and deals are generated deterministically; company i (0-based) has
 id 1001+i and was last modified at BASE + i minutes, contact j id 5001+j, deal k 9001+k.
+Engagements (calls, meetings, emails, notes, tasks), tickets, quotes and line items are
+written by hand in the portal's shape (`build_relationship`); an object in `forbidden`
+answers 403 MISSING_SCOPES as a portal whose app lacks the scope does.
 
 Like the live service: the list `after` is the next id (a cursor, not an offset); each
 record's association list in a list answer stops at `ASSOC_LIST_PAGE` with its own
@@ -41,6 +44,32 @@ AUTH_BODY = {
     "category": "INVALID_AUTHENTICATION",
 }
 MODIFIED = {"contacts": "lastmodifieddate"}
+# The scope each object needs: a portal whose app lacks it answers 403 MISSING_SCOPES.
+SCOPES = {
+    "tickets": "tickets",
+    "quotes": "crm.objects.quotes.read",
+    "line_items": "crm.objects.line_items.read",
+    "owners": "crm.objects.owners.read",
+}
+ENGAGEMENTS = ("calls", "meetings", "emails", "notes", "tasks")
+
+
+def missing_scopes_body(obj: str) -> dict[str, Any]:
+    """HubSpot's answer to a call the app has no scope for (category MISSING_SCOPES)."""
+    return {
+        "status": "error",
+        "message": "This app hasn't been granted all required scopes to make this call. "
+        "Read more about required scopes here: https://developers.hubspot.com/scopes.",
+        "correlationId": "3c1b2f9e-0000-4000-8000-000000000403",
+        "errors": [
+            {
+                "message": "One or more of the following scopes are required.",
+                "context": {"requiredGranularScopes": [SCOPES.get(obj, f"crm.objects.{obj}.read")]},
+            }
+        ],
+        "links": {"scopes": "https://developers.hubspot.com/scopes"},
+        "category": "MISSING_SCOPES",
+    }
 
 
 class FakeHubSpot(FakeVendor):
@@ -53,7 +82,11 @@ class FakeHubSpot(FakeVendor):
         self.build()
 
     def build(self, companies: int = 250, contacts: int = 120, deals: int = 45) -> None:
-        self.store: dict[str, list[dict[str, Any]]] = {"companies": [], "contacts": [], "deals": []}
+        self.store: dict[str, list[dict[str, Any]]] = {
+            o: [] for o in ("companies", "contacts", "deals", *ENGAGEMENTS, "tickets", "quotes")
+        }
+        self.store["line_items"] = []
+        self.forbidden: set[str] = set()  # objects the app has no scope for
         self.links: dict[tuple[str, str], dict[str, list[str]]] = {}
         self.unindexed: set[str] = set()
         self.assoc_page = 100
@@ -93,9 +126,88 @@ class FakeHubSpot(FakeVendor):
             self._link("deals", str(9001 + k), "companies", str(1001 + k % companies))
             self._link("deals", str(9001 + k), "contacts", str(5001 + k % contacts))
 
+        self.build_relationship()
+
+    def build_relationship(self) -> None:
+        """Engagements, tickets, quotes and line items as a portal holds them (properties
+        are strings; links to companies 1001/1002, contacts 5001/5002, deal 9001)."""
+        owner = "41629779"
+        rows: list[tuple[str, str, int, dict[str, Any], dict[str, list[str]]]] = [
+            ("calls", "30100000001", 300, {
+                "hs_call_title": "Point trimestriel", "hs_timestamp": "2026-03-02T09:30:00.000Z",
+                "hs_call_status": "COMPLETED", "hs_call_direction": "OUTBOUND",
+                "hs_call_disposition": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
+                "hs_call_duration": "540000", "hubspot_owner_id": owner,
+            }, {"companies": ["1001"], "contacts": ["5001"]}),
+            ("calls", "30100000002", 301, {
+                "hs_call_title": "Rappel planifié", "hs_timestamp": "2026-12-20T14:00:00.000Z",
+                "hs_call_status": "SCHEDULED", "hubspot_owner_id": owner,
+            }, {"deals": ["9001"]}),
+            ("meetings", "30300000001", 302, {
+                "hs_meeting_title": "Démo atelier", "hs_timestamp": "2026-02-10T13:00:00.000Z",
+                "hs_meeting_start_time": "2026-02-10T13:00:00.000Z",
+                "hs_meeting_end_time": "2026-02-10T14:00:00.000Z",
+                "hs_meeting_outcome": "COMPLETED", "hubspot_owner_id": owner,
+            }, {"companies": ["1002"], "contacts": ["5002"]}),
+            ("meetings", "30300000002", 303, {
+                "hs_meeting_title": "Revue annuelle", "hs_timestamp": "2026-12-15T09:00:00.000Z",
+                "hs_meeting_start_time": "2026-12-15T09:00:00.000Z",
+                "hs_meeting_outcome": "SCHEDULED",
+            }, {"companies": ["1001"]}),
+            ("emails", "30400000001", 304, {
+                "hs_email_subject": "Votre devis", "hs_timestamp": "2026-03-01T10:00:00.000Z",
+                "hs_email_direction": "EMAIL", "hs_email_status": "SENT",
+                "hubspot_owner_id": owner,
+            }, {"contacts": ["5001"]}),
+            ("notes", "30500000001", 305, {
+                "hs_note_body": "<div><p>Client intéressé par l'offre "
+                "<strong>maintenance</strong>.</p></div>",
+                "hs_timestamp": "2026-02-20T16:45:00.000Z", "hubspot_owner_id": owner,
+            }, {"companies": ["1002"]}),
+            ("tasks", "30200000001", 306, {
+                "hs_task_subject": "Envoyer CGV", "hs_timestamp": "2026-03-10T08:00:00.000Z",
+                "hs_task_status": "NOT_STARTED", "hs_task_priority": "HIGH",
+                "hs_task_type": "TODO", "hubspot_owner_id": owner,
+            }, {"companies": ["1002"]}),
+            ("tickets", "40100000001", 307, {
+                "subject": "Panne ligne 2", "content": "La ligne s'arrête", "hs_pipeline": "0",
+                "hs_pipeline_stage": "1", "hs_ticket_priority": "URGENT",
+                "createdate": "2026-03-03T07:15:00.000Z", "hubspot_owner_id": owner,
+            }, {"companies": ["1001"]}),
+            ("tickets", "40100000002", 308, {
+                "subject": "Accès portail", "hs_pipeline": "0", "hs_pipeline_stage": "4",
+                "hs_ticket_priority": "MEDIUM", "createdate": "2026-01-05T09:00:00.000Z",
+                "closed_date": "2026-01-06T16:30:00.000Z",
+            }, {"contacts": ["5002"]}),
+            ("quotes", "50100000001", 309, {
+                "hs_title": "Devis ligne 3", "hs_quote_number": "20260301-093000123",
+                "hs_status": "APPROVAL_NOT_NEEDED", "hs_quote_amount": "12000.50",
+                "hs_currency": "EUR", "hs_expiration_date": "2026-04-30",
+                "hs_createdate": "2026-03-01T09:30:00.000Z", "hubspot_owner_id": owner,
+            }, {"companies": ["1001"], "deals": ["9001"]}),
+            ("quotes", "50100000002", 310, {
+                "hs_title": "Devis options", "hs_status": "DRAFT", "hs_quote_amount": "800",
+                "hs_currency": "EUR", "hs_createdate": "2026-03-04T11:00:00.000Z",
+            }, {"companies": ["1002"]}),
+            ("line_items", "60100000001", 311, {
+                "name": "Broche HSK-63", "hs_sku": "HSK63", "hs_product_id": "1642736",
+                "quantity": "4", "price": "1250.00", "hs_discount_percentage": "10",
+                "amount": "4500.00", "hs_line_item_currency_code": "EUR",
+            }, {"deals": ["9001"]}),
+            ("line_items", "60100000002", 312, {
+                "name": "Forfait installation", "hs_product_id": "1642737", "quantity": "1",
+                "price": "850.125", "amount": "850.13", "hs_line_item_currency_code": "EUR",
+            }, {"deals": ["9001"]}),
+        ]  # fmt: skip
+        for obj, rid, minutes, props, links in rows:
+            self._add(obj, rid, minutes, **props)
+            for other, ids in links.items():
+                for other_id in ids:
+                    self._link(obj, rid, other, other_id)
+
     def _add(self, obj: str, rid: str, minutes: int, **props: str) -> None:
         moment = iso_z(BASE + timedelta(minutes=minutes))
-        props |= {"hs_object_id": rid, "createdate": iso_z(BASE)}
+        props = {"hs_object_id": rid, "createdate": iso_z(BASE)} | props
         props[MODIFIED.get(obj, "hs_lastmodifieddate")] = moment
         self.store[obj].append(
             {
@@ -175,6 +287,8 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             return JSONResponse(
                 EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
             )
+        if obj in fake.forbidden:
+            return JSONResponse(missing_scopes_body(obj), status_code=403)
         q = request.query_params
         limit = int(q.get("limit", "10"))
         if limit > LIST_MAX:
@@ -219,6 +333,8 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
     def list_owners(request: Request) -> Any:
         if not authorised(request):
             return JSONResponse(AUTH_BODY, status_code=401)
+        if "owners" in fake.forbidden:
+            return JSONResponse(missing_scopes_body("owners"), status_code=403)
         q = request.query_params
         limit = int(q.get("limit", "100"))
         if limit > 500:
@@ -241,6 +357,8 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             return JSONResponse(
                 EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
             )
+        if obj in fake.forbidden:
+            return JSONResponse(missing_scopes_body(obj), status_code=403)
         query = await request.json()
         limit = int(query.get("limit", 10))
         if limit > SEARCH_MAX:

@@ -4,7 +4,10 @@ Speaks `fields_get` and `search_read` (domain subset, offset/limit, order id,
 `active_test`), returns many2one as `[id, "name"]` and `false` for empty values, and
 answers errors the Odoo way: JSON-2 with real HTTP statuses (401, 422), JSON-RPC with
 HTTP 200 and an `error` envelope. Like Odoo 18+, res.partner has no `mobile` field.
-Partner i (1-based id) has write_date BASE + i minutes; every 50th is archived.
+Partner i (1-based id) has write_date BASE + i minutes; every 50th is archived. Order
+lines, products, payments, activities, messages and tickets are written by hand
+(`build_relationship`); like Odoo 17, account.payment has no `memo`. A model missing
+from `store` (helpdesk.ticket without the Helpdesk app) answers NotFound.
 """
 
 from __future__ import annotations
@@ -38,8 +41,21 @@ M2O = {
     "opportunity_id",
     "invoice_payment_term_id",
     "reversed_entry_id",
+    "order_id",
+    "product_id",
+    "categ_id",
+    "payment_method_line_id",
+    "journal_id",
+    "activity_type_id",
+    "subtype_id",
+    "author_id",
+    "stage_id",
+    "team_id",
 }
-BOOLEAN = {"is_company", "active", "use_partner_credit_limit"}
+BOOLEAN = {"is_company", "active", "use_partner_credit_limit", "fold"}
+MANY2MANY = {"category_id", "reconciled_invoice_ids"}
+# Like Odoo 17: account.payment has `ref` (renamed `memo` in 18).
+ABSENT = {"res.partner": {"mobile"}, "account.payment": {"memo"}}
 OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -85,8 +101,9 @@ class FakeOdoo(FakeVendor):
     def build(self, partners: int = 250) -> None:
         from ingest.systems.odoo.connector import FIELDS
 
+        self.denied: set[str] = set()  # models the API user's groups may not read
         self.types = {
-            model: {f: self._type(f) for f in fields if f != "mobile"}
+            model: {f: self._type(f) for f in fields if f not in ABSENT.get(model, ())}
             for model, fields in FIELDS.items()
         }
         self.store: dict[str, list[dict[str, Any]]] = {m: [] for m in FIELDS}
@@ -129,19 +146,124 @@ class FakeOdoo(FakeVendor):
         ):
             self._add("res.users", uid, name=name, login=login, email=email, active=active)
 
+        self.build_relationship()
+
+    def build_relationship(self) -> None:
+        """Order lines, products, payments, activities, messages and tickets written by
+        hand in Odoo's shape: many2one `[id, "name"]`, `false` for empty."""
+        eur = [1, "EUR"]
+        admin = [2, "Mitchell Admin"]
+        rows: list[tuple[str, int, dict[str, Any]]] = [
+            ("sale.order.line", 90, {
+                "order_id": [1, "S00001"], "sequence": 10,
+                "product_id": [21, "[FURN_8888] Office Lamp"], "name": "[FURN_8888] Office Lamp",
+                "product_uom_qty": 20.0, "price_unit": 125.0, "discount": 0.0,
+                "price_subtotal": 2500.0, "price_total": 3000.0, "currency_id": eur,
+                "state": "sale"}),
+            ("sale.order.line", 91, {
+                "order_id": [1, "S00001"], "sequence": 20, "product_id": [22, "Installation"],
+                "name": "Installation sur site", "product_uom_qty": 1.0, "price_unit": 2777.78,
+                "discount": 10.0, "price_subtotal": 2500.0, "price_total": 3000.0,
+                "currency_id": eur, "state": "sale"}),
+            # A section line: no product, left out by the connector's domain.
+            ("sale.order.line", 92, {
+                "order_id": [1, "S00001"], "sequence": 30, "name": "Options",
+                "display_type": "line_section", "currency_id": eur, "state": "sale"}),
+            ("product.product", 21, {
+                "default_code": "FURN_8888", "name": "Office Lamp",
+                "categ_id": [5, "All / Saleable / Office Furniture"], "list_price": 125.0,
+                "currency_id": eur}),
+            ("product.product", 22, {
+                "name": "Installation", "categ_id": [6, "All / Services"], "list_price": 0.0,
+                "currency_id": eur, "active": False}),
+            # One receipt settling two invoices, one settling one, a draft receipt (skipped
+            # by the profile) and a supplier payment (not read: the connector's domain).
+            ("account.payment", 201, {
+                "name": "PBNK1/2026/00012", "partner_id": [8, "Partner 8"], "date": "2026-02-20",
+                "amount": 6000.0, "currency_id": eur, "payment_type": "inbound",
+                "partner_type": "customer", "state": "posted",
+                "payment_method_line_id": [1, "Manual Payment"], "journal_id": [7, "Bank"],
+                "reconciled_invoice_ids": [7, 9], "ref": "Facture 7 et 9"}),
+            ("account.payment", 202, {
+                "name": "PBNK1/2026/00013", "partner_id": [7, "Partner 7"], "date": "2026-03-01",
+                "amount": 1250.5, "currency_id": eur, "payment_type": "inbound",
+                "partner_type": "customer", "state": "posted",
+                "payment_method_line_id": [3, "SEPA Credit Transfer"], "journal_id": [7, "Bank"],
+                "reconciled_invoice_ids": [11]}),
+            ("account.payment", 203, {
+                "name": "PBNK1/2026/00014", "partner_id": [7, "Partner 7"], "date": "2026-03-05",
+                "amount": 99.99, "currency_id": eur, "payment_type": "inbound",
+                "partner_type": "customer", "state": "draft",
+                "payment_method_line_id": [1, "Manual Payment"], "journal_id": [7, "Bank"],
+                "reconciled_invoice_ids": []}),
+            ("account.payment", 204, {
+                "name": "PBNK1/2026/00015", "partner_id": [30, "Partner 30"],
+                "date": "2026-03-06", "amount": 450.0, "currency_id": eur,
+                "payment_type": "outbound", "partner_type": "supplier", "state": "posted",
+                "journal_id": [7, "Bank"], "reconciled_invoice_ids": [4]}),
+            ("mail.activity", 301, {
+                "res_model": "res.partner", "res_id": 7, "res_name": "Partner 7",
+                "activity_type_id": [2, "Call"], "summary": "Rappeler pour le devis",
+                "date_deadline": "2026-03-06", "user_id": admin}),
+            # Done: archived with its date_done (Odoo 17+).
+            ("mail.activity", 302, {
+                "res_model": "res.partner", "res_id": 8, "res_name": "Partner 8",
+                "activity_type_id": [1, "Email"], "date_deadline": "2026-02-26",
+                "date_done": "2026-02-26 10:12:00", "user_id": admin, "active": False}),
+            ("mail.activity", 303, {
+                "res_model": "sale.order", "res_id": 12, "res_name": "S00012",
+                "activity_type_id": [4, "To-Do"], "summary": "Relancer signature",
+                "date_deadline": "2026-03-10", "user_id": [7, "Julie Martin"]}),
+            ("mail.message", 501, {
+                "model": "res.partner", "res_id": 7, "record_name": "Partner 7",
+                "message_type": "comment", "subtype_id": [2, "Note"],
+                "body": "<p>Client rappelé : attend le devis <b>révisé</b></p>",
+                "date": "2026-03-02 09:15:00", "author_id": [3, "Mitchell Admin"]}),
+            ("mail.message", 502, {
+                "model": "sale.order", "res_id": 12, "record_name": "S00012",
+                "message_type": "email", "subtype_id": [1, "Discussions"],
+                "subject": "Re: S00012", "body": "<p>Bon pour accord.</p>",
+                "date": "2026-03-03 16:40:12", "author_id": [12, "Partner 12"]}),
+            ("mail.message", 503, {
+                "model": "account.move", "res_id": 5, "record_name": "INV/2026/00005",
+                "message_type": "comment", "subtype_id": [1, "Discussions"],
+                "body": "<p>Relance envoyée</p>", "date": "2026-03-04 08:00:00",
+                "author_id": [3, "Mitchell Admin"]}),
+            # Tracking notifications and other models' chatter are not read.
+            ("mail.message", 504, {
+                "model": "res.partner", "res_id": 7, "message_type": "notification",
+                "body": "", "date": "2026-03-04 09:00:00", "author_id": [3, "Mitchell Admin"]}),
+            ("mail.message", 505, {
+                "model": "crm.lead", "res_id": 3, "message_type": "comment",
+                "subtype_id": [2, "Note"], "body": "<p>Lead</p>", "date": "2026-03-04 10:00:00",
+                "author_id": [3, "Mitchell Admin"]}),
+            ("helpdesk.ticket", 11, {
+                "name": "Imprimante bloquée", "ticket_ref": "11", "partner_id": [7, "Partner 7"],
+                "commercial_partner_id": [7, "Partner 7"], "stage_id": [1, "New"],
+                "priority": "3", "team_id": [1, "Support"], "user_id": admin,
+                "create_date": "2026-03-04 08:15:00"}),
+            ("helpdesk.ticket", 13, {
+                "name": "Mot de passe", "ticket_ref": "13", "partner_id": [8, "Partner 8"],
+                "commercial_partner_id": [8, "Partner 8"], "stage_id": [4, "Solved"],
+                "priority": "0", "team_id": [1, "Support"], "close_date": "2026-01-15 12:00:00",
+                "fold": True, "create_date": "2026-01-15 09:00:00"}),
+        ]  # fmt: skip
+        for model, rid, values in rows:
+            self._add(model, rid, **values)
+
     @staticmethod
     def _type(name: str) -> str:
         if name in M2O:
             return "many2one"
         if name in BOOLEAN:
             return "boolean"
-        if name == "category_id":
+        if name in MANY2MANY:
             return "many2many"
-        if name in ("id", "customer_rank", "supplier_rank"):
+        if name in ("id", "customer_rank", "supplier_rank", "res_id", "sequence"):
             return "integer"
         return "datetime" if name in ("create_date", "write_date") else "char"
 
-    def _add(self, model: str, i: int, **values: Any) -> None:
+    def _add(self, model: str, i: int, /, **values: Any) -> None:
         row: dict[str, Any] = {f: False for f in self.types[model]}
         row |= {"id": i, "create_date": odoo_time(0), "write_date": odoo_time(i), "active": True}
         self.store[model].append(row | values)
@@ -161,6 +283,15 @@ class FakeOdoo(FakeVendor):
     def execute(self, model: str, method: str, args: list[Any], kw: dict[str, Any]) -> Any:
         if model not in self.store:
             raise OdooFault(404, "werkzeug.exceptions.NotFound", f"model {model} not found")
+        if model in self.denied and method == "search_read":
+            raise OdooFault(
+                403,
+                "odoo.exceptions.AccessError",
+                f"You are not allowed to access '{model}' ({model}) records.\n\n"
+                "This operation is allowed for the following groups:\n"
+                "\t- Accounting/Billing\n\n"
+                "Contact your administrator to request access if necessary.",
+            )
         if method == "fields_get":
             return {f: {"type": t, "string": f} for f, t in self.types[model].items()}
         if method != "search_read":

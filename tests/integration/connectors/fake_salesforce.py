@@ -7,7 +7,8 @@ Account i (0-based) has Id `001` + 12 digits + `AAA` and SystemModstamp BASE + i
 Like a live org: a query's cursor is a snapshot taken when the query runs (edits made
 while it is read show in the next query); `POST /services/oauth2/token` answers the
 refresh-token grant and the JWT bearer grant (RS256 assertion checked against
-`public_key`), with no `expires_in`; objects in `missing` answer `INVALID_TYPE`;
+`public_key`), with no `expires_in`; objects in `missing` answer `INVALID_TYPE`; products, order lines, quotes, tasks, events and cases are
+written by hand (`build_relationship`), one Task archived (only `queryAll` returns it);
 `/limits` reports the daily allocation.
 """
 
@@ -31,10 +32,23 @@ VERSION = "v66.0"
 PAGE_CAP = 100
 AUTH_BODY = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
 SOQL = re.compile(
-    r"^SELECT (?P<fields>.+?) FROM (?P<obj>\w+)(?: WHERE SystemModstamp > (?P<since>\S+))?$",
+    r"^SELECT (?P<fields>.+?) FROM (?P<obj>\w+)"
+    r"(?: WHERE (?:SystemModstamp > (?P<since>\S+)|(?P<live>IsDeleted = false)))?$",
     re.IGNORECASE,
 )
-PREFIX = {"Account": "001", "Contact": "003", "Opportunity": "006", "Order": "801", "User": "005"}
+PREFIX = {
+    "Account": "001",
+    "Contact": "003",
+    "Opportunity": "006",
+    "Order": "801",
+    "User": "005",
+    "OrderItem": "802",
+    "Product2": "01t",
+    "Quote": "0Q0",
+    "Task": "00T",
+    "Event": "00U",
+    "Case": "500",
+}
 CLIENT_ID, CLIENT_SECRET, REFRESH = "3MVG9-consumer-key", "sf-secret", "5Aep-refresh"
 USERNAME = "integration@acme.example"
 DAILY_LIMIT = [
@@ -96,8 +110,192 @@ class FakeSalesforce(FakeVendor):
                 Email=f"{first.lower()}.{last.lower()}@acme.fr",
                 IsActive=active,
             )
+        self.build_relationship()
         self.cursors: dict[str, list[dict[str, Any]]] = {}
         self._locators = itertools.count(1)
+
+    def build_relationship(self) -> None:
+        """Products, order lines, quotes, tasks, events and cases as an org holds them.
+
+        Task 2 was closed over a year ago: archived (IsArchived), so only queryAll sees it.
+        """
+        acc = [a["Id"] for a in self.store["Account"]]
+        con = [c["Id"] for c in self.store["Contact"]]
+        opp = [o["Id"] for o in self.store["Opportunity"]]
+        order = [o["Id"] for o in self.store["Order"]]
+        user = self.store["User"][0]["Id"]
+
+        def at(text: str) -> str:
+            return f"{text}.000+0000"
+
+        self._add(
+            "Product2",
+            0,
+            Name="Broche HSK-63",
+            ProductCode="HSK63",
+            Family="Broches",
+            IsActive=True,
+            QuantityUnitOfMeasure="Each",
+        )
+        self._add(
+            "Product2",
+            1,
+            Name="Forfait installation",
+            ProductCode="INST",
+            Family="Services",
+            IsActive=False,
+        )
+        products = [p["Id"] for p in self.store["Product2"]]
+        self._add(
+            "OrderItem",
+            0,
+            OrderId=order[0],
+            OrderItemNumber="0000000001",
+            Product2Id=products[0],
+            Quantity=4.0,
+            UnitPrice=1250.0,
+            ListPrice=1250.0,
+            TotalPrice=5000.0,
+            ServiceDate="2026-03-02",
+        )
+        self._add(
+            "OrderItem",
+            1,
+            OrderId=order[0],
+            OrderItemNumber="0000000002",
+            Product2Id=products[1],
+            Quantity=2.0,
+            UnitPrice=850.13,
+            ListPrice=900.0,
+            TotalPrice=1700.26,
+            Description="Pose sur site",
+        )
+        self._add(
+            "Quote",
+            0,
+            Name="Devis ligne 3",
+            QuoteNumber="00000001",
+            OpportunityId=opp[1],
+            AccountId=acc[1],
+            ContactId=con[1],
+            Status="Presented",
+            ExpirationDate="2026-04-30",
+            Subtotal=12000.5,
+            TotalPrice=12000.5,
+            Tax=2400.1,
+            GrandTotal=14400.6,
+            IsSyncing=True,
+            CreatedDate=at("2026-03-01T09:30:00"),
+        )
+        self._add(
+            "Quote",
+            1,
+            Name="Devis options",
+            QuoteNumber="00000002",
+            OpportunityId=opp[2],
+            AccountId=acc[2],
+            Status="Draft",
+            Subtotal=800.0,
+            TotalPrice=800.0,
+            GrandTotal=960.0,
+            IsSyncing=False,
+            CreatedDate=at("2026-03-04T11:00:00"),
+        )
+        self._add(
+            "Task",
+            0,
+            WhoId=con[1],
+            WhatId=acc[1],
+            AccountId=acc[1],
+            Subject="Appel de suivi",
+            ActivityDate="2026-03-02",
+            Status="Completed",
+            Priority="Normal",
+            IsClosed=True,
+            TaskSubtype="Call",
+            Type="Call",
+            CallType="Outbound",
+            CallDisposition="Joint, rappeler en avril",
+            CallDurationInSeconds=540,
+            CompletedDateTime=at("2026-03-02T09:20:00"),
+            OwnerId=user,
+            IsArchived=False,
+        )
+        self._add(
+            "Task",
+            1,
+            WhatId=opp[2],
+            AccountId=acc[2],
+            Subject="Envoyer CGV",
+            ActivityDate="2026-12-20",
+            Status="Not Started",
+            Priority="High",
+            IsClosed=False,
+            TaskSubtype="Task",
+            OwnerId=user,
+            IsArchived=False,
+        )
+        self._add(
+            "Task",
+            2,
+            WhoId=con[3],
+            AccountId=acc[3],
+            Subject="Ancien appel",
+            ActivityDate="2025-01-10",
+            Status="Completed",
+            Priority="Normal",
+            IsClosed=True,
+            TaskSubtype="Call",
+            CompletedDateTime=at("2025-01-10T10:00:00"),
+            OwnerId=user,
+            IsArchived=True,
+        )
+        self._add(
+            "Event",
+            0,
+            WhoId=con[2],
+            WhatId=acc[2],
+            AccountId=acc[2],
+            Subject="Démo",
+            StartDateTime=at("2026-04-10T12:00:00"),
+            EndDateTime=at("2026-04-10T13:00:00"),
+            ActivityDateTime=at("2026-04-10T12:00:00"),
+            ActivityDate="2026-04-10",
+            DurationInMinutes=60,
+            IsAllDayEvent=False,
+            EventSubtype="Event",
+            Location="Lyon",
+            OwnerId=user,
+            IsArchived=False,
+        )
+        self._add(
+            "Case",
+            0,
+            CaseNumber="00001001",
+            AccountId=acc[1],
+            ContactId=con[1],
+            Subject="Machine à l'arrêt",
+            Status="New",
+            Priority="High",
+            Origin="Phone",
+            IsClosed=False,
+            OwnerId=user,
+            CreatedDate=at("2026-03-04T08:00:00"),
+        )
+        self._add(
+            "Case",
+            1,
+            CaseNumber="00001002",
+            AccountId=acc[2],
+            Subject="Question facture",
+            Status="Closed",
+            Priority="Low",
+            Origin="Email",
+            IsClosed=True,
+            ClosedDate=at("2026-01-07T15:30:00"),
+            OwnerId=user,
+            CreatedDate=at("2026-01-05T08:00:00"),
+        )
 
     def edit(self, obj: str, rid: str, minutes: float, **values: Any) -> None:
         rec = next(r for r in self.store[obj] if r["Id"] == rid)
@@ -133,21 +331,22 @@ class FakeSalesforce(FakeVendor):
             }
         }
         for name in fields:
-            if name.startswith("Account."):
+            if "." in name:  # a relationship field: the parent nested under its name
+                relation, column = name.split(".", 1)
                 parent = next(
-                    (a for a in self.store["Account"] if a["Id"] == rec["AccountId"]), None
+                    (p for p in self.store[relation] if p["Id"] == rec[f"{relation}Id"]), None
                 )
-                out["Account"] = (
-                    None
-                    if parent is None
-                    else {
-                        "attributes": {
-                            "type": "Account",
-                            "url": f"/sobjects/Account/{parent['Id']}",
-                        },
-                        "Name": parent["Name"],
+                if parent is None:
+                    out[relation] = None
+                    continue
+                nested = out.get(relation) or {
+                    "attributes": {
+                        "type": relation,
+                        "url": f"/services/data/{VERSION}/sobjects/{relation}/{parent['Id']}",
                     }
-                )
+                }
+                nested[column] = parent[column]
+                out[relation] = nested
             else:
                 out[name] = rec[name]
         return out
@@ -195,7 +394,14 @@ def make_app(fake: FakeSalesforce) -> FaultInjector:
             return JSONResponse(
                 [{"message": message, "errorCode": "INVALID_FIELD"}], status_code=400
             )
-        rows = [r for r in fake.store[obj] if include_deleted or not r["IsDeleted"]]
+        # Archived activities (closed over a year ago) answer queryAll only.
+        rows = [
+            r
+            for r in fake.store[obj]
+            if include_deleted or not (r["IsDeleted"] or r.get("IsArchived"))
+        ]
+        if match["live"]:
+            rows = [r for r in rows if not r["IsDeleted"]]
         if match["since"]:
             since = datetime.fromisoformat(match["since"])
             rows = [r for r in rows if datetime.fromisoformat(r["SystemModstamp"]) > since]

@@ -9,17 +9,19 @@ from urllib.parse import parse_qs
 
 import pytest
 from connector_harness import Harness, read_pages
-from fake_dynamics import SIZES, guid
+from fake_dynamics import HAND, SIZES, guid
 from fakes_common import BASE
 
-from ingest.connectors import ConnectorAuthError, ConnectorRequestError
+from ingest.connectors import ConnectorAuthError, ConnectorRequestError, connectors
 
 # --- HubSpot ----------------------------------------------------------------------------
 
 
 def test_hubspot_default_objects_with_associations(hubspot: Harness, tmp_path: Path) -> None:
     result = hubspot.fetch(tmp_path)
-    assert result.records == {"companies": 250, "contacts": 120, "deals": 45}
+    assert list(result.records) == list(connectors()["hubspot"].default_objects)
+    assert result.records["companies"] == 250 and result.records["contacts"] == 120
+    assert result.records["deals"] == 45 and result.records["owners"] == 3
     company = read_pages(tmp_path, "companies")[0][0]
     assert company["id"] == "1001" and company["name"] == "Company 0"
     assert company["archived"] is False and company["updatedAt"] == "2026-11-01T00:00:00.000Z"
@@ -29,12 +31,13 @@ def test_hubspot_default_objects_with_associations(hubspot: Harness, tmp_path: P
     assert deal["associated_companies_ids"] == "1002"
     assert deal["associated_contacts_ids"] == "5002"
     assert "properties" not in deal and "associations" not in deal
-    lists = [r for r in hubspot.fake.requests if r.method == "GET"]
+    lists = [r for r in hubspot.fake.requests if r.path.startswith("/crm/v3/objects/")]
     assert all(parse_qs(r.query)["limit"] == ["100"] for r in lists)
     # The list cursor is the next id (keyset), not an offset.
     assert [parse_qs(r.query).get("after") for r in lists[:3]] == [None, ["1101"], ["1201"]]
     assert lists[0].headers["user-agent"] == "c360/0.1"
-    assert result.watermark == BASE + timedelta(minutes=249)
+    # The newest record read: the last hand-written line item (BASE + 312 min).
+    assert result.watermark == BASE + timedelta(minutes=312)
 
 
 def test_hubspot_page_size_is_capped_at_100(hubspot: Harness, tmp_path: Path) -> None:
@@ -92,7 +95,14 @@ def test_hubspot_401_message_names_the_variable(hubspot: Harness, tmp_path: Path
 
 def test_salesforce_default_objects_flattened(salesforce: Harness, tmp_path: Path) -> None:
     result = salesforce.fetch(tmp_path)
-    assert result.records == {"Account": 250, "Contact": 30, "Opportunity": 10, "Order": 5}
+    assert list(result.records) == list(connectors()["salesforce"].default_objects)
+    core = ("Account", "Contact", "Opportunity", "Order")
+    assert {k: result.records[k] for k in core} == {
+        "Account": 250,
+        "Contact": 30,
+        "Opportunity": 10,
+        "Order": 5,
+    }
     contacts = read_pages(tmp_path, "Contact")[0]
     assert "attributes" not in contacts[1] and "Account" not in contacts[1]
     assert contacts[1]["Account.Name"] == "Account 1"
@@ -143,11 +153,13 @@ def test_salesforce_unknown_field_is_a_request_error(salesforce: Harness, tmp_pa
 
 def test_dynamics_paging_headers_and_next_link(dynamics: Harness, tmp_path: Path) -> None:
     result = dynamics.fetch(tmp_path)
-    assert result.records == SIZES
+    assert result.records == SIZES | {"systemusers": 3} | {e: len(r) for e, r in HAND.items()}
     assert [len(p) for p in read_pages(tmp_path, "accounts")] == [100, 100, 50]
     first, second = dynamics.fake.requests[:2]
     for header, value in {
-        "prefer": "odata.maxpagesize=100,odata.track-changes",
+        "prefer": "odata.maxpagesize=100,"
+        'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname",'
+        "odata.track-changes",
         "odata-version": "4.0",
         "odata-maxversion": "4.0",
         "accept": "application/json",

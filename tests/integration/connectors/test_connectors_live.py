@@ -22,7 +22,7 @@ from fake_dynamics import guid
 from fake_salesforce import CONCURRENT_LIMIT, DAILY_LIMIT
 from fakes_common import BASE
 
-from ingest.connectors import ConnectorQuotaError, ConnectorRequestError
+from ingest.connectors import ConnectorQuotaError, ConnectorRequestError, connectors
 
 NO_ASSOC: dict[str, Any] = {"associations": {"companies": []}}
 
@@ -265,7 +265,13 @@ def test_salesforce_org_without_orders_skips_the_object(
     salesforce.fake.missing.add("Order")
     with caplog.at_level(logging.WARNING):
         result = salesforce.fetch(tmp_path)
-    assert result.records == {"Account": 250, "Contact": 30, "Opportunity": 10}
+    assert "Order" not in result.records
+    assert {k: result.records[k] for k in ("Account", "Contact", "Opportunity")} == {
+        "Account": 250,
+        "Contact": 30,
+        "Opportunity": 10,
+    }
+    assert list(result.skipped) == ["Order"]
     assert "sObject type 'Order' is not supported" in result.skipped["Order"]
     assert any("skipping Order" in r.getMessage() for r in caplog.records)
     assert not list(tmp_path.glob("page-Order-*"))
@@ -299,6 +305,6 @@ def test_a_default_object_the_tenant_lacks_is_skipped(
 
 
 def test_nothing_at_all_is_an_error_not_a_skip(salesforce: Harness, tmp_path: Path) -> None:
-    salesforce.fake.missing.update({"Account", "Contact", "Opportunity", "Order"})
+    salesforce.fake.missing.update(connectors()["salesforce"].default_objects)
     with pytest.raises(ConnectorRequestError, match="none of Account, Contact"):
         salesforce.fetch(tmp_path)

@@ -1,4 +1,5 @@
-"""Odoo import-compatible exports: quotations, order lines, products, payments, activities, tickets."""
+"""Odoo import-compatible exports: quotations, order lines, products, payments, activities,
+logged messages, tickets."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def test_odoo_relationship_objects(load: Load) -> None:
         # A supplier payment and a draft receipt are skipped, not rejected.
         ("account.payment.csv", "payment"): ("loaded", 4, 2, 0, 2),
         ("mail.activity.csv", "activity"): ("loaded", 4, 4, 0, 0),
+        # The chatter's logged messages are activities too.
+        ("mail.message.csv", "activity"): ("loaded", 3, 3, 0, 0),
         ("helpdesk.ticket.csv", "ticket"): ("loaded", 3, 3, 0, 0),
     }
     assert db.rejects() == []
@@ -81,6 +84,15 @@ def test_odoo_relationship_objects(load: Load) -> None:
          datetime(2026, 3, 10), "open", "Marc Demo"),
         ("__export__.mail_activity_304_c4", "8", "meeting", "Visite usine", datetime(2026, 4, 2),
          "open", "Marc Demo"),
+        # mail.message: a note (its HTML body's text stands for a subject), an e-mail from the
+        # customer (its author is no owner), a message sent from an order (an export links
+        # only the messages on a partner).
+        ("__export__.mail_message_501_d1", "7", "note", "Client rappelé : attend le devis révisé",
+         datetime(2026, 3, 2, 9, 15), "done", "Mitchell Admin"),
+        ("__export__.mail_message_502_d2", "7", "email", "Re: Devis S00041",
+         datetime(2026, 3, 3, 16, 40, 12), "done", None),
+        ("__export__.mail_message_503_d3", None, "email", "Devis envoyé au client",
+         datetime(2026, 3, 4, 8, 0), "done", "Mitchell Admin"),
     ]  # fmt: skip
     assert db.rows(
         "ticket",
