@@ -15,7 +15,11 @@ CASES = [
     ("sap", "MANDT KUNNR BUKRS ZTERM ZWELS", ["customer_company"]),
     ("sap", "MANDT KUNNR KKBER KLIMK SKFOR SSOBL CTLPC", ["customer_credit"]),
     # BSID carries KUNNR, BUKRS and ZTERM but is no KNB1
-    ("sap", "MANDT BUKRS KUNNR GJAHR BELNR BUZEI SHKZG DMBTR ZTERM HKONT", ["receivable_item"]),
+    (
+        "sap",
+        "MANDT BUKRS KUNNR GJAHR BELNR BUZEI SHKZG DMBTR ZTERM HKONT",
+        ["receivable_item", "payment"],
+    ),
     # a KNA1 ⋈ KNB1 extract feeds both, with the same values
     ("sap", "KUNNR NAME1 LAND1 BUKRS AKONT ZTERM", ["customer", "customer_company"]),
     # a KNA1 extract with the limit joined (no KKBER) stays a customer file
