@@ -59,9 +59,12 @@ def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str |
     return (row[0], row[1]) if row else None
 
 
-def customer_doc(lite: sqlite3.Connection, customer_id: str) -> dict[str, Any] | None:
-    row = one(lite, "select doc from customer where customer_id = ?", (customer_id,))
-    return loads(row[0]) if row else None
+def customer_parts(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str, str] | None:
+    """(head, sources, tail) of a customer's stored profile (warehouse/sql/serving/customer.sql)."""
+    row = one(
+        lite, "select head, sources, tail from customer where customer_id = ?", (customer_id,)
+    )
+    return (row[0], row[1], row[2]) if row else None
 
 
 def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:

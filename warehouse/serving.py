@@ -84,7 +84,9 @@ TABLES: tuple[ServingTable, ...] = (
     _list("customer_provenance", served=False),
     ServingTable(
         "customer",
-        "(customer_id text primary key, owner text, doc text not null)",
+        # The profile in the response's shape, in three parts (serving/customer.sql).
+        "(customer_id text primary key, owner text, head text not null,"
+        " sources text not null, tail text not null)",
         order="customer_id",
     ),
     ServingTable(

@@ -4,20 +4,19 @@ snapshot."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 from pipeline_company import DUPONT, Built, publish
 
-from api import serving
+from api.customers import profile_json
 from api.snapshot import SnapshotManager
 from warehouse.serving import serving_path
 from warehouse.settings import Settings
 
 
 def _name(reader) -> str:  # type: ignore[no-untyped-def]
-    doc = serving.customer_doc(reader.lite, DUPONT)
-    assert doc is not None
-    return str(doc["name"])
+    return str(json.loads(profile_json(reader, DUPONT))["name"])
 
 
 def test_in_flight_request_keeps_its_serving_file(settings: Settings, company: Built) -> None:
