@@ -86,7 +86,8 @@ def customer_page(
     if table not in LISTS:
         raise ValueError(table)
     after = seq_from(cursor)
-    first, last = after // CHUNK_SIZE, (after + limit) // CHUNK_SIZE
+    # Positions after + 1 … after + limit (whether more follow, `total` says).
+    first, last = after // CHUNK_SIZE, (after + limit - 1) // CHUNK_SIZE
     rows = lite.execute(
         f"select chunk, total, doc from {table}"
         " where customer_id = ? and chunk between ? and ? order by chunk",
