@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request
@@ -10,19 +11,6 @@ from api import serving
 from api.deps import Principal
 from api.errors import ApiError, Forbidden, NotFound
 from api.evidence import evidence_text
-from api.schemas import (
-    Aging,
-    AlertOut,
-    Conflict,
-    Coordinates,
-    CustomerProfile,
-    Financial,
-    Legal,
-    Provenance,
-    Relationship,
-    SourceRecord,
-    Terms,
-)
 from api.snapshot import SnapshotReader, parse_json
 
 _MAX_REDIRECTS = 10
@@ -91,53 +79,42 @@ def owner_scope(user: Principal, requested: str | None) -> tuple[str | None, boo
     return requested, True
 
 
-def build_profile(snap: SnapshotReader, customer_id: str) -> CustomerProfile:
-    """The 360° profile from the customer's one stored document."""
-    c = serving.customer_doc(snap.lite, customer_id)
-    if c is None:
+def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
+    """The 360° profile as the response's bytes: the document stored at build time in the
+    response's shape (warehouse/sql/serving/customer.sql), sent without parsing it, with
+    the only parts known per request put in: the evidence of each source record in words
+    and the snapshot's id. Its shape is CustomerProfile's (api/schemas.py); a test checks
+    every stored profile against that model."""
+    parts = serving.customer_parts(snap.lite, customer_id)
+    if parts is None:
         raise _not_found(customer_id)
-    sources = []
-    for x in c.get("sources") or []:
+    head, sources, tail = parts
+    return "".join(
+        (
+            head,
+            ',"sources":',
+            _sources(sources),
+            ",",
+            tail,
+            ',"snapshot":',
+            _text(snap.build_id),
+            "}",
+        )
+    ).encode()
+
+
+def _sources(stored: str) -> str:
+    """The source records with their evidence parsed and phrased (api/evidence.py)."""
+    if stored == "[]":
+        return stored
+    records = json.loads(stored)
+    for x in records:
         evidence = parse_json(x.get("evidence"))
-        text = evidence_text(x.get("match_rule"), evidence, x.get("match_score"))
-        sources.append(SourceRecord(**{**x, "evidence": evidence, "evidence_text": text}))
-    conflicts = [
-        Conflict(**{**f, "values": parse_json(f.get("values"))}) for f in c.get("conflicts") or []
-    ]
-    g = c.get
-    return CustomerProfile(
-        customer_id=c["customer_id"],
-        name=g("name"),
-        customer_code=g("customer_code"),
-        owner=g("owner"),
-        segment=g("segment"),
-        lifecycle_stage=g("lifecycle_stage"),
-        legal=Legal(siren=g("siren"), siret=g("siret"), vat_number=g("vat_number")),
-        coordinates=Coordinates(**{k: g(k) for k in Coordinates.model_fields}),
-        terms=Terms(**{k: g(k) for k in Terms.model_fields}),
-        financial=Financial(
-            **{k: g(k) for k in Financial.model_fields if k != "aging"},
-            aging=Aging(
-                not_due=g("aging_not_due_amount"),
-                d1_30=g("aging_1_30_amount"),
-                d31_60=g("aging_31_60_amount"),
-                d61_90=g("aging_61_90_amount"),
-                over_90=g("aging_over_90_amount"),
-            ),
-        ),
-        alerts=[AlertOut(**a, customer_name=g("name")) for a in g("alerts") or []],
-        sources=sources,
-        conflicts=conflicts,
-        provenance=[Provenance(**p) for p in g("provenance") or []],
-        has_crm=g("has_crm"),
-        has_erp=g("has_erp"),
-        has_accounting=g("has_accounting"),
-        last_order_date=g("last_order_date"),
-        last_invoice_date=g("last_invoice_date"),
-        last_activity_date=g("last_activity_date"),
-        relationship=Relationship.model_validate(
-            {k: g(k) for k in Relationship.model_fields if g(k) is not None}
-        ),
-        updated_at=g("updated_at"),
-        snapshot=snap.build_id,
-    )
+        x["evidence"] = evidence
+        x["evidence_text"] = evidence_text(x.get("match_rule"), evidence, x.get("match_score"))
+    return _text(records)
+
+
+def _text(value: Any) -> str:
+    # Compact and UTF-8, as the stored parts and pydantic write JSON.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

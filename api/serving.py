@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from api.queries import cursor_position, position_cursor
+from kernel.serving_contract import CHUNK_SIZE
 
-# Customer sub-lists, keyed (customer_id, seq) in the order the API pages them.
+# Customer sub-lists, stored as chunks keyed (customer_id, chunk) in the order the API
+# pages them.
 LISTS = frozenset(
     {
         "customer_invoice",
@@ -57,9 +59,12 @@ def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str |
     return (row[0], row[1]) if row else None
 
 
-def customer_doc(lite: sqlite3.Connection, customer_id: str) -> dict[str, Any] | None:
-    row = one(lite, "select doc from customer where customer_id = ?", (customer_id,))
-    return loads(row[0]) if row else None
+def customer_parts(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str, str] | None:
+    """(head, sources, tail) of a customer's stored profile (warehouse/sql/serving/customer.sql)."""
+    row = one(
+        lite, "select head, sources, tail from customer where customer_id = ?", (customer_id,)
+    )
+    return (row[0], row[1], row[2]) if row else None
 
 
 def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:
@@ -72,16 +77,40 @@ def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:
 def customer_page(
     lite: sqlite3.Connection, table: str, customer_id: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    """One page of a customer's sub-list and its row count (both index ranges)."""
+    """One page of a customer's sub-list and its item count.
+
+    The list is stored in chunks of CHUNK_SIZE items (kernel/serving_contract.py); the cursor is
+    the position of the page's last item, so the page is the chunk range holding the
+    positions after it: one index-range read, the count carried by every chunk.
+    """
     if table not in LISTS:
         raise ValueError(table)
     after = seq_from(cursor)
+    # Positions after + 1 … after + limit (whether more follow, `total` says).
+    first, last = after // CHUNK_SIZE, (after + limit - 1) // CHUNK_SIZE
     rows = lite.execute(
-        f"select seq, doc from {table} where customer_id = ? and seq > ? order by seq limit ?",
-        (customer_id, after, limit + 1),
+        f"select chunk, total, doc from {table}"
+        " where customer_id = ? and chunk between ? and ? order by chunk",
+        (customer_id, first, last),
     ).fetchall()
-    counted = one(lite, f"select count(*) from {table} where customer_id = ?", (customer_id,))
-    return _page(rows, limit, int(counted[0]) if counted else 0)
+    if rows:
+        total = int(rows[0][1])
+    else:  # a cursor past the end: the count is still the list's
+        counted = one(
+            lite, f"select total from {table} where customer_id = ? limit 1", (customer_id,)
+        )
+        total = int(counted[0]) if counted else 0
+    items: list[Any] = []
+    for row in rows:
+        items.extend(loads(row[2]))
+    start = after - first * CHUNK_SIZE
+    data = items[start : start + limit]
+    more = after + len(data) < total
+    return {
+        "data": data,
+        "count": total,
+        "next_cursor": seq_cursor(after + len(data)) if more and data else None,
+    }
 
 
 def _page(rows: list[tuple[Any, ...]], limit: int, count: int) -> dict[str, Any]:

@@ -29,7 +29,7 @@ import duckdb
 
 from kernel.connection import connect
 from kernel.killpoint import kill_point
-from kernel.serving_contract import CONTRACT_VERSION, SERVING_SUFFIX
+from kernel.serving_contract import CHUNK_SIZE, CONTRACT_VERSION, SERVING_SUFFIX
 from kernel.sqlquote import quote_ident, quote_literal
 from warehouse.sqlfiles import sql
 
@@ -38,9 +38,13 @@ logger = logging.getLogger(__name__)
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
-_LIST = "customer_id text not null, seq integer not null, doc text not null, "
-# Rowid tables for documents: SQLite advises against WITHOUT ROWID for rows this wide.
-_LIST_KEY = "primary key (customer_id, seq))"
+# A served sub-list: one row per chunk of CHUNK_SIZE items (a JSON array), with the
+# customer's item count. Rowid tables for documents: SQLite advises against WITHOUT ROWID
+# for rows this wide.
+_LIST = (
+    "(customer_id text not null, chunk integer not null, total integer not null,"
+    " doc text not null, primary key (customer_id, chunk))"
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,7 @@ class ServingTable:
 
 
 def _list(name: str, served: bool = True) -> ServingTable:
-    return ServingTable(
-        name, f"({_LIST}{_LIST_KEY}", is_list=True, served=served, order="customer_id, seq"
-    )
+    return ServingTable(name, _LIST, is_list=True, served=served)
 
 
 # In build order: the profile document (customer) folds in the four lists before it.
@@ -77,7 +79,9 @@ TABLES: tuple[ServingTable, ...] = (
     _list("customer_provenance", served=False),
     ServingTable(
         "customer",
-        "(customer_id text primary key, owner text, doc text not null)",
+        # The profile in the response's shape, in three parts (serving/customer.sql).
+        "(customer_id text primary key, owner text, head text not null,"
+        " sources text not null, tail text not null)",
         order="customer_id",
     ),
     ServingTable(
@@ -278,8 +282,16 @@ def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[l
     """Columns of serving.<table> and a select giving SQLite-storable values, in the
     order of the SQLite table's key.
 
-    Money and dates travel as text (SQLite has no decimal; text keeps every cent).
+    Money and dates travel as text (SQLite has no decimal; text keeps every cent). A
+    sub-list travels as its chunks, already in key order.
     """
+    if table.is_list:
+        select = (
+            sql("serving/list_chunks")
+            .replace("{table}", table.name)
+            .replace("{chunk_size}", str(CHUNK_SIZE))
+        )
+        return ["customer_id", "chunk", "total", "doc"], select
     described = con.execute(f"describe serving.{table.name}").fetchall()
     columns = [str(r[0]) for r in described]
     exprs = []

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.customers import build_profile, check_customer, owner_scope
+from api.customers import check_customer, owner_scope, profile_json
 from api.deps import CustomerReader, SnapshotDep
 from api.queries import PositionCursor
 from api.schemas import CustomerProfile, CustomerSummary, Page
@@ -51,6 +51,5 @@ def read_customer(
 ) -> Any:
     """The 360° profile: identity, coordinates, terms, money, alerts, sources, conflicts."""
     check_customer(snap, user, customer_id, request)
-    # Built and checked by its model already: serialized once, not validated again.
-    profile = build_profile(snap, customer_id)
-    return Response(profile.model_dump_json(), media_type="application/json")
+    # Stored in the response's shape (CustomerProfile): sent as it is, never re-encoded.
+    return Response(profile_json(snap, customer_id), media_type="application/json")

@@ -110,7 +110,13 @@ def test_serving_documents_carry_utc_offsets(built_demo: Any) -> None:
     assert snapshot is not None
     lite = sqlite3.connect(serving_path(snapshot))
     try:
-        docs = [json.loads(r[0]) for r in lite.execute("select doc from customer limit 50")]
+        # The profile's stored parts (warehouse/sql/serving/customer.sql) as one object.
+        docs = [
+            json.loads(f'{head},"sources":{sources},{tail}}}')
+            for head, sources, tail in lite.execute(
+                "select head, sources, tail from customer limit 50"
+            )
+        ]
     finally:
         lite.close()
     stamps = [d["updated_at"] for d in docs if d.get("updated_at")]

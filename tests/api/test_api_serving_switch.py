@@ -4,11 +4,12 @@ snapshot."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 from pipeline_company import DUPONT, Built, publish
 
-from api import serving
+from api.customers import profile_json
 from api.snapshot import SnapshotManager
 from kernel.serving_contract import serving_path
 from kernel.settings import Settings
@@ -16,9 +17,7 @@ from warehouse.serving import serving_for_snapshot
 
 
 def _name(reader) -> str:  # type: ignore[no-untyped-def]
-    doc = serving.customer_doc(reader.lite, DUPONT)
-    assert doc is not None
-    return str(doc["name"])
+    return str(json.loads(profile_json(reader, DUPONT))["name"])
 
 
 def test_in_flight_request_keeps_its_serving_file(settings: Settings, company: Built) -> None:

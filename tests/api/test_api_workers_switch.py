@@ -4,19 +4,18 @@ workers), while the requests each had in flight finish on the old one."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pipeline_company import DUPONT, Built, publish
 
-from api import serving
+from api.customers import profile_json
 from api.snapshot import SnapshotManager
 from kernel.settings import Settings
 
 
 def _name(reader: Any) -> str:
-    doc = serving.customer_doc(reader.lite, DUPONT)
-    assert doc is not None
-    return str(doc["name"])
+    return str(json.loads(profile_json(reader, DUPONT))["name"])
 
 
 def test_every_worker_switches_at_its_next_request(settings: Settings, company: Built) -> None:

@@ -1,8 +1,14 @@
 -- needs: mart.customer_360
--- The whole profile document of each customer: its customer_360 row with its alerts,
--- source records, conflicts and provenance, read by the API with one lookup by id.
--- Runs after the serving.customer_* lists it folds in.
--- Lists are joined as JSON text (not parsed), so every amount keeps its exact decimals.
+-- The whole profile of each customer, built in the exact shape of the API's response
+-- (CustomerProfile in api/schemas.py: amounts as strings with two decimals, timestamps
+-- RFC 3339 in UTC) so the API serves it without parsing or re-encoding it. Two parts
+-- around what the API adds per request:
+--   head     the JSON object up to its alerts, without the closing brace;
+--   sources  the source records (JSON array), whose evidence the API phrases in words;
+--   tail     the members after the sources, without either brace;
+-- the API sends head, "sources", tail and "snapshot" (the build id) as one object.
+-- Runs after the serving.customer_* lists it folds in (each document already in its
+-- item's shape); lists are joined as JSON text, so every amount keeps its exact decimals.
 create or replace table serving.customer as
 with
 alert as (
@@ -23,22 +29,108 @@ conflict as (
 provenance as (
     select customer_id, '[' || string_agg(doc, ',' order by seq) || ']' as provenance
     from serving.customer_provenance group by customer_id
+),
+
+part as (
+    select
+        c.customer_id,
+        c.owner,
+        to_json({
+            'customer_id': c.customer_id,
+            'name': c.name,
+            'customer_code': c.customer_code,
+            'owner': c.owner,
+            'segment': c.segment,
+            'lifecycle_stage': c.lifecycle_stage,
+            'legal': {'siren': c.siren, 'siret': c.siret, 'vat_number': c.vat_number},
+            'coordinates': {
+                'email': c.email,
+                'phone': c.phone,
+                'website': c.website,
+                'street': c.street,
+                'postcode': c.postcode,
+                'city': c.city,
+                'country': c.country
+            },
+            'terms': {
+                'payment_terms_days': c.payment_terms_days,
+                'credit_limit_amount': c360_amount(c.credit_limit_amount),
+                'currency': c.currency
+            },
+            'financial': {
+                'outstanding_amount': c360_amount(c.outstanding_amount),
+                'overdue_amount': c360_amount(c.overdue_amount),
+                'oldest_overdue_days': c.oldest_overdue_days,
+                'unallocated_cash_amount': c360_amount(c.unallocated_cash_amount),
+                'credit_balance_amount': c360_amount(c.credit_balance_amount),
+                'credit_limit_amount': c360_amount(c.credit_limit_amount),
+                'credit_utilisation': c.credit_utilisation::double,
+                'open_orders_amount': c360_amount(c.open_orders_amount),
+                'credit_exposure_amount': c360_amount(c.credit_exposure_amount),
+                'revenue_ytd_amount': c360_amount(c.revenue_ytd_amount),
+                'revenue_last_year_amount': c360_amount(c.revenue_last_year_amount),
+                'revenue_total_amount': c360_amount(c.revenue_total_amount),
+                'open_pipeline_amount': c360_amount(c.open_pipeline_amount),
+                'weighted_pipeline_amount': c360_amount(c.weighted_pipeline_amount),
+                'aging': {
+                    'not_due': c360_amount(c.aging_not_due_amount),
+                    'd1_30': c360_amount(c.aging_1_30_amount),
+                    'd31_60': c360_amount(c.aging_31_60_amount),
+                    'd61_90': c360_amount(c.aging_61_90_amount),
+                    'over_90': c360_amount(c.aging_over_90_amount)
+                }
+            },
+            'alerts': coalesce(alert.alerts, '[]')::json
+        })::varchar as head,
+        coalesce(source.sources, '[]') as sources,
+        to_json({
+            'conflicts': coalesce(conflict.conflicts, '[]')::json,
+            'provenance': coalesce(provenance.provenance, '[]')::json,
+            'has_crm': c.has_crm,
+            'has_erp': c.has_erp,
+            'has_accounting': c.has_accounting,
+            'last_order_date': c.last_order_date,
+            'last_invoice_date': c.last_invoice_date,
+            'last_activity_date': c.last_activity_date,
+            'relationship': {
+                'last_activity_date': c.last_activity_date,
+                'last_activity_kind': c.last_activity_kind,
+                'last_activity_subject': c.last_activity_subject,
+                'next_activity_date': c.next_activity_date,
+                'next_activity_kind': c.next_activity_kind,
+                'next_activity_subject': c.next_activity_subject,
+                -- Counts are 0, never null, when the customer has none.
+                'open_ticket_count': coalesce(c.open_ticket_count, 0),
+                'oldest_open_ticket_date': c.oldest_open_ticket_date,
+                'open_ticket_top_priority': c.open_ticket_top_priority,
+                'open_quote_count': coalesce(c.open_quote_count, 0),
+                'open_quotes_amount': c360_amount(c.open_quotes_amount),
+                'oldest_open_quote_days': c.oldest_open_quote_days,
+                'paid_invoice_count_12m': coalesce(c.paid_invoice_count_12m, 0),
+                'median_days_to_pay_12m': c.median_days_to_pay_12m::double,
+                'on_time_rate_12m': c.on_time_rate_12m::double,
+                'median_days_to_pay_prev_12m': c.median_days_to_pay_prev_12m::double,
+                'on_time_rate_prev_12m': c.on_time_rate_prev_12m::double,
+                'days_to_pay_trend': c.days_to_pay_trend,
+                'last_payment_date': c.last_payment_date,
+                'last_purchase_date': c.last_purchase_date,
+                'top_product': c.top_product
+            },
+            'updated_at': c360_rfc3339(c.updated_at)
+        })::varchar as tail
+    from mart.customer_360 as c
+    left join alert on c.customer_id = alert.customer_id
+    left join source on c.customer_id = source.customer_id
+    left join conflict on c.customer_id = conflict.customer_id
+    left join provenance on c.customer_id = provenance.customer_id
+    where c.customer_id is not null
 )
 
 select
-    c.customer_id,
-    c.owner,
-    rtrim(to_json(c)::varchar, '}')
-    || ',"alerts":' || coalesce(alert.alerts, '[]')
-    || ',"sources":' || coalesce(source.sources, '[]')
-    || ',"conflicts":' || coalesce(conflict.conflicts, '[]')
-    || ',"provenance":' || coalesce(provenance.provenance, '[]')
-    || '}' as doc
-from (
-    select * replace (c360_rfc3339(updated_at) as updated_at) from mart.customer_360
-) as c
-left join alert on c.customer_id = alert.customer_id
-left join source on c.customer_id = source.customer_id
-left join conflict on c.customer_id = conflict.customer_id
-left join provenance on c.customer_id = provenance.customer_id
-where c.customer_id is not null
+    customer_id,
+    owner,
+    -- Without the closing brace (head) and without both braces (tail).
+    substr(head, 1, length(head) - 1) as head,
+    sources,
+    substr(tail, 2, length(tail) - 2) as tail
+from part

@@ -1,18 +1,22 @@
--- needs: mart.alert
--- A customer's alerts as the profile lists them (by alert type).
+-- needs: mart.alert, mart.customer_360
+-- A customer's alerts as the profile lists them (by alert type), each document in the
+-- shape of the API's AlertOut (api/schemas.py).
 create or replace table serving.customer_alert as
 select
-    r.customer_id,
-    row_number() over (partition by r.customer_id order by r.alert_type) as seq,
-    to_json(r)::varchar as doc
-from (
-    select
-        a.customer_id,
-        a.alert_type,
-        a.severity,
-        a.message,
-        a.owner,
-        a.amount
-    from mart.alert as a
-    where a.customer_id is not null
-) as r
+    a.customer_id,
+    -- Ties of a type in a stable order (its reference, then its message).
+    row_number() over (
+        partition by a.customer_id order by a.alert_type, a.reference, a.message
+    ) as seq,
+    to_json({
+        'customer_id': a.customer_id,
+        'customer_name': c.name,
+        'alert_type': a.alert_type,
+        'severity': a.severity,
+        'message': a.message,
+        'owner': a.owner,
+        'amount': c360_amount(a.amount)
+    })::varchar as doc
+from mart.alert as a
+left join mart.customer_360 as c on a.customer_id = c.customer_id
+where a.customer_id is not null

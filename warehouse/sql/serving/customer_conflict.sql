@@ -1,17 +1,16 @@
 -- needs: core.customer_conflict
+-- Each document in the shape of the API's Conflict (api/schemas.py): the values of each
+-- source as JSON.
 create or replace table serving.customer_conflict as
 select
-    r.customer_id,
-    row_number() over (partition by r.customer_id order by r.field) as seq,
-    to_json(r)::varchar as doc
-from (
-    select
-        f.customer_id,
-        f.field,
-        f."values" as "values",
-        f.chosen_value,
-        f.chosen_source,
-        f.rule
-    from core.customer_conflict as f
-    where f.customer_id is not null
-) as r
+    f.customer_id,
+    row_number() over (partition by f.customer_id order by f.field) as seq,
+    to_json({
+        'field': f.field,
+        'values': c360_json(f."values"),
+        'chosen_value': f.chosen_value,
+        'chosen_source': f.chosen_source,
+        'rule': f.rule
+    })::varchar as doc
+from core.customer_conflict as f
+where f.customer_id is not null

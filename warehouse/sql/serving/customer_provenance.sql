@@ -61,5 +61,14 @@ final as (
 select
     final.customer_id,
     row_number() over (partition by final.customer_id order by final.field) as seq,
-    to_json(final)::varchar as doc
+    -- In the shape of the API's Provenance (api/schemas.py).
+    to_json({
+        'field': final.field,
+        'source': final.source,
+        'system': final.system,
+        'role': final.role,
+        'run_id': final.run_id,
+        'loaded_at': final.loaded_at,
+        'changed_at': final.changed_at
+    })::varchar as doc
 from final

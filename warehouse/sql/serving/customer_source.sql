@@ -1,23 +1,21 @@
 -- needs: core.customer_xref
--- The source records of each customer with the matcher's evidence (JSON text); the API
--- phrases the evidence in words when it reads the profile.
+-- The source records of each customer with the matcher's evidence (JSON text): the API
+-- parses the evidence and phrases it in words (api/evidence.py) when it serves the
+-- profile; the rest is in the shape of its SourceRecord (api/schemas.py).
 create or replace table serving.customer_source as
 select
-    r.customer_id,
+    x.customer_id,
     row_number() over (
-        partition by r.customer_id order by r.role, r.source, r.source_id
+        partition by x.customer_id order by x.role, x.source, x.source_id
     ) as seq,
-    to_json(r)::varchar as doc
-from (
-    select
-        x.customer_id,
-        x.source,
-        x.source_id,
-        x.system,
-        x.role,
-        x.match_rule,
-        x.match_score,
-        x.evidence
-    from core.customer_xref as x
-    where x.customer_id is not null
-) as r
+    to_json({
+        'source': x.source,
+        'source_id': x.source_id,
+        'system': x.system,
+        'role': x.role,
+        'match_rule': x.match_rule,
+        'match_score': x.match_score::double,
+        'evidence': x.evidence
+    })::varchar as doc
+from core.customer_xref as x
+where x.customer_id is not null
