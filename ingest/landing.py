@@ -83,9 +83,9 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def land(src: Path, landing_root: Path, source: str, run_id: str, sha256: str) -> LandedFile:
-    """Copy `src` into the run's landing folder (fsynced), keeping its name."""
-    folder = landing_root / source / run_id
+def land(src: Path, folder: Path, source: str, sha256: str) -> LandedFile:
+    """Copy `src` into the run's landing folder (Settings.landing_run_dir; fsynced),
+    keeping its name."""
     make_dir(folder)
     target = folder / src.name
     n = 1

@@ -31,6 +31,7 @@ import duckdb
 from ingest import raw_store
 from ingest.landing import MANIFEST, new_run_id, sha256_of
 from warehouse.connection import sql
+from warehouse.settings import Settings
 from warehouse.sqlfiles import bind, statements
 from warehouse.sqlquote import quote_ident
 
@@ -61,14 +62,14 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     _run(con, "erasure", {})
 
 
-def suppress(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[tuple[str, str, str], int]:
+def suppress(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[tuple[str, str, str], int]:
     """Apply the suppression list to staging, the raw layer and landing; the contact rows
     removed per (source, run, file). Runs inside the caller's transaction."""
     prepare(con)
     if not con.execute("select count(*) from meta.erasure_key").fetchone()[0]:  # type: ignore[index]
         return {}
     _run(con, "suppress", {})
-    _scrub(con, landing_dir)
+    _scrub(con, settings)
     removed = con.execute(
         "select source, _run_id, _file, count(*) from _erased_rows group by all"
     ).fetchall()
@@ -86,7 +87,7 @@ def _activities_of(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def erase(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, email: str | None, phone: str | None
+    con: duckdb.DuckDBPyConnection, settings: Settings, email: str | None, phone: str | None
 ) -> Erasure:
     """Erase the person from staging, the raw layer and landing, in one transaction."""
     prepare(con)
@@ -107,7 +108,7 @@ def erase(
         _run(con, "erase_keys", params)
         _run(con, "suppress", {})
         result.contacts = int(con.execute("select count(*) from _erased_rows").fetchone()[0])  # type: ignore[index]
-        result.landed_files = _scrub(con, landing_dir)
+        result.landed_files = _scrub(con, settings)
         if email:
             _run(con, "redact_rejects", params)
         erasure_id = new_run_id()
@@ -140,7 +141,7 @@ def erase(
     return result
 
 
-def _scrub(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
+def _scrub(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     """Remove the lines of `_erased_rows` from the raw layer and the landed files; the
     landed files changed (source/run/file)."""
     con.execute(raw_store.RAW_FILE_DDL)
@@ -166,7 +167,7 @@ def _scrub(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
                 "and list_contains(?, _line)",
                 [run_id, file, lines],
             )
-        landed = landing_dir / source / run_id / file
+        landed = settings.landing_run_dir(source, run_id) / file
         if not landed.exists():
             continue  # pruned by the landing retention, or already erased
         copies = [landed] + ([Path(read_path)] if read_path and Path(read_path) != landed else [])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.readers import Rescan
 from warehouse.sqlquote import quote_ident
 from warehouse.sqlquote import quote_literal as _literal
 
@@ -45,15 +46,14 @@ def store(
     file: str,
     columns: list[str],
     file_table: str,
-    rescan: tuple[str, str] | None,
+    rescan: Rescan | None,
 ) -> None:
     """Record one file's rows in the raw layer (a view branch, or a copy)."""
     con.execute(RAW_FILE_DDL)
     if rescan is not None:
-        path, scan = rescan
         con.execute(
             "insert into meta.raw_file values (?, ?, ?, ?, ?, ?)",
-            [source, obj, run_id, file, path, scan],
+            [source, obj, run_id, file, rescan.path, rescan.scan],
         )
     else:
         table = _rows_table(source, obj)

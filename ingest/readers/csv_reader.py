@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
+from ingest.readers import ReadResult, Rescan, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 from ingest.readers import limits as bounds
 from warehouse.settings import LimitsConfig
@@ -129,7 +129,7 @@ def read(
         ) from exc
     simple = _simple_layout(con, scan, parser_rejects, lines)
     rescan = (
-        (str(text_path), _rescan_sql(text_path, delim, quote, names))
+        Rescan(str(text_path), _rescan_sql(text_path, delim, quote, names))
         if simple and keep_dir is not None
         else None
     )
