@@ -32,6 +32,7 @@ class Rescan:
 
     path: str
     scan: str
+    numbered: bool = False  # the scan gives each row's `_line` itself (multi-line records)
 
 
 @dataclass
