@@ -168,7 +168,7 @@ class StepClock:
 
     def __enter__(self) -> StepClock:
         from ingest import pipeline, raw_store
-        from ingest.readers import encoding
+        from ingest.readers import csv_reader, encoding
 
         self.wrap(pipeline, "sha256_of", "sha256")
         self.wrap(pipeline, "land", "land (copy)")
@@ -178,6 +178,7 @@ class StepClock:
         self.wrap(raw_store, "store", "raw.* insert")
         self.wrap(pipeline, "_load_object", "load_object (raw+typed+rejects)")
         self.wrap(pipeline, "merge_object", "merge into staging")
+        self.wrap(csv_reader, "_number_quoted_breaks", "number line breaks")
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -772,7 +772,7 @@ def privacy_erase(
         con = connect(settings.staging_db, budget=settings.limits)
         try:
             init_staging(con)
-            done = erase(con, settings.landing_dir, email, phone)
+            done = erase(con, settings, email, phone)
         finally:
             con.close()
         console.print(

@@ -8,7 +8,11 @@ no SAVEPOINT). Then one transaction writes what the files gave (raw.*, meta.reje
 merge into staging.*, meta.ingest_run), so a failure there leaves staging as it was.
 Per file and object, `meta.ingest_run` records rows read, loaded, rejected and skipped
 (out of the object's scope, e.g. FEC lines on non-receivable accounts):
-read = loaded + rejected + skipped, always.
+read = loaded + rejected + skipped, always (`run_ledger` sets and moves those counts).
+
+A source's run is one `SourceRun`: the connection, settings, profile and run id every
+step needs, and the state the run owns (the files it landed, the numbers of its temp
+tables), instead of long parameter lists and a module-level counter.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +48,7 @@ from ingest.landing import (
 )
 from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
-from ingest.readers import UnreadableFile, first_line, read_file
+from ingest.readers import Rescan, UnreadableFile, first_line, read_file
 from ingest.staging_merge import merge_object
 from kernel.connection import connect, init_staging
 from kernel.killpoint import kill_point
@@ -52,7 +56,14 @@ from kernel.settings import Settings, SourceConfig
 
 logger = logging.getLogger(__name__)
 FILE_TABLE = "_file_rows"
-_PART_IDS = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """A refused push or inbox file, moved aside once the source's transaction is committed."""
+
+    path: Path
+    to: Path
 
 
 @dataclass
@@ -60,7 +71,7 @@ class FileOutcome:
     source: str
     file: str
     object: str | None
-    status: str  # loaded | skipped | refused
+    status: str  # loaded | skipped | refused | quarantined
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -70,21 +81,26 @@ class FileOutcome:
     sha256: str | None = None
     bytes: int | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
-    part: str | None = field(default=None, repr=False)  # typed rows awaiting the merge
-    rejects: str | None = field(default=None, repr=False)  # meta.reject rows awaiting it
-    raw: RawRows | None = field(default=None, repr=False)  # raw.* rows awaiting it
-    # A refused push or inbox file, moved to this path once the source's transaction is
-    # committed.
-    quarantine_to: tuple[Path, Path] | None = field(default=None, repr=False)
+    quarantine: Quarantine | None = field(default=None, repr=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RawRows:
     """What raw_store.store needs once the source's transaction is open."""
 
-    columns: list[str]
+    columns: tuple[str, ...]
     file_table: str | None  # the file's rows (None when raw.* re-reads the landed file)
-    rescan: tuple[str, str] | None
+    rescan: Rescan | None
+
+
+@dataclass(frozen=True)
+class TypedObject:
+    """One object of a file typed into temp tables, awaiting the source's transaction."""
+
+    outcome: FileOutcome
+    part: str  # typed rows: the staging columns and `_problems`
+    rejects: str  # meta.reject rows
+    raw: RawRows | None  # None for an object derived from another's rows
 
 
 @dataclass
@@ -93,8 +109,32 @@ class LandedLoad:
 
     lf: LandedFile
     sha: str
-    outcomes: list[FileOutcome]
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    typed: list[TypedObject] = field(default_factory=list)
     file_table: str | None = None  # kept until the transaction copies it into raw.*
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A landed file read and recognised: what typing each of its objects needs."""
+
+    lf: LandedFile
+    table: str  # the reader's temp table of the file's rows
+    rows: int  # rows the parser kept
+    header: dict[str, str]  # normalised name -> column as found
+    rescan: Rescan | None
+
+
+@dataclass(frozen=True)
+class SeenFile:
+    """A file whose bytes an earlier run loaded, with the objects it gave then."""
+
+    index: int
+    path: Path
+    kind: str
+    sha: str
+    run_id: str
+    objects: frozenset[str]
 
 
 @dataclass
@@ -117,6 +157,33 @@ class IngestResult:
 
 
 Progress = Callable[[str, str], None]
+
+
+@dataclass
+class SourceRun:
+    """One source's part of an ingest run: what every step needs, and the run's state."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    source: SourceConfig
+    profile: Profile
+    run_id: str
+    progress: Progress | None
+    ids: Iterator[int]  # the ingest run's temp-table numbers, shared by its sources
+    loads: list[LandedLoad] = field(default_factory=list)
+
+    def temp(self, prefix: str) -> str:
+        """A temp-table name no other table of this ingest run (on this connection) has."""
+        return f"_{prefix}_{next(self.ids)}"
+
+    def tell(self, path: Path) -> None:
+        if self.progress:
+            self.progress(self.source.name, path.name)
+
+    @property
+    def typed(self) -> dict[int, TypedObject]:
+        """Each typed object by the id of its outcome."""
+        return {id(t.outcome): t for load in self.loads for t in load.typed}
 
 
 def inbox_files(source: SourceConfig, settings: Settings) -> list[tuple[Path, str]]:
@@ -164,6 +231,7 @@ def ingest(
     if not sources:
         return result
     con = _open(settings)
+    ids = itertools.count(1)
     try:
         left = clean_unfinished(settings.landing_dir, settings.work_dir)
         if left:
@@ -177,12 +245,22 @@ def ingest(
             raw_store.refresh_all(con)
         for source in sources:
             files = (files_for or (lambda s: inbox_files(s, settings)))(source)
-            validate.register(con, load_profile(source.system).read.default_country)
+            profile = load_profile(source.system)
+            validate.register(con, profile.read.default_country)
+            run = SourceRun(
+                con,
+                settings,
+                source,
+                profile.with_overrides(source.columns),
+                result.run_id,
+                progress,
+                ids,
+            )
             try:
-                prepared = _prepare_source(con, settings, source, files, result.run_id, progress)
+                outcomes = _prepare_source(run, files)
                 con.execute("begin transaction")
                 try:
-                    outcomes = _commit_source(con, settings, source, prepared, result.run_id)
+                    _commit_source(run, outcomes)
                     kill_point("source_transaction", source.name)
                     con.execute("commit")
                 except BaseException:
@@ -193,49 +271,32 @@ def ingest(
                 _record_failure(con, result.run_id, source.name, exc)
                 raise
             kill_point("source_committed", source.name)
-            _drop_temps(con, prepared)
+            _drop_temps(run)
             for o in outcomes:
-                if o.quarantine_to:
-                    quarantine.move(*o.quarantine_to, o.message or "refused")
+                if o.quarantine:
+                    quarantine.move(o.quarantine.path, o.quarantine.to, o.message or "refused")
             result.outcomes += outcomes
     finally:
         con.close()
     return result
 
 
-@dataclass
-class Prepared:
-    """A source's files read and typed (temp tables), awaiting its transaction."""
-
-    profile: Profile
-    outcomes: list[FileOutcome]
-    loads: list[LandedLoad]
-
-
-def _prepare_source(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    source: SourceConfig,
-    files: list[tuple[Path, str]],
-    run_id: str,
-    progress: Progress | None,
-) -> Prepared:
-    """Land, read and type each file in autocommit: each file is its own unit of work."""
-    profile = load_profile(source.system).with_overrides(source.columns)
-    loads: list[LandedLoad] = []
+def _prepare_source(run: SourceRun, files: list[tuple[Path, str]]) -> list[FileOutcome]:
+    """Land, read and type each file in autocommit: each file is its own unit of work.
+    The outcomes, in the order of `files`."""
+    con, settings, source = run.con, run.settings, run.source
     indexed: list[tuple[int, FileOutcome]] = []
-    pending: list[tuple[int, Path, str, str, str, set[str]]] = []
+    seen_before: list[SeenFile] = []
     moved: set[Path] = set()  # a refused file is moved once, whatever its outcomes
     drop_folders = [f for f in (source.inbox, settings.push_folder(source.name)) if f is not None]
     for i, (path, kind) in enumerate(files):
         root = next((r for r in drop_folders if path.is_relative_to(r)), None)
         if root is not None and (why := unsafe(path, root)):
-            if progress:
-                progress(source.name, path.name)
+            run.tell(path)
             logger.warning("%s/%s refused: %s", source.name, path.name, why)
-            o = FileOutcome(source.name, path.name, None, "refused", message=why)
             to = quarantine.target(settings, source.name, path)
-            o.quarantine_to = (path, to)
+            o = FileOutcome(source.name, path.name, None, "refused")
+            o.quarantine = Quarantine(path, to)
             o.message = f"{why} (moved to {to.relative_to(settings.data_dir)})"
             indexed.append((i, o))
             continue
@@ -248,70 +309,56 @@ def _prepare_source(
             [source.name, sha],
         ).fetchone()
         if seen:
-            pending.append((i, path, kind, sha, seen[0], set(seen[1] or ())))
+            seen_before.append(SeenFile(i, path, kind, sha, seen[0], frozenset(seen[1] or ())))
             continue
-        for o in _land_and_load(
-            con, settings, source, profile, path, kind, sha, run_id, loads, progress
-        ):
+        for o in _land_and_load(run, path, kind, sha):
             if o.status == "refused" and quarantine.is_push(settings, source.name, path):
                 to = quarantine.target(settings, source.name, path)
-                o.status, o.quarantine_to = quarantine.STATUS, (path, to)
+                o.status, o.quarantine = quarantine.STATUS, Quarantine(path, to)
                 o.message = f"{o.message} (quarantined to {to.relative_to(settings.data_dir)})"
             elif o.status == "refused" and path not in moved and quarantine.is_inbox(source, path):
                 moved.add(path)
                 to = quarantine.target(settings, source.name, path)
-                o.quarantine_to = (path, to)
+                o.quarantine = Quarantine(path, to)
                 o.message = f"{o.message} (moved to {to.relative_to(settings.data_dir)})"
             indexed.append((i, o))
     full_now = {o.object for _, o in indexed if o.status == "loaded" and o.extract_kind == "full"}
-    for i, path, kind, sha, seen_run, objects in pending:
+    for f in seen_before:
         if (
-            kind == "full"
-            and (objects & full_now or _superseded(con, source.name, objects, seen_run))
-        ) or _new_objects(profile, objects):
+            f.kind == "full"
+            and (f.objects & full_now or _superseded(con, source.name, f.objects, f.run_id))
+        ) or _new_objects(run.profile, f.objects):
             # An unchanged part of an extract whose other parts changed: the extract is
             # all its parts, so this one is read again rather than its records deleted.
             # Likewise an old extract sent again after a newer one: it is the state now.
             # And a file loaded before the profile read another object from it.
-            for o in _land_and_load(
-                con, settings, source, profile, path, kind, sha, run_id, loads, progress
-            ):
-                indexed.append((i, o))
+            indexed += [(f.index, o) for o in _land_and_load(run, f.path, f.kind, f.sha)]
         else:
-            if progress:
-                progress(source.name, path.name)
+            run.tell(f.path)
             skipped = FileOutcome(
-                source.name, path.name, None, "skipped", sha256=sha, extract_kind=kind
+                source.name, f.path.name, None, "skipped", sha256=f.sha, extract_kind=f.kind
             )
-            skipped.message = f"already loaded in run {seen_run} (same checksum)"
-            indexed.append((i, skipped))
-    outcomes = [o for _, o in sorted(indexed, key=lambda t: t[0])]
-    return Prepared(profile, outcomes, loads)
+            skipped.message = f"already loaded in run {f.run_id} (same checksum)"
+            indexed.append((f.index, skipped))
+    return [o for _, o in sorted(indexed, key=lambda t: t[0])]
 
 
-def _commit_source(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    source: SourceConfig,
-    prepared: Prepared,
-    run_id: str,
-) -> list[FileOutcome]:
+def _commit_source(run: SourceRun, outcomes: list[FileOutcome]) -> None:
     """Every write of the source's run, inside its transaction: raw.*, rejects, merges."""
-    profile, outcomes = prepared.profile, prepared.outcomes
-    for load in prepared.loads:
-        for o in load.outcomes:
-            if o.rejects:
-                run_ledger.add_rejects(con, f"select * from {o.rejects}")
-            if o.raw is not None and o.object:
+    con, settings, source, run_id = run.con, run.settings, run.source, run.run_id
+    for load in run.loads:
+        for t in load.typed:
+            run_ledger.add_rejects(con, f"select * from {t.rejects}")
+            if t.raw is not None and t.outcome.object:
                 raw_store.store(
                     con,
                     source.name,
-                    o.object,
+                    t.outcome.object,
                     run_id,
-                    o.file,
-                    o.raw.columns,
-                    o.raw.file_table or "",
-                    o.raw.rescan,
+                    t.outcome.file,
+                    list(t.raw.columns),
+                    t.raw.file_table or "",
+                    t.raw.rescan,
                 )
         if any(o.status == "loaded" for o in load.outcomes):
             # Only a loaded file counts as seen: a refused one is refused again next run
@@ -333,12 +380,14 @@ def _commit_source(
         if o.status == "loaded" and o.object and o.extract_kind:
             prev = kinds.get(o.object, o.extract_kind)
             kinds[o.object] = "full" if "full" in (prev, o.extract_kind) else "incremental"
+    typed = run.typed
     for obj_name, kind in kinds.items():
-        spec = profile.objects[obj_name]
+        spec = run.profile.objects[obj_name]
         held = _deletions_held(outcomes, obj_name) if kind == "full" else None
         if held:
             logger.warning("%s/%s: deletions not applied: %s", source.name, obj_name, held)
-        _run_view(con, obj_name, outcomes)
+        mine = [typed[id(o)] for o in outcomes if o.object == obj_name and id(o) in typed]
+        _run_view(con, obj_name, mine)
         dupes = merge_object(
             con,
             source.name,
@@ -347,14 +396,12 @@ def _commit_source(
             "incremental" if held else kind,
             spec.dedupe,
             spec.source_object,
-            [
-                o.file
-                for o in outcomes
-                if o.object == obj_name and o.part and o.extract_kind == "incremental"
-            ],
+            [t.outcome.file for t in mine if t.outcome.extract_kind == "incremental"],
         )
         for o in outcomes:
-            if o.object == obj_name and o.file in dupes.repeated:
+            if o.object != obj_name:
+                continue
+            if o.file in dupes.repeated:
                 # A repeated id is a reject, unless repetition is the norm (a FEC
                 # customer on every line): then the repeats are folded into one record.
                 run_ledger.reclassify(
@@ -362,10 +409,10 @@ def _commit_source(
                     dupes.repeated[o.file],
                     "rejected" if spec.dedupe == "reject" else "skipped",
                 )
-            if o.object == obj_name and o.file in dupes.superseded:
+            if o.file in dupes.superseded:
                 # An older copy of a record a later file of this run brings again.
                 run_ledger.reclassify(o, dupes.superseded[o.file], "skipped")
-            if o.object == obj_name and held and o.status == "loaded":
+            if held and o.status == "loaded":
                 o.message = f"deletions not applied: {held}"
     # ERP tables holding part of a customer (KNB1, KNKK, BPADDRESS, HZ_PARTIES…).
     staging_join.join_parts(
@@ -377,12 +424,11 @@ def _commit_source(
         company_code=source.company_code,
         credit_area=source.credit_area,
     )
-    landed = [load.lf for load in prepared.loads]
+    landed = [load.lf for load in run.loads]
     if landed:
         write_manifest(landed[0].path.parent, landed)
     _suppress_erased(con, settings, source.name, run_id, outcomes)
     run_ledger.record_files(con, run_id, outcomes)
-    return outcomes
 
 
 def _suppress_erased(
@@ -394,7 +440,7 @@ def _suppress_erased(
 ) -> None:
     """Persons erased before (`c360 privacy erase`) stay erased when an old extract
     brings them again: their rows are removed and counted as skipped."""
-    removed = privacy.suppress(con, settings.landing_dir)
+    removed = privacy.suppress(con, settings)
     for o in outcomes:
         n = removed.get((source, run_id, o.file), 0)
         if n and o.object == "contact" and o.status == "loaded":
@@ -403,40 +449,29 @@ def _suppress_erased(
             o.message = f"{o.message}; {note}" if o.message else note
 
 
-def _land_and_load(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    source: SourceConfig,
-    profile: Profile,
-    path: Path,
-    kind: str,
-    sha: str,
-    run_id: str,
-    loads: list[LandedLoad],
-    progress: Progress | None,
-) -> list[FileOutcome]:
-    if progress:
-        progress(source.name, path.name)
-    lf = land(path, settings.landing_dir, source.name, run_id, sha)
-    file_table = f"_file_{next(_PART_IDS)}"
-    load = LandedLoad(lf, sha, [], file_table)
-    loads.append(load)
+def _land_and_load(run: SourceRun, path: Path, kind: str, sha: str) -> list[FileOutcome]:
+    run.tell(path)
+    lf = land(path, run.settings.landing_run_dir(run.source.name, run.run_id), run.source.name, sha)
+    load = LandedLoad(lf, sha, file_table=run.temp("file"))
+    run.loads.append(load)
+    file_table = load.file_table or ""
     try:
-        outcomes = _ingest_file(con, settings, source, profile, lf, run_id, file_table)
+        outcomes, load.typed = _ingest_file(run, lf, file_table)
     except duckdb.Error as exc:
         # Whatever DuckDB could not do with this file (read, cast, a value its engine
         # rejects) refuses this file only: nothing of it was written outside temp tables.
-        _drop_file(con, load)
-        outcomes = _refuse(source.name, lf, f"{lf.path.name}: cannot be loaded: {first_line(exc)}")
+        _drop_file(run.con, load)
+        message = f"{lf.path.name}: cannot be loaded: {first_line(exc)}"
+        outcomes = _refuse(run.source.name, lf, message)
     for o in outcomes:
         o.sha256, o.bytes, o.extract_kind = sha, lf.bytes, kind
     load.outcomes = outcomes
     lf.rows = max((o.rows_read for o in outcomes), default=0)
-    if not any(o.raw is not None and o.raw.file_table for o in outcomes):
-        _drop_reader_tables(con, file_table)  # nothing left to copy from it
+    if not any(t.raw is not None and t.raw.file_table for t in load.typed):
+        _drop_reader_tables(run.con, file_table)  # nothing left to copy from it
         load.file_table = None
     else:
-        _drop_reader_tables(con, file_table, keep_rows=True)
+        _drop_reader_tables(run.con, file_table, keep_rows=True)
     return outcomes
 
 
@@ -450,27 +485,29 @@ def _drop_reader_tables(
         con.execute(f"drop table if exists {name}")
 
 
+def _drop_typed(con: duckdb.DuckDBPyConnection, typed: list[TypedObject]) -> None:
+    for t in typed:
+        for name in (t.part, t.rejects):
+            con.execute(f"drop table if exists {name}")
+
+
 def _drop_file(con: duckdb.DuckDBPyConnection, load: LandedLoad) -> None:
     """Drop every temp table of a file that will not be written."""
-    for o in load.outcomes:
-        for t in (o.part, o.rejects):
-            if t:
-                con.execute(f"drop table if exists {t}")
+    _drop_typed(con, load.typed)
+    load.typed = []
     if load.file_table:
         _drop_reader_tables(con, load.file_table)
-
-
-def _drop_temps(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
-    """After the transaction (committed or not): every temp table of the source."""
-    for load in prepared.loads:
-        _drop_file(con, load)
-        for o in load.outcomes:
-            o.part = o.rejects = o.raw = None
         load.file_table = None
 
 
+def _drop_temps(run: SourceRun) -> None:
+    """After the transaction (committed or not): every temp table of the source."""
+    for load in run.loads:
+        _drop_file(run.con, load)
+
+
 def _superseded(
-    con: duckdb.DuckDBPyConnection, source: str, objects: set[str], seen_run: str
+    con: duckdb.DuckDBPyConnection, source: str, objects: frozenset[str], seen_run: str
 ) -> bool:
     """Whether a later run loaded another full extract of one of these objects."""
     if not objects:
@@ -484,7 +521,7 @@ def _superseded(
     return bool(later and later[0])
 
 
-def _new_objects(profile: Profile, objects: set[str]) -> bool:
+def _new_objects(profile: Profile, objects: frozenset[str]) -> bool:
     """Whether the profile now reads an object from this file's header that it did not then.
 
     A FEC loaded before the profile read its sales lines must give them once, not only
@@ -575,62 +612,39 @@ def classify(
 
 
 def _ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    source: SourceConfig,
-    profile: Profile,
-    lf: LandedFile,
-    run_id: str,
-    file_table: str,
-) -> list[FileOutcome]:
-    opts = profile.read
+    run: SourceRun, lf: LandedFile, file_table: str
+) -> tuple[list[FileOutcome], list[TypedObject]]:
+    """A file's outcome per object it feeds, and those objects typed into temp tables."""
+    opts = run.profile.read
     try:
         rr = read_file(
-            con,
+            run.con,
             lf.path,
             file_table,
             encoding=opts.encoding,
             fallback_encoding=opts.fallback_encoding,
             delimiter=opts.delimiter,
             quote=opts.quote,
-            work_dir=settings.work_dir,
-            keep_dir=lf.path.parent / ".utf8",
-            limits=settings.limits,
+            work_dir=run.settings.work_dir,
+            keep_dir=run.settings.landed_utf8_dir(run.source.name, run.run_id),
+            limits=run.settings.limits,
         )
     except UnreadableFile as exc:
-        return _refuse(source.name, lf, str(exc))
-    plan = classify(profile, rr.columns, lf.path.name)
+        return _refuse(run.source.name, lf, str(exc)), []
+    plan = classify(run.profile, rr.columns, lf.path.name)
     if plan.refusal:
-        return _refuse(source.name, lf, plan.refusal, plan.refused_object)
-    objects, header = plan.objects, plan.header
-    outcomes: list[FileOutcome] = []
+        return _refuse(run.source.name, lf, plan.refusal, plan.refused_object), []
+    read = FileRead(lf, file_table, rr.rows, plan.header, rr.rescan)
+    typed: list[TypedObject] = []
     parse_rejects = rr.rejects_table
     try:
-        for obj in objects:
-            outcomes.append(
-                _load_object(
-                    con,
-                    settings,
-                    source,
-                    profile,
-                    obj,
-                    lf,
-                    rr.rows,
-                    parse_rejects,
-                    header,
-                    run_id,
-                    file_table,
-                    rr.rescan,
-                )
-            )
+        for obj in plan.objects:
+            typed.append(_load_object(run, read, obj, parse_rejects))
             parse_rejects = None  # the parser's rejects are counted once, on the primary object
     except duckdb.Error:
-        for o in outcomes:  # the objects typed before the failure go with the file
-            for t in (o.part, o.rejects):
-                if t:
-                    con.execute(f"drop table if exists {t}")
+        _drop_typed(run.con, typed)  # the objects typed before the failure go with the file
         raise
-    return outcomes
+    return [t.outcome for t in typed], typed
 
 
 def _params(sql: str, values: dict[str, object]) -> dict[str, object]:
@@ -678,25 +692,13 @@ def type_rows(
 
 
 def _load_object(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    source: SourceConfig,
-    profile: Profile,
-    obj: ObjectSpec,
-    lf: LandedFile,
-    rows: int,
-    parse_rejects: str | None,
-    header: dict[str, str],
-    run_id: str,
-    file_table: str,
-    rescan: tuple[str, str] | None = None,
-) -> FileOutcome:
+    run: SourceRun, read: FileRead, obj: ObjectSpec, parse_rejects: str | None
+) -> TypedObject:
     """Type one object of a file into temp tables: its staging rows and its rejects."""
-    file = lf.path.name
-    values = bound_values(settings, source.name, run_id, file, obj.name)
-    out = FileOutcome(source.name, file, obj.name, "loaded")
-    n = next(_PART_IDS)
-    rejects = f"_rejects_{n}"
+    con, file, file_table = run.con, read.lf.path.name, read.table
+    values = bound_values(run.settings, run.source.name, run.run_id, file, obj.name)
+    out = FileOutcome(run.source.name, file, obj.name, "loaded")
+    rejects, part = run.temp("rejects"), run.temp("part")
     con.execute(
         f"""create temp table {rejects} as
             select $run_id as run_id, $source as source, $file as file, $object as object,
@@ -709,23 +711,17 @@ def _load_object(
                    _line as line, raw, reason from {parse_rejects}""",
         {k: values[k] for k in ("run_id", "source", "file", "object")},
     )
-    out.rejects = rejects
     try:
         parsed_bad = con.execute(f"select count(*) from {rejects}").fetchone()[0]  # type: ignore[index]
-        out.rows_read = rows + parsed_bad
-        if not obj.derived:
-            out.raw = RawRows(list(header.values()), None if rescan else file_table, rescan)
         # One pass types the rows straight into their staging shape, problems alongside; the
         # good rows of every file of the object reach staging through a view (no extra copy).
-        part = f"_part_{n}"
-        type_rows(con, profile, obj, header, values, part, file_table)
-        out.part = part
-        typed_rows, bad = con.execute(
+        type_rows(con, run.profile, obj, read.header, values, part, file_table)
+        in_scope, bad = con.execute(
             f"select count(*), count(*) filter (where _problems <> '') from {part}"
         ).fetchone()  # type: ignore[misc]
-        out.rows_skipped = rows - typed_rows
-        out.rows_rejected = parsed_bad + bad
-        out.rows_loaded = typed_rows - bad
+        run_ledger.count_typed(
+            out, parsed=read.rows, parse_rejects=parsed_bad, in_scope=in_scope, bad=bad
+        )
         reject_sql = f"""
             insert into {rejects}
             select $run_id, $source, $file, $object, t._line,
@@ -735,20 +731,23 @@ def _load_object(
         """
         if bad:  # most files have none: no join of the whole file with itself
             con.execute(reject_sql, _params(reject_sql, values))
-    except duckdb.Error:
+    except (duckdb.Error, run_ledger.LedgerError):
         # This file is refused: its temp tables go (the caller drops its other objects').
-        for t in (rejects, out.part):
-            if t:
-                con.execute(f"drop table if exists {t}")
+        for t in (rejects, part):
+            con.execute(f"drop table if exists {t}")
         raise
-    return out
+    raw = (
+        None
+        if obj.derived
+        else RawRows(tuple(read.header.values()), None if read.rescan else file_table, read.rescan)
+    )
+    return TypedObject(out, part, rejects, raw)
 
 
-def _run_view(con: duckdb.DuckDBPyConnection, obj: str, outcomes: list[FileOutcome]) -> None:
+def _run_view(con: duckdb.DuckDBPyConnection, obj: str, typed: list[TypedObject]) -> None:
     """`_run_<obj>`: the good rows of every file of `obj` in this run, for the merge."""
-    parts = [o.part for o in outcomes if o.object == obj and o.part]
     union = " union all ".join(
-        f"select * exclude (_problems) from {p} where _problems = ''" for p in parts
+        f"select * exclude (_problems) from {t.part} where _problems = ''" for t in typed
     )
     con.execute(f"create or replace temp view _run_{obj} as {union}")
 

@@ -4,12 +4,13 @@
 - staging: their `staging.contact` rows go; activities and tickets linked to them stay
   (company history) but lose the link and their free text;
 - the raw layer and landing: the landed files their rows came from are rewritten without
-  those lines (a file the raw layer reads again holds one record per line, so the line
-  number staging kept is the physical line) and their manifest entry gets the new
-  checksum, size and row count; a file left with no record, or one not stored line by
-  line (spreadsheet, JSON, multi-line CSV: the raw layer copied its rows), is deleted,
-  and the copied raw rows go too. The checksum of the file as received stays in
-  `meta.landed_file`, so that very file sent again is still skipped;
+  those lines (the raw layer reads such a file again and numbers its physical lines as
+  staging did, so `_line` is where the record starts; a record whose quoted cells hold line
+  breaks goes with all its lines, up to the next record's) and their manifest entry gets
+  the new checksum, size and row count; a file left with no record, or one not stored
+  line by line (spreadsheet, JSON, a CSV with refused rows: the raw layer copied its
+  rows), is deleted, and the copied raw rows go too. The checksum of the file as
+  received stays in `meta.landed_file`, so that very file sent again is still skipped;
 - rejected rows: `meta.reject.raw` naming the address is blanked (the reject and its
   reason stay, so rows read = loaded + rejected + skipped still holds).
 Invoices, payments and ledger lines are company records under legal retention: never
@@ -31,6 +32,7 @@ import duckdb
 from ingest import raw_store
 from ingest.landing import MANIFEST, new_run_id, sha256_of
 from ingest.sqlfiles import sql
+from kernel.settings import Settings
 from kernel.sqlfiles import bind, statements
 from kernel.sqlquote import quote_ident
 
@@ -61,14 +63,14 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     _run(con, "erasure", {})
 
 
-def suppress(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> dict[tuple[str, str, str], int]:
+def suppress(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[tuple[str, str, str], int]:
     """Apply the suppression list to staging, the raw layer and landing; the contact rows
     removed per (source, run, file). Runs inside the caller's transaction."""
     prepare(con)
     if not con.execute("select count(*) from meta.erasure_key").fetchone()[0]:  # type: ignore[index]
         return {}
     _run(con, "suppress", {})
-    _scrub(con, landing_dir)
+    _scrub(con, settings)
     removed = con.execute(
         "select source, _run_id, _file, count(*) from _erased_rows group by all"
     ).fetchall()
@@ -86,7 +88,7 @@ def _activities_of(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def erase(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, email: str | None, phone: str | None
+    con: duckdb.DuckDBPyConnection, settings: Settings, email: str | None, phone: str | None
 ) -> Erasure:
     """Erase the person from staging, the raw layer and landing, in one transaction."""
     prepare(con)
@@ -107,7 +109,7 @@ def erase(
         _run(con, "erase_keys", params)
         _run(con, "suppress", {})
         result.contacts = int(con.execute("select count(*) from _erased_rows").fetchone()[0])  # type: ignore[index]
-        result.landed_files = _scrub(con, landing_dir)
+        result.landed_files = _scrub(con, settings)
         if email:
             _run(con, "redact_rejects", params)
         erasure_id = new_run_id()
@@ -140,13 +142,13 @@ def erase(
     return result
 
 
-def _scrub(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
+def _scrub(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     """Remove the lines of `_erased_rows` from the raw layer and the landed files; the
     landed files changed (source/run/file)."""
     con.execute(raw_store.RAW_FILE_DDL)
     files = con.execute(
         """select e.source, e._run_id, e._file, list(distinct e._line order by e._line),
-                  any_value(r.path)
+                  any_value(r.path), any_value(r.scan) filter (where r.numbered)
            from _erased_rows e left join meta.raw_file r
              on r.source = e.source and r.run_id = e._run_id and r.file = e._file
                 and r.object = 'contact'
@@ -154,7 +156,7 @@ def _scrub(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
     ).fetchall()
     changed: list[str] = []
     sources: set[str] = set()
-    for source, run_id, file, lines, read_path in files:
+    for source, run_id, file, lines, read_path, numbered_scan in files:
         sources.add(source)
         rows_table = f"{source}__contact__rows"
         if con.execute(
@@ -166,11 +168,16 @@ def _scrub(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
                 "and list_contains(?, _line)",
                 [run_id, file, lines],
             )
-        landed = landing_dir / source / run_id / file
+        landed = settings.landing_run_dir(source, run_id) / file
         if not landed.exists():
             continue  # pruned by the landing retention, or already erased
         copies = [landed] + ([Path(read_path)] if read_path and Path(read_path) != landed else [])
-        kept = _rewrite(copies, set(lines)) if read_path else 0
+        if numbered_scan:
+            drop, drop_from, records = _record_lines(con, numbered_scan, lines)
+            _rewrite(copies, drop, drop_from)
+            kept = records - len(lines)
+        else:
+            kept = _rewrite(copies, set(lines)) if read_path else 0
         if kept == 0:
             for path in copies:
                 path.unlink(missing_ok=True)
@@ -189,16 +196,43 @@ def _scrub(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[str]:
     return changed
 
 
-def _rewrite(paths: list[Path], drop: set[int]) -> int:
-    """Rewrite each file without the physical lines in `drop` (1 = the header); the data
-    lines left. The lines are streamed: the file is never held in memory."""
+def _record_lines(
+    con: duckdb.DuckDBPyConnection, scan: str, lines: list[int]
+) -> tuple[set[int], int | None, int]:
+    """In a file whose records span lines (its raw view numbers them: `scan`), every
+    physical line of the records starting at `lines`: a record runs to the line before the
+    next one's; the last one to the end of the file (from the line returned second). Also
+    the records the file holds."""
+    row = con.execute(
+        f"""
+        with numbered as (
+            select _line, lead(_line) over (order by _line) as next_line,
+                   count(*) over () as records
+            from {scan}
+        ),
+        erased as (select * from numbered where list_contains($lines, _line))
+        select (select flatten(list(range(_line, next_line))) from erased
+                where next_line is not null),
+               (select min(_line) from erased where next_line is null),
+               (select max(records) from numbered)
+        """,
+        {"lines": lines},
+    ).fetchone()
+    assert row is not None
+    return set(row[0] or ()), row[1], int(row[2] or 0)
+
+
+def _rewrite(paths: list[Path], drop: set[int], drop_from: int | None = None) -> int:
+    """Rewrite each file without the physical lines in `drop` (1 = the header), nor those
+    from `drop_from` on; the data lines left. The lines are streamed: the file is never
+    held in memory."""
     kept = 0
     for path in paths:
         tmp = path.with_name(f".{path.name}.erase")
         kept = 0
         with path.open("rb") as fin, open(tmp, "wb") as fout:
             for number, line in enumerate(fin, start=1):
-                if number in drop:
+                if number in drop or (drop_from is not None and number >= drop_from):
                     continue
                 if number > 1 and line.strip():
                     kept += 1

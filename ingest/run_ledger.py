@@ -3,7 +3,7 @@ row per refused record). This module is their only writer and owns their invaria
 
     rows_read = rows_loaded + rows_rejected + rows_skipped
 
-Counts move between the columns only through `reclassify` (loaded rows a later step
+Counts are set once by `count_typed`, then move between the columns only through `reclassify` (loaded rows a later step
 rejects or skips), and `record_files` refuses a file whose counts do not add up: the
 source's transaction then rolls back and the run records it as failed, rather than a
 ledger that loses rows.
@@ -69,6 +69,19 @@ def unbalanced(o: FileCounts) -> str | None:
             f"+ skipped {o.rows_skipped}"
         )
     return None
+
+
+def count_typed(o: FileCounts, *, parsed: int, parse_rejects: int, in_scope: int, bad: int) -> None:
+    """A file's first counts for one object: the rows the parser kept (`parsed`) and
+    refused (`parse_rejects`), the kept rows in the object's scope (`in_scope`, the others
+    are skipped) and those of them typing rejected (`bad`)."""
+    o.rows_read = parsed + parse_rejects
+    o.rows_skipped = parsed - in_scope
+    o.rows_rejected = parse_rejects + bad
+    o.rows_loaded = in_scope - bad
+    why = unbalanced(o)
+    if why:
+        raise LedgerError(f"{o.source}/{o.file} ({o.object or 'no object'}): {why}")
 
 
 def reclassify(o: FileCounts, rows: int, as_: Literal["rejected", "skipped"]) -> None:

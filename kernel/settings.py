@@ -429,6 +429,15 @@ class Settings(BaseSettings):
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
 
+    def landing_run_dir(self, source: str, run_id: str) -> Path:
+        """One run's landed files of one source, with their manifest.json."""
+        return self.landing_dir / source / run_id
+
+    def landed_utf8_dir(self, source: str, run_id: str) -> Path:
+        """The UTF-8 copies of the run's landed files that came in another encoding (or
+        with CR line breaks), kept for the raw.* views that read them again."""
+        return self.landing_run_dir(source, run_id) / ".utf8"
+
     @property
     def staging_db(self) -> Path:
         return self.data_dir / "staging.duckdb"

@@ -25,6 +25,16 @@ class UnreadableFile(C360Error):
     """The whole file is refused (unknown format, truncated, undecodable, empty)."""
 
 
+@dataclass(frozen=True)
+class Rescan:
+    """A table function that reads a landed file again exactly as it was read (its UTF-8
+    copy when it came in another encoding): raw.* is then a view on the file."""
+
+    path: str
+    scan: str
+    numbered: bool = False  # the scan gives each row's `_line` itself (multi-line records)
+
+
 @dataclass
 class ReadResult:
     table: str
@@ -33,9 +43,7 @@ class ReadResult:
     encoding: str | None = None
     delimiter: str | None = None
     rejects_table: str | None = None  # parser rejects: _line, raw, reason
-    # A table function that reads the file again exactly as it was read (set for plain
-    # delimited files, one record per line): raw.* is then a view on the landed file.
-    rescan: tuple[str, str] | None = None  # (path, table function)
+    rescan: Rescan | None = None  # set for plain delimited files, one record per line
 
 
 def read_file(

@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from ingest.readers import ReadResult, UnreadableFile, dedupe_names, first_line
+from ingest.readers import ReadResult, Rescan, UnreadableFile, dedupe_names, first_line
 from ingest.readers import encoding as charset
 from ingest.readers import limits as bounds
 from kernel.settings import LimitsConfig
@@ -108,7 +108,7 @@ def read(
         con.execute(
             f"""
             create temp table {scan} as
-            select cast(row_number() over () as bigint) as _rec, *
+            select cast(row_number() over () + 1 as bigint) as _line, *
             from read_csv(
                 ?, delim = ?, quote = ?, escape = ?, header = true,
                 columns = ?, auto_detect = false, ignore_errors = true,
@@ -129,25 +129,42 @@ def read(
         ) from exc
     simple = _simple_layout(con, scan, parser_rejects, lines)
     rescan = (
-        (str(text_path), _rescan_sql(text_path, delim, quote, names))
+        Rescan(str(text_path), _rescan_sql(text_path, delim, quote, names))
         if simple and keep_dir is not None
         else None
     )
     if simple:
-        # One record per line and nothing rejected: the line is the record number + 1.
-        con.execute(f"alter table {scan} rename column _rec to _line")
-        con.execute(f"update {scan} set _line = _line + 1")
+        # One record per line and nothing rejected: the line is the record number + 1,
+        # as the scan numbered it (the common case costs no second pass).
         con.execute(f"alter table {scan} rename to {table}")
         con.execute(
             f"create or replace temp table {table}__rejects (_line bigint, _rec bigint, "
             "raw varchar, kinds varchar[], reason varchar)"
         )
         con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
-    elif not (
-        (quote == "" and _number_plain_lines(con, table, scan, parser_rejects, text_path))
-        or _number_quoted_breaks(con, table, scan, parser_rejects, names)
-    ):
-        _number_lines(con, table, scan, parser_rejects, names)
+    else:
+        placed = False
+        if quote == "":
+            _record_numbers(con, scan)
+            placed = _number_plain_lines(con, table, scan, parser_rejects, text_path)
+            if not placed:
+                _record_numbers(con, scan, back=True)
+        breaks = None if placed else _number_quoted_breaks(con, table, scan, parser_rejects, names)
+        if placed:
+            pass
+        elif breaks is not None:
+            kept = con.execute(f"select count(*) from {table}").fetchone()
+            if keep_dir is not None and kept and kept[0] + breaks + 1 == lines:
+                # Records spanning lines, nothing rejected, every line accounted for (no
+                # blank line between records): raw.* reads the file again and numbers its
+                # lines the same way when read, rather than a copy of the rows. A person's
+                # erasure can then remove exactly the lines of their record.
+                rescan = Rescan(
+                    str(text_path), _numbered_rescan_sql(text_path, delim, quote, names), True
+                )
+        else:
+            _record_numbers(con, scan)
+            _number_lines(con, table, scan, parser_rejects, names)
     if text_path != path and rescan is None:
         text_path.unlink(missing_ok=True)  # the transcoded copy is in the table now
     rows, rejected = con.execute(
@@ -174,6 +191,17 @@ def read(
     return ReadResult(
         table, names, int(rows), enc, delim, rejects_table=f"{table}__rejects", rescan=rescan
     )
+
+
+def _record_numbers(con: duckdb.DuckDBPyConnection, scan: str, *, back: bool = False) -> None:
+    """The scan's `_line` (record number + 1) as `_rec`, the record number the line
+    placements below work on (`back`: the other way)."""
+    if back:
+        con.execute(f"alter table {scan} rename column _rec to _line")
+        con.execute(f"update {scan} set _line = _line + 1")
+    else:
+        con.execute(f"alter table {scan} rename column _line to _rec")
+        con.execute(f"update {scan} set _rec = _rec - 1")
 
 
 def _number_lines(
@@ -241,31 +269,34 @@ def _number_lines(
 
 def _number_quoted_breaks(
     con: duckdb.DuckDBPyConnection, table: str, scan: str, parser_rejects: str, names: list[str]
-) -> bool:
+) -> int | None:
     """Nothing rejected, only line breaks inside quoted cells (a notes column): each row's
     line is its record number plus the breaks in the rows before it. The running count is
     a narrow (record, shift) table joined into the scan's own number column in place:
-    carrying every column through the window instead costs ten times more. False when the
-    parser rejected something (`_number_lines` places the rejects)."""
+    carrying every column through the window instead costs ten times more. Returns the
+    line breaks inside cells; None when the parser rejected something (`_number_lines`
+    places the rejects)."""
     rejected = con.execute(f"select count(*) from {parser_rejects}").fetchone()
     if rejected is None or rejected[0]:
-        return False
+        return None
     text = "concat_ws('', " + ", ".join(f"{quote_ident(n)}" for n in names) + ")"
+    # The scan numbered each record as if it were one line (record number + 1); a row
+    # after a multi-line one moves down by the breaks before it. Only those rows change.
     con.execute(
         f"""
         create or replace temp table {table}__shift as
-        select _rec, sum(nl) over (order by _rec) - nl as shift
+        select _line, nl, sum(nl) over (order by _line) - nl as shift
         from (
-            select _rec, case when strpos({text}, chr(10)) > 0 then {_newlines(text)} else 0 end
-                as nl
+            select _line,
+                   case when strpos({text}, chr(10)) > 0 then {_newlines(text)} else 0 end as nl
             from {scan}
         )
         """
     )
-    con.execute(f"alter table {scan} rename column _rec to _line")
+    breaks = con.execute(f"select coalesce(sum(nl), 0) from {table}__shift").fetchone()
     con.execute(
-        f"update {scan} set _line = {scan}._line + 1 + s.shift "
-        f"from {table}__shift s where s._rec = {scan}._line"
+        f"update {scan} set _line = {scan}._line + s.shift "
+        f"from {table}__shift s where s._line = {scan}._line and s.shift > 0"
     )
     con.execute(f"drop table {table}__shift")
     con.execute(f"alter table {scan} rename to {table}")
@@ -274,7 +305,7 @@ def _number_quoted_breaks(
         "raw varchar, kinds varchar[], reason varchar)"
     )
     con.execute(f"create or replace temp table {table}_recs (_rec bigint, g bigint)")
-    return True
+    return int(breaks[0]) if breaks else 0
 
 
 def _number_plain_lines(
@@ -371,6 +402,23 @@ def _rescan_sql(text_path: Path, delim: str, quote: str, names: list[str]) -> st
         f"columns = {columns}, auto_detect = false, "
         "max_line_size = 10000000, encoding = 'utf-8')"
     )
+
+
+def _numbered_rescan_sql(text_path: Path, delim: str, quote: str, names: list[str]) -> str:
+    """The same re-read for a file whose quoted cells hold line breaks: each row with its
+    `_line` (record number + 1 + the breaks in the rows before it, as
+    `_number_quoted_breaks` gave it at ingest)."""
+    text = "concat_ws('', " + ", ".join(quote_ident(n) for n in names) + ")"
+    return f"""(
+        select cast(__c360_rec + 1 + coalesce(sum(__c360_nl) over (
+                    order by __c360_rec rows between unbounded preceding and 1 preceding), 0)
+                    as bigint) as _line,
+               * exclude (__c360_rec, __c360_nl)
+        from (
+            select row_number() over () as __c360_rec, *, {_newlines(text)} as __c360_nl
+            from {_rescan_sql(text_path, delim, quote, names)}
+        )
+    )"""
 
 
 def _physical_lines(text_path: Path) -> int:
