@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape; the API refuses (and
 # rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 4
+CONTRACT_VERSION = 5
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
@@ -160,6 +160,25 @@ TABLES: tuple[ServingTable, ...] = (
         order="scope, seq",
     ),
     ServingTable("kpi_summary_as_of", "(as_of text)"),
+    # Top customers per offered period, relationship KPIs (docs/api.md): no aggregation
+    # at request time.
+    ServingTable(
+        "kpi_top_customer",
+        "(kind text not null, scope text not null, month text not null, doc text not null,"
+        " primary key (kind, scope, month)) without rowid",
+        order="kind, scope, month",
+    ),
+    ServingTable(
+        "kpi_relationship_month",
+        "(scope text not null, month text not null, doc text not null,"
+        " primary key (scope, month)) without rowid",
+        order="scope, month",
+    ),
+    ServingTable(
+        "kpi_relationship_total", "(month text not null, doc text not null)", ("(month)",)
+    ),
+    ServingTable("kpi_quote_ageing", "(scope text primary key, doc text not null) without rowid"),
+    ServingTable("health_source", "(source text primary key, doc text not null) without rowid"),
     ServingTable(
         "run_ingest",
         "(seq integer primary key, source text, doc text not null)",
@@ -180,6 +199,12 @@ TABLES: tuple[ServingTable, ...] = (
         order="seq",
     ),
     ServingTable("quality_review", "(seq integer primary key, doc text not null)", order="seq"),
+    ServingTable(
+        "quality_finding",
+        "(seq integer primary key, check_name text, source text, doc text not null)",
+        ("(check_name, seq)", "(source, seq)"),
+        order="seq",
+    ),
     ServingTable("quality_part", "(part text primary key, doc text not null) without rowid"),
     ServingTable("owner_email", "(email text primary key, name text not null) without rowid"),
 )

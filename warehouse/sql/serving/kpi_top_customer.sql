@@ -1,0 +1,107 @@
+-- needs: core.revenue_line, mart.customer_360, mart.balance_history
+-- GET /kpis/summary `top_customers`: the 10 customers with the most revenue (up to the
+-- as-of date), for the periods the API offers (docs/api.md): every period ending at the
+-- as-of month (`kind` 'from', `month` its first month; the months grid is dense from the
+-- first month with revenue), and every single month (`kind` 'month'), in every scope
+-- (`scope` '' = all segments, else one segment). One document per period and scope: a
+-- request reads one row. Any period would need a sum per customer at request time.
+-- Each scope's top 10 is taken among its segment's: the 10 of all segments are among the
+-- union of each segment's 10 (same order: revenue, then customer id).
+create or replace table serving.kpi_top_customer as
+with
+as_of as (
+    select max(h.build_date) as as_of from mart.balance_history as h
+),
+
+customer_month as (
+    select
+        r.customer_id,
+        date_trunc('month', r.issue_date)::date as month,
+        sum(r.revenue_amount) as revenue_amount
+    from core.revenue_line as r, as_of
+    where r.issue_date <= as_of.as_of
+    group by r.customer_id, date_trunc('month', r.issue_date)
+),
+
+customer as (
+    select
+        c.customer_id,
+        c.name,
+        c.segment,
+        c.owner,
+        coalesce(c.segment, '(none)') as scope
+    from mart.customer_360 as c
+),
+
+scoped as (
+    select cm.customer_id, customer.scope, cm.month, cm.revenue_amount
+    from customer_month as cm
+    inner join customer on customer.customer_id = cm.customer_id
+),
+
+grid as (
+    select g.month::date as month
+    from
+        (select min(s.month) as first_month from scoped as s),
+        as_of,
+        generate_series(
+            first_month, date_trunc('month', as_of.as_of::date), interval 1 month
+        ) as g (month)
+),
+
+-- Each customer's revenue from one of its months to the as-of date; it is the customer's
+-- total of every period starting after its previous month with revenue, up to this one.
+suffix as (
+    select
+        s.customer_id,
+        s.scope,
+        s.month,
+        lag(s.month) over w as previous_month,
+        sum(s.revenue_amount) over (w rows between current row and unbounded following)
+            as revenue_amount
+    from scoped as s
+    window w as (partition by s.customer_id order by s.month)
+),
+
+segment_top as (
+    select 'from' as kind, s.scope, g.month, s.customer_id, s.revenue_amount
+    from suffix as s
+    inner join grid as g
+        on g.month <= s.month
+        and (s.previous_month is null or g.month > s.previous_month)
+    qualify row_number() over (
+        partition by s.scope, g.month order by s.revenue_amount desc, s.customer_id
+    ) <= 10
+    union all
+    select 'month', s.scope, s.month, s.customer_id, s.revenue_amount
+    from scoped as s
+    qualify row_number() over (
+        partition by s.scope, s.month order by s.revenue_amount desc, s.customer_id
+    ) <= 10
+),
+
+top as (
+    select t.kind, t.scope, t.month, t.customer_id, t.revenue_amount
+    from segment_top as t
+    union all
+    select t.kind, '', t.month, t.customer_id, t.revenue_amount
+    from segment_top as t
+    qualify row_number() over (
+        partition by t.kind, t.month order by t.revenue_amount desc, t.customer_id
+    ) <= 10
+)
+
+select
+    t.kind,
+    t.scope,
+    strftime(t.month, '%Y-%m-%d') as month,
+    to_json(list({
+        'customer_id': t.customer_id,
+        'name': c.name,
+        'segment': c.segment,
+        'owner': c.owner,
+        'revenue_amount': t.revenue_amount::decimal(18, 2)
+    } order by t.revenue_amount desc, t.customer_id))::varchar as doc
+from top as t
+inner join customer as c on c.customer_id = t.customer_id
+group by t.kind, t.scope, t.month
