@@ -207,6 +207,12 @@ TABLES: tuple[ServingTable, ...] = (
     ),
     ServingTable("quality_part", "(part text primary key, doc text not null) without rowid"),
     ServingTable("owner_email", "(email text primary key, name text not null) without rowid"),
+    ServingTable(
+        "source_record",
+        "(source text not null, source_id text not null, customer_id text not null,"
+        " primary key (source, source_id)) without rowid",
+        order="source, source_id",
+    ),
 )
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {
