@@ -14,7 +14,6 @@ The latest word on a pair replaces the earlier ones.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -78,44 +77,47 @@ def _serving(settings: Settings) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{target}?mode=ro&immutable=1", uri=True)
 
 
-def _one(settings: Settings, text: str, params: tuple[str, ...]) -> tuple[Any, ...] | None:
+def _rows(settings: Settings, text: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:
     with closing(_serving(settings)) as lite:
-        row: tuple[Any, ...] | None = lite.execute(text, params).fetchone()
-        return row
+        try:
+            return list(lite.execute(text, params).fetchall())
+        except sqlite3.OperationalError as exc:  # a serving file of an older contract
+            raise NothingPublished(
+                "the published snapshot's serving file is of an older contract: run `c360 build`"
+            ) from exc
 
 
 def _live_id(settings: Settings, customer_id: str) -> str:
     """The golden id serving `customer_id` (itself, or the id it was merged into)."""
-    target = _one(
+    target = _rows(
         settings,
         "select customer_id from customer_redirect where old_customer_id = ?",
         (customer_id,),
     )
-    return str(target[0]) if target else customer_id
+    return str(target[0][0]) if target else customer_id
 
 
 def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
-    """The customer's source records, in the profile's order (role, source, source_id)."""
-    found = _one(
+    rows = _rows(
         settings,
-        "select doc from customer where customer_id = ?",
+        "select source, source_id from source_record where customer_id = ? "
+        "order by role, source, source_id",
         (_live_id(settings, customer_id),),
     )
-    sources = json.loads(found[0]).get("sources") or [] if found else []
-    if not sources:
+    if not rows:
         raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
-    return [RecordRef(str(s["source"]), str(s["source_id"])) for s in sources]
+    return [RecordRef(str(s), str(i)) for s, i in rows]
 
 
 def _customer_of(settings: Settings, ref: RecordRef) -> str:
-    row = _one(
+    rows = _rows(
         settings,
         "select customer_id from source_record where source = ? and source_id = ?",
         (ref.source, ref.source_id),
     )
-    if row is None:
+    if not rows:
         raise DecisionNotFound(f"record {ref} is not in the published snapshot")
-    return str(row[0])
+    return str(rows[0][0])
 
 
 def _pair(d: MatchDecision) -> frozenset[tuple[str, str]]:

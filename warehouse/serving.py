@@ -210,7 +210,8 @@ TABLES: tuple[ServingTable, ...] = (
     ServingTable(
         "source_record",
         "(source text not null, source_id text not null, customer_id text not null,"
-        " primary key (source, source_id)) without rowid",
+        " role text, primary key (source, source_id)) without rowid",
+        ("(customer_id, role, source, source_id)",),
         order="source, source_id",
     ),
 )
