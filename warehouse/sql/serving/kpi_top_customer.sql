@@ -33,7 +33,7 @@ customer as (
     from mart.customer_360 as c
 ),
 
-scoped as (
+scoped as materialized (
     select cm.customer_id, customer.scope, cm.month, cm.revenue_amount
     from customer_month as cm
     inner join customer on customer.customer_id = cm.customer_id
@@ -51,7 +51,7 @@ grid as (
 
 -- Each customer's revenue from one of its months to the as-of date; it is the customer's
 -- total of every period starting after its previous month with revenue, up to this one.
-suffix as (
+suffix as materialized (
     select
         s.customer_id,
         s.scope,
@@ -63,18 +63,43 @@ suffix as (
     window w as (partition by s.customer_id order by s.month)
 ),
 
-segment_top as (
-    select 'from' as kind, s.scope, g.month, s.customer_id, s.revenue_amount
+-- Every period's total per customer: one row per customer and start month up to its
+-- last month with revenue (~ customers × months).
+start_total as materialized (
+    select s.scope, g.month, s.customer_id, s.revenue_amount
     from suffix as s
     inner join grid as g
         on g.month <= s.month
         and (s.previous_month is null or g.month > s.previous_month)
+),
+
+-- The 10th largest total of each period (a top-N aggregate, no sort): only the rows at or
+-- above it are ranked (ties with the 10th included, so the order below decides them).
+start_floor as (
+    select t.scope, t.month, list_min(max(t.revenue_amount, 10)) as floor_amount
+    from start_total as t
+    group by t.scope, t.month
+),
+
+month_floor as (
+    select s.scope, s.month, list_min(max(s.revenue_amount, 10)) as floor_amount
+    from scoped as s
+    group by s.scope, s.month
+),
+
+segment_top as (
+    select 'from' as kind, t.scope, t.month, t.customer_id, t.revenue_amount
+    from start_total as t
+    inner join start_floor as f
+        on f.scope = t.scope and f.month = t.month and t.revenue_amount >= f.floor_amount
     qualify row_number() over (
-        partition by s.scope, g.month order by s.revenue_amount desc, s.customer_id
+        partition by t.scope, t.month order by t.revenue_amount desc, t.customer_id
     ) <= 10
     union all
     select 'month', s.scope, s.month, s.customer_id, s.revenue_amount
     from scoped as s
+    inner join month_floor as f
+        on f.scope = s.scope and f.month = s.month and s.revenue_amount >= f.floor_amount
     qualify row_number() over (
         partition by s.scope, s.month order by s.revenue_amount desc, s.customer_id
     ) <= 10
