@@ -63,11 +63,44 @@ suffix as materialized (
     window w as (partition by s.customer_id order by s.month)
 ),
 
+-- A floor under the 10th total of every period starting at a month: the 10th of the
+-- customers with revenue in that very month (some of that period's), or none when fewer;
+-- then the lowest floor of the months up to each (none if one has none).
+month_floor_at as (
+    select
+        sc.scope,
+        g.month,
+        case when count(s.customer_id) >= 10 then list_min(max(s.revenue_amount, 10)) end
+            as floor_amount
+    from (select distinct scope from scoped) as sc
+    cross join grid as g
+    left join suffix as s on s.scope = sc.scope and s.month = g.month
+    group by sc.scope, g.month
+),
+
+keep_floor as (
+    select
+        f.scope,
+        f.month,
+        case
+            when not bool_or(f.floor_amount is null) over w then min(f.floor_amount) over w
+        end as floor_amount
+    from month_floor_at as f
+    window w as (
+        partition by f.scope order by f.month rows between unbounded preceding and current row
+    )
+),
+
 -- Every period's total per customer: one row per customer and start month up to its
--- last month with revenue (~ customers × months).
+-- last month with revenue, for the rows that can reach a top 10: a row stands for the
+-- periods starting after its previous month up to its own, whose 10th totals are all at
+-- or above the floor of its month.
 start_total as materialized (
     select s.scope, g.month, s.customer_id, s.revenue_amount
     from suffix as s
+    inner join keep_floor as k
+        on k.scope = s.scope and k.month = s.month
+        and (k.floor_amount is null or s.revenue_amount >= k.floor_amount)
     inner join grid as g
         on g.month <= s.month
         and (s.previous_month is null or g.month > s.previous_month)
