@@ -14,13 +14,16 @@ The latest word on a pair replaces the earlier ones.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
 from api.store import AuditLog, MatchDecision, get_engine
-from kernel.connection import connect
 from kernel.errors import C360Error
+from kernel.serving_contract import serving_path
 from kernel.settings import Settings
 from kernel.snapshots import current_snapshot
 
@@ -60,45 +63,57 @@ class RecordRef:
         return f"{self.source}:{self.source_id}"
 
 
-def _query(settings: Settings, text: str, params: list[str]) -> list[tuple[str, ...]]:
-    """Rows of the served snapshot (read-only)."""
+def _serving(settings: Settings) -> sqlite3.Connection:
+    """The served snapshot's serving file (read-only), where every lookup below is one
+    key read: the snapshot itself is never opened."""
     path = current_snapshot(settings.snapshots_dir)
     if path is None:
         raise NothingPublished("no snapshot is published yet: run `c360 nightly` first")
-    con = connect(path, read_only=True)
-    try:
-        return [tuple(r) for r in con.execute(text, params).fetchall()]
-    finally:
-        con.close()
+    target = serving_path(path)
+    if not target.exists():
+        raise NothingPublished(
+            f"snapshot {path.stem} was published without its serving file: run `c360 build`"
+        )
+    return sqlite3.connect(f"file:{target}?mode=ro&immutable=1", uri=True)
+
+
+def _rows(settings: Settings, text: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    with closing(_serving(settings)) as lite:
+        try:
+            return list(lite.execute(text, params).fetchall())
+        except sqlite3.OperationalError as exc:  # a serving file of an older contract
+            raise NothingPublished(
+                "the published snapshot's serving file is of an older contract: run `c360 build`"
+            ) from exc
 
 
 def _live_id(settings: Settings, customer_id: str) -> str:
     """The golden id serving `customer_id` (itself, or the id it was merged into)."""
-    target = _query(
+    target = _rows(
         settings,
-        "select customer_id from core.customer_redirect where old_customer_id = ?",
-        [customer_id],
+        "select customer_id from customer_redirect where old_customer_id = ?",
+        (customer_id,),
     )
     return str(target[0][0]) if target else customer_id
 
 
 def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
-    rows = _query(
+    rows = _rows(
         settings,
-        "select source, source_id from core.customer_xref where customer_id = ? "
+        "select source, source_id from source_record where customer_id = ? "
         "order by role, source, source_id",
-        [_live_id(settings, customer_id)],
+        (_live_id(settings, customer_id),),
     )
     if not rows:
         raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
-    return [RecordRef(s, i) for s, i in rows]
+    return [RecordRef(str(s), str(i)) for s, i in rows]
 
 
 def _customer_of(settings: Settings, ref: RecordRef) -> str:
-    rows = _query(
+    rows = _rows(
         settings,
-        "select customer_id from core.customer_xref where source = ? and source_id = ?",
-        [ref.source, ref.source_id],
+        "select customer_id from source_record where source = ? and source_id = ?",
+        (ref.source, ref.source_id),
     )
     if not rows:
         raise DecisionNotFound(f"record {ref} is not in the published snapshot")

@@ -1,5 +1,6 @@
 """What the served snapshot says about freshness, for /health and /metrics: its age and
-each source's last successful load (from the snapshot's meta.ingest_run).
+each source's last successful load (from the serving file's health_source, made from the
+snapshot's meta.ingest_run).
 
 Read once per snapshot and kept: a snapshot never changes, so a health probe or a scrape
 costs a `stat` of CURRENT and a clock read."""
@@ -11,6 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from api import serving
 from api.schemas import as_utc
 from api.snapshot import Snapshot, SnapshotManager
 from kernel.settings import Settings
@@ -68,7 +70,7 @@ class Freshness:
         return out
 
     def _loaded(self, snap: Snapshot | None) -> dict[str, dict[str, Any]]:
-        if snap is None or "meta.ingest_run" not in snap.tables:
+        if snap is None:
             return {}
         with self._lock:
             if self._cached is not None and self._cached[0] == snap.build_id:
@@ -77,7 +79,10 @@ class Freshness:
             with self.snapshots.reader() as reader:
                 if reader.build_id != snap.build_id:  # switched meanwhile: next call
                     return {}
-                rows = reader.rows("health_sources", needs=["meta.ingest_run"])
+                rows = [
+                    serving.loads(r[0])
+                    for r in reader.lite.execute("select doc from health_source order by source")
+                ]
         except Exception:  # health must answer even when the snapshot cannot be read
             logger.warning("cannot read the sources' last loads", exc_info=True)
             return {}

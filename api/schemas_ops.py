@@ -74,6 +74,17 @@ class OrphanRow(BaseModel):
     currency: str | None = None
 
 
+class FindingRow(BaseModel):
+    """One finding of a data-quality check: the record (or customer) it is about, in words."""
+
+    check_name: str  # a check of /quality `checks`: erp_not_in_crm, invalid_legal_id, ...
+    severity: str | None = None  # error | warning | info
+    customer_id: str | None = None
+    source: str | None = None
+    source_id: str | None = None
+    detail: str | None = None
+
+
 class OrphanList(BaseModel):
     count: int
     data: list[OrphanRow]

@@ -1,12 +1,12 @@
 """The published snapshot the API serves, and the switch to a new one without a restart.
 
-Requests read the snapshot's serving file (warehouse/serving.py), an immutable SQLite
+Requests read only the snapshot's serving file (warehouse/serving.py), an immutable SQLite
 file: each thread has its own read-only connection to it (no locks: `immutable=1`), so
 requests on every thread read at once and one in flight keeps the file it started on.
-The DuckDB snapshot stays open too, for the build log only, with a cursor per request
-made on first use. On every request the CURRENT pointer is `stat`-ed (cheap); when it
-changed, the new snapshot is opened and becomes current, and the old connection is closed
-once no request uses it.
+The DuckDB snapshot itself is never opened by a request (only to make a serving file for
+a snapshot published without one). On every request the CURRENT pointer is `stat`-ed
+(cheap); when it changed, the new snapshot is opened and becomes current, and the old one
+is closed once no request uses it.
 """
 
 from __future__ import annotations
@@ -17,21 +17,18 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from api.errors import ApiError, SnapshotIncomplete
-from api.queries import sql
-from kernel.connection import connect
+from api.errors import ApiError
 from kernel.serving_contract import CONTRACT_VERSION, serving_path
 from kernel.snapshots import CURRENT, current_snapshot
-from kernel.sqlquote import quote_ident as _quote
 
 # Makes the serving file of a published snapshot that has none (in a folder of its own).
 MakeServing = Callable[[Path], Path]
@@ -43,13 +40,10 @@ NO_SNAPSHOT = "No data has been published yet: run `c360 nightly`."
 
 @dataclass
 class Snapshot:
-    """An open snapshot file, shared by the requests that use it."""
+    """A published snapshot, shared by the requests that use it."""
 
     path: Path
-    con: duckdb.DuckDBPyConnection
-    tables: frozenset[str]
     published_at: str | None
-    catalog: str
     # The serving contract the requests read (warehouse/serving.py).
     serving: Path | None = None
     # A serving file the API made itself (snapshot published without one): its folder,
@@ -63,19 +57,15 @@ class Snapshot:
         return self.path.stem
 
     def close(self) -> None:
-        self.con.close()
         if self.own_serving is not None:
             shutil.rmtree(self.own_serving, ignore_errors=True)
 
 
 @dataclass
 class SnapshotReader:
-    """What a request uses: its own read-only connection to the serving file, and a
-    DuckDB cursor on the snapshot made when first needed."""
+    """What a request uses: its own read-only connection to the serving file."""
 
     snapshot: Snapshot
-    _cursor: duckdb.DuckDBPyConnection | None = None
-    _missing_logged: set[str] = field(default_factory=set)
 
     @property
     def lite(self) -> sqlite3.Connection:
@@ -83,50 +73,8 @@ class SnapshotReader:
         return thread_connection(self.snapshot.serving)
 
     @property
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        if self._cursor is None:
-            cursor = self.snapshot.con.cursor()
-            # A cursor starts in the default catalog; the snapshot may be attached by name.
-            cursor.execute(f"use {_quote(self.snapshot.catalog)}")
-            self._cursor = cursor
-        return self._cursor
-
-    @property
     def build_id(self) -> str:
         return self.snapshot.build_id
-
-    def has(self, table: str) -> bool:
-        return table in self.snapshot.tables
-
-    def rows(
-        self, name: str, params: Sequence[Any] | dict[str, Any] = (), *, needs: Sequence[str] = ()
-    ) -> list[dict[str, Any]]:
-        """Run api/sql/<name>.sql; [] when a table it `needs` is absent from this snapshot
-        (an older contract); any other missing table is a SnapshotIncomplete error."""
-        return self.run(sql(name), params, needs=needs)
-
-    def run(
-        self, text: str, params: Sequence[Any] | dict[str, Any] = (), *, needs: Sequence[str] = ()
-    ) -> list[dict[str, Any]]:
-        missing = [t for t in needs if not self.has(t)]
-        if missing:
-            logger.debug("snapshot %s lacks %s: empty result", self.build_id, missing)
-            return []
-        try:
-            result = self.cursor.execute(text, params)
-        except duckdb.CatalogException as exc:
-            # A table the query needs and did not declare optional (`needs`) is missing:
-            # an error to see and fix, never served as "no data".
-            logger.error("snapshot %s: %s", self.build_id, " ".join(str(exc).split()))
-            raise SnapshotIncomplete(self.build_id) from exc
-        columns = [d[0] for d in result.description or ()]
-        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
-
-    def one(
-        self, name: str, params: Sequence[Any] | dict[str, Any] = (), *, needs: Sequence[str] = ()
-    ) -> dict[str, Any] | None:
-        found = self.rows(name, params, needs=needs)
-        return found[0] if found else None
 
 
 class SnapshotManager:
@@ -181,7 +129,7 @@ class SnapshotManager:
             return None
         try:
             return _open(path, self.make_serving)
-        except (duckdb.Error, sqlite3.Error):
+        except (duckdb.Error, sqlite3.Error, OSError):
             logger.exception("cannot open snapshot %s; still serving the previous one", path)
             return None
 
@@ -226,8 +174,6 @@ class SnapshotManager:
         try:
             yield reader
         finally:
-            if reader._cursor is not None:
-                reader._cursor.close()
             with self._lock:
                 snap.users -= 1
                 if snap.retired and snap.users == 0:
@@ -244,23 +190,9 @@ class SnapshotManager:
 
 
 def _open(path: Path, make_serving: MakeServing | None) -> Snapshot:
-    con = connect(path, read_only=True)
-    row = con.execute("select current_database()").fetchone()
-    catalog = str(row[0]) if row else "main"
-    tables = frozenset(
-        f"{schema}.{name}"
-        for schema, name in con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database()"
-        ).fetchall()
-    )
-    published_at = _published_at(con, path, tables)
-    snap = Snapshot(path=path, con=con, tables=tables, published_at=published_at, catalog=catalog)
-    try:
-        snap.serving = _serving_of(snap, make_serving)
-    except (duckdb.Error, sqlite3.Error):
-        con.close()
-        raise
+    snap = Snapshot(path=path, published_at=None)
+    snap.serving = _serving_of(snap, make_serving)
+    snap.published_at = _published_at(snap.serving, path)
     return snap
 
 
@@ -324,21 +256,23 @@ def _serving_of(snap: Snapshot, make_serving: MakeServing | None) -> Path:
     return made
 
 
-def _published_at(con: duckdb.DuckDBPyConnection, path: Path, tables: frozenset[str]) -> str | None:
-    if "meta.build" in tables:
-        try:
-            cur = con.execute("select * from meta.build where build_id = ?", [path.stem])
-            cols = [d[0] for d in cur.description or ()]
-            row = cur.fetchone()
-        except duckdb.Error:
-            row, cols = None, []
-        if row is not None:
-            values = dict(zip(cols, row, strict=True))
-            for name in ("published_at", "finished_at", "built_at", "started_at"):
-                value = values.get(name)
-                if value is not None:
-                    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+def _published_at(serving: Path, path: Path) -> str | None:
+    """When the snapshot was published, from its build log in the serving file (the
+    first of published_at, finished_at, built_at, started_at), else the file's time."""
+    lite = open_serving(serving)
+    try:
+        found = lite.execute(
+            "select doc from run_build where json_extract(doc, '$.build_id') = ?", (path.stem,)
+        ).fetchone()
+    finally:
+        lite.close()
+    if found is not None:
+        values = json.loads(found[0])
+        for name in ("published_at", "finished_at", "built_at", "started_at"):
+            value = values.get(name)
+            if value is not None:
+                return datetime.fromisoformat(str(value)).isoformat()
+    mtime = datetime.fromtimestamp(serving.stat().st_mtime, UTC)
     return mtime.isoformat().replace("+00:00", "Z")
 
 

@@ -162,6 +162,25 @@ TABLES: tuple[ServingTable, ...] = (
         order="scope, seq",
     ),
     ServingTable("kpi_summary_as_of", "(as_of text)"),
+    # Top customers per offered period, relationship KPIs (docs/api.md): no aggregation
+    # at request time.
+    ServingTable(
+        "kpi_top_customer",
+        "(kind text not null, scope text not null, month text not null, doc text not null,"
+        " primary key (kind, scope, month)) without rowid",
+        order="kind, scope, month",
+    ),
+    ServingTable(
+        "kpi_relationship_month",
+        "(scope text not null, month text not null, doc text not null,"
+        " primary key (scope, month)) without rowid",
+        order="scope, month",
+    ),
+    ServingTable(
+        "kpi_relationship_total", "(month text not null, doc text not null)", ("(month)",)
+    ),
+    ServingTable("kpi_quote_ageing", "(scope text primary key, doc text not null) without rowid"),
+    ServingTable("health_source", "(source text primary key, doc text not null) without rowid"),
     ServingTable(
         "run_ingest",
         "(seq integer primary key, source text, doc text not null)",
@@ -182,8 +201,21 @@ TABLES: tuple[ServingTable, ...] = (
         order="seq",
     ),
     ServingTable("quality_review", "(seq integer primary key, doc text not null)", order="seq"),
+    ServingTable(
+        "quality_finding",
+        "(seq integer primary key, check_name text, source text, doc text not null)",
+        ("(check_name, seq)", "(source, seq)"),
+        order="seq",
+    ),
     ServingTable("quality_part", "(part text primary key, doc text not null) without rowid"),
     ServingTable("owner_email", "(email text primary key, name text not null) without rowid"),
+    ServingTable(
+        "source_record",
+        "(source text not null, source_id text not null, customer_id text not null,"
+        " role text, primary key (source, source_id)) without rowid",
+        ("(customer_id, role, source, source_id)",),
+        order="source, source_id",
+    ),
 )
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {

@@ -15,7 +15,14 @@ from api.deps import AdminUser, SettingsDep, SnapshotDep
 from api.evidence import evidence_text
 from api.queries import PositionCursor
 from api.schemas import Page
-from api.schemas_ops import OrphanRow, QualityReport, RejectRow, RunsReport, UserOut
+from api.schemas_ops import (
+    FindingRow,
+    OrphanRow,
+    QualityReport,
+    RejectRow,
+    RunsReport,
+    UserOut,
+)
 from api.snapshot import parse_json
 
 router = APIRouter(tags=["admin"])
@@ -86,6 +93,21 @@ def read_orphans(
     what they name and their amount (money that reaches no customer's balance)."""
     filters = {"check_name = ?": check, "source = ?": source}
     return serving.filtered_page(snap.lite, "quality_orphan", "seq", filters, limit, cursor)
+
+
+@router.get("/quality/findings", response_model=Page[FindingRow])
+def read_findings(
+    user: AdminUser,
+    snap: SnapshotDep,
+    check: str | None = None,
+    source: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: PositionCursor = None,
+) -> Any:
+    """The records behind each count of `checks` on /quality (every check, orphans
+    included; /quality/orphans has their amounts), by check, source and record."""
+    filters = {"check_name = ?": check, "source = ?": source}
+    return serving.filtered_page(snap.lite, "quality_finding", "seq", filters, limit, cursor)
 
 
 @router.get("/runs", response_model=RunsReport)

@@ -5,25 +5,28 @@ others), by owner, top customers and the open pipeline by stage.
 Read from the serving contract (warehouse/sql/serving/kpi_summary_*.sql): the months of
 the period are a range of precomputed rows; the totals by segment and by owner are the
 difference of two running-total rows per group (at the period's last month and before
-its first); the funnel is stored per segment. Top customers still read the snapshot."""
+its first); the funnel is stored per segment; the top customers are one stored list per
+offered period (docs/api.md). Every rate (win_rate, conversion, on-time) is a number
+rounded to 4 decimals, whether stored or divided here."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import serving
 from api.deps import ExecutiveUser, SnapshotDep
-from api.kpi_relationship import RelationshipKpis, relationship_kpis
+from api.kpi_relationship import RelationshipKpis, ratio, relationship_kpis
 from api.params import month_query
 from api.params import parse_month as _month
 from api.schemas import Amount
 
 router = APIRouter(tags=["kpis"])
+
+WIN_RATE = "won ÷ (won + lost) opportunities, rounded half up to 4 decimals; null without any"
 
 
 class SummaryMonth(BaseModel):
@@ -34,7 +37,7 @@ class SummaryMonth(BaseModel):
     weighted_pipeline_amount: Amount
     won_count: int
     lost_count: int
-    win_rate: float | None = None
+    win_rate: float | None = Field(None, description=WIN_RATE)
     active_customers: int
     new_customers: int
     dso_days: float | None = None
@@ -49,7 +52,7 @@ class SummaryGroup(BaseModel):
     pipeline_amount: Amount
     won_count: int
     lost_count: int
-    win_rate: float | None = None
+    win_rate: float | None = Field(None, description=WIN_RATE)
     new_customers: int
 
 
@@ -74,6 +77,11 @@ class KpiSummary(BaseModel):
     segments: list[SummaryGroup]
     owners: list[SummaryGroup]
     top_customers: list[TopCustomer]
+    top_customers_available: bool = Field(
+        True,
+        description="false when the period is not one the top customers are kept for "
+        "(periods ending at the as-of month, and single months): top_customers is then empty",
+    )
     funnel: list[FunnelStage]
     relationship: RelationshipKpis = RelationshipKpis()
     snapshot: str
@@ -91,10 +99,8 @@ _SUMMED = (
 _TOP_SEGMENTS = 8
 
 
-def _win_rate(won: int, lost: int) -> Decimal | None:
-    if won + lost <= 0:
-        return None
-    return (Decimal(won) / Decimal(won + lost)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+def _win_rate(won: int, lost: int) -> Any:
+    return ratio(won, won + lost)
 
 
 def _running(lite: Any, kind: str, scope: str, month: str) -> dict[str, dict[str, Any]]:
@@ -146,8 +152,7 @@ def _segments(lite: Any, first: date | None, last: date | None) -> list[dict[str
         others = {k: sum(r[k] for r in rest) for k in _SUMMED}
         out.append({**others, "segment": "(others)"})
     for row in out:
-        won, lost = row["won_count"], row["lost_count"]
-        row["win_rate"] = won / (won + lost) if won + lost else None
+        row["win_rate"] = _win_rate(row["won_count"], row["lost_count"])
     return out
 
 
@@ -166,6 +171,32 @@ def _months(lite: Any, scope: str, first: date | None, last: date | None) -> lis
         (scope, first.isoformat() if first else "", last.isoformat() if last else "9999-12-31"),
     ).fetchall()
     return [serving.loads(r[0]) for r in rows]
+
+
+def _top_customers(
+    lite: Any, scope: str, first: date | None, last: date | None, as_of: date
+) -> tuple[list[Any], bool]:
+    """The period's top 10 and whether the period is one they are kept for: a period
+    ending at (or after) the as-of month, or a single month (one row either way)."""
+    if first is not None and last is not None and first > last:
+        return [], True
+    if last is None or last >= as_of.replace(day=1):
+        # Months before the first with revenue add nothing: the earliest kept row.
+        found = serving.one(
+            lite,
+            "select doc from kpi_top_customer where kind = 'from' and scope = ? "
+            "and month >= ? order by month limit 1",
+            (scope, first.isoformat() if first else ""),
+        )
+    elif first == last and last is not None:
+        found = serving.one(
+            lite,
+            "select doc from kpi_top_customer where kind = 'month' and scope = ? and month = ?",
+            (scope, last.isoformat()),
+        )
+    else:
+        return [], False
+    return (serving.loads(found[0]) if found else []), True
 
 
 @router.get("/kpis/summary", response_model=KpiSummary)
@@ -191,18 +222,15 @@ def read_kpi_summary(
     if as_of is None:
         empty: dict[str, Any] = {"months": [], "segments": [], "owners": [], "top_customers": []}
         return {"as_of": None, **empty, "funnel": funnel, "snapshot": snap.build_id}
-    period = {"date_from": first, "date_to": last, "as_of": as_of, "segment": segment}
+    top, available = _top_customers(lite, scope, first, last, as_of)
     return {
         "as_of": as_of,
         "months": _months(lite, scope, first, last),
         "segments": _segments(lite, first, last),
         "owners": _owners(lite, scope, first, last),
-        "top_customers": snap.rows(
-            "kpi_summary_top_customers",
-            period,
-            needs=["core.revenue_line", "mart.customer_360"],
-        ),
+        "top_customers": top,
+        "top_customers_available": available,
         "funnel": funnel,
-        "relationship": relationship_kpis(snap, period, segment),
+        "relationship": relationship_kpis(lite, scope, first, last),
         "snapshot": snap.build_id,
     }

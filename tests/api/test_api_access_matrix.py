@@ -65,6 +65,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/quality"): ADMIN,
     ("GET", "/api/v1/quality/rejects"): ADMIN,
     ("GET", "/api/v1/quality/orphans"): ADMIN,
+    ("GET", "/api/v1/quality/findings"): ADMIN,
     ("GET", "/api/v1/runs"): ADMIN,
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users/{username}/unlock"): ADMIN,
