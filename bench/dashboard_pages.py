@@ -11,18 +11,26 @@ user's does); one untimed round first warms the servers and that cache. Median o
 the worst. On a shared machine wall time follows the load, so each step also gives the
 CPU seconds it cost the browser (all chromium processes) and the dashboard server: work
 that does not depend on how busy the other cores are.
+
+Before/after in one run: `BENCH_DASHBOARD_BASELINE=<git rev>` exports that revision's
+`dashboard/` package (git archive) and serves it as a second dashboard on the same API;
+each customer is then opened in both, in alternating order, and both tables are written.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import table
+from bench.common import OUT, ROOT, table
 from bench.report import write_section
 from bench.screenshots import (
     CHROMIUM,
@@ -81,12 +89,12 @@ def _timed(times: dict[str, tuple[float, dict[str, float]]], step: str, action: 
 
 
 def _round(
-    context: Any, s: Any, customer: dict[str, Any]
+    context: Any, s: Any, customer: dict[str, Any], url: str | None = None
 ) -> dict[str, tuple[float, dict[str, float]]]:
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        login(page, s, ROLE)
+        login(page, s, ROLE, url)
         times: dict[str, tuple[float, dict[str, float]]] = {}
         _timed(times, "search → 360°", lambda: open_360(page, customer))
         # customers last: it is reached from another page, like the others
@@ -98,20 +106,22 @@ def _round(
         page.close()
 
 
-def run(quick: bool = False) -> None:
-    from playwright.sync_api import sync_playwright
+def export_baseline(rev: str) -> tuple[Path, str]:
+    """``rev``'s ``dashboard/`` package under bench/out/dashboard-baseline; its short id."""
+    target = OUT / "dashboard-baseline"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    git = ["git", "-C", str(ROOT)]
+    short = subprocess.run(
+        [*git, "log", "-1", "--format=%h %s", rev], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive = subprocess.run([*git, "archive", rev, "dashboard"], check=True, capture_output=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    return target, short
 
-    with servers() as s, sync_playwright() as p:
-        customers = overdue_customers(s, ROLE, REPEATS + 1)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR"
-            )
-            _round(context, s, customers[0])  # warm-up, not counted
-            rounds = [_round(context, s, c) for c in customers[1:]]
-        finally:
-            browser.close()
+
+def summary(rounds: list[dict[str, tuple[float, dict[str, float]]]]) -> str:
     rows: list[list[Any]] = []
     for step in rounds[0]:
         values = [r[step][0] for r in rounds]
@@ -122,15 +132,50 @@ def run(quick: bool = False) -> None:
         rows.append(
             [step, median, max(values), cpu["browser"], cpu["dashboard"], f"≤ {goal:g} s", status]
         )
-    result = table(
+    return table(
         ["step", "median s", "worst s", "browser CPU s", "dashboard CPU s", "goal", "status"],
         rows,
     )
+
+
+def run(quick: bool = False) -> None:
+    from playwright.sync_api import sync_playwright
+
+    rev = os.environ.get("BENCH_DASHBOARD_BASELINE")
+    baseline, described = export_baseline(rev) if rev else (None, "")
+    with servers(baseline=baseline) as s, sync_playwright() as p:
+        customers = overdue_customers(s, ROLE, REPEATS + 1)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        after: list[dict[str, tuple[float, dict[str, float]]]] = []
+        before: list[dict[str, tuple[float, dict[str, float]]]] = []
+        try:
+            context = browser.new_context(
+                viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR"
+            )
+            _round(context, s, customers[0])  # warm-up, not counted
+            if s.baseline:
+                _round(context, s, customers[0], s.baseline)
+            for i, customer in enumerate(customers[1:]):
+                # alternate which one goes first: neither always meets a warmer machine
+                order = [(after, None), (before, s.baseline)] if s.baseline else [(after, None)]
+                for into, url in order if i % 2 == 0 else order[::-1]:
+                    into.append(_round(context, s, customer, url))
+        finally:
+            browser.close()
+    result = summary(after)
     sys.stdout.write(result + "\n")
+    compared = ""
+    if before:
+        old = summary(before)
+        sys.stdout.write(f"baseline {described}:\n{old}\n")
+        compared = (
+            f"\n\nSame run, same customers, alternating, the dashboard of `{described}` "
+            f"(`BENCH_DASHBOARD_BASELINE={rev}`):\n\n{old}"
+        )
     body = (
         f"{__doc__.split(chr(10), 1)[1].strip()}\n\n"
         f"300 customers (`c360 demo --customers 300`), role {ROLE}, viewport {WIDTH}×{HEIGHT}, "
-        f"{REPEATS} repetitions, French UI.\n\n{result}\n\n"
+        f"{REPEATS} repetitions, French UI.\n\n{result}{compared}\n\n"
         "The issue's second goal, search → 360° ≤ 2 s at 1M customers, is not measured in "
         "a browser here (no 1M dashboard run); the API's share at 1M is in the `serving` "
         "section."
