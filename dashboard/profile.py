@@ -14,12 +14,12 @@ from dashboard import charts
 from dashboard.client import ApiClient, ApiError, profile_request, rows, sub_request
 from dashboard.i18n import (
     MISSING,
+    alert_text,
     alert_title,
     format_amount,
     format_date,
     format_datetime,
     format_days,
-    format_message_amounts,
     format_number,
     format_percent,
     format_siren,
@@ -235,7 +235,8 @@ def cards(fin: dict[str, Any], lang: str, cur: str) -> list[tuple[str, str, str 
     def money(key: str) -> str:
         return format_amount(fin.get(key), lang, cur)
 
-    limit_help = t("credit_utilisation", lang) + " : "
+    colon = " : " if lang == "fr" else ": "
+    limit_help = t("credit_utilisation", lang) + colon
     limit_help += format_percent(fin.get("credit_utilisation"), lang)
     # Payments and credit notes not lettered against an invoice: already deducted from
     # the outstanding and applied to the oldest items for the overdue (docs/contracts.md).
@@ -407,14 +408,13 @@ def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur
     if banner:
         severity_box(banner[0], md_escape(banner[1]))
     for alert in alerts:
-        message = str(alert.get("message") or "")
-        title = alert_title(alert.get("alert_type"), message, lang)
+        title = alert_title(alert.get("alert_type"), alert.get("message"), lang)
         text = f"**{md_escape(title)}**"
-        if alert.get("amount") not in (None, ""):
+        fact = alert_text(alert, lang, cur)
+        if fact and fact != title:
+            text += f" — {md_escape(fact)}"
+        elif alert.get("amount") not in (None, ""):
             text += f" — {md_escape(format_amount(alert.get('amount'), lang, cur))}"
-        # The API's detail is English prose: shown in English only, never half-translated.
-        if message and message != title and lang == "en":
-            text += f"  \n{md_escape(format_message_amounts(message, lang))}"
         severity_box(alert.get("severity"), text)
     if not banner and not alerts:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.client import ApiError, rows
-from dashboard.i18n import alert_title, format_message_amounts, t
+from dashboard.i18n import alert_text, alert_title, t
 from dashboard.profile import render_profile
 from dashboard.tables import display_frame
 from dashboard.widgets import show_table
@@ -156,14 +156,12 @@ def _my_alerts(lang: str) -> None:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")
         return
     for alert in alerts:
+        alert["message"] = alert_text(alert, lang)
         alert["alert_type"] = alert_title(alert.get("alert_type"), alert.get("message"), lang)
-        alert["message"] = format_message_amounts(alert.get("message"), lang)
-    # The API's detail is English prose: French readers get the translated title only.
-    detail = ["message"] if lang == "en" else []
     show_table(
         alerts,
         lang,
-        ["customer_name", "severity", "alert_type", *detail, "amount"],
+        ["customer_name", "severity", "alert_type", "message", "amount"],
         key="my_alerts",
     )
     labels = {

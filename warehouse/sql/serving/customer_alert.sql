@@ -12,7 +12,11 @@ from (
         a.severity,
         a.message,
         a.owner,
-        a.amount
+        a.amount,
+        a.reference,
+        a.since,
+        a.age_days,
+        a.subject
     from mart.alert as a
     where a.customer_id is not null
 ) as r
