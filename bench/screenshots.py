@@ -86,26 +86,33 @@ class Servers:
 
 
 @contextlib.contextmanager
-def servers(out: Path = DEMO, baseline: Path | None = None) -> Iterator[Servers]:
+def servers(
+    out: Path = DEMO,
+    baseline: Path | None = None,
+    config: Path | None = None,
+    users: list[dict[str, Any]] | None = None,
+) -> Iterator[Servers]:
     """The demo's API (`c360 api`) and dashboard on free ports, stopped on exit.
 
     ``baseline``: a folder holding an older ``dashboard/`` package (bench/dashboard_pages.py
     exports one from git), served as a second dashboard on the same API for a before/after
-    in one run."""
+    in one run. ``config`` and ``users``: serve another built warehouse (a scale data set)
+    instead of the demo."""
     from warehouse.serve_dashboard import dashboard_command, dashboard_env
     from warehouse.settings import load_settings
 
-    truth = build_demo(out)
+    truth = {"users": users} if config else build_demo(out)
+    config = config or out / "c360.toml"
     api_port, dash_port, base_port = _free_port(), _free_port(), _free_port()
     env = {**os.environ, "C360_API__HOST": "127.0.0.1", "C360_API__PORT": str(api_port)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     os.environ.update({"C360_API__HOST": "127.0.0.1", "C360_API__PORT": str(api_port)})
-    settings = load_settings(out / "c360.toml")
+    settings = load_settings(config)
     log = (OUT / "dashboard-servers.log").open("wb")
     dashboards = [(ROOT, dash_port)] + ([(baseline, base_port)] if baseline else [])
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "warehouse.cli", "api", "-c", str(out / "c360.toml")],
+            [sys.executable, "-m", "warehouse.cli", "api", "-c", str(config)],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -229,7 +236,7 @@ def open_360(page: Any, customer: dict[str, Any]) -> None:
     expected = format_amount(customer["financial"]["outstanding_amount"], LANG, currency)
     value = outstanding_card(page).filter(has_text=expected)
     search = page.get_by_label(re.compile(re.escape(t("search_label", LANG)[:20])))
-    search.fill(customer["name"])
+    search.fill(customer.get("query") or customer["name"])
     search.press("Enter")
     listed = page.get_by_text(t("results", LANG, count=1), exact=True)
     value.or_(listed).first.wait_for(timeout=TIMEOUT_MS)
