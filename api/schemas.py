@@ -151,6 +151,11 @@ class AlertOut(BaseModel):
     message: str | None = None
     owner: str | None = None
     amount: Amount | None = None
+    # mart.alert's parameters: the dashboard says the alert in its reader's language
+    reference: str | None = None
+    since: date | None = None
+    age_days: int | None = None
+    subject: str | None = None
 
 
 class SourceRecord(BaseModel):

@@ -78,6 +78,7 @@ class Servers:
     api: str
     dashboard: str
     truth: dict[str, Any]
+    baseline: str | None = None  # a second dashboard, from older code, on the same API
 
     def user(self, role: str) -> tuple[str, str]:
         u = next(u for u in self.truth["users"] if u["role"] == role)
@@ -85,39 +86,61 @@ class Servers:
 
 
 @contextlib.contextmanager
-def servers(out: Path = DEMO) -> Iterator[Servers]:
-    """The demo's API (`c360 api`) and dashboard on free ports, stopped on exit."""
+def servers(
+    out: Path = DEMO,
+    baseline: Path | None = None,
+    config: Path | None = None,
+    users: list[dict[str, Any]] | None = None,
+) -> Iterator[Servers]:
+    """The demo's API (`c360 api`) and dashboard on free ports, stopped on exit.
+
+    ``baseline``: a folder holding an older ``dashboard/`` package (bench/dashboard_pages.py
+    exports one from git), served as a second dashboard on the same API for a before/after
+    in one run. ``config`` and ``users``: serve another built warehouse (a scale data set)
+    instead of the demo."""
     from c360.serve_dashboard import dashboard_command, dashboard_env
     from kernel.settings import load_settings
 
-    truth = build_demo(out)
-    api_port, dash_port = _free_port(), _free_port()
+    truth = {"users": users} if config else build_demo(out)
+    config = config or out / "c360.toml"
+    api_port, dash_port, base_port = _free_port(), _free_port(), _free_port()
     env = {**os.environ, "C360_API__HOST": "127.0.0.1", "C360_API__PORT": str(api_port)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     os.environ.update({"C360_API__HOST": "127.0.0.1", "C360_API__PORT": str(api_port)})
-    settings = load_settings(out / "c360.toml")
+    settings = load_settings(config)
     log = (OUT / "dashboard-servers.log").open("wb")
+    dashboards = [(ROOT, dash_port)] + ([(baseline, base_port)] if baseline else [])
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "c360.cli", "api", "-c", str(out / "c360.toml")],
+            [sys.executable, "-m", "c360.cli", "api", "-c", str(config)],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         ),  # fmt: skip
-        subprocess.Popen(
-            [*dashboard_command(settings, dash_port), "--server.fileWatcherType", "none"],
-            cwd=ROOT,
-            env={**dashboard_env(settings), "PYTHONPATH": env["PYTHONPATH"]},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        ),  # fmt: skip
     ]
+    for root, port in dashboards:
+        command = dashboard_command(settings, port)
+        command[command.index("run") + 1] = str(root / "dashboard" / "app.py")
+        procs.append(
+            subprocess.Popen(
+                [*command, "--server.fileWatcherType", "none"],
+                cwd=ROOT,
+                env={
+                    **dashboard_env(settings),
+                    "PYTHONPATH": f"{root}{os.pathsep}{env['PYTHONPATH']}",
+                },
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        )
     api, dash = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{dash_port}"
+    base = f"http://127.0.0.1:{base_port}" if baseline else None
     try:
         _wait_http(f"{api}/api/v1/health", procs[0])
-        _wait_http(f"{dash}/_stcore/health", procs[1])
-        yield Servers(api, dash, truth)
+        for (_, port), proc in zip(dashboards, procs[1:], strict=True):
+            _wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc)
+        yield Servers(api, dash, truth, base)
     finally:
         for p in procs:
             p.terminate()
@@ -160,9 +183,9 @@ def settle(page: Any) -> None:
     page.wait_for_function(BUSY_JS, timeout=TIMEOUT_MS, polling=50)
 
 
-def login(page: Any, s: Servers, role: str) -> None:
+def login(page: Any, s: Servers, role: str, url: str | None = None) -> None:
     username, password = s.user(role)
-    page.goto(s.dashboard)
+    page.goto(url or s.dashboard)
     page.get_by_label(t("username", LANG)).fill(username)
     page.get_by_label(t("password", LANG)).fill(password)
     page.get_by_role("button", name=t("sign_in", LANG)).click()
@@ -185,31 +208,45 @@ def page_ready(page: Any, name: str) -> None:
         ),
         "kpis": page.get_by_test_id("stMetricLabel").filter(has_text=t("win_rate", LANG)),
         "quality": page.get_by_role("heading", name=t("page_quality", LANG)),
+        "writeback": page.get_by_role("heading", name=t("page_writeback", LANG)),
     }
     markers[name].first.wait_for(timeout=TIMEOUT_MS)
     settle(page)
 
 
+def outstanding_card(page: Any) -> Any:
+    """The value of the 360° screen's outstanding card (an HTML card, or the ``st.metric``
+    an older dashboard drew)."""
+    exact = re.compile(f"^{t('outstanding', LANG)}$")
+    card = page.get_by_test_id("c360Card").filter(
+        has=page.get_by_test_id("c360CardLabel").filter(has_text=exact)
+    )
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").filter(has_text=exact)
+    )
+    return card.get_by_test_id("c360CardValue").or_(metric.get_by_test_id("stMetricValue"))
+
+
 def open_360(page: Any, customer: dict[str, Any]) -> None:
-    """Search the customer by name, open it from the picker, wait for its outstanding card."""
+    """Search the customer by name and wait for its outstanding card. A single hit opens
+    the 360° screen at once; an older dashboard lists it first, opened from the picker."""
     from dashboard.i18n import format_amount
 
-    search = page.get_by_label(re.compile(re.escape(t("search_label", LANG)[:20])))
-    search.fill(customer["name"])
-    search.press("Enter")
-    page.get_by_text(t("results", LANG, count=1), exact=True).wait_for(timeout=TIMEOUT_MS)
-    # the run must end first: until then the page may still hold the previous run's picker
-    # (a salesperson's start screen has one for their alerts) where the new one will be
-    settle(page)
-    page.get_by_role("combobox", name=re.compile(t("open_customer", LANG))).last.click()
-    page.get_by_role("option").filter(has_text=customer["name"]).first.click()
     currency = (customer.get("terms") or {}).get("currency") or "EUR"
     expected = format_amount(customer["financial"]["outstanding_amount"], LANG, currency)
-    label = page.get_by_test_id("stMetricLabel").filter(
-        has_text=re.compile(f"^{t('outstanding', LANG)}$")
-    )
-    value = page.get_by_test_id("stMetric").filter(has=label).get_by_test_id("stMetricValue")
-    value.filter(has_text=expected).wait_for(timeout=TIMEOUT_MS)
+    value = outstanding_card(page).filter(has_text=expected)
+    search = page.get_by_label(re.compile(re.escape(t("search_label", LANG)[:20])))
+    search.fill(customer.get("query") or customer["name"])
+    search.press("Enter")
+    listed = page.get_by_text(t("results", LANG, count=1), exact=True)
+    value.or_(listed).first.wait_for(timeout=TIMEOUT_MS)
+    if not value.count():
+        # the run must end first: until then the page may still hold the previous run's
+        # picker (a salesperson's start screen has one for their alerts)
+        settle(page)
+        page.get_by_role("combobox", name=re.compile(t("open_customer", LANG))).last.click()
+        page.get_by_role("option").filter(has_text=customer["name"]).first.click()
+    value.wait_for(timeout=TIMEOUT_MS)
     settle(page)
 
 

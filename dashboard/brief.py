@@ -16,6 +16,7 @@ from fpdf import FPDF
 
 from dashboard.i18n import (
     MISSING,
+    alert_text,
     alert_title,
     column_label,
     format_amount,
@@ -170,8 +171,11 @@ def build_brief(
         pdf.set_text_color(0, 0, 0)
     for alert in alerts[:4]:
         title = alert_title(alert.get("alert_type"), alert.get("message"), lang)
-        amount = alert.get("amount")
-        pdf.line_of(f"• {title}" + (f" — {format_amount(amount, lang, cur)}" if amount else ""))
+        fact, amount = alert_text(alert, lang, cur), alert.get("amount")
+        if fact and fact != title:
+            pdf.line_of(f"• {title} — {fact}")
+        else:
+            pdf.line_of(f"• {title}" + (f" — {format_amount(amount, lang, cur)}" if amount else ""))
     if not banner and not alerts:
         pdf.line_of(t("no_alerts", lang))
 

@@ -56,6 +56,16 @@ def alert_title(alert_type: str | None, message: str | None, lang: str = "fr") -
     return locale_format.alert_title(alert_type, lang) or message or alert_type or ""
 
 
+def alert_text(alert: dict[str, Any], lang: str = "fr", currency: str | None = "EUR") -> str:
+    """What an API alert found, in ``lang``, from its code and parameters (amounts and
+    dates in the locale's format); for a code not known here, the API's English message
+    (its amounts formatted) in English and nothing in another language."""
+    fact = locale_format.alert_fact(str(alert.get("alert_type") or ""), alert, lang, currency)
+    if fact is not None:
+        return fact
+    return format_message_amounts(alert.get("message"), lang) if lang == "en" else ""
+
+
 def bucket_label(bucket: Any, lang: str = "fr") -> str:
     """An aging bucket name (``not_due``, ``d1_30`` or ``1_30``, ``over_90``) for people."""
     key = str(bucket or "")

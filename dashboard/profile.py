@@ -14,12 +14,12 @@ from dashboard import charts
 from dashboard.client import ApiClient, ApiError, profile_request, rows, sub_request
 from dashboard.i18n import (
     MISSING,
+    alert_text,
     alert_title,
     format_amount,
     format_date,
     format_datetime,
     format_days,
-    format_message_amounts,
     format_number,
     format_percent,
     format_siren,
@@ -31,7 +31,7 @@ from dashboard.i18n import (
 )
 from dashboard.profile_tabs import render_balance, render_tabs
 from dashboard.session import fetch
-from dashboard.widgets import severity_box, show_chart
+from dashboard.widgets import cards_html, severity_box, show_chart
 
 BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "over_90")
 
@@ -229,42 +229,32 @@ def _relationship(p: dict[str, Any], lang: str, cur: str) -> None:
     st.markdown(" — ".join(facts))  # a fact may itself hold " · "
 
 
-def _metrics(fin: dict[str, Any], lang: str, cur: str) -> None:
-    """Twelve cards in a 3 × 4 grid, drawn as four columns of three: the same grid as three
-    rows of four, with 11 fewer containers for the browser to lay out."""
+def cards(fin: dict[str, Any], lang: str, cur: str) -> list[tuple[str, str, str | None]]:
+    """The twelve ``(label, value, help)`` cards of the 360° screen, in reading order."""
 
     def money(key: str) -> str:
         return format_amount(fin.get(key), lang, cur)
 
-    limit_help = t("credit_utilisation", lang) + " : "
+    colon = " : " if lang == "fr" else ": "
+    limit_help = t("credit_utilisation", lang) + colon
     limit_help += format_percent(fin.get("credit_utilisation"), lang)
     # Payments and credit notes not lettered against an invoice: already deducted from
     # the outstanding and applied to the oldest items for the overdue (docs/contracts.md).
     cash_help = t("unallocated_cash_help", lang, credit=money("credit_balance_amount"))
-    grid: list[list[tuple[str, str, str | None]]] = [
-        [
-            (t("outstanding", lang), money("outstanding_amount"), None),
-            (t("overdue", lang), money("overdue_amount"), None),
-            (t("oldest_overdue", lang), format_days(fin.get("oldest_overdue_days"), lang), None),
-            (t("credit_limit", lang), money("credit_limit_amount"), limit_help),
-        ],
-        [
-            (t("exposure", lang), money("credit_exposure_amount"), None),
-            (t("open_orders", lang), money("open_orders_amount"), None),
-            (t("revenue_ytd", lang), money("revenue_ytd_amount"), None),
-            (t("revenue_last_year", lang), money("revenue_last_year_amount"), None),
-        ],
-        [
-            (t("revenue_total", lang), money("revenue_total_amount"), None),
-            (t("open_pipeline", lang), money("open_pipeline_amount"), None),
-            (t("weighted_pipeline", lang), money("weighted_pipeline_amount"), None),
-            (t("unallocated_cash", lang), money("unallocated_cash_amount"), cash_help),
-        ],
+    return [
+        (t("outstanding", lang), money("outstanding_amount"), None),
+        (t("overdue", lang), money("overdue_amount"), None),
+        (t("oldest_overdue", lang), format_days(fin.get("oldest_overdue_days"), lang), None),
+        (t("credit_limit", lang), money("credit_limit_amount"), limit_help),
+        (t("exposure", lang), money("credit_exposure_amount"), None),
+        (t("open_orders", lang), money("open_orders_amount"), None),
+        (t("revenue_ytd", lang), money("revenue_ytd_amount"), None),
+        (t("revenue_last_year", lang), money("revenue_last_year_amount"), None),
+        (t("revenue_total", lang), money("revenue_total_amount"), None),
+        (t("open_pipeline", lang), money("open_pipeline_amount"), None),
+        (t("weighted_pipeline", lang), money("weighted_pipeline_amount"), None),
+        (t("unallocated_cash", lang), money("unallocated_cash_amount"), cash_help),
     ]
-    for i, column in enumerate(st.columns(4)):
-        for row in grid:
-            label, value, help_text = row[i]
-            column.metric(label, value, help=help_text)
 
 
 def aging_line(fin: dict[str, Any], lang: str, cur: str) -> str:
@@ -418,14 +408,13 @@ def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur
     if banner:
         severity_box(banner[0], md_escape(banner[1]))
     for alert in alerts:
-        message = str(alert.get("message") or "")
-        title = alert_title(alert.get("alert_type"), message, lang)
+        title = alert_title(alert.get("alert_type"), alert.get("message"), lang)
         text = f"**{md_escape(title)}**"
-        if alert.get("amount") not in (None, ""):
+        fact = alert_text(alert, lang, cur)
+        if fact and fact != title:
+            text += f" — {md_escape(fact)}"
+        elif alert.get("amount") not in (None, ""):
             text += f" — {md_escape(format_amount(alert.get('amount'), lang, cur))}"
-        # The API's detail is English prose: shown in English only, never half-translated.
-        if message and message != title and lang == "en":
-            text += f"  \n{md_escape(format_message_amounts(message, lang))}"
         severity_box(alert.get("severity"), text)
     if not banner and not alerts:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")
@@ -461,7 +450,7 @@ def render_profile(api: ApiClient, customer_id: str, lang: str) -> None:
     )
     _relationship(profile, lang, cur)
     brief_button(api, profile, items, as_of, lang)
-    _metrics(fin, lang, cur)
+    st.html(cards_html(cards(fin, lang, cur)))
     st.caption(md_escape(aging_line(fin, lang, cur)))
     render_tabs(
         api,

@@ -39,7 +39,7 @@ def render_balance(payload: Any, lang: str, cur: str) -> None:
         show_chart(lang, st, charts.balance_line(frame, x, labels, t("tab_balance", lang)))
     elif len(records) == 1:
         st.caption(t("one_point", lang))
-    show_table(payload, lang, currency=cur, key="balance_table")
+    show_table(payload, lang, currency=cur, key="balance_table", light=True)
 
 
 def evidence_label(src: dict[str, Any], has_crm: bool | None, lang: str) -> str:
@@ -86,11 +86,11 @@ def _sources(profile: dict[str, Any], lang: str, ids: bool) -> None:
                 st.json(evidence, expanded=False)
     conflicts = profile.get("conflicts") or []
     st.subheader(t("conflicts", lang))
-    show_table(conflicts, lang, key="conflicts_table")
+    show_table(conflicts, lang, key="conflicts_table", light=True)
     provenance = profile.get("provenance") or []
     if provenance:
         st.subheader(t("provenance", lang))
-        show_table(provenance, lang, key="provenance_table", technical=ids)
+        show_table(provenance, lang, key="provenance_table", technical=ids, light=True)
 
 
 TABS = (
@@ -135,7 +135,9 @@ def render_tabs(
     with tabs["tab_open_items"] as tab:
         if tab.open:
             columns = None if ids else OPEN_ITEM_COLUMNS
-            show_table(items_payload, lang, columns, cur, key="open_items", technical=ids)
+            show_table(
+                items_payload, lang, columns, cur, key="open_items", technical=ids, light=True
+            )
     with tabs["tab_charts"] as tab:
         if tab.open:
             draw_charts()
@@ -149,7 +151,7 @@ def render_tabs(
     for name, (call, key) in lists.items():
         with tabs[name] as tab:
             if tab.open:
-                show_table(fetch(call, cid), lang, currency=cur, key=key, technical=ids)
+                show_table(fetch(call, cid), lang, currency=cur, key=key, technical=ids, light=True)
     with tabs["tab_sources"] as tab:
         if tab.open:
             _sources(profile, lang, ids)

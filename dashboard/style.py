@@ -29,6 +29,21 @@ CSS = """
 .c360-bar-track { flex: 1 1 auto; height: 1.1rem; background: rgba(128,128,128,0.12); }
 .c360-bar { display: block; height: 100%; }
 .c360-bar-text { flex: 0 0 9rem; text-align: right; font-variant-numeric: tabular-nums; }
+/* The 360° cards (widgets.cards_html) and short tables (widgets.table_html) as plain HTML. */
+.c360-cards { display: grid; gap: 0.9rem 1.5rem; margin: 0.4rem 0 0.8rem 0; }
+.c360-card { min-width: 0; }
+.c360-card-label { font-size: 0.875rem; opacity: 0.75; }
+.c360-card-value { font-size: 1.6rem; line-height: 1.3; font-variant-numeric: tabular-nums;
+  overflow-wrap: anywhere; }
+@media (max-width: 900px) {
+  .c360-cards { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
+}
+.c360-table-box { max-width: 100%; max-height: 32rem; overflow: auto; margin-bottom: 0.5rem; }
+.c360-table { border-collapse: collapse; font-size: 0.875rem; width: 100%; }
+.c360-table th, .c360-table td { padding: 0.3rem 0.6rem; text-align: left; white-space: nowrap;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.2); }
+.c360-table th { position: sticky; top: 0; background: #f0f2f6; font-weight: 600; }
+.c360-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
@@ -39,7 +54,8 @@ CSS = """
   [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
     padding: 0 !important; margin: 0 !important; max-width: 100% !important;
   }
-  [data-testid="stAlert"], [data-testid="stMetric"] { break-inside: avoid; }
+  [data-testid="stAlert"], [data-testid="stMetric"], .c360-card { break-inside: avoid; }
+  .c360-table-box { max-height: none; overflow: visible; }
   @page { size: A4; margin: 12mm; }
 }
 </style>

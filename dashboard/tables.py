@@ -58,6 +58,16 @@ def _is_ratio(name: str) -> bool:
     return name in RATIO_NAMES or name.endswith("_rate")
 
 
+def is_numeric_column(name: str) -> bool:
+    """A column of amounts, ratios, days or counts: right-aligned where it is drawn as HTML."""
+    return (
+        _is_amount(name)
+        or _is_ratio(name)
+        or name.startswith(("days_", "count"))
+        or name.endswith(("_days", "_count"))
+    )
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

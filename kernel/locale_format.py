@@ -163,9 +163,32 @@ ALERT_TITLES: dict[str, tuple[str, str]] = {
     "urgent_ticket": ("Ticket urgent", "Urgent ticket"),
 }
 
-# One finding of an alert in words, from its parameters. {amount} is formatted money,
-# {date} a formatted date, {days} a count; {subject} is the source's own text.
+# One finding of an alert in words, from its parameters, for every code mart.alert emits
+# (tests/dashboard/test_alert_texts.py holds them to warehouse/sql/marts/alert.sql).
+# {amount} is formatted money, {date} a formatted date, {days} a count, {subject} the
+# source's own text, {fields} the address fields in words, {last_load} when a source
+# last loaded.
 ALERT_FACTS: dict[str, tuple[str, str]] = {
+    "overdue_before_offer": (
+        "{amount} en retard alors qu'une offre est en cours",
+        "{amount} overdue while an offer is open",
+    ),
+    "credit_limit_exceeded": (
+        "encours au-delà du plafond de {amount}",
+        "outstanding {amount} over the credit limit",
+    ),
+    "erp_only_customer": (
+        "aucune fiche CRM ne correspond à ce client de l'ERP",
+        "no CRM record matches this ERP customer",
+    ),
+    "address_conflict": (
+        "les sources ne donnent pas la même adresse{fields}",
+        "sources disagree on the address{fields}",
+    ),
+    "order_cancelled_after_sync": (
+        "commande {reference} de {amount} annulée après sa synchronisation",
+        "order {reference} for {amount} cancelled after it was synchronised",
+    ),
     "quote_unanswered": (
         "devis {reference} de {amount} envoyé il y a {days} j, sans réponse",
         "quote {reference} for {amount} sent {days} days ago, unanswered",
@@ -174,8 +197,18 @@ ALERT_FACTS: dict[str, tuple[str, str]] = {
         "ticket {reference}{subject} ouvert le {date}",
         "ticket {reference}{subject} open since {date}",
     ),
+    "stale_source": ("source {reference} : {last_load}", "source {reference}: {last_load}"),
 }
 SUBJECT = (" « {subject} »", ' "{subject}"')
+FIELDS = (" ({fields})", " ({fields})")
+LAST_LOADED = ("dernier chargement le {date}", "last loaded on {date}")
+NEVER_LOADED = ("jamais chargée", "never loaded")
+# mart.alert's address fields (customer_conflict.field), named for people.
+ADDRESS_FIELDS: dict[str, tuple[str, str]] = {
+    "street": ("rue", "street"),
+    "postcode": ("code postal", "postcode"),
+    "city": ("ville", "city"),
+}
 
 
 def alert_title(alert_type: str | None, lang: str = "fr") -> str | None:
@@ -184,19 +217,31 @@ def alert_title(alert_type: str | None, lang: str = "fr") -> str | None:
     return pick(pair, lang) if pair else None
 
 
+def _fields(reference: Any, lang: str) -> str:
+    names = [n.strip() for n in str(reference or "").split(",") if n.strip()]
+    if not names:
+        return ""
+    words = [pick(ADDRESS_FIELDS[n], lang) if n in ADDRESS_FIELDS else n for n in names]
+    return pick(FIELDS, lang).format(fields=", ".join(words))
+
+
 def alert_fact(
     alert_type: str, params: Mapping[str, Any], lang: str, currency: str | None
 ) -> str | None:
-    """One finding (a quote, a ticket) in words from its parameters; ``None`` when the code
-    has no template (its title and amount say it all)."""
+    """One finding of an alert (``mart.alert``'s parameters: amount, reference, since,
+    age_days, subject) in words; ``None`` for a code not known here."""
     pair = ALERT_FACTS.get(alert_type)
     if pair is None:
         return None
     subject = params.get("subject")
+    since = params.get("since")
+    last_load = pick(LAST_LOADED, lang).format(date=format_date(since, lang)) if since else None
     return pick(pair, lang).format(
         reference=params.get("reference") or MISSING,
         amount=format_amount(params.get("amount"), lang, currency),
         days=params.get("age_days") if params.get("age_days") is not None else MISSING,
-        date=format_date(params.get("since"), lang),
+        date=format_date(since, lang),
         subject=pick(SUBJECT, lang).format(subject=subject) if subject else "",
+        fields=_fields(params.get("reference"), lang),
+        last_load=last_load or pick(NEVER_LOADED, lang),
     )

@@ -1,19 +1,26 @@
-"""Customer search and the 360° screen of the selected customer."""
+"""Customer search and the 360° screen of the selected customer.
+
+A search with a single hit, or a typed customer id (``C0001234``), opens the 360° screen
+in the same run: no result list and picker to draw, no second run to wait for. "Back to
+search" then lists that hit instead of opening it again."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
 
 from dashboard import session
-from dashboard.client import rows
-from dashboard.i18n import alert_title, format_message_amounts, t
+from dashboard.client import ApiError, rows
+from dashboard.i18n import alert_text, alert_title, t
 from dashboard.profile import render_profile
 from dashboard.tables import display_frame
 from dashboard.widgets import show_table
 
 SELECTED = "c360_customer"
+LISTED = "c360_listed"  # the search "back" returned to: shown as a list, never auto-opened
+CUSTOMER_ID = re.compile(r"^C\d{7,}$", re.IGNORECASE)  # core/component_id.sql
 PAGE, MAX_LIMIT = 50, 200  # the API pages at most 200 rows
 RESULT_COLUMNS = [
     "name",
@@ -49,15 +56,43 @@ def _label(row: dict[str, Any]) -> str:
     return " — ".join(str(p) for p in parts if p)
 
 
+def _criteria() -> tuple[str, str | None, str | None, bool]:
+    return (
+        (st.session_state.get("cust_q") or "").strip(),
+        (st.session_state.get("cust_segment") or "").strip() or None,
+        (st.session_state.get("cust_owner") or "").strip() or None,
+        bool(st.session_state.get("cust_overdue")),
+    )
+
+
+def _typed_id(query: str) -> str | None:
+    """The customer a typed id names (merged ids followed), else ``None`` (then searched)."""
+    if not CUSTOMER_ID.match(query):
+        return None
+    try:
+        profile = session.client().customer(query.upper())
+    except ApiError:
+        return None
+    return str(profile.get("customer_id") or "") or None
+
+
+def _show(customer_id: str, lang: str) -> None:
+    st.button(t("back_to_search", lang), on_click=_back)
+    render_profile(session.client(), customer_id, lang)
+
+
 def _search(lang: str) -> None:
     api = session.client()
-    query = (st.session_state.get("cust_q") or "").strip()
-    segment = (st.session_state.get("cust_segment") or "").strip() or None
-    owner = (st.session_state.get("cust_owner") or "").strip() or None
-    overdue = bool(st.session_state.get("cust_overdue"))
+    query, segment, owner, overdue = _criteria()
     if len(query) < 2 and not (segment or owner or overdue):
         st.caption(t("search_hint", lang))
         _my_alerts(lang)
+        return
+    auto = st.session_state.get(LISTED) != _criteria()
+    direct = _typed_id(query) if auto else None
+    if direct:
+        _open(direct)
+        _show(direct, lang)
         return
     payload = session.fetch(
         api.search_customers,
@@ -72,6 +107,10 @@ def _search(lang: str) -> None:
     results = rows(payload)
     if not results:
         st.info(t("no_results", lang, q=query or "…"))
+        return
+    if auto and len(results) == 1 and payload.get("count", 1) == 1:
+        _open(str(results[0].get("customer_id")))
+        _show(str(results[0].get("customer_id")), lang)
         return
     st.caption(t("results", lang, count=payload.get("count", len(results))))
     frame = display_frame(results, lang, RESULT_COLUMNS)
@@ -117,15 +156,11 @@ def _my_alerts(lang: str) -> None:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")
         return
     for alert in alerts:
+        alert["message"] = alert_text(alert, lang)
         alert["alert_type"] = alert_title(alert.get("alert_type"), alert.get("message"), lang)
-        alert["message"] = format_message_amounts(alert.get("message"), lang)
-    # The API's detail is English prose: French readers get the translated title only.
-    detail = ["message"] if lang == "en" else []
+    # the amount is in the finding's words: no fifth column to push the table past the page
     show_table(
-        alerts,
-        lang,
-        ["customer_name", "severity", "alert_type", *detail, "amount"],
-        key="my_alerts",
+        alerts, lang, ["customer_name", "severity", "alert_type", "message"], key="my_alerts"
     )
     labels = {
         str(a.get("customer_id")): str(a.get("customer_name") or a.get("customer_id"))
@@ -140,6 +175,12 @@ def _reset() -> None:
     st.session_state.pop("cust_pick", None)
     st.session_state.pop("alert_pick", None)
     st.session_state.pop("cust_limit", None)
+    st.session_state.pop(LISTED, None)
+
+
+def _back() -> None:
+    _reset()
+    st.session_state[LISTED] = _criteria()
 
 
 lang = session.lang()
@@ -160,7 +201,6 @@ with st.container():
 
 selected = st.session_state.get(SELECTED)
 if selected:
-    st.button(t("back_to_search", lang), on_click=_reset)
-    render_profile(session.client(), str(selected), lang)
+    _show(str(selected), lang)
 else:
     _search(lang)

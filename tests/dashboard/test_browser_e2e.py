@@ -70,31 +70,26 @@ def test_login_search_and_open_360(
             search = page.get_by_label(re.compile("Rechercher un client"))
             search.fill(name)
             search.press("Enter")
-            expect(page.get_by_text("1 client(s)")).to_be_visible(timeout=TIMEOUT_MS)
 
-            # open the customer from the result picker
-            page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
-            page.get_by_role("option").filter(has_text=name).click()
-
-            # 360° screen: title, then the outstanding metric
+            # a single hit opens its 360° screen at once: title, then the outstanding card
             expect(page.get_by_role("heading", name=name).first).to_be_visible(timeout=TIMEOUT_MS)
-            metric = page.get_by_test_id("stMetric").filter(
-                has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile("^Encours$"))
+            metric = page.get_by_test_id("c360Card").filter(
+                has=page.get_by_test_id("c360CardLabel").filter(has_text=re.compile("^Encours$"))
             )
-            value = metric.get_by_test_id("stMetricValue")
+            value = metric.get_by_test_id("c360CardValue")
             expect(value).to_have_text(expected, timeout=TIMEOUT_MS)
-            cash = page.get_by_test_id("stMetric").filter(
-                has=page.get_by_test_id("stMetricLabel").filter(
+            cash = page.get_by_test_id("c360Card").filter(
+                has=page.get_by_test_id("c360CardLabel").filter(
                     has_text=re.compile("^Encaissements non lettrés$")
                 )
             )
-            expect(cash.get_by_test_id("stMetricValue")).to_have_text(unallocated)
+            expect(cash.get_by_test_id("c360CardValue")).to_have_text(unallocated)
 
             # the overdue alert banner is drawn above the first card, without scrolling
             banner = page.get_by_test_id("stAlert").filter(has_text="en retard").first
             expect(banner).to_be_visible()
             banner_box = banner.bounding_box()
-            card_box = page.get_by_test_id("stMetric").first.bounding_box()
+            card_box = page.get_by_test_id("c360Card").first.bounding_box()
             assert banner_box and card_box and banner_box["y"] < card_box["y"]
             assert banner_box["y"] < 1000, "the alert must be visible without scrolling"
             page.get_by_text(re.compile(r"retards calculés au \d\d/\d\d/\d{4}")).first.wait_for()

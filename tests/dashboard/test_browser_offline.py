@@ -56,7 +56,7 @@ def test_no_request_leaves_the_dashboard_host(
             page.get_by_text("En retard", exact=True).click()
             page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
             page.get_by_role("option").first.click()
-            expect(page.get_by_test_id("stMetric").first).to_be_visible()
+            expect(page.get_by_test_id("c360Card").first).to_be_visible()
             page.wait_for_load_state("networkidle")
             for title in ("Encours clients", "Indicateurs", "Qualité des données"):
                 page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()

@@ -48,7 +48,7 @@ def test_salesperson_sees_the_alert_before_the_cards(
 
             banner = page.get_by_test_id("stAlert").filter(has_text="en retard").first
             expect(banner).to_be_visible()
-            card = page.get_by_test_id("stMetric").first
+            card = page.get_by_test_id("c360Card").first
             expect(card).to_be_visible()
             banner_box, card_box = banner.bounding_box(), card.bounding_box()
             assert banner_box and card_box

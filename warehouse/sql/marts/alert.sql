@@ -82,7 +82,8 @@ address_conflict as (
         'Sources disagree on the address (' || string_agg(conflict.field, ', ' order by conflict.field)
             || ')' as message,
         customer.owner,
-        null::decimal(18,2) as amount
+        null::decimal(18,2) as amount,
+        string_agg(conflict.field, ',' order by conflict.field) as reference
     from customer
     inner join core.customer_conflict as conflict
         on conflict.customer_id = customer.customer_id
@@ -165,7 +166,9 @@ stale_source as (
         end || ' (expected every ' || source_config.expected_frequency_hours::varchar || ' h)'
             as message,
         null::varchar as owner,
-        null::decimal(18,2) as amount
+        null::decimal(18,2) as amount,
+        source_config.name as reference,
+        last_success.last_loaded_at::date as since
     from core.source as source_config
     left join last_success
         on last_success.source = source_config.name

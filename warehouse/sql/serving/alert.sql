@@ -10,6 +10,10 @@ with alert as (
         a.message,
         coalesce(a.owner, c.owner) as owner,
         a.amount,
+        a.reference,
+        a.since,
+        a.age_days,
+        a.subject,
         case lower(coalesce(a.severity, ''))
             when 'critical' then 0
             when 'high' then 1

@@ -15,7 +15,11 @@ select
         'severity': a.severity,
         'message': a.message,
         'owner': a.owner,
-        'amount': c360_amount(a.amount)
+        'amount': c360_amount(a.amount),
+        'reference': a.reference,
+        'since': a.since,
+        'age_days': a.age_days,
+        'subject': a.subject
     })::varchar as doc
 from mart.alert as a
 left join mart.customer_360 as c on a.customer_id = c.customer_id
