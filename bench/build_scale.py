@@ -7,40 +7,32 @@ ERP customer and 2 orders for half of them, generated with SQL (bench/scale_data
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
 from bench.common import table
 from bench.report import write_section
-from bench.scale_runner import estimate, failure, growth_rows, phase_table, run_sizes
+from bench.scale_runner import (
+    estimate,
+    failure,
+    growth_table,
+    phase_table,
+    run_sizes,
+    scale_sizes,
+)
 
-FULL = [10_000, 100_000, 1_000_000]
-QUICK = [2_000, 20_000]
 TARGET_S = 300
 LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 600}
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    sizes = QUICK if quick else FULL
-    cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
-    if cap:
-        sizes = [n for n in sizes if n <= cap]
+    sizes = scale_sizes(quick)
     # Same data, matching without the fuzzy pass (`[matching] passes` is configuration):
     # isolates the cost of everything but the fuzzy pass.
     nofuzzy = run_sizes("build_nofuzzy", sizes, LIMITS)
     results = run_sizes("build", sizes, LIMITS)
-    head = [
-        "customers (ERP)",
-        "staging.customer rows",
-        "build s",
-        "growth per ×10",
-        "peak RSS MiB",
-        "result",
-        "memory growth",
-    ]
-    tab = table(head, growth_rows(results, per_side=False))
-    tab_nf = table(head, growth_rows(nofuzzy, per_side=False))
+    tab = growth_table("customers (ERP)", results, per_side=False)
+    tab_nf = growth_table("customers (ERP)", nofuzzy, per_side=False)
     vol = table(
         ["passes", "customers", "invoices", "orders", "open items", "alerts", "golden customers"],
         [

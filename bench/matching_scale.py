@@ -7,39 +7,28 @@ process (own peak memory, hard time limit).
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
 from bench.common import table
 from bench.report import write_section
-from bench.scale_runner import estimate, failure, growth_rows, phase_table, run_sizes
+from bench.scale_runner import (
+    estimate,
+    failure,
+    growth_table,
+    phase_table,
+    run_sizes,
+    scale_sizes,
+)
 
-FULL = [10_000, 100_000, 1_000_000]
-QUICK = [2_000, 20_000]
 TARGET_S = 180
 LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 900}
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    sizes = QUICK if quick else FULL
-    cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
-    if cap:
-        sizes = [n for n in sizes if n <= cap]
+    sizes = scale_sizes(quick)
     results = run_sizes("matching", sizes, LIMITS)
-    rows = growth_rows(results, per_side=True)
-    tab = table(
-        [
-            "per side",
-            "staging.customer rows",
-            "build s",
-            "growth per ×10",
-            "peak RSS MiB",
-            "result",
-            "memory growth",
-        ],
-        rows,
-    )
+    tab = growth_table("per side", results, per_side=True)
     acc = table(
         [
             "per side",
