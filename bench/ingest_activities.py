@@ -19,15 +19,8 @@ from typing import Any
 
 import duckdb
 
-from bench.common import (
-    measure,
-    median_seconds,
-    median_steps,
-    out_dir,
-    paired_ratios,
-    peak_by_kind,
-    table,
-)
+from bench import common
+from bench.common import measure, out_dir, table
 from bench.ingest_invoices import StepClock
 from bench.report import write_section
 
@@ -213,13 +206,13 @@ def run(quick: bool = False) -> dict[str, Any]:
     )
     runs = measure_file(src, "notes with line breaks")
     flat = measure_file(flat_src, "one line per call")
-    flat_paired = paired_ratios(flat, "pipeline", "bare")
+    flat_paired = common.paired_ratios(flat, "pipeline", "bare")
     flat_ratio = statistics.median(flat_paired)
     fp = flat["pipeline"][-1]
     flat_correct = fp["staged"] == flat_expected["rows"] and fp["rejected"] == 0
-    flat_steps = median_steps(flat["pipeline"])
-    med = median_seconds(runs)
-    peak = peak_by_kind(runs)
+    flat_steps = common.median_steps(flat["pipeline"])
+    med = common.median_seconds(runs)
+    peak = common.peak_by_kind(runs)
     p = runs["pipeline"][-1]
     correct = (
         p["staged"] == expected["rows"]
@@ -230,7 +223,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         and p["no_company"] == expected["no_company"]
         and p["bad"] == 0
     )
-    paired = paired_ratios(runs, "pipeline", "bare")
+    paired = common.paired_ratios(runs, "pipeline", "bare")
     ratio = statistics.median(paired)
     verdict = "MET" if ratio <= TARGET_RATIO else "NOT MET"
     tab = table(
@@ -252,7 +245,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             ],
         ],
     )
-    steps = median_steps(runs["pipeline"])
+    steps = common.median_steps(runs["pipeline"])
     flat_med = statistics.median(r["seconds"] for r in flat["pipeline"])
     step_tab = table(
         ["pipeline step (median s)", "notes with line breaks", "one line per call"],

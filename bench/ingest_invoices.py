@@ -18,16 +18,8 @@ from typing import Any
 
 import duckdb
 
-from bench.common import (
-    measure,
-    median_seconds,
-    median_steps,
-    one_row,
-    out_dir,
-    paired_ratios,
-    peak_by_kind,
-    table,
-)
+from bench import common
+from bench.common import measure, one_row, out_dir, table
 from bench.report import write_section
 
 FULL_ROWS, QUICK_ROWS = 1_000_000, 50_000
@@ -292,8 +284,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         )
         sys.stdout.flush()
     shutil.rmtree(work, ignore_errors=True)
-    med = median_seconds(runs)
-    peak = peak_by_kind(runs)
+    med = common.median_seconds(runs)
+    peak = common.peak_by_kind(runs)
     p = runs["pipeline"][-1]
     correct = (
         p["staged"] == expected["rows"]
@@ -305,8 +297,8 @@ def run(quick: bool = False) -> dict[str, Any]:
     )
     # The machine is shared: a ratio is taken inside each run (pipeline and baseline back
     # to back) and the median of those is the figure judged against the target.
-    paired = paired_ratios(runs, "pipeline", "bare_utf8")
-    paired_tc = paired_ratios(runs, "pipeline", "bare_transcode")
+    paired = common.paired_ratios(runs, "pipeline", "bare_utf8")
+    paired_tc = common.paired_ratios(runs, "pipeline", "bare_transcode")
     ratio = statistics.median(paired)
     ratio_tc = statistics.median(paired_tc)
     ratio_of_medians = med["pipeline"] / med["bare_utf8"]
@@ -337,7 +329,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         ["step", "median s", "runs s", "peak RSS MiB", "pipeline ÷ this"],
         [[r[0], r[1], " / ".join(f"{x:.2f}" for x in r[2]), r[3], r[4]] for r in rows_tab],
     )
-    steps = median_steps(runs["pipeline"])
+    steps = common.median_steps(runs["pipeline"])
     top = (
         "sha256",
         "land (copy)",
