@@ -11,7 +11,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,11 +31,12 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_nightly(
-    config: Path, *, timeout: float = 300, **extra: str
+    config: Path, *, timeout: float = 300, extra_env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`c360 nightly` in a child process; `extra_env` may set a kill point."""
     return subprocess.run(
         [sys.executable, "-m", "c360.cli", "nightly", "-c", str(config)],
-        env=cli_env(**extra),
+        env=cli_env(**(extra_env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -90,7 +90,7 @@ class Night:
 
 def _nightly(night: Night, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
     extra = {KILL_ENV: kill_at} if kill_at else {}
-    return run_nightly(night.config, **extra)
+    return run_nightly(night.config, extra_env=extra)
 
 
 def _flip_line_endings(inbox_root: Path) -> None:
