@@ -9,32 +9,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
+import browser_steps as steps
 import pytest
 
 from dashboard.i18n import format_amount
 
 pytestmark = pytest.mark.e2e
-TIMEOUT_MS = 60_000  # first paint of plotly/metric chunks is slow on a loaded CI box
 
 
 def _pick_customer(api_url: str, user: tuple[str, str]) -> dict[str, Any]:
-    """Through the API, a customer with a balance whose name search finds only it."""
-    with httpx.Client(base_url=f"{api_url}/api/v1", timeout=30) as http:
-        token = http.post("/auth/token", data={"username": user[0], "password": user[1]})
-        token.raise_for_status()
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        found = http.get("/customers", params={"has_overdue": "true", "limit": 50})
-        found.raise_for_status()
-        for candidate in found.json()["data"]:
-            if not candidate.get("name"):
-                continue
-            same = http.get("/customers", params={"q": candidate["name"], "limit": 5}).json()
-            if len(same["data"]) == 1:
-                profile = http.get(f"/customers/{candidate['customer_id']}")
-                profile.raise_for_status()
-                return dict(profile.json())
-    pytest.fail("no customer with an overdue balance and a unique name in the demo warehouse")
+    """Through the API, the profile of an overdue customer whose name search finds only it."""
+    with steps.api_client(api_url, user) as http:
+        candidate = steps.unique_overdue_customer(http)
+        profile = http.get(f"/customers/{candidate['customer_id']}")
+        profile.raise_for_status()
+        return dict(profile.json())
 
 
 def test_login_search_and_open_360(
@@ -46,7 +35,7 @@ def test_login_search_and_open_360(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=TIMEOUT_MS)
+    expect.set_options(timeout=steps.TIMEOUT_MS)
 
     profile = _pick_customer(api_server, e2e_user)
     name = profile["name"]
@@ -58,31 +47,21 @@ def test_login_search_and_open_360(
         browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(dashboard_server)
-
-            # login form (French by default)
-            page.get_by_label("Identifiant").fill(e2e_user[0])
-            page.get_by_label("Mot de passe").fill(e2e_user[1])
-            page.get_by_role("button", name="Se connecter").click()
-
-            # search by name
-            search = page.get_by_label(re.compile("Rechercher un client"))
-            search.fill(name)
-            search.press("Enter")
-            expect(page.get_by_text("1 client(s)")).to_be_visible(timeout=TIMEOUT_MS)
-
-            # open the customer from the result picker
-            page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
-            page.get_by_role("option").filter(has_text=name).click()
+            page.set_default_timeout(steps.TIMEOUT_MS)
+            steps.sign_in(page, dashboard_server, e2e_user)
+            steps.search(page, name)
+            expect(page.get_by_text("1 client(s)")).to_be_visible(timeout=steps.TIMEOUT_MS)
+            steps.open_from_results(page, name)
 
             # 360° screen: title, then the outstanding metric
-            expect(page.get_by_role("heading", name=name).first).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_role("heading", name=name).first).to_be_visible(
+                timeout=steps.TIMEOUT_MS
+            )
             metric = page.get_by_test_id("stMetric").filter(
                 has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile("^Encours$"))
             )
             value = metric.get_by_test_id("stMetricValue")
-            expect(value).to_have_text(expected, timeout=TIMEOUT_MS)
+            expect(value).to_have_text(expected, timeout=steps.TIMEOUT_MS)
             cash = page.get_by_test_id("stMetric").filter(
                 has=page.get_by_test_id("stMetricLabel").filter(
                     has_text=re.compile("^Encaissements non lettrés$")

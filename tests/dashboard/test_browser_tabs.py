@@ -5,25 +5,11 @@ time; runs are tables, not JSON."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
-import httpx
+import browser_steps as steps
 import pytest
 
 pytestmark = pytest.mark.e2e
-TIMEOUT_MS = 60_000
-
-
-def _pick_customer(api_url: str, user: tuple[str, str]) -> dict[str, Any]:
-    """Through the API, an overdue customer whose name search finds only it."""
-    with httpx.Client(base_url=f"{api_url}/api/v1", timeout=30) as http:
-        token = http.post("/auth/token", data={"username": user[0], "password": user[1]})
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        for c in http.get("/customers", params={"has_overdue": "true", "limit": 50}).json()["data"]:
-            same = http.get("/customers", params={"q": c.get("name") or "", "limit": 5}).json()
-            if c.get("name") and len(same["data"]) == 1:
-                return dict(c)
-    pytest.fail("no overdue customer with a unique name in the demo warehouse")
 
 
 def test_admin_opens_each_lazy_tab(
@@ -35,22 +21,17 @@ def test_admin_opens_each_lazy_tab(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=TIMEOUT_MS)
-    profile = _pick_customer(api_server, e2e_user)
+    expect.set_options(timeout=steps.TIMEOUT_MS)
+    with steps.api_client(api_server, e2e_user) as http:
+        profile = steps.unique_overdue_customer(http)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(dashboard_server)
-            page.get_by_label("Identifiant").fill(e2e_user[0])
-            page.get_by_label("Mot de passe").fill(e2e_user[1])
-            page.get_by_role("button", name="Se connecter").click()
-            search = page.get_by_label(re.compile("Rechercher un client"))
-            search.fill(profile["name"])
-            search.press("Enter")
-            page.get_by_role("combobox", name=re.compile("Ouvrir la fiche client")).click()
-            page.get_by_role("option").filter(has_text=profile["name"]).click()
+            page.set_default_timeout(steps.TIMEOUT_MS)
+            steps.sign_in(page, dashboard_server, e2e_user)
+            steps.search(page, profile["name"])
+            steps.open_from_results(page, profile["name"])
 
             # 360°: build time and as-of date in one phrase; no chart until its tab opens
             data = page.get_by_text(re.compile(r"^Données du .+ ; retards calculés au \d\d/"))
