@@ -7,40 +7,25 @@ ERP customer and 2 orders for half of them, generated with SQL (bench/scale_data
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
+from bench import scale_runner
 from bench.common import table
 from bench.report import write_section
-from bench.scale_runner import estimate, failure, growth_rows, phase_table, run_sizes
 
-FULL = [10_000, 100_000, 1_000_000]
-QUICK = [2_000, 20_000]
 TARGET_S = 300
 LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 600}
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    sizes = QUICK if quick else FULL
-    cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
-    if cap:
-        sizes = [n for n in sizes if n <= cap]
+    sizes = scale_runner.scale_sizes(quick)
     # Same data, matching without the fuzzy pass (`[matching] passes` is configuration):
     # isolates the cost of everything but the fuzzy pass.
-    nofuzzy = run_sizes("build_nofuzzy", sizes, LIMITS)
-    results = run_sizes("build", sizes, LIMITS)
-    head = [
-        "customers (ERP)",
-        "staging.customer rows",
-        "build s",
-        "growth per ×10",
-        "peak RSS MiB",
-        "result",
-        "memory growth",
-    ]
-    tab = table(head, growth_rows(results, per_side=False))
-    tab_nf = table(head, growth_rows(nofuzzy, per_side=False))
+    nofuzzy = scale_runner.run_sizes("build_nofuzzy", sizes, LIMITS)
+    results = scale_runner.run_sizes("build", sizes, LIMITS)
+    tab = scale_runner.growth_table("customers (ERP)", results, per_side=False)
+    tab_nf = scale_runner.growth_table("customers (ERP)", nofuzzy, per_side=False)
     vol = table(
         ["passes", "customers", "invoices", "orders", "open items", "alerts", "golden customers"],
         [
@@ -64,10 +49,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             f"Target ≤ {TARGET_S}s at 1M customers: "
             f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s)."
         )
-    elif failure(results):
-        verdict = "1M customers did NOT complete with all passes: " + failure(results)
+    elif scale_runner.failure(results):
+        verdict = "1M customers did NOT complete with all passes: " + scale_runner.failure(results)
     else:
-        verdict = "1M customers not measured in this run. " + estimate(results, 1_000_000)
+        verdict = "1M customers not measured in this run. " + scale_runner.estimate(
+            results, 1_000_000
+        )
     body = f"""
 Sizes: {", ".join(f"{n:,}" for n in sizes)} ERP customers, each with 10 invoices (5 % credit
 notes, 75 % open), 2 orders for half of them; CRM records for 85 % of them plus 15 %
@@ -88,14 +75,23 @@ Same data, `matching.passes = ["xref", "legal_id", "contact"]` (fuzzy pass off):
 
 Build phases (s), all passes:
 
-{phase_table(results)}
+{scale_runner.phase_table(results)}
 
 Build phases (s), fuzzy pass off:
 
-{phase_table(nofuzzy)}
+{scale_runner.phase_table(nofuzzy)}
 """
     sys.stdout.write(
-        tab + "\n\n" + tab_nf + "\n\n" + vol + "\n\n" + phase_table(results) + "\n" + verdict + "\n"
+        tab
+        + "\n\n"
+        + tab_nf
+        + "\n\n"
+        + vol
+        + "\n\n"
+        + scale_runner.phase_table(results)
+        + "\n"
+        + verdict
+        + "\n"
     )
     write_section("build_scale", "build_scale (issue 5)", body, quick)
     return results

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -166,3 +167,29 @@ def fmt(v: Any) -> str:
     if isinstance(v, int):
         return f"{v:,}".replace(",", " ")
     return "—" if v is None else str(v)
+
+
+# Repeated runs of an ingest benchmark, by kind ("pipeline", a bare baseline...): each run
+# a dict with at least "seconds" and "peak_mib" ("steps" for the pipeline).
+Runs = dict[str, list[dict[str, Any]]]
+
+
+def median_seconds(runs: Runs) -> dict[str, float]:
+    return {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+
+
+def peak_by_kind(runs: Runs) -> dict[str, float]:
+    return {k: max(r["peak_mib"] for r in v) for k, v in runs.items()}
+
+
+def paired_ratios(runs: Runs, kind: str, baseline: str) -> list[float]:
+    """kind ÷ baseline inside each run: the machine is shared, so each ratio compares two
+    measures taken back to back (their median is the figure judged)."""
+    return [a["seconds"] / b["seconds"] for a, b in zip(runs[kind], runs[baseline], strict=True)]
+
+
+def median_steps(pipeline: list[dict[str, Any]]) -> dict[str, float]:
+    """Median seconds of each step the first pipeline run reports."""
+    return {
+        k: statistics.median(r["steps"].get(k, 0.0) for r in pipeline) for k in pipeline[0]["steps"]
+    }

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from bench import common
 from bench.common import measure, out_dir, table
 from bench.ingest_invoices import StepClock
 from bench.report import write_section
@@ -205,18 +206,13 @@ def run(quick: bool = False) -> dict[str, Any]:
     )
     runs = measure_file(src, "notes with line breaks")
     flat = measure_file(flat_src, "one line per call")
-    flat_paired = [
-        a["seconds"] / b["seconds"] for a, b in zip(flat["pipeline"], flat["bare"], strict=True)
-    ]
+    flat_paired = common.paired_ratios(flat, "pipeline", "bare")
     flat_ratio = statistics.median(flat_paired)
     fp = flat["pipeline"][-1]
     flat_correct = fp["staged"] == flat_expected["rows"] and fp["rejected"] == 0
-    flat_steps = {
-        k: statistics.median(r["steps"].get(k, 0.0) for r in flat["pipeline"])
-        for k in flat["pipeline"][0]["steps"]
-    }
-    med = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
-    peak = {k: max(r["peak_mib"] for r in v) for k, v in runs.items()}
+    flat_steps = common.median_steps(flat["pipeline"])
+    med = common.median_seconds(runs)
+    peak = common.peak_by_kind(runs)
     p = runs["pipeline"][-1]
     correct = (
         p["staged"] == expected["rows"]
@@ -227,9 +223,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         and p["no_company"] == expected["no_company"]
         and p["bad"] == 0
     )
-    paired = [
-        a["seconds"] / b["seconds"] for a, b in zip(runs["pipeline"], runs["bare"], strict=True)
-    ]
+    paired = common.paired_ratios(runs, "pipeline", "bare")
     ratio = statistics.median(paired)
     verdict = "MET" if ratio <= TARGET_RATIO else "NOT MET"
     tab = table(
@@ -251,10 +245,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             ],
         ],
     )
-    steps = {
-        k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
-        for k in runs["pipeline"][0]["steps"]
-    }
+    steps = common.median_steps(runs["pipeline"])
     flat_med = statistics.median(r["seconds"] for r in flat["pipeline"])
     step_tab = table(
         ["pipeline step (median s)", "notes with line breaks", "one line per call"],

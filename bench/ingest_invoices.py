@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from bench import common
 from bench.common import measure, one_row, out_dir, table
 from bench.report import write_section
 
@@ -284,8 +285,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         )
         sys.stdout.flush()
     shutil.rmtree(work, ignore_errors=True)
-    med = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
-    peak = {k: max(r["peak_mib"] for r in v) for k, v in runs.items()}
+    med = common.median_seconds(runs)
+    peak = common.peak_by_kind(runs)
     p = runs["pipeline"][-1]
     correct = (
         p["staged"] == expected["rows"]
@@ -295,20 +296,14 @@ def run(quick: bool = False) -> dict[str, Any]:
         and p["credit_notes"] == expected["credit_notes"]
         and p["null_dates"] == 0
     )
-    paired = [
-        p_["seconds"] / b["seconds"]
-        for p_, b in zip(runs["pipeline"], runs["bare_utf8"], strict=False)
-    ]
-    paired_tc = [
-        p_["seconds"] / b["seconds"]
-        for p_, b in zip(runs["pipeline"], runs["bare_transcode"], strict=False)
-    ]
     # The machine is shared: a ratio is taken inside each run (pipeline and baseline back
     # to back) and the median of those is the figure judged against the target.
+    paired = common.paired_ratios(runs, "pipeline", "bare_utf8")
+    paired_tc = common.paired_ratios(runs, "pipeline", "bare_transcode")
     ratio = statistics.median(paired)
     ratio_tc = statistics.median(paired_tc)
     ratio_of_medians = med["pipeline"] / med["bare_utf8"]
-    rows_tab = [
+    rows_tab: list[list[Any]] = [
         [
             "ingest.pipeline.ingest (cp1252 file → staging.invoice)",
             med["pipeline"],
@@ -335,10 +330,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         ["step", "median s", "runs s", "peak RSS MiB", "pipeline ÷ this"],
         [[r[0], r[1], " / ".join(f"{x:.2f}" for x in r[2]), r[3], r[4]] for r in rows_tab],
     )
-    steps = {
-        k: statistics.median(r["steps"].get(k, 0.0) for r in runs["pipeline"])
-        for k in runs["pipeline"][0]["steps"]
-    }
+    steps = common.median_steps(runs["pipeline"])
     top = (
         "sha256",
         "land (copy)",

@@ -7,39 +7,21 @@ process (own peak memory, hard time limit).
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
+from bench import scale_runner
 from bench.common import table
 from bench.report import write_section
-from bench.scale_runner import estimate, failure, growth_rows, phase_table, run_sizes
 
-FULL = [10_000, 100_000, 1_000_000]
-QUICK = [2_000, 20_000]
 TARGET_S = 180
 LIMITS = {2_000: 300, 20_000: 300, 10_000: 600, 100_000: 900, 1_000_000: 900}
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    sizes = QUICK if quick else FULL
-    cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
-    if cap:
-        sizes = [n for n in sizes if n <= cap]
-    results = run_sizes("matching", sizes, LIMITS)
-    rows = growth_rows(results, per_side=True)
-    tab = table(
-        [
-            "per side",
-            "staging.customer rows",
-            "build s",
-            "growth per ×10",
-            "peak RSS MiB",
-            "result",
-            "memory growth",
-        ],
-        rows,
-    )
+    sizes = scale_runner.scale_sizes(quick)
+    results = scale_runner.run_sizes("matching", sizes, LIMITS)
+    tab = scale_runner.growth_table("per side", results, per_side=True)
     acc = table(
         [
             "per side",
@@ -78,15 +60,17 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             f"Target ≤ {TARGET_S}s at 1M per side: "
             f"{'MET' if big['build_s'] <= TARGET_S else 'NOT MET'} ({big['build_s']:.0f}s)."
         )
-    elif failure(results):
+    elif scale_runner.failure(results):
         verdict = (
             "1M per side did NOT complete: "
-            + failure(results)
+            + scale_runner.failure(results)
             + " A growth-factor extrapolation is not valid here: the fuzzy pass's "
             "candidate pairs grow quadratically (see the last column below)."
         )
     else:
-        verdict = "1M per side not measured in this run. " + estimate(results, 1_000_000)
+        verdict = "1M per side not measured in this run. " + scale_runner.estimate(
+            results, 1_000_000
+        )
     body = f"""
 Sizes: {", ".join(f"{n:,}" for n in sizes)} records per side (CRM `crm`/hubspot and ERP
 `erp`/odoo); 85 % of CRM records are the same company as an ERP record, the rest are
@@ -103,12 +87,14 @@ during the build. Per-size logs: `bench/out/logs/matching_n*.log`.
 
 Build phases (from the build's progress messages):
 
-{phase_table(results)}
+{scale_runner.phase_table(results)}
 
 Matching outcome (sanity check of the synthetic truth):
 
 {acc}
 """
-    sys.stdout.write(tab + "\n\n" + phase_table(results) + "\n\n" + acc + "\n" + verdict + "\n")
+    sys.stdout.write(
+        tab + "\n\n" + scale_runner.phase_table(results) + "\n\n" + acc + "\n" + verdict + "\n"
+    )
     write_section("matching_scale", "matching_scale (issue 4)", body, quick)
     return results

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from bench.common import out_dir, run_child, table
+
+FULL = [10_000, 100_000, 1_000_000]
+QUICK = [2_000, 20_000]
+GROWTH_HEAD = [
+    "staging.customer rows",
+    "build s",
+    "growth per ×10",
+    "peak RSS MiB",
+    "result",
+    "memory growth",
+]
+
+
+def scale_sizes(quick: bool) -> list[int]:
+    """The sizes of a scale run: QUICK or FULL, capped by BENCH_MAX_SIZE when set."""
+    sizes = QUICK if quick else FULL
+    cap = int(os.environ.get("BENCH_MAX_SIZE", "0"))
+    return [n for n in sizes if n <= cap] if cap else sizes
+
+
+def growth_table(size_label: str, results: list[dict[str, Any]], per_side: bool) -> str:
+    return table([size_label, *GROWTH_HEAD], growth_rows(results, per_side=per_side))
 
 
 def run_sizes(kind: str, sizes: list[int], timeouts: Mapping[int, float]) -> list[dict[str, Any]]:

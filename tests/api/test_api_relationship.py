@@ -14,13 +14,12 @@ from typing import Any
 
 import duckdb
 import pytest
+from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
 
 from api import security, store
 from api.main import create_app
-from ingest.pipeline import ingest
 from kernel.settings import Settings
-from warehouse.build import build
 
 security.BCRYPT_ROUNDS = 4
 PASSWORD = "s3cret-pass"
@@ -147,15 +146,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
             {"name": "erp", "system": "odoo", "role": "erp", "inbox": root / "inbox/erp"},
         ],
     )
-    result = ingest(settings)
-    assert result.ok, [o.message for o in result.refused]
-    for o in result.outcomes:
-        assert o.rows_read == o.rows_loaded + o.rows_rejected + o.rows_skipped, o
-        assert o.rows_rejected == 0, (o.file, o.object)
-    done = build(settings)
-    assert done.published, done.message
-    assert done.snapshot is not None
-    con = duckdb.connect(str(done.snapshot), read_only=True)
+    con = duckdb.connect(str(ingest_and_publish(settings)), read_only=True)
     ids = dict(con.execute("select name, customer_id from mart.customer_360").fetchall())
     con.close()
     for name, (role, owner) in USERS.items():

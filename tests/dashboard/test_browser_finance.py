@@ -7,6 +7,7 @@ import io
 import re
 from typing import Any
 
+import browser_steps as steps
 import httpx
 import pytest
 
@@ -50,10 +51,7 @@ def test_finance_worklist_opens_a_customer_and_exports(
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto(dashboard_server)
-            page.get_by_label("Identifiant").fill(finance_user[0])
-            page.get_by_label("Mot de passe").fill(finance_user[1])
-            page.get_by_role("button", name="Se connecter").click()
+            steps.sign_in(page, dashboard_server, finance_user)
             page.get_by_test_id("stSidebarNav").get_by_text("Encours clients", exact=True).click()
 
             # the whole list, not a first page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import browser_steps as steps
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -47,10 +48,7 @@ def test_no_request_leaves_the_dashboard_host(
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
             page.set_default_timeout(TIMEOUT_MS)
             page.route("**/*", guard)
-            page.goto(dashboard_server)
-            page.get_by_label("Identifiant").fill(e2e_user[0])
-            page.get_by_label("Mot de passe").fill(e2e_user[1])
-            page.get_by_role("button", name="Se connecter").click()
+            steps.sign_in(page, dashboard_server, e2e_user)
             expect(page.get_by_label(re.compile("Rechercher un client"))).to_be_visible()
             # a 360° screen, opened from the overdue filter's picker
             page.get_by_text("En retard", exact=True).click()

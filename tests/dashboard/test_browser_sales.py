@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import browser_steps as steps
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -36,10 +37,7 @@ def test_salesperson_sees_the_alert_before_the_cards(
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto(dashboard_server)
-            page.get_by_label("Identifiant").fill(sales_user[0])
-            page.get_by_label("Mot de passe").fill(sales_user[1])
-            page.get_by_role("button", name="Se connecter").click()
+            steps.sign_in(page, dashboard_server, sales_user)
 
             # the start screen lists the salesperson's alerts; open the first customer
             expect(page.get_by_role("heading", name="Alertes sur mes clients")).to_be_visible()

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
 
 from api import security, store
 from api.main import create_app
-from ingest.pipeline import ingest
 from kernel.connection import connect
 from kernel.settings import Settings
-from warehouse.build import build
 
 security.BCRYPT_ROUNDS = 4
 
@@ -166,16 +165,7 @@ def _company(root: Path, *, orphans: bool) -> Settings:
 
 
 def _run(settings: Settings) -> Path:
-    result = ingest(settings)
-    assert result.ok, [o.message for o in result.refused]
-    for o in result.outcomes:
-        # Rows accounted for, and an orphan is never a reject.
-        assert o.rows_read == o.rows_loaded + o.rows_rejected + o.rows_skipped, o
-        assert o.rows_rejected == 0, (o.file, o.object)
-    built = build(settings)
-    assert built.published, built.message
-    assert built.snapshot is not None
-    return built.snapshot
+    return ingest_and_publish(settings)
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import os
 import random
-import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -35,7 +32,7 @@ import pytest
 
 from kernel.settings import load_settings
 from kernel.snapshots import CURRENT, read_pointer
-from tests.conftest import free_port, wait_http
+from tests.live_api import run_nightly, running_api
 
 pytestmark = pytest.mark.slow
 
@@ -44,12 +41,6 @@ CLIENTS = 64
 PUBLISHES = 3
 # (inbox file, owner column) renamed before each run.
 OWNER_COLUMNS = (("hubspot/companies.csv", "Company owner"), ("odoo/res_partner.csv", "user_id"))
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    env.pop("C360_TEST_KILL_AT", None)
-    return {**env, **extra}
 
 
 def _tag_owners(inbox: Path, tag: str) -> None:
@@ -65,13 +56,7 @@ def _tag_owners(inbox: Path, tag: str) -> None:
 
 
 def _nightly(config: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "c360.cli", "nightly", "-c", str(config)],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_nightly(config, timeout=600)
 
 
 @dataclass
@@ -108,17 +93,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     _tag_owners(root / "inbox", "v0")
     first = _nightly(config)
     assert first.returncode == 0, first.stderr
-    port = free_port()
-    api = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "api", "-c", str(config)],
-        env=_env(C360_API__PORT=str(port), C360_API__WORKERS="2"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/api/v1/health")
-        token = httpx.post(f"{url}/api/v1/auth/token", data=admin).json()["access_token"]
+    with running_api(config, admin, workers=2) as (url, token):
         page = httpx.get(
             f"{url}/api/v1/customers",
             params={"limit": 200},
@@ -129,12 +104,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         site = Site(root, url, token, ids, terms)
         site.tags[site.current()] = "v0"
         yield site
-    finally:
-        api.send_signal(signal.SIGTERM)
-        try:
-            api.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            api.kill()
 
 
 @dataclass

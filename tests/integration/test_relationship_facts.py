@@ -17,10 +17,9 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from clean_build import ingest_and_publish
 
-from ingest.pipeline import ingest
 from kernel.settings import Settings
-from warehouse.build import build
 
 Q = '"'
 
@@ -189,15 +188,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDB
             {"name": "sf", "system": "salesforce", "role": "crm", "inbox": root / "inbox/sf"},
         ],
     )
-    result = ingest(settings)
-    assert result.ok, [o.message for o in result.refused]
-    for o in result.outcomes:
-        assert o.rows_read == o.rows_loaded + o.rows_rejected + o.rows_skipped, o
-        assert o.rows_rejected == 0, (o.file, o.object)
-    built = build(settings)
-    assert built.published, built.message
-    assert built.snapshot is not None
-    con = duckdb.connect(str(built.snapshot), read_only=True)
+    con = duckdb.connect(str(ingest_and_publish(settings)), read_only=True)
     yield con
     con.close()
 

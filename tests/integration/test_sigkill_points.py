@@ -20,11 +20,9 @@ order on one data folder, each test leaving a clean published state.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -37,7 +35,7 @@ import pytest
 from kernel.killpoint import KILL_ENV
 from kernel.settings import Settings, load_settings
 from kernel.snapshots import CURRENT, read_pointer
-from tests.conftest import free_port, wait_http
+from tests.live_api import run_nightly, running_api
 from warehouse.history import build_log
 
 pytestmark = pytest.mark.slow
@@ -90,21 +88,9 @@ class Night:
         return name.removesuffix(".duckdb")
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != KILL_ENV}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return {**env, **extra}
-
-
 def _nightly(night: Night, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
     extra = {KILL_ENV: kill_at} if kill_at else {}
-    return subprocess.run(
-        [sys.executable, "-m", "c360.cli", "nightly", "-c", str(night.config)],
-        env=_env(**extra),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_nightly(night.config, extra_env=extra)
 
 
 def _flip_line_endings(inbox_root: Path) -> None:
@@ -131,25 +117,9 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
     admin = {"username": "kill-admin", "password": "Kill-point-admin-1"}
     add_user(settings, admin["username"], "admin", admin["password"])
     dispose_engines()
-    port = free_port()
-    first = subprocess.run(
-        [sys.executable, "-m", "c360.cli", "nightly", "-c", str(config)],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    first = run_nightly(config)
     assert first.returncode == 0, first.stderr
-    api = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "api", "-c", str(config)],
-        env=_env(C360_API__PORT=str(port), C360_API__WORKERS="1"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/api/v1/health")
-        token = httpx.post(f"{url}/api/v1/auth/token", data=admin).json()["access_token"]
+    with running_api(config, admin, workers=1, stop_timeout=10) as (url, token):
         listed = httpx.get(
             f"{url}/api/v1/customers",
             params={"limit": 1},
@@ -158,12 +128,6 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
         night = Night(root, settings, url, token, listed["data"][0]["customer_id"])
         night.published.add(night.current())
         yield night
-    finally:
-        api.send_signal(signal.SIGTERM)
-        try:
-            api.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            api.kill()
 
 
 class Poller(threading.Thread):

@@ -1,4 +1,5 @@
-"""Writes the bad-input corpus of tests/data/bad/ (run once; the files are committed).
+"""Writes the bad-input corpus of tests/data/bad/ (run once, from the repository root:
+`PYTHONPATH=. python tests/data/bad/make_corpus.py`; the files are committed).
 
 Each file is written as exact bytes, so encodings, BOMs, separators and truncations are
 what the name says. expected.toml beside them says what the pipeline must do with each.
@@ -12,31 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from demo_company.writers.fec import FEC_HEADER
+
 HERE = Path(__file__).parent
 
 HS_CO = '"Record ID","Company name","Company owner","Create Date","Phone Number","City","Country/Region","Industry","SIRET","Numéro de TVA"'
 HS_DEAL = '"Record ID","Deal Name","Deal Stage","Amount","Close Date","Create Date","Associated Company IDs"'
 HS_CONTACT = '"Record ID","First Name","Last Name","Email","Phone Number","Contact owner","Primary Associated Company ID","Create Date"'
-FEC_COLS = [
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-]
+FEC_COLS = list(FEC_HEADER)
 ODOO_PARTNER = "id,name,ref,vat,company_registry,email,phone,zip,city,country_id,customer_rank,credit_limit,create_date,write_date"
 ODOO_MOVE = "id,name,move_type,partner_id,state,invoice_date,invoice_date_due,amount_untaxed,amount_total,amount_residual,currency_id"
 

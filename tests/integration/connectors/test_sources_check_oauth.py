@@ -14,9 +14,34 @@ import fake_salesforce
 import pytest
 from connector_harness import Harness
 from test_connectors_live_auth import _rsa_key
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from c360.cli import app
+
+
+def _dynamics_source(dynamics: Harness, entra: str) -> str:
+    """Dynamics 365 by client credentials at the fake Entra ID authority, its secret in
+    DYN_SECRET."""
+    return f"""
+[[sources]]
+name = "dyn"
+system = "dynamics365"
+role = "crm"
+[sources.api]
+base_url = "{dynamics.url}"
+[sources.api.options.auth]
+method = "client_credentials"
+client_id = "{fake_dynamics.CLIENT_ID}"
+client_secret_env = "DYN_SECRET"
+authority = "{entra}"
+"""
+
+
+def _sources_check(tmp_path: Path, sources: str) -> Result:
+    """`c360 sources check` on a config of these `[[sources]]`, data under tmp_path."""
+    config = tmp_path / "c360.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n{sources}', encoding="utf-8")
+    return CliRunner().invoke(app, ["sources", "check", "--config", str(config)])
 
 
 def test_sources_check_proves_every_oauth_flow(
@@ -41,11 +66,9 @@ def test_sources_check_proves_every_oauth_flow(
     monkeypatch.setenv("ODOO_KEY", odoo.fake.token)
     for name in ("SALESFORCE_TOKEN", "HUBSPOT_TOKEN", "DYNAMICS_TOKEN", "ODOO_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    config = tmp_path / "c360.toml"
-    config.write_text(
+    result = _sources_check(
+        tmp_path,
         f"""
-data_dir = "{tmp_path / "data"}"
-
 [[sources]]
 name = "sf"
 system = "salesforce"
@@ -73,18 +96,7 @@ refresh_token_env = "HS_REFRESH"
 secrets_file = "{secrets}"
 token_url = "{hubspot.url}/oauth/v1/token"
 
-[[sources]]
-name = "dyn"
-system = "dynamics365"
-role = "crm"
-[sources.api]
-base_url = "{dynamics.url}"
-[sources.api.options.auth]
-method = "client_credentials"
-client_id = "{fake_dynamics.CLIENT_ID}"
-client_secret_env = "DYN_SECRET"
-authority = "{entra}"
-
+{_dynamics_source(dynamics, entra)}
 [[sources]]
 name = "erp"
 system = "odoo"
@@ -94,9 +106,7 @@ base_url = "{odoo.url}"
 token_env = "ODOO_KEY"
 database = "{odoo.api_defaults["database"]}"
 """,
-        encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["sources", "check", "--config", str(config)])
     lines = [
         ln for ln in result.output.splitlines() if ln.split(":")[0] in ("sf", "hs", "dyn", "erp")
     ]
@@ -129,26 +139,7 @@ def test_sources_check_names_a_refused_client_secret(
 ) -> None:
     monkeypatch.setenv("DYN_SECRET", "wrong-secret-value")
     monkeypatch.setenv("COLUMNS", "300")
-    config = tmp_path / "c360.toml"
-    config.write_text(
-        f"""
-data_dir = "{tmp_path / "data"}"
-
-[[sources]]
-name = "dyn"
-system = "dynamics365"
-role = "crm"
-[sources.api]
-base_url = "{dynamics.url}"
-[sources.api.options.auth]
-method = "client_credentials"
-client_id = "{fake_dynamics.CLIENT_ID}"
-client_secret_env = "DYN_SECRET"
-authority = "{entra}"
-""",
-        encoding="utf-8",
-    )
-    result = CliRunner().invoke(app, ["sources", "check", "--config", str(config)])
+    result = _sources_check(tmp_path, _dynamics_source(dynamics, entra))
     assert result.exit_code == 1
     line = next(ln for ln in result.output.splitlines() if ln.startswith("dyn: "))
     assert "refused the credentials from DYN_SECRET" in line and "invalid_client" in line

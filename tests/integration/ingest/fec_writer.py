@@ -12,26 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-HEADER = [
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-]
+from fec_columns import FEC_COLUMNS
+
+HEADER = FEC_COLUMNS
 
 # Names a French ledger holds: accents, ligatures, quotes, apostrophes, the euro sign.
 CUSTOMERS = [

@@ -18,6 +18,7 @@ import fake_dynamics  # noqa: E402
 import fake_hubspot  # noqa: E402
 import fake_odoo  # noqa: E402
 import fake_salesforce  # noqa: E402
+from digest_servers import Hooks, SmtpServer, webhook_server  # noqa: E402
 from fakes_common import FakeVendor, LiveServer  # noqa: E402
 from writeback_vendor import Vendor  # noqa: E402
 
@@ -89,3 +90,17 @@ def dynamics(_dynamics: tuple[Any, str]) -> Vendor:
 @pytest.fixture
 def odoo(_odoo: tuple[Any, str]) -> Vendor:
     return _vendor("odoo", _odoo, "ODOO_API_KEY", database=fake_odoo.DB)
+
+
+# The digest's servers: a real STARTTLS SMTP server and a webhook receiver, per test.
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
+    with SmtpServer(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def hooks() -> Iterator[tuple[Hooks, str]]:
+    received = Hooks()
+    with webhook_server(received) as server:
+        yield received, server.url

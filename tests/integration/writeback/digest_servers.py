@@ -103,6 +103,11 @@ class SmtpServer:
     def port(self) -> int:
         return int(self.controller.port)
 
+    @property
+    def settings_toml(self) -> str:
+        """The `[digest]` settings that point c360 at this server (no table header)."""
+        return f'smtp_host = "127.0.0.1"\nsmtp_port = {self.port}\nsmtp_ca_file = "{self.cert}"\n'
+
 
 @dataclass
 class Hooks:

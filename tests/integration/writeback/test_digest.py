@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from digest_servers import Hooks, SmtpServer, webhook_server
+from digest_servers import Hooks, SmtpServer
 from typer.testing import CliRunner
 from writeback_project import INVOICE_HEAD, INVOICES, Project, make_project
 
@@ -22,28 +22,13 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 @pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    with SmtpServer(tmp_path) as server:
-        yield server
-
-
-@pytest.fixture
-def hooks() -> Iterator[tuple[Hooks, str]]:
-    received = Hooks()
-    with webhook_server(received) as server:
-        yield received, server.url
-
-
-@pytest.fixture
 def project(tmp_path: Path, smtp: SmtpServer, hooks: tuple[Hooks, str]) -> Iterator[Project]:
     made = make_project(tmp_path / "company", {})
     config = made.root / "c360.toml"
     config.write_text(
         config.read_text(encoding="utf-8")
         + "[digest]\n"
-        + 'smtp_host = "127.0.0.1"\n'
-        + f"smtp_port = {smtp.port}\n"
-        + f'smtp_ca_file = "{smtp.cert}"\n'
+        + smtp.settings_toml
         + 'sender = "c360 <c360@acme.example>"\n',
         encoding="utf-8",
     )

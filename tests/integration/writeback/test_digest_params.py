@@ -9,12 +9,10 @@ of writeback_project's ERP customers, their quotes and tickets. as_of = 2026-11-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-import pytest
-from digest_servers import Hooks, SmtpServer, webhook_server
+from digest_servers import Hooks, SmtpServer
 from writeback_project import Project, make_project
 
 from api import security, store
@@ -58,19 +56,6 @@ TICKETS = _csv(
 )  # fmt: skip
 
 
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    with SmtpServer(tmp_path) as server:
-        yield server
-
-
-@pytest.fixture
-def hooks() -> Iterator[tuple[Hooks, str]]:
-    received = Hooks()
-    with webhook_server(received) as server:
-        yield received, server.url
-
-
 def _project(root: Path, smtp: SmtpServer, extra: str = "") -> Project:
     made = make_project(root / "company", {})
     inbox = made.root / "inbox" / "hub"
@@ -83,7 +68,7 @@ def _project(root: Path, smtp: SmtpServer, extra: str = "") -> Project:
         config.read_text(encoding="utf-8")
         + '[[sources]]\nname = "hub"\nsystem = "hubspot"\nrole = "crm"\ninbox = "inbox/hub"\n'
         + "[digest]\n"
-        + f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\nsmtp_ca_file = "{smtp.cert}"\n'
+        + smtp.settings_toml
         + extra,
         encoding="utf-8",
     )

@@ -3,7 +3,6 @@ digest (CRM fake counting its write requests, a real SMTP server counting messag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ from warehouse.digest.subscriptions import set_subscription
 security.BCRYPT_ROUNDS = 4
 
 
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    with SmtpServer(tmp_path) as server:
-        yield server
-
-
 def _ingest(settings: Settings) -> bool:
     return ingest(settings).ok
 
@@ -43,8 +36,8 @@ def test_second_night_with_nothing_changed_sends_nothing(
     config = project.root / "c360.toml"
     config.write_text(
         config.read_text(encoding="utf-8")
-        + f'[digest]\nafter_nightly = true\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\n'
-        + f'smtp_ca_file = "{smtp.cert}"\n',
+        + "[digest]\nafter_nightly = true\n"
+        + smtp.settings_toml,
         encoding="utf-8",
     )
     for name, value in project.env().items():

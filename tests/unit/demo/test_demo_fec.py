@@ -6,28 +6,10 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+from fec_columns import FEC_COLUMNS
+
 from demo_company import DemoSummary
 
-FEC_HEADER = [
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-]
 FEC_AMOUNT = re.compile(r"^\d+,\d{2}$")
 
 
@@ -38,7 +20,7 @@ def amount(text: str) -> Decimal:
 def test_encoding_line_ends_and_header(demo: DemoSummary) -> None:
     raw = demo.fec_path.read_bytes()
     text = raw.decode("iso8859_15")
-    assert text.split("\r\n")[0].split("\t") == FEC_HEADER
+    assert text.split("\r\n")[0].split("\t") == FEC_COLUMNS
     assert "\n" not in text.replace("\r\n", "")
     # Accented customer names are written as single latin-9 bytes, not UTF-8 sequences.
     assert "é".encode("iso8859_15") in raw or "è".encode("iso8859_15") in raw

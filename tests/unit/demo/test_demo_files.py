@@ -16,6 +16,7 @@ from stdnum.fr import siret as fr_siret
 
 from demo_company import DemoSummary
 from demo_company.config import PAYMENT_TERMS, REPORTING_SIREN
+from demo_company.writers import hubspot, odoo
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -23,106 +24,16 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+# The writers' own header constants (one place per fact): this test pins that each file is
+# where c360 looks and written under its header; a column the profiles do not know fails
+# the integration tests that build the demo company against its truth.
 HEADERS = {
-    "hubspot/companies.csv": [
-        "Record ID",
-        "Company name",
-        "Company Domain Name",
-        "Company owner",
-        "Create Date",
-        "Last Modified Date",
-        "Phone Number",
-        "Street Address",
-        "City",
-        "Postal Code",
-        "Country/Region",
-        "Industry",
-        "Lifecycle Stage",
-        "SIRET",
-        "Code client ERP",
-        "Numéro de TVA",
-        "Last Activity Date",
-    ],
-    "hubspot/contacts.csv": [
-        "Record ID",
-        "First Name",
-        "Last Name",
-        "Email",
-        "Phone Number",
-        "Contact owner",
-        "Job Title",
-        "Primary Associated Company ID",
-        "Associated Company",
-        "Create Date",
-        "Last Activity Date",
-        "Lifecycle Stage",
-    ],
-    "hubspot/deals.csv": [
-        "Record ID",
-        "Deal Name",
-        "Amount",
-        "Close Date",
-        "Create Date",
-        "Deal Stage",
-        "Pipeline",
-        "Deal owner",
-        "Deal probability",
-        "Is Closed Won",
-        "Associated Company IDs (Primary)",
-    ],
-    "odoo/res_partner.csv": [
-        "id",
-        "name",
-        "is_company",
-        "ref",
-        "vat",
-        "company_registry",
-        "email",
-        "phone",
-        "street",
-        "zip",
-        "city",
-        "country_id",
-        "user_id",
-        "property_payment_term_id",
-        "credit_limit",
-        "customer_rank",
-        "category_id",
-        "create_date",
-        "write_date",
-    ],
-    "odoo/sale_order.csv": [
-        "id",
-        "name",
-        "partner_id/id",
-        "partner_id",
-        "date_order",
-        "state",
-        "amount_untaxed",
-        "amount_tax",
-        "amount_total",
-        "currency_id",
-        "invoice_status",
-        "user_id",
-        "client_order_ref",
-    ],
-    "odoo/account_move.csv": [
-        "id",
-        "name",
-        "move_type",
-        "state",
-        "partner_id/id",
-        "partner_id",
-        "invoice_date",
-        "invoice_date_due",
-        "amount_untaxed",
-        "amount_tax",
-        "amount_total",
-        "amount_residual",
-        "payment_state",
-        "currency_id",
-        "invoice_origin",
-    ],
+    "hubspot/companies.csv": hubspot.COMPANY_HEADER,
+    "hubspot/contacts.csv": hubspot.CONTACT_HEADER,
+    "hubspot/deals.csv": hubspot.DEAL_HEADER,
+    "odoo/res_partner.csv": odoo.PARTNER_HEADER,
+    "odoo/sale_order.csv": odoo.ORDER_HEADER,
+    "odoo/account_move.csv": odoo.MOVE_HEADER,
 }
 HS_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 ODOO_ID = re.compile(r"^__export__\.(res_partner|sale_order|account_move)_\d+_[0-9a-f]{8}$")
@@ -157,7 +68,7 @@ def test_headers_and_counts(demo: DemoSummary, inbox: Path) -> None:
     for rel, header in HEADERS.items():
         with (inbox / rel).open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
-        assert rows[0] == header, rel
+        assert rows[0] == list(header), rel
         assert len(rows) - 1 == demo.counts[rel], rel
         assert all(len(r) == len(header) for r in rows), rel
     assert demo.counts["hubspot/companies.csv"] > 0.85 * demo.companies
