@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape; the API refuses (and
 # rebuilds for itself) a serving file of another version.
-CONTRACT_VERSION = 4
+CONTRACT_VERSION = 5
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
@@ -114,6 +114,8 @@ TABLES: tuple[ServingTable, ...] = (
             "(owner, seq)",
             "(segment, seq)",
             "(has_overdue, seq)",
+            # A salesperson's name-prefix search: one range of their names.
+            "(owner, folded_name, seq)",
         ),
         after="sqlite_search_text",
         order="seq",
