@@ -52,10 +52,29 @@ FILTERED_CANDIDATES = 5000
 _COMPACT = re.compile(r"[\s.\-/]")
 _PHONE = re.compile(r"^[\d\s.\-+()/]+$")
 
+# The fields of a CustomerSummary (api/schemas.py) but `match_reason`, in its order.
+_SUMMARY_FIELDS = (
+    "customer_id",
+    "name",
+    "siren",
+    "city",
+    "postcode",
+    "segment",
+    "owner",
+    "customer_code",
+    "outstanding_amount",
+    "overdue_amount",
+    "alert_count",
+    "source_count",
+)
+# A row's JSON is written by SQLite (amounts are stored as text to the cent, as the model
+# sends them): the page is not validated again field by field, nor encoded in Python.
 SUMMARY = (
     "s.seq, s.customer_id, s.name, s.siren, s.city, s.postcode, s.segment, s.owner,"
     " s.customer_code, s.outstanding_amount, s.overdue_amount, s.alert_count,"
-    " s.source_count, s.folded_name, s.folded_city, s.folded_email"
+    " s.source_count, s.folded_name, s.folded_city, s.folded_email, json_object("
+    + ", ".join(f"'{f}', s.{f}" for f in _SUMMARY_FIELDS)
+    + ") as row_json"
 )
 # Filter conditions on customer_search (constants); their values are bound.
 FILTERS = {
@@ -368,28 +387,15 @@ def _fuzzy(
         ranked.add(int(seq), f"name close to '{folded}' ({score / 100:.2f})")
 
 
-# The fields of a CustomerSummary (api/schemas.py), in its order: a page is written as
-# JSON from the stored row (amounts are stored as text to the cent, as the model sends
-# them), not validated again field by field.
-_SUMMARY_FIELDS = (
-    "customer_id",
-    "name",
-    "siren",
-    "city",
-    "postcode",
-    "segment",
-    "owner",
-    "customer_code",
-    "outstanding_amount",
-    "overdue_amount",
-    "alert_count",
-    "source_count",
-    "match_reason",
-)
-
-
 def page_json(body: dict[str, Any]) -> bytes:
-    """A search or browse page as the JSON of Page[CustomerSummary]."""
-    data = [{f: row.get(f) for f in _SUMMARY_FIELDS} for row in body["data"]]
-    page = {"data": data, "count": body["count"], "next_cursor": body["next_cursor"]}
-    return json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
+    """A search or browse page as the JSON of Page[CustomerSummary]: each row's JSON as
+    SQLite wrote it, with its `match_reason`."""
+    rows = ",".join(
+        row["row_json"][:-1]
+        + ',"match_reason":'
+        + json.dumps(row.get("match_reason"), ensure_ascii=False)
+        + "}"
+        for row in body["data"]
+    )
+    tail = json.dumps({"count": body["count"], "next_cursor": body["next_cursor"]})
+    return f'{{"data":[{rows}],{tail[1:]}'.encode()
