@@ -49,6 +49,8 @@ _GRAM_CANDIDATES = 1000
 # Hits of a tier read before checking filters on them: a filtered search (segment,
 # overdue; owner beyond its own index) looks among this many, never the whole index.
 FILTERED_CANDIDATES = 5000
+# How close a typed word is to a name (0 to 100): `similarity`, and the typo tier's rank.
+_CLOSENESS = fuzz.partial_ratio
 _COMPACT = re.compile(r"[\s.\-/]")
 _PHONE = re.compile(r"^[\d\s.\-+()/]+$")
 
@@ -147,7 +149,7 @@ def _position(cursor: str | None) -> int:
 def similarity(query: str, name: str) -> float:
     """How close the query is to the best-matching stretch of the name, 0 to 1 (rapidfuzz's
     partial ratio: a word being typed, or a word of the name, typo included)."""
-    return float(fuzz.partial_ratio(query, name)) / 100
+    return float(_CLOSENESS(query, name)) / 100
 
 
 def _phrase(text: str) -> str:
@@ -379,7 +381,7 @@ def _fuzzy(
     closest = process.extract(
         folded,
         names,
-        scorer=fuzz.partial_ratio,
+        scorer=_CLOSENESS,
         limit=_FUZZY_CANDIDATES,
         score_cutoff=100 * FUZZY_MIN_SCORE,
     )
