@@ -116,6 +116,8 @@ TABLES: tuple[ServingTable, ...] = (
             "(owner, seq)",
             "(segment, seq)",
             "(has_overdue, seq)",
+            # A salesperson's name-prefix search: one range of their names.
+            "(owner, folded_name, seq)",
         ),
         after="sqlite_search_text",
         order="seq",
