@@ -1,6 +1,6 @@
 """Every alert code mart.alert can emit has a title and a finding in French and English,
 told from the alert's parameters with the locale's amounts and dates (the dashboard and
-the digest share these texts: warehouse/locale_format.py); the API's alerts carry those
+the digest share these texts: kernel/locale_format.py); the API's alerts carry those
 parameters, so no French reader is shown the mart's English `message`."""
 
 from __future__ import annotations
