@@ -25,6 +25,11 @@ from kernel.settings import Settings, load_settings
 DEMO_CUSTOMERS = 300
 DEMO_SEED = 7
 
+# The CLI's tables (rich) take their width from the terminal, and a test process has none
+# (or, under pytest-xdist, another one): one width for every run, wide enough that the
+# messages the tests look for are never wrapped.
+os.environ["COLUMNS"] = "200"
+
 
 @dataclass
 class BuiltDemo:
