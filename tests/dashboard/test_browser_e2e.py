@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import browser_steps as steps
 import httpx
 import pytest
 
@@ -59,17 +60,9 @@ def test_login_search_and_open_360(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto(dashboard_server)
+            steps.sign_in(page, dashboard_server, e2e_user)
 
-            # login form (French by default)
-            page.get_by_label("Identifiant").fill(e2e_user[0])
-            page.get_by_label("Mot de passe").fill(e2e_user[1])
-            page.get_by_role("button", name="Se connecter").click()
-
-            # search by name
-            search = page.get_by_label(re.compile("Rechercher un client"))
-            search.fill(name)
-            search.press("Enter")
+            steps.search(page, name)
 
             # a single hit opens its 360° screen at once: title, then the outstanding card
             expect(page.get_by_role("heading", name=name).first).to_be_visible(timeout=TIMEOUT_MS)

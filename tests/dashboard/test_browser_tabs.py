@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import browser_steps as steps
 import httpx
 import pytest
 
@@ -42,13 +43,8 @@ def test_admin_opens_each_lazy_tab(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto(dashboard_server)
-            page.get_by_label("Identifiant").fill(e2e_user[0])
-            page.get_by_label("Mot de passe").fill(e2e_user[1])
-            page.get_by_role("button", name="Se connecter").click()
-            search = page.get_by_label(re.compile("Rechercher un client"))
-            search.fill(profile["name"])
-            search.press("Enter")  # a single hit: its 360° screen opens at once
+            steps.sign_in(page, dashboard_server, e2e_user)
+            steps.search(page, profile["name"])  # a single hit: its 360° screen opens at once
 
             # 360°: build time and as-of date in one phrase; no chart until its tab opens
             data = page.get_by_text(re.compile(r"^Données du .+ ; retards calculés au \d\d/"))
