@@ -60,6 +60,7 @@ OWNER_RELATIONS = (
     "core.ticket",
 )
 GOLDEN_STEPS = (
+    "core/cluster_member",
     "core/component_id",
     "core/customer_redirect",
     "core/customer_xref",
@@ -86,6 +87,7 @@ FACT_STEPS = (
     "core/relationship_event",
 )
 MART_STEPS = (
+    "marts/macros",  # temp macros the marts call
     "marts/alert",
     "marts/customer_360",
     "marts/ar_aging",

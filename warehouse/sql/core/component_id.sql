@@ -8,13 +8,7 @@
 create or replace table work.component_id as
 with
 member as (
-    select
-        cluster.cid,
-        customer_record.source,
-        customer_record.source_id
-    from work.cluster as cluster
-    inner join work.customer_record as customer_record
-        on customer_record.rid = cluster.rid
+    select * from work.cluster_member
 ),
 
 moved_record as (

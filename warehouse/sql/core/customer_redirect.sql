@@ -3,13 +3,7 @@
 create or replace table core.customer_redirect as
 with
 member as (
-    select
-        cluster.cid,
-        customer_record.source,
-        customer_record.source_id
-    from work.cluster as cluster
-    inner join work.customer_record as customer_record
-        on customer_record.rid = cluster.rid
+    select * from work.cluster_member
 ),
 
 previous as (

@@ -10,19 +10,19 @@ line as (
     select * from core.order_line
 ),
 
-sales_order as (
+-- What a line can belong to: a live sales order, else (when the source has no sales order
+-- of that id) a won deal.
+purchase as (
     select
         sales_order.source,
         sales_order.source_id,
         sales_order.customer_id,
-        sales_order.order_number,
-        sales_order.order_date
+        sales_order.order_number as order_reference,
+        sales_order.order_date as purchase_date
     from core.sales_order as sales_order
     where sales_order.customer_id is not null
         and coalesce(sales_order.status, 'confirmed') not in ('draft', 'cancelled')
-),
-
-won_deal as (
+    union all
     select
         opportunity.source,
         opportunity.source_id,
@@ -30,6 +30,9 @@ won_deal as (
         opportunity.name,
         opportunity.close_date
     from core.opportunity as opportunity
+    anti join core.sales_order as any_order
+        on any_order.source = opportunity.source
+        and any_order.source_id = opportunity.source_id
     where opportunity.customer_id is not null
         and opportunity.status = 'won'
 ),
@@ -47,12 +50,12 @@ product as (
 
 bought as (
     select
-        sales_order.customer_id,
+        purchase.customer_id,
         line.source,
         line.source_id,
         line.order_source_id,
-        sales_order.order_number as order_reference,
-        sales_order.order_date as purchase_date,
+        purchase.order_reference,
+        purchase.purchase_date,
         line.line_number,
         line.product_code,
         line.description,
@@ -62,32 +65,9 @@ bought as (
         line.amount_excl_tax,
         line.currency
     from line
-    inner join sales_order
-        on sales_order.source = line.source
-        and sales_order.source_id = line.order_source_id
-    union all
-    select
-        won_deal.customer_id,
-        line.source,
-        line.source_id,
-        line.order_source_id,
-        won_deal.name,
-        won_deal.close_date,
-        line.line_number,
-        line.product_code,
-        line.description,
-        line.quantity,
-        line.unit_price,
-        line.discount_percent,
-        line.amount_excl_tax,
-        line.currency
-    from line
-    inner join won_deal
-        on won_deal.source = line.source
-        and won_deal.source_id = line.order_source_id
-    anti join core.sales_order as any_order
-        on any_order.source = line.source
-        and any_order.source_id = line.order_source_id
+    inner join purchase
+        on purchase.source = line.source
+        and purchase.source_id = line.order_source_id
 ),
 
 final as (

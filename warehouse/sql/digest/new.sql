@@ -13,54 +13,48 @@ mine as (
         on digest_item.owner = digest_recipient.owner_name
 ),
 
-changed as (
+-- Each item beside what the last run sent of the same kind (a balance beside the last
+-- balance sent).
+compared as (
     select
-        mine.username,
-        mine.channel,
-        mine.customer_id,
-        mine.name,
-        mine.currency,
-        mine.oldest_overdue_days,
-        mine.kind,
-        mine.amount,
-        digest_sent.amount as previous_amount,
-        mine.facts,
-        mine.severity_rank
+        mine.*,
+        digest_sent.kind is not null as was_sent,
+        digest_sent.amount as previous_amount
     from mine
     left join digest_sent
         on digest_sent.username = mine.username
         and digest_sent.channel = mine.channel
         and digest_sent.customer_id = mine.customer_id
         and digest_sent.kind = mine.kind
-    where mine.kind <> 'outstanding'
-        and (digest_sent.kind is null or digest_sent.amount is distinct from mine.amount)
 ),
 
-jump as (
+-- A balance is news only as a jump; any other item when new or its amount changed.
+final as (
     select
-        mine.username,
-        mine.channel,
-        mine.customer_id,
-        mine.name,
-        mine.currency,
-        mine.oldest_overdue_days,
-        'balance_jump' as kind,
-        mine.amount,
-        digest_sent.amount as previous_amount,
-        null as facts,
-        2 as severity_rank
-    from mine
-    inner join digest_sent
-        on digest_sent.username = mine.username
-        and digest_sent.channel = mine.channel
-        and digest_sent.customer_id = mine.customer_id
-        and digest_sent.kind = 'outstanding'
-    where mine.kind = 'outstanding'
-        and mine.amount - digest_sent.amount >= $jump_min_amount
-        and mine.amount - digest_sent.amount
-            >= greatest(digest_sent.amount, 0) * $jump_percent / 100
+        compared.username,
+        compared.channel,
+        compared.customer_id,
+        compared.name,
+        compared.currency,
+        compared.oldest_overdue_days,
+        case when compared.kind = 'outstanding' then 'balance_jump' else compared.kind end
+            as kind,
+        compared.amount,
+        compared.previous_amount,
+        case when compared.kind <> 'outstanding' then compared.facts end as facts,
+        case when compared.kind = 'outstanding' then 2 else compared.severity_rank end
+            as severity_rank
+    from compared
+    where (
+            compared.kind <> 'outstanding'
+            and (not compared.was_sent or compared.previous_amount is distinct from compared.amount)
+        )
+        or (
+            compared.kind = 'outstanding'
+            and compared.amount - compared.previous_amount >= $jump_min_amount
+            and compared.amount - compared.previous_amount
+                >= greatest(compared.previous_amount, 0) * $jump_percent / 100
+        )
 )
 
-select * from changed
-union all
-select * from jump
+select * from final

@@ -72,7 +72,7 @@ opportunity_month as (
     group by all
 ),
 
-receivable_now as (
+balance_now as (
     select
         customer.segment,
         customer.owner,
@@ -99,6 +99,17 @@ revenue_90_days as (
     where revenue_line.issue_date > $as_of::date - 90
         and revenue_line.issue_date <= $as_of
     group by all
+),
+
+-- The as-of month's balances with the 90 days' revenue of the same group (DSO).
+receivable_now as (
+    select
+        balance_now.*,
+        revenue_90_days.revenue_amount as revenue_90_days_amount
+    from balance_now
+    left join revenue_90_days
+        on revenue_90_days.segment = balance_now.segment
+        and revenue_90_days.owner = balance_now.owner
 ),
 
 quote_month as (
@@ -174,110 +185,70 @@ payment_month as (
     group by all
 ),
 
-grain as (
-    select segment, owner, month from revenue_month
-    union
-    select segment, owner, month from opportunity_month
-    union
-    select segment, owner, month from receivable_now
-    union
-    select segment, owner, month from quote_month
-    union
-    select segment, owner, month from open_quote_now
-    union
-    select segment, owner, month from ticket_month
-    union
-    select segment, owner, month from payment_month
+-- Every measure CTE holds one row per (segment, owner, month) and names its own columns:
+-- stacked by name and grouped, they stand side by side on every month any of them has.
+measure as (
+    select
+        segment,
+        owner,
+        month,
+        max(columns(* exclude (segment, owner, month)))
+    from (
+        from revenue_month
+        union all by name from opportunity_month
+        union all by name from receivable_now
+        union all by name from quote_month
+        union all by name from open_quote_now
+        union all by name from ticket_month
+        union all by name from payment_month
+    )
+    group by segment, owner, month
 ),
 
 final as (
     select
-        grain.month,
-        grain.segment,
-        grain.owner,
-        coalesce(revenue_month.revenue_amount, 0)::decimal(18,2) as revenue_amount,
-        coalesce(revenue_month.credit_note_amount, 0)::decimal(18,2) as credit_note_amount,
-        coalesce(opportunity_month.pipeline_amount, 0)::decimal(18,2) as pipeline_amount,
-        coalesce(opportunity_month.weighted_pipeline_amount, 0)::decimal(18,2)
+        measure.month,
+        measure.segment,
+        measure.owner,
+        coalesce(measure.revenue_amount, 0)::decimal(18,2) as revenue_amount,
+        coalesce(measure.credit_note_amount, 0)::decimal(18,2) as credit_note_amount,
+        coalesce(measure.pipeline_amount, 0)::decimal(18,2) as pipeline_amount,
+        coalesce(measure.weighted_pipeline_amount, 0)::decimal(18,2)
             as weighted_pipeline_amount,
-        coalesce(opportunity_month.won_count, 0) as won_count,
-        coalesce(opportunity_month.lost_count, 0) as lost_count,
+        coalesce(measure.won_count, 0) as won_count,
+        coalesce(measure.lost_count, 0) as lost_count,
+        c360_share(measure.won_count, measure.lost_count) as win_rate,
+        coalesce(measure.active_customers, 0) as active_customers,
+        coalesce(measure.new_customers, 0) as new_customers,
         case
-            when coalesce(opportunity_month.won_count, 0) + coalesce(opportunity_month.lost_count, 0) > 0
-                then (
-                    opportunity_month.won_count
-                    / (opportunity_month.won_count + opportunity_month.lost_count)
-                )::decimal(9,4)
-        end as win_rate,
-        coalesce(revenue_month.active_customers, 0) as active_customers,
-        coalesce(revenue_month.new_customers, 0) as new_customers,
-        case
-            when revenue_90_days.revenue_amount > 0
-                then round(receivable_now.outstanding_amount / revenue_90_days.revenue_amount * 90, 1)
+            when measure.revenue_90_days_amount > 0
+                then round(measure.outstanding_amount / measure.revenue_90_days_amount * 90, 1)
                     ::decimal(9,1)
         end as dso_days,
         case
-            when receivable_now.owed_amount > 0
-                then (receivable_now.overdue_amount / receivable_now.owed_amount)::decimal(9,4)
+            when measure.owed_amount > 0
+                then (measure.overdue_amount / measure.owed_amount)::decimal(9,4)
         end as overdue_share,
-        coalesce(quote_month.quotes_issued_count, 0) as quotes_issued_count,
-        coalesce(quote_month.quotes_won_count, 0) as quotes_won_count,
-        coalesce(quote_month.quotes_lost_count, 0) as quotes_lost_count,
+        coalesce(measure.quotes_issued_count, 0) as quotes_issued_count,
+        coalesce(measure.quotes_won_count, 0) as quotes_won_count,
+        coalesce(measure.quotes_lost_count, 0) as quotes_lost_count,
+        c360_share(measure.quotes_won_count, measure.quotes_lost_count) as quote_conversion_rate,
+        coalesce(measure.open_quote_count, 0) as open_quote_count,
+        coalesce(measure.open_quote_amount, 0)::decimal(18,2) as open_quote_amount,
+        coalesce(measure.open_quote_age_days_total, 0) as open_quote_age_days_total,
+        coalesce(measure.open_quote_over_30_days_count, 0) as open_quote_over_30_days_count,
+        coalesce(measure.tickets_opened_count, 0) as tickets_opened_count,
+        coalesce(measure.tickets_closed_count, 0) as tickets_closed_count,
+        coalesce(measure.paid_invoice_count, 0) as paid_invoice_count,
+        coalesce(measure.days_to_pay_total, 0) as days_to_pay_total,
+        coalesce(measure.paid_on_time_count, 0) as paid_on_time_count,
         case
-            when coalesce(quote_month.quotes_won_count, 0) + coalesce(quote_month.quotes_lost_count, 0) > 0
-                then (
-                    quote_month.quotes_won_count
-                    / (quote_month.quotes_won_count + quote_month.quotes_lost_count)
-                )::decimal(9,4)
-        end as quote_conversion_rate,
-        coalesce(open_quote_now.open_quote_count, 0) as open_quote_count,
-        coalesce(open_quote_now.open_quote_amount, 0)::decimal(18,2) as open_quote_amount,
-        coalesce(open_quote_now.open_quote_age_days_total, 0) as open_quote_age_days_total,
-        coalesce(open_quote_now.open_quote_over_30_days_count, 0) as open_quote_over_30_days_count,
-        coalesce(ticket_month.tickets_opened_count, 0) as tickets_opened_count,
-        coalesce(ticket_month.tickets_closed_count, 0) as tickets_closed_count,
-        coalesce(payment_month.paid_invoice_count, 0) as paid_invoice_count,
-        coalesce(payment_month.days_to_pay_total, 0) as days_to_pay_total,
-        coalesce(payment_month.paid_on_time_count, 0) as paid_on_time_count,
-        case
-            when payment_month.paid_invoice_count > 0
-                then round(payment_month.days_to_pay_total / payment_month.paid_invoice_count, 1)
+            when measure.paid_invoice_count > 0
+                then round(measure.days_to_pay_total / measure.paid_invoice_count, 1)
                     ::decimal(9,1)
         end as avg_days_to_pay
-    from grain
-    left join revenue_month
-        on revenue_month.segment = grain.segment
-        and revenue_month.owner = grain.owner
-        and revenue_month.month = grain.month
-    left join opportunity_month
-        on opportunity_month.segment = grain.segment
-        and opportunity_month.owner = grain.owner
-        and opportunity_month.month = grain.month
-    left join receivable_now
-        on receivable_now.segment = grain.segment
-        and receivable_now.owner = grain.owner
-        and receivable_now.month = grain.month
-    left join revenue_90_days
-        on revenue_90_days.segment = grain.segment
-        and revenue_90_days.owner = grain.owner
-        and receivable_now.month is not null
-    left join quote_month
-        on quote_month.segment = grain.segment
-        and quote_month.owner = grain.owner
-        and quote_month.month = grain.month
-    left join open_quote_now
-        on open_quote_now.segment = grain.segment
-        and open_quote_now.owner = grain.owner
-        and open_quote_now.month = grain.month
-    left join ticket_month
-        on ticket_month.segment = grain.segment
-        and ticket_month.owner = grain.owner
-        and ticket_month.month = grain.month
-    left join payment_month
-        on payment_month.segment = grain.segment
-        and payment_month.owner = grain.owner
-        and payment_month.month = grain.month
-    order by grain.month, grain.segment, grain.owner
+    from measure
+    order by measure.month, measure.segment, measure.owner
 )
 
 select * from final
