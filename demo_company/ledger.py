@@ -28,16 +28,10 @@ def with_vat(untaxed: Decimal) -> tuple[Decimal, Decimal]:
     return tax, untaxed + tax
 
 
-@dataclass
-class SaleOrder:
-    company: Company
-    ordered: datetime
+class _Vat:
+    """Tax and total of an untaxed amount, for orders and invoices alike."""
+
     untaxed: Decimal
-    state: str  # draft / sent / sale / cancel (Odoo 17)
-    invoice_status: str  # no / to invoice / invoiced
-    client_ref: str
-    name: str = ""
-    xml_id: str = ""
 
     @cached_property
     def tax(self) -> Decimal:
@@ -46,6 +40,18 @@ class SaleOrder:
     @cached_property
     def total(self) -> Decimal:
         return with_vat(self.untaxed)[1]
+
+
+@dataclass
+class SaleOrder(_Vat):
+    company: Company
+    ordered: datetime
+    untaxed: Decimal
+    state: str  # draft / sent / sale / cancel (Odoo 17)
+    invoice_status: str  # no / to invoice / invoiced
+    client_ref: str
+    name: str = ""
+    xml_id: str = ""
 
 
 @dataclass
@@ -63,7 +69,7 @@ class Settlement:
 
 
 @dataclass
-class Invoice:
+class Invoice(_Vat):
     company: Company
     invoice_date: date
     untaxed: Decimal
@@ -72,14 +78,6 @@ class Invoice:
     settlements: list[Settlement] = field(default_factory=list)
     name: str = "/"
     xml_id: str = ""
-
-    @cached_property
-    def tax(self) -> Decimal:
-        return with_vat(self.untaxed)[0]
-
-    @cached_property
-    def total(self) -> Decimal:
-        return with_vat(self.untaxed)[1]
 
     @property
     def due_date(self) -> date:

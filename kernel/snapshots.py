@@ -17,8 +17,9 @@ PREVIOUS = "PREVIOUS"
 SUFFIX = ".duckdb"
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename is durable once its folder is)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -35,7 +36,7 @@ def write_pointer(folder: Path, name: str, target: str) -> None:
         os.fsync(fh.fileno())
     kill_point("pointer_replace", name)
     os.replace(tmp, folder / name)
-    _fsync_dir(folder)
+    fsync(folder)
 
 
 def read_pointer(folder: Path, name: str = CURRENT) -> str | None:

@@ -24,6 +24,7 @@ from kernel.snapshots import (
     PREVIOUS,
     SUFFIX,
     current_snapshot,
+    fsync,
     list_snapshots,
     read_pointer,
     write_pointer,
@@ -68,18 +69,6 @@ def clean_temporary(snapshots_dir: Path) -> list[Path]:
     return removed
 
 
-def _fsync_dir(folder: Path) -> None:
-    _fsync_file(folder)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int) -> Path:
     """Close the snapshot on `con`, make it `<build_id>.duckdb` and point CURRENT at it."""
     folder = tmp.parent
@@ -88,7 +77,7 @@ def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int)
     wal = tmp.with_name(tmp.name + ".wal")
     if wal.exists():
         raise PublishError(f"{wal} still exists after checkpoint; snapshot not published")
-    _fsync_file(tmp)
+    fsync(tmp)
     final = folder / f"{build_id}{SUFFIX}"
     # The serving file (warehouse/serving.py) is in place before its snapshot, and both
     # before CURRENT names them: a reader never finds a snapshot without its contract.
@@ -97,7 +86,7 @@ def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int)
         os.replace(serving_tmp, serving_path(final))
     kill_point("snapshot_rename")
     os.replace(tmp, final)
-    _fsync_dir(folder)
+    fsync(folder)
     kill_point("pointer_write")
     previous = read_pointer(folder, CURRENT)
     if previous:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -80,34 +81,47 @@ def read_rejects(
     )
 
 
-@router.get("/quality/orphans", response_model=Page[OrphanRow])
-def read_orphans(
-    user: AdminUser,
-    snap: SnapshotDep,
-    check: str | None = None,
-    source: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: PositionCursor = None,
-) -> Any:
-    """Opportunities, orders, invoices and ledger lines that name no known customer, with
-    what they name and their amount (money that reaches no customer's balance)."""
-    filters = {"check_name = ?": check, "source = ?": source}
-    return serving.filtered_page(snap.lite, "quality_orphan", "seq", filters, limit, cursor)
+def _check_rows(table: str, name: str, doc: str) -> Callable[..., Any]:
+    """A page of serving table `table`, filtered by check and source."""
+
+    def read(
+        user: AdminUser,
+        snap: SnapshotDep,
+        check: str | None = None,
+        source: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        cursor: PositionCursor = None,
+    ) -> Any:
+        filters = {"check_name = ?": check, "source = ?": source}
+        return serving.filtered_page(snap.lite, table, "seq", filters, limit, cursor)
+
+    read.__name__ = name  # the OpenAPI operationId
+    read.__doc__ = doc
+    return read
 
 
-@router.get("/quality/findings", response_model=Page[FindingRow])
-def read_findings(
-    user: AdminUser,
-    snap: SnapshotDep,
-    check: str | None = None,
-    source: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: PositionCursor = None,
-) -> Any:
-    """The records behind each count of `checks` on /quality (every check, orphans
-    included; /quality/orphans has their amounts), by check, source and record."""
-    filters = {"check_name = ?": check, "source = ?": source}
-    return serving.filtered_page(snap.lite, "quality_finding", "seq", filters, limit, cursor)
+router.add_api_route(
+    "/quality/orphans",
+    _check_rows(
+        "quality_orphan",
+        "read_orphans",
+        "Opportunities, orders, invoices and ledger lines that name no known customer, with\n"
+        "    what they name and their amount (money that reaches no customer's balance).",
+    ),
+    methods=["GET"],
+    response_model=Page[OrphanRow],
+)
+router.add_api_route(
+    "/quality/findings",
+    _check_rows(
+        "quality_finding",
+        "read_findings",
+        "The records behind each count of `checks` on /quality (every check, orphans\n"
+        "    included; /quality/orphans has their amounts), by check, source and record.",
+    ),
+    methods=["GET"],
+    response_model=Page[FindingRow],
+)
 
 
 @router.get("/runs", response_model=RunsReport)

@@ -349,47 +349,28 @@ def _sale(w: _Writer, inv: Invoice, letter: Lettering | None) -> None:
     w.line("VE", num, day, VAT, None, inv.name, day, label, ZERO, inv.tax)
 
 
-def _refund(w: _Writer, note: Settlement, letter: Lettering | None) -> None:
-    inv = note.invoice
+def _settle(w: _Writer, journal: str, s: Settlement, label: str, letter: Lettering | None) -> str:
+    """The entry's customer line: the settlement credits the invoice's customer."""
+    inv = s.invoice
     assert inv is not None
-    num = w.entry("VE")
-    label = f"Avoir {note.name} sur {inv.name}"
-    w.line(
-        "VE",
-        num,
-        note.on,
-        RECEIVABLE,
-        inv.company,
-        note.name,
-        note.on,
-        label,
-        ZERO,
-        note.amount,
-        letter,
-    )
+    num = w.entry(journal)
+    w.line(journal, num, s.on, RECEIVABLE, inv.company, s.name, s.on, label, ZERO, s.amount, letter)
+    return num
+
+
+def _refund(w: _Writer, note: Settlement, letter: Lettering | None) -> None:
+    assert note.invoice is not None
+    label = f"Avoir {note.name} sur {note.invoice.name}"
+    num = _settle(w, "VE", note, label, letter)
     revenue = SALES if w.books.split_rng is None else DISCOUNTS
     w.line("VE", num, note.on, revenue, None, note.name, note.on, label, note.untaxed, ZERO)
     w.line("VE", num, note.on, VAT, None, note.name, note.on, label, note.tax, ZERO)
 
 
 def _payment(w: _Writer, pay: Settlement, letter: Lettering | None) -> None:
-    inv = pay.invoice
-    assert inv is not None
-    num = w.entry("BQ")
-    label = f"Règlement {inv.name}"
-    w.line(
-        "BQ",
-        num,
-        pay.on,
-        RECEIVABLE,
-        inv.company,
-        pay.name,
-        pay.on,
-        label,
-        ZERO,
-        pay.amount,
-        letter,
-    )
+    assert pay.invoice is not None
+    label = f"Règlement {pay.invoice.name}"
+    num = _settle(w, "BQ", pay, label, letter)
     w.line("BQ", num, pay.on, BANK, None, pay.name, pay.on, label, pay.amount, ZERO)
 
 

@@ -36,7 +36,8 @@ import ssl
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -479,26 +480,33 @@ class Flow:
         origin = self.secrets.origin(secret_env)
         apps: list[msal.ConfidentialClientApplication] = []
 
+        @contextmanager
+        def calling_authority() -> Iterator[None]:
+            # Whichever MSAL call meets it, an unreachable authority or one answering 5xx
+            # (MSAL raises MsalServiceError then) is down for now.
+            try:
+                yield
+            except httpx.TransportError as exc:
+                raise _unreachable(self.vendor, f"authority {authority}", exc) from None
+            except msal.exceptions.MsalServiceError as exc:
+                raise ConnectorTransientError(
+                    f"{self.vendor} authority {authority} failing: {str(exc)[:200]}"
+                ) from None
+
         def app() -> msal.ConfidentialClientApplication:
             # Built at the first token: MSAL reads the authority's OpenID configuration then.
             if not apps:
                 try:
-                    apps.append(
-                        msal.ConfidentialClientApplication(
-                            self.client_id,
-                            client_credential=self.secrets.get(secret_env, "client secret"),
-                            authority=authority,
-                            http_client=self.client,
-                            instance_discovery=False,
+                    with calling_authority():
+                        apps.append(
+                            msal.ConfidentialClientApplication(
+                                self.client_id,
+                                client_credential=self.secrets.get(secret_env, "client secret"),
+                                authority=authority,
+                                http_client=self.client,
+                                instance_discovery=False,
+                            )
                         )
-                    )
-                except httpx.TransportError as exc:
-                    raise _unreachable(self.vendor, f"authority {authority}", exc) from None
-                except msal.exceptions.MsalServiceError as exc:
-                    # MSAL raises it for a 5xx answer: the authority is down for now.
-                    raise ConnectorTransientError(
-                        f"{self.vendor} authority {authority} failing: {str(exc)[:200]}"
-                    ) from None
                 except ValueError as exc:
                     raise ConnectorAuthError(
                         f"{self.vendor} authority {authority} has no usable OpenID "
@@ -508,14 +516,8 @@ class Flow:
 
         def obtain() -> TokenAnswer:
             application = app()
-            try:
+            with calling_authority():
                 answer = application.acquire_token_for_client(scopes=scopes)
-            except httpx.TransportError as exc:
-                raise _unreachable(self.vendor, f"authority {authority}", exc) from None
-            except msal.exceptions.MsalServiceError as exc:
-                raise ConnectorTransientError(
-                    f"{self.vendor} authority {authority} failing: {str(exc)[:200]}"
-                ) from None
             if not isinstance(answer, Mapping) or "access_token" not in answer:
                 answer = answer if isinstance(answer, Mapping) else {}
                 error = str(answer.get("error", "no access_token"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import duckdb
 
@@ -46,18 +46,24 @@ class ReadResult:
     rescan: Rescan | None = None  # set for plain delimited files, one record per line
 
 
+class TextOptions(TypedDict, total=False):
+    """How to read a delimited text file (the defaults are `csv_reader.read`'s)."""
+
+    encoding: str
+    fallback_encoding: str
+    delimiter: str
+    quote: str
+    keep_dir: Path | None
+
+
 def read_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     table: str,
     *,
-    encoding: str = "auto",
-    fallback_encoding: str = "cp1252",
-    delimiter: str = "auto",
-    quote: str = '"',
     work_dir: Path,
-    keep_dir: Path | None = None,
     limits: LimitsConfig | None = None,
+    **text: Unpack[TextOptions],
 ) -> ReadResult:
     """Dispatch on the file's extension. `keep_dir` keeps a UTF-8 copy of a transcoded
     delimited file (next to the landed original) so raw.* can read it again. `limits`
@@ -69,18 +75,7 @@ def read_file(
 
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv", ".dat", ""):
-        return csv_reader.read(
-            con,
-            path,
-            table,
-            encoding=encoding,
-            fallback_encoding=fallback_encoding,
-            delimiter=delimiter,
-            quote=quote,
-            work_dir=work_dir,
-            keep_dir=keep_dir,
-            limits=limits,
-        )
+        return csv_reader.read(con, path, table, work_dir=work_dir, limits=limits, **text)
     if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
         return excel_reader.read(con, path, table, limits=limits)
     if suffix in (".json", ".ndjson", ".jsonl"):
