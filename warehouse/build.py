@@ -63,6 +63,7 @@ GOLDEN_STEPS = (
     "core/cluster_member",
     "core/component_id",
     "core/customer_redirect",
+    "core/golden_record",
     "core/customer_xref",
     "core/customer",
     "core/customer_conflict",

@@ -77,6 +77,7 @@ def apply_decisions(con: duckdb.DuckDBPyConnection) -> int:
     Rewrites work.cluster and work.link; returns the number of steward links.
     """
     run_file(con, "core/decision_cut_cluster")
+    run_file(con, "core/decision_kept_link")
     run_file(con, "core/decision_cut_edge")
     propagate(con)
     run_file(con, "core/decision_piece")

@@ -8,23 +8,17 @@ create or replace table core.customer as
 with
 record as (
     select
-        component_id.customer_id,
-        component_id.first_seen_build,
-        customer_record.*,
-        coalesce(list_position($rank_relationship, customer_record.role), 9) as rel_rank,
-        coalesce(list_position($rank_money, customer_record.role), 9) as money_rank,
-        coalesce(list_position($rank_legal, customer_record.role), 9) as legal_rank,
-        coalesce(list_position($rank_coordinates, customer_record.role), 9) as coord_rank,
-        coalesce(list_position($rank_name, customer_record.role), 9) as name_rank,
+        golden_record.*,
+        coalesce(list_position($rank_relationship, golden_record.role), 9) as rel_rank,
+        coalesce(list_position($rank_money, golden_record.role), 9) as money_rank,
+        coalesce(list_position($rank_legal, golden_record.role), 9) as legal_rank,
+        coalesce(list_position($rank_coordinates, golden_record.role), 9) as coord_rank,
+        coalesce(list_position($rank_name, golden_record.role), 9) as name_rank,
         row_number() over (
-            partition by component_id.customer_id, customer_record.role
-            order by customer_record.updated_at desc nulls last, customer_record.rid
+            partition by golden_record.customer_id, golden_record.role
+            order by golden_record.updated_at desc nulls last, golden_record.rid
         ) as recency
-    from work.customer_record as customer_record
-    inner join work.cluster as cluster
-        on cluster.rid = customer_record.rid
-    inner join work.component_id as component_id
-        on component_id.cid = cluster.cid
+    from work.golden_record as golden_record
 ),
 
 address as (

@@ -4,16 +4,11 @@ create or replace table core.customer_conflict as
 with
 record as (
     select
-        component_id.customer_id,
-        customer_record.*,
+        golden_record.* exclude (first_seen_build),
         count(*) over (
-            partition by component_id.customer_id, customer_record.source
+            partition by golden_record.customer_id, golden_record.source
         ) as records_in_source
-    from work.customer_record as customer_record
-    inner join work.cluster as cluster
-        on cluster.rid = customer_record.rid
-    inner join work.component_id as component_id
-        on component_id.cid = cluster.cid
+    from work.golden_record as golden_record
 ),
 
 field_value as (

@@ -3,7 +3,7 @@
 create or replace table core.customer_xref as
 with
 record as (
-    select * from work.customer_record
+    select * from work.golden_record
 ),
 
 link_end as (
@@ -24,7 +24,7 @@ best_link as (
 
 final as (
     select
-        component_id.customer_id,
+        record.customer_id,
         record.source,
         record.source_id,
         record.system,
@@ -36,10 +36,6 @@ final as (
         record.updated_at as source_updated_at,
         record._run_id as loaded_in_run
     from record
-    inner join work.cluster as cluster
-        on cluster.rid = record.rid
-    inner join work.component_id as component_id
-        on component_id.cid = cluster.cid
     left join best_link
         on best_link.rid = record.rid
 )

@@ -1,17 +1,13 @@
 -- Links after the steward decisions: automatic links that still join two records of one
--- cluster and are not a no_match pair, plus one 'steward' link per match pair (pass 0:
--- it is what holds a merged record to its customer).
+-- cluster and are not a no_match pair (core/decision_kept_link), plus one 'steward' link
+-- per match pair (pass 0: it is what holds a merged record to its customer).
 create or replace table work.link as
 select link.*
-from work.link as link
+from work.kept_link as link
 inner join work.cluster as left_cluster
     on left_cluster.rid = link.rid_a
 inner join work.cluster as right_cluster
     on right_cluster.rid = link.rid_b
-anti join work.decision as decision
-    on decision.decision = 'no_match'
-    and least(decision.rid_a, decision.rid_b) = least(link.rid_a, link.rid_b)
-    and greatest(decision.rid_a, decision.rid_b) = greatest(link.rid_a, link.rid_b)
 where left_cluster.cid = right_cluster.cid
 union all
 select

@@ -12,24 +12,17 @@ final as (
         left_record.source_id as left_source_id,
         right_record.source as right_source,
         right_record.source_id as right_source_id,
-        left_component.customer_id as left_customer_id,
-        right_component.customer_id as right_customer_id,
+        left_record.customer_id as left_customer_id,
+        right_record.customer_id as right_customer_id,
         round(review.score, 4)::decimal(5,4) as score,
         review.evidence
     from review
-    inner join work.customer_record as left_record
+    inner join work.golden_record as left_record
         on left_record.rid = review.rid_a
-    inner join work.customer_record as right_record
+    inner join work.golden_record as right_record
         on right_record.rid = review.rid_b
-    inner join work.cluster as left_cluster
-        on left_cluster.rid = review.rid_a
-    inner join work.cluster as right_cluster
-        on right_cluster.rid = review.rid_b
-    inner join work.component_id as left_component
-        on left_component.cid = left_cluster.cid
-    inner join work.component_id as right_component
-        on right_component.cid = right_cluster.cid
-    where left_cluster.cid <> right_cluster.cid
+    -- One golden id per cluster: two ids, two clusters.
+    where left_record.customer_id <> right_record.customer_id
         and not exists (
             select 1
             from work.decision as decision
