@@ -24,7 +24,6 @@ from api.routes import (
     audit,
     auth,
     customer_details,
-    customer_relationship,
     customers,
     decisions,
     inbound,
@@ -114,7 +113,6 @@ def create_app(
     for module in (
         auth,
         customer_details,
-        customer_relationship,
         customers,
         receivables,
         kpis,

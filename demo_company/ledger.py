@@ -204,43 +204,21 @@ def _open_orders(
     c: Company, rng: random.Random, start: date, as_of: date, low: int, high: int
 ) -> list[SaleOrder]:
     """Orders that never became invoices: cancelled ones, quotations, orders to invoice."""
+
+    def priced(day: date) -> tuple[datetime, Decimal]:
+        # Drawn in this order (time, then amount) so that a seed gives the same company.
+        return _order_time(rng, c, day), _amount(rng, low, high)
+
     out: list[SaleOrder] = []
     if rng.random() < 0.3:
         day = start + timedelta(days=rng.randint(0, (as_of - start).days))
-        out.append(
-            SaleOrder(
-                c,
-                _order_time(rng, c, day),
-                _amount(rng, low, high),
-                "cancel",
-                "no",
-                _client_ref(rng, day),
-            )
-        )
+        out.append(SaleOrder(c, *priced(day), "cancel", "no", _client_ref(rng, day)))
     if rng.random() < 0.25:
         day = as_of - timedelta(days=rng.randint(0, 60))
-        out.append(
-            SaleOrder(
-                c,
-                _order_time(rng, c, day),
-                _amount(rng, low, high),
-                rng.choice(("draft", "sent")),
-                "no",
-                "",
-            )
-        )
+        out.append(SaleOrder(c, *priced(day), rng.choice(("draft", "sent")), "no", ""))
     if rng.random() < 0.15:
         day = as_of - timedelta(days=rng.randint(0, 20))
-        out.append(
-            SaleOrder(
-                c,
-                _order_time(rng, c, day),
-                _amount(rng, low, high),
-                "sale",
-                "to invoice",
-                _client_ref(rng, day),
-            )
-        )
+        out.append(SaleOrder(c, *priced(day), "sale", "to invoice", _client_ref(rng, day)))
     return out
 
 

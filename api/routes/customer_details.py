@@ -1,5 +1,6 @@
-"""A customer's documents: invoices, orders, opportunities, contacts, open items, balance
-history and timeline — each a page of a sub-list the build stored in its order.
+"""A customer's documents (invoices, orders, opportunities, contacts, open items, balance
+history, timeline) and relationship lists (activities, tickets, quotes, payments,
+products): each a page of a sub-list the build stored in its order.
 
 No `from __future__ import annotations` here: each handler's `limit` annotation holds its
 route's bounds, which FastAPI must read as objects, not as names to look up later."""
@@ -25,6 +26,7 @@ from api.schemas import (
     Page,
     TimelineEvent,
 )
+from api.schemas_relationship import ActivityOut, PaymentOut, ProductOut, QuoteOut, TicketOut
 
 router = APIRouter(prefix="/customers/{customer_id}", tags=["customers"])
 
@@ -99,6 +101,26 @@ add_sub_lists(
         SubList(
             "/timeline", "customer_timeline", TimelineEvent, "read_customer_timeline",
             "Invoices, orders, opportunities and payments merged, newest first.",
+        ),
+        SubList(
+            "/activities", "customer_activity", ActivityOut, "read_customer_activities",
+            "Calls, e-mails, meetings, notes and tasks, latest first.",
+        ),
+        SubList(
+            "/tickets", "customer_ticket", TicketOut, "read_customer_tickets",
+            "Support tickets: open and pending first, then the latest opened.",
+        ),
+        SubList(
+            "/quotes", "customer_quote", QuoteOut, "read_customer_quotes",
+            "Quotes with their outcome and the order each became: open first, then the latest.",
+        ),
+        SubList(
+            "/payments", "customer_payment", PaymentOut, "read_customer_payments",
+            "Payment history, one settled invoice per row with its days-to-pay, latest first.",
+        ),
+        SubList(
+            "/products", "customer_product", ProductOut, "read_customer_products",
+            "What the customer buys, top product first (12 months' amount, then all time).",
         ),
     ),
 )  # fmt: skip
