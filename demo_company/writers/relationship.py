@@ -35,7 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from demo_company.companies import Company
+from demo_company.companies import Company, CrmRecord
 from demo_company.config import CENT, CURRENCY, ZERO
 from demo_company.ledger import Ledger, Settlement
 from demo_company.writers.hubspot import hs_datetime
@@ -177,6 +177,19 @@ def _activities(
     meetings: list[list[str]] = []
     tasks: list[list[str]] = []
     ids = _Ids(rng, 52_000_000_000)
+
+    def engagement(titles: tuple[str, ...], day: date, status: str, r: CrmRecord) -> list[str]:
+        # A meeting's or a task's row on the company (no contact), in the export's columns.
+        return [
+            ids(),
+            rng.choice(titles),
+            hs_datetime(_moment(rng, day)),
+            status,
+            "",
+            r.record_id,
+            r.owner,
+        ]
+
     for c in companies:
         r = c.crm
         if r is None:
@@ -220,17 +233,7 @@ def _activities(
                 outcome = "Completed" if fate == "held" else "Canceled"
                 if fate == "held":
                     f.done.append(day)
-            meetings.append(
-                [
-                    ids(),
-                    rng.choice(MEETING_TITLES),
-                    hs_datetime(_moment(rng, day)),
-                    outcome,
-                    "",
-                    r.record_id,
-                    r.owner,
-                ]
-            )
+            meetings.append(engagement(MEETING_TITLES, day, outcome, r))
         for _ in range(rng.choices((0, 1, 2), (55, 30, 15))[0]):
             due = as_of + timedelta(days=rng.randint(-60, 30))
             if due < as_of and rng.random() < 0.6:
@@ -239,17 +242,7 @@ def _activities(
             else:
                 status = "Not started"  # overdue ones stay the next thing to do
                 f.upcoming.append(due)
-            tasks.append(
-                [
-                    ids(),
-                    rng.choice(TASK_TITLES),
-                    hs_datetime(_moment(rng, due)),
-                    status,
-                    "",
-                    r.record_id,
-                    r.owner,
-                ]
-            )
+            tasks.append(engagement(TASK_TITLES, due, status, r))
     return calls, meetings, tasks
 
 
