@@ -53,6 +53,18 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str, scan: str, line: str) -> None:
+    """`table`: the scanned records in file order, each numbered by `{table}_recs.<line>`."""
+    con.execute(
+        f"""
+        create temp table {table} as
+        select cast(l.{line} as bigint) as _line, s.* exclude (_rec)
+        from {scan} s join {table}_recs l on l.g = s._rec
+        order by s._rec
+        """
+    )
+
+
 def _newlines(expr: str) -> str:
     return f"(length({expr}) - length(replace({expr}, chr(10), '')))"
 
@@ -247,14 +259,7 @@ def _number_lines(
         from everything
         """
     )
-    con.execute(
-        f"""
-        create temp table {table} as
-        select cast(l._line as bigint) as _line, s.* exclude (_rec)
-        from {scan} s join {table}_recs l on l.g = s._rec
-        order by s._rec
-        """
-    )
+    _number_rows(con, table, scan, "_line")
     con.execute(
         f"""
         create or replace temp table {table}__rejects as
@@ -352,14 +357,7 @@ def _number_plain_lines(
         """
     )
     con.execute(f"alter table {lines} rename to {table}_recs")
-    con.execute(
-        f"""
-        create temp table {table} as
-        select cast(l._rec as bigint) as _line, s.* exclude (_rec)
-        from {scan} s join {table}_recs l on l.g = s._rec
-        order by s._rec
-        """
-    )
+    _number_rows(con, table, scan, "_rec")
     con.execute(f"drop table if exists {scan}")
     return True
 

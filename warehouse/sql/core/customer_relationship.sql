@@ -11,11 +11,24 @@
 --   purchases: the last purchase date and the top product (core.customer_product).
 create or replace table core.customer_relationship as
 with
+-- Each activity is a last one (done, or a meeting held before $as_of), a next one (open,
+-- or a meeting from $as_of on) or neither (notes, cancelled meetings, a call not done).
 activity as (
-    select *
-    from core.activity
-    where customer_id is not null
-        and occurred_at is not null
+    select
+        activity.*,
+        case
+            when activity.kind in ('call', 'email', 'task')
+                then case activity.status
+                    when 'done' then
+                        case when activity.occurred_at < $as_of::date + 1 then 'last' end
+                    when 'open' then 'next'
+                end
+            when activity.kind = 'meeting' and coalesce(activity.status, 'open') <> 'cancelled'
+                then case when activity.occurred_at < $as_of::date then 'last' else 'next' end
+        end as side
+    from core.activity as activity
+    where activity.customer_id is not null
+        and activity.occurred_at is not null
 ),
 
 last_activity as (
@@ -25,16 +38,7 @@ last_activity as (
         arg_max(activity.kind, activity.occurred_at) as last_activity_kind,
         arg_max(activity.subject, activity.occurred_at) as last_activity_subject
     from activity
-    where (
-            activity.kind in ('call', 'email', 'task')
-            and activity.status = 'done'
-            and activity.occurred_at < $as_of::date + 1
-        )
-        or (
-            activity.kind = 'meeting'
-            and coalesce(activity.status, 'open') <> 'cancelled'
-            and activity.occurred_at < $as_of::date
-        )
+    where activity.side = 'last'
     group by activity.customer_id
 ),
 
@@ -45,15 +49,7 @@ next_activity as (
         arg_min(activity.kind, activity.occurred_at) as next_activity_kind,
         arg_min(activity.subject, activity.occurred_at) as next_activity_subject
     from activity
-    where (
-            activity.kind in ('call', 'email', 'task')
-            and activity.status = 'open'
-        )
-        or (
-            activity.kind = 'meeting'
-            and coalesce(activity.status, 'open') <> 'cancelled'
-            and activity.occurred_at >= $as_of::date
-        )
+    where activity.side = 'next'
     group by activity.customer_id
 ),
 
