@@ -72,7 +72,7 @@ opportunity_month as (
     group by all
 ),
 
-receivable_now as (
+balance_now as (
     select
         customer.segment,
         customer.owner,
@@ -99,6 +99,17 @@ revenue_90_days as (
     where revenue_line.issue_date > $as_of::date - 90
         and revenue_line.issue_date <= $as_of
     group by all
+),
+
+-- The as-of month's balances with the 90 days' revenue of the same group (DSO).
+receivable_now as (
+    select
+        balance_now.*,
+        revenue_90_days.revenue_amount as revenue_90_days_amount
+    from balance_now
+    left join revenue_90_days
+        on revenue_90_days.segment = balance_now.segment
+        and revenue_90_days.owner = balance_now.owner
 ),
 
 quote_month as (
@@ -210,8 +221,8 @@ final as (
         coalesce(measure.active_customers, 0) as active_customers,
         coalesce(measure.new_customers, 0) as new_customers,
         case
-            when revenue_90_days.revenue_amount > 0
-                then round(measure.outstanding_amount / revenue_90_days.revenue_amount * 90, 1)
+            when measure.revenue_90_days_amount > 0
+                then round(measure.outstanding_amount / measure.revenue_90_days_amount * 90, 1)
                     ::decimal(9,1)
         end as dso_days,
         case
@@ -237,11 +248,6 @@ final as (
                     ::decimal(9,1)
         end as avg_days_to_pay
     from measure
-    -- DSO on the as-of month only (where the balances are).
-    left join revenue_90_days
-        on revenue_90_days.segment = measure.segment
-        and revenue_90_days.owner = measure.owner
-        and measure.month = date_trunc('month', $as_of::date)::date
     order by measure.month, measure.segment, measure.owner
 )
 
