@@ -31,25 +31,21 @@ activity as (
         and activity.occurred_at is not null
 ),
 
-last_activity as (
+activity_side as (
     select
         activity.customer_id,
-        max(activity.occurred_at) as last_activity_at,
-        arg_max(activity.kind, activity.occurred_at) as last_activity_kind,
-        arg_max(activity.subject, activity.occurred_at) as last_activity_subject
+        max(activity.occurred_at) filter (where activity.side = 'last') as last_activity_at,
+        arg_max(activity.kind, activity.occurred_at) filter (where activity.side = 'last')
+            as last_activity_kind,
+        arg_max(activity.subject, activity.occurred_at) filter (where activity.side = 'last')
+            as last_activity_subject,
+        min(activity.occurred_at) filter (where activity.side = 'next') as next_activity_at,
+        arg_min(activity.kind, activity.occurred_at) filter (where activity.side = 'next')
+            as next_activity_kind,
+        arg_min(activity.subject, activity.occurred_at) filter (where activity.side = 'next')
+            as next_activity_subject
     from activity
-    where activity.side = 'last'
-    group by activity.customer_id
-),
-
-next_activity as (
-    select
-        activity.customer_id,
-        min(activity.occurred_at) as next_activity_at,
-        arg_min(activity.kind, activity.occurred_at) as next_activity_kind,
-        arg_min(activity.subject, activity.occurred_at) as next_activity_subject
-    from activity
-    where activity.side = 'next'
+    where activity.side is not null
     group by activity.customer_id
 ),
 
@@ -106,9 +102,7 @@ purchase as (
 ),
 
 customer as (
-    select customer_id from last_activity
-    union
-    select customer_id from next_activity
+    select customer_id from activity_side
     union
     select customer_id from open_ticket
     union
@@ -122,12 +116,12 @@ customer as (
 final as (
     select
         customer.customer_id,
-        last_activity.last_activity_at::date as last_activity_date,
-        last_activity.last_activity_kind,
-        last_activity.last_activity_subject,
-        next_activity.next_activity_at::date as next_activity_date,
-        next_activity.next_activity_kind,
-        next_activity.next_activity_subject,
+        activity_side.last_activity_at::date as last_activity_date,
+        activity_side.last_activity_kind,
+        activity_side.last_activity_subject,
+        activity_side.next_activity_at::date as next_activity_date,
+        activity_side.next_activity_kind,
+        activity_side.next_activity_subject,
         coalesce(open_ticket.open_ticket_count, 0) as open_ticket_count,
         open_ticket.oldest_open_ticket_at::date as oldest_open_ticket_date,
         open_ticket.top_priority as open_ticket_top_priority,
@@ -152,10 +146,8 @@ final as (
         purchase.last_purchase_date,
         purchase.top_product
     from customer
-    left join last_activity
-        on last_activity.customer_id = customer.customer_id
-    left join next_activity
-        on next_activity.customer_id = customer.customer_id
+    left join activity_side
+        on activity_side.customer_id = customer.customer_id
     left join open_ticket
         on open_ticket.customer_id = customer.customer_id
     left join open_quote
