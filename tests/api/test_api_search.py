@@ -10,23 +10,17 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from api.search import FUZZY_MIN_SCORE, similarity
 from kernel.snapshots import current_snapshot
 
 
 @pytest.fixture(scope="module")
-def demo(built_demo) -> Iterator[tuple[TestClient, duckdb.DuckDBPyConnection]]:  # type: ignore[no-untyped-def]
+def demo(
+    built_demo: Any, demo_client: TestClient
+) -> Iterator[tuple[TestClient, duckdb.DuckDBPyConnection]]:
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     con = duckdb.connect(str(snapshot), read_only=True)
-    with TestClient(create_app(built_demo.settings)) as c:
-        admin = next(u for u in built_demo.truth["users"] if u["role"] == "admin")
-        token = c.post(
-            "/api/v1/auth/token",
-            data={"username": admin["username"], "password": admin["password"]},
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c, con
+    yield demo_client, con
     con.close()
 
 
