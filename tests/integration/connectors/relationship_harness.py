@@ -7,6 +7,8 @@ folder; every file outcome must balance (read = loaded + rejected + skipped).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,3 +72,13 @@ def fetch_and_stage(settings: Settings, h: Harness) -> Staged:
         )
     con = connect(settings.staging_db, read_only=True)
     return Staged(fetched, runs, con, settings)
+
+
+@contextmanager
+def staged_from(settings: Settings, h: Harness) -> Iterator[Staged]:
+    """`fetch_and_stage`, its staging connection closed when the test is done with it."""
+    staged = fetch_and_stage(settings, h)
+    try:
+        yield staged
+    finally:
+        staged.close()

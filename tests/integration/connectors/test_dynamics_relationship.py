@@ -5,16 +5,14 @@ rate limits and change tracking (tombstones) behave as for accounts."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
-import pytest
 from connector_harness import Harness, read_pages
 from fake_dynamics import guid
-from relationship_harness import fetch_and_stage, settings_for
+from relationship_harness import fetch_and_stage, settings_for, staged_from
 
 from ingest.fetch import save_watermark
 
@@ -25,8 +23,7 @@ ACTIVITY = (
 
 
 def test_every_profile_object_is_read_by_default(tmp_path: Path, dynamics: Harness) -> None:
-    staged = fetch_and_stage(settings_for(tmp_path / "data", dynamics), dynamics)
-    try:
+    with staged_from(settings_for(tmp_path / "data", dynamics), dynamics) as staged:
         counts = staged.by_object()
         assert {k: counts[k] for k in ("quote", "order_line", "product", "activity")} == {
             "quote": (2, 2, 0, 0),
@@ -84,8 +81,6 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, dynamics: Harne
             (guid(301), "HSK63", "Broche HSK-63", Decimal("1250.0000"), True),
             (guid(302), "INST-01", "Forfait installation", Decimal("850.1300"), False),
         ]
-    finally:
-        staged.close()
 
 
 def test_activity_pages_carry_the_lookup_table(tmp_path: Path, dynamics: Harness) -> None:
@@ -106,32 +101,6 @@ def test_activity_pages_carry_the_lookup_table(tmp_path: Path, dynamics: Harness
     )
 
 
-def test_an_org_without_incidents_costs_only_incidents(
-    tmp_path: Path, dynamics: Harness, caplog: pytest.LogCaptureFixture
-) -> None:
-    del dynamics.fake.store["incidents"]
-    with caplog.at_level(logging.WARNING):
-        staged = fetch_and_stage(settings_for(tmp_path / "data", dynamics), dynamics)
-    try:
-        assert list(staged.fetched.skipped["crm"]) == ["incidents"]
-        skips = [r.getMessage() for r in caplog.records if "skipping" in r.getMessage()]
-        assert skips == [
-            "Dynamics 365: skipping incidents: the org has no such entity set "
-            "(Resource not found for the segment 'incidents'. [0x80060888])"
-        ]
-        counts = staged.by_object()
-        assert "ticket" not in counts and counts["activity"] == (4, 4, 0, 0)
-    finally:
-        staged.close()
-
-
-def test_rate_limit_on_incidents_waits_retry_after(tmp_path: Path, dynamics: Harness) -> None:
-    dynamics.fake.inject("429", retry_after="3")
-    result = dynamics.fetch(tmp_path, objects=["incidents"])
-    assert result.records == {"incidents": 2}
-    assert dynamics.sleeps == [3.0]
-
-
 def test_activity_deletions_follow_the_delta_link(tmp_path: Path, dynamics: Harness) -> None:
     settings = settings_for(tmp_path / "data", dynamics, extract="incremental")
     first = fetch_and_stage(settings, dynamics)
@@ -141,8 +110,7 @@ def test_activity_deletions_follow_the_delta_link(tmp_path: Path, dynamics: Harn
     dynamics.fake.delete("phonecalls", 401)
     dynamics.fake.edit("tasks", 404, 700, statecode=1, actualend="2026-03-01T16:00:00Z")
     dynamics.fake.requests.clear()
-    second = fetch_and_stage(settings, dynamics)
-    try:
+    with staged_from(settings, dynamics) as second:
         assert any("$deltatoken" in unquote(r.query) for r in dynamics.fake.requests)
         assert second.by_object()["activity"] == (2, 2, 0, 0)
         assert second.rows("activity", "source_id, status, occurred_at, is_deleted") == [
@@ -151,8 +119,6 @@ def test_activity_deletions_follow_the_delta_link(tmp_path: Path, dynamics: Harn
             (guid(403), "done", datetime(2026, 3, 1, 10, 0), False),
             (guid(404), "done", datetime(2026, 3, 1, 16, 0), False),
         ]
-    finally:
-        second.close()
 
 
 def test_a_table_the_application_user_may_not_read_costs_only_that_table(
