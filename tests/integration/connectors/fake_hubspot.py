@@ -280,8 +280,9 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
     def authorised(request: Request) -> bool:
         return fake.accepts(request.headers.get("authorization"))
 
-    @app.get("/crm/v3/objects/{obj}")
-    def list_objects(obj: str, request: Request) -> Any:
+    def refused(obj: str, request: Request) -> JSONResponse | None:
+        """HubSpot's answer to a token it does not take (expired or unknown) or to an object
+        the app has no scope for; None when the request may go on."""
         if not authorised(request):
             given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
             return JSONResponse(
@@ -289,6 +290,12 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             )
         if obj in fake.forbidden:
             return JSONResponse(missing_scopes_body(obj), status_code=403)
+        return None
+
+    @app.get("/crm/v3/objects/{obj}")
+    def list_objects(obj: str, request: Request) -> Any:
+        if (refusal := refused(obj, request)) is not None:
+            return refusal
         q = request.query_params
         limit = int(q.get("limit", "10"))
         if limit > LIST_MAX:
@@ -352,13 +359,8 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
 
     @app.post("/crm/v3/objects/{obj}/search")
     async def search(obj: str, request: Request) -> Any:
-        if not authorised(request):
-            given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
-            return JSONResponse(
-                EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
-            )
-        if obj in fake.forbidden:
-            return JSONResponse(missing_scopes_body(obj), status_code=403)
+        if (refusal := refused(obj, request)) is not None:
+            return refusal
         query = await request.json()
         limit = int(query.get("limit", 10))
         if limit > SEARCH_MAX:
