@@ -18,6 +18,7 @@ import duckdb
 import pytest
 from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
+from hand_made import write_inbox
 
 from api import security, store
 from api.main import create_app
@@ -142,10 +143,7 @@ def _company(root: Path, *, orphans: bool) -> Settings:
         "sap/KNA1.txt": KNA1,
         "sap/BSID.txt": BSID_HEADER + BSID + (ORPHAN_BSID if orphans else ""),
     }
-    for name, text in files.items():
-        path = root / "inbox" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_inbox(root / "inbox", files)
     return Settings(
         data_dir=root / "data",
         as_of="2026-11-28",
