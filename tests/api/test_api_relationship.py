@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from acme_beta import ACTIVITY, CONTACTS, PARTNERS
 from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
 from hand_made import quoted_csv, write_inbox
@@ -33,11 +34,6 @@ COMPANIES = quoted_csv(
     ("501", "ACME SAS", "Lyon", "69001", "customer", "C101", "Alice Martin"),
     ("502", "Beta SARL", "Paris", "75002", "customer", "C102", "Bob Durand"),
 )  # fmt: skip
-CONTACTS = quoted_csv(
-    ("Record ID", "First Name", "Last Name", "Email", "Primary Associated Company ID"),
-    ("601", "Marie", "Durand", "marie.durand@acme.fr", "501"),
-)
-ACTIVITY = ("Associated Contact IDs", "Associated Company IDs")
 CALLS = quoted_csv(
     ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status", *ACTIVITY,
      "Activity assigned to"),
@@ -77,10 +73,6 @@ QUOTES = quoted_csv(
      "2026-12-31", "2026-09-20 10:00", "501"),
 )  # fmt: skip
 
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
-"""
 # S00001 and S00003 are orders; S00002 is a quotation sent (a draft order, not a purchase).
 ORDERS = """id,name,date_order,state,partner_id,amount_untaxed,amount_total,currency_id
 1,S00001,2026-05-20 10:00:00,sale,101,2010.90,2413.08,EUR

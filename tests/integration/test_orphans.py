@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from acme_beta import KNA1, PARTNERS
 from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
 from hand_made import write_inbox
@@ -36,10 +37,6 @@ DEALS = """"Record ID","Deal Name","Deal Stage","Amount","Close Date","Associate
 """
 ORPHAN_DEALS = """"9002","Walk-in prospect","appointmentscheduled","1234.56","2026-12-20",""
 "9003","Old account deal","appointmentscheduled","700.10","2026-12-20","777"
-"""
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
 """
 ORDERS = """id,name,date_order,state,partner_id,amount_untaxed,amount_total,currency_id
 1,S00001,2026-10-01 10:00:00,sale,101,1000.00,1200.00,EUR
@@ -72,10 +69,6 @@ FEC_LINES = [
     "BQ\tBanque\tBQ1\t20261020\t411000\tClients\tC101\tACME SAS\tV1\t20261020\tVirement ACME"
     "\t0,00\t500,00\t\t\t20261020\t\t",
 ]
-KNA1 = (
-    "MANDT\tKUNNR\tNAME1\tNAME2\tSTRAS\tPSTLZ\tORT01\tLAND1\tSTCD2\tLOEVM\tZTERM\n"
-    "100\t0000100300\tGAMMA SA\t\tRue du Lac 4\t74000\tAnnecy\tFR\t\t\tNT30\n"
-)
 BSID_HEADER = (
     "MANDT\tBUKRS\tKUNNR\tAUGDT\tAUGBL\tGJAHR\tBELNR\tBUZEI\tBUDAT\tBLDAT\tXBLNR\tBLART\t"
     "BSCHL\tSHKZG\tDMBTR\tWAERS\tZFBDT\tZBD1T\tZBD2T\tZBD3T\tREBZG\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from acme_beta import COMPANIES, PARTNERS
 from hand_made import quoted_csv, write_inbox
 from typer.testing import CliRunner
 
@@ -21,11 +22,6 @@ from c360.cli import app
 PERSON = "marie.durand@acme.fr"
 
 
-COMPANIES = quoted_csv(
-    ("Record ID", "Company name", "City", "Postal Code", "Lifecycle Stage", "Code client ERP"),
-    ("501", "ACME SAS", "Lyon", "69001", "customer", "C101"),
-    ("502", "Beta SARL", "Paris", "75002", "customer", "C102"),
-)
 CONTACT_HEADER = ("Record ID", "First Name", "Last Name", "Email", "Phone Number",
                   "Primary Associated Company ID")  # fmt: skip
 CONTACTS = quoted_csv(
@@ -40,10 +36,6 @@ CALLS = quoted_csv(
     ("7001", "Point trimestriel", "2026-11-20 10:00", "Connected", "Completed", "", "501"),
     ("7002", "Rappel Marie Durand", "2026-11-25 15:30", "Connected", "Completed", "601", "501"),
 )  # fmt: skip
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
-"""
 MOVES = """id,name,move_type,partner_id,state,invoice_date,invoice_date_due,amount_untaxed,amount_total,amount_residual,currency_id
 1,INV/2026/0001,out_invoice,101,posted,2026-06-01,2026-07-01,1000.00,1200.00,1200.00,EUR
 2,INV/2026/0002,out_invoice,101,posted,2026-10-01,2026-10-31,83.33,100.01,50.01,EUR

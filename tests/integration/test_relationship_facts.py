@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from acme_beta import ACTIVITY, COMPANIES, CONTACTS, KNA1, PARTNERS
 from clean_build import ingest_and_publish
 from hand_made import quoted_csv, write_inbox
 
@@ -25,20 +26,10 @@ from kernel.settings import Settings
 Q = '"'
 
 
-COMPANIES = quoted_csv(
-    ("Record ID", "Company name", "City", "Postal Code", "Lifecycle Stage", "Code client ERP"),
-    ("501", "ACME SAS", "Lyon", "69001", "customer", "C101"),
-    ("502", "Beta SARL", "Paris", "75002", "customer", "C102"),
-)
 DEALS = quoted_csv(
     ("Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Associated Company IDs"),
     ("4001", "Beta extension", "appointmentscheduled", "9000.00", "2026-12-20", "502"),
 )
-CONTACTS = quoted_csv(
-    ("Record ID", "First Name", "Last Name", "Email", "Primary Associated Company ID"),
-    ("601", "Marie", "Durand", "marie.durand@acme.fr", "501"),
-)
-ACTIVITY = ("Associated Contact IDs", "Associated Company IDs")
 CALLS = quoted_csv(
     ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status", *ACTIVITY,
      "Associated Deal IDs"),
@@ -83,10 +74,6 @@ QUOTES = quoted_csv(
      "2026-09-15 10:00", "502"),
 )  # fmt: skip
 
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
-"""
 # S00001 became an order; S00002 is a quotation sent 27 days before as_of.
 ORDERS = """id,name,date_order,state,partner_id,amount_untaxed,amount_total,currency_id
 1,S00001,2026-05-20 10:00:00,sale,101,1000.00,1200.00,EUR
@@ -132,10 +119,6 @@ SF_ORDERS = quoted_csv(
     ("8015g00000Or201AAA", "0015g00000DeLtAAAV", "00000201", "2026-09-15", "Activated",
      "7000.0", "0Q05g00000Qt011AAA"),
 )  # fmt: skip
-KNA1 = (
-    "MANDT\tKUNNR\tNAME1\tNAME2\tSTRAS\tPSTLZ\tORT01\tLAND1\tSTCD2\tLOEVM\tZTERM\n"
-    "100\t0000100300\tGAMMA SA\t\tRue du Lac 4\t74000\tAnnecy\tFR\t\t\tNT30\n"
-)
 BSAD = (
     "MANDT\tBUKRS\tKUNNR\tAUGDT\tAUGBL\tGJAHR\tBELNR\tBUZEI\tBUDAT\tBLDAT\tXBLNR\tBLART\t"
     "BSCHL\tSHKZG\tDMBTR\tWAERS\tHKONT\tZFBDT\tZBD1T\tZBD2T\tZBD3T\tREBZG\n"
