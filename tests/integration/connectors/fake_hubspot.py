@@ -29,6 +29,8 @@ SEARCH_MAX = 200
 SEARCH_CAP = 10_000
 ASSOC_LIST_PAGE = 100
 CLIENT_ID, CLIENT_SECRET, REFRESH = "hs-client", "hs-secret", "hs-refresh-1"
+# The environment a refresh-token source reads its secrets from (refresh_token_auth).
+REFRESH_ENV = {"HS_SECRET": CLIENT_SECRET, "HS_REFRESH": REFRESH}
 EXPIRED_BODY = {
     "status": "error",
     "message": "The OAuth token used to make this call expired 1 minute(s) ago.",
@@ -52,6 +54,19 @@ SCOPES = {
     "owners": "crm.objects.owners.read",
 }
 ENGAGEMENTS = ("calls", "meetings", "emails", "notes", "tasks")
+
+
+def refresh_token_auth(url: str, **extra: str) -> dict[str, str]:
+    """A source's [auth] for this fake's OAuth app: the refresh-token grant at its token
+    URL, the client secret and the refresh token read from HS_SECRET and HS_REFRESH."""
+    return {
+        "method": "refresh_token",
+        "client_id": CLIENT_ID,
+        "client_secret_env": "HS_SECRET",
+        "refresh_token_env": "HS_REFRESH",
+        "token_url": f"{url}/oauth/v1/token",
+        **extra,
+    }
 
 
 def missing_scopes_body(obj: str) -> dict[str, Any]:
