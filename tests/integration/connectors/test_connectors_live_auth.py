@@ -256,11 +256,8 @@ def test_dynamics_deletion_behind_an_expired_delta_link_lands_in_staging(
 
 
 def _partners(settings: Settings) -> dict[str, bool]:
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         rows = con.execute("select source_id, is_deleted from staging.customer").fetchall()
-    finally:
-        con.close()
     return dict(rows)
 
 

@@ -44,11 +44,8 @@ def _stage(tmp_path: Path, h: Harness, obj: str, **api: Any) -> list[tuple[Any, 
         assert o.object == "owner", (o.file, o.object)
         assert o.rows_read == o.rows_loaded + o.rows_rejected + o.rows_skipped
         assert o.rows_rejected == 0
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         return con.execute(f"select {COLUMNS} from staging.owner order by source_id").fetchall()
-    finally:
-        con.close()
 
 
 def test_hubspot_owners(tmp_path: Path, hubspot: Harness) -> None:
