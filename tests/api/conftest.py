@@ -10,6 +10,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 from pipeline_company import ALICE, BOB, PASSWORD, Built, build_company, company_settings, publish
@@ -136,3 +137,12 @@ def demo_executive(built_demo: BuiltDemo) -> Iterator[TestClient]:
     """The API over the real-pipeline demo, signed in as its executive."""
     with demo_client_as(built_demo, "executive") as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def demo_snapshot(built_demo: BuiltDemo) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The real-pipeline demo's served snapshot, read-only."""
+    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
+    assert snapshot is not None
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        yield con

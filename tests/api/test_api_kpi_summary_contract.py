@@ -13,8 +13,6 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from kernel.snapshots import current_snapshot
-
 REFERENCE = Path(__file__).parent / "kpi_summary_reference"
 
 
@@ -46,11 +44,10 @@ def _same(api: list[dict[str, Any]], expected: list[dict[str, Any]], keys: tuple
 
 
 def test_summary_from_the_contract_equals_the_sql_on_the_snapshot(
-    built_demo: Any,
+    demo_snapshot: duckdb.DuckDBPyConnection,
     demo_client: TestClient,
 ) -> None:
-    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = demo_snapshot
     found = con.execute(_sql("as_of")).fetchone()
     assert found is not None
     as_of = found[0]
@@ -133,22 +130,19 @@ def test_summary_from_the_contract_equals_the_sql_on_the_snapshot(
                 ("stage", "opportunity_count", "amount", "weighted_amount"),
             )
             checked += 1
-    con.close()
     assert checked == len(periods) * 4
 
 
 def test_runs_from_the_contract_equal_the_snapshot_meta(
-    built_demo: Any,
+    demo_snapshot: duckdb.DuckDBPyConnection,
     demo_client: TestClient,
 ) -> None:
-    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = demo_snapshot
     runs = con.execute(
         "select run_id, source, file, rows_loaded, started_at from meta.ingest_run "
         "order by started_at desc, source, file"
     ).fetchall()
     builds = con.execute("select build_id, started_at from meta.build").fetchall()
-    con.close()
     body = demo_client.get("/api/v1/runs", params={"limit": 1000}).json()
     assert body["ingest_run_count"] == len(runs) > 0
     got = [(r["run_id"], r["source"], r["file"], r["rows_loaded"]) for r in body["ingest_runs"]]

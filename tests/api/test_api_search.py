@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -11,17 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.search import FUZZY_MIN_SCORE, similarity
-from kernel.snapshots import current_snapshot
 
 
 @pytest.fixture(scope="module")
 def demo(
-    built_demo: Any, demo_client: TestClient
-) -> Iterator[tuple[TestClient, duckdb.DuckDBPyConnection]]:
-    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
-    con = duckdb.connect(str(snapshot), read_only=True)
-    yield demo_client, con
-    con.close()
+    demo_client: TestClient, demo_snapshot: duckdb.DuckDBPyConnection
+) -> tuple[TestClient, duckdb.DuckDBPyConnection]:
+    return demo_client, demo_snapshot
 
 
 def _hits(client: TestClient, q: str) -> list[dict[str, Any]]:

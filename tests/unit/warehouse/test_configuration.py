@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from warehouse_fixtures import make_settings, snapshot, staging, write_staging, xref_of
+from warehouse_fixtures import golden_of, make_settings, snapshot, staging, write_staging, xref_of
 
 from kernel.connection import connect
 from warehouse.build import build
@@ -19,18 +19,9 @@ def _built(tmp_path: Path, **overrides: object) -> duckdb.DuckDBPyConnection:
     return snapshot(result.snapshot)
 
 
-def _golden(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> dict[str, object]:
-    customer_id = xref_of(con)[(source, source_id)][0]
-    cur = con.execute("select * from core.customer where customer_id = ?", [customer_id])
-    names = [d[0] for d in cur.description]
-    row = cur.fetchone()
-    assert row is not None
-    return dict(zip(names, row, strict=True))
-
-
 def test_survivorship_order_is_configuration(tmp_path: Path) -> None:
     default = _built(tmp_path / "a")
-    assert _golden(default, "erp", "E1")["street"] == "1 rue de la Paix"  # ERP address
+    assert golden_of(default, "erp", "E1")["street"] == "1 rue de la Paix"  # ERP address
     crm_first = _built(
         tmp_path / "b",
         survivorship={
@@ -38,7 +29,7 @@ def test_survivorship_order_is_configuration(tmp_path: Path) -> None:
             "relationship": ["erp", "crm", "accounting"],
         },
     )
-    acme = _golden(crm_first, "erp", "E1")
+    acme = golden_of(crm_first, "erp", "E1")
     assert acme["street"] == "3 avenue Foch"  # the CRM's address now wins
     assert acme["address_source"] == "crm"
 
