@@ -65,6 +65,20 @@ CONCURRENT_LIMIT = [
 ]
 
 
+def jwt_bearer_auth(private_key_file: str, url: str | None = None) -> dict[str, str]:
+    """A source's [auth] for this fake's connected app: the JWT bearer flow for USERNAME,
+    signed with the key in that file, at the fake's token URL when one is given."""
+    auth = {
+        "method": "jwt_bearer",
+        "client_id": CLIENT_ID,
+        "username": USERNAME,
+        "private_key_file": private_key_file,
+    }
+    if url is not None:
+        auth["token_url"] = f"{url}/services/oauth2/token"
+    return auth
+
+
 def sf_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 

@@ -71,15 +71,7 @@ def test_salesforce_jwt_sessions_dying_every_call_lose_no_row_and_no_deletion(
     fake = salesforce.fake
     key_file, fake.public_key = _rsa_key(tmp_path_factory.mktemp("keys"))
     fake.token_uses = 1  # every session is refused after one call (INVALID_SESSION_ID)
-    options = {
-        "auth": {
-            "method": "jwt_bearer",
-            "client_id": fake_salesforce.CLIENT_ID,
-            "username": fake_salesforce.USERNAME,
-            "private_key_file": str(key_file),
-            "token_url": f"{salesforce.url}/services/oauth2/token",
-        }
-    }
+    options = {"auth": fake_salesforce.jwt_bearer_auth(str(key_file), salesforce.url)}
     # Full read: 3 pages of Account (the org sends 100 a batch); account 5 (page 1) is
     # deleted and account 240 (page 3) edited while page 2 is asked for (request 3:
     # token, page 1, then this).
@@ -120,14 +112,7 @@ def test_salesforce_key_that_is_not_rsa_is_one_config_line(
 
     key_file = tmp_path_factory.mktemp("keys") / "server.key"
     key_file.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
-    options = {
-        "auth": {
-            "method": "jwt_bearer",
-            "client_id": fake_salesforce.CLIENT_ID,
-            "username": fake_salesforce.USERNAME,
-            "private_key_file": str(key_file),
-        }
-    }
+    options = {"auth": fake_salesforce.jwt_bearer_auth(str(key_file))}
     with pytest.raises(ConnectorConfigError, match="is not a PEM RSA private key") as info:
         salesforce.fetch(tmp_path, env={}, options=options)
     assert "not a key" not in str(info.value)

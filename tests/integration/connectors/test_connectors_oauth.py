@@ -106,13 +106,7 @@ def test_salesforce_jwt_bearer_signs_an_rs256_assertion(
     key_file = tmp_path_factory.mktemp("keys") / "server.key"
     key_file.write_text(pem, encoding="utf-8")
     salesforce.fake.token_uses = 3
-    auth = {
-        "method": "jwt_bearer",
-        "client_id": fake_salesforce.CLIENT_ID,
-        "username": fake_salesforce.USERNAME,
-        "private_key_file": str(key_file),
-        "token_url": f"{salesforce.url}/services/oauth2/token",
-    }
+    auth = fake_salesforce.jwt_bearer_auth(str(key_file), salesforce.url)
     result = salesforce.fetch(tmp_path, env={}, options={"auth": auth}, objects=["Account"])
     assert _ids(tmp_path, "Account", "Id") == [f"001{i:012d}AAA" for i in range(250)]
     assert result.records == {"Account": 250}
