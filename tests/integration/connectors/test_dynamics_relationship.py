@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from connector_harness import Harness, read_pages
 from fake_dynamics import guid
-from relationship_harness import fetch_and_stage, settings_for, staged_from
+from relationship_harness import QUOTE, TICKET, fetch_and_stage, settings_for, staged_from
 
 from ingest.fetch import save_watermark
 
@@ -45,22 +45,14 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, dynamics: Harne
             (guid(404), guid(2), None, None, "task", "Envoyer contrat",
              datetime(2026, 2, 28, 17, 0), "open", guid(6)),
         ]  # fmt: skip
-        assert staged.rows(
-            "ticket",
-            "source_id, customer_source_id, contact_source_id, ticket_number, subject, status, "
-            "priority, opened_at, closed_at, owner",
-        ) == [
+        assert staged.rows("ticket", TICKET) == [
             (guid(501), guid(1), None, "CAS-01001-A1B2C3", "Machine à l'arrêt", "open", "high",
              datetime(2026, 3, 4, 8, 0), None, guid(5)),
             (guid(502), None, guid(2), "CAS-01002-D4E5F6", "Question tarif", "closed", "low",
              datetime(2026, 1, 5, 8, 0), datetime(2026, 1, 7, 15, 30), None),
         ]  # fmt: skip
         # totalamount includes the tax: excluding it is totalamount - totaltax, to the cent.
-        assert staged.rows(
-            "quote",
-            "source_id, customer_source_id, opportunity_source_id, quote_number, status, "
-            "issue_date, valid_until, amount_excl_tax, amount_incl_tax",
-        ) == [
+        assert staged.rows("quote", QUOTE) == [
             (guid(101), guid(1), guid(2), "QUO-01001-A1B2", "sent", date(2026, 3, 1),
              date(2026, 4, 30), Decimal("12000.50"), Decimal("14400.60")),
             (guid(102), guid(2), None, "QUO-01002-C3D4", "draft", date(2026, 3, 4), None,

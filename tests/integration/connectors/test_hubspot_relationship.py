@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from connector_harness import Harness, read_pages
-from relationship_harness import fetch_and_stage, settings_for, staged_from
+from relationship_harness import TICKET, fetch_and_stage, settings_for, staged_from
 
 from ingest.fetch import save_watermark
 
@@ -54,11 +54,7 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, hubspot: Harnes
         }
         assert staged.rows("activity", ACTIVITY) == ACTIVITIES
         # Default support pipeline: stage 4 is closed; the priority's case is HubSpot's.
-        assert staged.rows(
-            "ticket",
-            "source_id, customer_source_id, contact_source_id, ticket_number, subject, status, "
-            "priority, opened_at, closed_at, owner",
-        ) == [
+        assert staged.rows("ticket", TICKET) == [
             ("40100000001", "1001", None, "40100000001", "Panne ligne 2", "open", "urgent",
              datetime(2026, 3, 3, 7, 15), None, OWNER),
             ("40100000002", None, "5002", "40100000002", "Accès portail", "closed", "medium",

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 from connector_harness import Harness, read_pages
 from fake_salesforce import CONCURRENT_LIMIT
-from relationship_harness import fetch_and_stage, settings_for, staged_from
+from relationship_harness import QUOTE, TICKET, fetch_and_stage, settings_for, staged_from
 
 from ingest.fetch import save_watermark
 
@@ -57,21 +57,13 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, salesforce: Har
             (sf("00U", 0), sf("001", 2), sf("003", 2), None, "meeting", "Démo",
              datetime(2026, 4, 10, 12, 0), "open", None, USER),
         ]  # fmt: skip
-        assert staged.rows(
-            "ticket",
-            "source_id, customer_source_id, contact_source_id, ticket_number, subject, status, "
-            "priority, opened_at, closed_at, owner",
-        ) == [
+        assert staged.rows("ticket", TICKET) == [
             (sf("500", 0), sf("001", 1), sf("003", 1), "00001001", "Machine à l'arrêt", "open",
              "high", datetime(2026, 3, 4, 8, 0), None, USER),
             (sf("500", 1), sf("001", 2), None, "00001002", "Question facture", "closed", "low",
              datetime(2026, 1, 5, 8, 0), datetime(2026, 1, 7, 15, 30), USER),
         ]  # fmt: skip
-        assert staged.rows(
-            "quote",
-            "source_id, customer_source_id, opportunity_source_id, quote_number, status, "
-            "issue_date, valid_until, amount_excl_tax, amount_incl_tax",
-        ) == [
+        assert staged.rows("quote", QUOTE) == [
             (sf("0Q0", 0), sf("001", 1), sf("006", 1), "00000001", "sent", date(2026, 3, 1),
              date(2026, 4, 30), Decimal("12000.50"), Decimal("14400.60")),
             (sf("0Q0", 1), sf("001", 2), sf("006", 2), "00000002", "draft", date(2026, 3, 4),
