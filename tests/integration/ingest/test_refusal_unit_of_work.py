@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import DATA, make_settings, staging, write_parquet
+from ingest_fixtures import DATA, inbox_of, make_settings, staging, write_parquet
 from typer.testing import CliRunner
 
 import ingest.pipeline as pipeline
@@ -44,8 +44,7 @@ def test_a_file_duckdb_cannot_type_is_refused_alone(
 ) -> None:
     """Whatever statement of a file's read or typing DuckDB refuses, only that file goes."""
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "a_companies.csv")
     shutil.copyfile(DATA / "companies_part2.csv", inbox / "b_companies.csv")
     shutil.copyfile(DATA / "deals_night1.csv", inbox / "c_deals.csv")
@@ -143,8 +142,7 @@ def test_a_failed_source_is_one_line_from_the_cli(
     """Not a refusal (a bug, a full disk): the source is rolled back, `c360 ingest` says so
     in one line and exits non-zero, no traceback."""
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "companies.csv")
     config = tmp_path / "c360.toml"
     config.write_text(
