@@ -42,18 +42,7 @@ def test_establishment_level_keeps_two_sites_apart(tmp_path: Path) -> None:
         write_staging(settings, with_seed=False)
         con = staging(settings)
         for i, nic in enumerate(("0001", "0002"), start=1):
-            insert(
-                con,
-                "customer",
-                source="erp",
-                source_id=f"S{i}",
-                name="Multisite SA",
-                siret=siret("732829320", nic),
-                siret_valid=True,
-                postcode=f"7500{i}",
-                city="Paris",
-                _run_id="r",
-            )
+            insert(con, "customer", source="erp", source_id=f"S{i}", name="Multisite SA", siret=siret("732829320", nic), siret_valid=True, postcode=f"7500{i}", city="Paris", _run_id="r")  # fmt: skip
         con.close()
         result = build(settings)
         assert result.published and result.snapshot is not None, result.message

@@ -38,9 +38,7 @@ def test_merge_keeps_the_oldest_id_and_redirects_the_other(
     settings = staging_factory(with_seed=False)
     con = staging(settings)
     insert(con, "customer", source="crm", source_id="H10", name="Zulu")
-    insert(
-        con, "customer", source="erp", source_id="E10", name="Omega Holding", customer_code="K10"
-    )
+    insert(con, "customer", source="erp", source_id="E10", name="Omega Holding", customer_code="K10")  # fmt: skip
     con.close()
     first = build(settings)
     assert first.snapshot is not None
@@ -83,16 +81,7 @@ def test_an_order_cancelled_after_sync_is_flagged(
     con = staging(settings)
     insert(con, "customer", source="erp", source_id="E1", name="Acme", customer_code="K1")
     for order_id, status in (("O1", "confirmed"), ("O2", "draft")):
-        insert(
-            con,
-            "sales_order",
-            source="erp",
-            source_id=order_id,
-            customer_source_id="E1",
-            order_number=order_id,
-            status=status,
-            amount_excl_tax=100,
-        )
+        insert(con, "sales_order", source="erp", source_id=order_id, customer_source_id="E1", order_number=order_id, status=status, amount_excl_tax=100)  # fmt: skip
     con.close()
     assert build(settings).published
     con = staging(settings)

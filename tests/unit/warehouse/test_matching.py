@@ -80,35 +80,9 @@ def test_a_record_between_two_sirens_goes_to_review(
 
     settings = staging_factory(with_seed=False)
     con = staging(settings)
-    insert(
-        con,
-        "customer",
-        source="erp",
-        source_id="A",
-        name="Un",
-        siren=SIREN_ALPHA_1,
-        phone="+33100000001",
-    )
-    insert(
-        con,
-        "customer",
-        source="erp",
-        source_id="B",
-        name="Deux",
-        siren=SIREN_ALPHA_2,
-        email="a@bridge.fr",
-        postcode="75001",
-    )
-    insert(
-        con,
-        "customer",
-        source="crm",
-        source_id="X",
-        name="Pont",
-        phone="+33100000001",
-        email="b@bridge.fr",
-        postcode="75001",
-    )
+    insert(con, "customer", source="erp", source_id="A", name="Un", siren=SIREN_ALPHA_1, phone="+33100000001")  # fmt: skip
+    insert(con, "customer", source="erp", source_id="B", name="Deux", siren=SIREN_ALPHA_2, email="a@bridge.fr", postcode="75001")  # fmt: skip
+    insert(con, "customer", source="crm", source_id="X", name="Pont", phone="+33100000001", email="b@bridge.fr", postcode="75001")  # fmt: skip
     con.close()
     result = build(settings)
     assert result.published

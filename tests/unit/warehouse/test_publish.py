@@ -28,17 +28,7 @@ def test_failed_checks_leave_current_unchanged(staging_factory: Callable[..., Se
     assert re.fullmatch(r"\d{8}T\d{12}Z", good.build_id)
 
     con = staging(settings)
-    insert(
-        con,
-        "invoice",
-        source="erp",
-        source_id="BAD",
-        customer_source_id="E2",
-        invoice_number="X-1",
-        kind="proforma",
-        status="posted",
-        amount_open=1,
-    )
+    insert(con, "invoice", source="erp", source_id="BAD", customer_source_id="E2", invoice_number="X-1", kind="proforma", status="posted", amount_open=1)  # fmt: skip
     con.close()
     bad = build(settings)
     assert not bad.published
