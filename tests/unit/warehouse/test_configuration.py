@@ -40,10 +40,9 @@ def test_establishment_level_keeps_two_sites_apart(tmp_path: Path) -> None:
     def two_sites(settings_dir: Path, level: str) -> duckdb.DuckDBPyConnection:
         settings = make_settings(settings_dir / "data", matching={"level": level})
         write_staging(settings, with_seed=False)
-        con = staging(settings)
-        for i, nic in enumerate(("0001", "0002"), start=1):
-            insert(con, "customer", source="erp", source_id=f"S{i}", name="Multisite SA", siret=siret("732829320", nic), siret_valid=True, postcode=f"7500{i}", city="Paris", _run_id="r")  # fmt: skip
-        con.close()
+        with staging(settings) as con:
+            for i, nic in enumerate(("0001", "0002"), start=1):
+                insert(con, "customer", source="erp", source_id=f"S{i}", name="Multisite SA", siret=siret("732829320", nic), siret_valid=True, postcode=f"7500{i}", city="Paris", _run_id="r")  # fmt: skip
         result = build(settings)
         assert result.published and result.snapshot is not None, result.message
         return connect(result.snapshot, read_only=True)
