@@ -8,15 +8,21 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 from pipeline_company import ALICE, BOB, PASSWORD, Built, build_company, company_settings, publish
+from signed_in import bearer, demo_client_as
 
 from api import security, store
 from c360.serve_api import build_app
 from kernel.settings import Settings
 from kernel.snapshots import current_snapshot
+
+if TYPE_CHECKING:
+    from tests.conftest import BuiltDemo
 
 # bcrypt's production cost makes each hash ~0.25 s; the tests only need correctness.
 security.BCRYPT_ROUNDS = 4
@@ -84,21 +90,22 @@ def published(settings: Settings, template: Settings) -> Path:
     return publish(settings.snapshots_dir, src)
 
 
-@pytest.fixture
-def auth(client: TestClient) -> Callable[[str], dict[str, str]]:
-    """Authorization headers for a user, signing in once per test."""
-    tokens: dict[str, str] = {}
+def signed_in_headers(client: TestClient) -> Callable[[str], dict[str, str]]:
+    """Authorization headers for a company user, each signing in once on this client."""
+    tokens: dict[str, dict[str, str]] = {}
 
     def headers(username: str) -> dict[str, str]:
         if username not in tokens:
-            resp = client.post(
-                "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
-            )
-            assert resp.status_code == 200, resp.text
-            tokens[username] = resp.json()["access_token"]
-        return {"Authorization": f"Bearer {tokens[username]}"}
+            tokens[username] = bearer(client, username, PASSWORD)
+        return dict(tokens[username])  # a copy: a test may add headers to its own
 
     return headers
+
+
+@pytest.fixture
+def auth(client: TestClient) -> Callable[[str], dict[str, str]]:
+    """Authorization headers for a user, signing in once per test."""
+    return signed_in_headers(client)
 
 
 @pytest.fixture
@@ -115,15 +122,27 @@ def shared_client(template: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def shared_auth(shared_client: TestClient) -> Callable[[str], dict[str, str]]:
-    tokens: dict[str, str] = {}
+    return signed_in_headers(shared_client)
 
-    def headers(username: str) -> dict[str, str]:
-        if username not in tokens:
-            resp = shared_client.post(
-                "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
-            )
-            assert resp.status_code == 200, resp.text
-            tokens[username] = resp.json()["access_token"]
-        return {"Authorization": f"Bearer {tokens[username]}"}
 
-    return headers
+@pytest.fixture(scope="module")
+def demo_client(built_demo: BuiltDemo) -> Iterator[TestClient]:
+    """The API over the real-pipeline demo, signed in as its admin."""
+    with demo_client_as(built_demo, "admin") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def demo_executive(built_demo: BuiltDemo) -> Iterator[TestClient]:
+    """The API over the real-pipeline demo, signed in as its executive."""
+    with demo_client_as(built_demo, "executive") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def demo_snapshot(built_demo: BuiltDemo) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The real-pipeline demo's served snapshot, read-only."""
+    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
+    assert snapshot is not None
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        yield con

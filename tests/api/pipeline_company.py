@@ -115,11 +115,8 @@ def build_company(root: Path) -> Built:
         assert published is not None
         snapshots[night] = published
     publish(settings.snapshots_dir, snapshots[SERVED])
-    con = connect(snapshots[SERVED], read_only=True)
-    try:
+    with connect(snapshots[SERVED], read_only=True) as con:
         names = dict(con.execute("select customer_id, name from mart.customer_360").fetchall())
-    finally:
-        con.close()
     assert names == NAMES, names
     return Built(settings, snapshots)
 

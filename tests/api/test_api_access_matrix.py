@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pipeline_company import DUPONT, MERGED
+from signed_in import bearer
 from starlette.routing import Mount
 
 from api.main import create_app
@@ -111,12 +112,7 @@ def demo(built_demo: Any) -> Iterator[dict[str, Any]]:
     with TestClient(app) as client:
         headers = {}
         for user in built_demo.truth["users"]:
-            resp = client.post(
-                "/api/v1/auth/token",
-                data={"username": user["username"], "password": user["password"]},
-            )
-            assert resp.status_code == 200, resp.text
-            headers[user["role"]] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+            headers[user["role"]] = bearer(client, user["username"], user["password"])
         yield {
             "app": app,
             "client": client,

@@ -23,6 +23,14 @@ from kernel.settings import Settings
 CRM = "/api/v1/inbound/crm"
 ERP = "/api/v1/inbound/erp"
 COMPANY = {"id": "1001", "name": "ACME SAS", "domain": "acme.fr", "zip": "69003"}
+MOVE = {
+    "id": "7",
+    "name": "INV/7",
+    "move_type": "out_invoice",
+    "partner_id": "12",
+    "amount_total": "120.00",
+    "amount_residual": "0",
+}
 ENGINE_WORDS = ("Binder", "Catalog", "Parser", "duckdb", "Traceback", "Conversion Error")
 
 
@@ -108,36 +116,13 @@ BAD_PUSHES = [
     ),
     pytest.param(
         ERP,
-        json.dumps(
-            [
-                {
-                    "id": "7",
-                    "name": "INV/7",
-                    "move_type": "out_invoice",
-                    "partner_id": "12",
-                    "amount_total": "-120.00",
-                    "amount_residual": "0",
-                }
-            ]
-        ).encode(),
+        json.dumps([{**MOVE, "amount_total": "-120.00"}]).encode(),
         "record 1: amount incl tax -120.00 is negative",
         id="negative-amount",
     ),
     pytest.param(
         ERP,
-        json.dumps(
-            [
-                {
-                    "id": "7",
-                    "name": "INV/7",
-                    "move_type": "out_invoice",
-                    "partner_id": "12",
-                    "amount_total": "120.00",
-                    "amount_residual": "0",
-                    "state": "paid-ish",
-                }
-            ]
-        ).encode(),
+        json.dumps([{**MOVE, "state": "paid-ish"}]).encode(),
         "record 1: status 'paid-ish' is not a known value",
         id="unknown-status",
     ),

@@ -9,17 +9,15 @@ the as-of month, and any single month; for another, `top_customers_available` is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from kernel.snapshots import current_snapshot
 
 REFERENCE = Path(__file__).parent / "kpi_summary_reference"
@@ -141,18 +139,6 @@ def test_moved_kpis_equal_the_request_time_sql_on_the_company(
     # The company's top customer of all time, worked out by hand (tests/data/api_company).
     top = get({})["top_customers"]
     assert top and top[0]["revenue_amount"] == max(t["revenue_amount"] for t in top)
-
-
-@pytest.fixture(scope="module")
-def demo_executive(built_demo: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(built_demo.settings)) as c:
-        user = next(u for u in built_demo.truth["users"] if u["role"] == "executive")
-        token = c.post(
-            "/api/v1/auth/token",
-            data={"username": user["username"], "password": user["password"]},
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c
 
 
 def test_moved_kpis_equal_the_request_time_sql_on_the_demo(

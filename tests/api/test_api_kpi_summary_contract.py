@@ -13,9 +13,6 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from kernel.snapshots import current_snapshot
-
 REFERENCE = Path(__file__).parent / "kpi_summary_reference"
 
 
@@ -46,24 +43,11 @@ def _same(api: list[dict[str, Any]], expected: list[dict[str, Any]], keys: tuple
                 assert value == ref, (key, got, want)
 
 
-@pytest.fixture(scope="module")
-def executive(built_demo):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(built_demo.settings)) as c:
-        admin = next(u for u in built_demo.truth["users"] if u["role"] == "admin")
-        token = c.post(
-            "/api/v1/auth/token",
-            data={"username": admin["username"], "password": admin["password"]},
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c
-
-
 def test_summary_from_the_contract_equals_the_sql_on_the_snapshot(
-    built_demo: Any,
-    executive: TestClient,
+    demo_snapshot: duckdb.DuckDBPyConnection,
+    demo_client: TestClient,
 ) -> None:
-    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = demo_snapshot
     found = con.execute(_sql("as_of")).fetchone()
     assert found is not None
     as_of = found[0]
@@ -97,7 +81,7 @@ def test_summary_from_the_contract_equals_the_sql_on_the_snapshot(
                 params["to"] = last.strftime("%Y-%m")
             if segment:
                 params["segment"] = segment
-            resp = executive.get("/api/v1/kpis/summary", params=params)
+            resp = demo_client.get("/api/v1/kpis/summary", params=params)
             assert resp.status_code == 200, resp.text
             body = resp.json()
             period = {"date_from": first, "date_to": last, "as_of": as_of}
@@ -146,23 +130,20 @@ def test_summary_from_the_contract_equals_the_sql_on_the_snapshot(
                 ("stage", "opportunity_count", "amount", "weighted_amount"),
             )
             checked += 1
-    con.close()
     assert checked == len(periods) * 4
 
 
 def test_runs_from_the_contract_equal_the_snapshot_meta(
-    built_demo: Any,
-    executive: TestClient,
+    demo_snapshot: duckdb.DuckDBPyConnection,
+    demo_client: TestClient,
 ) -> None:
-    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = demo_snapshot
     runs = con.execute(
         "select run_id, source, file, rows_loaded, started_at from meta.ingest_run "
         "order by started_at desc, source, file"
     ).fetchall()
     builds = con.execute("select build_id, started_at from meta.build").fetchall()
-    con.close()
-    body = executive.get("/api/v1/runs", params={"limit": 1000}).json()
+    body = demo_client.get("/api/v1/runs", params={"limit": 1000}).json()
     assert body["ingest_run_count"] == len(runs) > 0
     got = [(r["run_id"], r["source"], r["file"], r["rows_loaded"]) for r in body["ingest_runs"]]
     assert got == [r[:4] for r in runs]
@@ -171,6 +152,6 @@ def test_runs_from_the_contract_equal_the_snapshot_meta(
     for b in body["builds"]:
         assert b["started_at"].startswith(started[b["build_id"]].isoformat()[:19])
     one = runs[0][1]
-    body = executive.get("/api/v1/runs", params={"source": one, "limit": 1}).json()
+    body = demo_client.get("/api/v1/runs", params={"source": one, "limit": 1}).json()
     assert body["ingest_run_count"] == sum(1 for r in runs if r[1] == one)
     assert len(body["ingest_runs"]) == 1 and body["ingest_runs"][0]["source"] == one

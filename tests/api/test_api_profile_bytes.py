@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.evidence import evidence_text
-from api.main import create_app
 from api.schemas import CustomerProfile
 from kernel.snapshots import current_snapshot
 
@@ -24,18 +23,6 @@ MONEY = (
     "credit_limit_amount",
     "revenue_total_amount",
 )
-
-
-@pytest.fixture(scope="module")
-def demo_client(built_demo):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(built_demo.settings)) as c:
-        admin = next(u for u in built_demo.truth["users"] if u["role"] == "admin")
-        token = c.post(
-            "/api/v1/auth/token",
-            data={"username": admin["username"], "password": admin["password"]},
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c
 
 
 @pytest.fixture(scope="module")

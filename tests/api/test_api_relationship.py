@@ -14,8 +14,10 @@ from typing import Any
 
 import duckdb
 import pytest
+from acme_beta import ACTIVITY, CONTACTS, PARTNERS
 from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
+from hand_made import quoted_csv, write_inbox
 
 from api import security, store
 from api.main import create_app
@@ -26,22 +28,13 @@ PASSWORD = "s3cret-pass"
 Q = '"'
 
 
-def _csv(*rows: tuple[str, ...]) -> str:
-    return "".join(",".join(Q + v + Q for v in row) + "\r\n" for row in rows)
-
-
-COMPANIES = _csv(
+COMPANIES = quoted_csv(
     ("Record ID", "Company name", "City", "Postal Code", "Lifecycle Stage", "Code client ERP",
      "Company owner"),
     ("501", "ACME SAS", "Lyon", "69001", "customer", "C101", "Alice Martin"),
     ("502", "Beta SARL", "Paris", "75002", "customer", "C102", "Bob Durand"),
 )  # fmt: skip
-CONTACTS = _csv(
-    ("Record ID", "First Name", "Last Name", "Email", "Primary Associated Company ID"),
-    ("601", "Marie", "Durand", "marie.durand@acme.fr", "501"),
-)
-ACTIVITY = ("Associated Contact IDs", "Associated Company IDs")
-CALLS = _csv(
+CALLS = quoted_csv(
     ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status", *ACTIVITY,
      "Activity assigned to"),
     ("7001", "Point trimestriel", "2026-11-20 10:00", "Connected", "Completed", "", "501",
@@ -53,15 +46,15 @@ CALLS = _csv(
     ("7003", "Appel ancien acheteur", "2026-11-18 09:00", "Left voicemail", "Completed",
      "699", "502", "Bob Durand"),
 )  # fmt: skip
-TASKS = _csv(
+TASKS = quoted_csv(
     ("Record ID", "Task Title", "Due date", "Task Status", *ACTIVITY),
     ("7201", "Envoyer CGV", "2026-11-01 09:00", "Not started", "", "501"),
 )
-MEETINGS = _csv(
+MEETINGS = quoted_csv(
     ("Record ID", "Meeting name", "Meeting start time", "Meeting outcome", *ACTIVITY),
     ("7101", "Démo usine", "2026-12-03 09:00", "Scheduled", "", "501"),
 )
-TICKETS = _csv(
+TICKETS = quoted_csv(
     ("Record ID", "Ticket name", "Ticket status", "Priority", "Create date", "Close date",
      *ACTIVITY),
     ("8001", "Panne ligne 2", "New", "Urgent", "2026-11-26 08:00", "", "", "501"),
@@ -69,7 +62,7 @@ TICKETS = _csv(
      "501"),
 )  # fmt: skip
 # Q-105 was e-signed: accepted, a quote won.
-QUOTES = _csv(
+QUOTES = quoted_csv(
     ("Record ID", "Quote name", "Quote number", "Quote status", "Signature status",
      "Quote amount", "Currency", "Expiration date", "Create date", "Associated Company IDs"),
     ("9101", "Devis ligne 3", "Q-101", "Approval not needed", "", "12000.0", "EUR",
@@ -80,10 +73,6 @@ QUOTES = _csv(
      "2026-12-31", "2026-09-20 10:00", "501"),
 )  # fmt: skip
 
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
-"""
 # S00001 and S00003 are orders; S00002 is a quotation sent (a draft order, not a purchase).
 ORDERS = """id,name,date_order,state,partner_id,amount_untaxed,amount_total,currency_id
 1,S00001,2026-05-20 10:00:00,sale,101,2010.90,2413.08,EUR
@@ -133,10 +122,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
         "erp/account_move.csv": MOVES,
         "erp/account_payment.csv": PAYMENTS,
     }
-    for name, text in files.items():
-        path = root / "inbox" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_inbox(root / "inbox", files)
     settings = Settings(
         data_dir=root / "data",
         as_of="2026-11-28",

@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from api.search import FUZZY_MIN_SCORE, similarity
-from kernel.snapshots import current_snapshot
 
 
 @pytest.fixture(scope="module")
-def demo(built_demo) -> Iterator[tuple[TestClient, duckdb.DuckDBPyConnection]]:  # type: ignore[no-untyped-def]
-    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
-    con = duckdb.connect(str(snapshot), read_only=True)
-    with TestClient(create_app(built_demo.settings)) as c:
-        admin = next(u for u in built_demo.truth["users"] if u["role"] == "admin")
-        token = c.post(
-            "/api/v1/auth/token",
-            data={"username": admin["username"], "password": admin["password"]},
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c, con
-    con.close()
+def demo(
+    demo_client: TestClient, demo_snapshot: duckdb.DuckDBPyConnection
+) -> tuple[TestClient, duckdb.DuckDBPyConnection]:
+    return demo_client, demo_snapshot
 
 
 def _hits(client: TestClient, q: str) -> list[dict[str, Any]]:

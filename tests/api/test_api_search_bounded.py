@@ -5,9 +5,9 @@ of SEARCH_CAP, and the tiers stop once it is full)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+
+from search_cost import search_with_cost
 
 from api.search import SEARCH_CAP, search
 from warehouse.serving import TABLES
@@ -38,29 +38,12 @@ def _serving(path: Path, n: int) -> sqlite3.Connection:
     return lite
 
 
-def _steps(
-    lite: sqlite3.Connection, q: str, filters: Mapping[str, object]
-) -> tuple[int, dict[str, Any]]:
-    counted = [0]
-
-    def tick() -> int:
-        counted[0] += 1
-        return 0
-
-    lite.set_progress_handler(tick, 100)
-    try:
-        body = search(lite, q, dict(filters), 50, None)
-    finally:
-        lite.set_progress_handler(None, 0)
-    return counted[0], body
-
-
 def test_search_work_does_not_grow_with_the_hits(tmp_path: Path) -> None:
     small = _serving(tmp_path / "small.sqlite", 400)
     large = _serving(tmp_path / "large.sqlite", 8000)
     for q, filters in (("bar", {}), ("barr", {}), ("bar", {"owner": "own"})):
-        few, body_small = _steps(small, q, filters)
-        many, body_large = _steps(large, q, filters)
+        few, body_small = search_with_cost(small, q, filters)
+        many, body_large = search_with_cost(large, q, filters)
         assert body_small["count"] == body_large["count"] == SEARCH_CAP
         assert len(body_large["data"]) == 50
         # 20 times the matching names, (nearly) the same work.

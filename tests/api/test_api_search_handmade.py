@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from search_cost import search_with_cost
 
 from api.schemas import CustomerSummary, Page
 from api.search import FILTERED_CANDIDATES, page_json, search
@@ -267,18 +268,8 @@ def test_a_salesperson_only_finds_their_customers(lite: sqlite3.Connection) -> N
 
 
 def _steps(lite: sqlite3.Connection, q: str, filters: dict[str, Any]) -> tuple[int, list[str]]:
-    counted = [0]
-
-    def tick() -> int:
-        counted[0] += 1
-        return 0
-
-    lite.set_progress_handler(tick, 100)
-    try:
-        body = search(lite, q, {**NO_FILTERS, **filters}, 50, None)
-    finally:
-        lite.set_progress_handler(None, 0)
-    return counted[0], [h["customer_id"] for h in body["data"]]
+    cost, body = search_with_cost(lite, q, {**NO_FILTERS, **filters})
+    return cost, [h["customer_id"] for h in body["data"]]
 
 
 def test_a_salesperson_search_does_not_scan_other_books(tmp_path: Path) -> None:

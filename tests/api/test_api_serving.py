@@ -11,7 +11,6 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from kernel.serving_contract import CHUNK_SIZE, CONTRACT_VERSION, serving_path
 from kernel.snapshots import current_snapshot
 from warehouse.serving import TABLES
@@ -19,18 +18,6 @@ from warehouse.serving import TABLES
 
 def _cursor(value: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-
-@pytest.fixture(scope="module")
-def demo_client(built_demo):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(built_demo.settings)) as c:
-        admin = next(u for u in built_demo.truth["users"] if u["role"] == "admin")
-        token = c.post(
-            "/api/v1/auth/token",
-            data={"username": admin["username"], "password": admin["password"]},
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c
 
 
 def test_serving_file_published_beside_snapshot(built_demo) -> None:  # type: ignore[no-untyped-def]

@@ -36,68 +36,22 @@ D = Decimal
 
 # (invoice_number, issue_date, incl. tax, excl. tax, kind, open, due_date) per CRM code.
 # Without DateEcheance and without payment terms, due 30 days after (the default terms).
+# fmt: off
 BOOKS_INVOICES = {
     "C001": {
-        (
-            "F2026-001",
-            date(2026, 1, 15),
-            D("1200.00"),
-            D("1000.00"),
-            "invoice",
-            D("1200.00"),
-            date(2026, 2, 14),
-        ),
-        (
-            "F2026-002",
-            date(2026, 2, 10),
-            D("360.00"),
-            D("300.00"),
-            "invoice",
-            D("0.00"),
-            date(2026, 3, 12),
-        ),
+        ("F2026-001", date(2026, 1, 15), D("1200.00"), D("1000.00"), "invoice", D("1200.00"), date(2026, 2, 14)),
+        ("F2026-002", date(2026, 2, 10), D("360.00"), D("300.00"), "invoice", D("0.00"), date(2026, 3, 12)),
     },
     "C002": {
-        (
-            "F2026-003",
-            date(2026, 3, 4),
-            D("2400.00"),
-            D("2000.00"),
-            "invoice",
-            D("1400.00"),
-            date(2026, 4, 4),
-        ),
-        (
-            "A2026-001",
-            date(2026, 3, 20),
-            D("240.00"),
-            D("200.00"),
-            "credit_note",
-            D("240.00"),
-            date(2026, 4, 19),
-        ),
+        ("F2026-003", date(2026, 3, 4), D("2400.00"), D("2000.00"), "invoice", D("1400.00"), date(2026, 4, 4)),
+        ("A2026-001", date(2026, 3, 20), D("240.00"), D("200.00"), "credit_note", D("240.00"), date(2026, 4, 19)),
     },
     "C003": {
-        (
-            "OD/OD000001",
-            date(2026, 4, 30),
-            D("90.00"),
-            D("75.00"),
-            "invoice",
-            D("90.00"),
-            date(2026, 5, 30),
-        ),
-        (
-            "F2025-090",
-            date(2025, 11, 10),
-            D("600.00"),
-            D("500.00"),
-            "invoice",
-            D("0.00"),
-            date(2025, 12, 10),
-        ),
+        ("OD/OD000001", date(2026, 4, 30), D("90.00"), D("75.00"), "invoice", D("90.00"), date(2026, 5, 30)),
+        ("F2025-090", date(2025, 11, 10), D("600.00"), D("500.00"), "invoice", D("0.00"), date(2025, 12, 10)),
     },
 }
+# fmt: on
 # (revenue this year, last year, all time) per CRM code.
 BOOKS_REVENUE = {
     "C001": (D("1300.00"), D("0.00"), D("1300.00")),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hand_made import sources_toml
 from typer.testing import CliRunner
 
 from api.decisions import DecisionError, decide, list_decisions
@@ -31,25 +32,11 @@ CONFIG = """\
 data_dir = "data"
 as_of = "2026-11-28"
 currency = "EUR"
-
-[[sources]]
-name = "crm"
-system = "hubspot"
-role = "crm"
-inbox = "inbox/hubspot"
-
-[[sources]]
-name = "erp"
-system = "odoo"
-role = "erp"
-inbox = "inbox/odoo"
-
-[[sources]]
-name = "compta"
-system = "fec"
-role = "accounting"
-inbox = "inbox/fec"
-"""
+""" + sources_toml(
+    ("crm", "hubspot", "crm", "inbox/hubspot"),
+    ("erp", "odoo", "erp", "inbox/odoo"),
+    ("compta", "fec", "accounting", "inbox/fec"),
+)
 
 COMPANIES = [
     ["Record ID", "Company name", "Company Domain Name", "Company owner", "Create Date",

@@ -49,13 +49,10 @@ def _legacy_push(settings: Settings, name: str, records: list[object]) -> Path:
 
 
 def _runs(settings: Settings) -> list[tuple[str, str, str | None]]:
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         return con.execute(
             "select file, status, message from meta.ingest_run order by started_at, file"
         ).fetchall()
-    finally:
-        con.close()
 
 
 def test_night_after_accepted_pushes_succeeds(tmp_path: Path) -> None:
@@ -75,14 +72,11 @@ def test_night_after_accepted_pushes_succeeds(tmp_path: Path) -> None:
     assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
     snapshot = current_snapshot(settings.snapshots_dir)
     assert snapshot is not None
-    con = connect(snapshot, read_only=True)
-    try:
+    with connect(snapshot, read_only=True) as con:
         names = con.execute("select name from core.customer order by name").fetchall()
         orphans = con.execute(
             "select check_name, source_id, reason, amount from core.orphan"
         ).fetchall()
-    finally:
-        con.close()
     assert names == [("ACME SAS",), ("Beta SARL",)]
     assert [tuple(map(str, o)) for o in orphans] == [
         ("orphan_opportunity", "9001", "no_reference", "1234.56")
@@ -124,14 +118,11 @@ def test_refused_push_is_quarantined_once(tmp_path: Path) -> None:
     assert statuses.count("quarantined") == 2
     snapshot = current_snapshot(settings.snapshots_dir)
     assert snapshot is not None
-    con = connect(snapshot, read_only=True)
-    try:
+    with connect(snapshot, read_only=True) as con:
         served = con.execute(
             "select count(*) from meta.ingest_run where status = 'quarantined'"
         ).fetchone()
         names = con.execute("select name from core.customer order by name").fetchall()
-    finally:
-        con.close()
     assert served == (2,)  # GET /runs lists them
     assert names == [("ACME SAS",), ("Gamma",)]
 
@@ -150,16 +141,13 @@ def test_latest_push_of_a_record_wins(tmp_path: Path) -> None:
     dispose_engines()
 
     assert run_nightly(settings, run_ingest, run_build)[:2] == (True, "ok")
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         names = con.execute("select name from staging.customer order by source_id").fetchall()
         counts = con.execute(
             "select rows_read, rows_loaded, rows_rejected, rows_skipped from meta.ingest_run "
             "where file like '%.json' order by file"
         ).fetchall()
         rejects = con.execute("select count(*) from meta.reject").fetchone()
-    finally:
-        con.close()
     # The later push is the record's state; the earlier copy is superseded, not a reject.
     assert names == [("ACME SAS",), ("Beta SARL",)]
     assert counts == [(1, 0, 0, 1), (1, 1, 0, 0)]

@@ -147,45 +147,61 @@ def test_fec_beside_an_erp_dates_its_cleared_invoices_by_the_bank(tmp_path: Path
     ]
 
 
-def test_oracle_applications_settle_their_invoices(tmp_path: Path) -> None:
-    con = _build(tmp_path, ("ebs", "oracle_ebs", "erp", "oracle_ebs_applications"))
+# Per ledger shape whose payments name the invoices they settle: the fixture source, the
+# settled invoices (PAID), the customers' behaviour (BEHAVIOUR) and every receipt's amount
+# summed (applied, on account and unapplied alike).
+SETTLED = {
     # INV-2003 keeps 300.00 due (AMOUNT_DUE_REMAINING): its application is no settlement.
     # INV-2004 is named by its CUSTOMER_TRX_ID.
-    assert _rows(con, PAID) == [
-        ("INV-2001", date(2026, 1, 5), date(2026, 1, 20), D("1000.00"), date(2026, 2, 3), 29,
-         False, "payment", "RCPT-2026-101"),
-        ("INV-2002", date(2026, 1, 10), date(2026, 2, 9), D("2500.75"), date(2026, 2, 3), 24,
-         True, "payment", "RCPT-2026-101"),
-        ("INV-2004", date(2026, 2, 15), date(2026, 3, 17), D("450.00"), date(2026, 3, 10), 23,
-         True, "payment", "RCPT-2026-103"),
-    ]  # fmt: skip
-    assert _rows(con, BEHAVIOUR) == [
-        ("DELTA SA", 2, D("26.5"), D("0.5000"), date(2026, 2, 3)),
-        ("ECHO SARL", 1, D("23.0"), D("1.0000"), date(2026, 3, 10)),
-    ]
-    # Every amount of the receipts is there: applied, on account and unapplied.
-    assert _rows(con, "select sum(amount) from core.payment") == [(D("4771.25"),)]
+    "oracle_ebs": (
+        ("ebs", "oracle_ebs", "erp", "oracle_ebs_applications"),
+        [
+            ("INV-2001", date(2026, 1, 5), date(2026, 1, 20), D("1000.00"), date(2026, 2, 3), 29,
+             False, "payment", "RCPT-2026-101"),
+            ("INV-2002", date(2026, 1, 10), date(2026, 2, 9), D("2500.75"), date(2026, 2, 3), 24,
+             True, "payment", "RCPT-2026-101"),
+            ("INV-2004", date(2026, 2, 15), date(2026, 3, 17), D("450.00"), date(2026, 3, 10), 23,
+             True, "payment", "RCPT-2026-103"),
+        ],
+        [
+            ("DELTA SA", 2, D("26.5"), D("0.5000"), date(2026, 2, 3)),
+            ("ECHO SARL", 1, D("23.0"), D("1.0000"), date(2026, 3, 10)),
+        ],
+        D("4771.25"),
+    ),
+    # payments.csv 1500.00 + 2000.50 + 99.99 (PAY-004's amount "abc" is rejected) and
+    # reglements.csv 1 234,56 + 500,00.
+    "generic": (
+        ("erp", "generic", "erp", "generic_payments"),
+        [
+            ("FA-100", date(2025, 12, 20), date(2026, 1, 19), D("1000.00"), date(2026, 1, 15), 26,
+             True, "payment", "RG-2026-01"),
+            ("FA-101", date(2026, 1, 5), date(2026, 2, 4), D("234.56"), date(2026, 1, 15), 10,
+             True, "payment", "RG-2026-01"),
+            ("INV-001", date(2026, 1, 20), date(2026, 2, 19), D("1500.00"), date(2026, 2, 10), 21,
+             True, "payment", "PAY-001"),
+            ("INV-002", date(2026, 1, 25), date(2026, 2, 24), D("1000.25"), date(2026, 3, 1), 35,
+             False, "payment", "PAY-002"),
+            ("INV-003", date(2026, 2, 1), date(2026, 3, 3), D("1000.25"), date(2026, 3, 1), 28,
+             True, "payment", "PAY-002"),
+        ],
+        [
+            ("Foxtrot SAS", 3, D("28.0"), D("0.6667"), date(2026, 3, 1)),
+            ("Golf SARL", 0, None, None, None),
+            ("Hôtel du Lac", 2, D("18.0"), D("1.0000"), date(2026, 1, 15)),
+        ],
+        D("5335.05"),
+    ),
+}  # fmt: skip
 
 
-def test_generic_payments_settle_invoices_by_number(tmp_path: Path) -> None:
-    con = _build(tmp_path, ("erp", "generic", "erp", "generic_payments"))
-    assert _rows(con, PAID) == [
-        ("FA-100", date(2025, 12, 20), date(2026, 1, 19), D("1000.00"), date(2026, 1, 15), 26,
-         True, "payment", "RG-2026-01"),
-        ("FA-101", date(2026, 1, 5), date(2026, 2, 4), D("234.56"), date(2026, 1, 15), 10,
-         True, "payment", "RG-2026-01"),
-        ("INV-001", date(2026, 1, 20), date(2026, 2, 19), D("1500.00"), date(2026, 2, 10), 21,
-         True, "payment", "PAY-001"),
-        ("INV-002", date(2026, 1, 25), date(2026, 2, 24), D("1000.25"), date(2026, 3, 1), 35,
-         False, "payment", "PAY-002"),
-        ("INV-003", date(2026, 2, 1), date(2026, 3, 3), D("1000.25"), date(2026, 3, 1), 28,
-         True, "payment", "PAY-002"),
-    ]  # fmt: skip
-    assert _rows(con, BEHAVIOUR) == [
-        ("Foxtrot SAS", 3, D("28.0"), D("0.6667"), date(2026, 3, 1)),
-        ("Golf SARL", 0, None, None, None),
-        ("Hôtel du Lac", 2, D("18.0"), D("1.0000"), date(2026, 1, 15)),
-    ]
+@pytest.mark.parametrize("ledger", SETTLED)
+def test_payments_settle_the_invoices_they_name(tmp_path: Path, ledger: str) -> None:
+    source, paid, behaviour, received = SETTLED[ledger]
+    con = _build(tmp_path, source)
+    assert _rows(con, PAID) == paid
+    assert _rows(con, BEHAVIOUR) == behaviour
+    assert _rows(con, "select sum(amount) from core.payment") == [(received,)]
 
 
 def test_sap_files_loaded_before_payments_were_read_give_them_once(tmp_path: Path) -> None:

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from acme_beta import KNA1, PARTNERS
 from clean_build import ingest_and_publish
 from fastapi.testclient import TestClient
+from hand_made import write_inbox
 
 from api import security, store
 from api.main import create_app
@@ -35,10 +37,6 @@ DEALS = """"Record ID","Deal Name","Deal Stage","Amount","Close Date","Associate
 """
 ORPHAN_DEALS = """"9002","Walk-in prospect","appointmentscheduled","1234.56","2026-12-20",""
 "9003","Old account deal","appointmentscheduled","700.10","2026-12-20","777"
-"""
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
 """
 ORDERS = """id,name,date_order,state,partner_id,amount_untaxed,amount_total,currency_id
 1,S00001,2026-10-01 10:00:00,sale,101,1000.00,1200.00,EUR
@@ -71,10 +69,6 @@ FEC_LINES = [
     "BQ\tBanque\tBQ1\t20261020\t411000\tClients\tC101\tACME SAS\tV1\t20261020\tVirement ACME"
     "\t0,00\t500,00\t\t\t20261020\t\t",
 ]
-KNA1 = (
-    "MANDT\tKUNNR\tNAME1\tNAME2\tSTRAS\tPSTLZ\tORT01\tLAND1\tSTCD2\tLOEVM\tZTERM\n"
-    "100\t0000100300\tGAMMA SA\t\tRue du Lac 4\t74000\tAnnecy\tFR\t\t\tNT30\n"
-)
 BSID_HEADER = (
     "MANDT\tBUKRS\tKUNNR\tAUGDT\tAUGBL\tGJAHR\tBELNR\tBUZEI\tBUDAT\tBLDAT\tXBLNR\tBLART\t"
     "BSCHL\tSHKZG\tDMBTR\tWAERS\tZFBDT\tZBD1T\tZBD2T\tZBD3T\tREBZG\n"
@@ -142,10 +136,7 @@ def _company(root: Path, *, orphans: bool) -> Settings:
         "sap/KNA1.txt": KNA1,
         "sap/BSID.txt": BSID_HEADER + BSID + (ORPHAN_BSID if orphans else ""),
     }
-    for name, text in files.items():
-        path = root / "inbox" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_inbox(root / "inbox", files)
     return Settings(
         data_dir=root / "data",
         as_of="2026-11-28",
@@ -178,14 +169,11 @@ def snapshots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Setti
 
 
 def _balances(path: Path) -> dict[str, tuple[Decimal, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(
             "select name, outstanding_amount, overdue_amount, revenue_total_amount, "
             "open_pipeline_amount from mart.customer_360"
         ).fetchall()
-    finally:
-        con.close()
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
@@ -196,23 +184,19 @@ def test_orphans_reach_no_balance(snapshots: dict[str, tuple[Settings, Path]]) -
     outstanding = {name: row[0] for name, row in with_orphans.items() if name in OUTSTANDING}
     assert outstanding == OUTSTANDING
     assert sum(row[0] or Decimal(0) for row in with_orphans.values()) == Decimal("13300.00")
-    con = duckdb.connect(str(snapshots["orphans"][1]), read_only=True)
-    try:
+    with duckdb.connect(str(snapshots["orphans"][1]), read_only=True) as con:
         attached = con.execute(
             "select count(*) from core.open_item where document_ref in "
             "('INV/2026/0003', 'INV/2026/0004', 'RINV/2026/0001', '90000124', '90000125')"
         ).fetchone()
         revenue = con.execute("select sum(revenue_amount) from core.revenue_line").fetchone()
-    finally:
-        con.close()
     assert attached == (0,)
     assert revenue == (Decimal("1500.00"),)
 
 
 def test_orphans_are_loaded_not_rejected(snapshots: dict[str, tuple[Settings, Path]]) -> None:
     settings = snapshots["orphans"][0]
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         staged = con.execute(
             "select 'opportunity', source_id, customer_source_id from staging.opportunity "
             "union all select 'sales_order', source_id, customer_source_id "
@@ -222,8 +206,6 @@ def test_orphans_are_loaded_not_rejected(snapshots: dict[str, tuple[Settings, Pa
             "from staging.receivable_item where source = 'sap' order by all"
         ).fetchall()
         rejects = con.execute("select count(*) from meta.reject").fetchone()
-    finally:
-        con.close()
     assert rejects == (0,)
     assert ("opportunity", "9002", None) in staged
     assert ("sales_order", "2", None) in staged
@@ -233,8 +215,7 @@ def test_orphans_are_loaded_not_rejected(snapshots: dict[str, tuple[Settings, Pa
 
 
 def test_each_orphan_listed_once(snapshots: dict[str, tuple[Settings, Path]]) -> None:
-    con = duckdb.connect(str(snapshots["orphans"][1]), read_only=True)
-    try:
+    with duckdb.connect(str(snapshots["orphans"][1]), read_only=True) as con:
         orphans = con.execute(
             "select check_name, source, source_id, customer_source_id, reason, amount, "
             "open_amount from core.orphan"
@@ -243,8 +224,6 @@ def test_each_orphan_listed_once(snapshots: dict[str, tuple[Settings, Path]]) ->
             "select check_name, source, source_id, detail, customer_id from mart.data_quality "
             "where check_name like 'orphan_%'"
         ).fetchall()
-    finally:
-        con.close()
     assert {(r[0], r[1], r[2]): tuple(r[3:]) for r in orphans} == EXPECTED_ORPHANS
     assert len(orphans) == len(EXPECTED_ORPHANS)
     assert len(quality) == len(EXPECTED_ORPHANS)
@@ -260,11 +239,8 @@ def test_each_orphan_listed_once(snapshots: dict[str, tuple[Settings, Path]]) ->
         "Ledger line 90000124 names customer 0000999999, unknown in sap; "
         "amount 456.78 EUR, open 456.78"
     )
-    clean = duckdb.connect(str(snapshots["clean"][1]), read_only=True)
-    try:
+    with duckdb.connect(str(snapshots["clean"][1]), read_only=True) as clean:
         assert clean.execute("select count(*) from core.orphan").fetchone() == (0,)
-    finally:
-        clean.close()
 
 
 def test_orphans_through_the_api(snapshots: dict[str, tuple[Settings, Path]]) -> None:
@@ -305,8 +281,7 @@ def test_invoice_of_a_deleted_customer_is_listed(tmp_path: Path) -> None:
     partners = tmp_path / "inbox" / "erp" / "res_partner.csv"
     partners.write_text(PARTNERS.replace("102,Beta SARL,C102,false,75002,Paris,1,30 Days\n", ""))
     snapshot = _run(settings)
-    con = duckdb.connect(str(snapshot), read_only=True)
-    try:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
         orphans = con.execute(
             "select check_name, source_id, customer_source_id, reason, open_amount from core.orphan"
         ).fetchall()
@@ -314,8 +289,6 @@ def test_invoice_of_a_deleted_customer_is_listed(tmp_path: Path) -> None:
             "select detail from mart.data_quality where check_name = 'orphan_invoice'"
         ).fetchall()
         total = con.execute("select sum(outstanding_amount) from mart.customer_360").fetchone()
-    finally:
-        con.close()
     assert orphans == [("orphan_invoice", "2", "102", "customer_deleted", Decimal("600.00"))]
     assert detail == [
         (

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
+from hand_made import quoted_csv
 
 from api import security, store
 from api.main import create_app
@@ -27,15 +28,10 @@ from kernel.settings import Settings
 from warehouse.build import build
 
 security.BCRYPT_ROUNDS = 4
-Q = '"'
 JULIE, KARIM, UNKNOWN = "0057Q000T7kun60QIA", "0057Q000T7kuo61QIA", "0057Q000ZzZzZzZQAA"
 
 
-def _csv(*rows: tuple[str, ...]) -> str:
-    return "".join(",".join(Q + v + Q for v in row) + "\r\n" for row in rows)
-
-
-SF_ACCOUNTS = _csv(
+SF_ACCOUNTS = quoted_csv(
     ("ID", "NAME", "ACCOUNTNUMBER", "BILLINGCITY", "TYPE", "OWNERID", "ISDELETED"),
     ("0015g00000AcmeAAAA", "ACME SAS", "C101", "Lyon", "Customer", JULIE, "false"),
     # Owned through the 15-character id of a report export: the same user.
@@ -43,18 +39,18 @@ SF_ACCOUNTS = _csv(
     # An owner whose User row is not loaded: the id stays.
     ("0015g00000GammAAAA", "GAMMA SA", "C103", "Annecy", "Customer", UNKNOWN, "false"),
 )
-SF_OPPORTUNITIES = _csv(
+SF_OPPORTUNITIES = quoted_csv(
     ("ID", "ACCOUNTID", "NAME", "STAGENAME", "AMOUNT", "CLOSEDATE", "OWNERID", "ISDELETED"),
     ("0065g00000Opp1AAAA", "0015g00000AcmeAAAA", "ACME renewal", "Prospecting", "1200.0",
      "2026-12-15", KARIM, "false"),
 )  # fmt: skip
-SF_TASKS = _csv(
+SF_TASKS = quoted_csv(
     ("ID", "WHOID", "WHATID", "ACCOUNTID", "SUBJECT", "STATUS", "ACTIVITYDATE", "TASKSUBTYPE",
      "ISCLOSED", "OWNERID", "ISDELETED"),
     ("00T5g00000Tsk1AAAA", "", "0015g00000AcmeAAAA", "0015g00000AcmeAAAA", "Call back",
      "Completed", "2026-11-20", "Call", "true", JULIE, "false"),
 )  # fmt: skip
-SF_USERS = _csv(
+SF_USERS = quoted_csv(
     ("ID", "USERNAME", "FIRSTNAME", "LASTNAME", "NAME", "EMAIL", "ISACTIVE"),
     (JULIE, "julie.martin@acme.fr.crm", "Julie", "Martin", "Julie Martin", "Julie.Martin@acme.fr",
      "true"),
@@ -67,7 +63,7 @@ HS_COMPANIES = [
      "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2026-10-01T00:00:00Z"},
 ]  # fmt: skip
 # A HubSpot UI export names the owner as HubSpot spells it: the same person too.
-HS_COMPANIES_EXPORT = _csv(
+HS_COMPANIES_EXPORT = quoted_csv(
     ("Record ID", "Company name", "City", "Company owner"),
     ("9002", "ZETA SARL", "Rennes", "J. Martin"),
 )

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from hand_made import quoted_csv, sources_toml, write_inbox
 from typer.testing import CliRunner
 
 from api.store import get_user
@@ -24,26 +25,19 @@ from ingest.pipeline import ingest
 from kernel.settings import Settings, load_settings
 from warehouse.build import build
 
-Q = '"'
-
-
-def _csv(*rows: tuple[str, ...]) -> str:
-    return "".join(",".join(Q + v + Q for v in row) + "\r\n" for row in rows)
-
-
 CLAIRE = "0057Q000T7kun60QIA"
-SF_ACCOUNTS = _csv(
+SF_ACCOUNTS = quoted_csv(
     ("ID", "NAME", "ACCOUNTNUMBER", "BILLINGCITY", "OWNERID"),
     ("0015g00000DeLtAAAV", "DELTA INDUSTRIES", "D0001", "Nantes", CLAIRE),
     # An owner id of no user in the extract stays as it is.
     ("0015g00000EpsIAAAZ", "EPSILON SARL", "D0002", "Rennes", "0057Q000T7xxxxxQIA"),
 )
-SF_CASES = _csv(
+SF_CASES = quoted_csv(
     ("ID", "CASENUMBER", "ACCOUNTID", "SUBJECT", "STATUS", "PRIORITY", "CREATEDDATE", "OWNERID"),
     ("5005g00000Ca001AAA", "00001026", "0015g00000DeLtAAAV", "Panne presse", "New", "High",
      "2026-11-20T08:00:00.000Z", CLAIRE),
 )  # fmt: skip
-SF_USERS = _csv(
+SF_USERS = quoted_csv(
     ("ID", "USERNAME", "NAME", "FIRSTNAME", "LASTNAME", "EMAIL", "ISACTIVE"),
     (CLAIRE, "claire.dubois@atelier.fr.prod", "Claire Dubois", "Claire", "Dubois",
      "Claire.Dubois@atelier.fr", "true"),
@@ -98,40 +92,19 @@ def built(
         "erp/res_partner.csv": ODOO_PARTNERS,
         "erp/res_users.csv": ODOO_USERS,
     }
-    for name, text in files.items():
-        path = root / "inbox" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_inbox(root / "inbox", files)
     config = root / "c360.toml"
     config.write_text(
         f"""data_dir = "{root / "data"}"
 as_of = "2026-11-28"
 secret_key = "test-secret-key-with-enough-bytes-0123456789"
-
-[[sources]]
-name = "sf"
-system = "salesforce"
-role = "crm"
-inbox = "{root / "inbox/sf"}"
-
-[[sources]]
-name = "hs"
-system = "hubspot"
-role = "crm"
-inbox = "{root / "inbox/hs"}"
-
-[[sources]]
-name = "dyn"
-system = "dynamics365"
-role = "crm"
-inbox = "{root / "inbox/dyn"}"
-
-[[sources]]
-name = "erp"
-system = "odoo"
-role = "erp"
-inbox = "{root / "inbox/erp"}"
-""",
+"""
+        + sources_toml(
+            ("sf", "salesforce", "crm", root / "inbox/sf"),
+            ("hs", "hubspot", "crm", root / "inbox/hs"),
+            ("dyn", "dynamics365", "crm", root / "inbox/dyn"),
+            ("erp", "odoo", "erp", root / "inbox/erp"),
+        ),
         encoding="utf-8",
     )
 

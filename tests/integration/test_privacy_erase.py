@@ -13,41 +13,29 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from acme_beta import COMPANIES, PARTNERS
+from hand_made import quoted_csv, write_inbox
 from typer.testing import CliRunner
 
 from c360.cli import app
 
-Q = '"'
 PERSON = "marie.durand@acme.fr"
 
 
-def _csv(*rows: tuple[str, ...]) -> str:
-    return "".join(",".join(Q + v + Q for v in row) + "\r\n" for row in rows)
-
-
-COMPANIES = _csv(
-    ("Record ID", "Company name", "City", "Postal Code", "Lifecycle Stage", "Code client ERP"),
-    ("501", "ACME SAS", "Lyon", "69001", "customer", "C101"),
-    ("502", "Beta SARL", "Paris", "75002", "customer", "C102"),
-)
 CONTACT_HEADER = ("Record ID", "First Name", "Last Name", "Email", "Phone Number",
                   "Primary Associated Company ID")  # fmt: skip
-CONTACTS = _csv(
+CONTACTS = quoted_csv(
     CONTACT_HEADER,
     ("601", "Marie", "Durand", "Marie.Durand@ACME.fr", "+33 4 72 00 00 01", "501"),
     ("602", "Paul", "Martin", "paul.martin@acme.fr", "+33 4 72 00 00 02", "501"),
     ("603", "Léa", "Petit", "lea.petit@beta.fr", "", "502"),
 )
-CALLS = _csv(
+CALLS = quoted_csv(
     ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status",
      "Associated Contact IDs", "Associated Company IDs"),
     ("7001", "Point trimestriel", "2026-11-20 10:00", "Connected", "Completed", "", "501"),
     ("7002", "Rappel Marie Durand", "2026-11-25 15:30", "Connected", "Completed", "601", "501"),
 )  # fmt: skip
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
-"""
 MOVES = """id,name,move_type,partner_id,state,invoice_date,invoice_date_due,amount_untaxed,amount_total,amount_residual,currency_id
 1,INV/2026/0001,out_invoice,101,posted,2026-06-01,2026-07-01,1000.00,1200.00,1200.00,EUR
 2,INV/2026/0002,out_invoice,101,posted,2026-10-01,2026-10-31,83.33,100.01,50.01,EUR
@@ -66,10 +54,7 @@ def company(tmp_path: Path) -> Path:
         "erp/res_partner.csv": PARTNERS,
         "erp/account_move.csv": MOVES,
     }
-    for name, text in files.items():
-        path = tmp_path / "inbox" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+    write_inbox(tmp_path / "inbox", files, newline="")
     (tmp_path / "c360.toml").write_text(
         'data_dir = "data"\nas_of = "2026-11-28"\n'
         '[[sources]]\nname = "crm"\nsystem = "hubspot"\nrole = "crm"\ninbox = "inbox/crm"\n'

@@ -24,8 +24,7 @@ from kernel.snapshots import current_snapshot
 def facts(built_demo: Any) -> dict[str, Any]:
     path = current_snapshot(built_demo.settings.snapshots_dir)
     assert path is not None
-    con = connect(path, read_only=True)
-    try:
+    with connect(path, read_only=True) as con:
         owner = {
             (s, i): c
             for s, i, c in con.execute(
@@ -64,8 +63,6 @@ def facts(built_demo: Any) -> dict[str, Any]:
         outcomes = dict(
             con.execute("select outcome, count(*) from core.quote_outcome group by 1").fetchall()
         )
-    finally:
-        con.close()
     return {
         "owner": owner,
         "mart": mart,

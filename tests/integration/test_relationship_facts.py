@@ -17,32 +17,20 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from acme_beta import ACTIVITY, COMPANIES, CONTACTS, KNA1, PARTNERS
 from clean_build import ingest_and_publish
+from hand_made import quoted_csv, write_inbox
 
 from kernel.settings import Settings
 
 Q = '"'
 
 
-def _csv(*rows: tuple[str, ...]) -> str:
-    return "".join(",".join(Q + v + Q for v in row) + "\r\n" for row in rows)
-
-
-COMPANIES = _csv(
-    ("Record ID", "Company name", "City", "Postal Code", "Lifecycle Stage", "Code client ERP"),
-    ("501", "ACME SAS", "Lyon", "69001", "customer", "C101"),
-    ("502", "Beta SARL", "Paris", "75002", "customer", "C102"),
-)
-DEALS = _csv(
+DEALS = quoted_csv(
     ("Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Associated Company IDs"),
     ("4001", "Beta extension", "appointmentscheduled", "9000.00", "2026-12-20", "502"),
 )
-CONTACTS = _csv(
-    ("Record ID", "First Name", "Last Name", "Email", "Primary Associated Company ID"),
-    ("601", "Marie", "Durand", "marie.durand@acme.fr", "501"),
-)
-ACTIVITY = ("Associated Contact IDs", "Associated Company IDs")
-CALLS = _csv(
+CALLS = quoted_csv(
     ("Record ID", "Call Title", "Activity date", "Call outcome", "Call status", *ACTIVITY,
      "Associated Deal IDs"),
     ("7001", "Point trimestriel", "2026-11-20 10:00", "Connected", "Completed", "", "501", ""),
@@ -51,22 +39,22 @@ CALLS = _csv(
     # Only the deal is named: the call belongs to the deal's company.
     ("7003", "Appel extension", "2026-11-26 11:00", "Connected", "Completed", "", "", "4001"),
 )  # fmt: skip
-MEETINGS = _csv(
+MEETINGS = quoted_csv(
     ("Record ID", "Meeting name", "Meeting start time", "Meeting outcome", *ACTIVITY),
     ("7101", "Démo usine", "2026-12-03 09:00", "Scheduled", "", "501"),
     ("7102", "Déjeuner", "2026-11-10 12:00", "Completed", "", "502"),
     ("7103", "Revue budget", "2026-11-27 12:00", "Canceled", "", "502"),
 )
-TASKS = _csv(
+TASKS = quoted_csv(
     ("Record ID", "Task Title", "Due date", "Task Status", *ACTIVITY),
     ("7201", "Envoyer CGV", "2026-11-01 09:00", "Not started", "", "501"),  # overdue
     ("7202", "Relancer paiement", "2026-11-15 09:00", "Completed", "", "502"),
 )
-NOTES = _csv(
+NOTES = quoted_csv(
     ("Record ID", "Note body", "Activity date", *ACTIVITY),
     ("7301", "Note interne récente", "2026-11-27 18:00", "", "502"),
 )
-TICKETS = _csv(
+TICKETS = quoted_csv(
     ("Record ID", "Ticket name", "Ticket status", "Priority", "Create date", "Close date",
      *ACTIVITY),
     ("8001", "Panne ligne 2", "New", "Urgent", "2026-11-26 08:00", "", "", "501"),
@@ -74,7 +62,7 @@ TICKETS = _csv(
     ("8003", "Accès portail", "Closed", "High", "2026-09-01 09:00", "2026-09-02 10:00", "",
      "502"),
 )  # fmt: skip
-QUOTES = _csv(
+QUOTES = quoted_csv(
     ("Record ID", "Quote name", "Quote number", "Quote status", "Quote amount", "Currency",
      "Expiration date", "Create date", "Associated Company IDs"),
     ("9101", "Devis ligne 3", "Q-101", "Approval not needed", "12000.0", "EUR", "2026-12-31",
@@ -86,10 +74,6 @@ QUOTES = _csv(
      "2026-09-15 10:00", "502"),
 )  # fmt: skip
 
-PARTNERS = """id,name,ref,vat,zip,city,customer_rank,property_payment_term_id
-101,ACME SAS,C101,false,69001,Lyon,1,30 Days
-102,Beta SARL,C102,false,75002,Paris,1,30 Days
-"""
 # S00001 became an order; S00002 is a quotation sent 27 days before as_of.
 ORDERS = """id,name,date_order,state,partner_id,amount_untaxed,amount_total,currency_id
 1,S00001,2026-05-20 10:00:00,sale,101,1000.00,1200.00,EUR
@@ -116,11 +100,11 @@ MAIL_ACTIVITIES = """id,res_model,res_id,activity_type_id,summary,date_deadline,
 """
 # Salesforce Data Loader extracts: Q-00011 became order 00000201 (Order.QuoteId), Q-00012 is
 # presented (sent) and 40 days old; Q-00013 was accepted.
-SF_ACCOUNTS = _csv(
+SF_ACCOUNTS = quoted_csv(
     ("ID", "NAME", "ACCOUNTNUMBER", "TYPE", "BILLINGCITY", "BILLINGPOSTALCODE"),
     ("0015g00000DeLtAAAV", "DELTA INDUSTRIES", "D0001", "Customer - Direct", "Nantes", "44000"),
 )
-SF_QUOTES = _csv(
+SF_QUOTES = quoted_csv(
     ("ID", "NAME", "QUOTENUMBER", "ACCOUNTID", "STATUS", "EXPIRATIONDATE", "CREATEDDATE",
      "TOTALPRICE", "GRANDTOTAL"),
     ("0Q05g00000Qt011AAA", "Ligne A", "Q-00011", "0015g00000DeLtAAAV", "Presented",
@@ -130,15 +114,11 @@ SF_QUOTES = _csv(
     ("0Q05g00000Qt013AAA", "Ligne C", "Q-00013", "0015g00000DeLtAAAV", "Accepted",
      "2026-12-31", "2026-10-01T09:00:00.000Z", "500.0", "600.0"),
 )  # fmt: skip
-SF_ORDERS = _csv(
+SF_ORDERS = quoted_csv(
     ("ID", "ACCOUNTID", "ORDERNUMBER", "EFFECTIVEDATE", "STATUSCODE", "TOTALAMOUNT", "QUOTEID"),
     ("8015g00000Or201AAA", "0015g00000DeLtAAAV", "00000201", "2026-09-15", "Activated",
      "7000.0", "0Q05g00000Qt011AAA"),
 )  # fmt: skip
-KNA1 = (
-    "MANDT\tKUNNR\tNAME1\tNAME2\tSTRAS\tPSTLZ\tORT01\tLAND1\tSTCD2\tLOEVM\tZTERM\n"
-    "100\t0000100300\tGAMMA SA\t\tRue du Lac 4\t74000\tAnnecy\tFR\t\t\tNT30\n"
-)
 BSAD = (
     "MANDT\tBUKRS\tKUNNR\tAUGDT\tAUGBL\tGJAHR\tBELNR\tBUZEI\tBUDAT\tBLDAT\tXBLNR\tBLART\t"
     "BSCHL\tSHKZG\tDMBTR\tWAERS\tHKONT\tZFBDT\tZBD1T\tZBD2T\tZBD3T\tREBZG\n"
@@ -173,10 +153,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDB
         "sap/KNA1.txt": KNA1,
         "sap/BSAD.txt": BSAD,
     }
-    for name, text in files.items():
-        path = root / "inbox" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_inbox(root / "inbox", files)
     settings = Settings(
         data_dir=root / "data",
         as_of="2026-11-28",

@@ -27,6 +27,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
+from hand_made import sources_toml
 
 from api import security, store
 from api.main import create_app
@@ -152,19 +153,9 @@ secret_key = "test-secret-key-with-enough-bytes-0123456789"
 
 [receivables]
 default_terms_days = 20
-
-[[sources]]
-name = "erp"
-system = "odoo"
-role = "erp"
-inbox = "inbox/odoo"
-
-[[sources]]
-name = "compta"
-system = "fec"
-role = "accounting"
-inbox = "inbox/fec"
-"""
+""" + sources_toml(
+    ("erp", "odoo", "erp", "inbox/odoo"), ("compta", "fec", "accounting", "inbox/fec")
+)
 
 
 @dataclass

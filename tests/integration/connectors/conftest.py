@@ -64,33 +64,36 @@ def _odoo_server() -> Iterator[tuple[Any, str]]:
     yield from _serve(fake_odoo.make_app, fake_odoo.FakeOdoo())
 
 
+def _harness(
+    server: tuple[Any, str], system: str, token_env: str, main_object: str, **api: Any
+) -> Harness:
+    """A fresh start on the session's fake: (connector system, token variable, first
+    object, API defaults of the source)."""
+    fake, url = server
+    fake.reset()
+    return Harness(system, fake, url, token_env, main_object, api)
+
+
 @pytest.fixture
 def hubspot(_hubspot_server: tuple[Any, str]) -> Harness:
-    fake, url = _hubspot_server
-    fake.reset()
-    return Harness("hubspot", fake, url, "HUBSPOT_TOKEN", "companies", {"page_size": 100})
+    return _harness(_hubspot_server, "hubspot", "HUBSPOT_TOKEN", "companies", page_size=100)
 
 
 @pytest.fixture
 def salesforce(_salesforce_server: tuple[Any, str]) -> Harness:
-    fake, url = _salesforce_server
-    fake.reset()
-    return Harness("salesforce", fake, url, "SALESFORCE_TOKEN", "Account", {"page_size": 200})
+    return _harness(_salesforce_server, "salesforce", "SALESFORCE_TOKEN", "Account", page_size=200)
 
 
 @pytest.fixture
 def dynamics(_dynamics_server: tuple[Any, str]) -> Harness:
-    fake, url = _dynamics_server
-    fake.reset()
-    return Harness("dynamics365", fake, url, "DYNAMICS_TOKEN", "accounts", {"page_size": 100})
+    return _harness(_dynamics_server, "dynamics365", "DYNAMICS_TOKEN", "accounts", page_size=100)
 
 
 @pytest.fixture
 def odoo(_odoo_server: tuple[Any, str]) -> Harness:
-    fake, url = _odoo_server
-    fake.reset()
-    defaults = {"page_size": 100, "database": fake_odoo.DB}
-    return Harness("odoo", fake, url, "ODOO_API_KEY", "res.partner", defaults)
+    return _harness(
+        _odoo_server, "odoo", "ODOO_API_KEY", "res.partner", page_size=100, database=fake_odoo.DB
+    )
 
 
 @pytest.fixture(params=["hubspot", "salesforce", "dynamics", "odoo"])

@@ -29,6 +29,8 @@ SEARCH_MAX = 200
 SEARCH_CAP = 10_000
 ASSOC_LIST_PAGE = 100
 CLIENT_ID, CLIENT_SECRET, REFRESH = "hs-client", "hs-secret", "hs-refresh-1"
+# The environment a refresh-token source reads its secrets from (refresh_token_auth).
+REFRESH_ENV = {"HS_SECRET": CLIENT_SECRET, "HS_REFRESH": REFRESH}
 EXPIRED_BODY = {
     "status": "error",
     "message": "The OAuth token used to make this call expired 1 minute(s) ago.",
@@ -52,6 +54,19 @@ SCOPES = {
     "owners": "crm.objects.owners.read",
 }
 ENGAGEMENTS = ("calls", "meetings", "emails", "notes", "tasks")
+
+
+def refresh_token_auth(url: str, **extra: str) -> dict[str, str]:
+    """A source's [auth] for this fake's OAuth app: the refresh-token grant at its token
+    URL, the client secret and the refresh token read from HS_SECRET and HS_REFRESH."""
+    return {
+        "method": "refresh_token",
+        "client_id": CLIENT_ID,
+        "client_secret_env": "HS_SECRET",
+        "refresh_token_env": "HS_REFRESH",
+        "token_url": f"{url}/oauth/v1/token",
+        **extra,
+    }
 
 
 def missing_scopes_body(obj: str) -> dict[str, Any]:
@@ -280,8 +295,9 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
     def authorised(request: Request) -> bool:
         return fake.accepts(request.headers.get("authorization"))
 
-    @app.get("/crm/v3/objects/{obj}")
-    def list_objects(obj: str, request: Request) -> Any:
+    def refused(obj: str, request: Request) -> JSONResponse | None:
+        """HubSpot's answer to a token it does not take (expired or unknown) or to an object
+        the app has no scope for; None when the request may go on."""
         if not authorised(request):
             given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
             return JSONResponse(
@@ -289,6 +305,12 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
             )
         if obj in fake.forbidden:
             return JSONResponse(missing_scopes_body(obj), status_code=403)
+        return None
+
+    @app.get("/crm/v3/objects/{obj}")
+    def list_objects(obj: str, request: Request) -> Any:
+        if (refusal := refused(obj, request)) is not None:
+            return refusal
         q = request.query_params
         limit = int(q.get("limit", "10"))
         if limit > LIST_MAX:
@@ -352,13 +374,8 @@ def make_app(fake: FakeHubSpot) -> FaultInjector:
 
     @app.post("/crm/v3/objects/{obj}/search")
     async def search(obj: str, request: Request) -> Any:
-        if not authorised(request):
-            given = (request.headers.get("authorization") or "").removeprefix("Bearer ")
-            return JSONResponse(
-                EXPIRED_BODY if given in fake.issued else AUTH_BODY, status_code=401
-            )
-        if obj in fake.forbidden:
-            return JSONResponse(missing_scopes_body(obj), status_code=403)
+        if (refusal := refused(obj, request)) is not None:
+            return refusal
         query = await request.json()
         limit = int(query.get("limit", 10))
         if limit > SEARCH_MAX:

@@ -65,6 +65,20 @@ CONCURRENT_LIMIT = [
 ]
 
 
+def jwt_bearer_auth(private_key_file: str, url: str | None = None) -> dict[str, str]:
+    """A source's [auth] for this fake's connected app: the JWT bearer flow for USERNAME,
+    signed with the key in that file, at the fake's token URL when one is given."""
+    auth = {
+        "method": "jwt_bearer",
+        "client_id": CLIENT_ID,
+        "username": USERNAME,
+        "private_key_file": private_key_file,
+    }
+    if url is not None:
+        auth["token_url"] = f"{url}/services/oauth2/token"
+    return auth
+
+
 def sf_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
@@ -114,6 +128,8 @@ class FakeSalesforce(FakeVendor):
         self.cursors: dict[str, list[dict[str, Any]]] = {}
         self._locators = itertools.count(1)
 
+    # One record a line, as the org holds them.
+    # fmt: off
     def build_relationship(self) -> None:
         """Products, order lines, quotes, tasks, events and cases as an org holds them.
 
@@ -128,174 +144,20 @@ class FakeSalesforce(FakeVendor):
         def at(text: str) -> str:
             return f"{text}.000+0000"
 
-        self._add(
-            "Product2",
-            0,
-            Name="Broche HSK-63",
-            ProductCode="HSK63",
-            Family="Broches",
-            IsActive=True,
-            QuantityUnitOfMeasure="Each",
-        )
-        self._add(
-            "Product2",
-            1,
-            Name="Forfait installation",
-            ProductCode="INST",
-            Family="Services",
-            IsActive=False,
-        )
+        self._add("Product2", 0, Name="Broche HSK-63", ProductCode="HSK63", Family="Broches", IsActive=True, QuantityUnitOfMeasure="Each")
+        self._add("Product2", 1, Name="Forfait installation", ProductCode="INST", Family="Services", IsActive=False)
         products = [p["Id"] for p in self.store["Product2"]]
-        self._add(
-            "OrderItem",
-            0,
-            OrderId=order[0],
-            OrderItemNumber="0000000001",
-            Product2Id=products[0],
-            Quantity=4.0,
-            UnitPrice=1250.0,
-            ListPrice=1250.0,
-            TotalPrice=5000.0,
-            ServiceDate="2026-03-02",
-        )
-        self._add(
-            "OrderItem",
-            1,
-            OrderId=order[0],
-            OrderItemNumber="0000000002",
-            Product2Id=products[1],
-            Quantity=2.0,
-            UnitPrice=850.13,
-            ListPrice=900.0,
-            TotalPrice=1700.26,
-            Description="Pose sur site",
-        )
-        self._add(
-            "Quote",
-            0,
-            Name="Devis ligne 3",
-            QuoteNumber="00000001",
-            OpportunityId=opp[1],
-            AccountId=acc[1],
-            ContactId=con[1],
-            Status="Presented",
-            ExpirationDate="2026-04-30",
-            Subtotal=12000.5,
-            TotalPrice=12000.5,
-            Tax=2400.1,
-            GrandTotal=14400.6,
-            IsSyncing=True,
-            CreatedDate=at("2026-03-01T09:30:00"),
-        )
-        self._add(
-            "Quote",
-            1,
-            Name="Devis options",
-            QuoteNumber="00000002",
-            OpportunityId=opp[2],
-            AccountId=acc[2],
-            Status="Draft",
-            Subtotal=800.0,
-            TotalPrice=800.0,
-            GrandTotal=960.0,
-            IsSyncing=False,
-            CreatedDate=at("2026-03-04T11:00:00"),
-        )
-        self._add(
-            "Task",
-            0,
-            WhoId=con[1],
-            WhatId=acc[1],
-            AccountId=acc[1],
-            Subject="Appel de suivi",
-            ActivityDate="2026-03-02",
-            Status="Completed",
-            Priority="Normal",
-            IsClosed=True,
-            TaskSubtype="Call",
-            Type="Call",
-            CallType="Outbound",
-            CallDisposition="Joint, rappeler en avril",
-            CallDurationInSeconds=540,
-            CompletedDateTime=at("2026-03-02T09:20:00"),
-            OwnerId=user,
-            IsArchived=False,
-        )
-        self._add(
-            "Task",
-            1,
-            WhatId=opp[2],
-            AccountId=acc[2],
-            Subject="Envoyer CGV",
-            ActivityDate="2026-12-20",
-            Status="Not Started",
-            Priority="High",
-            IsClosed=False,
-            TaskSubtype="Task",
-            OwnerId=user,
-            IsArchived=False,
-        )
-        self._add(
-            "Task",
-            2,
-            WhoId=con[3],
-            AccountId=acc[3],
-            Subject="Ancien appel",
-            ActivityDate="2025-01-10",
-            Status="Completed",
-            Priority="Normal",
-            IsClosed=True,
-            TaskSubtype="Call",
-            CompletedDateTime=at("2025-01-10T10:00:00"),
-            OwnerId=user,
-            IsArchived=True,
-        )
-        self._add(
-            "Event",
-            0,
-            WhoId=con[2],
-            WhatId=acc[2],
-            AccountId=acc[2],
-            Subject="Démo",
-            StartDateTime=at("2026-04-10T12:00:00"),
-            EndDateTime=at("2026-04-10T13:00:00"),
-            ActivityDateTime=at("2026-04-10T12:00:00"),
-            ActivityDate="2026-04-10",
-            DurationInMinutes=60,
-            IsAllDayEvent=False,
-            EventSubtype="Event",
-            Location="Lyon",
-            OwnerId=user,
-            IsArchived=False,
-        )
-        self._add(
-            "Case",
-            0,
-            CaseNumber="00001001",
-            AccountId=acc[1],
-            ContactId=con[1],
-            Subject="Machine à l'arrêt",
-            Status="New",
-            Priority="High",
-            Origin="Phone",
-            IsClosed=False,
-            OwnerId=user,
-            CreatedDate=at("2026-03-04T08:00:00"),
-        )
-        self._add(
-            "Case",
-            1,
-            CaseNumber="00001002",
-            AccountId=acc[2],
-            Subject="Question facture",
-            Status="Closed",
-            Priority="Low",
-            Origin="Email",
-            IsClosed=True,
-            ClosedDate=at("2026-01-07T15:30:00"),
-            OwnerId=user,
-            CreatedDate=at("2026-01-05T08:00:00"),
-        )
+        self._add("OrderItem", 0, OrderId=order[0], OrderItemNumber="0000000001", Product2Id=products[0], Quantity=4.0, UnitPrice=1250.0, ListPrice=1250.0, TotalPrice=5000.0, ServiceDate="2026-03-02")
+        self._add("OrderItem", 1, OrderId=order[0], OrderItemNumber="0000000002", Product2Id=products[1], Quantity=2.0, UnitPrice=850.13, ListPrice=900.0, TotalPrice=1700.26, Description="Pose sur site")
+        self._add("Quote", 0, Name="Devis ligne 3", QuoteNumber="00000001", OpportunityId=opp[1], AccountId=acc[1], ContactId=con[1], Status="Presented", ExpirationDate="2026-04-30", Subtotal=12000.5, TotalPrice=12000.5, Tax=2400.1, GrandTotal=14400.6, IsSyncing=True, CreatedDate=at("2026-03-01T09:30:00"))
+        self._add("Quote", 1, Name="Devis options", QuoteNumber="00000002", OpportunityId=opp[2], AccountId=acc[2], Status="Draft", Subtotal=800.0, TotalPrice=800.0, GrandTotal=960.0, IsSyncing=False, CreatedDate=at("2026-03-04T11:00:00"))
+        self._add("Task", 0, WhoId=con[1], WhatId=acc[1], AccountId=acc[1], Subject="Appel de suivi", ActivityDate="2026-03-02", Status="Completed", Priority="Normal", IsClosed=True, TaskSubtype="Call", Type="Call", CallType="Outbound", CallDisposition="Joint, rappeler en avril", CallDurationInSeconds=540, CompletedDateTime=at("2026-03-02T09:20:00"), OwnerId=user, IsArchived=False)
+        self._add("Task", 1, WhatId=opp[2], AccountId=acc[2], Subject="Envoyer CGV", ActivityDate="2026-12-20", Status="Not Started", Priority="High", IsClosed=False, TaskSubtype="Task", OwnerId=user, IsArchived=False)
+        self._add("Task", 2, WhoId=con[3], AccountId=acc[3], Subject="Ancien appel", ActivityDate="2025-01-10", Status="Completed", Priority="Normal", IsClosed=True, TaskSubtype="Call", CompletedDateTime=at("2025-01-10T10:00:00"), OwnerId=user, IsArchived=True)
+        self._add("Event", 0, WhoId=con[2], WhatId=acc[2], AccountId=acc[2], Subject="Démo", StartDateTime=at("2026-04-10T12:00:00"), EndDateTime=at("2026-04-10T13:00:00"), ActivityDateTime=at("2026-04-10T12:00:00"), ActivityDate="2026-04-10", DurationInMinutes=60, IsAllDayEvent=False, EventSubtype="Event", Location="Lyon", OwnerId=user, IsArchived=False)
+        self._add("Case", 0, CaseNumber="00001001", AccountId=acc[1], ContactId=con[1], Subject="Machine à l'arrêt", Status="New", Priority="High", Origin="Phone", IsClosed=False, OwnerId=user, CreatedDate=at("2026-03-04T08:00:00"))
+        self._add("Case", 1, CaseNumber="00001002", AccountId=acc[2], Subject="Question facture", Status="Closed", Priority="Low", Origin="Email", IsClosed=True, ClosedDate=at("2026-01-07T15:30:00"), OwnerId=user, CreatedDate=at("2026-01-05T08:00:00"))
+        # fmt: on
 
     def edit(self, obj: str, rid: str, minutes: float, **values: Any) -> None:
         rec = next(r for r in self.store[obj] if r["Id"] == rid)

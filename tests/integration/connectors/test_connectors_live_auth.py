@@ -20,10 +20,9 @@ import pytest
 from connector_harness import Harness, read_pages
 from fake_dynamics import guid
 from fakes_common import BASE
+from relationship_harness import night
 
 from ingest.connectors import FetchResult, RetryPolicy, fetch
-from ingest.fetch import fetch_sources, save_watermark
-from ingest.pipeline import IngestResult, inbox_files, ingest
 from kernel.connection import connect
 from kernel.settings import Settings
 
@@ -72,15 +71,7 @@ def test_salesforce_jwt_sessions_dying_every_call_lose_no_row_and_no_deletion(
     fake = salesforce.fake
     key_file, fake.public_key = _rsa_key(tmp_path_factory.mktemp("keys"))
     fake.token_uses = 1  # every session is refused after one call (INVALID_SESSION_ID)
-    options = {
-        "auth": {
-            "method": "jwt_bearer",
-            "client_id": fake_salesforce.CLIENT_ID,
-            "username": fake_salesforce.USERNAME,
-            "private_key_file": str(key_file),
-            "token_url": f"{salesforce.url}/services/oauth2/token",
-        }
-    }
+    options = {"auth": fake_salesforce.jwt_bearer_auth(str(key_file), salesforce.url)}
     # Full read: 3 pages of Account (the org sends 100 a batch); account 5 (page 1) is
     # deleted and account 240 (page 3) edited while page 2 is asked for (request 3:
     # token, page 1, then this).
@@ -121,14 +112,7 @@ def test_salesforce_key_that_is_not_rsa_is_one_config_line(
 
     key_file = tmp_path_factory.mktemp("keys") / "server.key"
     key_file.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
-    options = {
-        "auth": {
-            "method": "jwt_bearer",
-            "client_id": fake_salesforce.CLIENT_ID,
-            "username": fake_salesforce.USERNAME,
-            "private_key_file": str(key_file),
-        }
-    }
+    options = {"auth": fake_salesforce.jwt_bearer_auth(str(key_file))}
     with pytest.raises(ConnectorConfigError, match="is not a PEM RSA private key") as info:
         salesforce.fetch(tmp_path, env={}, options=options)
     assert "not a key" not in str(info.value)
@@ -152,14 +136,8 @@ def test_hubspot_refresh_tokens_dying_during_a_changing_search(
 
     fake.now = BASE + timedelta(minutes=250)
     fake.at(2, change)  # after the first search page
-    auth = {
-        "method": "refresh_token",
-        "client_id": fake_hubspot.CLIENT_ID,
-        "client_secret_env": "HS_SECRET",
-        "refresh_token_env": "HS_REFRESH",
-        "token_url": f"{hubspot.url}/oauth/v1/token",
-    }
-    env = {"HS_SECRET": fake_hubspot.CLIENT_SECRET, "HS_REFRESH": fake_hubspot.REFRESH}
+    auth = fake_hubspot.refresh_token_auth(hubspot.url)
+    env = dict(fake_hubspot.REFRESH_ENV)
     result = hubspot.fetch(
         tmp_path,
         env=env,
@@ -238,30 +216,15 @@ def _odoo_settings(tmp_path: Path, h: Harness, extract: str) -> Settings:
     return _source_settings(tmp_path, h, extract, "res.partner")
 
 
-def _night(settings: Settings, h: Harness) -> IngestResult:
-    fetched = fetch_sources(settings, env={h.token_env: h.fake.token})
-    assert not fetched.errors
-    result = ingest(
-        settings, files_for=lambda s: inbox_files(s, settings) + fetched.files.get(s.name, [])
-    )
-    assert result.ok, [o.message for o in result.refused]
-    save_watermark(settings, "src", fetched.watermarks["src"], fetched.cursors.get("src"))
-    files = [o for o in result.outcomes if o.object == "customer"]
-    assert sum(o.rows_read for o in files) == sum(
-        o.rows_loaded + o.rows_rejected + o.rows_skipped for o in files
-    )
-    return result
-
-
 def test_dynamics_deletion_behind_an_expired_delta_link_lands_in_staging(
     dynamics: Harness, tmp_path: Path
 ) -> None:
     settings = _source_settings(tmp_path, dynamics, "incremental", "accounts")
-    _night(settings, dynamics)  # no state yet: a full read keeping a delta link
+    night(settings, dynamics)  # no state yet: a full read keeping a delta link
     dynamics.fake.delete("accounts", 9)
     dynamics.fake.edit("accounts", 8, minutes=400, name="Renamed SAS")
     dynamics.fake.oldest_token = dynamics.fake.version + 1  # the link expired meanwhile
-    _night(settings, dynamics)
+    night(settings, dynamics)
     dynamics.fake.oldest_token = 0  # the new link is recent
     after = _partners(settings)
     assert len(after) == 250
@@ -269,7 +232,7 @@ def test_dynamics_deletion_behind_an_expired_delta_link_lands_in_staging(
     # The new link works: the next deletion comes as a tombstone again.
     dynamics.fake.delete("accounts", 11)
     dynamics.fake.requests.clear()
-    _night(settings, dynamics)
+    night(settings, dynamics)
     assert all("deltatoken" in r.query for r in dynamics.fake.requests)
     assert sorted(s for s, deleted in _partners(settings).items() if deleted) == [
         guid(9),
@@ -278,11 +241,8 @@ def test_dynamics_deletion_behind_an_expired_delta_link_lands_in_staging(
 
 
 def _partners(settings: Settings) -> dict[str, bool]:
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         rows = con.execute("select source_id, is_deleted from staging.customer").fetchall()
-    finally:
-        con.close()
     return dict(rows)
 
 
@@ -297,7 +257,7 @@ def test_odoo_unlink_is_seen_by_the_next_full_extract_not_by_an_incremental_one(
 
     fake.at(3, change)  # fields_get, page 1, then this before page 2
     full = _odoo_settings(tmp_path, odoo, "full")
-    _night(full, odoo)
+    night(full, odoo)
     first = _partners(full)
     assert sorted(first, key=int) == [str(i) for i in range(1, 251) if i != 150]
     assert not any(first.values())  # 20 was read before it went: live tonight
@@ -307,11 +267,11 @@ def test_odoo_unlink_is_seen_by_the_next_full_extract_not_by_an_incremental_one(
     fake.unlink("res.partner", 30)
     fake.write("res.partner", 40, 300, active=False)
     incremental = _odoo_settings(tmp_path, odoo, "incremental")
-    _night(incremental, odoo)
+    night(incremental, odoo)
     assert not any(_partners(incremental).values())
 
     # The full extract the docs prescribe: both unlinked partners are deleted, nothing else.
-    _night(full, odoo)
+    night(full, odoo)
     after = _partners(full)
     assert sorted(s for s, deleted in after.items() if deleted) == ["20", "30"]
     assert len(after) == 249

@@ -106,13 +106,7 @@ def test_salesforce_jwt_bearer_signs_an_rs256_assertion(
     key_file = tmp_path_factory.mktemp("keys") / "server.key"
     key_file.write_text(pem, encoding="utf-8")
     salesforce.fake.token_uses = 3
-    auth = {
-        "method": "jwt_bearer",
-        "client_id": fake_salesforce.CLIENT_ID,
-        "username": fake_salesforce.USERNAME,
-        "private_key_file": str(key_file),
-        "token_url": f"{salesforce.url}/services/oauth2/token",
-    }
+    auth = fake_salesforce.jwt_bearer_auth(str(key_file), salesforce.url)
     result = salesforce.fetch(tmp_path, env={}, options={"auth": auth}, objects=["Account"])
     assert _ids(tmp_path, "Account", "Id") == [f"001{i:012d}AAA" for i in range(250)]
     assert result.records == {"Account": 250}
@@ -225,14 +219,7 @@ def test_hubspot_oauth_refresh_token_from_a_secrets_file(
         encoding="utf-8",
     )
     hubspot.fake.token_uses = 2  # 3 pages: the third is refused once (EXPIRED_AUTHENTICATION)
-    auth = {
-        "method": "refresh_token",
-        "client_id": fake_hubspot.CLIENT_ID,
-        "client_secret_env": "HS_SECRET",
-        "refresh_token_env": "HS_REFRESH",
-        "secrets_file": str(secrets),
-        "token_url": f"{hubspot.url}/oauth/v1/token",
-    }
+    auth = fake_hubspot.refresh_token_auth(hubspot.url, secrets_file=str(secrets))
     result = hubspot.fetch(tmp_path, env={}, options={"auth": auth}, objects=["companies"])
     assert _ids(tmp_path, "companies", "id") == [str(1001 + i) for i in range(250)]
     assert result.records == {"companies": 250}
@@ -276,14 +263,8 @@ def test_a_rotated_refresh_token_is_announced_never_shown(
 ) -> None:
     hubspot.fake.rotate = True
     hubspot.fake.token_uses = 1  # renewed for each of the 3 pages: each spends the last one
-    auth = {
-        "method": "refresh_token",
-        "client_id": fake_hubspot.CLIENT_ID,
-        "client_secret_env": "HS_SECRET",
-        "refresh_token_env": "HS_REFRESH",
-        "token_url": f"{hubspot.url}/oauth/v1/token",
-    }
-    env = {"HS_SECRET": fake_hubspot.CLIENT_SECRET, "HS_REFRESH": fake_hubspot.REFRESH}
+    auth = fake_hubspot.refresh_token_auth(hubspot.url)
+    env = dict(fake_hubspot.REFRESH_ENV)
     with caplog.at_level(logging.INFO):
         hubspot.fetch(tmp_path, env=env, options={"auth": auth}, objects=["companies"])
     messages = [r.getMessage() for r in caplog.records]
@@ -296,13 +277,7 @@ def test_a_rotated_refresh_token_is_announced_never_shown(
 
 
 def test_hubspot_refused_refresh_token_quotes_its_status(hubspot: Harness, tmp_path: Path) -> None:
-    auth = {
-        "method": "refresh_token",
-        "client_id": fake_hubspot.CLIENT_ID,
-        "client_secret_env": "HS_SECRET",
-        "refresh_token_env": "HS_REFRESH",
-        "token_url": f"{hubspot.url}/oauth/v1/token",
-    }
+    auth = fake_hubspot.refresh_token_auth(hubspot.url)
     env = {"HS_SECRET": fake_hubspot.CLIENT_SECRET, "HS_REFRESH": "revoked-refresh"}
     with pytest.raises(ConnectorAuthError) as info:
         hubspot.fetch(tmp_path, env=env, options={"auth": auth})

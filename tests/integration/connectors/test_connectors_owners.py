@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from connector_harness import Harness, read_pages
+from relationship_harness import fetch_and_ingest
 
-from ingest.fetch import fetch_sources
-from ingest.pipeline import inbox_files, ingest
 from kernel.connection import connect
 from kernel.settings import Settings
 
@@ -34,21 +33,12 @@ def _stage(tmp_path: Path, h: Harness, obj: str, **api: Any) -> list[tuple[Any, 
         data_dir=tmp_path / "data",
         sources=[{"name": "crm", "system": h.system, "role": "crm", "api": api_cfg}],
     )
-    fetched = fetch_sources(settings, env={h.token_env: h.fake.token})
-    assert not fetched.errors, fetched.errors
-    result = ingest(
-        settings, files_for=lambda s: inbox_files(s, settings) + fetched.files.get(s.name, [])
-    )
-    assert result.ok, [o.message for o in result.refused]
+    _, result = fetch_and_ingest(settings, h)  # every file's rows accounted for
     for o in result.outcomes:
         assert o.object == "owner", (o.file, o.object)
-        assert o.rows_read == o.rows_loaded + o.rows_rejected + o.rows_skipped
         assert o.rows_rejected == 0
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         return con.execute(f"select {COLUMNS} from staging.owner order by source_id").fetchall()
-    finally:
-        con.close()
 
 
 def test_hubspot_owners(tmp_path: Path, hubspot: Harness) -> None:

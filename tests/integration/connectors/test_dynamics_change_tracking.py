@@ -17,10 +17,11 @@ import pytest
 from connector_harness import Harness, read_pages
 from fake_dynamics import SIZES, guid
 from fakes_common import BASE
+from relationship_harness import night
 
 from ingest.connectors import FetchResult, RetryPolicy, fetch
-from ingest.fetch import fetch_sources, load_cursors, load_watermark, save_watermark
-from ingest.pipeline import IngestResult, inbox_files, ingest
+from ingest.fetch import load_cursors, load_watermark
+from ingest.pipeline import IngestResult
 from kernel.connection import connect
 from kernel.settings import Settings
 
@@ -128,17 +129,6 @@ def _settings(tmp_path: Path, h: Harness, extract: str = "incremental") -> Setti
     return Settings(data_dir=tmp_path / "data", sources=[source])
 
 
-def _night(settings: Settings, h: Harness) -> IngestResult:
-    fetched = fetch_sources(settings, env={h.token_env: h.fake.token})
-    assert not fetched.errors
-    result = ingest(
-        settings, files_for=lambda s: inbox_files(s, settings) + fetched.files.get(s.name, [])
-    )
-    assert result.ok, [o.message for o in result.refused]
-    save_watermark(settings, "crm", fetched.watermarks["crm"], fetched.cursors.get("crm"))
-    return result
-
-
 def _accounted(result: IngestResult, obj: str) -> tuple[int, int, int]:
     files = [o for o in result.outcomes if o.object == obj]
     read = sum(o.rows_read for o in files)
@@ -159,7 +149,7 @@ def test_a_deletion_marks_exactly_that_record_deleted_in_staging(
     tmp_path: Path, dynamics: Harness
 ) -> None:
     settings = _settings(tmp_path, dynamics)
-    _night(settings, dynamics)  # no state yet: a full read that keeps the delta links
+    night(settings, dynamics)  # no state yet: a full read that keeps the delta links
     assert set(SIZES) <= set(load_cursors(settings, "crm"))
     before = _customers(settings)
     assert len(before) == 250 and not any(d for _, d in before.values())
@@ -168,7 +158,7 @@ def test_a_deletion_marks_exactly_that_record_deleted_in_staging(
     dynamics.fake.edit("accounts", 8, minutes=400, name="Renamed SAS")
     dynamics.fake.delete("contacts", 3)
     dynamics.fake.requests.clear()
-    result = _night(settings, dynamics)
+    result = night(settings, dynamics)
     assert all("deltatoken" in r.query for r in dynamics.fake.requests), dynamics.fake.requests
     assert _accounted(result, "customer") == (2, 2, 0)  # the tombstone is not a reject
     after = _customers(settings)
@@ -189,13 +179,13 @@ def test_a_deletion_marks_exactly_that_record_deleted_in_staging(
     assert load_watermark(settings, "crm") == BASE + timedelta(minutes=400)
 
     # Nothing changed: the delta is empty and staging stays as it is.
-    result = _night(settings, dynamics)
+    result = night(settings, dynamics)
     assert _accounted(result, "customer") == (0, 0, 0)
     assert _customers(settings) == after
 
     # A full extract still works: the 249 live accounts, the deleted one still flagged.
     full = _settings(tmp_path, dynamics, extract="full")
-    result = _night(full, dynamics)
+    result = night(full, dynamics)
     assert _accounted(result, "customer") == (249, 249, 0)
     assert _customers(full) == after
 
@@ -204,8 +194,8 @@ def test_a_live_row_without_its_required_name_is_still_rejected(
     tmp_path: Path, dynamics: Harness
 ) -> None:
     settings = _settings(tmp_path, dynamics)
-    _night(settings, dynamics)
+    night(settings, dynamics)
     dynamics.fake.add("accounts", 300, minutes=400, name=None)
-    result = _night(settings, dynamics)
+    result = night(settings, dynamics)
     assert _accounted(result, "customer") == (1, 0, 1)
     assert guid(300) not in _customers(settings)

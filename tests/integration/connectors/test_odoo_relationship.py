@@ -5,7 +5,6 @@ limits, write_date increments and full-extract deletions behave as for partners.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from connector_harness import Harness, read_pages
 from fake_odoo import LOGIN
-from relationship_harness import fetch_and_stage, settings_for
+from relationship_harness import fetch_and_stage, settings_for, staged_from
 
 from ingest.fetch import save_watermark
 
@@ -35,8 +34,7 @@ ACTIVITIES = [
 
 
 def test_every_profile_object_is_read_by_default(tmp_path: Path, odoo: Harness) -> None:
-    staged = fetch_and_stage(settings_for(tmp_path / "data", odoo), odoo)
-    try:
+    with staged_from(settings_for(tmp_path / "data", odoo), odoo) as staged:
         counts = staged.by_object()
         # A draft receipt is skipped by the profile; the supplier payment and the section
         # line were never read (the connector's domains).
@@ -87,8 +85,6 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, odoo: Harness) 
             ("13", "8", "13", "Mot de passe", "closed", "low", datetime(2026, 1, 15, 9, 0),
              datetime(2026, 1, 15, 12, 0), None),
         ]  # fmt: skip
-    finally:
-        staged.close()
 
 
 def test_message_pages_name_their_document_partner(tmp_path: Path, odoo: Harness) -> None:
@@ -124,32 +120,6 @@ def test_json_rpc_reads_the_same_messages(tmp_path: Path, odoo: Harness) -> None
     ]
 
 
-def test_a_database_without_helpdesk_costs_only_tickets(
-    tmp_path: Path, odoo: Harness, caplog: pytest.LogCaptureFixture
-) -> None:
-    del odoo.fake.store["helpdesk.ticket"]
-    with caplog.at_level(logging.WARNING):
-        staged = fetch_and_stage(settings_for(tmp_path / "data", odoo), odoo)
-    try:
-        assert list(staged.fetched.skipped["crm"]) == ["helpdesk.ticket"]
-        skips = [r.getMessage() for r in caplog.records if "skipping" in r.getMessage()]
-        assert skips == [
-            "Odoo: skipping helpdesk.ticket: the database has no such model "
-            "(model helpdesk.ticket not found)"
-        ]
-        counts = staged.by_object()
-        assert "ticket" not in counts and counts["activity"] == (6, 6, 0, 0)
-    finally:
-        staged.close()
-
-
-def test_rate_limit_on_payments_waits_retry_after(tmp_path: Path, odoo: Harness) -> None:
-    odoo.fake.inject("429", retry_after="2", skip=1)  # on search_read, after fields_get
-    result = odoo.fetch(tmp_path, objects=["account.payment"])
-    assert result.records == {"account.payment": 3}
-    assert odoo.sleeps == [2.0]
-
-
 def test_incremental_activity_and_full_extract_deletion(tmp_path: Path, odoo: Harness) -> None:
     settings = settings_for(tmp_path / "data", odoo, extract="incremental")
     first = fetch_and_stage(settings, odoo)
@@ -158,22 +128,16 @@ def test_incremental_activity_and_full_extract_deletion(tmp_path: Path, odoo: Ha
     # The activity is marked done (archived with date_done) after the last read.
     odoo.fake.write("mail.activity", 301, 900, active=False, date_done="2026-03-06 11:00:00")
     odoo.fake.requests.clear()
-    second = fetch_and_stage(settings, odoo)
-    try:
+    with staged_from(settings, odoo) as second:
         domains = [r.body for r in odoo.fake.requests if b"write_date" in r.body]
         assert domains, "an incremental read filters on write_date"
         rows = {r[0]: r[1:] for r in second.rows("activity", "source_id, status, occurred_at")}
         assert rows["301"] == ("done", datetime(2026, 3, 6, 11, 0))
         assert len(rows) == 6
-    finally:
-        second.close()
     # A ticket deleted outright (unlink) leaves no trace: a full extract sees it go.
     odoo.fake.unlink("helpdesk.ticket", 13)
-    full = fetch_and_stage(settings_for(tmp_path / "data", odoo), odoo)
-    try:
+    with staged_from(settings_for(tmp_path / "data", odoo), odoo) as full:
         assert full.rows("ticket", "source_id, is_deleted") == [("11", False), ("13", True)]
-    finally:
-        full.close()
 
 
 @pytest.mark.parametrize("options", [{}, {"protocol": "jsonrpc", "login": LOGIN}])

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 from connector_harness import Harness, read_pages
 from fake_salesforce import CONCURRENT_LIMIT
-from relationship_harness import fetch_and_stage, settings_for
+from relationship_harness import QUOTE, TICKET, fetch_and_stage, settings_for, staged_from
 
 from ingest.fetch import save_watermark
 
@@ -32,8 +32,7 @@ ACTIVITY = (
 
 
 def test_every_profile_object_is_read_by_default(tmp_path: Path, salesforce: Harness) -> None:
-    staged = fetch_and_stage(settings_for(tmp_path / "data", salesforce), salesforce)
-    try:
+    with staged_from(settings_for(tmp_path / "data", salesforce), salesforce) as staged:
         assert staged.by_object() == {
             "customer": (250, 250, 0, 0),
             "contact": (30, 30, 0, 0),
@@ -58,21 +57,13 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, salesforce: Har
             (sf("00U", 0), sf("001", 2), sf("003", 2), None, "meeting", "Démo",
              datetime(2026, 4, 10, 12, 0), "open", None, USER),
         ]  # fmt: skip
-        assert staged.rows(
-            "ticket",
-            "source_id, customer_source_id, contact_source_id, ticket_number, subject, status, "
-            "priority, opened_at, closed_at, owner",
-        ) == [
+        assert staged.rows("ticket", TICKET) == [
             (sf("500", 0), sf("001", 1), sf("003", 1), "00001001", "Machine à l'arrêt", "open",
              "high", datetime(2026, 3, 4, 8, 0), None, USER),
             (sf("500", 1), sf("001", 2), None, "00001002", "Question facture", "closed", "low",
              datetime(2026, 1, 5, 8, 0), datetime(2026, 1, 7, 15, 30), USER),
         ]  # fmt: skip
-        assert staged.rows(
-            "quote",
-            "source_id, customer_source_id, opportunity_source_id, quote_number, status, "
-            "issue_date, valid_until, amount_excl_tax, amount_incl_tax",
-        ) == [
+        assert staged.rows("quote", QUOTE) == [
             (sf("0Q0", 0), sf("001", 1), sf("006", 1), "00000001", "sent", date(2026, 3, 1),
              date(2026, 4, 30), Decimal("12000.50"), Decimal("14400.60")),
             (sf("0Q0", 1), sf("001", 2), sf("006", 2), "00000002", "draft", date(2026, 3, 4),
@@ -99,8 +90,6 @@ def test_every_profile_object_is_read_by_default(tmp_path: Path, salesforce: Har
             sf("005", 1),
             sf("005", 2),
         ]
-    finally:
-        staged.close()
 
 
 def test_order_item_page_and_activity_queries(tmp_path: Path, salesforce: Harness) -> None:
@@ -124,9 +113,10 @@ def test_an_org_without_quotes_costs_only_quote(
     tmp_path: Path, salesforce: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     salesforce.fake.missing = {"Quote"}
-    with caplog.at_level(logging.WARNING):
-        staged = fetch_and_stage(settings_for(tmp_path / "data", salesforce), salesforce)
-    try:
+    with (
+        caplog.at_level(logging.WARNING),
+        staged_from(settings_for(tmp_path / "data", salesforce), salesforce) as staged,
+    ):
         assert list(staged.fetched.skipped["crm"]) == ["Quote"]
         skips = [r.getMessage() for r in caplog.records if "skipping" in r.getMessage()]
         assert len(skips) == 1
@@ -136,8 +126,6 @@ def test_an_org_without_quotes_costs_only_quote(
         counts = staged.by_object()
         assert "quote" not in counts
         assert counts["activity"] == (4, 4, 0, 0) and counts["order_line"] == (2, 2, 0, 0)
-    finally:
-        staged.close()
 
 
 def test_concurrent_limit_on_case_is_retried(tmp_path: Path, salesforce: Harness) -> None:
@@ -155,8 +143,7 @@ def test_activities_incremental_with_deletions(tmp_path: Path, salesforce: Harne
     salesforce.fake.edit("Task", sf("00T", 1), 600, Status="Completed", IsClosed=True)
     salesforce.fake.delete("Event", sf("00U", 0), 601)
     salesforce.fake.requests.clear()
-    second = fetch_and_stage(settings, salesforce)
-    try:
+    with staged_from(settings, salesforce) as second:
         queries = [parse_qs(r.query)["q"][0] for r in salesforce.fake.requests if r.query]
         task = next(q for q in queries if " FROM Task " in q)
         assert " WHERE SystemModstamp > " in task
@@ -167,5 +154,3 @@ def test_activities_incremental_with_deletions(tmp_path: Path, salesforce: Harne
             sf("00T", 2): ("done", False),
             sf("00U", 0): ("open", True),
         }
-    finally:
-        second.close()

@@ -23,10 +23,16 @@ def make_settings(
     return Settings(data_dir=root / "data", sources=[source])
 
 
-def drop(settings: Settings, *files: Path, source: int = 0) -> None:
-    """Copy files into the inbox of a source (replacing what was there)."""
+def inbox_of(settings: Settings, source: int = 0) -> Path:
+    """The inbox folder of a source (make_settings always gives it one)."""
     inbox = settings.sources[source].inbox
     assert inbox is not None
+    return inbox
+
+
+def drop(settings: Settings, *files: Path, source: int = 0) -> None:
+    """Copy files into the inbox of a source (replacing what was there)."""
+    inbox = inbox_of(settings, source)
     for f in files:
         shutil.copyfile(f, inbox / f.name)
 

@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from ingest_fixtures import make_settings
+from ingest_fixtures import inbox_of, make_settings
 from typer.testing import CliRunner
 
 from c360.cli import app
@@ -21,8 +21,7 @@ GOOD = b'"Record ID","Company name"\n"1","Alpha"\n'
 
 def test_links_fifos_and_outside_paths_are_refused_unread(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     secret = tmp_path / "secret.csv"
     secret.write_bytes(b'"Record ID","Company name"\n"666","Secret"\n')
@@ -51,8 +50,7 @@ def test_links_fifos_and_outside_paths_are_refused_unread(tmp_path: Path) -> Non
 
 def test_landed_files_are_owner_only(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     (inbox / "good.csv").chmod(0o644)
     result = ingest(settings)
@@ -63,8 +61,7 @@ def test_landed_files_are_owner_only(tmp_path: Path) -> None:
 
 def test_the_cli_keeps_the_data_folder_owner_only(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     settings.data_dir.mkdir(mode=0o755)
     old_store = settings.data_dir / "app.db"
@@ -99,8 +96,7 @@ def test_servers_listen_on_localhost_by_default() -> None:
 
 def test_leftovers_of_a_killed_run_are_cleaned_at_the_next_start(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     first = ingest(settings)
     kept = settings.landing_dir / "crm" / first.run_id
@@ -126,8 +122,7 @@ def test_leftovers_of_a_killed_run_are_cleaned_at_the_next_start(tmp_path: Path)
 def test_landing_retention(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
     settings.landing_keep_days = 30
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     recent = ingest(settings).run_id
     old = settings.landing_dir / "crm" / "20200101T000000000000Z"
@@ -142,8 +137,7 @@ def test_landing_retention(tmp_path: Path) -> None:
 
 def test_sources_check_names_a_fifo_without_opening_it(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     os.mkfifo(inbox / "pipe.csv")
     config = tmp_path / "c360.toml"

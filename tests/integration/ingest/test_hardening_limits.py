@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import make_settings, ods_row, write_ods, write_xlsx
+from ingest_fixtures import inbox_of, make_settings, ods_row, write_ods, write_xlsx
 
 from ingest.pipeline import ingest
 from ingest.readers import UnreadableFile, read_file
@@ -21,8 +21,7 @@ GOOD = b'"Record ID","Company name"\n"1","Alpha"\n'
 def _one_refused(tmp_path: Path, name: str, body: bytes | None = None, **limits: int) -> str:
     settings = make_settings(tmp_path, "hubspot", name="crm")
     settings.limits = LimitsConfig(**limits)
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "good.csv").write_bytes(GOOD)
     if body is not None:
         (inbox / name).write_bytes(body)
@@ -126,8 +125,7 @@ def test_the_nightly_connection_has_a_memory_and_disk_budget(tmp_path: Path) -> 
 def test_a_value_past_max_value_bytes_rejects_its_row_only(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
     settings.limits = LimitsConfig(max_value_bytes=1000)
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     # 1,000 bytes is within the limit; 1,001 (500 two-byte "é" and one "x") is past it.
     body = (
         '"Record ID","Company name"\n"1","Alpha"\n'
@@ -177,8 +175,7 @@ def test_an_ods_with_libreoffice_s_empty_repeats_to_the_sheet_edge_loads(
         [ods_row("Record ID", "Company name"), ods_row("1", "Alpha"), ods_row("2", "Beta"), edge],
     )
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / sheet.name).write_bytes(sheet.read_bytes())
     result = ingest(settings)
     assert not result.refused, [o.message for o in result.refused]

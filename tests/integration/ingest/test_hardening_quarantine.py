@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest_fixtures import DATA, make_settings, staging
+from ingest_fixtures import DATA, inbox_of, make_settings, staging
 from typer.testing import CliRunner
 
 from c360.cli import app
@@ -20,8 +20,7 @@ CP1252_ROW = '"2","Crédit Agricole","Paris","2026-01-05 10:00"\n'.encode("cp125
 
 def test_a_refused_inbox_file_is_quarantined_with_a_note(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "companies.csv")
     (inbox / "deals.csv").write_bytes(b"nothing,we,know\n1,2,3\n")
     first = ingest(settings)
@@ -47,8 +46,7 @@ def test_a_refused_inbox_file_is_quarantined_with_a_note(tmp_path: Path) -> None
 
 def _mixed(tmp_path: Path, *rows: bytes) -> tuple[object, Path]:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "companies.csv").write_bytes(HEADER + b"".join(rows))
     return settings, inbox
 

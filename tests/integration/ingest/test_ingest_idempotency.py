@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest_fixtures import DATA, customers, dump, make_settings, staging
+from ingest_fixtures import DATA, customers, dump, inbox_of, make_settings, staging
 
 from ingest.pipeline import ingest
 from kernel.settings import Settings
@@ -13,8 +13,7 @@ from kernel.settings import Settings
 
 def _night(settings: Settings, *names: str) -> None:
     """Replace the inbox content with the given files of tests/data/ingest/."""
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     for old in inbox.iterdir():
         old.unlink()
     for name in names:
@@ -40,8 +39,7 @@ def test_changed_file_is_reloaded(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot")
     _night(settings, "companies_night1.csv")
     ingest(settings)
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     target = inbox / "companies_night1.csv"
     target.write_text(target.read_text().replace("Gamma", "Gamma SAS"), encoding="utf-8")
     result = ingest(settings)
@@ -78,8 +76,7 @@ def test_split_extract_is_one_extract(tmp_path: Path) -> None:
     assert all(not deleted for _, deleted in customers(settings).values())
     # Next night part 1 changed and part 2 did not: part 2 is still part of the
     # extract, so its records must not be deleted (it is read again, not skipped).
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "companies_part1.csv").write_text(
         '"Record ID","Company name","City","Create Date"\n"1","Alpha","Lyon","2026-01-05 10:00"\n',
         encoding="utf-8",
@@ -97,8 +94,7 @@ def test_refused_part_holds_deletions(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "hubspot")
     _night(settings, "companies_part1.csv", "companies_part2.csv")
     ingest(settings)
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     (inbox / "companies_part2.csv").write_bytes(
         (DATA / "companies_part2.csv").read_bytes()[:-12]  # cut: a truncated part
     )

@@ -39,22 +39,16 @@ def _landed(settings: Settings) -> Path:
 
 
 def _raw(settings: Settings) -> list[tuple[object, ...]]:
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         return con.execute(
             'select _line, "Record ID", "Street Address" from raw.crm__contact order by _line'
         ).fetchall()
-    finally:
-        con.close()
 
 
 def _erase(settings: Settings, email: str) -> None:
-    con = connect(settings.staging_db)
-    try:
+    with connect(settings.staging_db) as con:
         init_staging(con)
         erase(con, settings, email, None)
-    finally:
-        con.close()
 
 
 def _records(path: Path) -> list[list[str]]:
@@ -73,15 +67,12 @@ def test_multiline_records_are_a_view_numbered_like_staging(tmp_path: Path) -> N
         (6, "603", "1 place Y"),
         (7, "604", "Hameau Z\nLieu-dit W"),
     ]
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         staged = con.execute("select _line, source_id from staging.contact order by 1").fetchall()
         copied = con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'raw'"
         ).fetchone()
         numbered = con.execute("select numbered from meta.raw_file").fetchall()
-    finally:
-        con.close()
     assert staged == [(2, "602"), (3, "601"), (6, "603"), (7, "604")]
     assert copied == (0,)  # no copy of the rows: the view reads the landed file
     assert numbered == [(True,)]
@@ -125,12 +116,9 @@ def test_a_blank_line_between_records_keeps_the_copy(tmp_path: Path) -> None:
     assert result.ok
     (o,) = result.outcomes
     assert (o.rows_read, o.rows_loaded, o.rows_rejected, o.rows_skipped) == (3, 3, 0, 0)
-    con = connect(settings.staging_db, read_only=True)
-    try:
+    with connect(settings.staging_db, read_only=True) as con:
         tables = con.execute(
             "select table_name from duckdb_tables() where schema_name = 'raw'"
         ).fetchall()
-    finally:
-        con.close()
     assert tables == [("crm__contact__rows",)]
     assert sorted(str(r[1]) for r in _raw(settings)) == ["601", "602", "603"]

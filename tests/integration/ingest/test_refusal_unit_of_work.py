@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import DATA, make_settings, staging, write_parquet
+from ingest_fixtures import DATA, inbox_of, make_settings, staging, write_parquet
 from typer.testing import CliRunner
 
 import ingest.pipeline as pipeline
@@ -44,8 +44,7 @@ def test_a_file_duckdb_cannot_type_is_refused_alone(
 ) -> None:
     """Whatever statement of a file's read or typing DuckDB refuses, only that file goes."""
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "a_companies.csv")
     shutil.copyfile(DATA / "companies_part2.csv", inbox / "b_companies.csv")
     shutil.copyfile(DATA / "deals_night1.csv", inbox / "c_deals.csv")
@@ -67,14 +66,11 @@ def test_a_file_duckdb_cannot_type_is_refused_alone(
     refused = result.refused[0].message or ""
     assert refused.startswith("b_companies.csv: ") and "douze" in refused
     assert "\n" not in refused
-    con = staging(settings)
-    try:
+    with staging(settings) as con:
         runs = con.execute(
             "select file, status, message from meta.ingest_run order by file"
         ).fetchall()
         loaded = con.execute("select count(*) from staging.customer").fetchone()
-    finally:
-        con.close()
     assert [(r[0], r[1]) for r in runs] == [
         ("a_companies.csv", "loaded"),
         ("b_companies.csv", "refused"),
@@ -119,8 +115,7 @@ def test_a_night_with_an_unreadable_file_publishes_the_rest(tmp_path: Path) -> N
     assert "the rest was loaded and published" in night.output, night.output
     # ...and the rest, the books in CR CR LF included, was loaded and published.
     settings = load_settings(tmp_path / "c360.toml")
-    con = staging(settings)
-    try:
+    with staging(settings) as con:
         runs = con.execute(
             "select source, file, object, status, message, rows_read, rows_loaded, "
             "rows_rejected, rows_skipped from meta.ingest_run"
@@ -128,8 +123,6 @@ def test_a_night_with_an_unreadable_file_publishes_the_rest(tmp_path: Path) -> N
         fec_items = con.execute(
             "select count(*) from staging.receivable_item where source = 'compta'"
         ).fetchone()
-    finally:
-        con.close()
     refused = [r for r in runs if r[3] == "refused"]
     assert [(r[0], r[1]) for r in refused] == [("compta", bad.name)]
     message = refused[0][4]
@@ -149,8 +142,7 @@ def test_a_failed_source_is_one_line_from_the_cli(
     """Not a refusal (a bug, a full disk): the source is rolled back, `c360 ingest` says so
     in one line and exits non-zero, no traceback."""
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "companies.csv")
     config = tmp_path / "c360.toml"
     config.write_text(

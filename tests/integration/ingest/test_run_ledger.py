@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import DATA, make_settings, staging
+from ingest_fixtures import DATA, inbox_of, make_settings, staging
 
 import ingest.pipeline as pipeline
 from ingest import run_ledger
@@ -97,8 +97,7 @@ def test_the_pipeline_refuses_a_source_whose_ledger_does_not_add_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = make_settings(tmp_path, "hubspot", name="crm")
-    inbox = settings.sources[0].inbox
-    assert inbox is not None
+    inbox = inbox_of(settings)
     shutil.copyfile(DATA / "companies_night1.csv", inbox / "companies.csv")
     real = pipeline._suppress_erased
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 from digest_servers import Hooks, SmtpServer
+from hand_made import quoted_csv
 from writeback_project import Project, make_project
 
 from api import security, store
@@ -25,16 +26,12 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 Q = '"'
 
 
-def _csv(*rows: tuple[str, ...]) -> str:
-    return "".join(",".join(Q + v + Q for v in row) + "\r\n" for row in rows)
-
-
-COMPANIES = _csv(
+COMPANIES = quoted_csv(
     ("Record ID", "Company name", "City", "Code client ERP"),
     ("501", "Marchand et Fils", "Lyon", "C001"),
     ("502", "Boulangerie Durand", "Paris", "C002"),
 )
-QUOTES = _csv(
+QUOTES = quoted_csv(
     ("Record ID", "Quote name", "Quote number", "Quote status", "Quote amount", "Currency",
      "Expiration date", "Create date", "Associated Company IDs"),
     ("9101", "Ligne 3", "Q-101", "Approval not needed", "12000.0", "EUR", "2026-12-31",
@@ -47,7 +44,7 @@ QUOTES = _csv(
     ("9104", "Pétrin", "Q-104", "Approval not needed", "99.99", "EUR", "",
      "2026-11-15 10:00", "502"),
 )  # fmt: skip
-TICKETS = _csv(
+TICKETS = quoted_csv(
     ("Record ID", "Ticket name", "Ticket status", "Priority", "Create date", "Close date",
      "Associated Contact IDs", "Associated Company IDs"),
     ("8001", "Panne ligne 2", "New", "Urgent", "2026-11-26 08:00", "", "", "501"),

@@ -36,13 +36,10 @@ def project(
 def _customer_ids(project: Project) -> list[str]:
     path = current_snapshot(project.settings.snapshots_dir)
     assert path is not None
-    con = connect(path, read_only=True)
-    try:
+    with connect(path, read_only=True) as con:
         rows = con.execute(
             "select source_id, customer_id from core.customer_xref where source = 'hub'"
         ).fetchall()
-    finally:
-        con.close()
     by_record = dict(rows)
     return [by_record[rid] for rid in RECORDS["hubspot"]]
 

@@ -63,6 +63,16 @@ def truth_of(summary: DemoSummary) -> dict[str, Any]:
     return json.loads(summary.truth_path.read_text(encoding="utf-8"))
 
 
+def company_of_account(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The truth's company behind each customer account of the books (source compta)."""
+    return {
+        r["source_id"]: c
+        for c in truth["companies"]
+        for r in c["records"]
+        if r["source"] == "compta"
+    }
+
+
 def receivable(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [r for r in rows if r["CompteNum"].startswith("411")]
 
@@ -98,12 +108,7 @@ def test_coded_accounts_embed_the_customer_code(books_only: DemoSummary) -> None
     pattern = re.compile(
         tomllib.loads(books_only.config_path.read_text())["sources"][1]["account_code"]
     )
-    by_account = {
-        r["source_id"]: c
-        for c in truth["companies"]
-        for r in c["records"]
-        if r["source"] == "compta"
-    }
+    by_account = company_of_account(truth)
     uncoded = 0
     for account, company in by_account.items():
         m = pattern.fullmatch(account)
@@ -348,12 +353,7 @@ def aging(items: list[tuple[Decimal, date, str]], terms: int) -> dict[str, Decim
 def test_truth_equals_the_books_read_independently(books_only: DemoSummary) -> None:
     rows = read_fec(books_only)
     truth = truth_of(books_only)
-    owner = {
-        r["source_id"]: c
-        for c in truth["companies"]
-        for r in c["records"]
-        if r["source"] == "compta"
-    }
+    owner = company_of_account(truth)
     checked = 0
     for account, items in fec_open_items(rows).items():
         expected = aging(items, DEFAULT_TERMS)  # no ERP: nobody's terms are known

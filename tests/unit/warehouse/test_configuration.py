@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from warehouse_fixtures import make_settings, snapshot, staging, write_staging, xref_of
+from warehouse_fixtures import golden_of, make_settings, snapshot, staging, write_staging, xref_of
 
 from kernel.connection import connect
 from warehouse.build import build
@@ -19,18 +19,9 @@ def _built(tmp_path: Path, **overrides: object) -> duckdb.DuckDBPyConnection:
     return snapshot(result.snapshot)
 
 
-def _golden(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> dict[str, object]:
-    customer_id = xref_of(con)[(source, source_id)][0]
-    cur = con.execute("select * from core.customer where customer_id = ?", [customer_id])
-    names = [d[0] for d in cur.description]
-    row = cur.fetchone()
-    assert row is not None
-    return dict(zip(names, row, strict=True))
-
-
 def test_survivorship_order_is_configuration(tmp_path: Path) -> None:
     default = _built(tmp_path / "a")
-    assert _golden(default, "erp", "E1")["street"] == "1 rue de la Paix"  # ERP address
+    assert golden_of(default, "erp", "E1")["street"] == "1 rue de la Paix"  # ERP address
     crm_first = _built(
         tmp_path / "b",
         survivorship={
@@ -38,7 +29,7 @@ def test_survivorship_order_is_configuration(tmp_path: Path) -> None:
             "relationship": ["erp", "crm", "accounting"],
         },
     )
-    acme = _golden(crm_first, "erp", "E1")
+    acme = golden_of(crm_first, "erp", "E1")
     assert acme["street"] == "3 avenue Foch"  # the CRM's address now wins
     assert acme["address_source"] == "crm"
 
@@ -49,21 +40,9 @@ def test_establishment_level_keeps_two_sites_apart(tmp_path: Path) -> None:
     def two_sites(settings_dir: Path, level: str) -> duckdb.DuckDBPyConnection:
         settings = make_settings(settings_dir / "data", matching={"level": level})
         write_staging(settings, with_seed=False)
-        con = staging(settings)
-        for i, nic in enumerate(("0001", "0002"), start=1):
-            insert(
-                con,
-                "customer",
-                source="erp",
-                source_id=f"S{i}",
-                name="Multisite SA",
-                siret=siret("732829320", nic),
-                siret_valid=True,
-                postcode=f"7500{i}",
-                city="Paris",
-                _run_id="r",
-            )
-        con.close()
+        with staging(settings) as con:
+            for i, nic in enumerate(("0001", "0002"), start=1):
+                insert(con, "customer", source="erp", source_id=f"S{i}", name="Multisite SA", siret=siret("732829320", nic), siret_valid=True, postcode=f"7500{i}", city="Paris", _run_id="r")  # fmt: skip
         result = build(settings)
         assert result.published and result.snapshot is not None, result.message
         return connect(result.snapshot, read_only=True)

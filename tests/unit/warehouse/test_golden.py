@@ -6,22 +6,13 @@ import json
 from decimal import Decimal
 
 import duckdb
-from warehouse_fixtures import SIREN_ACME, SIREN_GAMMA, siret, xref_of
-
-
-def _golden(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> dict[str, object]:
-    customer_id = xref_of(con)[(source, source_id)][0]
-    cur = con.execute("select * from core.customer where customer_id = ?", [customer_id])
-    names = [d[0] for d in cur.description]
-    row = cur.fetchone()
-    assert row is not None
-    return dict(zip(names, row, strict=True))
+from warehouse_fixtures import SIREN_ACME, SIREN_GAMMA, golden_of, siret, xref_of
 
 
 def test_survivorship_takes_each_field_from_its_master(
     reference: duckdb.DuckDBPyConnection,
 ) -> None:
-    acme = _golden(reference, "erp", "E1")
+    acme = golden_of(reference, "erp", "E1")
     assert acme["name"] == "ACME SAS"  # ERP name
     assert acme["street"] == "1 rue de la Paix"  # ERP coordinates
     assert acme["segment"] == "PME"  # CRM relationship field beats the ERP's
@@ -31,10 +22,10 @@ def test_survivorship_takes_each_field_from_its_master(
     assert acme["customer_code"] == "CUST001"
     assert acme["siren"] == SIREN_ACME
     assert acme["siret"] == siret(SIREN_ACME)
-    gamma = _golden(reference, "crm", "H3")
+    gamma = golden_of(reference, "crm", "H3")
     assert gamma["siren"] == SIREN_GAMMA
     assert str(gamma["vat_number"]).startswith("FR")  # only the CRM had it
-    zed = _golden(reference, "compta", "411ZED")
+    zed = golden_of(reference, "compta", "411ZED")
     assert zed["name"] == "ZED"  # accounting name when nothing else
 
 

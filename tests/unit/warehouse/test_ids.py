@@ -36,81 +36,63 @@ def test_merge_keeps_the_oldest_id_and_redirects_the_other(
     staging_factory: Callable[..., Settings],
 ) -> None:
     settings = staging_factory(with_seed=False)
-    con = staging(settings)
-    insert(con, "customer", source="crm", source_id="H10", name="Zulu")
-    insert(
-        con, "customer", source="erp", source_id="E10", name="Omega Holding", customer_code="K10"
-    )
-    con.close()
+    with staging(settings) as con:
+        insert(con, "customer", source="crm", source_id="H10", name="Zulu")
+        insert(con, "customer", source="erp", source_id="E10", name="Omega Holding", customer_code="K10")  # fmt: skip
     first = build(settings)
     assert first.snapshot is not None
-    snap = snapshot(first.snapshot)
-    before = xref_of(snap)
-    snap.close()
+    with snapshot(first.snapshot) as snap:
+        before = xref_of(snap)
     crm_id, erp_id = before[("crm", "H10")][0], before[("erp", "E10")][0]
     assert crm_id != erp_id
 
     # The CRM record now holds the ERP code, and a new ERP customer appears.
-    con = staging(settings)
-    con.execute("update staging.customer set customer_code = 'K10' where source_id = 'H10'")
-    insert(con, "customer", source="erp", source_id="E11", name="Newcomer")
-    con.close()
+    with staging(settings) as con:
+        con.execute("update staging.customer set customer_code = 'K10' where source_id = 'H10'")
+        insert(con, "customer", source="erp", source_id="E11", name="Newcomer")
     later = settings.model_copy(update={"as_of": date(2026, 11, 29)})
     second = build(later)
     assert second.published and second.snapshot is not None
-    snap = snapshot(second.snapshot)
-    after = xref_of(snap)
-    survivor = min(crm_id, erp_id)
-    merged = max(crm_id, erp_id)
-    assert after[("crm", "H10")] == (survivor, "xref")
-    assert after[("erp", "E10")] == (survivor, "xref")
-    assert snap.execute(
-        "select old_customer_id, customer_id, build_id from core.customer_redirect"
-    ).fetchall() == [(merged, survivor, second.build_id)]
-    # New ids continue after the largest id ever issued, redirected ones included.
-    assert after[("erp", "E11")][0] == "C0000003"
-    history = snap.execute(
-        "select build_date, count(*) from mart.balance_history group by all order by all"
-    ).fetchall()
-    assert history == [(date(2026, 11, 28), 2), (date(2026, 11, 29), 2)]
-    snap.close()
+    with snapshot(second.snapshot) as snap:
+        after = xref_of(snap)
+        survivor = min(crm_id, erp_id)
+        merged = max(crm_id, erp_id)
+        assert after[("crm", "H10")] == (survivor, "xref")
+        assert after[("erp", "E10")] == (survivor, "xref")
+        assert snap.execute(
+            "select old_customer_id, customer_id, build_id from core.customer_redirect"
+        ).fetchall() == [(merged, survivor, second.build_id)]
+        # New ids continue after the largest id ever issued, redirected ones included.
+        assert after[("erp", "E11")][0] == "C0000003"
+        history = snap.execute(
+            "select build_date, count(*) from mart.balance_history group by all order by all"
+        ).fetchall()
+        assert history == [(date(2026, 11, 28), 2), (date(2026, 11, 29), 2)]
 
 
 def test_an_order_cancelled_after_sync_is_flagged(
     staging_factory: Callable[..., Settings],
 ) -> None:
     settings = staging_factory(with_seed=False)
-    con = staging(settings)
-    insert(con, "customer", source="erp", source_id="E1", name="Acme", customer_code="K1")
-    for order_id, status in (("O1", "confirmed"), ("O2", "draft")):
-        insert(
-            con,
-            "sales_order",
-            source="erp",
-            source_id=order_id,
-            customer_source_id="E1",
-            order_number=order_id,
-            status=status,
-            amount_excl_tax=100,
-        )
-    con.close()
+    with staging(settings) as con:
+        insert(con, "customer", source="erp", source_id="E1", name="Acme", customer_code="K1")
+        for order_id, status in (("O1", "confirmed"), ("O2", "draft")):
+            insert(con, "sales_order", source="erp", source_id=order_id, customer_source_id="E1", order_number=order_id, status=status, amount_excl_tax=100)  # fmt: skip
     assert build(settings).published
-    con = staging(settings)
-    con.execute("update staging.sales_order set status = 'cancelled'")
-    con.close()
+    with staging(settings) as con:
+        con.execute("update staging.sales_order set status = 'cancelled'")
     result = build(settings)
     assert result.published and result.snapshot is not None
-    snap = snapshot(result.snapshot)
-    flagged = snap.execute(
-        "select source_id, previous_status from core.order_cancelled_after_sync"
-    ).fetchall()
-    assert flagged == [("O1", "confirmed")]  # O2 was only a draft: cancelling it is normal
-    alert = snap.execute(
-        "select message from mart.alert where alert_type = 'order_cancelled_after_sync'"
-    ).fetchall()
-    assert alert == [("Order O1 was cancelled after it had been confirmed",)]
-    quality = snap.execute(
-        "select count(*) from mart.data_quality where check_name = 'order_cancelled_after_sync'"
-    ).fetchone()
-    assert quality == (1,)
-    snap.close()
+    with snapshot(result.snapshot) as snap:
+        flagged = snap.execute(
+            "select source_id, previous_status from core.order_cancelled_after_sync"
+        ).fetchall()
+        assert flagged == [("O1", "confirmed")]  # O2 was only a draft: cancelling it is normal
+        alert = snap.execute(
+            "select message from mart.alert where alert_type = 'order_cancelled_after_sync'"
+        ).fetchall()
+        assert alert == [("Order O1 was cancelled after it had been confirmed",)]
+        quality = snap.execute(
+            "select count(*) from mart.data_quality where check_name = 'order_cancelled_after_sync'"
+        ).fetchone()
+        assert quality == (1,)

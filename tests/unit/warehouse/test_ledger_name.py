@@ -28,10 +28,9 @@ def _build(
     **overrides: Any,
 ) -> duckdb.DuckDBPyConnection:
     settings = staging_factory(with_seed=False, **overrides)
-    con = staging(settings)
-    for row in rows:
-        insert(con, "customer", **row)
-    con.close()
+    with staging(settings) as con:
+        for row in rows:
+            insert(con, "customer", **row)
     result = build(settings)
     assert result.published, result.message
     assert result.snapshot is not None

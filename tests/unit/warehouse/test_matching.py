@@ -79,50 +79,22 @@ def test_a_record_between_two_sirens_goes_to_review(
     from warehouse.build import build
 
     settings = staging_factory(with_seed=False)
-    con = staging(settings)
-    insert(
-        con,
-        "customer",
-        source="erp",
-        source_id="A",
-        name="Un",
-        siren=SIREN_ALPHA_1,
-        phone="+33100000001",
-    )
-    insert(
-        con,
-        "customer",
-        source="erp",
-        source_id="B",
-        name="Deux",
-        siren=SIREN_ALPHA_2,
-        email="a@bridge.fr",
-        postcode="75001",
-    )
-    insert(
-        con,
-        "customer",
-        source="crm",
-        source_id="X",
-        name="Pont",
-        phone="+33100000001",
-        email="b@bridge.fr",
-        postcode="75001",
-    )
-    con.close()
+    with staging(settings) as con:
+        insert(con, "customer", source="erp", source_id="A", name="Un", siren=SIREN_ALPHA_1, phone="+33100000001")  # fmt: skip
+        insert(con, "customer", source="erp", source_id="B", name="Deux", siren=SIREN_ALPHA_2, email="a@bridge.fr", postcode="75001")  # fmt: skip
+        insert(con, "customer", source="crm", source_id="X", name="Pont", phone="+33100000001", email="b@bridge.fr", postcode="75001")  # fmt: skip
     result = build(settings)
     assert result.published
     assert result.snapshot is not None
-    snap = snapshot(result.snapshot)
-    x = xref_of(snap)
-    # X shares a phone with A and a domain + postcode with B, whose SIRENs differ:
-    # joining it to either would be a guess, so it stays alone and both links wait.
-    assert len({x[("erp", "A")][0], x[("erp", "B")][0], x[("crm", "X")][0]}) == 3
-    assert x[("crm", "X")][1] == "single"
-    queued = snap.execute("select evidence from core.match_candidate").fetchall()
-    assert len(queued) == 2
-    assert all(json.loads(e[0])["reason"] == "would join two different SIRENs" for e in queued)
-    snap.close()
+    with snapshot(result.snapshot) as snap:
+        x = xref_of(snap)
+        # X shares a phone with A and a domain + postcode with B, whose SIRENs differ:
+        # joining it to either would be a guess, so it stays alone and both links wait.
+        assert len({x[("erp", "A")][0], x[("erp", "B")][0], x[("crm", "X")][0]}) == 3
+        assert x[("crm", "X")][1] == "single"
+        queued = snap.execute("select evidence from core.match_candidate").fetchall()
+        assert len(queued) == 2
+        assert all(json.loads(e[0])["reason"] == "would join two different SIRENs" for e in queued)
 
 
 def test_steward_decisions_are_reapplied(staging_factory: Callable[..., Settings]) -> None:
@@ -146,9 +118,8 @@ def test_steward_decisions_are_reapplied(staging_factory: Callable[..., Settings
     app.close()
     result = build(settings)
     assert result.snapshot is not None
-    snap = snapshot(result.snapshot)
-    x = xref_of(snap)
-    assert x[("erp", "E8")] == (x[("crm", "H8")][0], "steward")
-    assert x[("erp", "E7")][0] != x[("crm", "H7")][0]
-    assert snap.execute("select count(*) from core.match_candidate").fetchone() == (0,)
-    snap.close()
+    with snapshot(result.snapshot) as snap:
+        x = xref_of(snap)
+        assert x[("erp", "E8")] == (x[("crm", "H8")][0], "steward")
+        assert x[("erp", "E7")][0] != x[("crm", "H7")][0]
+        assert snap.execute("select count(*) from core.match_candidate").fetchone() == (0,)

@@ -27,19 +27,8 @@ def test_failed_checks_leave_current_unchanged(staging_factory: Callable[..., Se
     assert good.published
     assert re.fullmatch(r"\d{8}T\d{12}Z", good.build_id)
 
-    con = staging(settings)
-    insert(
-        con,
-        "invoice",
-        source="erp",
-        source_id="BAD",
-        customer_source_id="E2",
-        invoice_number="X-1",
-        kind="proforma",
-        status="posted",
-        amount_open=1,
-    )
-    con.close()
+    with staging(settings) as con:
+        insert(con, "invoice", source="erp", source_id="BAD", customer_source_id="E2", invoice_number="X-1", kind="proforma", status="posted", amount_open=1)  # fmt: skip
     bad = build(settings)
     assert not bad.published
     assert bad.snapshot is None
@@ -55,14 +44,12 @@ def test_failed_checks_leave_current_unchanged(staging_factory: Callable[..., Se
     ]
     assert log[0]["checks"][0]["name"] == "invoice_kind_accepted"
 
-    con = staging(settings)
-    con.execute("delete from staging.invoice where source_id = 'BAD'")
-    con.close()
+    with staging(settings) as con:
+        con.execute("delete from staging.invoice where source_id = 'BAD'")
     fixed = build(settings)
     assert fixed.published and fixed.snapshot is not None
-    snap = snapshot(fixed.snapshot)
-    rows = snap.execute("select build_id, status, checks from meta.build order by 1").fetchall()
-    snap.close()
+    with snapshot(fixed.snapshot) as snap:
+        rows = snap.execute("select build_id, status, checks from meta.build order by 1").fetchall()
     assert [(r[0], r[1]) for r in rows] == [
         (good.build_id, "published"),
         (bad.build_id, "failed"),
@@ -75,9 +62,8 @@ def test_retention_rollback_and_crash_leftovers(
     staging_factory: Callable[..., Settings],
 ) -> None:
     settings = staging_factory(with_seed=False, snapshots_keep=2)
-    con = staging(settings)
-    insert(con, "customer", source="erp", source_id="E1", name="Solo")
-    con.close()
+    with staging(settings) as con:
+        insert(con, "customer", source="erp", source_id="E1", name="Solo")
     folder = settings.snapshots_dir
     folder.mkdir(parents=True)
     leftover = folder / ".20260101T000000000000Z.duckdb.tmp"

@@ -83,3 +83,13 @@ def xref_of(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, 
         "select source, source_id, customer_id, match_rule from core.customer_xref"
     ).fetchall()
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def golden_of(con: duckdb.DuckDBPyConnection, source: str, source_id: str) -> dict[str, object]:
+    """The golden customer row (core.customer) a source record was matched to, by column."""
+    customer_id = xref_of(con)[(source, source_id)][0]
+    cur = con.execute("select * from core.customer where customer_id = ?", [customer_id])
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    assert row is not None
+    return dict(zip(names, row, strict=True))

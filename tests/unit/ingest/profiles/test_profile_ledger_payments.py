@@ -1,6 +1,6 @@
-"""Payments from the profiles that had none: SAP BSID/BSAD incoming-payment lines, FEC
-treasury lines (the bank side of receipts), the generic payment file in English and in
-French, and Oracle receipts with their receivable applications."""
+"""Payments from the ledgers: SAP BSID/BSAD incoming-payment lines and FEC treasury lines
+(the bank side of receipts). The payment extracts (generic, Oracle applications) are in
+test_profile_payments.py."""
 
 from __future__ import annotations
 
@@ -132,58 +132,4 @@ def test_fec_receivable_and_treasury_lines(load: Load) -> None:
         ("BQ1/4", "C002", "411000", "VIR0420", "payment", Decimal("-900.00"), "AD",
          date(2026, 4, 25)),
         ("CA/1", "C001", "411000", "ESP0428", "payment", Decimal("-50.25"), None, None),
-    ]  # fmt: skip
-
-
-def test_generic_payments_in_english_and_french(load: Load) -> None:
-    db = load("generic", "generic_payments")
-    assert db.runs() == {
-        ("customers.csv", "customer"): ("loaded", 3, 3, 0, 0),
-        ("invoices.csv", "invoice"): ("loaded", 5, 5, 0, 0),
-        ("payments.csv", "payment"): ("loaded", 4, 3, 1, 0),
-        ("reglements.csv", "payment"): ("loaded", 2, 2, 0, 0),
-    }
-    assert db.rejects() == [("payments.csv", 5, "amount 'abc' is not a number")]
-    # English: ',' and ISO dates. French: ';', Windows-1252, dd/mm/yyyy, "1 234,56".
-    # Several invoices (',' or ';' between them) are ';'-joined; blank = on account.
-    assert db.rows("payment", PAYMENT) == [
-        ("PAY-001", "CUST-1", "PAY-001", date(2026, 2, 10), Decimal("1500.00"), "EUR",
-         "INV-001", "transfer"),
-        ("PAY-002", "CUST-1", "PAY-002", date(2026, 3, 1), Decimal("2000.50"), "EUR",
-         "INV-002;INV-003", "card"),
-        ("PAY-003", "CUST-2", "PAY-003", date(2026, 3, 5), Decimal("99.99"), "EUR", None,
-         "cheque"),
-        ("RG-2026-01", "C-10", "RG-2026-01", date(2026, 1, 15), Decimal("1234.56"), "EUR",
-         "FA-100;FA-101", "Virement"),
-        ("RG-2026-02", "C-10", "RG-2026-02", date(2026, 2, 28), Decimal("500.00"), "EUR", None,
-         "Chèque"),
-    ]  # fmt: skip
-
-
-def test_oracle_receipts_with_their_applications(load: Load) -> None:
-    db = load("oracle_ebs", "oracle_ebs_applications")
-    # The reversed receipt is skipped; the unreadable amount applied is rejected.
-    assert db.runs() == {
-        ("AR_RECEIPT_APPLICATIONS.csv", "payment"): ("loaded", 8, 6, 1, 1),
-        ("HZ_CUST_ACCOUNTS.csv", "customer"): ("loaded", 2, 2, 0, 0),
-        ("RA_CUSTOMER_TRX_ALL.csv", "invoice"): ("loaded", 4, 4, 0, 0),
-    }
-    assert db.rejects() == [
-        ("AR_RECEIPT_APPLICATIONS.csv", 9, "amount_applied '8O.00' is not a number")
-    ]
-    # One row per application: the amount applied and the invoice (its number, else its
-    # CUSTOMER_TRX_ID); on account (ACC) names none; an unapplied receipt keeps its amount.
-    assert db.rows("payment", PAYMENT) == [
-        ("92001/81001", "1050", "RCPT-2026-101", date(2026, 2, 3), Decimal("1000.00"), "EUR",
-         "INV-2001", "Bank Transfer"),
-        ("92001/81002", "1050", "RCPT-2026-101", date(2026, 2, 3), Decimal("2500.75"), "EUR",
-         "INV-2002", "Bank Transfer"),
-        ("92002/81003", "1050", "RCPT-2026-102", date(2026, 2, 20), Decimal("500.00"), "EUR",
-         "INV-2003", "Check"),
-        ("92002/81004", "1050", "RCPT-2026-102", date(2026, 2, 20), Decimal("200.00"), "EUR",
-         None, "Check"),
-        ("92003/81005", "1051", "RCPT-2026-103", date(2026, 3, 10), Decimal("450.00"), "EUR",
-         "600004", "Bank Transfer"),
-        ("92004", "1051", "RCPT-2026-104", date(2026, 3, 12), Decimal("120.50"), "EUR", None,
-         "Check"),
     ]  # fmt: skip
