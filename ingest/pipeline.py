@@ -38,6 +38,7 @@ from ingest import (
     validate,
 )
 from ingest.landing import (
+    Flushes,
     LandedFile,
     clean_unfinished,
     land,
@@ -171,6 +172,7 @@ class SourceRun:
     progress: Progress | None
     ids: Iterator[int]  # the ingest run's temp-table numbers, shared by its sources
     loads: list[LandedLoad] = field(default_factory=list)
+    flushes: Flushes = field(default_factory=Flushes)  # the landed copies' fsyncs
 
     def temp(self, prefix: str) -> str:
         """A temp-table name no other table of this ingest run (on this connection) has."""
@@ -258,6 +260,7 @@ def ingest(
             )
             try:
                 outcomes = _prepare_source(run, files)
+                run.flushes.wait()  # landed files on disk before staging names them
                 con.execute("begin transaction")
                 try:
                     _commit_source(run, outcomes)
@@ -451,7 +454,8 @@ def _suppress_erased(
 
 def _land_and_load(run: SourceRun, path: Path, kind: str, sha: str) -> list[FileOutcome]:
     run.tell(path)
-    lf = land(path, run.settings.landing_run_dir(run.source.name, run.run_id), run.source.name, sha)
+    folder = run.settings.landing_run_dir(run.source.name, run.run_id)
+    lf = land(path, folder, run.source.name, sha, run.flushes)
     load = LandedLoad(lf, sha, file_table=run.temp("file"))
     run.loads.append(load)
     file_table = load.file_table or ""
