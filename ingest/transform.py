@@ -169,9 +169,11 @@ def build_query(
     columns: list[Column],
     opts: ReadOptions,
     file_table: str,
+    carry: tuple[str, ...] = (),
 ) -> str:
-    """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`."""
-    parsed: list[str] = ["_line"]
+    """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`
+    (and the columns of `file_table` named in `carry`, as they are)."""
+    parsed: list[str] = ["_line", *carry]
     problems: list[str] = []
     raw_cols: list[str] = []
     covered: set[str] = set()
@@ -251,11 +253,17 @@ def build_query(
     """
 
 
-def final_select(columns: list[Column], typed_table: str, *, keep_problems: bool = False) -> str:
+def final_select(
+    columns: list[Column],
+    typed_table: str,
+    *,
+    keep_problems: bool = False,
+    carry: tuple[str, ...] = (),
+) -> str:
     """Staging-shaped SELECT over the typed rows (identifier structs unpacked).
 
-    With `keep_problems`, every row comes out with its `_problems` (empty when none);
-    otherwise only the rows without problems."""
+    With `keep_problems`, every row comes out with its `_problems` (empty when none), and
+    the `carry` columns; otherwise only the rows without problems."""
     out: list[str] = []
     names = {c.name for c in columns}
     has_siret, has_vat = "siret" in names, "vat_number" in names
@@ -301,7 +309,7 @@ def final_select(columns: list[Column], typed_table: str, *, keep_problems: bool
         else:
             out.append(f'"f__{n}" as {n}')
     if keep_problems:
-        return f"select {', '.join(out)}, _problems from {typed_table}"
+        return f"select {', '.join([*out, *carry])}, _problems from {typed_table}"
     return f"select {', '.join(out)} from {typed_table} where _problems = ''"
 
 
