@@ -4,12 +4,13 @@ rows, lines, rejects and raw layer as the usual read (a table of text, then type
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ingest import landing, pipeline, single_read
+from ingest import pipeline, single_read
 from ingest.pipeline import ingest
 from kernel.connection import connect
 from kernel.settings import Settings, SourceConfig
@@ -172,7 +173,7 @@ def test_a_landed_copy_that_cannot_be_synced_fails_the_source(
     def broken(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(landing.os, "fsync", broken)
+    monkeypatch.setattr(os, "fsync", broken)  # the background flush of the landed copy
     with pytest.raises(OSError, match="Input/output error"):
         ingest(settings)
     con = connect(settings.staging_db, read_only=True)
