@@ -369,6 +369,18 @@ def _decimal_mark(con: duckdb.DuckDBPyConnection, num_cols: list[str], file_tabl
     return "auto"
 
 
+def _reads_mark(col: Column) -> bool:
+    """Whether `_typed` reads this column with the file's decimal mark."""
+    t = col.type.upper()
+    return col.name not in CHECKED_FIELDS and (
+        t.startswith("DECIMAL") or t in ("INTEGER", "BIGINT")
+    )
+
+
+def _types(columns: list[Column]) -> tuple[str, ...]:
+    return tuple({c.type.upper() for c in columns})
+
+
 def sniff_formats(
     con: duckdb.DuckDBPyConnection,
     obj: ObjectSpec,
@@ -389,6 +401,11 @@ def sniff_formats(
     if date_cols:
         fitted |= _date_order(con, date_cols, opts, file_table, sample)
     num_cols = _mapped_columns(obj, header, columns, ("DECIMAL(18,2)",))
-    if num_cols and opts.decimal == "auto":
+    # Amounts read the same with 'auto' as with the one mark a file uses (a value without
+    # the other mark reads alike either way): the count, a pass over the whole file, is
+    # worth it only when a quantity or a count (read by the mark too, where '1.000' in a
+    # comma file is a thousand) is mapped as well.
+    marked = [c for c in columns if c.type.upper() != "DECIMAL(18,2)" and _reads_mark(c)]
+    if num_cols and opts.decimal == "auto" and _mapped_columns(obj, header, marked, _types(marked)):
         fitted["decimal"] = _decimal_mark(con, num_cols, file_table)
     return ReadOptions(**{**opts.__dict__, **fitted}) if fitted else opts
