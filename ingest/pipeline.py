@@ -32,12 +32,14 @@ from ingest import (
     quarantine,
     raw_store,
     run_ledger,
+    single_read,
     staging_join,
     systems,
     transform,
     validate,
 )
 from ingest.landing import (
+    Flushes,
     LandedFile,
     clean_unfinished,
     land,
@@ -48,7 +50,14 @@ from ingest.landing import (
 )
 from ingest.landing import prune as prune_landing
 from ingest.profile import FieldSpec, ObjectSpec, Profile, load_profile, normalise_header
-from ingest.readers import Rescan, UnreadableFile, first_line, read_file
+from ingest.readers import (
+    ReadResult,
+    Rescan,
+    UnreadableFile,
+    csv_reader,
+    first_line,
+    read_file,
+)
 from ingest.staging_merge import merge_object
 from kernel.connection import connect, init_staging
 from kernel.killpoint import kill_point
@@ -119,7 +128,7 @@ class FileRead:
     """A landed file read and recognised: what typing each of its objects needs."""
 
     lf: LandedFile
-    table: str  # the reader's temp table of the file's rows
+    table: str  # the file's rows as read: the reader's temp table, or a read of the file
     rows: int  # rows the parser kept
     header: dict[str, str]  # normalised name -> column as found
     rescan: Rescan | None
@@ -171,6 +180,7 @@ class SourceRun:
     progress: Progress | None
     ids: Iterator[int]  # the ingest run's temp-table numbers, shared by its sources
     loads: list[LandedLoad] = field(default_factory=list)
+    flushes: Flushes = field(default_factory=Flushes)  # the landed copies' fsyncs
 
     def temp(self, prefix: str) -> str:
         """A temp-table name no other table of this ingest run (on this connection) has."""
@@ -258,6 +268,7 @@ def ingest(
             )
             try:
                 outcomes = _prepare_source(run, files)
+                run.flushes.wait()  # landed files on disk before staging names them
                 con.execute("begin transaction")
                 try:
                     _commit_source(run, outcomes)
@@ -451,7 +462,8 @@ def _suppress_erased(
 
 def _land_and_load(run: SourceRun, path: Path, kind: str, sha: str) -> list[FileOutcome]:
     run.tell(path)
-    lf = land(path, run.settings.landing_run_dir(run.source.name, run.run_id), run.source.name, sha)
+    folder = run.settings.landing_run_dir(run.source.name, run.run_id)
+    lf = land(path, folder, run.source.name, sha, run.flushes)
     load = LandedLoad(lf, sha, file_table=run.temp("file"))
     run.loads.append(load)
     file_table = load.file_table or ""
@@ -616,6 +628,21 @@ def _ingest_file(
 ) -> tuple[list[FileOutcome], list[TypedObject]]:
     """A file's outcome per object it feeds, and those objects typed into temp tables."""
     opts = run.profile.read
+    done: list[TypedObject] = []
+
+    def in_one_pass(tf: csv_reader.TextFile) -> ReadResult | None:
+        # A delimited file's header, before its records are read: one object typed by
+        # the read itself when it can be (see `single_read`).
+        plan = classify(run.profile, tf.names, lf.path.name)
+        one = None if plan.refusal else _type_in_read(run, lf, tf, plan, file_table)
+        if one is None or one.raw is None:
+            return None
+        done.append(one)
+        rows = one.outcome.rows_read
+        return ReadResult(
+            file_table, tf.names, rows, tf.encoding, tf.delimiter, None, one.raw.rescan
+        )
+
     try:
         rr = read_file(
             run.con,
@@ -628,9 +655,12 @@ def _ingest_file(
             work_dir=run.settings.work_dir,
             keep_dir=run.settings.landed_utf8_dir(run.source.name, run.run_id),
             limits=run.settings.limits,
+            in_one_pass=in_one_pass,
         )
     except UnreadableFile as exc:
         return _refuse(run.source.name, lf, str(exc)), []
+    if done:
+        return [t.outcome for t in done], done
     plan = classify(run.profile, rr.columns, lf.path.name)
     if plan.refusal:
         return _refuse(run.source.name, lf, plan.refusal, plan.refused_object), []
@@ -645,6 +675,31 @@ def _ingest_file(
         _drop_typed(run.con, typed)  # the objects typed before the failure go with the file
         raise
     return [t.outcome for t in typed], typed
+
+
+def _type_in_read(
+    run: SourceRun, lf: LandedFile, tf: csv_reader.TextFile, plan: FilePlan, file_table: str
+) -> TypedObject | None:
+    """The file of one object typed by the read that parses it (see `single_read`);
+    None when it must be read the usual way. A file of several objects (a FEC) or of
+    part of an object (a filter) is read once into a table each object types from."""
+    if len(plan.objects) != 1 or plan.objects[0].derived or plan.objects[0].filter:
+        return None
+    obj = plan.objects[0]
+    values = bound_values(run.settings, run.source.name, run.run_id, lf.path.name, obj.name)
+    part = run.temp("part")
+
+    def type_into(rows: str, sample: str, carry: tuple[str, ...]) -> None:
+        type_rows(
+            run.con, run.profile, obj, plan.header, values, part, rows,
+            sample_from=sample, carry=carry,
+        )  # fmt: skip
+
+    got = single_read.read_typed(run.con, tf, file_table, part, type_into, run.settings.limits)
+    if got is None:
+        return None
+    read = FileRead(lf, got.raw, got.rows, plan.header, got.rescan)
+    return _load_object(run, read, obj, None, typed=part)
 
 
 def _params(sql: str, values: dict[str, object]) -> dict[str, object]:
@@ -675,30 +730,45 @@ def type_rows(
     values: dict[str, object],
     part: str,
     file_table: str = FILE_TABLE,
+    *,
+    sample_from: str | None = None,
+    carry: tuple[str, ...] = (),
 ) -> None:
     """Type the rows of `file_table` as `obj` into temp table `part`: the staging columns
     plus `_problems` (empty when the row loads; else why it is a reject). Rows outside the
-    object's scope (its filter) are not in `part`: they are the skipped ones."""
+    object's scope (its filter) are not in `part`: they are the skipped ones.
+
+    `file_table` may be any relation, the parser's scan itself; the file's formats are
+    then sniffed from `sample_from` (a plain read of the same file). `carry`: columns of
+    `file_table` kept in `part` as they are."""
     columns = transform.staging_columns(con, obj.name)
     spec_filter = obj.filter
     if spec_filter:
         picked = FieldSpec(exprs=(spec_filter,)).pick(header)
         spec_filter = picked[1] if picked else "false"
     resolved = ObjectSpec(**{**obj.__dict__, "filter": spec_filter})
-    opts = transform.sniff_formats(con, resolved, header, columns, profile.read, file_table)
-    query = transform.build_query(resolved, header, columns, opts, file_table)
-    typed = transform.final_select(columns, f"({query})", keep_problems=True)
+    opts = transform.sniff_formats(
+        con, resolved, header, columns, profile.read, sample_from or file_table
+    )
+    query = transform.build_query(resolved, header, columns, opts, file_table, carry)
+    typed = transform.final_select(columns, f"({query})", keep_problems=True, carry=carry)
     con.execute(f"create temp table {part} as {typed}", _params(typed, values))
 
 
 def _load_object(
-    run: SourceRun, read: FileRead, obj: ObjectSpec, parse_rejects: str | None
+    run: SourceRun,
+    read: FileRead,
+    obj: ObjectSpec,
+    parse_rejects: str | None,
+    *,
+    typed: str | None = None,
 ) -> TypedObject:
-    """Type one object of a file into temp tables: its staging rows and its rejects."""
+    """Type one object of a file into temp tables: its staging rows and its rejects.
+    `typed`: the rows were typed already (by the read, see `single_read`), into that table."""
     con, file, file_table = run.con, read.lf.path.name, read.table
     values = bound_values(run.settings, run.source.name, run.run_id, file, obj.name)
     out = FileOutcome(run.source.name, file, obj.name, "loaded")
-    rejects, part = run.temp("rejects"), run.temp("part")
+    rejects, part = run.temp("rejects"), typed or run.temp("part")
     con.execute(
         f"""create temp table {rejects} as
             select $run_id as run_id, $source as source, $file as file, $object as object,
@@ -715,7 +785,8 @@ def _load_object(
         parsed_bad = con.execute(f"select count(*) from {rejects}").fetchone()[0]  # type: ignore[index]
         # One pass types the rows straight into their staging shape, problems alongside; the
         # good rows of every file of the object reach staging through a view (no extra copy).
-        type_rows(con, run.profile, obj, read.header, values, part, file_table)
+        if typed is None:
+            type_rows(con, run.profile, obj, read.header, values, part, file_table)
         in_scope, bad = con.execute(
             f"select count(*), count(*) filter (where _problems <> '') from {part}"
         ).fetchone()  # type: ignore[misc]

