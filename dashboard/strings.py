@@ -307,8 +307,8 @@ STRINGS.update(
         "export_csv": {"fr": "Exporter en CSV", "en": "Export to CSV"},
         "export_xlsx": {"fr": "Exporter en XLSX", "en": "Export to XLSX"},
         "open_row_hint": {
-            "fr": "Cliquez une ligne pour ouvrir la fiche 360° du client.",
-            "en": "Click a row to open the customer's 360° screen.",
+            "fr": "Ouvrir la fiche 360° d'un client de cette page",
+            "en": "Open the 360° screen of a customer on this page",
         },
         "list_truncated": {
             "fr": "Liste limitée aux {n} premiers clients : affinez les filtres.",
@@ -633,7 +633,8 @@ STRINGS.update(
         "wb_message": {"fr": "Motif du CRM", "en": "CRM's reason"},
         "wb_empty": {"fr": "Aucune écriture.", "en": "No write."},
         "wb_page": {"fr": "Page {n}", "en": "Page {n}"},
-        "wb_previous": {"fr": "Page précédente", "en": "Previous page"},
-        "wb_next": {"fr": "Page suivante", "en": "Next page"},
+        "page_previous": {"fr": "Page précédente", "en": "Previous page"},
+        "page_next": {"fr": "Page suivante", "en": "Next page"},
+        "rows_range": {"fr": "Lignes {first}–{last} sur {n}", "en": "Rows {first}–{last} of {n}"},
     }
 )

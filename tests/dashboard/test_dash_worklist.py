@@ -144,9 +144,27 @@ def test_worklist_page_shows_every_overdue_customer_and_opens_one(
     app.run()
     assert not app.exception, app.exception
     assert any(f"{count} customer(s) shown" in m.value for m in app.markdown)
-    assert len(app.dataframe[-1].value) == count
+    # a page of the list as one HTML table, its place in the list said under it
+    assert _table_rows(app) == min(count, 50)
+    assert any(c.value == f"Rows 1–{min(count, 50)} of {count}" for c in app.caption)
     assert any("; days overdue counted at 20" in c.value for c in app.caption)
+    assert app.button(key="wl_previous").disabled
+    if count > 50:
+        app.button(key="wl_next").click().run()
+        assert any(c.value.startswith("Rows 51–") for c in app.caption)
     app.selectbox(key="wl_bucket").set_value("over_90").run()
-    shown = len(app.dataframe[-1].value)
+    shown = int(next(m.value for m in app.markdown if "customer(s) shown" in m.value)
+                .strip("*").split()[0])  # fmt: skip
     assert 0 < shown < count
-    assert any(f"{shown} customer(s) shown" in m.value for m in app.markdown)
+    assert any(c.value == f"Rows 1–{min(shown, 50)} of {shown}" for c in app.caption)
+    assert _table_rows(app) == min(shown, 50)
+    # a customer of the page opens its 360° screen
+    first = app.selectbox(key="wl_open").options[0]
+    app.selectbox(key="wl_open").select_index(0).run()
+    assert not app.exception, app.exception
+    assert app.session_state["c360_customer"] and first
+
+
+def _table_rows(app: AppTest) -> int:
+    [table] = [h.proto.body for h in app.get("html") if 'data-table="worklist"' in h.proto.body]
+    return table.count("<tr>") - 1  # the header row
