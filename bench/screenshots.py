@@ -206,7 +206,10 @@ def page_ready(page: Any, name: str) -> None:
         "receivables": page.get_by_text(
             re.compile(r"client\(s\) affiché\(s\)|customer\(s\) shown")
         ),
-        "kpis": page.get_by_test_id("stMetricLabel").filter(has_text=t("win_rate", LANG)),
+        # the headline cards: one HTML grid, or the st.metric an older dashboard drew
+        "kpis": page.get_by_test_id("c360CardLabel")
+        .or_(page.get_by_test_id("stMetricLabel"))
+        .filter(has_text=t("win_rate", LANG)),
         "quality": page.get_by_role("heading", name=t("page_quality", LANG)),
         "writeback": page.get_by_role("heading", name=t("page_writeback", LANG)),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,7 +46,23 @@ def test_kpi_page_headline_is_the_as_of_month(
     assert not app.exception, app.exception
     month = f"{as_of.month:02d}/{as_of.year}"
     assert any(c.value.startswith(f"Mois de référence : {month}") for c in app.caption)
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = _cards(app)
     expected = format_amount(Decimal(head["revenue_amount"]), "fr", decimals=0)
     assert metrics["Chiffre d'affaires"] == expected
     assert metrics["DSO (jours)"] != "—" and metrics["Part échue"] != "—"
+
+
+CARD = re.compile(
+    r'c360CardLabel">(?P<label>[^<]*)</div><div class="c360-card-value" '
+    r'data-testid="c360CardValue">(?P<value>[^<]*)</div>'
+)
+
+
+def _cards(app: AppTest) -> dict[str, str]:
+    """The headline cards (one HTML grid) as label → value."""
+    bodies = [h.proto.body for h in app.get("html") if "c360-cards" in h.proto.body]
+    return {
+        html.unescape(m["label"]): html.unescape(m["value"])
+        for body in bodies
+        for m in CARD.finditer(body)
+    }
