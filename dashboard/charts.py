@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -219,7 +219,7 @@ def _ticks(low: float, high: float, n: int = 4) -> list[float]:
 def lines_html(
     title: str,
     xs: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     lang: str,
     percent: bool = False,
 ) -> str:
