@@ -274,6 +274,11 @@ class ApiClient:
         """Records naming no known customer, of one orphan check (``/quality/orphans``)."""
         return self.get("/quality/orphans", {"check": check, "limit": limit}) or {}
 
+    def findings(self, check: str | None = None, cursor: str | None = None) -> dict[str, Any]:
+        """The records behind a data-quality check (``/quality/findings``), keyset paged."""
+        params = {"check": check, "limit": FINDINGS_PAGE, "cursor": cursor}
+        return self.get("/quality/findings", params) or {}
+
     def decide(self, kind: str, left: str, right: str, reason: str | None = None) -> Any:
         """Record a steward decision (``always_match`` / ``never_match``) on two records."""
         body = {"kind": kind, "left": left, "right": right, "reason": reason}
@@ -301,6 +306,7 @@ class ApiClient:
         return self.get("/runs") or {}
 
 
+FINDINGS_PAGE = 100
 # Rows asked per sub-list (the API pages at most this many); one balance point per build.
 SUB_LIMITS = {"balance-history": 1000}
 SUB_LIMIT = 200

@@ -572,14 +572,12 @@ STRINGS.update(
             "360° screen, Source records tab).",
         },
         "check_elsewhere": {
-            "fr": "Les enregistrements de ce contrôle sont dans l'onglet {where}.",
-            "en": "This check's records are in the {where} tab.",
+            "fr": "Pour les valider ou les écarter : onglet {where}.",
+            "en": "To accept or reject them: {where} tab.",
         },
-        "check_no_route": {
-            "fr": "{n} constat(s). L'API ne liste pas encore les enregistrements de ce contrôle "
-            "(seulement leur nombre) : détail dans mart.data_quality.",
-            "en": "{n} finding(s). The API does not list this check's records yet (only "
-            "their number): details in mart.data_quality.",
+        "check_orphans": {
+            "fr": "Montants et pièces désignées de chaque orphelin : onglet {where}.",
+            "en": "Each orphan's amount and the customer it names: {where} tab.",
         },
         "no_rejects": {
             "fr": "Aucune ligne rejetée au dernier chargement.",
@@ -591,6 +589,8 @@ STRINGS.update(
 COLUMNS.update(
     {
         "build_id": {"fr": "Calcul", "en": "Build"},
+        "detail": {"fr": "Constat", "en": "Finding"},
+        "customer_id": {"fr": "N° client", "en": "Customer id"},
         "failed_checks": {"fr": "Contrôles en échec", "en": "Failed checks"},
         "customers": {"fr": "Clients", "en": "Customers"},
         "source_records": {"fr": "Fiches sources", "en": "Source records"},
