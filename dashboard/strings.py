@@ -638,3 +638,22 @@ STRINGS.update(
         "rows_range": {"fr": "Lignes {first}–{last} sur {n}", "en": "Rows {first}–{last} of {n}"},
     }
 )
+
+# What an alert banner says after its title (kernel/locale_format.py's ALERT_TITLES): only
+# what the title does not (filled by locale_format.fill_alert); a kind not here shows its
+# title alone.
+ALERT_DETAILS: dict[str, dict[str, str]] = {
+    "overdue_before_offer": {"fr": "{amount}", "en": "{amount}"},
+    "credit_limit_exceeded": {"fr": "dépassement de {amount}", "en": "by {amount}"},
+    "address_conflict": {"fr": "{field_names}", "en": "{field_names}"},
+    "order_cancelled_after_sync": {"fr": "{reference}, {amount}", "en": "{reference}, {amount}"},
+    "quote_unanswered": {
+        "fr": "{reference}, {amount}, envoyé il y a {days} j",
+        "en": "{reference}, {amount}, sent {days} days ago",
+    },
+    "urgent_ticket": {
+        "fr": "{reference}{subject}, ouvert le {date}",
+        "en": "{reference}{subject}, open since {date}",
+    },
+    "stale_source": {"fr": "{reference}, {last_load}", "en": "{reference}, {last_load}"},
+}
