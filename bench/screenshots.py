@@ -125,7 +125,9 @@ def servers(
         procs.append(
             subprocess.Popen(
                 [*command, "--server.fileWatcherType", "none"],
-                cwd=ROOT,
+                # `python -m streamlit` puts its working folder first on sys.path: a
+                # baseline run from ROOT would import ROOT's dashboard modules, not its own
+                cwd=root,
                 env={
                     **dashboard_env(settings),
                     "PYTHONPATH": f"{root}{os.pathsep}{env['PYTHONPATH']}",
