@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,8 +16,6 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import worklist
 from dashboard.worklist import Filters
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 # Rows as GET /receivables/overdue returns them, some with hostile names.
 API_ROWS: list[dict[str, Any]] = [
@@ -128,19 +126,12 @@ def test_xlsx_export_has_no_formula_and_amounts_to_the_cent() -> None:
 
 
 def test_worklist_page_shows_every_overdue_customer_and_opens_one(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, signed_in_app: Callable[..., AppTest]
 ) -> None:
     with httpx.Client(base_url=f"{api_server}/api/v1", timeout=60) as http:
-        got = http.post("/auth/token", data={"username": e2e_user[0], "password": e2e_user[1]})
-        token = got.json()["access_token"]
-        http.headers["Authorization"] = f"Bearer {token}"
+        http.headers["Authorization"] = f"Bearer {admin_token}"
         count = http.get("/receivables/overdue", params={"limit": 1}).json()["count"]
-    monkeypatch.setenv("C360_API_URL", api_server)
-    monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "en")
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["c360_token"] = token
-    app.session_state["c360_user"] = {"role": "admin", "username": e2e_user[0]}
-    app.switch_page("app_pages/receivables.py")
+    app = signed_in_app("receivables", "en")
     app.run()
     assert not app.exception, app.exception
     assert any(f"{count} customer(s) shown" in m.value for m in app.markdown)
