@@ -64,8 +64,10 @@ def _findings(check: str, lang: str) -> None:
             return
         records.extend(rows(page))
     count = page.get("count") if page else None
+    # up to 100 rows an HTML table: the data grid would cost the page's first view more
+    # than the rest of it; past a page, the grid (sortable, scrolls)
     show_table({"data": records, "count": count}, lang, FINDING_COLUMNS,
-               key=f"findings_{check}", technical=True)  # fmt: skip
+               key=f"findings_{check}", technical=True, light=True)  # fmt: skip
     following = page.get("next_cursor") if page else None
     if following:
         st.button(t("load_more", lang), key=f"findings_more_{check}",
@@ -94,7 +96,7 @@ def _checks(quality: dict[str, Any], lang: str) -> None:
     if not checks:
         st.success(t("no_check_failed", lang), icon=":material/check_circle:")
         return
-    show_table(checks, lang, ["check_name", "severity", "count"], key="q_checks")
+    show_table(checks, lang, ["check_name", "severity", "count"], key="q_checks", light=True)
     by_name = {str(c["check_name"]): c for c in checks}
     picked = st.selectbox(
         t("check_drill", lang), list(by_name), index=0, key="q_check",
