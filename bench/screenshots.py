@@ -125,7 +125,9 @@ def servers(
         procs.append(
             subprocess.Popen(
                 [*command, "--server.fileWatcherType", "none"],
-                cwd=ROOT,
+                # `python -m streamlit` puts its working folder first on sys.path: a
+                # baseline run from ROOT would import ROOT's dashboard modules, not its own
+                cwd=root,
                 env={
                     **dashboard_env(settings),
                     "PYTHONPATH": f"{root}{os.pathsep}{env['PYTHONPATH']}",
@@ -206,7 +208,10 @@ def page_ready(page: Any, name: str) -> None:
         "receivables": page.get_by_text(
             re.compile(r"client\(s\) affiché\(s\)|customer\(s\) shown")
         ),
-        "kpis": page.get_by_test_id("stMetricLabel").filter(has_text=t("win_rate", LANG)),
+        # the headline cards: one HTML grid, or the st.metric an older dashboard drew
+        "kpis": page.get_by_test_id("c360CardLabel")
+        .or_(page.get_by_test_id("stMetricLabel"))
+        .filter(has_text=t("win_rate", LANG)),
         "quality": page.get_by_role("heading", name=t("page_quality", LANG)),
         "writeback": page.get_by_role("heading", name=t("page_writeback", LANG)),
     }

@@ -16,8 +16,7 @@ from fpdf import FPDF
 
 from dashboard.i18n import (
     MISSING,
-    alert_text,
-    alert_title,
+    alert_line,
     column_label,
     format_amount,
     format_date,
@@ -170,12 +169,7 @@ def build_brief(
         pdf.line_of(("⚠ " if pdf.unicode else "! ") + banner[1], bold=True)
         pdf.set_text_color(0, 0, 0)
     for alert in alerts[:4]:
-        title = alert_title(alert.get("alert_type"), alert.get("message"), lang)
-        fact, amount = alert_text(alert, lang, cur), alert.get("amount")
-        if fact and fact != title:
-            pdf.line_of(f"• {title} — {fact}")
-        else:
-            pdf.line_of(f"• {title}" + (f" — {format_amount(amount, lang, cur)}" if amount else ""))
+        pdf.line_of(f"• {alert_line(alert, lang, cur)}")
     if not banner and not alerts:
         pdf.line_of(t("no_alerts", lang))
 

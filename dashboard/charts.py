@@ -6,12 +6,16 @@ already translated by the caller, so they are trivial to unit test.
 
 from __future__ import annotations
 
+import base64
 import html
-from collections.abc import Sequence
-from typing import Any
+import math
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from dashboard.aggregate import month_name
+from kernel.locale_format import format_number, format_percent
 
 BUCKET_COLOURS = ["#4c9a2a", "#f2c14e", "#f08a24", "#e4572e", "#a4161a"]
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
@@ -188,72 +192,133 @@ def bars_html(
     )
 
 
-# Vega-Lite specs (drawn by Streamlit's own Vega renderer): the browser loads and draws
-# them for about a third of plotly's cost, so a page's first view uses these.
-VEGA_LOCALES: dict[str, dict[str, Any]] = {
-    "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
-}
+# Month lines as inline SVG (no script, like ``bars_html``): the KPI page's first view
+# would otherwise load a chart library, which costs the browser more than the page.
+LINE_COLOURS = ("#1f3b57", "#e4572e", "#4c9a2a", "#f2c14e", "#7b5ea7")
+SVG_W, SVG_H = 640, 240
+PAD_L, PAD_R, PAD_T, PAD_B = 84, 14, 10, 28
+MAX_X_LABELS = 8
+SVG_STYLE = (
+    "text{font:14px 'Source Sans Pro',Arial,sans-serif;fill:#555}"
+    ".c360-grid{stroke:#ddd;stroke-width:1}"
+)
 
 
-def _vega(
-    values: list[dict[str, Any]],
-    x: dict[str, Any],
-    y: dict[str, Any],
-    colour: dict[str, Any] | None,
+def _ticks(low: float, high: float, n: int = 4) -> list[float]:
+    """Round axis values covering ``low``..``high`` (1, 2, 2.5 or 5 times a power of ten)."""
+    raw = (high - low) / n if high > low else abs(high) or 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    value = math.floor(low / step) * step
+    ticks = [value]
+    while ticks[-1] < high - step * 1e-9:
+        ticks.append(ticks[-1] + step)
+    return ticks if len(ticks) > 1 else [value, value + step]
+
+
+def lines_html(
     title: str,
+    xs: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
     lang: str,
-) -> dict[str, Any]:
-    encoding: dict[str, Any] = {"x": x, "y": y}
-    if colour:
-        encoding["color"] = colour
-    return {
-        "title": title,
-        "height": 280,
-        "data": {"values": values},
-        "mark": {"type": "line", "point": True},
-        "encoding": encoding,
-        "config": {"locale": {"number": VEGA_LOCALES.get(lang, VEGA_LOCALES["en"])}},
-    }
+    percent: bool = False,
+) -> str:
+    """One line per entry of ``series`` (name → a value per ``xs`` label, ``None`` for a
+    gap) as an SVG chart; each point's hover title says its value in the locale's format.
+    """
+
+    def text(value: float) -> str:
+        return format_percent(value, lang) if percent else format_number(value, lang, 0)
+
+    found = [v for values in series.values() for v in values if v is not None]
+    if not xs or not found:
+        return f'<div class="c360-chart"><div class="c360-bars-title">{html.escape(title)}</div>—</div>'
+    ticks = _ticks(min(0.0, *found), max(0.0, *found))
+    low, high = ticks[0], ticks[-1]
+    width, height = SVG_W - PAD_L - PAD_R, SVG_H - PAD_T - PAD_B
+    step = width / max(len(xs) - 1, 1)
+
+    def x(i: int) -> float:
+        return PAD_L + (i * step if len(xs) > 1 else width / 2)
+
+    def y(value: float) -> float:
+        return PAD_T + height * (1 - (value - low) / (high - low))
+
+    parts = []
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{PAD_L}" x2="{SVG_W - PAD_R}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'class="c360-grid"/><text x="{PAD_L - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end">{html.escape(text(tick))}</text>'
+        )
+    every = max(1, math.ceil(len(xs) / MAX_X_LABELS))
+    for i, label in enumerate(xs):
+        if i % every == 0 or i == len(xs) - 1 and len(xs) <= MAX_X_LABELS:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{SVG_H - 8}" text-anchor="middle">'
+                f"{html.escape(label)}</text>"
+            )
+    legend = []
+    for k, (name, values) in enumerate(series.items()):
+        colour = LINE_COLOURS[k % len(LINE_COLOURS)]
+        runs: list[list[str]] = [[]]
+        for i, value in enumerate(values):
+            if value is None:
+                runs.append([])
+                continue
+            runs[-1].append(f"{x(i):.1f},{y(value):.1f}")
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="2.5" fill="{colour}">'
+                f"<title>{html.escape(f'{name} · {xs[i]} : {text(value)}')}</title></circle>"
+            )
+        parts.extend(
+            f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            for run in runs
+            if len(run) > 1
+        )
+        legend.append(
+            f'<span class="c360-legend-item"><span class="c360-swatch" '
+            f'style="background:{colour}"></span>{html.escape(name)}</span>'
+        )
+    keys = f'<div class="c360-legend">{"".join(legend)}</div>' if len(series) > 1 else ""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_W} {SVG_H}">'
+        f"<style>{SVG_STYLE}</style>{''.join(parts)}</svg>"
+    )
+    # an image, not inline SVG: st.html's sanitiser keeps no <svg> element
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return (
+        f'<div class="c360-chart" data-chart="{html.escape(title)}">'
+        f'<div class="c360-bars-title">{html.escape(title)}</div>{keys}'
+        f'<img src="{source}" alt="{html.escape(title)}" width="100%"></div>'
+    )
 
 
-def year_over_year_spec(frame: pd.DataFrame, y: str, title: str, lang: str) -> dict[str, Any]:
+def year_over_year_html(frame: pd.DataFrame, y: str, title: str, lang: str) -> str:
     """``y`` by month of the year, one line per year (this year against last).
 
     ``frame``: ``month`` (ISO date, first of the month) and ``y`` (number)."""
-    values = []
+    by_year: dict[str, list[float | None]] = {}
     if not frame.empty and y in frame:
         for month, value in zip(frame["month"].astype(str), frame[y], strict=True):
             if pd.notna(value):
-                values.append({"year": month[:4], "mm": month[5:7], "value": float(value)})
-    return _vega(
-        values,
-        {"field": "mm", "type": "ordinal", "title": None, "sort": "ascending"},
-        {"field": "value", "type": "quantitative", "title": None, "axis": {"format": ",.0f"}},
-        {"field": "year", "type": "nominal", "title": None},
-        title,
-        lang,
-    )
+                year = by_year.setdefault(month[:4], [None] * 12)
+                year[int(month[5:7]) - 1] = float(value)
+    months = [f"{m:02d}" for m in range(1, 13)]
+    return lines_html(title, months, dict(sorted(by_year.items())), lang)
 
 
-def month_line_spec(
+def month_lines_html(
     frame: pd.DataFrame, ys: dict[str, str], title: str, lang: str, percent: bool = False
-) -> dict[str, Any]:
+) -> str:
     """One line per column of ``ys`` (column → translated name) against ``month``; months
-    without a value are left out, not drawn at zero."""
-    values = []
-    for column, name in ys.items():
-        if column not in frame:
-            continue
-        for month, value in zip(frame["month"].astype(str), frame[column], strict=True):
-            if pd.notna(value):
-                values.append({"month": month[:7], "series": name, "value": float(value)})
-    axis = {"format": ".0%" if percent else ",.0f"}
-    return _vega(
-        values,
-        {"field": "month", "type": "ordinal", "title": None},
-        {"field": "value", "type": "quantitative", "title": None, "axis": axis},
-        {"field": "series", "type": "nominal", "title": None} if len(ys) > 1 else None,
-        title,
-        lang,
-    )
+    without a value are gaps, not drawn at zero."""
+    if frame.empty or "month" not in frame:
+        return lines_html(title, [], {}, lang, percent)
+    xs = [month_name(m, lang) for m in frame["month"].astype(str)]
+    series = {
+        name: [float(v) if pd.notna(v) else None for v in frame[column]]
+        for column, name in ys.items()
+        if column in frame
+    }
+    return lines_html(title, xs, series, lang, percent)

@@ -159,20 +159,21 @@ class ApiClient:
     def prefetch(self, requests: Sequence[Request]) -> None:
         """Warm the cache with several GETs sent together; the screen's own calls then read
         the cache. A failed call is left for that later call to raise and show."""
-        if not self.cache or len(requests) < 2:
+        unique = list({(path, _clean(params)): None for path, params in requests})
+        if not self.cache or len(unique) < 2:
             return
         ctx = get_script_run_ctx()
         published_snapshot(self.base_url)  # once, before the threads ask for it
 
-        def one(request: Request) -> None:
+        def one(request: tuple[str, Params]) -> None:
             if ctx is not None:  # st.cache_data needs to know the run it serves
                 add_script_run_ctx(threading.current_thread(), ctx)
             with contextlib.suppress(ApiError):
                 self.get(*request)
 
-        workers = min(len(requests), MAX_PARALLEL)
+        workers = min(len(unique), MAX_PARALLEL)
         with ThreadPoolExecutor(workers, thread_name_prefix="c360-prefetch") as pool:
-            list(pool.map(one, requests))
+            list(pool.map(one, unique))
 
     # --- auth -----------------------------------------------------------------------------
     def login(self, username: str, password: str) -> dict[str, Any]:
@@ -234,10 +235,10 @@ class ApiClient:
 
     # --- portfolio --------------------------------------------------------------------------
     def aging(self) -> dict[str, Any]:
-        return self.get("/receivables/aging") or {}
+        return self.get(*AGING) or {}
 
     def overdue(self, limit: int = 200, cursor: str | None = None) -> dict[str, Any]:
-        return self.get("/receivables/overdue", {"limit": limit, "cursor": cursor}) or {}
+        return self.get(*overdue_request(limit, cursor)) or {}
 
     def kpis(
         self,
@@ -273,6 +274,11 @@ class ApiClient:
         """Records naming no known customer, of one orphan check (``/quality/orphans``)."""
         return self.get("/quality/orphans", {"check": check, "limit": limit}) or {}
 
+    def findings(self, check: str | None = None, cursor: str | None = None) -> dict[str, Any]:
+        """The records behind a data-quality check (``/quality/findings``), keyset paged."""
+        params = {"check": check, "limit": FINDINGS_PAGE, "cursor": cursor}
+        return self.get("/quality/findings", params) or {}
+
     def decide(self, kind: str, left: str, right: str, reason: str | None = None) -> Any:
         """Record a steward decision (``always_match`` / ``never_match``) on two records."""
         body = {"kind": kind, "left": left, "right": right, "reason": reason}
@@ -300,6 +306,7 @@ class ApiClient:
         return self.get("/runs") or {}
 
 
+FINDINGS_PAGE = 100
 # Rows asked per sub-list (the API pages at most this many); one balance point per build.
 SUB_LIMITS = {"balance-history": 1000}
 SUB_LIMIT = 200
@@ -312,6 +319,13 @@ def profile_request(customer_id: str) -> Request:
 def sub_request(customer_id: str, what: str) -> Request:
     """The GET of one of a customer's lists, the same for a prefetch and for the read."""
     return f"/customers/{customer_id}/{what}", {"limit": SUB_LIMITS.get(what, SUB_LIMIT)}
+
+
+AGING: Request = ("/receivables/aging", None)
+
+
+def overdue_request(limit: int, cursor: str | None = None) -> Request:
+    return "/receivables/overdue", {"limit": limit, "cursor": cursor}
 
 
 def kpi_summary_request(

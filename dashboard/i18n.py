@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from dashboard.strings import COLUMNS, STRINGS, VALUES
+from dashboard.strings import ALERT_DETAILS, COLUMNS, STRINGS, VALUES
 from kernel import locale_format
 from kernel.locale_format import (
     MISSING,
@@ -56,14 +56,26 @@ def alert_title(alert_type: str | None, message: str | None, lang: str = "fr") -
     return locale_format.alert_title(alert_type, lang) or message or alert_type or ""
 
 
-def alert_text(alert: dict[str, Any], lang: str = "fr", currency: str | None = "EUR") -> str:
-    """What an API alert found, in ``lang``, from its code and parameters (amounts and
-    dates in the locale's format); for a code not known here, the API's English message
-    (its amounts formatted) in English and nothing in another language."""
-    fact = locale_format.alert_fact(str(alert.get("alert_type") or ""), alert, lang, currency)
-    if fact is not None:
-        return fact
-    return format_message_amounts(alert.get("message"), lang) if lang == "en" else ""
+def alert_parts(
+    alert: dict[str, Any], lang: str = "fr", currency: str | None = "EUR"
+) -> tuple[str, str]:
+    """An API alert as ``(title, detail)`` in ``lang``: the title names what was found, the
+    detail adds only what the title does not say (amounts, numbers, dates in the locale's
+    format; empty when the title says it all), so "title — detail" never repeats itself.
+    A code not known here: the API's message (amounts formatted) and no detail."""
+    kind = str(alert.get("alert_type") or "")
+    title = locale_format.alert_title(kind, lang)
+    if title is None:
+        return format_message_amounts(alert.get("message"), lang) or kind, ""
+    entry = ALERT_DETAILS.get(kind)
+    template = (entry.get(lang) or entry.get("en") or "") if entry else ""
+    return title, locale_format.fill_alert(template, alert, lang, currency) if template else ""
+
+
+def alert_line(alert: dict[str, Any], lang: str = "fr", currency: str | None = "EUR") -> str:
+    """``title — detail`` (or the title alone), as one line of text."""
+    title, detail = alert_parts(alert, lang, currency)
+    return f"{title} — {detail}" if detail else title
 
 
 def bucket_label(bucket: Any, lang: str = "fr") -> str:

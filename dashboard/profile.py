@@ -14,8 +14,7 @@ from dashboard import charts
 from dashboard.client import ApiClient, ApiError, profile_request, rows, sub_request
 from dashboard.i18n import (
     MISSING,
-    alert_text,
-    alert_title,
+    alert_parts,
     format_amount,
     format_date,
     format_datetime,
@@ -408,13 +407,8 @@ def _alerts(profile: dict[str, Any], items: list[dict[str, Any]], lang: str, cur
     if banner:
         severity_box(banner[0], md_escape(banner[1]))
     for alert in alerts:
-        title = alert_title(alert.get("alert_type"), alert.get("message"), lang)
-        text = f"**{md_escape(title)}**"
-        fact = alert_text(alert, lang, cur)
-        if fact and fact != title:
-            text += f" — {md_escape(fact)}"
-        elif alert.get("amount") not in (None, ""):
-            text += f" — {md_escape(format_amount(alert.get('amount'), lang, cur))}"
+        title, detail = alert_parts(alert, lang, cur)
+        text = f"**{md_escape(title)}**" + (f" — {md_escape(detail)}" if detail else "")
         severity_box(alert.get("severity"), text)
     if not banner and not alerts:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")

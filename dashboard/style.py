@@ -38,6 +38,12 @@ CSS = """
 @media (max-width: 900px) {
   .c360-cards { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
 }
+/* Month lines drawn as SVG (charts.lines_html). */
+.c360-chart { font-size: 0.9rem; margin: 0.25rem 0 1rem 0; }
+.c360-chart img { display: block; max-width: 100%; }
+.c360-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; font-size: 0.8rem; }
+.c360-legend-item { display: inline-flex; align-items: center; gap: 0.3rem; }
+.c360-swatch { width: 0.8rem; height: 0.25rem; display: inline-block; }
 .c360-table-box { max-width: 100%; max-height: 32rem; overflow: auto; margin-bottom: 0.5rem; }
 .c360-table { border-collapse: collapse; font-size: 0.875rem; width: 100%; }
 .c360-table th, .c360-table td { padding: 0.3rem 0.6rem; text-align: left; white-space: nowrap;

@@ -108,11 +108,6 @@ def show_chart(lang: str, where: Any, fig: go.Figure) -> None:
     where.plotly_chart(localise(fig, lang))
 
 
-def show_spec(where: Any, spec: dict[str, Any]) -> None:
-    """Draw a Vega-Lite spec (``charts.*_spec``) in ``where`` (``st`` or a column)."""
-    where.vega_lite_chart(spec, width="stretch")
-
-
 def show_bars(
     where: Any, title: str, labels: Sequence[str], values: Sequence[float], texts: Sequence[str]
 ) -> None:

@@ -174,7 +174,7 @@ ALERT_FACTS: dict[str, tuple[str, str]] = {
         "{amount} overdue while an offer is open",
     ),
     "credit_limit_exceeded": (
-        "encours au-delà du plafond de {amount}",
+        "encours {amount} au-delà du plafond",  # amount: outstanding minus the limit
         "outstanding {amount} over the credit limit",
     ),
     "erp_only_customer": (
@@ -231,17 +231,23 @@ def alert_fact(
     """One finding of an alert (``mart.alert``'s parameters: amount, reference, since,
     age_days, subject) in words; ``None`` for a code not known here."""
     pair = ALERT_FACTS.get(alert_type)
-    if pair is None:
-        return None
+    return None if pair is None else fill_alert(pick(pair, lang), params, lang, currency)
+
+
+def fill_alert(template: str, params: Mapping[str, Any], lang: str, currency: str | None) -> str:
+    """``template`` (the placeholders of ``ALERT_FACTS``, and ``{field_names}``: the
+    address fields without brackets) filled from an alert's parameters."""
     subject = params.get("subject")
     since = params.get("since")
     last_load = pick(LAST_LOADED, lang).format(date=format_date(since, lang)) if since else None
-    return pick(pair, lang).format(
+    fields = _fields(params.get("reference"), lang)
+    return template.format(
         reference=params.get("reference") or MISSING,
         amount=format_amount(params.get("amount"), lang, currency),
         days=params.get("age_days") if params.get("age_days") is not None else MISSING,
         date=format_date(since, lang),
         subject=pick(SUBJECT, lang).format(subject=subject) if subject else "",
-        fields=_fields(params.get("reference"), lang),
+        fields=fields,
+        field_names=fields.strip().removeprefix("(").removesuffix(")"),
         last_load=last_load or pick(NEVER_LOADED, lang),
     )

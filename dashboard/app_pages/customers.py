@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import session
 from dashboard.client import ApiError, rows
-from dashboard.i18n import alert_text, alert_title, t
+from dashboard.i18n import alert_parts, t
 from dashboard.profile import render_profile
 from dashboard.tables import display_frame
 from dashboard.widgets import show_table
@@ -156,8 +156,7 @@ def _my_alerts(lang: str) -> None:
         st.success(t("no_alerts", lang), icon=":material/check_circle:")
         return
     for alert in alerts:
-        alert["message"] = alert_text(alert, lang)
-        alert["alert_type"] = alert_title(alert.get("alert_type"), alert.get("message"), lang)
+        alert["alert_type"], alert["message"] = alert_parts(alert, lang)
     # the amount is in the finding's words: no fifth column to push the table past the page
     show_table(
         alerts, lang, ["customer_name", "severity", "alert_type", "message"], key="my_alerts"

@@ -24,7 +24,7 @@ from dashboard.i18n import (
     value_label,
 )
 from dashboard.tables import numeric_frame
-from dashboard.widgets import show_chart, show_spec, show_table
+from dashboard.widgets import cards_html, show_chart, show_table
 
 AMOUNTS = ["revenue_amount", "credit_note_amount", "pipeline_amount", "weighted_pipeline_amount"]
 
@@ -43,18 +43,18 @@ def _headline(summary: dict[str, Any], lang: str) -> None:
     )
     funnel = summary.get("funnel") or []
     pipeline = sum((to_decimal(f.get("amount")) or Decimal(0) for f in funnel), Decimal(0))
-    row = st.columns(4)
-    row[0].metric(t("revenue", lang), format_amount(head.get("revenue_amount"), lang, decimals=0))
-    row[1].metric(
-        t("credit_notes", lang), format_amount(head.get("credit_note_amount"), lang, decimals=0)
-    )
-    row[2].metric(t("open_pipeline", lang), format_amount(pipeline, lang, decimals=0))
-    row[3].metric(t("win_rate", lang), format_percent(head.get("win_rate"), lang))
-    row = st.columns(4)
-    row[0].metric(t("dso", lang), format_number(head.get("dso_days"), lang, 0))
-    row[1].metric(t("overdue_share", lang), format_percent(head.get("overdue_share"), lang))
-    row[2].metric(t("active_customers", lang), format_number(head.get("active_customers"), lang, 0))
-    row[3].metric(t("new_customers", lang), format_number(head.get("new_customers"), lang, 0))
+    cards = [
+        (t("revenue", lang), format_amount(head.get("revenue_amount"), lang, decimals=0)),
+        (t("credit_notes", lang), format_amount(head.get("credit_note_amount"), lang, decimals=0)),
+        (t("open_pipeline", lang), format_amount(pipeline, lang, decimals=0)),
+        (t("win_rate", lang), format_percent(head.get("win_rate"), lang)),
+        (t("dso", lang), format_number(head.get("dso_days"), lang, 0)),
+        (t("overdue_share", lang), format_percent(head.get("overdue_share"), lang)),
+        (t("active_customers", lang), format_number(head.get("active_customers"), lang, 0)),
+        (t("new_customers", lang), format_number(head.get("new_customers"), lang, 0)),
+    ]
+    # one HTML grid, not eight st.metric widgets for the browser to mount
+    st.html(cards_html([(label, value, None) for label, value in cards]))
 
 
 def _groups(records: list[dict[str, Any]], key: str, lang: str) -> pd.DataFrame:
@@ -73,10 +73,10 @@ def _collections(months: list[dict[str, Any]], as_of: date, lang: str) -> None:
         points = measured_months(months, key)
         label = t("dso" if key == "dso_days" else "overdue_share", lang)
         if len(points) > 1:
-            spec = charts.month_line_spec(
+            chart = charts.month_lines_html(
                 numeric_frame(points, []), {key: label}, t(title, lang), lang, key != "dso_days"
             )
-            show_spec(st, spec)
+            st.html(chart)
         elif points:
             st.metric(
                 t("value_at", lang, label=label, date=format_date(as_of, lang)),
@@ -92,12 +92,12 @@ def _revenue(summary: dict[str, Any], trend: dict[str, Any], lang: str) -> None:
     months = numeric_frame(summary["months"], AMOUNTS)
     trend_frame = numeric_frame(trend["months"], AMOUNTS)
     left, right = st.columns(2)
-    revenue = charts.year_over_year_spec(
+    revenue = charts.year_over_year_html(
         trend_frame, "revenue_amount", t("revenue_trend", lang), lang
     )
-    show_spec(left, revenue)
+    left.html(revenue)
     credit = {"credit_note_amount": t("credit_notes", lang)}
-    show_spec(right, charts.month_line_spec(months, credit, t("credit_notes", lang), lang))
+    right.html(charts.month_lines_html(months, credit, t("credit_notes", lang), lang))
 
 
 def _pipeline(summary: dict[str, Any], lang: str) -> None:
@@ -113,8 +113,7 @@ def _pipeline(summary: dict[str, Any], lang: str) -> None:
         ).iloc[::-1]
         show_chart(lang, left, charts.funnel(stages, "stage", "amount", t("funnel", lang)))
     rate = {"win_rate": t("win_rate", lang)}
-    spec = charts.month_line_spec(months, rate, t("win_rate_trend", lang), lang, percent=True)
-    show_spec(right, spec)
+    right.html(charts.month_lines_html(months, rate, t("win_rate_trend", lang), lang, True))
 
 
 def _customers(summary: dict[str, Any], lang: str) -> None:
@@ -123,7 +122,7 @@ def _customers(summary: dict[str, Any], lang: str) -> None:
         "active_customers": t("active_customers", lang),
         "new_customers": t("new_customers", lang),
     }
-    show_spec(st, charts.month_line_spec(months, counts, t("customers_trend", lang), lang))
+    st.html(charts.month_lines_html(months, counts, t("customers_trend", lang), lang))
     st.subheader(t("top_customers", lang))
     show_table(
         summary.get("top_customers") or [],

@@ -44,23 +44,47 @@ def _scalar(name: str, value: Any, lang: str) -> str:
 
 
 # --- checks and their records ------------------------------------------------------------
+FINDING_COLUMNS = ["severity", "source", "source_id", "customer_id", "detail"]
+FINDING_PAGES = "c360_finding_cursors"  # check → cursors of the pages shown (None: first)
+
+
+def _more_findings(check: str, cursor: str) -> None:
+    st.session_state.setdefault(FINDING_PAGES, {}).setdefault(check, [None]).append(cursor)
+
+
+def _findings(check: str, lang: str) -> None:
+    """Every record of one check (``/quality/findings``), a page of the API at a time:
+    "show more" adds the next page under the ones shown (pages already read are cached)."""
+    cursors = st.session_state.setdefault(FINDING_PAGES, {}).get(check) or [None]
+    records: list[dict[str, Any]] = []
+    page: dict[str, Any] | None = None
+    for cursor in cursors:
+        page = session.fetch(session.client().findings, check, cursor)
+        if page is None:
+            return
+        records.extend(rows(page))
+    count = page.get("count") if page else None
+    # up to 100 rows an HTML table: the data grid would cost the page's first view more
+    # than the rest of it; past a page, the grid (sortable, scrolls)
+    show_table({"data": records, "count": count}, lang, FINDING_COLUMNS,
+               key=f"findings_{check}", technical=True, light=True)  # fmt: skip
+    following = page.get("next_cursor") if page else None
+    if following:
+        st.button(t("load_more", lang), key=f"findings_more_{check}",
+                  on_click=_more_findings, args=(check, str(following)))  # fmt: skip
+
+
 def _check_records(check: dict[str, Any], quality: dict[str, Any], lang: str) -> None:
-    """The records of one check, from the API route that lists them, or why there is none."""
+    """The records of one check, and where the page says more about them."""
     name = str(check.get("check_name") or "")
-    if name in ORPHAN_CHECKS:
-        payload = session.fetch(session.client().orphans, name)
-        show_table(payload, lang, key=f"check_rows_{name}")
-        return
     if name == "address_differs":
         st.caption(t("check_by_field", lang))
         show_table((quality.get("conflicts") or {}).get("by_field") or [], lang, key="check_fields")
     elif name in SHOWN_ELSEWHERE:
         st.caption(t("check_elsewhere", lang, where=t(SHOWN_ELSEWHERE[name], lang)))
-        return
-    st.info(
-        t("check_no_route", lang, n=format_number(check.get("count"), lang, 0)),
-        icon=":material/info:",
-    )
+    elif name in ORPHAN_CHECKS:
+        st.caption(t("check_orphans", lang, where=t("quality_tab_matching", lang)))
+    _findings(name, lang)
 
 
 def _checks(quality: dict[str, Any], lang: str) -> None:
@@ -72,7 +96,7 @@ def _checks(quality: dict[str, Any], lang: str) -> None:
     if not checks:
         st.success(t("no_check_failed", lang), icon=":material/check_circle:")
         return
-    show_table(checks, lang, ["check_name", "severity", "count"], key="q_checks")
+    show_table(checks, lang, ["check_name", "severity", "count"], key="q_checks", light=True)
     by_name = {str(c["check_name"]): c for c in checks}
     picked = st.selectbox(
         t("check_drill", lang), list(by_name), index=0, key="q_check",

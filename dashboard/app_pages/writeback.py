@@ -82,10 +82,10 @@ if page is not None:
         st.dataframe(frame, hide_index=True, key="wb_table")
     st.caption(t("wb_page", lang, n=len(cursors)))
     back, forward = st.columns(2)
-    if back.button(t("wb_previous", lang), key="wb_previous", disabled=len(cursors) == 1):
+    if back.button(t("page_previous", lang), key="wb_previous", disabled=len(cursors) == 1):
         cursors.pop()
         st.rerun()
     following = page.get("next_cursor") if isinstance(page, dict) else None
-    if forward.button(t("wb_next", lang), key="wb_next", disabled=not following):
+    if forward.button(t("page_next", lang), key="wb_next", disabled=not following):
         cursors.append(following)
         st.rerun()

@@ -175,3 +175,24 @@ def admin_token(api_server: str, e2e_user: tuple[str, str]) -> str:
     )
     got.raise_for_status()
     return str(got.json()["access_token"])
+
+
+@pytest.fixture
+def signed_in_app(
+    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Any]:
+    """``make(page=None, lang="fr")``: an AppTest of the dashboard signed in as the e2e
+    admin on the real API (the shared token), on ``app_pages/<page>.py`` when named."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(page: str | None = None, lang: str = "fr") -> AppTest:
+        monkeypatch.setenv("C360_API_URL", api_server)
+        monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", lang)
+        at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60)
+        at.session_state["c360_token"] = admin_token
+        at.session_state["c360_user"] = {"role": "admin", "username": "e2e_admin"}
+        if page:
+            at.switch_page(f"app_pages/{page}.py")
+        return at
+
+    return make

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from dashboard.i18n import alert_text
+from dashboard.i18n import alert_parts
 from kernel.locale_format import ALERT_FACTS, ALERT_TITLES, alert_fact, alert_title
 
 ALERT_SQL = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "marts" / "alert.sql"
@@ -67,10 +67,10 @@ def test_amounts_dates_and_words_follow_the_locale() -> None:
     assert alert_fact("stale_source", stale, "en", None) == "source crm: last loaded on 2026-11-20"
 
 
-def test_unknown_code_keeps_the_api_message_in_english_only() -> None:
+def test_unknown_code_keeps_the_api_message() -> None:
     alert = {"alert_type": "new_kind", "message": "Balance 1234.50 EUR"}
-    assert alert_text(alert, "en") == "Balance €1,234.50"
-    assert alert_text(alert, "fr") == ""  # never half-translated
+    assert alert_parts(alert, "en") == ("Balance €1,234.50", "")
+    assert alert_parts({"alert_type": "new_kind"}, "fr") == ("new_kind", "")
 
 
 def test_api_alerts_carry_their_parameters(api_server: str, admin_token: str) -> None:
@@ -81,7 +81,8 @@ def test_api_alerts_carry_their_parameters(api_server: str, admin_token: str) ->
         alerts = http.get("/alerts", params={"limit": 500}).json()["data"]
     assert alerts
     for alert in alerts:
-        text = alert_text(alert, "fr")
+        title, detail = alert_parts(alert, "fr")
+        text = f"{title} — {detail}"
         assert text and not re.search(r"\d\.\d\d|EUR|while|days ago|since", text), alert
         if alert["alert_type"] in ("quote_unanswered", "urgent_ticket"):
             assert alert["reference"] and alert["reference"] in text, alert

@@ -1,5 +1,5 @@
-"""Browser: finance's main path — the whole overdue worklist, a filter, a row opening the
-customer's 360° screen, and the XLSX export of what is shown."""
+"""Browser: finance's main path — the whole overdue worklist, a customer of its page
+opening the customer's 360° screen, and the XLSX export of what is filtered."""
 
 from __future__ import annotations
 
@@ -71,12 +71,12 @@ def test_finance_worklist_opens_a_customer_and_exports(
             sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
             assert sheet.max_row == 1 + count
 
-            # a row opens the customer's 360° (largest overdue first: the API's top row)
-            table = page.get_by_test_id("stDataFrame").last
-            table.scroll_into_view_if_needed()
-            box = table.bounding_box()
-            assert box is not None
-            page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+            # a customer of the page opens its 360° (largest overdue first: the API's top
+            # row, the first of the list's first page, drawn as one HTML table)
+            table = page.locator('[data-table="worklist"]')
+            expect(table.locator("tbody tr").first).to_contain_text(top["name"])
+            page.get_by_role("combobox", name=re.compile("Ouvrir la fiche 360°")).click()
+            page.get_by_role("option").filter(has_text=top["name"]).first.click()
             expect(page.get_by_role("heading", name=top["name"]).first).to_be_visible()
             expect(
                 page.get_by_test_id("stAlert").filter(has_text="en retard").first

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.aggregate import month_name, months_back
 from dashboard.i18n import format_amount
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 def test_months_back_counts_the_as_of_month() -> None:
@@ -25,26 +24,35 @@ def test_months_back_counts_the_as_of_month() -> None:
 
 
 def test_kpi_page_headline_is_the_as_of_month(
-    api_server: str, e2e_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, signed_in_app: Callable[..., AppTest]
 ) -> None:
     with httpx.Client(base_url=f"{api_server}/api/v1", timeout=120) as http:
-        got = http.post("/auth/token", data={"username": e2e_user[0], "password": e2e_user[1]})
-        token = got.json()["access_token"]
-        http.headers["Authorization"] = f"Bearer {token}"
+        http.headers["Authorization"] = f"Bearer {admin_token}"
         summary = http.get("/kpis/summary").json()
     as_of = date.fromisoformat(summary["as_of"])
     head = summary["months"][-1]
-    monkeypatch.setenv("C360_API_URL", api_server)
-    monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "fr")
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["c360_token"] = token
-    app.session_state["c360_user"] = {"role": "admin", "username": e2e_user[0]}
-    app.switch_page("app_pages/kpis.py")
+    app = signed_in_app("kpis", "fr")
     app.run()
     assert not app.exception, app.exception
     month = f"{as_of.month:02d}/{as_of.year}"
     assert any(c.value.startswith(f"Mois de référence : {month}") for c in app.caption)
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = _cards(app)
     expected = format_amount(Decimal(head["revenue_amount"]), "fr", decimals=0)
     assert metrics["Chiffre d'affaires"] == expected
     assert metrics["DSO (jours)"] != "—" and metrics["Part échue"] != "—"
+
+
+CARD = re.compile(
+    r'c360CardLabel">(?P<label>[^<]*)</div><div class="c360-card-value" '
+    r'data-testid="c360CardValue">(?P<value>[^<]*)</div>'
+)
+
+
+def _cards(app: AppTest) -> dict[str, str]:
+    """The headline cards (one HTML grid) as label → value."""
+    bodies = [h.proto.body for h in app.get("html") if "c360-cards" in h.proto.body]
+    return {
+        html.unescape(m["label"]): html.unescape(m["value"])
+        for body in bodies
+        for m in CARD.finditer(body)
+    }

@@ -1,8 +1,10 @@
-"""Quality page (admins): each check drills down to its records (or says why the API has
-none), rejected rows come with their reasons, runs are tables, not JSON."""
+"""Quality page (admins): each check drills down to its records (``/quality/findings``,
+paged by "show more"), rejected rows come with their reasons, runs are tables, not JSON."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,16 @@ ORPHANS = {"count": 1, "next_cursor": None, "data": [
     {"check_name": "orphan_invoice", "object": "invoice", "source": "erp", "source_id": "3",
      "document_ref": "INV/2026/0003", "names": "999", "reason": "unknown_customer",
      "amount": "1234.56", "open_amount": "345.47", "currency": "EUR"}]}  # fmt: skip
+# GET /quality/findings?check=erp_not_in_crm, two pages of one record each.
+FINDINGS = {
+    None: {"count": 2, "next_cursor": "p2", "data": [
+        {"check_name": "erp_not_in_crm", "severity": "warning", "customer_id": "C0000042",
+         "source": "erp", "source_id": "__export__.res_partner_42_ab12",
+         "detail": "Customer in the ERP has no CRM record"}]},
+    "p2": {"count": 2, "next_cursor": None, "data": [
+        {"check_name": "erp_not_in_crm", "severity": "warning", "customer_id": "C0000043",
+         "source": "erp", "source_id": "43", "detail": "Customer in the ERP has no CRM record"}]},
+}  # fmt: skip
 REJECTS = {"count": 3, "next_cursor": None, "data": [
     {"run_id": "20261206T073757642794Z", "source": "erp", "file": "invoices.csv",
      "object": "invoice", "line": 17, "raw": "INV/17;abc;2026-11-02",
@@ -81,7 +93,25 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, list[tuple[str, A
         calls.append(("rejects", source))
         return REJECTS
 
+    def findings(self: ApiClient, check: str | None = None, cursor: Any = None) -> Any:
+        calls.append(("findings", check, cursor))
+        if check == "erp_not_in_crm":
+            return FINDINGS[cursor]
+        return {
+            "count": 1,
+            "next_cursor": None,
+            "data": [
+                {
+                    **ORPHANS["data"][0],
+                    "severity": "warning",
+                    "customer_id": None,
+                    "detail": "invoice INV/2026/0003",
+                }
+            ],
+        }
+
     monkeypatch.setattr(ApiClient, "quality", lambda self: QUALITY)
+    monkeypatch.setattr(ApiClient, "findings", findings)
     monkeypatch.setattr(ApiClient, "orphans", orphans)
     monkeypatch.setattr(ApiClient, "rejects", rejects)
     monkeypatch.setattr(ApiClient, "runs", lambda self: RUNS)
@@ -98,18 +128,38 @@ def _cells(at: AppTest) -> list[str]:
     return [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
 
 
+def _findings(at: AppTest) -> list[dict[str, str]]:
+    """The findings table (an HTML table up to 100 rows) as header → cell rows."""
+    [body] = [h.proto.body for h in at.get("html") if 'data-table="findings_' in h.proto.body]
+    head = [html.unescape(c) for c in re.findall(r"<th[^>]*>([^<]*)</th>", body)]
+    rows = re.findall(r"<tr>((?:<td.*?</td>)+)</tr>", body)
+    return [
+        dict(zip(head, [html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", r)],
+                 strict=True))
+        for r in rows
+    ]  # fmt: skip
+
+
 def test_a_check_drills_down_to_its_records(stubbed: tuple[AppTest, list[Any]]) -> None:
     at, calls = stubbed
     at.run()
     assert not at.exception, at.exception
-    # the first check has no per-record route: said, with its count, not left blank
-    assert any("30 constat(s)" in i.value and "ne liste pas" in i.value for i in at.info)
-    assert calls == []
+    # the first check's records, a page of the API at a time, headers and values in French
+    assert calls == [("findings", "erp_not_in_crm", None)]
+    [row] = _findings(at)
+    assert list(row) == ["Gravité", "Source", "Id. source", "N° client", "Constat"]
+    assert row["Gravité"] == "Avertissement"
+    assert row["Id. source"] == "__export__.res_partner_42_ab12"
+    assert any("1 affichés sur 2" in c.value for c in at.caption)
+    at.button(key="findings_more_erp_not_in_crm").click().run()
+    assert calls[-1] == ("findings", "erp_not_in_crm", "p2")
+    assert [r["N° client"] for r in _findings(at)] == ["C0000042", "C0000043"]
+    assert not [b for b in at.button if b.key == "findings_more_erp_not_in_crm"]
     at.selectbox(key="q_check").set_value("orphan_invoice").run()
     assert not at.exception, at.exception
-    assert calls == [("orphans", "orphan_invoice")]
-    cells = _cells(at)
-    assert "INV/2026/0003" in cells and "Client inconnu" in cells
+    assert calls[-1] == ("findings", "orphan_invoice", None)
+    assert any("onglet Rapprochement" in c.value for c in at.caption)
+    assert [r["Constat"] for r in _findings(at)] == ["invoice INV/2026/0003"]
 
 
 def test_rejected_rows_come_with_their_reasons(stubbed: tuple[AppTest, list[Any]]) -> None:
@@ -169,6 +219,8 @@ def test_every_tab_against_the_real_api(
             options = at.selectbox(key="q_check").options
             assert options == [check_label(c, "fr") for c in checks]
             assert not any("_" in o for o in options)
+            # the first check's records, from /quality/findings
+            assert 0 < len(_findings(at)) <= min(checks[0]["count"], 100)
         else:
             assert at.success
     elif tab == "Lignes rejetées" and not quality["rejects"]:

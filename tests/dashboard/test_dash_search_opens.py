@@ -5,7 +5,7 @@ with the API's amounts formatted the French way."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -15,8 +15,6 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import format_amount
 from dashboard.profile import cards
 from dashboard.widgets import cards_html, table_html
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 def _unique(api_server: str, token: str) -> dict[str, Any]:
@@ -33,24 +31,15 @@ def _unique(api_server: str, token: str) -> dict[str, Any]:
     pytest.fail("no overdue customer with a unique name in the demo")
 
 
-def _app(api_server: str, token: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("C360_API_URL", api_server)
-    monkeypatch.setenv("C360_DASHBOARD__LANGUAGE", "fr")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["c360_token"] = token
-    at.session_state["c360_user"] = {"role": "admin", "username": "e2e_admin"}
-    return at
-
-
 def _cards(at: AppTest) -> str:
     return "".join(h.proto.body for h in at.get("html") if "c360-cards" in h.proto.body)
 
 
 def test_single_hit_opens_the_360_and_back_lists_it(
-    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, signed_in_app: Callable[..., AppTest]
 ) -> None:
     profile = _unique(api_server, admin_token)
-    at = _app(api_server, admin_token, monkeypatch)
+    at = signed_in_app()
     at.run()
     at.text_input(key="cust_q").input(profile["name"]).run()
     assert not at.exception, at.exception
@@ -73,10 +62,10 @@ def test_single_hit_opens_the_360_and_back_lists_it(
 
 
 def test_typed_customer_id_opens_the_360(
-    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, signed_in_app: Callable[..., AppTest]
 ) -> None:
     profile = _unique(api_server, admin_token)
-    at = _app(api_server, admin_token, monkeypatch)
+    at = signed_in_app()
     at.run()
     at.text_input(key="cust_q").input(profile["customer_id"].lower()).run()
     assert not at.exception, at.exception
@@ -88,9 +77,9 @@ def test_typed_customer_id_opens_the_360(
 
 
 def test_several_hits_are_listed(
-    api_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
+    api_server: str, admin_token: str, signed_in_app: Callable[..., AppTest]
 ) -> None:
-    at = _app(api_server, admin_token, monkeypatch)
+    at = signed_in_app()
     at.run()
     at.checkbox(key="cust_overdue").check().run()
     assert not at.exception, at.exception
