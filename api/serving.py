@@ -81,7 +81,8 @@ def customer_page(
 
     The list is stored in chunks of CHUNK_SIZE items (kernel/serving_contract.py); the cursor is
     the position of the page's last item, so the page is the chunk range holding the
-    positions after it: one index-range read, the count carried by every chunk.
+    positions after it: one index-range read, the count carried by every chunk, and the
+    list's field names by key.
     """
     if table not in LISTS:
         raise ValueError(table)
@@ -100,11 +101,15 @@ def customer_page(
             lite, f"select total from {table} where customer_id = ? limit 1", (customer_id,)
         )
         total = int(counted[0]) if counted else 0
-    items: list[Any] = []
+    values: list[list[Any]] = []
     for row in rows:
-        items.extend(loads(row[2]))
+        values.extend(loads(row[2]))
     start = after - first * CHUNK_SIZE
-    data = items[start : start + limit]
+    page = values[start : start + limit]
+    # Each item is stored as its values; the list's field names once (list_keys).
+    keys = one(lite, "select keys from list_keys where name = ?", (table,)) if page else None
+    names = loads(keys[0]) if keys else []
+    data = [dict(zip(names, item, strict=True)) for item in page]
     more = after + len(data) < total
     return {
         "data": data,

@@ -13,6 +13,7 @@ locks, no journal) and any number of threads read it at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -312,18 +313,27 @@ def build_serving_tables(
     return built
 
 
+def list_fields(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """The item fields of the sub-list serving.<name>, in their order: its columns but its
+    key (customer_id) and order (seq)."""
+    described = con.execute(f"describe serving.{name}").fetchall()
+    return [str(r[0]) for r in described if str(r[0]) not in ("customer_id", "seq")]
+
+
 def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[list[str], str]:
     """Columns of serving.<table> and a select giving SQLite-storable values, in the
     order of the SQLite table's key.
 
     Money and dates travel as text (SQLite has no decimal; text keeps every cent). A
-    sub-list travels as its chunks, already in key order.
+    sub-list travels as its chunks (serving/list_chunks.sql).
     """
     if table.is_list:
+        fields = ", ".join(quote_ident(f) for f in list_fields(con, table.name))
         select = (
             sql("serving/list_chunks")
             .replace("{table}", table.name)
             .replace("{chunk_size}", str(CHUNK_SIZE))
+            .replace("{fields}", fields)
         )
         return ["customer_id", "chunk", "total", "doc"], select
     described = con.execute(f"describe serving.{table.name}").fetchall()
@@ -398,6 +408,8 @@ def _start(lite: sqlite3.Connection) -> None:
     lite.execute("pragma temp_store = memory")
     lite.execute("create table contract (version integer not null)")
     lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
+    # The field names of each sub-list's items (a JSON array), whose chunks hold values only.
+    lite.execute("create table list_keys (name text primary key, keys text not null) without rowid")
 
 
 def _copy(
@@ -413,6 +425,9 @@ def _copy(
     names = ", ".join(f'"{c}"' for c in columns)
     insert = f"insert into {table.name} ({names}) values ({marks})"
     # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
+    if table.is_list:
+        keys = json.dumps(list_fields(cursor, table.name), separators=(",", ":"))
+        lite.execute("insert into list_keys values (?, ?)", (table.name, keys))
     result = cursor.execute(select)
     while batch := result.fetchmany(_BATCH):
         lite.executemany(insert, batch)

@@ -79,13 +79,13 @@ part as (
                     'd61_90': c360_amount(c.aging_61_90_amount),
                     'over_90': c360_amount(c.aging_over_90_amount)
                 }
-            },
-            'alerts': coalesce(alert.alerts, '[]')::json
+            }
         })::varchar as head,
+        coalesce(alert.alerts, '[]') as alerts,
         coalesce(source.sources, '[]') as sources,
+        coalesce(conflict.conflicts, '[]') as conflicts,
+        coalesce(provenance.provenance, '[]') as provenance,
         to_json({
-            'conflicts': coalesce(conflict.conflicts, '[]')::json,
-            'provenance': coalesce(provenance.provenance, '[]')::json,
             'has_crm': c.has_crm,
             'has_erp': c.has_erp,
             'has_accounting': c.has_accounting,
@@ -126,11 +126,14 @@ part as (
     where c.customer_id is not null
 )
 
+-- The lists are spliced in as the JSON text they are (a `::json` member would parse each
+-- one again only to print it back).
 select
     customer_id,
     owner,
     -- Without the closing brace (head) and without both braces (tail).
-    substr(head, 1, length(head) - 1) as head,
+    substr(head, 1, length(head) - 1) || ',"alerts":' || alerts as head,
     sources,
-    substr(tail, 2, length(tail) - 2) as tail
+    '"conflicts":' || conflicts || ',"provenance":' || provenance || ','
+    || substr(tail, 2, length(tail) - 2) as tail
 from part

@@ -15,12 +15,12 @@ contact as (
 )
 
 select
-    r.customer_id,
     row_number() over (
         partition by r.customer_id
         order by r.occurred_at desc nulls last, r.source, r.source_id
     ) as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from (
     select
         a.customer_id,

@@ -2,9 +2,9 @@
 -- Each customer's rows in the order the API pages them; seq is the keyset cursor.
 create or replace table serving.customer_open_item as
 select
-    r.customer_id,
     row_number() over (partition by r.customer_id order by r.due_date nulls last, r.document_ref) as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from (
     -- Every column of the item (`*`): a snapshot built before the allocation columns
     -- existed is still served, those fields empty.

@@ -4,10 +4,10 @@
 -- core.invoice_payment, so a snapshot built before one was added still serves.
 create or replace table serving.customer_payment as
 select
-    r.customer_id,
     row_number() over (
         partition by r.customer_id
         order by r.paid_date desc nulls last, r.source, r.source_id
     ) as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from core.invoice_payment as r

@@ -2,9 +2,9 @@
 -- What each customer buys, top product first (core.customer_product's rank).
 create or replace table serving.customer_product as
 select
-    r.customer_id,
     r.product_rank as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from (
     select
         p.customer_id,

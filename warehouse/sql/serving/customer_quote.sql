@@ -3,12 +3,12 @@
 -- and the order each became; open ones first, then the latest issued.
 create or replace table serving.customer_quote as
 select
-    r.customer_id,
     row_number() over (
         partition by r.customer_id
         order by r.outcome = 'open' desc, r.issue_date desc nulls last, r.source, r.source_id
     ) as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from (
     select
         q.customer_id,

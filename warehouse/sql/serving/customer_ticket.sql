@@ -3,12 +3,12 @@
 -- latest first.
 create or replace table serving.customer_ticket as
 select
-    r.customer_id,
     row_number() over (
         partition by r.customer_id
         order by r.is_open desc, r.opened_at desc nulls last, r.source, r.source_id
     ) as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from (
     select
         t.customer_id,

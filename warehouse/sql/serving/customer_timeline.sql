@@ -76,11 +76,11 @@ with event as (
 )
 
 select
-    r.customer_id,
     row_number() over (
         partition by r.customer_id
         order by r.event_date desc nulls last, r.event_type, r.source, r.source_id
     ) as seq,
-    to_json(r)::varchar as doc
+    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    r.*
 from event as r
 where r.customer_id is not null
