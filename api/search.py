@@ -32,7 +32,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -128,7 +128,7 @@ def _text(scope: _Scope, match: str, limit: int) -> tuple[str, tuple[Any, ...]]:
     )
 
 
-def _hits_json(rows: list[tuple[str, str | None]]) -> str:
+def _hits_json(rows: Sequence[tuple[str, str | None]]) -> str:
     """The stored hits (`search_hit.hit`, a CustomerSummary's JSON but its match_reason)
     with their reasons, as the JSON array of a page: copied, not parsed or re-encoded."""
     encoded: dict[str | None, str] = {}
