@@ -131,14 +131,10 @@ def _text(scope: _Scope, match: str, limit: int) -> tuple[str, tuple[Any, ...]]:
 def _hits_json(rows: Sequence[tuple[str, str | None]]) -> str:
     """The stored hits (`search_hit.hit`, a CustomerSummary's JSON but its match_reason)
     with their reasons, as the JSON array of a page: copied, not parsed or re-encoded."""
-    encoded: dict[str | None, str] = {}
-    parts = []
-    for hit, reason in rows:
-        said = encoded.get(reason)
-        if said is None:
-            said = encoded[reason] = json.dumps(reason, ensure_ascii=False)
-        parts.append(f'{hit[:-1]},"match_reason":{said}}}')
-    return "[" + ",".join(parts) + "]"
+    # A page's hits share a few reasons: each is encoded once.
+    reasons = dict.fromkeys(r for _, r in rows)
+    said = {r: ',"match_reason":' + json.dumps(r, ensure_ascii=False) + "}" for r in reasons}
+    return "[" + ",".join([hit[:-1] + said[reason] for hit, reason in rows]) + "]"
 
 
 def _page(hits: str, count: int, next_cursor: str | None) -> bytes:
@@ -211,11 +207,10 @@ class _Ranked:
         return len(self.hits) >= SEARCH_CAP
 
     def add(self, seqs: Iterable[int], reason: str | None) -> None:
+        """The tier's seqs (each once, in its order) not ranked yet, while there is room."""
         hits = self.hits
-        for seq in seqs:
-            if len(hits) >= SEARCH_CAP:
-                return
-            hits.setdefault(seq, reason)
+        new = [seq for seq in dict.fromkeys(seqs) if seq not in hits]
+        hits.update(dict.fromkeys(new[: SEARCH_CAP - len(hits)], reason))
 
 
 def _exact(
@@ -260,7 +255,7 @@ def _exact(
 
 
 def _seqs(cursor: sqlite3.Cursor) -> list[int]:
-    return [int(r[0]) for r in cursor.fetchall()]
+    return [r[0] for r in cursor.fetchall()]
 
 
 def _prefix(
@@ -347,7 +342,8 @@ def search_json(
     ids = list(ranked.hits)
     page_ids = ids[start : start + limit]
     marks = ", ".join("?" * len(page_ids))
-    # Substring hits are phrased from their folded text: read it only for them.
+    # Substring hits are phrased from their folded text: read it only when the page has
+    # some.
     if any(ranked.hits[seq] is None for seq in page_ids):
         read = (
             "select h.seq, h.hit, s.folded_name, s.folded_city from search_hit as h "
@@ -355,12 +351,13 @@ def search_json(
         )
     else:
         read = f"select seq, hit, null, null from search_hit where seq in ({marks})"
-    stored = {int(r[0]): r[1:] for r in lite.execute(read, page_ids).fetchall()}
+    stored = {r[0]: r for r in lite.execute(read, page_ids).fetchall()}
     folded = fold(q)
+    hits = ranked.hits
     rows = []
     for seq in page_ids:
-        hit, name, city = stored[seq]
-        rows.append((hit, ranked.hits[seq] or _contains(name, city, folded, q)))
+        _, hit, name, city = stored[seq]
+        rows.append((hit, hits[seq] or _contains(name, city, folded, q)))
     more = start + limit < len(ids)
     return _page(_hits_json(rows), len(ids), position_cursor(start + limit) if more else None)
 
