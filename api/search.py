@@ -50,8 +50,9 @@ _RARE_TRIGRAMS = 4
 _FUZZY_CANDIDATES = 50
 # Names read for the typo tier (those holding two of the query's rarest trigrams).
 _GRAM_CANDIDATES = 1000
-# Hits of a tier read before checking filters on them: a filtered search (segment,
-# overdue; owner beyond its own index) looks among this many, never the whole index.
+# Hits of a tier read before checking filters on them: a search filtered by segment or
+# overdue looks among this many, never the whole index (one owner's hits are read from
+# their own index ranges, every one of them).
 FILTERED_CANDIDATES = 5000
 # The row ids of one owner in `search_owned`: base + seq, seq < 2**32 (the build's
 # sqlite_search_text.sql gives each owner base rank << 32).
@@ -168,14 +169,6 @@ def browse_json(
         int(counted[0]) if counted else 0,
         seq_cursor(rows[-1][0]) if more else None,
     )
-
-
-def browse(
-    lite: sqlite3.Connection, filters: dict[str, Any], limit: int, cursor: str | None
-) -> dict[str, Any]:
-    """browse_json's page, parsed (for Python callers)."""
-    page: dict[str, Any] = json.loads(browse_json(lite, filters, limit, cursor))
-    return page
 
 
 def _position(cursor: str | None) -> int:
