@@ -12,15 +12,18 @@ fixed number of candidates when filters (segment, owner, overdue) must be checke
 1. name prefix: a range of `customer_search.folded_name`'s index (of `(owner,
    folded_name)` for a salesperson's scope);
 2. substring of the name, city or an e-mail (3 characters or more), and postcodes: the
-   trigram index `search_text`;
+   trigram index `search_text` (for one owner, `search_owned`: their own customers'
+   index, one row-id range, so they find every one of their hits);
 3. typos (4 characters or more with a letter, no e-mail, when the tiers above found
    fewer than FUZZY_BELOW): names holding two of the query's four rarest trigrams
    (their counts read from `search_gram`), at most _GRAM_CANDIDATES of them, the
    closest _FUZZY_CANDIDATES by `similarity` (rapidfuzz), the closest first.
 
 Every hit says why it matched (`match_reason`). The tiers collect ids only; the page's
-rows are then read by id. The ranked list is paged by position in it (it never exceeds
-SEARCH_CAP); browsing without `q` pages by keyset over the whole index.
+hits are then read by id, each stored as its JSON (`search_hit`), and sent as read with
+its reason appended: no model is built or validated per hit. The ranked list is paged by
+position in it (it never exceeds SEARCH_CAP); browsing without `q` pages by keyset over
+the whole index.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -46,38 +50,18 @@ _RARE_TRIGRAMS = 4
 _FUZZY_CANDIDATES = 50
 # Names read for the typo tier (those holding two of the query's rarest trigrams).
 _GRAM_CANDIDATES = 1000
-# Hits of a tier read before checking filters on them: a filtered search (segment,
-# overdue; owner beyond its own index) looks among this many, never the whole index.
+# Hits of a tier read before checking filters on them: a search filtered by segment or
+# overdue looks among this many, never the whole index (one owner's hits are read from
+# their own index ranges, every one of them).
 FILTERED_CANDIDATES = 5000
+# The row ids of one owner in `search_owned`: base + seq, seq < 2**32 (the build's
+# sqlite_search_text.sql gives each owner base rank << 32).
+_OWNER_SPAN = 1 << 32
 # How close a typed word is to a name (0 to 100): `similarity`, and the typo tier's rank.
 _CLOSENESS = fuzz.partial_ratio
 _COMPACT = re.compile(r"[\s.\-/]")
 _PHONE = re.compile(r"^[\d\s.\-+()/]+$")
 
-# The fields of a CustomerSummary (api/schemas.py) but `match_reason`, in its order.
-_SUMMARY_FIELDS = (
-    "customer_id",
-    "name",
-    "siren",
-    "city",
-    "postcode",
-    "segment",
-    "owner",
-    "customer_code",
-    "outstanding_amount",
-    "overdue_amount",
-    "alert_count",
-    "source_count",
-)
-# A row's JSON is written by SQLite (amounts are stored as text to the cent, as the model
-# sends them): the page is not validated again field by field, nor encoded in Python.
-SUMMARY = (
-    "s.seq, s.customer_id, s.name, s.siren, s.city, s.postcode, s.segment, s.owner,"
-    " s.customer_code, s.outstanding_amount, s.overdue_amount, s.alert_count,"
-    " s.source_count, s.folded_name, s.folded_city, s.folded_email, json_object("
-    + ", ".join(f"'{f}', s.{f}" for f in _SUMMARY_FIELDS)
-    + ") as row_json"
-)
 # Filter conditions on customer_search (constants); their values are bound.
 FILTERS = {
     "segment": "s.segment = ?",
@@ -103,29 +87,75 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+class _Scope:
+    """The filters of a search as SQL conditions on `customer_search as s`, and the row-id
+    base of the owner's own trigram index when one owner is asked for (a salesperson's
+    scope, or an admin's `owner=`): its text tiers read that index, and check only the
+    other filters on their hits."""
+
+    def __init__(self, filters: dict[str, Any], base: int | None = None) -> None:
+        self.where, self.values = _where(filters)
+        self.base = base
+        rest = {k: v for k, v in filters.items() if k != "owner"} if base is not None else filters
+        self.rest_where, self.rest_values = _where(rest)
+
+
 def _where(filters: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
     active = {FILTERS[k]: v for k, v in filters.items() if v is not None}
     return "".join(f" and {c}" for c in active), tuple(active.values())
 
 
-def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+def _scope(lite: sqlite3.Connection, filters: dict[str, Any]) -> _Scope | None:
+    """The search's scope; None when the owner asked for has no customer."""
+    owner = filters.get("owner")
+    if owner is None:
+        return _Scope(filters)
+    row = lite.execute("select base from search_owner where owner = ?", (owner,)).fetchone()
+    return _Scope(filters, int(row[0])) if row else None
 
 
-def browse(
+def _text(scope: _Scope, match: str, limit: int) -> tuple[str, tuple[Any, ...]]:
+    """The select of the seqs whose folded text matches the FTS5 query `match`, in seq
+    (name) order, at most `limit`: the owner's own index when the scope has one."""
+    if scope.base is None:
+        return (
+            "select rowid as seq from search_text where search_text match ? order by rowid limit ?",
+            (match, limit),
+        )
+    return (
+        "select rowid - ? as seq from search_owned where search_owned match ? "
+        "and rowid > ? and rowid < ? order by rowid limit ?",
+        (scope.base, match, scope.base, scope.base + _OWNER_SPAN, limit),
+    )
+
+
+def _hits_json(rows: Sequence[tuple[str, str | None]]) -> str:
+    """The stored hits (`search_hit.hit`, a CustomerSummary's JSON but its match_reason)
+    with their reasons, as the JSON array of a page: copied, not parsed or re-encoded."""
+    # A page's hits share a few reasons: each is encoded once.
+    reasons = dict.fromkeys(r for _, r in rows)
+    said = {r: ',"match_reason":' + json.dumps(r, ensure_ascii=False) + "}" for r in reasons}
+    return "[" + ",".join([hit[:-1] + said[reason] for hit, reason in rows]) + "]"
+
+
+def _page(hits: str, count: int, next_cursor: str | None) -> bytes:
+    """Page[CustomerSummary] as JSON, its `data` already written."""
+    tail = json.dumps({"count": count, "next_cursor": next_cursor})
+    return f'{{"data":{hits},{tail[1:]}'.encode()
+
+
+def browse_json(
     lite: sqlite3.Connection, filters: dict[str, Any], limit: int, cursor: str | None
-) -> dict[str, Any]:
-    """Every customer in name order, keyset-paged on seq."""
+) -> bytes:
+    """Every customer in name order, keyset-paged on seq: the response's JSON."""
     after = seq_from(cursor)
     where, values = _where(filters)
-    rows = _rows(
-        lite.execute(
-            f"select {SUMMARY} from customer_search as s where s.seq > ?{where} "
-            "order by s.seq limit ?",
-            (after, *values, limit + 1),
-        )
-    )
+    rows = lite.execute(
+        "select s.seq, h.hit from customer_search as s "
+        f"join search_hit as h on h.seq = s.seq where s.seq > ?{where} "
+        "order by s.seq limit ?",
+        (after, *values, limit + 1),
+    ).fetchall()
     if values:
         counted = lite.execute(
             f"select count(*) from customer_search as s where 1 = 1{where}", values
@@ -134,11 +164,11 @@ def browse(
         counted = lite.execute("select coalesce(max(seq), 0) from customer_search").fetchone()
     more = len(rows) > limit
     rows = rows[:limit]
-    return {
-        "data": rows,
-        "count": int(counted[0]) if counted else 0,
-        "next_cursor": seq_cursor(rows[-1]["seq"]) if more else None,
-    }
+    return _page(
+        _hits_json([(hit, None) for _, hit in rows]),
+        int(counted[0]) if counted else 0,
+        seq_cursor(rows[-1][0]) if more else None,
+    )
 
 
 def _position(cursor: str | None) -> int:
@@ -169,13 +199,15 @@ class _Ranked:
     def full(self) -> bool:
         return len(self.hits) >= SEARCH_CAP
 
-    def add(self, seq: int, reason: str | None) -> None:
-        if seq not in self.hits and len(self.hits) < SEARCH_CAP:
-            self.hits[seq] = reason
+    def add(self, seqs: Iterable[int], reason: str | None) -> None:
+        """The tier's seqs (each once, in its order) not ranked yet, while there is room."""
+        hits = self.hits
+        new = [seq for seq in dict.fromkeys(seqs) if seq not in hits]
+        hits.update(dict.fromkeys(new[: SEARCH_CAP - len(hits)], reason))
 
 
 def _exact(
-    lite: sqlite3.Connection, q: str, where: str, values: tuple[Any, ...], ranked: _Ranked
+    lite: sqlite3.Connection, q: str, scope: _Scope, ranked: _Ranked
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Tier 0 into `ranked`; returns whether the query named an id of a customer, and the
     postcode hits, which rank with substrings."""
@@ -193,8 +225,8 @@ def _exact(
     rows = lite.execute(
         "select s.seq, k.key, k.kind, k.shown from search_key as k "
         "join customer_search as s on s.customer_id = k.customer_id "
-        f"where k.key in ({marks}){where} order by s.seq limit ?",
-        (*keys, *values, SEARCH_CAP),
+        f"where k.key in ({marks}){scope.where} order by s.seq limit ?",
+        (*keys, *scope.values, SEARCH_CAP),
     ).fetchall()
     postcodes: list[tuple[int, str]] = []
     direct: list[tuple[int, str]] = []
@@ -211,25 +243,20 @@ def _exact(
             related.append((seq, text))
     # The id named itself first, then other establishments of the same SIREN.
     for seq, reason in direct + related:
-        ranked.add(seq, reason)
+        ranked.add((seq,), reason)
     return bool(direct), postcodes
 
 
 def _seqs(cursor: sqlite3.Cursor) -> list[int]:
-    return [int(r[0]) for r in cursor.fetchall()]
+    return [r[0] for r in cursor.fetchall()]
 
 
 def _prefix(
-    lite: sqlite3.Connection,
-    folded: str,
-    filters: dict[str, Any],
-    where: str,
-    values: tuple[Any, ...],
-    wanted: int,
+    lite: sqlite3.Connection, folded: str, filters: dict[str, Any], scope: _Scope, wanted: int
 ) -> list[int]:
     """Tier 1: names starting with the query, in name order."""
     bounds = (folded, folded + "\U0010ffff")
-    if not where:
+    if not scope.where:
         return _seqs(
             lite.execute(
                 "select s.seq from customer_search as s "
@@ -241,39 +268,91 @@ def _prefix(
     # A salesperson's names are one range of the (owner, folded_name) index; the other
     # filters are checked on at most FILTERED_CANDIDATES of the range.
     owner = filters.get("owner")
-    scope, scoped = (" and s.owner = ?", (owner,)) if owner is not None else ("", ())
+    scoped_sql, scoped = (" and s.owner = ?", (owner,)) if owner is not None else ("", ())
     rows = lite.execute(
         "select s.seq, s.folded_name from ("
         "select s.seq, s.folded_name, s.segment, s.owner, s.has_overdue "
         "from customer_search as s "
-        f"where s.folded_name >= ? and s.folded_name < ?{scope} "
+        f"where s.folded_name >= ? and s.folded_name < ?{scoped_sql} "
         "order by s.folded_name, s.seq limit ?"
-        f") as s where 1 = 1{where} limit ?",
-        (*bounds, *scoped, FILTERED_CANDIDATES, *values, wanted),
+        f") as s where 1 = 1{scope.where} limit ?",
+        (*bounds, *scoped, FILTERED_CANDIDATES, *scope.values, wanted),
     ).fetchall()
     return [int(seq) for _, seq in sorted((name, seq) for seq, name in rows)]
 
 
-def _substring(
-    lite: sqlite3.Connection, folded: str, where: str, values: tuple[Any, ...]
-) -> list[int]:
-    """Tier 2: names, cities and e-mails containing the query, in name order."""
-    if not where:
-        return _seqs(
-            lite.execute(
-                "select rowid from search_text where search_text match ? order by rowid limit ?",
-                (_phrase(folded), SEARCH_CAP),
-            )
-        )
+def _substring(lite: sqlite3.Connection, folded: str, scope: _Scope) -> list[int]:
+    """Tier 2: names, cities and e-mails containing the query, in name order. Filters
+    other than the owner's index are checked on at most FILTERED_CANDIDATES hits."""
+    if not scope.rest_where:
+        return _seqs(lite.execute(*_text(scope, _phrase(folded), SEARCH_CAP)))
+    text, params = _text(scope, _phrase(folded), FILTERED_CANDIDATES)
     return _seqs(
         lite.execute(
-            "select t.rowid from ("
-            "select rowid from search_text where search_text match ? order by rowid limit ?"
-            ") as t join customer_search as s on s.seq = t.rowid "
-            f"where 1 = 1{where} order by t.rowid limit ?",
-            (_phrase(folded), FILTERED_CANDIDATES, *values, SEARCH_CAP),
+            f"select t.seq from ({text}) as t join customer_search as s on s.seq = t.seq "
+            f"where 1 = 1{scope.rest_where} order by t.seq limit ?",
+            (*params, *scope.rest_values, SEARCH_CAP),
         )
     )
+
+
+def _ranked(lite: sqlite3.Connection, q: str, scope: _Scope, filters: dict[str, Any]) -> _Ranked:
+    """Every hit, ranked (at most SEARCH_CAP). Each tier reads at most what is left to
+    fill SEARCH_CAP, and the tiers stop once it is full: a short, common fragment costs
+    at most SEARCH_CAP index entries."""
+    folded = fold(q)
+    ranked = _Ranked()
+    named, postcodes = _exact(lite, q, scope, ranked)
+    if folded and not named and not ranked.full:
+        wanted = SEARCH_CAP - len(ranked.hits)
+        ranked.add(_prefix(lite, folded, filters, scope, wanted), f"name starts with '{q}'")
+    if len(folded) >= 3 and not named and not ranked.full:
+        # Name-prefix hits contain the fragment too: read past as many as were found.
+        ranked.add(_substring(lite, folded, scope), None)
+    for seq, reason in postcodes:
+        ranked.add((seq,), reason)
+    # Typos are looked for in words: not for ids, phones or e-mails (exact or nothing).
+    wordy = any(ch.isalpha() for ch in folded) and "@" not in folded
+    if wordy and not named and len(folded) >= 4 and len(ranked.hits) < FUZZY_BELOW:
+        _fuzzy(lite, folded, scope, ranked)
+    return ranked
+
+
+def search_json(
+    lite: sqlite3.Connection,
+    q: str,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+) -> bytes:
+    """The ranked hits (row ids only, at most SEARCH_CAP), then the page's stored hits by
+    id, each with its reason: the response's JSON."""
+    start = _position(cursor)
+    scope = _scope(lite, filters)
+    if scope is None:
+        return _page("[]", 0, None)
+    ranked = _ranked(lite, q, scope, filters)
+    ids = list(ranked.hits)
+    page_ids = ids[start : start + limit]
+    marks = ", ".join("?" * len(page_ids))
+    # Substring hits are phrased from their folded text: read it only when the page has
+    # some.
+    if any(ranked.hits[seq] is None for seq in page_ids):
+        read = (
+            "select h.seq, h.hit, s.folded_name, s.folded_city from search_hit as h "
+            f"join customer_search as s on s.seq = h.seq where h.seq in ({marks})"
+        )
+    else:
+        read = f"select seq, hit, null, null from search_hit where seq in ({marks})"
+    stored = {r[0]: r for r in lite.execute(read, page_ids).fetchall()}
+    folded = fold(q)
+    hits = ranked.hits
+    rows = []
+    for seq in page_ids:
+        _, hit, name, city = stored[seq]
+        rows.append((hit, hits[seq] or _contains(name, city, folded, q)))
+    more = start + limit < len(ids)
+    return _page(_hits_json(rows), len(ids), position_cursor(start + limit) if more else None)
 
 
 def search(
@@ -283,63 +362,20 @@ def search(
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
-    """The ranked hits (row ids only, at most SEARCH_CAP), then the page's rows by id.
-
-    Each tier reads at most what is left to fill SEARCH_CAP, and the tiers stop once it
-    is full: a short, common fragment costs at most SEARCH_CAP index entries."""
-    start = _position(cursor)
-    folded = fold(q)
-    where, values = _where(filters)
-    ranked = _Ranked()
-    named, postcodes = _exact(lite, q, where, values, ranked)
-    if folded and not named and not ranked.full:
-        for seq in _prefix(lite, folded, filters, where, values, SEARCH_CAP - len(ranked.hits)):
-            ranked.add(seq, f"name starts with '{q}'")
-    if len(folded) >= 3 and not named and not ranked.full:
-        # Name-prefix hits contain the fragment too: read past as many as were found.
-        for seq in _substring(lite, folded, where, values):
-            ranked.add(seq, None)
-    for seq, reason in postcodes:
-        ranked.add(seq, reason)
-    # Typos are looked for in words: not for ids, phones or e-mails (exact or nothing).
-    wordy = any(ch.isalpha() for ch in folded) and "@" not in folded
-    if wordy and not named and len(folded) >= 4 and len(ranked.hits) < FUZZY_BELOW:
-        _fuzzy(lite, folded, where, values, ranked)
-    ids = list(ranked.hits)
-    page_ids = ids[start : start + limit]
-    marks = ", ".join("?" * len(page_ids))
-    rows = {
-        r["seq"]: r
-        for r in _rows(
-            lite.execute(
-                f"select {SUMMARY} from customer_search as s where s.seq in ({marks})",
-                page_ids,
-            )
-        )
-    }
-    page = []
-    for seq in page_ids:
-        row = rows[seq]
-        reason = ranked.hits[seq] or _contains(row, folded, q)
-        page.append({**row, "match_reason": reason})
-    more = start + limit < len(ids)
-    return {
-        "data": page,
-        "count": len(ids),
-        "next_cursor": position_cursor(start + limit) if more else None,
-    }
+    """search_json's page, parsed (for Python callers)."""
+    page: dict[str, Any] = json.loads(search_json(lite, q, filters, limit, cursor))
+    return page
 
 
-def _contains(row: dict[str, Any], folded: str, q: str) -> str:
-    for label, key in (("name", "folded_name"), ("city", "folded_city")):
-        if folded in (row[key] or ""):
-            return f"{label} contains '{q}'"
+def _contains(name: str | None, city: str | None, folded: str, q: str) -> str:
+    if folded in (name or ""):
+        return f"name contains '{q}'"
+    if folded in (city or ""):
+        return f"city contains '{q}'"
     return f"e-mail contains '{q}'"
 
 
-def _fuzzy(
-    lite: sqlite3.Connection, folded: str, where: str, values: tuple[Any, ...], ranked: _Ranked
-) -> None:
+def _fuzzy(lite: sqlite3.Connection, folded: str, scope: _Scope, ranked: _Ranked) -> None:
     """Tier 3: names holding two of the query's rarest trigrams (a typo breaks at most
     three of a word's, so the name meant keeps two of four), the most similar first.
 
@@ -362,20 +398,12 @@ def _fuzzy(
         + " OR ".join("(" + " AND ".join(_phrase(g) for g in pair) + ")" for pair in pairs)
         + ")"
     )
-    seqs = _seqs(
-        lite.execute(
-            "select rowid from search_text where search_text match ? order by rowid limit ?",
-            (match, _GRAM_CANDIDATES),
-        )
-    )
-    if not seqs:
-        return
-    marks = ", ".join("?" * len(seqs))
+    text, params = _text(scope, match, _GRAM_CANDIDATES)
     names = dict(
         lite.execute(
-            f"select s.seq, s.folded_name from customer_search as s "
-            f"where s.seq in ({marks}){where}",
-            (*seqs, *values),
+            f"select s.seq, s.folded_name from ({text}) as t "
+            f"join customer_search as s on s.seq = t.seq where 1 = 1{scope.rest_where}",
+            (*params, *scope.rest_values),
         ).fetchall()
     )
     closest = process.extract(
@@ -386,18 +414,9 @@ def _fuzzy(
         score_cutoff=100 * FUZZY_MIN_SCORE,
     )
     for _, score, seq in sorted(closest, key=lambda x: (-x[1], x[2])):
-        ranked.add(int(seq), f"name close to '{folded}' ({score / 100:.2f})")
+        ranked.add((int(seq),), f"name close to '{folded}' ({score / 100:.2f})")
 
 
 def page_json(body: dict[str, Any]) -> bytes:
-    """A search or browse page as the JSON of Page[CustomerSummary]: each row's JSON as
-    SQLite wrote it, with its `match_reason`."""
-    rows = ",".join(
-        row["row_json"][:-1]
-        + ',"match_reason":'
-        + json.dumps(row.get("match_reason"), ensure_ascii=False)
-        + "}"
-        for row in body["data"]
-    )
-    tail = json.dumps({"count": body["count"], "next_cursor": body["next_cursor"]})
-    return f'{{"data":[{rows}],{tail[1:]}'.encode()
+    """A page parsed by `search` or `browse`, as the response's JSON again."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

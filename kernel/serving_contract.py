@@ -11,7 +11,7 @@ from pathlib import Path
 
 SERVING_SUFFIX = ".serving.sqlite"
 # Bumped when a table or document of the contract changes shape.
-CONTRACT_VERSION = 7
+CONTRACT_VERSION = 8
 # Items per stored chunk of a customer sub-list (warehouse/sql/serving/list_chunks.sql): a
 # page of the default 50 is one or two chunk reads, located by position alone.
 CHUNK_SIZE = 50
