@@ -33,12 +33,12 @@ QUALITY: dict[str, Any] = {
     "orphans": {"count": 1, "data": []},
     "decisions": [],
 }  # fmt: skip
-ORPHANS = {"count": 1, "next_cursor": None, "data": [
+ORPHANS: dict[str, Any] = {"count": 1, "next_cursor": None, "data": [
     {"check_name": "orphan_invoice", "object": "invoice", "source": "erp", "source_id": "3",
      "document_ref": "INV/2026/0003", "names": "999", "reason": "unknown_customer",
      "amount": "1234.56", "open_amount": "345.47", "currency": "EUR"}]}  # fmt: skip
 # GET /quality/findings?check=erp_not_in_crm, two pages of one record each.
-FINDINGS = {
+FINDINGS: dict[str | None, Any] = {
     None: {"count": 2, "next_cursor": "p2", "data": [
         {"check_name": "erp_not_in_crm", "severity": "warning", "customer_id": "C0000042",
          "source": "erp", "source_id": "__export__.res_partner_42_ab12",
@@ -82,8 +82,8 @@ def test_builds_become_rows_with_their_counts_as_columns() -> None:
 
 
 @pytest.fixture
-def stubbed(monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, list[tuple[str, Any]]]:
-    calls: list[tuple[str, Any]] = []
+def stubbed(monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, list[tuple[Any, ...]]]:
+    calls: list[tuple[Any, ...]] = []
 
     def orphans(self: ApiClient, check: str | None = None, limit: int = 100) -> Any:
         calls.append(("orphans", check))
