@@ -19,11 +19,18 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import duckdb
 
-from ingest.readers import ReadResult, Rescan, UnreadableFile, dedupe_names, first_line
+from ingest.readers import (
+    ReadResult,
+    Rescan,
+    TextOptions,
+    UnreadableFile,
+    dedupe_names,
+    first_line,
+)
 from ingest.readers import encoding as charset
 from ingest.readers import limits as bounds
 from kernel.settings import LimitsConfig
@@ -158,26 +165,13 @@ def read(
     path: Path,
     table: str,
     *,
-    encoding: str = "auto",
-    fallback_encoding: str = "cp1252",
-    delimiter: str = "auto",
-    quote: str = '"',
     work_dir: Path,
-    keep_dir: Path | None = None,
     limits: LimitsConfig | None = None,
+    **text: Unpack[TextOptions],
 ) -> ReadResult:
     limits = limits or LimitsConfig()
-    tf = prepare(
-        path,
-        encoding=encoding,
-        fallback_encoding=fallback_encoding,
-        delimiter=delimiter,
-        quote=quote,
-        work_dir=work_dir,
-        keep_dir=keep_dir,
-        limits=limits,
-    )
-    return load(con, tf, table, keep_dir=keep_dir, limits=limits)
+    tf = prepare(path, work_dir=work_dir, limits=limits, **text)
+    return load(con, tf, table, keep_dir=text.get("keep_dir"), limits=limits)
 
 
 def load(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from search_cost import search_with_cost
 
 from api.schemas import CustomerSummary, Page
 from api.search import FILTERED_CANDIDATES, search, search_json
@@ -137,18 +138,7 @@ def test_an_owner_finds_their_typo_hits_behind_other_books(crowded: sqlite3.Conn
 
 
 def _steps(lite: sqlite3.Connection, q: str, owner: str) -> int:
-    counted = [0]
-
-    def tick() -> int:
-        counted[0] += 1
-        return 0
-
-    lite.set_progress_handler(tick, 100)
-    try:
-        search(lite, q, {**NO_FILTERS, "owner": owner}, 50, None)
-    finally:
-        lite.set_progress_handler(None, 0)
-    return counted[0]
+    return search_with_cost(lite, q, {**NO_FILTERS, "owner": owner})[0]
 
 
 def test_an_owner_search_reads_only_their_book(tmp_path: Path) -> None:
