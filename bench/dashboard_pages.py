@@ -248,10 +248,10 @@ def run(quick: bool = False) -> None:
         big_table = summary(big, SCALE_GOAL_S)
         sys.stdout.write(f"at {size:,} customers:\n{big_table}\n")
         at_scale = (
-            f"At scale: {size:,} golden customers (`BENCH_DASHBOARD_SCALE`, the "
-            f"bench/scale_data.py set at 100,000 companies per side), same browser and "
-            f"role, {REPEATS} repetitions; the goal at 1M is ≤ {SCALE_GOAL_S:g} s "
-            f"(no 1M warehouse was built for this run):\n\n{big_table}"
+            f"At scale: {size:,} golden customers (`BENCH_DASHBOARD_SCALE={scale}`, a "
+            f"warehouse built by bench/serving.py or bench/build_scale.py), same browser "
+            f"and role, {REPEATS} repetitions; the goal at 1M is ≤ {SCALE_GOAL_S:g} s:"
+            f"\n\n{big_table}"
         )
     body = (
         f"{__doc__.split(chr(10), 1)[1].strip()}\n\n"
