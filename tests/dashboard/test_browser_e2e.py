@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 import browser_steps as steps
-import httpx
 import pytest
 
 from dashboard.i18n import format_amount
@@ -20,22 +19,12 @@ TIMEOUT_MS = 60_000  # first paint of plotly/metric chunks is slow on a loaded C
 
 
 def _pick_customer(api_url: str, user: tuple[str, str]) -> dict[str, Any]:
-    """Through the API, a customer with a balance whose name search finds only it."""
-    with httpx.Client(base_url=f"{api_url}/api/v1", timeout=30) as http:
-        token = http.post("/auth/token", data={"username": user[0], "password": user[1]})
-        token.raise_for_status()
-        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        found = http.get("/customers", params={"has_overdue": "true", "limit": 50})
-        found.raise_for_status()
-        for candidate in found.json()["data"]:
-            if not candidate.get("name"):
-                continue
-            same = http.get("/customers", params={"q": candidate["name"], "limit": 5}).json()
-            if len(same["data"]) == 1:
-                profile = http.get(f"/customers/{candidate['customer_id']}")
-                profile.raise_for_status()
-                return dict(profile.json())
-    pytest.fail("no customer with an overdue balance and a unique name in the demo warehouse")
+    """Through the API, the profile of an overdue customer whose name search finds only it."""
+    with steps.api_client(api_url, user) as http:
+        candidate = steps.unique_overdue_customer(http)
+        profile = http.get(f"/customers/{candidate['customer_id']}")
+        profile.raise_for_status()
+        return dict(profile.json())
 
 
 def test_login_search_and_open_360(
