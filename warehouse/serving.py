@@ -286,6 +286,9 @@ def build_serving_tables(
     """Create the serving tables in catalog `serving` (attached by the caller); return the
     tables built. `done(table, built)` is called as each is complete, in order."""
     present = _present(con)
+    # The marts' macros too (c360_share): a serving file may be rebuilt from a published
+    # snapshot on a connection that never ran the marts.
+    con.execute(sql("marts/macros"))
     con.execute(sql("serving/macros"))
     built: list[str] = []
     folded: list[str] = []

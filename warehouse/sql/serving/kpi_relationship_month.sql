@@ -23,13 +23,7 @@ final as (
         sum(k.quotes_issued_count)::bigint as quotes_issued_count,
         sum(k.quotes_won_count)::bigint as quotes_won_count,
         sum(k.quotes_lost_count)::bigint as quotes_lost_count,
-        case
-            when sum(k.quotes_won_count) + sum(k.quotes_lost_count) > 0
-                then (
-                    sum(k.quotes_won_count)
-                    / (sum(k.quotes_won_count) + sum(k.quotes_lost_count))
-                )::decimal(9, 4)
-        end as quote_conversion_rate,
+        c360_share(sum(k.quotes_won_count), sum(k.quotes_lost_count)) as quote_conversion_rate,
         sum(k.tickets_opened_count)::bigint as tickets_opened_count,
         sum(k.tickets_closed_count)::bigint as tickets_closed_count,
         sum(k.paid_invoice_count)::bigint as paid_invoice_count,

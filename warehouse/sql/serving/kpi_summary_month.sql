@@ -86,10 +86,7 @@ final as (
         coalesce(kpi.weighted_pipeline_amount, 0)::decimal(18, 2) as weighted_pipeline_amount,
         coalesce(kpi.won_count, 0)::bigint as won_count,
         coalesce(kpi.lost_count, 0)::bigint as lost_count,
-        case
-            when coalesce(kpi.won_count, 0) + coalesce(kpi.lost_count, 0) > 0
-                then (kpi.won_count / (kpi.won_count + kpi.lost_count))::decimal(9, 4)
-        end as win_rate,
+        c360_share(kpi.won_count, kpi.lost_count) as win_rate,
         coalesce(kpi.active_customers, 0)::bigint as active_customers,
         coalesce(kpi.new_customers, 0)::bigint as new_customers,
         case
