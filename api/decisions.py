@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from api.store import AuditLog, MatchDecision, get_engine
 from kernel.errors import C360Error
-from kernel.serving_contract import serving_path
+from kernel.serving_contract import connect_serving, serving_path
 from kernel.settings import Settings
 from kernel.snapshots import current_snapshot
 
@@ -74,7 +74,7 @@ def _serving(settings: Settings) -> sqlite3.Connection:
         raise NothingPublished(
             f"snapshot {path.stem} was published without its serving file: run `c360 build`"
         )
-    return sqlite3.connect(f"file:{target}?mode=ro&immutable=1", uri=True)
+    return connect_serving(target)
 
 
 def _rows(settings: Settings, text: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:

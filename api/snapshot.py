@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from api.errors import ApiError
-from kernel.serving_contract import CONTRACT_VERSION, serving_path
+from kernel.serving_contract import CONTRACT_VERSION, connect_serving, serving_path
 from kernel.snapshots import CURRENT, current_snapshot
 
 # Makes the serving file of a published snapshot that has none (in a folder of its own).
@@ -202,7 +202,7 @@ def open_serving(path: Path | None) -> sqlite3.Connection:
         raise ApiError(503, "no_snapshot", NO_SNAPSHOT, headers={"Retry-After": "60"})
     # The connection may be closed on another thread than the one that used it
     # (FastAPI runs a dependency's clean-up apart from the route); it is never shared.
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    return connect_serving(path, check_same_thread=False)
 
 
 _local = threading.local()

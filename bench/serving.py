@@ -14,7 +14,6 @@ import os
 import random
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import httpx
 
 from bench.common import ROOT, out_dir, run_child, table
 from bench.report import write_section
+from kernel.serving_contract import connect_serving
 
 FULL = [10_000, 1_000_000]
 QUICK = [2_000]
@@ -78,7 +78,7 @@ def build_child(n: int) -> dict[str, Any]:
         "writing the serving contract", 0.0
     )
     from api.store import add_user
-    from kernel.serving_contract import serving_path
+    from kernel.serving_contract import serving_files, serving_path
 
     add_user(settings, "bench", "admin", PASSWORD)
     snapshot = result.snapshot
@@ -91,7 +91,7 @@ def build_child(n: int) -> dict[str, Any]:
         "build_s": build_s,
         "serving_s": serving_s,
         "snapshot_mib": snapshot.stat().st_size / 2**20,
-        "serving_mib": serving_path(snapshot).stat().st_size / 2**20,
+        "serving_mib": sum(p.stat().st_size for p in serving_files(snapshot)) / 2**20,
         "serving": str(serving_path(snapshot)),
     }
 
@@ -131,7 +131,7 @@ def wrk(url: str, paths: list[str], token: str | None, seconds: int) -> dict[str
 
 
 def _samples(serving: Path) -> dict[str, list[str]]:
-    lite = sqlite3.connect(f"file:{serving}?mode=ro", uri=True)
+    lite = connect_serving(serving)
     top = lite.execute("select max(seq) from customer_search").fetchone()[0]
     rng = random.Random(9)
     seqs = [rng.randint(1, top) for _ in range(2000)]

@@ -11,7 +11,6 @@ quick way to see what a change to a route costs before a wrk run.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import sys
 import time
 
@@ -19,6 +18,7 @@ import httpx
 
 from bench.common import OUT
 from bench.serving import PASSWORD
+from kernel.serving_contract import connect_serving
 
 DATA = OUT / "scale" / "build_n10000" / "data_serving"
 
@@ -29,7 +29,7 @@ async def _run(n: int) -> None:
 
     app = create_app(load_settings(DATA / "c360.toml"))
     serving = sorted((DATA / "snapshots").glob("*.serving.sqlite"))[-1]
-    lite = sqlite3.connect(f"file:{serving}?mode=ro", uri=True)
+    lite = connect_serving(serving)
     ids = [r[0] for r in lite.execute("select customer_id from customer limit 400")]
     names = [
         r[0][:k]

@@ -25,7 +25,7 @@ from kernel.connection import connect
 from kernel.errors import C360Error
 from kernel.errors import describe as _first_line
 from kernel.killpoint import kill_point
-from kernel.serving_contract import serving_path
+from kernel.serving_contract import serving_files, serving_path
 from kernel.settings import Settings
 from kernel.sqlquote import quote_literal
 from warehouse import history
@@ -230,7 +230,7 @@ def _discard(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
     try:
         con.close()
     finally:
-        for path in (tmp, tmp.with_name(tmp.name + ".wal"), serving_path(tmp)):
+        for path in (tmp, tmp.with_name(tmp.name + ".wal"), *serving_files(tmp)):
             path.unlink(missing_ok=True)
 
 

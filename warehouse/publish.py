@@ -1,9 +1,9 @@
 """Atomic publication of a built snapshot, retention, rollback and crash clean-up.
 
-A snapshot is written as the hidden `.<build_id>.duckdb.tmp` with its serving file
-`.<build_id>.duckdb.tmp.serving.sqlite`; publishing checkpoints and closes it, fsyncs it,
-renames both to `<build_id>.duckdb` and `<build_id>.duckdb.serving.sqlite`, then switches
-CURRENT (atomic pointer). Readers therefore never see a half-written snapshot; a crash leaves only a
+A snapshot is written as the hidden `.<build_id>.duckdb.tmp` with its serving files
+`.<build_id>.duckdb.tmp.serving.sqlite` and its parts (`….serving.lists.sqlite`); publishing
+checkpoints and closes it, fsyncs it, renames the serving files (parts first) and the
+snapshot to `<build_id>.duckdb…`, then switches CURRENT (atomic pointer). Readers therefore never see a half-written snapshot; a crash leaves only a
 hidden temporary file, removed by the next build.
 """
 
@@ -17,7 +17,7 @@ import duckdb
 
 from kernel.errors import C360Error
 from kernel.killpoint import kill_point
-from kernel.serving_contract import SERVING_SUFFIX, serving_path
+from kernel.serving_contract import serving_files, snapshot_of_serving
 from kernel.settings import Settings
 from kernel.snapshots import (
     CURRENT,
@@ -57,11 +57,9 @@ def clean_temporary(snapshots_dir: Path) -> list[Path]:
         for path in snapshots_dir.glob(f".{name}.*.tmp"):
             path.unlink(missing_ok=True)
             removed.append(path)
-    for path in snapshots_dir.glob(f"*{SUFFIX}{SERVING_SUFFIX}"):
-        if (
-            not path.name.startswith(".")
-            and not path.with_name(path.name.removesuffix(SERVING_SUFFIX)).exists()
-        ):
+    for path in snapshots_dir.glob(f"*{SUFFIX}.serving.*"):
+        owner = snapshot_of_serving(path)
+        if not path.name.startswith(".") and owner is not None and not owner.exists():
             path.unlink(missing_ok=True)
             removed.append(path)
     if removed:
@@ -79,11 +77,12 @@ def publish(con: duckdb.DuckDBPyConnection, tmp: Path, build_id: str, keep: int)
         raise PublishError(f"{wal} still exists after checkpoint; snapshot not published")
     fsync(tmp)
     final = folder / f"{build_id}{SUFFIX}"
-    # The serving file (warehouse/serving.py) is in place before its snapshot, and both
-    # before CURRENT names them: a reader never finds a snapshot without its contract.
-    serving_tmp = serving_path(tmp)
-    if serving_tmp.exists():
-        os.replace(serving_tmp, serving_path(final))
+    # The serving files (warehouse/serving.py) are in place before their snapshot, the
+    # parts before the main file that a reader opens first, and all before CURRENT names
+    # them: a reader never finds a snapshot without its contract.
+    for serving_tmp, serving_final in zip(serving_files(tmp), serving_files(final), strict=True):
+        if serving_tmp.exists():
+            os.replace(serving_tmp, serving_final)
     kill_point("snapshot_rename")
     os.replace(tmp, final)
     fsync(folder)
@@ -111,7 +110,8 @@ def prune(snapshots_dir: Path, keep: int) -> list[Path]:
         path.unlink(missing_ok=True)
         kill_point("prune")
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
-        serving_path(path).unlink(missing_ok=True)
+        for serving in serving_files(path):
+            serving.unlink(missing_ok=True)
         removed.append(path)
     if removed:
         logger.info("removed %d old snapshot(s)", len(removed))

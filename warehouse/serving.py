@@ -2,20 +2,23 @@
 
 At build time warehouse/sql/serving/*.sql turn the snapshot's marts and core tables into
 serving tables (a JSON document per row, keyed the way the API looks it up), and those
-tables are copied into an SQLite file written beside the DuckDB snapshot,
-`<build_id>.duckdb.serving.sqlite`, published with it before CURRENT switches. The API reads only
-this file: one primary-key or index-range lookup per request (docs/benchmarks.md has the
-measurement that chose SQLite: 0.1 ms per keyed read against ~1 ms for a DuckDB ART index).
+tables are copied into SQLite files written beside the DuckDB snapshot, published with it
+before CURRENT switches: `<build_id>.duckdb.serving.sqlite` (the main file) and one file per
+further part (kernel/serving_contract.py: the customers' sub-lists), each written by a
+writer thread of its own while DuckDB builds the next tables, so the copies (Python and
+SQLite, one core each) run side by side. The API reads only these files, as one database
+(the parts attached to the main file): one primary-key or index-range lookup per request
+(docs/benchmarks.md has the measurement that chose SQLite: 0.1 ms per keyed read against
+~1 ms for a DuckDB ART index).
 
-The SQLite file is immutable once published, so readers open it with `immutable=1` (no
-locks, no journal) and any number of threads read it at once.
+The SQLite files are immutable once published, so readers open them with `immutable=1`
+(no locks, no journal) and any number of threads read them at once.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import re
 import sqlite3
@@ -30,7 +33,14 @@ import duckdb
 
 from kernel.connection import connect
 from kernel.killpoint import kill_point
-from kernel.serving_contract import CHUNK_SIZE, CONTRACT_VERSION, SERVING_SUFFIX
+from kernel.serving_contract import (
+    CHUNK_SIZE,
+    CONTRACT_VERSION,
+    SERVING_PARTS,
+    SERVING_SUFFIX,
+    serving_part,
+)
+from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
 from warehouse.sqlfiles import sql
 
@@ -66,14 +76,24 @@ class ServingTable:
     # The copy's order: the SQLite key's, so its B-tree fills by appending (random-order
     # inserts into a key index cost several times more once it outgrows the page cache).
     order: str | None = None
+    # The serving file it is written to: "main", or one of SERVING_PARTS.
+    part: str = "main"
+
+
+# Every served sub-list is in the "lists" part, with the field names of its items
+# (`list_keys`, one table in that file).
+_LISTS_PART = "lists"
+# The search tables and the indexes SQLite builds over them (its trigram indexes take
+# the longest single statement of the contract): a writer of their own, from the start.
+_SEARCH_PART = "search"
 
 
 def _list(name: str, served: bool = True) -> ServingTable:
-    return ServingTable(name, _LIST, is_list=True, served=served)
+    return ServingTable(name, _LIST, is_list=True, served=served, part=_LISTS_PART)
 
 
-# In build order: the profile document (customer) folds in the four lists before it.
-TABLES: tuple[ServingTable, ...] = (
+_PROFILE = (
+    # The profile document (customer) folds in the four lists just before it.
     _list("customer_alert", served=False),
     _list("customer_source", served=False),
     _list("customer_conflict", served=False),
@@ -83,13 +103,17 @@ TABLES: tuple[ServingTable, ...] = (
         # The profile in the response's shape, in three parts (serving/customer.sql).
         "(customer_id text primary key, owner text, head text not null,"
         " sources text not null, tail text not null)",
-        order="customer_id",
+        # Unordered: the rows append by rowid whatever their order, and the key's index
+        # (about 30 bytes a customer) stays in the page cache; sorting the documents
+        # first cost DuckDB twice the copy's reading time (4 GB at a million customers).
     ),
     ServingTable(
         "customer_redirect",
         "(old_customer_id text primary key, customer_id text not null) without rowid",
         order="old_customer_id",
     ),
+)
+_SUB_LISTS = (
     _list("customer_invoice"),
     _list("customer_order"),
     _list("customer_opportunity"),
@@ -104,6 +128,8 @@ TABLES: tuple[ServingTable, ...] = (
     _list("customer_quote"),
     _list("customer_payment"),
     _list("customer_product"),
+)
+_SEARCH = (
     ServingTable(
         "customer_search",
         "(seq integer primary key, customer_id text not null, sort_name text, name text,"
@@ -122,12 +148,19 @@ TABLES: tuple[ServingTable, ...] = (
         ),
         after="sqlite_search_text",
         order="seq",
+        part=_SEARCH_PART,
     ),
     ServingTable(
         "search_key",
-        "(key text not null, kind text not null, customer_id text not null, shown text)",
-        ("(key)",),
+        # Keyed by the looked-up key itself, rows in key order: the B-tree is the index
+        # (no second copy of every key, no index sort after the copy).
+        "(key text not null, kind text not null, customer_id text not null,"
+        " shown text not null, primary key (key, kind, customer_id, shown)) without rowid",
+        order="key, kind, customer_id, shown",
+        part=_SEARCH_PART,
     ),
+)
+_PAGES = (
     ServingTable(
         "alert",
         "(seq integer primary key, owner text, alert_type text, doc text not null)",
@@ -220,6 +253,12 @@ TABLES: tuple[ServingTable, ...] = (
         order="source, source_id",
     ),
 )
+# In build order, chosen so that both writers start at once and stay busy: the search
+# tables (main file) and the sub-lists (lists file) first, the profile document (the
+# longest DuckDB build) while they are copied, the page-level tables last.
+TABLES: tuple[ServingTable, ...] = (*_SEARCH, *_SUB_LISTS, *_PROFILE, *_PAGES)
+assert {t.part for t in TABLES if t.is_list and t.served} == {_LISTS_PART}
+assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS}
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {
     "quality_part": (
@@ -351,14 +390,16 @@ def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[l
 
 
 class _Writer(threading.Thread):
-    """Copies each serving table into the SQLite file as soon as DuckDB has built it,
-    while DuckDB builds the next ones: the copy (Python and SQLite, one core) overlaps
-    the build of the tables (DuckDB, its own threads, the GIL released)."""
+    """Copies each serving table of its part into that part's SQLite file as soon as
+    DuckDB has built it, while DuckDB builds the next ones: the copy (Python and SQLite,
+    one core) overlaps the build of the tables (DuckDB, its own threads, the GIL released)
+    and the other part's copy (SQLite releases the GIL while it inserts)."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, target: Path) -> None:
-        super().__init__(name="serving-writer", daemon=True)
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, target: Path, part: str) -> None:
+        super().__init__(name=f"serving-writer-{part}", daemon=True)
         self.cursor = cursor
         self.target = target
+        self.part = part
         self.tables: queue.Queue[tuple[ServingTable, bool] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.ended = False
@@ -371,24 +412,23 @@ class _Writer(threading.Thread):
             while not self.ended:  # drain what the builder still puts
                 self.ended = self.tables.get() is None
 
-    def finish(self) -> None:
+    def finish(self) -> BaseException | None:
+        """Wait for the copy to end; its error, if any."""
         self.tables.put(None)
         self.join()
-        if self.error is not None:
-            raise self.error
+        return self.error
 
     def _write(self) -> None:
         self.target.unlink(missing_ok=True)
         lite = sqlite3.connect(self.target)
         try:
-            _start(lite)
+            _start(lite, self.part)
             while (item := self.tables.get()) is not None:
                 table, built = item
-                if table.served:
-                    _copy(self.cursor, lite, table, built)
+                _copy(self.cursor, lite, table, built)
             self.ended = True
             for table in TABLES:
-                if table.after is not None:
+                if table.after is not None and table.part == self.part:
                     lite.executescript(sql(f"serving/{table.after}"))
             lite.commit()
             # Statistics for the planner's choice among a table's indexes, from a sample
@@ -398,9 +438,12 @@ class _Writer(threading.Thread):
         finally:
             lite.close()
             self.cursor.close()
+        # On disk before the publish renames it; flushed here, while the other writers
+        # may still be copying, rather than all at the end.
+        fsync(self.target)
 
 
-def _start(lite: sqlite3.Connection) -> None:
+def _start(lite: sqlite3.Connection, part: str) -> None:
     lite.execute("pragma journal_mode = off")
     lite.execute("pragma synchronous = off")
     lite.execute("pragma page_size = 8192")
@@ -409,10 +452,15 @@ def _start(lite: sqlite3.Connection) -> None:
     lite.execute("pragma locking_mode = exclusive")
     lite.execute(f"pragma cache_size = -{_CACHE_KIB}")
     lite.execute("pragma temp_store = memory")
-    lite.execute("create table contract (version integer not null)")
-    lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
-    # The field names of each sub-list's items (a JSON array), whose chunks hold values only.
-    lite.execute("create table list_keys (name text primary key, keys text not null) without rowid")
+    if part == "main":
+        lite.execute("create table contract (version integer not null)")
+        lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
+    if part == _LISTS_PART:
+        # The field names of each sub-list's items (a JSON array), whose chunks hold
+        # values only.
+        lite.execute(
+            "create table list_keys (name text primary key, keys text not null) without rowid"
+        )
 
 
 def _copy(
@@ -422,7 +470,7 @@ def _copy(
     if not built:
         cursor.execute(f"drop table if exists serving.{table.name}")
         return
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     columns, select = _copy_select(cursor, table)
     marks = ", ".join("?" * len(columns))
     names = ", ".join(f'"{c}"' for c in columns)
@@ -441,37 +489,55 @@ def _copy(
     # Copied: its DuckDB rows only take memory now (no serving table reads another one
     # but the profile document, built from lists that are never copied).
     cursor.execute(f"drop table serving.{table.name}")
-    logger.info("serving %s copied in %.1fs", table.name, time.perf_counter() - started)
+    logger.info(
+        "serving %s copied in %.1fs (this thread's CPU %.1fs)",
+        table.name,
+        time.perf_counter() - started,
+        time.thread_time() - cpu,
+    )
 
 
 def _write_contract(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     """Build the serving tables in an in-memory database attached as catalog `serving`
     (the snapshot never stores them; a file there costs a WAL sync per table) and copy
-    them into the SQLite file `target`."""
+    them into the SQLite files of `target` (the main file) and its parts."""
     con.execute("attach ':memory:' as serving")
     try:
-        # The writer reads the finished tables through its own connection to the same
+        # Each writer reads the finished tables through its own connection to the same
         # database instance (a cursor), in its own thread.
-        writer = _Writer(con.cursor(), target)
-        writer.start()
+        writers = {
+            part: _Writer(
+                con.cursor(), target if part == "main" else serving_part(target, part), part
+            )
+            for part in ("main", *SERVING_PARTS)
+        }
+        for writer in writers.values():
+            writer.start()
+
+        def hand_over(table: ServingTable, built: bool) -> None:
+            if table.served:
+                writers[table.part].tables.put((table, built))
+
         try:
-            build_serving_tables(con, lambda table, built: writer.tables.put((table, built)))
+            build_serving_tables(con, hand_over)
         finally:
-            writer.finish()
+            errors = [e for w in writers.values() if (e := w.finish()) is not None]
+        if errors:
+            raise errors[0]
     finally:
         con.execute("detach serving")
 
 
 def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Build the serving tables from the snapshot being built and write them to `target`."""
-    started = time.perf_counter()
+    """Build the serving tables from the snapshot being built and write them to `target`
+    (the main serving file) and its parts beside it."""
+    started, cpu = time.perf_counter(), time.process_time()
     _write_contract(con, target)
-    fd = os.open(target, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    logger.info("serving contract written in %.1fs", time.perf_counter() - started)
+    logger.info(
+        "serving contract written in %.1fs (process CPU %.1fs)",
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+    )
 
 
 def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ingest.pipeline import ingest
 from kernel.connection import connect
-from kernel.serving_contract import serving_path
+from kernel.serving_contract import serving_files
 from kernel.settings import Settings
 from kernel.snapshots import CURRENT, current_snapshot, write_pointer
 from warehouse.build import build
@@ -130,6 +130,7 @@ def publish(snapshots_dir: Path, snapshot: Path, *, with_serving: bool = True) -
     if target != snapshot:
         shutil.copyfile(snapshot, target)
         if with_serving:
-            shutil.copyfile(serving_path(snapshot), serving_path(target))
+            for source, copy in zip(serving_files(snapshot), serving_files(target), strict=True):
+                shutil.copyfile(source, copy)
     write_pointer(snapshots_dir, CURRENT, target.name)
     return target

@@ -8,7 +8,6 @@ nor sees one in a list. A route added without saying here who may call it fails 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +18,7 @@ from signed_in import bearer
 from starlette.routing import Mount
 
 from api.main import create_app
-from kernel.serving_contract import serving_path
+from kernel.serving_contract import connect_serving, serving_path
 from kernel.snapshots import current_snapshot
 
 ROLES = ("sales", "finance", "executive", "admin", "integration")
@@ -102,7 +101,7 @@ def _endpoints(app: Any) -> tuple[set[tuple[str, str]], set[str]]:
 def demo(built_demo: Any) -> Iterator[dict[str, Any]]:
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
-    lite = sqlite3.connect(serving_path(snapshot))
+    lite = connect_serving(serving_path(snapshot))
     owners = dict(lite.execute("select customer_id, owner from customer").fetchall())
     redirects = dict(
         lite.execute("select old_customer_id, customer_id from customer_redirect").fetchall()

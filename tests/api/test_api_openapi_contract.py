@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from schemathesis.engine import Status, events, from_schema  # noqa: E402
 
 from api.main import create_app  # noqa: E402
 from ingest.push_check import PushChecker  # noqa: E402
-from kernel.serving_contract import serving_path  # noqa: E402
+from kernel.serving_contract import connect_serving, serving_path  # noqa: E402
 from kernel.settings import load_settings  # noqa: E402
 from kernel.snapshots import current_snapshot  # noqa: E402
 
@@ -108,7 +107,7 @@ def test_serving_documents_carry_utc_offsets(built_demo: Any) -> None:
     """Timestamps precomputed into the serving file are RFC 3339 with Z, like the API's."""
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
-    lite = sqlite3.connect(serving_path(snapshot))
+    lite = connect_serving(serving_path(snapshot))
     try:
         # The profile's stored parts (warehouse/sql/serving/customer.sql) as one object.
         docs = [

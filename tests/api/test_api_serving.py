@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 from decimal import Decimal
 
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from kernel.serving_contract import CHUNK_SIZE, CONTRACT_VERSION, serving_path
+from kernel.serving_contract import (
+    CHUNK_SIZE,
+    CONTRACT_VERSION,
+    SERVING_PARTS,
+    connect_serving,
+    serving_files,
+    serving_path,
+)
 from kernel.snapshots import current_snapshot
 from warehouse.serving import TABLES
 
@@ -23,8 +29,17 @@ def _cursor(value: object) -> str:
 def test_serving_file_published_beside_snapshot(built_demo) -> None:  # type: ignore[no-untyped-def]
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
-    lite = sqlite3.connect(serving_path(snapshot))
-    names = {r[0] for r in lite.execute("select name from sqlite_master where type = 'table'")}
+    lite = connect_serving(serving_path(snapshot))
+    # Every part of the set is published; each table is in the file of its part.
+    assert all(path.exists() for path in serving_files(snapshot))
+    placed = {
+        (part, str(r[0]))
+        for part in ("main", *SERVING_PARTS)
+        for r in lite.execute(f"select name from {part}.sqlite_master where type = 'table'")
+    }
+    names = {name for _, name in placed}
+    assert {(t.part, t.name) for t in TABLES if t.served} <= placed
+    assert {part for part, _ in placed} == {"main", *SERVING_PARTS}
     assert {t.name for t in TABLES if t.served} <= names
     # The lists folded into the profile document are not copied a second time.
     assert not {t.name for t in TABLES if not t.served} & names

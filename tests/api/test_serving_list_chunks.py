@@ -46,7 +46,7 @@ def lite(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     )
     target = Path(tmp_path_factory.mktemp("chunks")) / "serving.sqlite"
     db = sqlite3.connect(target)
-    _start(db)
+    _start(db, INVOICES.part)
     _copy(con.cursor(), db, INVOICES, True)
     db.commit()
     con.close()

@@ -10,7 +10,6 @@ Dynamics 365 Web API pages (an account owned by an upper-case GUID, systemusers)
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from hand_made import quoted_csv
 from api import security, store
 from api.main import create_app
 from ingest.pipeline import ingest
-from kernel.serving_contract import serving_path
+from kernel.serving_contract import connect_serving, serving_path
 from kernel.settings import Settings
 from warehouse.build import build
 
@@ -159,7 +158,7 @@ def test_owner_ids_show_as_names(built: tuple[Settings, Path]) -> None:
         ]  # fmt: skip
     finally:
         con.close()
-    lite = sqlite3.connect(serving_path(snapshot))
+    lite = connect_serving(serving_path(snapshot))
     try:
         assert lite.execute("select email, name from owner_email order by email").fetchall() == [
             ("julie.martin@acme.fr", "Julie Martin"),

@@ -192,8 +192,8 @@ def _no_leftovers(settings: Settings) -> None:
     assert hidden == []
     orphans = [
         p.name
-        for p in snapshots.glob("*.serving.sqlite")
-        if not p.with_name(p.name.removesuffix(".serving.sqlite")).exists()
+        for p in snapshots.glob("*.serving.*sqlite")
+        if not p.with_name(p.name.partition(".serving.")[0]).exists()
     ]
     assert orphans == []
     unfinished = [
