@@ -388,9 +388,9 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         unknown = [c for c in columns if c not in COLUMNS[entity]]
         if unknown:
             return _no_property(unknown[0], entity)
-        tracked = TRACK.search(request.headers.get("prefer", "")) is not None
+        asks_tracking = TRACK.search(request.headers.get("prefer", "")) is not None
         refused = [o for o in ("$filter", "$orderby", "$expand", "$top") if q.get(o)]
-        if tracked and refused:
+        if asks_tracking and refused:
             return _odata_error(
                 400,
                 "0x80060888",
@@ -439,8 +439,8 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         prefer_header = request.headers.get("prefer", "")
         prefer = re.search(r"odata\.maxpagesize=(\d+)", prefer_header)
         size = min(int(prefer[1]), MAX_PAGE) if prefer else MAX_PAGE
-        # Change tracking takes no $filter; a delta link is tracked by nature.
-        tracking = delta is not None or tracked
+        # A delta link is tracked by nature (its token says since when).
+        tracking = delta is not None or asks_tracking
         if tracking and started is None:
             started = fake.version
         rows = sorted(rows, key=lambda r: r[key])
