@@ -173,3 +173,16 @@ def test_the_fake_refuses_expand_with_change_tracking(dynamics: Harness) -> None
     unknown = httpx.get(url, params={"$expand": "pricelevelid($select=name)"}, headers=headers)
     assert unknown.status_code == 400
     assert "pricelevelid" in unknown.json()["error"]["message"]
+
+
+def test_the_next_link_keeps_the_expansion(tmp_path: Path, dynamics: Harness) -> None:
+    options = {"change_tracking": False}
+    result = dynamics.fetch(tmp_path, objects=["quotes"], page_size=1, options=options)
+    assert result.records == {"quotes": 2}
+    first, second = _calls(dynamics, "quotes")
+    assert first["$expand"] == second["$expand"] == [EXPAND] and "$skiptoken" in second
+    pages = read_pages(tmp_path, "quotes")
+    assert [[r["transactioncurrencyid"] for r in page] for page in pages] == [
+        [{"isocurrencycode": "USD", "transactioncurrencyid": guid(CURRENCIES["USD"])}],
+        [None],
+    ]
