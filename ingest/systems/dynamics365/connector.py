@@ -20,7 +20,10 @@ and `systemusers` (the owners).
   entity set (a full extract: records missing from it become deleted) that keeps a new
   link.
 - Records keep their columns (lookups stay `_<name>_value` GUIDs) and drop `@odata.*`
-  annotations such as `@odata.etag`.
+  annotations such as `@odata.etag`. Every read asks for the lookups'
+  `…@Microsoft.Dynamics.CRM.lookuplogicalname` (which table a regarding or customer
+  lookup names); option `formatted_values = true` also asks for the
+  `…@OData.Community.Display.V1.FormattedValue` labels.
 - Money is in the record's own currency, a lookup (`_transactioncurrencyid_value`, a
   GUID). Every entity set that selects that lookup also gets the currency's ISO code as
   the single-valued navigation property expanded,
@@ -29,10 +32,7 @@ and `systemusers` (the owners).
   (`$expand=transactioncurrencyid($select=isocurrencycode)`); a change-tracking read may
   not (Dataverse refuses `$expand`, like `$filter`, `$orderby` and `$top`, with
   `Prefer: odata.track-changes`), so the connector reads `transactioncurrencies` once,
-  when a page first names a currency, and writes the same object itself. Every read asks for the lookups'
-  `…@Microsoft.Dynamics.CRM.lookuplogicalname` (which table a regarding or customer
-  lookup names); option `formatted_values = true` also asks for the
-  `…@OData.Community.Display.V1.FormattedValue` labels.
+  when a page first names a currency, and writes the same object itself.
 - An entity set the org lacks (404 "Resource not found for the segment": `incidents`
   without Customer Service, `quotes` / `salesorderdetails` without Sales), or whose read
   privilege the application user's role lacks (403 `missing prvRead<Table> privilege`), is
