@@ -24,6 +24,15 @@ and `systemusers` (the owners).
   `…@Microsoft.Dynamics.CRM.lookuplogicalname` (which table a regarding or customer
   lookup names); option `formatted_values = true` also asks for the
   `…@OData.Community.Display.V1.FormattedValue` labels.
+- Money is in the record's own currency, a lookup (`_transactioncurrencyid_value`, a
+  GUID). Every entity set that selects that lookup also gets the currency's ISO code as
+  the single-valued navigation property expanded,
+  `"transactioncurrencyid": {"isocurrencycode": "USD", "transactioncurrencyid": "<guid>"}`
+  (null when the record names no currency): an untracked read asks for it
+  (`$expand=transactioncurrencyid($select=isocurrencycode)`); a change-tracking read may
+  not (Dataverse refuses `$expand`, like `$filter`, `$orderby` and `$top`, with
+  `Prefer: odata.track-changes`), so the connector reads `transactioncurrencies` once,
+  when a page first names a currency, and writes the same object itself.
 - An entity set the org lacks (404 "Resource not found for the segment": `incidents`
   without Customer Service, `quotes` / `salesorderdetails` without Sales), or whose read
   privilege the application user's role lacks (403 `missing prvRead<Table> privilege`), is
@@ -43,12 +52,13 @@ from typing import Any
 
 import httpx
 
-from ingest.connectors.base import Connector, Record, describe_error_body, names
+from ingest.connectors.base import ApiSession, Connector, Record, describe_error_body, names
 from ingest.connectors.errors import (
     ConnectorObjectMissing,
     ConnectorProtocolError,
     ConnectorRequestError,
 )
+from kernel.settings import SourceConfig
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +126,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "products": names(
         """
         productid productnumber name _parentproductid_value producttypecode price
-        _defaultuomid_value
+        _defaultuomid_value _transactioncurrencyid_value
         """
     )
     + _AUDIT,
@@ -156,6 +166,12 @@ KEYS = {
     "salesorders": "salesorderid",
     "invoices": "invoiceid",
 }
+# The record's currency: the lookup's navigation property, expanded to the ISO code.
+CURRENCY_LOOKUP = "_transactioncurrencyid_value"
+CURRENCY_NAV = "transactioncurrencyid"
+CURRENCY_SET = "transactioncurrencies"
+CURRENCY_CODE = "isocurrencycode"
+CURRENCY_EXPAND = "transactioncurrencyid($select=isocurrencycode)"
 FORMATTED = "OData.Community.Display.V1.FormattedValue"
 # Which table a polymorphic lookup names (regarding: account, contact, opportunity…;
 # an incident's customer: account or contact): the profile links by it.
@@ -175,6 +191,14 @@ def is_deleted_entry(raw: dict[str, Any]) -> bool:
     4.01 `@removed` annotation."""
     context = str(raw.get("@odata.context") or "")
     return context.endswith("$deletedEntity") or "@removed" in raw
+
+
+def currency_of(lookup: Any, codes: dict[str, str]) -> dict[str, Any] | None:
+    """The currency navigation property as `$expand` returns it (the key comes too)."""
+    if not lookup:
+        return None
+    code = codes.get(str(lookup).lower())
+    return None if code is None else {CURRENCY_CODE: code, CURRENCY_NAV: lookup}
 
 
 def tombstone(raw: dict[str, Any], key: str, columns: list[str]) -> Record:
@@ -208,6 +232,12 @@ class Dynamics365Connector(Connector):
     default_margin = timedelta(minutes=5)
     default_page_size = 5000
     max_page_size = 5000
+
+    def __init__(self, source: SourceConfig, session: ApiSession) -> None:
+        super().__init__(source, session)
+        # Currency GUID (lower-cased) → ISO code: read once per run, when a tracked page
+        # first names a currency (an untracked read has them expanded).
+        self._codes: dict[str, str] | None = None
 
     @classmethod
     def error_hook(cls, response: httpx.Response) -> Exception | None:
@@ -250,6 +280,10 @@ class Dynamics365Connector(Connector):
     def _tracks(self) -> bool:
         return bool(self.api.options.get("change_tracking", True))
 
+    def _priced(self, obj: str) -> bool:
+        """Its money needs its currency: the entity set selects the currency lookup."""
+        return CURRENCY_LOOKUP in self.fields_for(obj)
+
     def pages(self, obj: str, since: datetime | None) -> Iterator[list[Record]]:
         link = self.cursors.get(obj) if self._tracks() and since is not None else None
         if link:
@@ -276,33 +310,80 @@ class Dynamics365Connector(Connector):
                 return
         url = f"{self._api_root()}/{obj}"
         params = {"$select": ",".join(self.fields_for(obj))}
+        track = self._tracks() and since is None
         if since is not None:
             # Change tracking takes no $filter: a filtered read cannot start a delta link.
             params["$filter"] = f"modifiedon gt {odata_datetime(since)}"
-        yield from self._read(obj, url, params, track=self._tracks() and since is None)
+        if self._priced(obj) and not track:
+            # Nor $expand: a tracked read's currencies come from `_add_currencies`.
+            params["$expand"] = CURRENCY_EXPAND
+        yield from self._read(obj, url, params, track=track)
 
     def _read(
         self, obj: str, url: str, params: dict[str, str] | None, *, track: bool
     ) -> Iterator[list[Record]]:
         key, columns = self.key_for(obj), self.fields_for(obj)
+        priced = self._priced(obj)
+        if priced:  # a tombstone has the expanded currency's column too (null)
+            columns = [*columns, CURRENCY_NAV]
         while True:
-            body = self.session.json("GET", url, params=params, headers=self._headers(track=track))
-            if not isinstance(body, dict) or not isinstance(body.get("value"), list):
-                raise ConnectorProtocolError(
-                    f"Dynamics 365 answer from {url} has no 'value' list: {str(body)[:120]}"
-                )
-            yield [
+            body = self._get_page(url, params, track=track)
+            records = [
                 tombstone(r, key, columns) if is_deleted_entry(r) else flatten_dynamics(r)
                 for r in body["value"]
             ]
+            if priced:
+                self._add_currencies(records)
+            yield records
             next_link = body.get("@odata.nextLink")
             if not next_link:
                 delta = body.get("@odata.deltaLink")
                 if track and delta:
                     self.next_cursors[obj] = str(delta)
                 return
-            # Verbatim: the link already holds $select, $filter and the $skiptoken.
+            # Verbatim: the link already holds $select, $filter, $expand and the $skiptoken.
             url, params = next_link, None
+
+    def _get_page(self, url: str, params: dict[str, str] | None, *, track: bool) -> Any:
+        body = self.session.json("GET", url, params=params, headers=self._headers(track=track))
+        if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+            raise ConnectorProtocolError(
+                f"Dynamics 365 answer from {url} has no 'value' list: {str(body)[:120]}"
+            )
+        return body
+
+    def _add_currencies(self, records: list[Record]) -> None:
+        """The expanded currency a tracked read could not ask for, in the same shape."""
+        bare = [r for r in records if CURRENCY_NAV not in r]
+        if self._codes is None and any(r.get(CURRENCY_LOOKUP) for r in bare):
+            self._codes = self._currency_codes()
+        for record in bare:
+            record[CURRENCY_NAV] = currency_of(record.get(CURRENCY_LOOKUP), self._codes or {})
+
+    def _currency_codes(self) -> dict[str, str]:
+        """Every currency of the org (a few rows): GUID → ISO code. A role that may not
+        read them leaves the tracked records' amounts in the settings' currency."""
+        url = f"{self._api_root()}/{CURRENCY_SET}"
+        params: dict[str, str] | None = {"$select": f"{CURRENCY_NAV},{CURRENCY_CODE}"}
+        codes: dict[str, str] = {}
+        try:
+            while True:
+                body = self._get_page(url, params, track=False)
+                for row in body["value"]:
+                    if row.get(CURRENCY_NAV) and row.get(CURRENCY_CODE):
+                        codes[str(row[CURRENCY_NAV]).lower()] = str(row[CURRENCY_CODE])
+                next_link = body.get("@odata.nextLink")
+                if not next_link:
+                    return codes
+                url, params = next_link, None
+        except ConnectorObjectMissing as exc:
+            logger.warning(
+                "Dynamics 365: %s cannot be read (%s); amounts read with change tracking "
+                "take the settings' currency",
+                CURRENCY_SET,
+                " ".join(str(exc).split()),
+            )
+            return {}
 
 
 CONNECTOR = Dynamics365Connector

@@ -21,6 +21,15 @@ read without `$filter` is echoed in `Preference-Applied`, and its last page carr
 that link answers the rows created or edited since (key order, paged the same way) and,
 for each row deleted since, only `{"@odata.context": "…#<set>/$deletedEntity", "id": …,
 "reason": "deleted"}`. A token older than `oldest_token` answers 410 Gone (expired).
+As documented, a tracked read refuses `$filter`, `$orderby`, `$expand` and `$top` (400
+`The "$expand" query parameter isn't supported when Change Tracking is enabled.`).
+
+`$expand` of the single-valued `transactioncurrencyid` (the record's currency) with a
+nested `$select` answers, as Dataverse does, the selected columns plus the currency's key
+(`"transactioncurrencyid": {"isocurrencycode": "USD", "transactioncurrencyid": "<guid>"}`),
+null when the lookup is; `@odata.context` names it (`quotes(…,transactioncurrencyid(
+isocurrencycode))`) and the nextLink keeps it. Another navigation property is a 400.
+The org's currencies (`transactioncurrencies`): EUR, USD and GBP, `CURRENCIES`.
 """
 
 from __future__ import annotations
@@ -54,7 +63,14 @@ KEYS = {
     "emails": "activityid",
     "tasks": "activityid",
     "incidents": "incidentid",
+    "transactioncurrencies": "transactioncurrencyid",
 }
+# The org's currencies: ISO code → the number of its GUID.
+CURRENCIES = {"EUR": 901, "USD": 902, "GBP": 903}
+CURRENCY_COLUMNS = ("transactioncurrencyid", "isocurrencycode", "currencyname", "modifiedon")
+COLUMNS = {**FIELDS, "transactioncurrencies": CURRENCY_COLUMNS}
+# Single-valued navigation properties `$expand` knows: name → (lookup column, entity set).
+NAVIGATION = {"transactioncurrencyid": ("_transactioncurrencyid_value", "transactioncurrencies")}
 LOGICAL = "@Microsoft.Dynamics.CRM.lookuplogicalname"
 FORMATTED_VALUE = "@OData.Community.Display.V1.FormattedValue"
 # Written by hand (`build_relationship`): one dict per row, lookups as (GUID, table).
@@ -64,6 +80,7 @@ HAND: dict[str, list[dict[str, Any]]] = {
          "name": "Devis ligne 3", "_customerid_value": (1, "account"),
          "_opportunityid_value": (2, "opportunity"), "totalamount": 14400.6,
          "totaltax": 2400.1, "effectiveto": "2026-04-30", "statecode": 1, "statuscode": 3,
+         "_transactioncurrencyid_value": (CURRENCIES["USD"], "transactioncurrency"),
          "createdon": "2026-03-01T09:30:00Z"},
         {"quoteid": 102, "quotenumber": "QUO-01002-C3D4", "revisionnumber": 1,
          "name": "Devis options", "_customerid_value": (2, "account"), "totalamount": 960.0,
@@ -74,7 +91,8 @@ HAND: dict[str, list[dict[str, Any]]] = {
         {"salesorderdetailid": 201, "_salesorderid_value": (0, "salesorder"),
          "_productid_value": (301, "product"), "quantity": 4.0, "priceperunit": 1250.0,
          "baseamount": 5000.0, "manualdiscountamount": 500.0, "volumediscountamount": 0.0,
-         "tax": 900.0, "extendedamount": 5400.0, "lineitemnumber": 1, "sequencenumber": 1},
+         "tax": 900.0, "extendedamount": 5400.0, "lineitemnumber": 1, "sequencenumber": 1,
+         "_transactioncurrencyid_value": (CURRENCIES["GBP"], "transactioncurrency")},
         # A write-in product: no product lookup, its description only.
         {"salesorderdetailid": 202, "_salesorderid_value": (0, "salesorder"),
          "productdescription": "Forfait installation", "quantity": 2.0,
@@ -83,7 +101,8 @@ HAND: dict[str, list[dict[str, Any]]] = {
     ],
     "products": [
         {"productid": 301, "productnumber": "HSK63", "name": "Broche HSK-63",
-         "producttypecode": 1, "price": 1250.0, "statecode": 0, "statuscode": 1},
+         "producttypecode": 1, "price": 1250.0, "statecode": 0, "statuscode": 1,
+         "_transactioncurrencyid_value": (CURRENCIES["GBP"], "transactioncurrency")},
         {"productid": 302, "productnumber": "INST-01", "name": "Forfait installation",
          "producttypecode": 3, "price": 850.13, "statecode": 1, "statuscode": 2},
     ],
@@ -191,6 +210,12 @@ class FakeDynamics(FakeVendor):
             }
             self.store["systemusers"].append(row)
 
+        self.deleted["transactioncurrencies"] = []
+        self.store["transactioncurrencies"] = [
+            {"transactioncurrencyid": guid(n), "isocurrencycode": code,
+             "currencyname": code, "modifiedon": "2026-10-01T00:00:00Z", "_v": 0}
+            for code, n in CURRENCIES.items()
+        ]  # fmt: skip
         self.build_relationship()
 
     def build_relationship(self) -> None:
@@ -266,6 +291,71 @@ def shown(row: dict[str, Any], columns: list[str], prefer: str) -> dict[str, Any
     return out
 
 
+def _table(entity: str) -> str:
+    """The table (logical name) of an entity set."""
+    return "transactioncurrency" if entity == "transactioncurrencies" else entity[:-1]
+
+
+def _no_property(name: str, entity: str) -> JSONResponse:
+    message = (
+        f"Could not find a property named '{name}' on type "
+        f"'Microsoft.Dynamics.CRM.{_table(entity)}'."
+    )
+    return _odata_error(400, "0x80060888", message)
+
+
+EXPAND_ITEM = re.compile(r"(\w+)(?:\(([^()]*)\))?(?:,|$)")
+
+
+def parse_expand(text: str) -> dict[str, list[str]] | str:
+    """`nav($select=a,b),other`: each navigation property and its selected columns (all of
+    them when no $select); an error message for what the fake does not take."""
+    found: dict[str, list[str]] = {}
+    position = 0
+    while position < len(text):
+        item = EXPAND_ITEM.match(text, position)
+        if item is None:
+            return f"Syntax error at position {position} in '{text}'."
+        nav, options = item[1], item[2]
+        selected: list[str] = []
+        for option in (options or "").split(";"):
+            if not option:
+                continue
+            name, _, value = option.partition("=")
+            if name != "$select":
+                return f"The query option '{name}' is not supported in this fake's $expand."
+            selected = value.split(",")
+        found[nav] = selected
+        position = item.end()
+    return found
+
+
+def expanded(fake: FakeDynamics, row: dict[str, Any], expand: dict[str, list[str]]) -> Any:
+    """Each expanded single-valued navigation property: the related row's selected columns
+    and its key (Dataverse always adds the key), null when the lookup is."""
+    out: dict[str, Any] = {}
+    for nav, columns in expand.items():
+        lookup, target = NAVIGATION[nav]
+        related = next(
+            (t for t in fake.store[target] if row.get(lookup) and t[KEYS[target]] == row[lookup]),
+            None,
+        )
+        wanted = columns or list(COLUMNS[target])
+        out[nav] = (
+            None
+            if related is None
+            else {c: related[c] for c in wanted} | {KEYS[target]: related[KEYS[target]]}
+        )
+    return out
+
+
+def described(select: str, expand: dict[str, list[str]]) -> str:
+    """The `@odata.context` column list: `quoteid,…,transactioncurrencyid(isocurrencycode)`."""
+    parts = [select] if select else []
+    parts += [f"{nav}({','.join(columns)})" for nav, columns in expand.items()]
+    return ",".join(parts)
+
+
 def make_app(fake: FakeDynamics) -> FaultInjector:
     app = FastAPI()
 
@@ -285,7 +375,7 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
             message = f"Resource not found for the segment '{entity}'."
             return _odata_error(404, "0x80060888", message)
         if entity in fake.denied:
-            table = entity.removesuffix("s")
+            table = _table(entity)
             message = (
                 f"Principal user (Id={guid(9)}, type=8, roleCount=1, privilegeCount=312, "
                 f"accessMode=4), is missing prvRead{table.capitalize()} privilege "
@@ -294,15 +384,29 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
             return _odata_error(403, "0x80040220", message)
         q = request.query_params
         select = q.get("$select", "")
-        columns = select.split(",") if select else list(FIELDS[entity])
-        unknown = [c for c in columns if c not in FIELDS[entity]]
+        columns = select.split(",") if select else list(COLUMNS[entity])
+        unknown = [c for c in columns if c not in COLUMNS[entity]]
         if unknown:
+            return _no_property(unknown[0], entity)
+        asks_tracking = TRACK.search(request.headers.get("prefer", "")) is not None
+        refused = [o for o in ("$filter", "$orderby", "$expand", "$top") if q.get(o)]
+        if asks_tracking and refused:
             return _odata_error(
                 400,
                 "0x80060888",
-                f"Could not find a property named "
-                f"'{unknown[0]}' on type 'Microsoft.Dynamics.CRM.{entity[:-1]}'.",
+                f'The "{refused[0]}" query parameter isn\'t supported when Change Tracking '
+                "is enabled.",
             )
+        expand = parse_expand(q.get("$expand", ""))
+        if isinstance(expand, str):
+            return _odata_error(400, "0x80060888", expand)
+        for nav, nav_columns in expand.items():
+            lookup, target = NAVIGATION.get(nav, ("", ""))
+            if lookup not in COLUMNS[entity]:
+                return _no_property(nav, entity)
+            wrong = [c for c in nav_columns if c not in COLUMNS[target]]
+            if wrong:
+                return _no_property(wrong[0], target)
         rows: list[dict[str, Any]] = fake.store[entity]
         key = KEYS[entity]
         token = q.get("$skiptoken")
@@ -335,10 +439,8 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         prefer_header = request.headers.get("prefer", "")
         prefer = re.search(r"odata\.maxpagesize=(\d+)", prefer_header)
         size = min(int(prefer[1]), MAX_PAGE) if prefer else MAX_PAGE
-        # Change tracking takes no $filter; a delta link is tracked by nature.
-        tracking = delta is not None or (
-            TRACK.search(prefer_header) is not None and not q.get("$filter")
-        )
+        # A delta link is tracked by nature (its token says since when).
+        tracking = delta is not None or asks_tracking
         if tracking and started is None:
             started = fake.version
         rows = sorted(rows, key=lambda r: r[key])
@@ -347,7 +449,7 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
         page = after[:size]
         base = f"{request.base_url}{API.lstrip('/')}/{entity}"
         body: dict[str, Any] = {
-            "@odata.context": f"{base}/$metadata#{entity}({select})"
+            "@odata.context": f"{base}/$metadata#{entity}({described(select, expand)})"
             + ("/$delta" if tracking else ""),
             "value": [
                 {
@@ -356,7 +458,11 @@ def make_app(fake: FakeDynamics) -> FaultInjector:
                     "reason": "deleted",
                 }
                 if r.get("@deleted")
-                else {"@odata.etag": f'W/"{1000 + i}"', **shown(r, columns, prefer_header)}
+                else {
+                    "@odata.etag": f'W/"{1000 + i}"',
+                    **shown(r, columns, prefer_header),
+                    **expanded(fake, r, expand),
+                }
                 for i, r in enumerate(page)
             ],
         }

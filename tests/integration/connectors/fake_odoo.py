@@ -154,6 +154,19 @@ class FakeOdoo(FakeVendor):
         eur = [1, "EUR"]
         admin = [2, "Mitchell Admin"]
         rows: list[tuple[str, int, dict[str, Any]]] = [
+            # Quotations: one sent (the quote of an opportunity, in EUR), one draft in USD
+            # with no validity date (Odoo's `false`); both stay sale.order rows.
+            ("sale.order", 41, {
+                "name": "S00041", "partner_id": [7, "Partner 7"],
+                "date_order": "2026-03-02 10:30:00", "validity_date": "2026-04-01",
+                "state": "sent", "amount_untaxed": 2083.33, "amount_tax": 416.67,
+                "amount_total": 2500.0, "currency_id": eur, "user_id": [7, "Julie Martin"],
+                "opportunity_id": [3, "Lampes bureau Lyon"]}),
+            ("sale.order", 42, {
+                "name": "S00042", "partner_id": [8, "Partner 8"],
+                "date_order": "2026-03-05 14:00:00", "state": "draft",
+                "amount_untaxed": 99.99, "amount_tax": 20.0, "amount_total": 119.99,
+                "currency_id": [2, "USD"], "user_id": admin}),
             ("sale.order.line", 90, {
                 "order_id": [1, "S00001"], "sequence": 10,
                 "product_id": [21, "[FURN_8888] Office Lamp"], "name": "[FURN_8888] Office Lamp",
