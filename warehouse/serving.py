@@ -253,10 +253,18 @@ _PAGES = (
         order="source, source_id",
     ),
 )
-# In build order, chosen so that both writers start at once and stay busy: the search
-# tables (main file) and the sub-lists (lists file) first, the profile document (the
-# longest DuckDB build) while they are copied, the page-level tables last.
-TABLES: tuple[ServingTable, ...] = (*_SEARCH, *_SUB_LISTS, *_PROFILE, *_PAGES)
+# In build order (DuckDB builds one table at a time), chosen so that every writer starts
+# early and stays busy: the first table of the search and of the lists, then the profile
+# documents (the main file's largest copy), then the other lists (the largest part), the
+# page-level tables last.
+TABLES: tuple[ServingTable, ...] = (
+    _SEARCH[0],
+    _SUB_LISTS[0],
+    *_SEARCH[1:],
+    *_PROFILE,
+    *_SUB_LISTS[1:],
+    *_PAGES,
+)
 assert {t.part for t in TABLES if t.is_list and t.served} == {_LISTS_PART}
 assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS}
 # Extra files filling a table created by another (quality_part's one row per part).
@@ -332,7 +340,9 @@ def build_serving_tables(
     built: list[str] = []
     folded: list[str] = []
     for table in TABLES:
+        started = time.perf_counter()
         made = _run(con, table.name, present)
+        logger.info("serving %s built in %.1fs", table.name, time.perf_counter() - started)
         if made:
             built.append(table.name)
             for extra in _INSERTS.get(table.name, ()):
