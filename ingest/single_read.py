@@ -12,6 +12,11 @@ records), the typed rows are dropped and the caller reads the file the usual way
 (`csv_reader.load`, which places each reject on its line): a second read, for the rare
 file that needs one. The same goes for an error of DuckDB in the read or the typing, so
 that the usual path gives its usual message.
+
+Neither the line count nor the encoding costs a pass of its own here: the lines were
+counted by the bounds check, and a file whose head is UTF-8 is read as UTF-8 without
+checking its whole bytes first, since a parse that rejects nothing proves them (a file
+with a bad byte further on is one with a reject, so it goes the usual way, checked whole).
 """
 
 from __future__ import annotations
@@ -69,11 +74,12 @@ def read_typed(
         rejected, rows, breaks = con.execute(
             f"select (select count(*) from {parser}), count(*), coalesce(sum(_nl), 0) from {part}"
         ).fetchone() or (1, 0, 0)
-        lines = csv_reader._physical_lines(tf.text_path)
     except duckdb.Error:
         _drop(con, part, parser)
         return None
-    if rejected or rows + breaks + 1 != lines:
+    # Nothing rejected also proves the file UTF-8 when only its head was checked
+    # (`tf.utf8_unproven`): the parser rejects a record holding an invalid sequence.
+    if rejected or rows + breaks + 1 != tf.lines:
         _drop(con, part, parser)
         return None
     con.execute(f"update {part} set _line = rowid + 2")  # the header is line 1

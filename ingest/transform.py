@@ -174,6 +174,10 @@ def build_query(
     """SELECT producing `_line`, every staging field as `f__<name>`, and `_problems`
     (and the columns of `file_table` named in `carry`, as they are)."""
     parsed: list[str] = ["_line", *carry]
+    # A profile expression is computed once, as a column of `src`: the readers are macros
+    # that name their value a dozen times, and an expression is not shared between the
+    # branches of their CASE (c360_text of a split_part evaluated it at each mention).
+    computed: list[str] = []
     problems: list[str] = []
     raw_cols: list[str] = []
     covered: set[str] = set()
@@ -191,7 +195,10 @@ def build_query(
                 problems.append(_lit(label + " is missing"))
             continue
         kind, ref = pick
-        src_expr = f"({ref})" if kind == "expr" else quote_ident(ref)
+        src_expr = quote_ident(ref)
+        if kind == "expr":
+            src_expr = quote_ident("e__" + col.name)
+            computed.append(f"({ref}) as {src_expr}")
         # Problems are judged on the raw text, carried next to the typed value.
         raw = quote_ident("r__" + col.name)
         # A value past the limit is refused whatever its type (limits.max_value_bytes).
@@ -242,7 +249,7 @@ def build_query(
     exclude = f"exclude ({', '.join(raw_cols)})" if raw_cols else ""
     return f"""
         with src as (
-            select * from {file_table} {where}
+            select {", ".join(["*", *computed])} from {file_table} {where}
         ),
         parsed as (
             select {", ".join(parsed)} from src

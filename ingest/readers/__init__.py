@@ -78,7 +78,9 @@ def read_file(
 
     `in_one_pass` is given a delimited file once its header is known, before its records
     are read: when it reads them itself (typed in the read, see `ingest.single_read`), its
-    result is the file's and no table of text is made; None reads them here as usual."""
+    result is the file's and no table of text is made; None reads them here as usual.
+    Such a file is taken as UTF-8 from its head (`csv_reader.prepare(presume_utf8=)`): the
+    one-pass parse proves the rest; a file it gives back is checked whole before its read."""
     from ingest.readers import csv_reader, excel_reader, json_reader, parquet_reader
     from kernel.settings import LimitsConfig
 
@@ -86,9 +88,18 @@ def read_file(
 
     suffix = path.suffix.lower()
     if suffix in DELIMITED:
-        tf = csv_reader.prepare(path, work_dir=work_dir, limits=limits, **text)
+        one_pass = in_one_pass is not None
+        tf = csv_reader.prepare(
+            path, work_dir=work_dir, limits=limits, presume_utf8=one_pass, **text
+        )
         done = in_one_pass(tf) if in_one_pass else None
-        return done or csv_reader.load(con, tf, table, keep_dir=text.get("keep_dir"), limits=limits)
+        if done:
+            return done
+        if tf.utf8_unproven:
+            # Read the usual way, the file is first checked whole (it may be in cp1252
+            # after a UTF-8 head, or mix both, which the one-pass parse only rejected).
+            tf = csv_reader.prepare(path, work_dir=work_dir, limits=limits, **text)
+        return csv_reader.load(con, tf, table, keep_dir=text.get("keep_dir"), limits=limits)
     if suffix in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
         return excel_reader.read(con, path, table, limits=limits)
     if suffix in (".json", ".ndjson", ".jsonl"):

@@ -89,6 +89,10 @@ class TextFile:
     quote: str
     names: list[str]
     last_char: str
+    lines: int  # physical lines, as `_physical_lines` counts them (by `limits.check_text`)
+    # UTF-8 taken from the file's head only (`charset.utf8_head`): a parse that rejects
+    # nothing proves the rest; any reject must send the file back through `prepare`.
+    utf8_unproven: bool = False
 
     def scan_sql(self, rejects: str | None, limits: LimitsConfig) -> str:
         """The parser's read of the file, every column text. `rejects` names the tables
@@ -125,25 +129,42 @@ def prepare(
     work_dir: Path,
     keep_dir: Path | None = None,
     limits: LimitsConfig | None = None,
+    presume_utf8: bool = False,
 ) -> TextFile:
     """Everything before DuckDB parses the records: encoding, transcoding, the bounds,
-    the header and the separator. Raises `UnreadableFile` (nothing left behind)."""
+    the header and the separator. Raises `UnreadableFile` (nothing left behind).
+
+    `presume_utf8`: with an `auto` encoding, a file whose head is UTF-8 is taken as UTF-8
+    without the pass over its whole bytes (`utf8_unproven`), for a caller whose parse
+    proves the rest (see `TextFile.utf8_unproven`)."""
     limits = limits or LimitsConfig()
     if path.stat().st_size == 0:
         raise UnreadableFile(f"{path.name}: the file is empty")
-    enc = charset.detect(path, encoding, fallback_encoding)
+    unproven = presume_utf8 and encoding == "auto" and charset.utf8_head(path)
+    enc = "utf-8" if unproven else charset.detect(path, encoding, fallback_encoding)
     text_path = path
     if enc not in ("utf-8", "utf-8-sig") or charset.has_cr(path):
         folder = keep_dir or work_dir
         folder.mkdir(parents=True, exist_ok=True)
         text_path = charset.to_utf8(path, enc, folder / (path.name + ".utf8.csv"))
     try:
-        bounds.check_text(path, text_path, limits)
+        breaks = bounds.check_text(path, text_path, limits)
     except UnreadableFile:
         if text_path != path:
             text_path.unlink(missing_ok=True)
         raise
-    header_line, last_char = _first_record(text_path)
+    try:
+        header_line, last_char = _first_record(text_path)
+    except UnicodeDecodeError:
+        if not unproven:
+            raise
+        # A header longer than the head checked: not UTF-8 after all, checked whole.
+        if text_path != path:
+            text_path.unlink(missing_ok=True)
+        return prepare(
+            path, encoding=encoding, fallback_encoding=fallback_encoding, delimiter=delimiter,
+            quote=quote, work_dir=work_dir, keep_dir=keep_dir, limits=limits,
+        )  # fmt: skip
     if not header_line.strip():
         raise UnreadableFile(f"{path.name}: the first line is empty; expected a header line")
     delim = sniff_delimiter(header_line) if delimiter == "auto" else delimiter
@@ -157,7 +178,8 @@ def prepare(
         if text_path != path:
             text_path.unlink(missing_ok=True)
         raise
-    return TextFile(path, text_path, enc, delim, quote, names, last_char)
+    lines = _line_count(breaks.count, breaks.trailing, empty=breaks.empty)
+    return TextFile(path, text_path, enc, delim, quote, names, last_char, lines, unproven)
 
 
 def read(
@@ -490,10 +512,13 @@ def _physical_lines(text_path: Path) -> int:
         while chunk := fh.read(1 << 20):
             count += chunk.count(b"\n")
             tail = (tail + chunk)[-(1 << 16) :]
-    if not tail:
-        return 0
-    trailing = len(tail) - len(tail.rstrip(b"\n"))
-    return count + 1 - max(trailing, 1) if trailing else count + 1
+    return _line_count(count, len(tail) - len(tail.rstrip(b"\n")), empty=not tail)
+
+
+def _line_count(breaks: int, trailing: int, *, empty: bool) -> int:
+    """Physical lines from the file's line breaks and those that end it: the last line
+    counts even without a final break; blank lines at the end do not."""
+    return 0 if empty else breaks + 1 - trailing
 
 
 def _simple_layout(

@@ -85,6 +85,27 @@ def _is_utf8(path: Path) -> bool:
     return _first_invalid_utf8(path) is None
 
 
+def utf8_head(path: Path) -> bool:
+    """Whether the file's first MiB is UTF-8 with at least one character outside ASCII
+    (no byte-order mark, no NUL): what a UTF-8 export shows early, and a cp1252 one never.
+
+    Only a head: a reader that parses every byte of the file with UTF-8 validation (DuckDB
+    rejects a record holding an invalid sequence, as `_first_invalid_utf8` would find it)
+    can take the file as UTF-8 on this and skip the pass over the whole file, provided any
+    reject sends the file back through `detect`. A head of plain ASCII proves nothing."""
+    with open(path, "rb") as fh:
+        head = fh.read(CHUNK)
+        whole = len(head) < CHUNK or not fh.read(1)
+    if any(head.startswith(bom) for bom, _ in BOMS) or b"\x00" in head or head.isascii():
+        return False
+    try:
+        # A character cut by the head's end is not an error, unless the file ends there.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _first_utf8_evidence(path: Path) -> int | None:
     """Offset of the first sequence only UTF-8 explains (see the module's docstring)."""
     offset, tail = 0, b""

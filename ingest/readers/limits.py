@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,29 @@ ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
 COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
 
 
-def check_text(path: Path, text_path: Path, limits: LimitsConfig) -> None:
+@dataclass(frozen=True)
+class LineBreaks:
+    """What `check_text` counted on its way: the file's line breaks, and how many of them
+    end it (a run of LFs after its last character that is not one; all of them when the
+    file holds nothing else). `empty`: the file has no byte at all."""
+
+    count: int
+    trailing: int
+    empty: bool
+
+
+def check_text(path: Path, text_path: Path, limits: LimitsConfig) -> LineBreaks:
     """Line length and line count of a delimited file (its LF-only UTF-8 copy).
 
     Read in chunks of the line limit: a line inside one chunk is shorter than the limit,
-    so only a line running across chunk boundaries is measured."""
+    so only a line running across chunk boundaries is measured. The line breaks are
+    counted on the way, so no other pass over the file needs to count them."""
     limit = limits.max_line_bytes
     run = lines = 0  # bytes since the last line break; line breaks so far
+    trailing, empty = 0, True
     with open(text_path, "rb") as fh:
         while chunk := fh.read(limit):
+            empty = False
             first = chunk.find(b"\n")
             run += len(chunk) if first < 0 else first
             if run > limit:
@@ -48,8 +63,11 @@ def check_text(path: Path, text_path: Path, limits: LimitsConfig) -> None:
             if first >= 0:
                 lines += chunk.count(b"\n")
                 run = len(chunk) - chunk.rfind(b"\n") - 1
+            kept = len(chunk.rstrip(b"\n"))
+            trailing = len(chunk) - kept + (trailing if kept == 0 else 0)
             if lines > limits.max_rows_per_file:
                 _too_many_rows(path, limits)
+    return LineBreaks(lines, trailing, empty)
 
 
 def check_columns(path: Path, count: int, limits: LimitsConfig) -> None:
