@@ -31,11 +31,11 @@ SIZES = {
 def lite(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     con = duckdb.connect()
     con.execute("attach ':memory:' as serving")
-    # The shape serving/customer_invoice.sql builds: seq in page order, then the invoice's
-    # fields (its money with exact decimals); seq deliberately not dense.
+    # The shape serving/customer_invoice.sql builds: seq the item's position in page
+    # order (1..n per customer), then the invoice's fields (its money with exact decimals).
     con.execute(
         "create table serving.customer_invoice as "
-        "select seq * 3 as seq, customer_id, source_id, amount_incl_tax from ("
+        "select seq, customer_id, source_id, amount_incl_tax from ("
         "  select c.id as customer_id, i as seq, 'INV-' || c.id || '-' || i as source_id,"
         "  ('1000.00'::decimal(18,2) + i * '0.01'::decimal(18,2)) as amount_incl_tax"
         "  from (values ('C-ONE', 1), ('C-FULL', 50), ('C-EDGE', 51), ('C-MANY', 117)) c(id, n),"

@@ -12,22 +12,22 @@
 create or replace table serving.customer as
 with
 alert as (
-    select customer_id, '[' || string_agg(doc, ',' order by seq) || ']' as alerts
+    select customer_id, c360_doc_array(seq, doc) as alerts
     from serving.customer_alert group by customer_id
 ),
 
 source as (
-    select customer_id, '[' || string_agg(doc, ',' order by seq) || ']' as sources
+    select customer_id, c360_doc_array(seq, doc) as sources
     from serving.customer_source group by customer_id
 ),
 
 conflict as (
-    select customer_id, '[' || string_agg(doc, ',' order by seq) || ']' as conflicts
+    select customer_id, c360_doc_array(seq, doc) as conflicts
     from serving.customer_conflict group by customer_id
 ),
 
 provenance as (
-    select customer_id, '[' || string_agg(doc, ',' order by seq) || ']' as provenance
+    select customer_id, c360_doc_array(seq, doc) as provenance
     from serving.customer_provenance group by customer_id
 ),
 

@@ -4,16 +4,20 @@
 -- record, and the run that loaded it.
 create or replace table serving.customer_provenance as
 with
+-- seq: the field's place in the profile's order (by name), fixed, so no window over
+-- every customer's fields orders them (a customer's seq may skip a field it lacks; the
+-- list is folded into the profile, never paged).
 field as (
-    select customer_id, 'name' as field, name_source as source from core.customer
+    select customer_id, 1 as seq, 'address' as field, address_source as source
+    from core.customer
     union all
-    select customer_id, 'siret', siret_source from core.customer
+    select customer_id, 2, 'email', email_source from core.customer
     union all
-    select customer_id, 'address', address_source from core.customer
+    select customer_id, 3, 'name', name_source from core.customer
     union all
-    select customer_id, 'email', email_source from core.customer
+    select customer_id, 4, 'phone', phone_source from core.customer
     union all
-    select customer_id, 'phone', phone_source from core.customer
+    select customer_id, 5, 'siret', siret_source from core.customer
 ),
 
 record as (
@@ -39,6 +43,7 @@ last_run as (
 final as (
     select
         field.customer_id,
+        field.seq,
         field.field,
         field.source,
         source.system,
@@ -60,7 +65,7 @@ final as (
 
 select
     final.customer_id,
-    row_number() over (partition by final.customer_id order by final.field) as seq,
+    final.seq,
     -- In the shape of the API's Provenance (api/schemas.py).
     to_json({
         'field': final.field,
