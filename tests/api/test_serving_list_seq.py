@@ -29,7 +29,7 @@ def _copy_seqs(tmp_path: Path, seqs: dict[str, list[int]]) -> sqlite3.Connection
                 (seq, customer_id, f"INV-{customer_id}-{seq}", "12.50"),
             )
     lite = sqlite3.connect(tmp_path / "serving.sqlite")
-    _start(lite)
+    _start(lite, INVOICES.part)
     try:
         _copy(con.cursor(), lite, INVOICES, True)
     finally:
