@@ -139,14 +139,18 @@ def _samples(serving: Path) -> dict[str, list[str]]:
     rows = lite.execute(
         f"select customer_id, folded_name from customer_search where seq in ({marks})", seqs
     ).fetchall()
+    ids = [r[0] for r in rows]
+    # The SIRETs of the sampled customers (one scan of search_key, keyed by the key).
     sirets = [
         r[0]
         for r in lite.execute(
-            "select shown from search_key where kind = 'siret' and rowid % 97 = 0 limit 500"
+            f"select shown from search_key where kind = 'siret' and customer_id in"
+            f" ({','.join('?' * len(ids))})"
+            " limit 500",
+            ids,
         ).fetchall()
     ]
     lite.close()
-    ids = [r[0] for r in rows]
     names = [r[1][:k] for r in rows for k in (3, 5) if r[1]]
     spaced = [f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}" for s in sirets]
     return {"ids": ids, "names": names, "sirets": sirets + spaced}
@@ -266,6 +270,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             BUILD_LIMITS.get(n, 2400),
             out_dir("logs") / f"serving_build_n{n}.log",
         )
+        sys.stdout.write(f"  built: {json.dumps(built, default=str)}\n")
+        sys.stdout.flush()
         if built.get("timeout") or built.get("error"):
             sections.append(f"### {n:,} customers\n\nbuild did not complete: {built}\n")
             break
