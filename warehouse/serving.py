@@ -40,6 +40,7 @@ from kernel.serving_contract import (
     SERVING_SUFFIX,
     serving_part,
 )
+from kernel.settings import LimitsConfig
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
 from warehouse.sqlfiles import sql
@@ -550,14 +551,17 @@ def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     )
 
 
-def serving_for_snapshot(snapshot: Path, folder: Path | None = None) -> Path:
+def serving_for_snapshot(
+    snapshot: Path, folder: Path | None = None, budget: LimitsConfig | None = None
+) -> Path:
     """A serving file for a published snapshot that has none (one built before the
     contract, or written by hand in tests), made from the snapshot's own tables by the same
-    SQL, in `folder` (a new temporary folder by default). The snapshot stays untouched."""
+    SQL, in `folder` (a new temporary folder by default), within DuckDB's `budget` (memory
+    and spill) when one is given. The snapshot stays untouched."""
     out_dir = folder or Path(tempfile.mkdtemp(prefix="c360-serving-"))
     work = out_dir / "work.duckdb"
     target = out_dir / (snapshot.name + SERVING_SUFFIX)
-    con = connect(work)
+    con = connect(work, budget=budget)
     try:
         con.execute(f"attach {quote_literal(snapshot)} as snap (read_only)")
         tables = con.execute(
