@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from api.audit import ReadLog
@@ -80,6 +81,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in anyio's thread pool (40 threads by default). A worker given
+        # 32 connections at once then ran 32 request threads against one GIL and served
+        # a tenth of what two workers of 16 did; a few threads still overlap SQLite's reads
+        # (the GIL released) while the other requests wait their turn on the event loop.
+        to_thread.current_default_thread_limiter().total_tokens = settings.api.request_threads
         yield
         snapshots.close()
         read_log.close()

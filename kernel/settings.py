@@ -289,6 +289,9 @@ class ApiConfig(BaseModel):
     password_min_length: int = Field(default=10, ge=8)
     # Worker processes of `c360 api`; 0: one per core.
     workers: int = Field(default=0, ge=0, le=64)
+    # Requests of one worker process run at once in its threads (the others wait on its
+    # event loop): more threads than this only fight over the GIL.
+    request_threads: int = Field(default=2, ge=1, le=64)
     # Profile reads are buffered and written to the audit log at most this late.
     audit_flush_seconds: float = Field(default=1.0, gt=0, le=60)
 
