@@ -328,16 +328,21 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
     return True
 
 
+def load_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The serving SQL's macros, on `con` (temp macros: each connection, a writer's cursor
+    too, needs its own). The marts' macros too (c360_share): a serving file may be rebuilt
+    from a published snapshot on a connection that never ran the marts."""
+    con.execute(sql("marts/macros"))
+    con.execute(sql("serving/macros"))
+
+
 def build_serving_tables(
     con: duckdb.DuckDBPyConnection, done: Callable[[ServingTable, bool], None] | None = None
 ) -> list[str]:
     """Create the serving tables in catalog `serving` (attached by the caller); return the
     tables built. `done(table, built)` is called as each is complete, in order."""
     present = _present(con)
-    # The marts' macros too (c360_share): a serving file may be rebuilt from a published
-    # snapshot on a connection that never ran the marts.
-    con.execute(sql("marts/macros"))
-    con.execute(sql("serving/macros"))
+    load_macros(con)
     built: list[str] = []
     folded: list[str] = []
     for table in TABLES:
@@ -434,6 +439,7 @@ class _Writer(threading.Thread):
         lite = sqlite3.connect(self.target)
         try:
             _start(lite, self.part)
+            load_macros(self.cursor)
             while (item := self.tables.get()) is not None:
                 table, built = item
                 _copy(self.cursor, lite, table, built)

@@ -14,7 +14,7 @@ import pytest
 
 from api import serving as reading
 from kernel.serving_contract import CHUNK_SIZE
-from warehouse.serving import TABLES, _copy, _start
+from warehouse.serving import TABLES, _copy, _start, load_macros
 
 INVOICES = next(t for t in TABLES if t.name == "customer_invoice")
 # Customers with no item, one, exactly a chunk, a chunk and one, and several chunks.
@@ -47,7 +47,9 @@ def lite(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     target = Path(tmp_path_factory.mktemp("chunks")) / "serving.sqlite"
     db = sqlite3.connect(target)
     _start(db, INVOICES.part)
-    _copy(con.cursor(), db, INVOICES, True)
+    cursor = con.cursor()
+    load_macros(cursor)
+    _copy(cursor, db, INVOICES, True)
     db.commit()
     con.close()
     return db

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.serving import TABLES, _copy, _start
+from warehouse.serving import TABLES, _copy, _start, load_macros
 
 INVOICES = next(t for t in TABLES if t.name == "customer_invoice")
 
@@ -31,7 +31,9 @@ def _copy_seqs(tmp_path: Path, seqs: dict[str, list[int]]) -> sqlite3.Connection
     lite = sqlite3.connect(tmp_path / "serving.sqlite")
     _start(lite, INVOICES.part)
     try:
-        _copy(con.cursor(), lite, INVOICES, True)
+        cursor = con.cursor()
+        load_macros(cursor)
+        _copy(cursor, lite, INVOICES, True)
     finally:
         con.close()
     return lite
