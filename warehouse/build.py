@@ -33,7 +33,7 @@ from warehouse.checks import CheckFailure, run_checks
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import TMP_SUFFIX, clean_temporary, publish, temp_path
-from warehouse.serving import write_serving
+from warehouse.serving import ServingWrite, write_serving
 from warehouse.sqlfiles import run_file
 
 logger = logging.getLogger(__name__)
@@ -190,6 +190,8 @@ def _transform(
     params: dict[str, Any],
     say: Callable[[str], None],
 ) -> dict[str, int]:
+    """Matching, golden records and the facts linked to them: the core tables, final once
+    this returns. The links accepted per rule."""
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
     kill_point("build_matching")
@@ -208,6 +210,15 @@ def _transform(
         run_file(con, "core/owner_name", params, identifiers={"relation": relation})
     for step in FACT_STEPS:
         run_file(con, step, params)
+    return links
+
+
+def _marts(
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, Any],
+    say: Callable[[str], None],
+    links: dict[str, int],
+) -> dict[str, int]:
     say("building marts")
     for step in MART_STEPS:
         run_file(con, step, params)
@@ -234,8 +245,14 @@ def _discard(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def build(settings: Settings, *, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Build a snapshot from staging and publish it when every check passes."""
+def build(
+    settings: Settings, *, progress: Callable[[str], None] | None = None, serving: bool = True
+) -> BuildResult:
+    """Build a snapshot from staging and publish it when every check passes.
+
+    `serving=False` publishes it without its serving contract (the API makes one from the
+    snapshot when it opens it): benchmarks build both ways to measure what the contract
+    adds to the build."""
 
     def say(message: str) -> None:
         logger.info(message)
@@ -248,12 +265,12 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(settings.build_lock_file), timeout=5):
-            return _locked_build(settings, say)
+            return _locked_build(settings, say, serving)
     except Timeout as exc:
         raise BuildError("another build is running on this data folder") from exc
 
 
-def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult:
+def _locked_build(settings: Settings, say: Callable[[str], None], serving: bool) -> BuildResult:
     started = datetime.now(UTC)
     clock = time.perf_counter()
     build_id = new_build_id(started)
@@ -263,20 +280,32 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
     say(f"build {build_id}: reading {settings.staging_db.name}")
     log: dict[str, Any] = {"build_id": build_id, "started_at": started.replace(tzinfo=None)}
     con: duckdb.DuckDBPyConnection | None = None
+    contract: ServingWrite | None = None
     try:
         con = connect(tmp, budget=settings.limits)
         params = build_params(settings, build_id, started)
         _prepare(con, settings)
         history.attach(con, settings.history_db)
-        # One transaction for the whole transform: one WAL sync instead of one per table.
+        # Two transactions for the transform (one WAL sync each, not one per table): the
+        # core tables, then the marts and the checks. The serving contract starts between
+        # them, on its own cursor, which sees only what is committed.
         con.execute("begin transaction")
-        counts = _transform(con, settings, params, say)
+        links = _transform(con, settings, params, say)
+        con.execute("commit")
+        if serving:
+            say("writing the serving contract")
+            contract = write_serving(con, serving_path(tmp))
+        con.execute("begin transaction")
+        counts = _marts(con, params, say, links)
         say("running checks")
         failures = run_checks(con, params["receivable_prefixes"])
         failures += fec_balance_failures(con, settings)
         con.execute("commit")
         checks = [f.as_dict() for f in failures]
         if failures:
+            if contract is not None:
+                stopping, contract = contract, None
+                stopping.abort()
             names = ", ".join(f.name for f in failures)
             message = f"{len(failures)} check(s) failed: {names}; CURRENT unchanged"
             history.log_build(
@@ -291,6 +320,8 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
             _discard(con, tmp)
             say(message)
             return BuildResult(build_id, None, False, counts, failures, message)
+        if contract is not None:
+            contract.marts_ready()
         history.commit(con, build_id, params["as_of"])
         elapsed = time.perf_counter() - clock
         message = f"published {counts['customers']} customers in {elapsed:.1f}s"
@@ -305,8 +336,10 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         )
         kill_point("build_logged")
         _finish_snapshot(con)
-        say("writing the serving contract")
-        write_serving(con, serving_path(tmp))
+        if contract is not None:
+            say("waiting for the serving contract")
+            writing, contract = contract, None
+            writing.finish()
         say("publishing snapshot")
         path = publish(con, tmp, build_id, settings.snapshots_keep)
     except Exception as exc:
@@ -316,6 +349,9 @@ def _locked_build(settings: Settings, say: Callable[[str], None]) -> BuildResult
         # The traceback for `-v`; a person gets the one line of BuildError.
         logger.info("build %s failed", build_id, exc_info=True)
         reason = _first_line(exc)
+        if contract is not None:
+            # Its threads read the build's database: stopped before it is closed.
+            contract.abort()
         if con is not None:
             with contextlib.suppress(duckdb.Error):
                 _discard(con, tmp)

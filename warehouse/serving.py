@@ -224,7 +224,6 @@ _PAGES = (
         ("(source, seq)",),
         order="seq",
     ),
-    ServingTable("run_build", "(seq integer primary key, doc text not null)", order="seq"),
     ServingTable(
         "quality_orphan",
         "(seq integer primary key, check_name text, source text, doc text not null)",
@@ -253,6 +252,9 @@ _PAGES = (
         ("(customer_id, role, source, source_id)",),
         order="source, source_id",
     ),
+    # Last: it reads the build log (meta.build), which the build writes while the contract
+    # is being written (_LATE_NEEDS).
+    ServingTable("run_build", "(seq integer primary key, doc text not null)", order="seq"),
 )
 # In build order (DuckDB builds one table at a time), chosen so that every writer starts
 # early and stays busy: the first table of the search and of the lists, then the profile
@@ -277,6 +279,70 @@ _INSERTS = {
         "quality_checks",
     ),
 }
+
+
+# When a serving table can be built while the build goes on (ServingWrite): FACTS once the
+# core tables are final (the sub-lists read only them), MARTS once the marts are and the
+# checks passed, LOGGED once the build log is in the snapshot (meta.build, written last).
+FACTS, MARTS, LOGGED = 0, 1, 2
+_LATE_NEEDS = frozenset({"meta.build"})
+_READS_MARTS = re.compile(r"\bmart\.")
+
+
+def _stages() -> dict[str, int]:
+    """Each table's stage, from what its SQL (and that of its _INSERTS) reads. A list that
+    is folded into the next served table (not served itself) takes that table's stage, so
+    it is built just before it and dropped just after."""
+    stages: dict[str, int] = {}
+    for table in TABLES:
+        texts = [sql(f"serving/{n}") for n in (table.name, *_INSERTS.get(table.name, ()))]
+        if any(_LATE_NEEDS & set(_needs(t)) for t in texts):
+            stages[table.name] = LOGGED
+        elif any(_READS_MARTS.search(t) for t in texts):
+            stages[table.name] = MARTS
+        else:
+            stages[table.name] = FACTS
+    pending: list[str] = []
+    for table in TABLES:
+        if not table.served:
+            pending.append(table.name)
+            continue
+        for name in pending:
+            stages[name] = max(stages[name], stages[table.name])
+        pending.clear()
+    return stages
+
+
+class ContractAborted(Exception):
+    """The build stopped (a failure of its own) while its contract was being written."""
+
+
+class _Gate:
+    """The build's progress as the contract's builder waits for it (or for an abort)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._reached = FACTS
+        self._aborted = False
+
+    def reach(self, stage: int) -> None:
+        with self._changed:
+            self._reached = max(self._reached, stage)
+            self._changed.notify_all()
+
+    def abort(self) -> None:
+        with self._changed:
+            self._aborted = True
+            self._changed.notify_all()
+
+    def check(self) -> None:
+        if self._aborted:
+            raise ContractAborted("the build stopped")
+
+    def wait(self, stage: int) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._aborted or self._reached >= stage)
+        self.check()
 
 
 def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -308,7 +374,9 @@ _NO_RELATIONSHIP_EVENTS = (
 )
 
 
-def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
+def _relation(name: str, present: set[str]) -> str | None:
+    """The SQL of serving/<name>.sql for this snapshot, or None when it lacks a table the
+    file needs (the serving table is then left empty)."""
     contacts = "core.contact" if "core.contact" in present else _NO_CONTACTS
     events = (
         "core.relationship_event"
@@ -323,9 +391,15 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
     missing = [t for t in _needs(text) if t not in present]
     if missing:
         logger.info("serving table %s left empty: snapshot lacks %s", name, ", ".join(missing))
-        return False
-    con.execute(text)
-    return True
+        return None
+    return text
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> bool:
+    text = _relation(name, present)
+    if text is not None:
+        con.execute(text)
+    return text is not None
 
 
 def load_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -337,59 +411,105 @@ def load_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_serving_tables(
-    con: duckdb.DuckDBPyConnection, done: Callable[[ServingTable, bool], None] | None = None
+    con: duckdb.DuckDBPyConnection,
+    done: Callable[[ServingTable, bool, str | None], None] | None = None,
+    gate: _Gate | None = None,
 ) -> list[str]:
     """Create the serving tables in catalog `serving` (attached by the caller); return the
-    tables built. `done(table, built)` is called as each is complete, in order."""
+    tables made. `done(table, made, items)` is called as each is complete, in order;
+    `items` is a served sub-list's select (serving/<list>.sql, which the copy evaluates as it
+    chunks the items: never stored whole in DuckDB), else None. With a `gate`, a table
+    reading what the build has not finished yet waits for it: the tables are built in the
+    order of their stage (_stages), in TABLES order within one."""
+    stages = _stages()
     present = _present(con)
     load_macros(con)
     built: list[str] = []
     folded: list[str] = []
-    for table in TABLES:
+    stage = FACTS
+    for table in sorted(TABLES, key=lambda t: stages[t.name]):
+        if gate is not None:
+            gate.check()
+            if stages[table.name] > stage:
+                stage = stages[table.name]
+                gate.wait(stage)
+                present = _present(con)
         started = time.perf_counter()
-        made = _run(con, table.name, present)
+        items: str | None = None
+        if not table.is_list:
+            made = _run(con, table.name, present)
+        elif (text := _relation(table.name, present)) is None:
+            made = False
+            if not table.served:
+                # serving/customer.sql folds it in: an empty one.
+                con.execute(
+                    f"create or replace table serving.{table.name} "
+                    "(customer_id varchar, seq bigint, doc varchar)"
+                )
+        elif table.served:
+            made, items = True, text
+        else:
+            made = True
+            con.execute(f"create or replace table serving.{table.name} as {text}")
         logger.info("serving %s built in %.1fs", table.name, time.perf_counter() - started)
         if made:
             built.append(table.name)
             for extra in _INSERTS.get(table.name, ()):
                 _run(con, extra, present)
-        elif table.is_list:
-            con.execute(
-                f"create or replace table serving.{table.name} "
-                "(customer_id varchar, seq bigint, doc varchar)"
-            )
         if not table.served:
             folded.append(table.name)
         elif folded:
             # Lists that are not served are folded into the next served table: once it is
             # built they take only memory (gigabytes at a million customers).
             for name in folded:
-                con.execute(f"drop table serving.{name}")
+                _drop(con, name)
             folded.clear()
         if done is not None:
-            done(table, made)
+            done(table, made, items)
     return built
 
 
-def list_fields(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    """The item fields of the sub-list serving.<name>, in their order: its columns but its
-    key (customer_id) and order (seq)."""
-    described = con.execute(f"describe serving.{name}").fetchall()
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop serving.<name>, a table or a view (a sub-list: evaluated as it is copied)."""
+    row = con.execute(
+        "select 'view' from duckdb_views() where database_name = 'serving' and view_name = $1"
+        " union all select 'table' from duckdb_tables()"
+        " where database_name = 'serving' and table_name = $1",
+        [name],
+    ).fetchone()
+    if row is not None:
+        con.execute(f"drop {row[0]} serving.{quote_ident(name)}")
+
+
+def list_fields(con: duckdb.DuckDBPyConnection, items: str) -> list[str]:
+    """The item fields of a sub-list (`items`: a relation or a parenthesized select), in
+    their order: its columns but its key (customer_id) and order (seq)."""
+    described = con.execute(f"describe select * from {items}").fetchall()
     return [str(r[0]) for r in described if str(r[0]) not in ("customer_id", "seq")]
 
 
-def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[list[str], str]:
+def _list_items(table: ServingTable, items: str | None) -> str:
+    """A served sub-list's rows: its select (evaluated by the copy), or serving.<name>."""
+    return f"({items}) as item" if items is not None else f"serving.{table.name}"
+
+
+def _copy_select(
+    con: duckdb.DuckDBPyConnection, table: ServingTable, items: str | None = None
+) -> tuple[list[str], str]:
     """Columns of serving.<table> and a select giving SQLite-storable values, in the
     order of the SQLite table's key.
 
     Money and dates travel as text (SQLite has no decimal; text keeps every cent). A
-    sub-list travels as its chunks (serving/list_chunks.sql).
+    sub-list travels as its chunks (serving/list_chunks.sql), made from `items` (its
+    select) when given.
     """
     if table.is_list:
-        fields = ", ".join(quote_ident(f) for f in list_fields(con, table.name))
+        source = _list_items(table, items)
+        fields = ", ".join(quote_ident(f) for f in list_fields(con, source))
         select = (
             sql("serving/list_chunks")
             .replace("{table}", table.name)
+            .replace("{items}", source)
             .replace("{chunk_size}", str(CHUNK_SIZE))
             .replace("{fields}", fields)
         )
@@ -405,6 +525,16 @@ def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[l
     return columns, f"select {', '.join(exprs)} from serving.{table.name}{order}"
 
 
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A connection to `con`'s database instance, for another thread, in the catalog `con`
+    uses (a sub-list's select names the snapshot's tables without it)."""
+    row = con.execute("select current_database()").fetchone()
+    assert row is not None
+    cursor = con.cursor()
+    cursor.execute(f"use {quote_ident(str(row[0]))}")
+    return cursor
+
+
 class _Writer(threading.Thread):
     """Copies each serving table of its part into that part's SQLite file as soon as
     DuckDB has built it, while DuckDB builds the next ones: the copy (Python and SQLite,
@@ -416,7 +546,7 @@ class _Writer(threading.Thread):
         self.cursor = cursor
         self.target = target
         self.part = part
-        self.tables: queue.Queue[tuple[ServingTable, bool] | None] = queue.Queue()
+        self.tables: queue.Queue[tuple[ServingTable, bool, str | None] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.ended = False
 
@@ -441,8 +571,7 @@ class _Writer(threading.Thread):
             _start(lite, self.part)
             load_macros(self.cursor)
             while (item := self.tables.get()) is not None:
-                table, built = item
-                _copy(self.cursor, lite, table, built)
+                _copy(self.cursor, lite, *item)
             self.ended = True
             for table in TABLES:
                 if table.after is not None and table.part == self.part:
@@ -481,20 +610,25 @@ def _start(lite: sqlite3.Connection, part: str) -> None:
 
 
 def _copy(
-    cursor: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, table: ServingTable, built: bool
+    cursor: duckdb.DuckDBPyConnection,
+    lite: sqlite3.Connection,
+    table: ServingTable,
+    built: bool,
+    items: str | None = None,
 ) -> None:
     lite.execute(f"create table {table.name} {table.ddl}")
     if not built:
-        cursor.execute(f"drop table if exists serving.{table.name}")
+        _drop(cursor, table.name)
         return
     started, cpu = time.perf_counter(), time.thread_time()
-    columns, select = _copy_select(cursor, table)
+    columns, select = _copy_select(cursor, table, items)
     marks = ", ".join("?" * len(columns))
     names = ", ".join(f'"{c}"' for c in columns)
     insert = f"insert into {table.name} ({names}) values ({marks})"
     # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
     if table.is_list:
-        keys = json.dumps(list_fields(cursor, table.name), separators=(",", ":"))
+        fields = list_fields(cursor, _list_items(table, items))
+        keys = json.dumps(fields, separators=(",", ":"))
         lite.execute("insert into list_keys values (?, ?)", (table.name, keys))
     result = cursor.execute(select)
     while batch := result.fetchmany(_BATCH):
@@ -505,7 +639,7 @@ def _copy(
         lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
     # Copied: its DuckDB rows only take memory now (no serving table reads another one
     # but the profile document, built from lists that are never copied).
-    cursor.execute(f"drop table serving.{table.name}")
+    _drop(cursor, table.name)
     logger.info(
         "serving %s copied in %.1fs (this thread's CPU %.1fs)",
         table.name,
@@ -514,7 +648,9 @@ def _copy(
     )
 
 
-def _write_contract(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+def _write_contract(
+    con: duckdb.DuckDBPyConnection, target: Path, gate: _Gate | None = None
+) -> None:
     """Build the serving tables in an in-memory database attached as catalog `serving`
     (the snapshot never stores them; a file there costs a WAL sync per table) and copy
     them into the SQLite files of `target` (the main file) and its parts."""
@@ -524,19 +660,19 @@ def _write_contract(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         # database instance (a cursor), in its own thread.
         writers = {
             part: _Writer(
-                con.cursor(), target if part == "main" else serving_part(target, part), part
+                _cursor(con), target if part == "main" else serving_part(target, part), part
             )
             for part in ("main", *SERVING_PARTS)
         }
         for writer in writers.values():
             writer.start()
 
-        def hand_over(table: ServingTable, built: bool) -> None:
+        def hand_over(table: ServingTable, built: bool, items: str | None) -> None:
             if table.served:
-                writers[table.part].tables.put((table, built))
+                writers[table.part].tables.put((table, built, items))
 
         try:
-            build_serving_tables(con, hand_over)
+            build_serving_tables(con, hand_over, gate)
         finally:
             errors = [e for w in writers.values() if (e := w.finish()) is not None]
         if errors:
@@ -545,16 +681,62 @@ def _write_contract(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         con.execute("detach serving")
 
 
-def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Build the serving tables from the snapshot being built and write them to `target`
-    (the main serving file) and its parts beside it."""
-    started, cpu = time.perf_counter(), time.process_time()
-    _write_contract(con, target)
-    logger.info(
-        "serving contract written in %.1fs (process CPU %.1fs)",
-        time.perf_counter() - started,
-        time.process_time() - cpu,
-    )
+class ServingWrite:
+    """The serving contract of the snapshot being built, written by a thread of its own
+    (its own DuckDB cursor and its three writers) while the build goes on.
+
+    The build's steps after its core tables (the marts, the checks, history and the build
+    log) leave a core idle most of the time: the contract starts as soon as the core tables
+    are final, with the sub-lists that read only them. The build says when its marts are
+    final and checked (`marts_ready()`) and when its log is in the snapshot (`finish()`,
+    which waits for the contract), or `abort()` when it fails meanwhile."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, target: Path) -> None:
+        self.target = target
+        self._gate = _Gate()
+        self._cursor = _cursor(con)
+        self._error: BaseException | None = None
+        self._started, self._cpu = time.perf_counter(), time.process_time()
+        self._thread = threading.Thread(target=self._run, name="serving-builder", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            _write_contract(self._cursor, self.target, self._gate)
+        except BaseException as exc:  # handed to the build's thread by finish()
+            self._error = exc
+        finally:
+            self._cursor.close()
+
+    def marts_ready(self) -> None:
+        """The marts are built and the checks passed (committed)."""
+        self._gate.reach(MARTS)
+
+    def finish(self) -> None:
+        """The build log is in the snapshot: let the contract end, wait for it, and raise
+        its error if it failed."""
+        self._gate.reach(LOGGED)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        logger.info(
+            "serving contract written in %.1fs (process CPU %.1fs, the build's too)",
+            time.perf_counter() - self._started,
+            time.process_time() - self._cpu,
+        )
+
+    def abort(self) -> None:
+        """The build failed: stop after the table in hand and wait for the writers (the
+        caller then discards the files)."""
+        self._gate.abort()
+        self._thread.join()
+
+
+def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> ServingWrite:
+    """Start writing the serving contract of the snapshot open on `con` (its core tables
+    committed) to `target` (the main serving file) and its parts beside it; the build then
+    calls `marts_ready()` and `finish()` on the result (ServingWrite)."""
+    return ServingWrite(con, target)
 
 
 def serving_for_snapshot(

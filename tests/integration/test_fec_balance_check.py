@@ -1,4 +1,5 @@
-"""An unbalanced FEC is not published: the previous snapshot stays served."""
+"""An unbalanced FEC is not published: the previous snapshot stays served, and the serving
+contract that was being written beside the failed build's checks is stopped and removed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def test_unbalanced_entry_stops_the_publish(tmp_path: Path) -> None:
     first = build(settings)
     assert first.published, first.message
     served = current_snapshot(settings.snapshots_dir)
+    before = sorted(p.name for p in settings.snapshots_dir.iterdir())
 
     fec = next((tmp_path / "inbox/fec").glob("*FEC*.txt"))
     lines = fec.read_bytes().decode("iso-8859-15").split("\r\n")
@@ -36,4 +38,6 @@ def test_unbalanced_entry_stops_the_publish(tmp_path: Path) -> None:
     assert not second.published
     assert "fec_entries_balanced" in second.message
     assert current_snapshot(settings.snapshots_dir) == served
+    # The contract had started once the core tables were committed: nothing of it is left.
+    assert sorted(p.name for p in settings.snapshots_dir.iterdir()) == before
     assert any(entry[1] in str(f.sample) for f in second.failed_checks if "fec" in f.name)

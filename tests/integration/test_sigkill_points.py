@@ -53,7 +53,7 @@ POINTS = [
     ("source_transaction:compta", "inside the accounting source's transaction"),
     ("quarantine_move", "between a refused file's note and its move to quarantine"),
     ("build_matching", "mid-build, inside the transform transaction"),
-    ("build_logged", "after history and the build log, before the serving file"),
+    ("build_logged", "after history and the build log, while the serving file is written"),
     ("serving_write", "while the serving file is being written"),
     ("snapshot_rename", "between the serving file's rename and the snapshot's"),
     ("pointer_write", "after the snapshot's rename, before PREVIOUS and CURRENT"),

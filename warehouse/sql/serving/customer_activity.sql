@@ -1,7 +1,6 @@
 -- needs: core.activity, core.contact
 -- Each customer's calls, e-mails, meetings, notes and tasks, latest first (an activity
 -- with no date last); the contact's name when the activity names a known contact.
-create or replace table serving.customer_activity as
 with
 contact as (
     select

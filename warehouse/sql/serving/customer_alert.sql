@@ -1,7 +1,6 @@
 -- needs: mart.alert, mart.customer_360
 -- A customer's alerts as the profile lists them (by alert type), each document in the
 -- shape of the API's AlertOut (api/schemas.py).
-create or replace table serving.customer_alert as
 select
     a.customer_id,
     -- Ties of a type in a stable order (its reference, then its message).

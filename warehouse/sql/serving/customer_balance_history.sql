@@ -1,6 +1,5 @@
 -- needs: mart.balance_history
 -- Each customer's rows in the order the API pages them; seq is the keyset cursor.
-create or replace table serving.customer_balance_history as
 select
     row_number() over (partition by r.customer_id order by r.build_date) as seq,
     -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).

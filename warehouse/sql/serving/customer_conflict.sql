@@ -1,7 +1,6 @@
 -- needs: core.customer_conflict
 -- Each document in the shape of the API's Conflict (api/schemas.py): the values of each
 -- source as JSON.
-create or replace table serving.customer_conflict as
 select
     f.customer_id,
     row_number() over (partition by f.customer_id order by f.field) as seq,

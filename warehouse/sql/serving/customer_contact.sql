@@ -1,6 +1,5 @@
 -- needs: core.contact
 -- Each customer's rows in the order the API pages them; seq is the keyset cursor.
-create or replace table serving.customer_contact as
 select
     row_number() over (partition by r.customer_id order by r.last_name nulls last, r.first_name, r.source, r.source_id) as seq,
     -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).

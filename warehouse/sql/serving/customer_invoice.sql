@@ -1,6 +1,5 @@
 -- needs: core.invoice
 -- Each customer's rows in the order the API pages them; seq is the keyset cursor.
-create or replace table serving.customer_invoice as
 select
     row_number() over (partition by r.customer_id order by r.issue_date desc nulls last, r.source, r.source_id) as seq,
     -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).

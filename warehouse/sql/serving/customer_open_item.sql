@@ -1,6 +1,5 @@
 -- needs: core.open_item
 -- Each customer's rows in the order the API pages them; seq is the keyset cursor.
-create or replace table serving.customer_open_item as
 select
     row_number() over (partition by r.customer_id order by r.due_date nulls last, r.document_ref) as seq,
     -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).

@@ -2,7 +2,6 @@
 -- Each customer's payment history, one row per settled invoice (the payment behaviour
 -- chart): days-to-pay, days late and on time, latest settled first. Every column of
 -- core.invoice_payment, so a snapshot built before one was added still serves.
-create or replace table serving.customer_payment as
 select
     row_number() over (
         partition by r.customer_id

@@ -1,6 +1,5 @@
 -- needs: core.customer_product
 -- What each customer buys, top product first (core.customer_product's rank).
-create or replace table serving.customer_product as
 select
     r.product_rank as seq,
     -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).

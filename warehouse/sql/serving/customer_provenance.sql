@@ -2,7 +2,6 @@
 -- Where each surviving field of a golden customer came from: the source that won
 -- survivorship, its system and role, when that source last changed the customer's
 -- record, and the run that loaded it.
-create or replace table serving.customer_provenance as
 with
 -- seq: the field's place in the profile's order (by name), fixed, so no window over
 -- every customer's fields orders them (a customer's seq may skip a field it lacks; the

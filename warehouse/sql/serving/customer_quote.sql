@@ -1,7 +1,6 @@
 -- needs: core.quote_outcome
 -- Each customer's quotes with their outcome (open, ordered, accepted, refused, expired)
 -- and the order each became; open ones first, then the latest issued.
-create or replace table serving.customer_quote as
 select
     row_number() over (
         partition by r.customer_id

@@ -2,7 +2,6 @@
 -- The source records of each customer with the matcher's evidence (JSON text): the API
 -- parses the evidence and phrases it in words (api/evidence.py) when it serves the
 -- profile; the rest is in the shape of its SourceRecord (api/schemas.py).
-create or replace table serving.customer_source as
 select
     x.customer_id,
     row_number() over (

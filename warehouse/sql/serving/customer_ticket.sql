@@ -1,7 +1,6 @@
 -- needs: core.ticket, core.open_ticket
 -- Each customer's support tickets: open and pending ones first, then by opening date,
 -- latest first.
-create or replace table serving.customer_ticket as
 select
     row_number() over (
         partition by r.customer_id

@@ -2,7 +2,6 @@
 -- Invoices, orders, opportunities, payments, activities, tickets and quotes of each
 -- customer merged, newest first (activities, tickets and quotes: core.relationship_event,
 -- no rows in a snapshot without it).
-create or replace table serving.customer_timeline as
 with event as (
     select
         i.customer_id,

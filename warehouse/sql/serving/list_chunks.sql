@@ -1,5 +1,6 @@
--- The SQLite copy of a customer sub-list (serving.{table}: seq, customer_id and the item's
--- fields): each customer's items, in seq order, in chunks of {chunk_size} (chunk 0 holds
+-- The SQLite copy of a customer sub-list (its items: seq, customer_id and the fields,
+-- the list's own select from serving/<list>.sql, evaluated here rather than stored first):
+-- each customer's items, in seq order, in chunks of {chunk_size} (chunk 0 holds
 -- positions 1..{chunk_size}), every chunk carrying the customer's item count. A page is
 -- then one or two chunk reads, and the file holds a row per chunk instead of one per item
 -- (with its key and index entry).
@@ -38,7 +39,7 @@ from (
             max(seq) as last,
             -- Measured cheaper than string_agg(... order by seq), in time and memory.
             c360_doc_array(seq, json_array({fields})::varchar) as doc
-        from serving.{table}
+        from {items}
         where customer_id is not null
         group by customer_id, chunk
     )
