@@ -9,26 +9,36 @@ spreads new connections over the sockets by a hash of the client's address and p
 
 The parent binds the sockets and keeps its copies open: a worker that dies is replaced
 on the same socket, so the connections the kernel queued on it meanwhile wait for the
-replacement instead of being reset. Workers are uvicorn's own (`Process`: its spawn, its
-health-check thread), so a busy worker gets the same long health-check tolerance.
+replacement instead of being reset. Only uvicorn's public API runs a worker
+(`Server(config).run(sockets=...)`); its supervisor's internals change between versions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import signal
 import socket
 import sys
+import threading
 import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from types import FrameType
 
-from uvicorn import Config
+from uvicorn import Config, Server
 from uvicorn.config import STARTUP_FAILURE
-from uvicorn.supervisors.multiprocess import Process
 
 logger = logging.getLogger("uvicorn.error")
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# A worker's heartbeat thread beats this often; the parent reads the beats every tick.
+BEAT_SECONDS = 1.0
+TICK_SECONDS = 0.5
+# Workers start as fresh interpreters (as uvicorn's do): nothing of the parent's state.
+SPAWN = multiprocessing.get_context("spawn")
 
 
 def reuseport_available() -> bool:
@@ -74,22 +84,63 @@ def bind_reuseport(host: str, port: int, count: int, backlog: int) -> list[socke
     return sockets
 
 
+def _beat(beats: Connection) -> None:
+    try:
+        while True:
+            beats.send_bytes(b".")
+            time.sleep(BEAT_SECONDS)
+    except OSError:  # the parent is gone
+        return
+
+
+def _serve_one(config: Config, sock: socket.socket, beats: Connection) -> None:
+    """A worker process: beats from a thread of its own, serves on its socket."""
+    config.configure_logging()
+    threading.Thread(target=_beat, args=(beats,), daemon=True).start()
+    # Ctrl+C reaches the workers too: each drains, then re-raises it; the parent stops them.
+    with contextlib.suppress(KeyboardInterrupt):
+        Server(config).run(sockets=[sock])
+
+
+@dataclass
+class Worker:
+    process: BaseProcess
+    beats: Connection
+    last_beat: float
+
+    def heard(self) -> float:
+        """Seconds since the worker's last heartbeat, after reading the beats waiting."""
+        try:
+            while self.beats.poll():
+                self.beats.recv_bytes()
+                self.last_beat = time.monotonic()
+        except (OSError, EOFError):
+            pass
+        return time.monotonic() - self.last_beat
+
+
 class Supervisor:
-    """Runs one uvicorn worker per socket, replaces a worker that dies, and stops them
-    all on SIGINT or SIGTERM (each finishes its requests in flight)."""
+    """Runs one uvicorn worker per socket, replaces a worker that dies or stops beating,
+    and stops them all on SIGINT or SIGTERM (each finishes its requests in flight)."""
 
     def __init__(self, config: Config, sockets: list[socket.socket], healthcheck: float) -> None:
         self.config = config
         self.sockets = sockets
         self.healthcheck = healthcheck
-        self.workers: list[Process] = []
+        self.workers: list[Worker] = []
         # Set by the signal handler, read by the loop: no lock taken inside a handler.
         self.stop_signal: int | None = None
 
-    def _start(self, index: int) -> Process:
-        worker = Process(self.config, [self.sockets[index]])
-        worker.start()
-        return worker
+    def _start(self, index: int) -> Worker:
+        mine, theirs = SPAWN.Pipe(duplex=False)
+        process = SPAWN.Process(
+            target=_serve_one,
+            args=(self.config, self.sockets[index], theirs),
+            name=f"c360-api-{index}",
+        )
+        process.start()
+        theirs.close()
+        return Worker(process, mine, time.monotonic())
 
     def _on_signal(self, sig: int, frame: FrameType | None) -> None:
         self.stop_signal = sig
@@ -98,19 +149,26 @@ class Supervisor:
         for index, worker in enumerate(self.workers):
             if self.stop_signal is not None:
                 return
-            # A worker whose health-check thread is slow to answer is busy, not hung:
-            # only one silent for `healthcheck` seconds is killed and replaced.
-            if worker.is_alive(timeout=self.healthcheck):
-                continue
-            worker.kill()
-            worker.join()
-            if worker.exitcode == STARTUP_FAILURE:
+            if worker.process.is_alive():
+                # A busy worker's heartbeat thread waits for the GIL behind requests and
+                # snapshot switches: only one silent for `healthcheck` seconds is hung.
+                if worker.heard() < self.healthcheck:
+                    continue
+                logger.error(
+                    "Worker [%s] silent for %.0f s, killed", worker.process.pid, self.healthcheck
+                )
+                worker.process.kill()
+            worker.process.join()
+            worker.beats.close()
+            if worker.process.exitcode == STARTUP_FAILURE:
                 # The app or its settings fail before serving: every restart would too.
-                logger.error("Worker [%s] failed to start, stopping.", worker.pid)
+                logger.error("Worker [%s] failed to start, stopping", worker.process.pid)
                 self.stop_signal = signal.SIGTERM
                 return
             logger.info(
-                "Worker [%s] died (exit code %s), starting another", worker.pid, worker.exitcode
+                "Worker [%s] ended (exit code %s), starting another",
+                worker.process.pid,
+                worker.process.exitcode,
             )
             self.workers[index] = self._start(index)
 
@@ -119,7 +177,7 @@ class Supervisor:
         try:
             self.workers = [self._start(i) for i in range(len(self.sockets))]
             while self.stop_signal is None:
-                time.sleep(0.5)
+                time.sleep(TICK_SECONDS)
                 self._keep_alive()
             logger.info("Received %s, stopping the workers", signal.Signals(self.stop_signal).name)
         finally:
@@ -128,9 +186,11 @@ class Supervisor:
             for sock in self.sockets:
                 sock.close()
             for worker in self.workers:
-                worker.terminate()
+                if worker.process.is_alive():
+                    worker.process.terminate()
             for worker in self.workers:
-                worker.join()
+                worker.process.join()
+                worker.beats.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 

@@ -218,3 +218,39 @@ def test_sigterm_lets_the_request_in_flight_finish_then_stops_every_worker(
         assert proc.wait(timeout=30) == 0
     assert not [pid for pid in workers if running(pid)], workers
     assert b"Traceback" not in log.read_bytes()
+
+
+def test_a_worker_silent_past_the_health_check_is_replaced(config: Path, tmp_path: Path) -> None:
+    """A stopped worker (SIGSTOP: no thread of it runs) is taken for hung once its
+    heartbeat is older than the tolerance, here 3 s instead of `c360 api`'s 60."""
+    port = free_port()
+    script = (
+        "import uvicorn\n"
+        "from c360.api_workers import run_workers\n"
+        "from c360.serve_api import WORKER_APP\n"
+        f"config = uvicorn.Config(WORKER_APP, factory=True, port={port}, workers=2)\n"
+        "run_workers(config, 2, healthcheck=3)\n"
+    )
+    log = tmp_path / "api.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script],
+            env=cli_env(C360_API_CONFIG=str(config)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/v1/health")
+        before = connections_per_worker(proc.pid, port)
+        stopped = min(before)
+        os.kill(stopped, signal.SIGSTOP)
+        deadline = time.monotonic() + 60
+        while running(stopped) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not running(stopped), "a silent worker was left in place"
+        after = connections_per_worker(proc.pid, port)
+        assert stopped not in after and sum(after.values()) == CONNECTIONS
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    assert b"silent for 3 s, killed" in log.read_bytes()
