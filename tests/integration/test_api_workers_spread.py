@@ -216,6 +216,11 @@ def test_sigterm_lets_the_request_in_flight_finish_then_stops_every_worker(
         in_flight.close()
         assert head.split(b" ", 2)[1] in (b"401", b"429"), head
         assert proc.wait(timeout=30) == 0
+    # The workers are joined before the parent exits; multiprocessing's resource tracker
+    # (a child too) leaves on its own once it reads the parent's end of its pipe closed.
+    deadline = time.monotonic() + 10
+    while [pid for pid in workers if running(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert not [pid for pid in workers if running(pid)], workers
     assert b"Traceback" not in log.read_bytes()
 
