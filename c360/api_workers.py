@@ -7,10 +7,15 @@ landed on one of two workers, which saturated while the other idled. With SO_REU
 (Linux) each worker has its own listening socket on the same host:port, and the kernel
 spreads new connections over the sockets by a hash of the client's address and port.
 
-The parent binds the sockets and keeps its copies open: a worker that dies is replaced
-on the same socket, so the connections the kernel queued on it meanwhile wait for the
-replacement instead of being reset. Only uvicorn's public API runs a worker
-(`Server(config).run(sockets=...)`); its supervisor's internals change between versions.
+The parent binds the sockets, listens on them and keeps its copies open: from the start
+every socket takes its share (connections made before its worker is up wait for it, so
+a client that connects early is not left all on the first worker ready), and a worker
+that dies is replaced on the same socket, so the connections the kernel hands it
+meanwhile wait for the replacement (~2 s here) instead of being reset. (Sockets that
+die with their worker were tried: the first worker up took all of wrk's connections,
+and connections queued on a killed worker were reset.) Only uvicorn's public API runs
+a worker (`Server(config).run(sockets=...)`); its supervisor's internals change between
+versions.
 """
 
 from __future__ import annotations
