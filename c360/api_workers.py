@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -94,8 +95,10 @@ def _beat(beats: Connection) -> None:
         while True:
             beats.send_bytes(b".")
             time.sleep(BEAT_SECONDS)
-    except OSError:  # the parent is gone
-        return
+    except OSError:
+        # The parent is gone (killed, or hung up on): no one would stop or replace this
+        # worker, so it stops as on SIGTERM, its requests in flight finished.
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _serve_one(config: Config, sock: socket.socket, beats: Connection) -> None:

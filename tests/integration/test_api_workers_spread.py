@@ -259,3 +259,18 @@ def test_a_worker_silent_past_the_health_check_is_replaced(config: Path, tmp_pat
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     assert b"silent for 3 s, killed" in log.read_bytes()
+
+
+def test_workers_leave_when_the_parent_is_killed(config: Path, tmp_path: Path) -> None:
+    """SIGKILL of the parent (no handler runs): each worker sees its heartbeat pipe
+    broken and stops, instead of serving on as an orphan nobody supervises."""
+    with api(config, tmp_path / "api.log") as (proc, port):
+        workers = set(connections_per_worker(proc.pid, port))
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 30
+        while [pid for pid in workers if running(pid)] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in workers if running(pid)], workers
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
