@@ -24,9 +24,10 @@ from kernel.settings import Settings, load_settings
 
 CONFIG_ENV = "C360_API_CONFIG"
 WORKER_APP = "c360.serve_api:worker_app"
-# uvicorn kills a worker whose health-check thread has not answered within this time. Its
-# default (5 s) took busy workers for hung on a loaded machine (the thread waits for the
-# GIL behind requests and snapshot switches): 43 of 3,096 requests were cut under
+# The supervisor (c360/api_workers.py, or uvicorn's off Linux) kills a worker whose
+# health-check thread has been silent this long. uvicorn's default (5 s) took busy
+# workers for hung on a loaded machine (the thread waits for the GIL behind requests and
+# snapshot switches): 43 of 3,096 requests were cut under
 # tests/integration/test_publish_under_load.py at load 16 on 2 cores.
 WORKER_HEALTHCHECK_SECONDS = 60
 
