@@ -6,7 +6,8 @@ tables are copied into SQLite files written beside the DuckDB snapshot, publishe
 before CURRENT switches: `<build_id>.duckdb.serving.sqlite` (the main file) and one file per
 further part (kernel/serving_contract.py: the customers' sub-lists), each written by a
 writer thread of its own while DuckDB builds the next tables, so the copies (Python and
-SQLite, one core each) run side by side. The API reads only these files, as one database
+SQLite, one core each) run side by side. The build starts it once its core tables are
+committed and goes on beside it (ServingWrite). The API reads only these files, as one database
 (the parts attached to the main file): one primary-key or index-range lookup per request
 (docs/benchmarks.md has the measurement that chose SQLite: 0.1 ms per keyed read against
 ~1 ms for a DuckDB ART index).
