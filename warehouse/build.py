@@ -33,7 +33,7 @@ from warehouse.checks import CheckFailure, run_checks
 from warehouse.ledger_check import fec_balance_failures
 from warehouse.matching import resolve
 from warehouse.publish import TMP_SUFFIX, clean_temporary, publish, temp_path
-from warehouse.serving import ServingWrite, write_serving
+from warehouse.serving import ServingWrite
 from warehouse.sqlfiles import run_file
 
 logger = logging.getLogger(__name__)
@@ -294,7 +294,7 @@ def _locked_build(settings: Settings, say: Callable[[str], None], serving: bool)
         con.execute("commit")
         if serving:
             say("writing the serving contract")
-            contract = write_serving(con, serving_path(tmp))
+            contract = ServingWrite(con, serving_path(tmp))
         con.execute("begin transaction")
         counts = _marts(con, params, say, links)
         say("running checks")

@@ -471,15 +471,9 @@ def build_serving_tables(
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop serving.<name>, a table or a view (a sub-list: evaluated as it is copied)."""
-    row = con.execute(
-        "select 'view' from duckdb_views() where database_name = 'serving' and view_name = $1"
-        " union all select 'table' from duckdb_tables()"
-        " where database_name = 'serving' and table_name = $1",
-        [name],
-    ).fetchone()
-    if row is not None:
-        con.execute(f"drop {row[0]} serving.{quote_ident(name)}")
+    """Drop serving.<name> once copied or folded in (a served sub-list never has one: the
+    copy evaluates its select)."""
+    con.execute(f"drop table if exists serving.{quote_ident(name)}")
 
 
 def list_fields(con: duckdb.DuckDBPyConnection, items: str) -> list[str]:
@@ -686,9 +680,8 @@ class ServingWrite:
     """The serving contract of the snapshot being built, written by a thread of its own
     (its own DuckDB cursor and its three writers) while the build goes on.
 
-    The build's steps after its core tables (the marts, the checks, history and the build
-    log) leave a core idle most of the time: the contract starts as soon as the core tables
-    are final, with the sub-lists that read only them. The build says when its marts are
+    It starts as soon as the core tables are final, with the sub-lists that read only them,
+    and runs beside the build's marts, checks, history and build log instead of after them. The build says when its marts are
     final and checked (`marts_ready()`) and when its log is in the snapshot (`finish()`,
     which waits for the contract), or `abort()` when it fails meanwhile."""
 
@@ -731,13 +724,6 @@ class ServingWrite:
         caller then discards the files)."""
         self._gate.abort()
         self._thread.join()
-
-
-def write_serving(con: duckdb.DuckDBPyConnection, target: Path) -> ServingWrite:
-    """Start writing the serving contract of the snapshot open on `con` (its core tables
-    committed) to `target` (the main serving file) and its parts beside it; the build then
-    calls `marts_ready()` and `finish()` on the result (ServingWrite)."""
-    return ServingWrite(con, target)
 
 
 def serving_for_snapshot(
