@@ -11,27 +11,13 @@ import sqlite3
 from decimal import Decimal
 from typing import Any
 
+from api.list_rows import ListFiles
 from api.queries import cursor_position, position_cursor
-from kernel.serving_contract import CHUNK_SIZE
+from kernel.serving_contract import SERVED_LISTS
 
-# Customer sub-lists, stored as chunks keyed (customer_id, chunk) in the order the API
-# pages them.
-LISTS = frozenset(
-    {
-        "customer_invoice",
-        "customer_order",
-        "customer_opportunity",
-        "customer_contact",
-        "customer_open_item",
-        "customer_balance_history",
-        "customer_timeline",
-        "customer_activity",
-        "customer_ticket",
-        "customer_quote",
-        "customer_payment",
-        "customer_product",
-    }
-)
+# Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
+# and where each customer's start (api/list_rows.py).
+LISTS = frozenset(SERVED_LISTS)
 
 
 def loads(doc: str) -> Any:
@@ -75,41 +61,26 @@ def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:
 
 
 def customer_page(
-    lite: sqlite3.Connection, table: str, customer_id: str, limit: int, cursor: str | None
+    lite: sqlite3.Connection,
+    lists: ListFiles,
+    table: str,
+    customer_id: str,
+    limit: int,
+    cursor: str | None,
 ) -> dict[str, Any]:
     """One page of a customer's sub-list and its item count.
 
-    The list is stored in chunks of CHUNK_SIZE items (kernel/serving_contract.py); the cursor is
-    the position of the page's last item, so the page is the chunk range holding the
-    positions after it: one index-range read, the count carried by every chunk, and the
-    list's field names by key.
+    The cursor is the position of the page's last item among the customer's; the page is
+    the rows after it in the list's Arrow file, where the customer's items start at the
+    row its index (one primary-key read) gives.
     """
     if table not in LISTS:
         raise ValueError(table)
     after = seq_from(cursor)
-    # Positions after + 1 … after + limit (whether more follow, `total` says).
-    first, last = after // CHUNK_SIZE, (after + limit - 1) // CHUNK_SIZE
-    rows = lite.execute(
-        f"select chunk, total, doc from {table}"
-        " where customer_id = ? and chunk between ? and ? order by chunk",
-        (customer_id, first, last),
-    ).fetchall()
-    if rows:
-        total = int(rows[0][1])
-    else:  # a cursor past the end: the count is still the list's
-        counted = one(
-            lite, f"select total from {table} where customer_id = ? limit 1", (customer_id,)
-        )
-        total = int(counted[0]) if counted else 0
-    values: list[list[Any]] = []
-    for row in rows:
-        values.extend(loads(row[2]))
-    start = after - first * CHUNK_SIZE
-    page = values[start : start + limit]
-    # Each item is stored as its values; the list's field names once (list_keys).
-    keys = one(lite, "select keys from list_keys where name = ?", (table,)) if page else None
-    names = loads(keys[0]) if keys else []
-    data = [dict(zip(names, item, strict=True)) for item in page]
+    found = one(lite, f"select first, total from {table} where customer_id = ?", (customer_id,))
+    first, total = (int(found[0]), int(found[1])) if found else (0, 0)
+    count = max(0, min(limit, total - after))
+    data = lists.read(table, first + after, count) if count else []
     more = after + len(data) < total
     return {
         "data": data,

@@ -1,7 +1,8 @@
 """The published snapshot the API serves, and the switch to a new one without a restart.
 
-Requests read only the snapshot's serving file (warehouse/serving.py), an immutable SQLite
-file: each thread has its own read-only connection to it (no locks: `immutable=1`), so
+Requests read only the snapshot's serving files (warehouse/serving.py), immutable SQLite
+files and the sub-lists' Arrow files (api/list_rows.py, mapped once per snapshot): each
+thread has its own read-only connection to the SQLite ones (no locks: `immutable=1`), so
 requests on every thread read at once and one in flight keeps the file it started on.
 The DuckDB snapshot itself is never opened by a request (only to make a serving file for
 a snapshot published without one). On every request the CURRENT pointer is `stat`-ed
@@ -27,6 +28,7 @@ from typing import Any
 import duckdb
 
 from api.errors import ApiError
+from api.list_rows import ListFiles
 from kernel.serving_contract import CONTRACT_VERSION, connect_serving, serving_path
 from kernel.snapshots import CURRENT, current_snapshot
 
@@ -49,6 +51,8 @@ class Snapshot:
     # A serving file the API made itself (snapshot published without one): its folder,
     # removed when the snapshot is closed.
     own_serving: Path | None = None
+    # The sub-lists' Arrow files beside `serving` (api/list_rows.py).
+    lists: ListFiles | None = None
     users: int = 0
     retired: bool = False
 
@@ -57,6 +61,8 @@ class Snapshot:
         return self.path.stem
 
     def close(self) -> None:
+        if self.lists is not None:
+            self.lists.close()
         if self.own_serving is not None:
             shutil.rmtree(self.own_serving, ignore_errors=True)
 
@@ -71,6 +77,13 @@ class SnapshotReader:
     def lite(self) -> sqlite3.Connection:
         """This thread's connection to the snapshot's serving file."""
         return thread_connection(self.snapshot.serving)
+
+    @property
+    def lists(self) -> ListFiles:
+        """The snapshot's sub-lists' items (their Arrow files)."""
+        if self.snapshot.lists is None:
+            raise ApiError(503, "no_snapshot", NO_SNAPSHOT, headers={"Retry-After": "60"})
+        return self.snapshot.lists
 
     @property
     def build_id(self) -> str:
@@ -192,6 +205,7 @@ class SnapshotManager:
 def _open(path: Path, make_serving: MakeServing | None) -> Snapshot:
     snap = Snapshot(path=path, published_at=None)
     snap.serving = _serving_of(snap, make_serving)
+    snap.lists = ListFiles(snap.serving)
     snap.published_at = _published_at(snap.serving, path)
     return snap
 

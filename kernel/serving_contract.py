@@ -2,12 +2,18 @@
 
 Each published snapshot `<build_id>.duckdb` has beside it its serving files (written by
 warehouse/serving.py, read by api/): the main one `<build_id>.duckdb.serving.sqlite` and
-one per further part (`<build_id>.duckdb.serving.lists.sqlite`: the customers' sub-lists;
-`….serving.search.sqlite`: the search index).
+one per further part (`<build_id>.duckdb.serving.lists.sqlite`: where each customer's
+sub-lists start and how long they are; `….serving.search.sqlite`: the search index).
 The parts are written at once by writers of their own (one SQLite file has one writer) and
 read as one database: the main file with the others attached, every table name unique
 across them. The main file's table `contract` holds the version below; a reader refuses a
 file of another version.
+
+The items of each sub-list are rows of an Arrow IPC file of their own,
+`<build_id>.duckdb.serving.list.<list>.arrow`, in customer order then the list's: a
+customer's page is a range of rows, read from the memory-mapped file. Typed rows cost half
+the CPU of JSON chunks to write and no more to read (docs/benchmarks.md, "Where the
+contract's CPU goes").
 """
 
 from __future__ import annotations
@@ -19,11 +25,25 @@ SERVING_SUFFIX = ".serving.sqlite"
 # The parts beside the main file, each attached under its name (their order is the
 # publish order: every part is in place before the main file that names the set).
 SERVING_PARTS = ("lists", "search")
+# The customers' sub-lists, each an Arrow file of its items and a table of the "lists" part
+# (customer_id, first, total): its rows first .. first + total - 1 in that file.
+SERVED_LISTS = (
+    "customer_invoice",
+    "customer_order",
+    "customer_opportunity",
+    "customer_contact",
+    "customer_open_item",
+    "customer_balance_history",
+    "customer_timeline",
+    # The relationship side (docs/contracts.md).
+    "customer_activity",
+    "customer_ticket",
+    "customer_quote",
+    "customer_payment",
+    "customer_product",
+)
 # Bumped when a table or document of the contract changes shape.
-CONTRACT_VERSION = 9
-# Items per stored chunk of a customer sub-list (warehouse/sql/serving/list_chunks.sql): a
-# page of the default 50 is one or two chunk reads, located by position alone.
-CHUNK_SIZE = 50
+CONTRACT_VERSION = 10
 
 
 def serving_path(snapshot: Path) -> Path:
@@ -36,16 +56,26 @@ def serving_part(main: Path, part: str) -> Path:
     return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.{part}.sqlite")
 
 
+def list_file(main: Path, name: str) -> Path:
+    """The Arrow file of sub-list `name` beside the main serving file `main`."""
+    return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.list.{name}.arrow")
+
+
 def serving_files(snapshot: Path) -> tuple[Path, ...]:
-    """Every serving file of `snapshot`: its parts, then the main file."""
+    """Every serving file of `snapshot`: its lists' files and parts, then the main file."""
     main = serving_path(snapshot)
-    return (*(serving_part(main, part) for part in SERVING_PARTS), main)
+    return (
+        *(list_file(main, name) for name in SERVED_LISTS),
+        *(serving_part(main, part) for part in SERVING_PARTS),
+        main,
+    )
 
 
 def snapshot_of_serving(path: Path) -> Path | None:
     """The snapshot a (published) serving file belongs to, None for another file."""
     stem, sep, _ = path.name.partition(".serving.")
-    return path.with_name(stem) if sep and path.name.endswith(".sqlite") else None
+    ours = path.name.endswith((".sqlite", ".arrow"))
+    return path.with_name(stem) if sep and ours else None
 
 
 def connect_serving(main: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:

@@ -4,21 +4,23 @@ At build time warehouse/sql/serving/*.sql turn the snapshot's marts and core tab
 serving tables (a JSON document per row, keyed the way the API looks it up), and those
 tables are copied into SQLite files written beside the DuckDB snapshot, published with it
 before CURRENT switches: `<build_id>.duckdb.serving.sqlite` (the main file) and one file per
-further part (kernel/serving_contract.py: the customers' sub-lists), each written by a
-writer thread of its own while DuckDB builds the next tables, so the copies (Python and
-SQLite, one core each) run side by side. The build starts it once its core tables are
-committed and goes on beside it (ServingWrite). The API reads only these files, as one database
-(the parts attached to the main file): one primary-key or index-range lookup per request
-(docs/benchmarks.md has the measurement that chose SQLite: 0.1 ms per keyed read against
-~1 ms for a DuckDB ART index).
+further part (kernel/serving_contract.py), each written by a writer thread of its own while
+DuckDB builds the next tables, so the copies (Python and SQLite, one core each) run side by
+side. The customers' sub-lists are not JSON: their items are typed rows of an Arrow file
+per list, in customer order (serving/list_items.sql), and the "lists" part holds where each
+customer's rows start and how many there are (serving/list_index.sql). The build starts the
+contract once its core tables are committed and goes on beside it (ServingWrite). The API
+reads only these files: one primary-key or index-range lookup per request, and for a
+sub-list's page a range of rows of its memory-mapped Arrow file (docs/benchmarks.md has the
+measurements that chose SQLite, 0.1 ms per keyed read against ~1 ms for a DuckDB ART index,
+and the Arrow lists, half the CPU of JSON chunks to write).
 
-The SQLite files are immutable once published, so readers open them with `immutable=1`
-(no locks, no journal) and any number of threads read them at once.
+The files are immutable once published, so readers open the SQLite ones with `immutable=1`
+(no locks, no journal) and map the Arrow ones; any number of threads read them at once.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import re
@@ -31,14 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from kernel.connection import connect
 from kernel.killpoint import kill_point
 from kernel.serving_contract import (
-    CHUNK_SIZE,
     CONTRACT_VERSION,
+    SERVED_LISTS,
     SERVING_PARTS,
     SERVING_SUFFIX,
+    list_file,
     serving_part,
 )
 from kernel.settings import LimitsConfig
@@ -51,13 +55,17 @@ logger = logging.getLogger(__name__)
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
-# A served sub-list: one row per chunk of CHUNK_SIZE items (a JSON array), with the
-# customer's item count. Rowid tables for documents: SQLite advises against WITHOUT ROWID
-# for rows this wide.
+# A served sub-list's index: where each customer's items start in the list's Arrow file
+# (kernel/serving_contract.py) and how many there are.
 _LIST = (
-    "(customer_id text not null, chunk integer not null, total integer not null,"
-    " doc text not null, primary key (customer_id, chunk))"
+    "(customer_id text primary key, first integer not null, total integer not null) without rowid"
 )
+# Rows per record batch of a list's Arrow file: a page is a slice of one (or, at a
+# batch's edge, two).
+_ARROW_BATCH = 65_536
+# Item columns stored as they are; any other type (money, dates, times) as its text, as
+# the JSON documents carry them.
+_ARROW_KINDS = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE"})
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,7 @@ class ServingTable:
     part: str = "main"
 
 
-# Every served sub-list is in the "lists" part, with the field names of its items
-# (`list_keys`, one table in that file).
+# Every served sub-list's index is in the "lists" part (its items in a file of their own).
 _LISTS_PART = "lists"
 # The search tables and the indexes SQLite builds over them (its trigram indexes take
 # the longest single statement of the contract): a writer of their own, from the start.
@@ -115,22 +122,7 @@ _PROFILE = (
         order="old_customer_id",
     ),
 )
-_SUB_LISTS = (
-    _list("customer_invoice"),
-    _list("customer_order"),
-    _list("customer_opportunity"),
-    _list("customer_contact"),
-    _list("customer_open_item"),
-    _list("customer_balance_history"),
-    _list("customer_timeline"),
-    # The relationship side (docs/contracts.md): activities, tickets, quotes, payment
-    # history, products bought.
-    _list("customer_activity"),
-    _list("customer_ticket"),
-    _list("customer_quote"),
-    _list("customer_payment"),
-    _list("customer_product"),
-)
+_SUB_LISTS = tuple(_list(name) for name in SERVED_LISTS)
 _SEARCH = (
     ServingTable(
         "customer_search",
@@ -476,39 +468,17 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"drop table if exists serving.{quote_ident(name)}")
 
 
-def list_fields(con: duckdb.DuckDBPyConnection, items: str) -> list[str]:
-    """The item fields of a sub-list (`items`: a relation or a parenthesized select), in
-    their order: its columns but its key (customer_id) and order (seq)."""
-    described = con.execute(f"describe select * from {items}").fetchall()
-    return [str(r[0]) for r in described if str(r[0]) not in ("customer_id", "seq")]
-
-
 def _list_items(table: ServingTable, items: str | None) -> str:
     """A served sub-list's rows: its select (evaluated by the copy), or serving.<name>."""
     return f"({items}) as item" if items is not None else f"serving.{table.name}"
 
 
-def _copy_select(
-    con: duckdb.DuckDBPyConnection, table: ServingTable, items: str | None = None
-) -> tuple[list[str], str]:
+def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[list[str], str]:
     """Columns of serving.<table> and a select giving SQLite-storable values, in the
     order of the SQLite table's key.
 
-    Money and dates travel as text (SQLite has no decimal; text keeps every cent). A
-    sub-list travels as its chunks (serving/list_chunks.sql), made from `items` (its
-    select) when given.
+    Money and dates travel as text (SQLite has no decimal; text keeps every cent).
     """
-    if table.is_list:
-        source = _list_items(table, items)
-        fields = ", ".join(quote_ident(f) for f in list_fields(con, source))
-        select = (
-            sql("serving/list_chunks")
-            .replace("{table}", table.name)
-            .replace("{items}", source)
-            .replace("{chunk_size}", str(CHUNK_SIZE))
-            .replace("{fields}", fields)
-        )
-        return ["customer_id", "chunk", "total", "doc"], select
     described = con.execute(f"describe serving.{table.name}").fetchall()
     columns = [str(r[0]) for r in described]
     exprs = []
@@ -518,6 +488,24 @@ def _copy_select(
         exprs.append(quoted if keep else f"{quoted}::varchar as {quoted}")
     order = f" order by {table.order}" if table.order else ""
     return columns, f"select {', '.join(exprs)} from serving.{table.name}{order}"
+
+
+def list_items_select(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """The select of a sub-list's Arrow rows (serving/list_items.sql) from `source` (a
+    relation or a parenthesized select): its fields, money and dates as their text."""
+    described = con.execute(f"describe select * from {source}").fetchall()
+    columns = [
+        quote_ident(name)
+        if kind.upper() in _ARROW_KINDS
+        else f"{quote_ident(name)}::varchar as {quote_ident(name)}"
+        for name, kind in ((str(r[0]), str(r[1])) for r in described)
+        if name not in ("customer_id", "seq")
+    ]
+    return (
+        sql("serving/list_items")
+        .replace("{columns}", ", ".join(columns))
+        .replace("{items}", source)
+    )
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -536,10 +524,11 @@ class _Writer(threading.Thread):
     one core) overlaps the build of the tables (DuckDB, its own threads, the GIL released)
     and the other part's copy (SQLite releases the GIL while it inserts)."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, target: Path, part: str) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, main: Path, part: str) -> None:
         super().__init__(name=f"serving-writer-{part}", daemon=True)
         self.cursor = cursor
-        self.target = target
+        self.main = main
+        self.target = main if part == "main" else serving_part(main, part)
         self.part = part
         self.tables: queue.Queue[tuple[ServingTable, bool, str | None] | None] = queue.Queue()
         self.error: BaseException | None = None
@@ -566,7 +555,7 @@ class _Writer(threading.Thread):
             _start(lite, self.part)
             load_macros(self.cursor)
             while (item := self.tables.get()) is not None:
-                _copy(self.cursor, lite, *item)
+                _copy(self.cursor, lite, *item, main=self.main)
             self.ended = True
             for table in TABLES:
                 if table.after is not None and table.part == self.part:
@@ -596,12 +585,6 @@ def _start(lite: sqlite3.Connection, part: str) -> None:
     if part == "main":
         lite.execute("create table contract (version integer not null)")
         lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
-    if part == _LISTS_PART:
-        # The field names of each sub-list's items (a JSON array), whose chunks hold
-        # values only.
-        lite.execute(
-            "create table list_keys (name text primary key, keys text not null) without rowid"
-        )
 
 
 def _copy(
@@ -610,28 +593,21 @@ def _copy(
     table: ServingTable,
     built: bool,
     items: str | None = None,
+    main: Path | None = None,
 ) -> None:
+    """Copy serving table `table` into `lite`; a sub-list's items into its Arrow file
+    beside `main` (the main serving file), its index into `lite`."""
     lite.execute(f"create table {table.name} {table.ddl}")
-    if not built:
-        _drop(cursor, table.name)
-        return
     started, cpu = time.perf_counter(), time.thread_time()
-    columns, select = _copy_select(cursor, table, items)
-    marks = ", ".join("?" * len(columns))
-    names = ", ".join(f'"{c}"' for c in columns)
-    insert = f"insert into {table.name} ({names}) values ({marks})"
-    # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
     if table.is_list:
-        fields = list_fields(cursor, _list_items(table, items))
-        keys = json.dumps(fields, separators=(",", ":"))
-        lite.execute("insert into list_keys values (?, ?)", (table.name, keys))
-    result = cursor.execute(select)
-    while batch := result.fetchmany(_BATCH):
-        lite.executemany(insert, batch)
-        kill_point("serving_write")
-    # Secondary indexes once the rows are in: one sort each instead of an insert per row.
-    for i, columns_sql in enumerate(table.indexes):
-        lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
+        assert main is not None, "a sub-list is written beside its main serving file"
+        _copy_list(cursor, lite, table, _list_items(table, items) if built else None, main)
+    elif built:
+        columns, select = _copy_select(cursor, table)
+        _insert(cursor, lite, table.name, columns, select)
+        # Secondary indexes once the rows are in: one sort each instead of an insert per row.
+        for i, columns_sql in enumerate(table.indexes):
+            lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
     # Copied: its DuckDB rows only take memory now (no serving table reads another one
     # but the profile document, built from lists that are never copied).
     _drop(cursor, table.name)
@@ -641,6 +617,67 @@ def _copy(
         time.perf_counter() - started,
         time.thread_time() - cpu,
     )
+
+
+def _insert(
+    cursor: duckdb.DuckDBPyConnection,
+    lite: sqlite3.Connection,
+    name: str,
+    columns: list[str],
+    select: str,
+) -> int:
+    """Insert the rows of DuckDB's `select` into SQLite table `name`; their count."""
+    marks = ", ".join("?" * len(columns))
+    names = ", ".join(f'"{c}"' for c in columns)
+    insert = f"insert into {name} ({names}) values ({marks})"
+    # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
+    result = cursor.execute(select)
+    copied = 0
+    while batch := result.fetchmany(_BATCH):
+        lite.executemany(insert, batch)
+        copied += len(batch)
+        kill_point("serving_write")
+    return copied
+
+
+def _copy_list(
+    cursor: duckdb.DuckDBPyConnection,
+    lite: sqlite3.Connection,
+    table: ServingTable,
+    source: str | None,
+    main: Path,
+) -> None:
+    """A sub-list from `source` (its items; None: the snapshot has none): its items,
+    typed, into the Arrow file list_file(main, name), in customer order, and where each
+    customer's start and how many into SQLite table `name`. The two are checked to agree."""
+    path = list_file(main, table.name)
+    if source is None:
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
+            pass
+        fsync(path)
+        return
+    _insert(
+        cursor,
+        lite,
+        table.name,
+        ["customer_id", "first", "total"],
+        sql("serving/list_index").replace("{items}", source),
+    )
+    reader = cursor.sql(list_items_select(cursor, source)).to_arrow_reader(_ARROW_BATCH)
+    written = 0
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+            written += batch.num_rows
+            kill_point("serving_write")
+    indexed = lite.execute(f"select coalesce(sum(total), 0) from {table.name}").fetchone()
+    if indexed is None or int(indexed[0]) != written:
+        raise RuntimeError(
+            f"serving list {table.name}: {written} items written but its index counts "
+            f"{indexed[0] if indexed else 0}; the build is not published"
+        )
+    # On disk before the publish renames it.
+    fsync(path)
 
 
 def _write_contract(
@@ -653,12 +690,7 @@ def _write_contract(
     try:
         # Each writer reads the finished tables through its own connection to the same
         # database instance (a cursor), in its own thread.
-        writers = {
-            part: _Writer(
-                _cursor(con), target if part == "main" else serving_part(target, part), part
-            )
-            for part in ("main", *SERVING_PARTS)
-        }
+        writers = {part: _Writer(_cursor(con), target, part) for part in ("main", *SERVING_PARTS)}
         for writer in writers.values():
             writer.start()
 

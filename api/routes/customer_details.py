@@ -54,7 +54,7 @@ def _handler(spec: SubList) -> Callable[..., Any]:
         cursor: PositionCursor = None,
     ) -> Any:
         check_customer(snap, user, customer_id, request)
-        return serving.customer_page(snap.lite, spec.table, customer_id, limit, cursor)
+        return serving.customer_page(snap.lite, snap.lists, spec.table, customer_id, limit, cursor)
 
     read.__name__ = spec.name
     read.__doc__ = spec.doc

@@ -7,14 +7,15 @@ import json
 from decimal import Decimal
 
 import duckdb
+import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
 
 from kernel.serving_contract import (
-    CHUNK_SIZE,
     CONTRACT_VERSION,
     SERVING_PARTS,
     connect_serving,
+    list_file,
     serving_files,
     serving_path,
 )
@@ -49,11 +50,18 @@ def test_serving_file_published_beside_snapshot(built_demo) -> None:  # type: ig
     invoices = con.execute("select count(*) from core.invoice where customer_id is not null")
     # Every customer has its document, every linked invoice its row: none lost or doubled.
     assert lite.execute("select count(*) from customer").fetchone() == customers
-    # Each customer's invoices are stored as chunks (JSON arrays) carrying its count.
-    stored = lite.execute("select sum(json_array_length(doc)) from customer_invoice").fetchone()
-    assert stored == invoices.fetchone()
+    # Each linked invoice is a row of the list's Arrow file, once; the index counts them all
+    # and its customers' ranges follow one another.
+    linked = invoices.fetchone()
+    assert linked is not None
+    rows = pa.ipc.open_file(
+        pa.memory_map(str(list_file(serving_path(snapshot), "customer_invoice")))
+    )
+    assert rows.read_all().num_rows == linked[0]
+    assert lite.execute("select sum(total) from customer_invoice").fetchone() == linked
     assert lite.execute(
-        "select count(*) from customer_invoice where json_array_length(doc) > ?", (CHUNK_SIZE,)
+        "select count(*) from (select first, total, lead(first) over (order by first) as next"
+        " from customer_invoice) where next is not null and next <> first + total"
     ).fetchone() == (0,)
     # The DuckDB snapshot does not keep a second copy of the serving tables.
     schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()").fetchall()}

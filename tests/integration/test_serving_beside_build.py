@@ -12,6 +12,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+
 from kernel.serving_contract import serving_files, serving_path
 from kernel.snapshots import current_snapshot
 from warehouse.serving import TABLES, serving_for_snapshot
@@ -21,10 +23,19 @@ if TYPE_CHECKING:
 
 
 def _digests(main: Path) -> dict[tuple[str, str], tuple[int, str]]:
-    """(file, table) → (rows, hash of its sorted rows), over a serving file set."""
+    """(file, table) → (rows, hash of its sorted rows), over a serving file set; a
+    sub-list's Arrow file → (rows, hash of its rows in order)."""
     found: dict[tuple[str, str], tuple[int, str]] = {}
     for path in serving_files(main.with_name(main.name.partition(".serving")[0])):
         part = path.name.partition(".serving")[2]
+        if path.suffix == ".arrow":  # a sub-list's items, in their stored order
+            table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+            rows = [repr(r) for r in table.to_pylist()]
+            found[(part, "items")] = (
+                len(rows),
+                hashlib.sha256("\n".join(rows).encode()).hexdigest(),
+            )
+            continue
         with closing(sqlite3.connect(path)) as lite:
             names = [
                 str(r[0])
@@ -60,3 +71,5 @@ def test_contract_written_beside_the_build_is_the_one_made_after(
     for name in ("customer_invoice", "customer_timeline", "customer", "alert", "run_build"):
         rows = [n for (_, t), (n, _) in during.items() if t == name]
         assert rows and rows[0] > 0, name
+    for name in ("customer_invoice", "customer_timeline"):
+        assert during[(f".list.{name}.arrow", "items")][0] > 0, name

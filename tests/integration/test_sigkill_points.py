@@ -192,7 +192,7 @@ def _no_leftovers(settings: Settings) -> None:
     assert hidden == []
     orphans = [
         p.name
-        for p in snapshots.glob("*.serving.*sqlite")
+        for p in snapshots.glob("*.serving.*")
         if not p.with_name(p.name.partition(".serving.")[0]).exists()
     ]
     assert orphans == []

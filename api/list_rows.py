@@ -1,0 +1,76 @@
+"""The items of the customers' sub-lists, read from their Arrow files.
+
+Each served sub-list's items are the rows of an Arrow IPC file beside the snapshot's main
+serving file (kernel/serving_contract.list_file), every customer's items together, in the
+list's order; the "lists" part of the serving file says where a customer's rows start and
+how many there are. A page is a slice of those rows: the file is memory-mapped once per
+snapshot and list (the operating system shares its pages between the workers), and a
+slice copies nothing until its rows are turned into Python values.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from kernel.serving_contract import list_file
+
+
+class _ListFile:
+    """One list's record batches and the row each starts at."""
+
+    def __init__(self, path: Path) -> None:
+        reader = pa.ipc.open_file(pa.memory_map(str(path)))
+        self.batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        self.starts: list[int] = []
+        rows = 0
+        for batch in self.batches:
+            self.starts.append(rows)
+            rows += batch.num_rows
+        self.rows = rows
+        self.schema = reader.schema
+
+    def read(self, first: int, count: int) -> list[dict[str, Any]]:
+        """Rows first .. first + count - 1 as dicts (count cut at the file's end)."""
+        count = max(0, min(count, self.rows - first))
+        if count == 0:
+            return []
+        at = bisect.bisect_right(self.starts, first) - 1
+        offset = first - self.starts[at]
+        batch = self.batches[at]
+        if offset + count <= batch.num_rows:
+            rows: list[dict[str, Any]] = batch.slice(offset, count).to_pylist()
+            return rows
+        # A customer's rows across a batch's edge: the batches they span, as one table.
+        last = bisect.bisect_right(self.starts, first + count - 1)
+        table = pa.Table.from_batches(self.batches[at:last], self.schema)
+        spanned: list[dict[str, Any]] = table.slice(offset, count).to_pylist()
+        return spanned
+
+
+class ListFiles:
+    """The sub-lists' Arrow files of one serving file set, each opened on first use."""
+
+    def __init__(self, main: Path) -> None:
+        self.main = main
+        self._lock = threading.Lock()
+        self._files: dict[str, _ListFile] = {}
+
+    def read(self, name: str, first: int, count: int) -> list[dict[str, Any]]:
+        """Rows first .. first + count - 1 of list `name` (a constant of api/serving.py)."""
+        found = self._files.get(name)
+        if found is None:
+            with self._lock:
+                found = self._files.get(name)
+                if found is None:
+                    found = self._files[name] = _ListFile(list_file(self.main, name))
+        return found.read(first, count)
+
+    def close(self) -> None:
+        """Forget the mapped files (their pages are unmapped once no slice holds them)."""
+        with self._lock:
+            self._files.clear()

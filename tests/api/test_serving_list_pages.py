@@ -1,0 +1,139 @@
+"""Customer sub-lists as the build writes them (warehouse/serving.py: the items in an Arrow
+file in customer order, each customer's first row and count in SQLite) and as
+api/serving.customer_page pages them: every item once, in the list's order, at every page
+size and across the file's record batches, money to the cent."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from api import serving as reading
+from api.list_rows import ListFiles
+from kernel.serving_contract import list_file
+from warehouse import serving as writing
+
+INVOICES = next(t for t in writing.TABLES if t.name == "customer_invoice")
+TICKETS = next(t for t in writing.TABLES if t.name == "customer_ticket")
+# Customers with no item, one, several, and more than a record batch (BATCH rows in the
+# test's files), so that pages start, end and straddle batch edges.
+SIZES = {"C-EMPTY": 0, "C-ONE": 1, "C-FEW": 5, "C-EDGE": 8, "C-MANY": 23}
+BATCH = 7
+
+
+@dataclass
+class Written:
+    lite: sqlite3.Connection
+    lists: ListFiles
+    main: Path
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
+    con = duckdb.connect()
+    con.execute("attach ':memory:' as serving")
+    # The shape serving/customer_invoice.sql builds: seq the item's place in the list's
+    # order, the customer, then the invoice's fields (money with exact decimals). The
+    # rows are inserted in another order than seq's, and seq steps by 3: the pages follow
+    # seq's order, whatever its values.
+    con.execute(
+        "create table serving.customer_invoice as "
+        "select seq * 3 as seq, customer_id, source_id, amount_incl_tax, issue_date from ("
+        "  select c.id as customer_id, i as seq, 'INV-' || c.id || '-' || i as source_id,"
+        "  ('1000.00'::decimal(18,2) + i * '0.01'::decimal(18,2)) as amount_incl_tax,"
+        "  date '2026-01-01' + i::integer as issue_date"
+        "  from (values ('C-ONE', 1), ('C-FEW', 5), ('C-EDGE', 8), ('C-MANY', 23)) c(id, n),"
+        "  range(1, c.n + 1) t(i)) as r order by hash(source_id)"
+    )
+    main = Path(tmp_path_factory.mktemp("lists")) / "x.duckdb.serving.sqlite"
+    lite = sqlite3.connect(main.with_name("x.duckdb.serving.lists.sqlite"))
+    writing._start(lite, INVOICES.part)
+    cursor = writing._cursor(con)
+    writing.load_macros(cursor)
+    batch, writing._ARROW_BATCH = writing._ARROW_BATCH, BATCH
+    try:
+        writing._copy(cursor, lite, INVOICES, True, main=main)
+        writing._copy(cursor, lite, TICKETS, False, main=main)  # the snapshot has none
+    finally:
+        writing._ARROW_BATCH = batch
+    lite.commit()
+    con.close()
+    lists = ListFiles(main)
+    yield Written(lite, lists, main)
+    lists.close()
+    lite.close()
+
+
+def _walk(written: Written, customer_id: str, limit: int) -> list[dict[str, Any]]:
+    seen, cursor = [], None
+    while True:
+        page = reading.customer_page(
+            written.lite, written.lists, "customer_invoice", customer_id, limit, cursor
+        )
+        assert page["count"] == SIZES[customer_id]
+        assert len(page["data"]) <= limit
+        seen += page["data"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+def test_the_file_has_several_batches(written: Written) -> None:
+    file = pa.ipc.open_file(pa.memory_map(str(list_file(written.main, "customer_invoice"))))
+    assert file.num_record_batches == -(-sum(SIZES.values()) // BATCH)
+
+
+@pytest.mark.parametrize("customer_id", sorted(SIZES))
+@pytest.mark.parametrize("limit", [1, 2, 3, BATCH, BATCH + 1, 200])
+def test_pages_cover_every_item_once_in_order(
+    written: Written, customer_id: str, limit: int
+) -> None:
+    seen = _walk(written, customer_id, limit)
+    n = SIZES[customer_id]
+    assert [r["source_id"] for r in seen] == [f"INV-{customer_id}-{i}" for i in range(1, n + 1)]
+    # Money to the cent and dates as the documents carry them: their text.
+    assert [r["amount_incl_tax"] for r in seen] == [
+        f"{1000 + i / 100:.2f}" for i in range(1, n + 1)
+    ]
+    assert [r["issue_date"] for r in seen] == [f"2026-01-{1 + i:02d}" for i in range(1, n + 1)]
+    # Neither the key nor the order column is an item's field.
+    assert all(set(r) == {"source_id", "amount_incl_tax", "issue_date"} for r in seen)
+
+
+def test_the_index_says_where_each_customer_starts(written: Written) -> None:
+    rows = written.lite.execute("select customer_id, first, total from customer_invoice").fetchall()
+    # Customers in the file's order (customer_id), each right after the one before.
+    assert rows == [("C-EDGE", 0, 8), ("C-FEW", 8, 5), ("C-MANY", 13, 23), ("C-ONE", 36, 1)]
+
+
+def test_a_page_is_one_primary_key_read(written: Written) -> None:
+    plan = written.lite.execute(
+        "explain query plan select first, total from customer_invoice where customer_id = ?",
+        ("C-MANY",),
+    ).fetchall()
+    assert any("PRIMARY KEY" in str(r[-1]) for r in plan), plan
+    assert not any("SCAN" in str(r[-1]) for r in plan), plan
+
+
+def test_a_cursor_past_the_end_is_an_empty_page_with_the_count(written: Written) -> None:
+    page = reading.customer_page(
+        written.lite, written.lists, "customer_invoice", "C-EDGE", 10, "500"
+    )
+    assert page == {"data": [], "count": SIZES["C-EDGE"], "next_cursor": None}
+    empty = reading.customer_page(
+        written.lite, written.lists, "customer_invoice", "C-EMPTY", 10, None
+    )
+    assert empty == {"data": [], "count": 0, "next_cursor": None}
+
+
+def test_a_list_the_snapshot_lacks_is_empty_for_everyone(written: Written) -> None:
+    assert list_file(written.main, "customer_ticket").exists()
+    page = reading.customer_page(written.lite, written.lists, "customer_ticket", "C-ONE", 10, None)
+    assert page == {"data": [], "count": 0, "next_cursor": None}
