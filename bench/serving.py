@@ -335,8 +335,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     body = (
         "`c360 api` (uvicorn, `api.workers = 0`: one process per core) on the build_scale "
         "data set, loaded by wrk on the same 2-core machine (so wrk takes CPU from the "
-        "server). Each request is one or a few indexed reads of the snapshot's SQLite "
-        "serving file.\n\n" + "\n".join(sections)
+        "server). Each request is one or a few indexed reads of the snapshot's serving "
+        "files (SQLite; a sub-list's page a slice of its Arrow file).\n\n" + "\n".join(sections)
     )
     write_section("serving", "API serving at scale (issue 9)", body, quick)
     return out
