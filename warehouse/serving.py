@@ -283,9 +283,10 @@ _READS_MARTS = re.compile(r"\bmart\.")
 
 
 def _stages() -> dict[str, int]:
-    """Each table's stage, from what its SQL (and that of its _INSERTS) reads. A list that
-    is folded into the next served table (not served itself) takes that table's stage, so
-    it is built just before it and dropped just after."""
+    """Each table's stage, from what its SQL (and that of its _INSERTS) reads. A list
+    folded into a document (not served itself) keeps its own: one that reads only core
+    tables is built while the build makes its marts, and kept until its folder is built
+    (_folders)."""
     stages: dict[str, int] = {}
     for table in TABLES:
         texts = [sql(f"serving/{n}") for n in (table.name, *_INSERTS.get(table.name, ()))]
@@ -295,15 +296,23 @@ def _stages() -> dict[str, int]:
             stages[table.name] = MARTS
         else:
             stages[table.name] = FACTS
+    for name, folder in _folders().items():
+        assert stages[name] <= stages[folder], f"{name} is built after {folder} folds it"
+    return stages
+
+
+def _folders() -> dict[str, str]:
+    """Each list that is not served → the served table that folds it (the next one in
+    TABLES: serving/customer.sql folds the four lists before it)."""
+    folders: dict[str, str] = {}
     pending: list[str] = []
     for table in TABLES:
         if not table.served:
             pending.append(table.name)
             continue
-        for name in pending:
-            stages[name] = max(stages[name], stages[table.name])
+        folders.update(dict.fromkeys(pending, table.name))
         pending.clear()
-    return stages
+    return folders
 
 
 class ContractAborted(Exception):
@@ -415,10 +424,10 @@ def build_serving_tables(
     reading what the build has not finished yet waits for it: the tables are built in the
     order of their stage (_stages), in TABLES order within one."""
     stages = _stages()
+    folders = _folders()
     present = _present(con)
     load_macros(con)
     built: list[str] = []
-    folded: list[str] = []
     stage = FACTS
     for table in sorted(TABLES, key=lambda t: stages[t.name]):
         if gate is not None:
@@ -449,14 +458,10 @@ def build_serving_tables(
             built.append(table.name)
             for extra in _INSERTS.get(table.name, ()):
                 _run(con, extra, present)
-        if not table.served:
-            folded.append(table.name)
-        elif folded:
-            # Lists that are not served are folded into the next served table: once it is
-            # built they take only memory (gigabytes at a million customers).
-            for name in folded:
-                _drop(con, name)
-            folded.clear()
+        # The lists this table folds in: once it is built they take only memory (gigabytes
+        # at a million customers).
+        for name in (n for n, folder in folders.items() if folder == table.name):
+            _drop(con, name)
         if done is not None:
             done(table, made, items)
     return built
