@@ -17,7 +17,6 @@ tables), instead of long parameter lists and a module-level counter.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Iterator
@@ -59,7 +58,7 @@ from ingest.readers import (
     read_file,
 )
 from ingest.staging_merge import merge_object
-from kernel.connection import connect, init_staging
+from kernel.connection import connect, init_staging, rollback
 from kernel.killpoint import kill_point
 from kernel.settings import Settings, SourceConfig
 
@@ -275,7 +274,7 @@ def ingest(
                     kill_point("source_transaction", source.name)
                     con.execute("commit")
                 except BaseException:
-                    _rollback(con)
+                    rollback(con)
                     raise
             except BaseException as exc:
                 # The temp tables go with the connection, closed below.
@@ -821,12 +820,6 @@ def _run_view(con: duckdb.DuckDBPyConnection, obj: str, typed: list[TypedObject]
         f"select * exclude (_problems) from {t.part} where _problems = ''" for t in typed
     )
     con.execute(f"create or replace temp view _run_{obj} as {union}")
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back, when a transaction is still open (a failed commit has closed it)."""
-    with contextlib.suppress(duckdb.TransactionException):
-        con.execute("rollback")
 
 
 def _record_failure(

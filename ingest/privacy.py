@@ -32,6 +32,7 @@ import duckdb
 from ingest import raw_store
 from ingest.landing import MANIFEST, new_run_id, sha256_of
 from ingest.sqlfiles import sql
+from kernel.connection import rollback
 from kernel.settings import Settings
 from kernel.sqlfiles import bind, statements
 from kernel.sqlquote import quote_ident
@@ -137,7 +138,7 @@ def erase(
                 )
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,3 +48,11 @@ def init_staging(con: duckdb.DuckDBPyConnection) -> None:
     """The staging file's schemas: the contract between ingest (writer) and the build."""
     for name in ("schema/meta", "schema/staging", "schema/staging_parts", "schema/staging_owner"):
         con.execute(KERNEL_SQL.text(name))
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, when a transaction is still open: a failed commit (a full disk, say) has
+    already ended it, and the error to report is the commit's, not that there is nothing
+    to roll back."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from kernel.connection import connect
+from kernel.connection import connect, rollback
 from kernel.sqlquote import quote_literal
 from warehouse.sqlfiles import run_file, sql
 
@@ -45,7 +45,7 @@ def commit(con: duckdb.DuckDBPyConnection, build_id: str, as_of: date) -> None:
             run_file(con, f"history/{step}", {"build_id": build_id, "as_of": as_of})
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        rollback(con)
         raise
 
 

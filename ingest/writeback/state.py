@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from kernel.connection import connect
+from kernel.connection import connect, rollback
 from kernel.settings import Settings
 from kernel.snapshots import current_snapshot
 from kernel.sqlfiles import SqlFolder
@@ -159,6 +159,6 @@ class WritebackState:
             run_file(self.con, "apply", {"written_at": written_at})
             self.con.execute("commit")
         except duckdb.Error:
-            self.con.execute("rollback")
+            rollback(self.con)
             raise
         return len(lines)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import duckdb
 import httpx
 
-from kernel.connection import connect
+from kernel.connection import connect, rollback
 from kernel.settings import Settings
 from kernel.snapshots import current_snapshot
 from warehouse.digest.deliver import DeliveryError, post_webhook, send_email
@@ -218,5 +218,5 @@ def _remember(con: duckdb.DuckDBPyConnection, done: list[tuple[str, str]]) -> No
         run_file(con, "digest/apply", {"sent_at": datetime.now(UTC).replace(tzinfo=None)})
         con.execute("commit")
     except duckdb.Error:
-        con.execute("rollback")
+        rollback(con)
         raise
