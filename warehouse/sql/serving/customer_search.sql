@@ -6,7 +6,8 @@ create or replace table serving.customer_search as
 with contact_email as (
     select
         ct.customer_id,
-        string_agg(distinct lower(trim(ct.email)), ' ') as emails
+        -- In order: the same contacts give the same text in every build.
+        string_agg(distinct lower(trim(ct.email)), ' ' order by lower(trim(ct.email))) as emails
     from {contacts} as ct
     where ct.customer_id is not null and coalesce(trim(ct.email), '') <> ''
     group by ct.customer_id
