@@ -41,10 +41,8 @@ run: $(RUNSTAMP)
 	$(BIN)/python -m c360.run_demo --config $(DEMO)/c360.toml
 
 test: install browser
-	# Three processes on this 2-core machine (many tests wait on servers, subprocesses and
-	# the browser: measured 534 s against 578 s with two), a test file per process at a
-	# time (module fixtures are built once).
-	$(BIN)/python -m pytest -q -n 3 --dist loadfile
+	# Two processes, a test file per process at a time (module fixtures are built once).
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # pip-audit needs the network: offline it is skipped with one line (tools/audit.py).
 check: install
