@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUNSTAMP := $(VENV)/.installed-run
 DEMO   ?= demo
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is cached outside the tree (nothing generated beside the sources) but cached:
+# every `c360` subprocess the tests start would otherwise compile the project again.
+export PYTHONDONTWRITEBYTECODE :=
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
 .PHONY: run test check bench install demo clean browser screenshots
 

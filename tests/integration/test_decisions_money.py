@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from built_copy import copy_built
 from fastapi.testclient import TestClient
 from hand_made import sources_toml
 from typer.testing import CliRunner
@@ -182,21 +183,32 @@ def _csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def company(tmp_path: Path) -> Settings:
-    (tmp_path / "c360.toml").write_text(CONFIG, encoding="utf-8")
-    for folder in ("hubspot", "odoo", "fec"):
-        (tmp_path / "inbox" / folder).mkdir(parents=True)
-    (tmp_path / "inbox/hubspot/companies.csv").write_text(_csv(COMPANIES), encoding="utf-8")
-    (tmp_path / "inbox/odoo/res_partner.csv").write_text(_csv(PARTNERS), encoding="utf-8")
-    (tmp_path / "inbox/odoo/account_move.csv").write_text(_csv(MOVES), encoding="utf-8")
-    (tmp_path / "inbox/fec/732829320FEC20261231.txt").write_bytes(
-        ("\r\n".join(FEC_LINES) + "\r\n").encode("iso-8859-15")
-    )
-    settings = load_settings(tmp_path / "c360.toml")
+@pytest.fixture(scope="module")
+def _built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("decisions")
+    _write_company(root)
+    settings = load_settings(root / "c360.toml")
     assert ingest(settings).ok
     _rebuild(settings)
-    return settings
+    return root
+
+
+@pytest.fixture
+def company(_built: Path, tmp_path: Path) -> Settings:
+    """The company as built, a copy of its own for each test's decisions."""
+    return copy_built(_built, tmp_path / "company")
+
+
+def _write_company(root: Path) -> None:
+    (root / "c360.toml").write_text(CONFIG, encoding="utf-8")
+    for folder in ("hubspot", "odoo", "fec"):
+        (root / "inbox" / folder).mkdir(parents=True)
+    (root / "inbox/hubspot/companies.csv").write_text(_csv(COMPANIES), encoding="utf-8")
+    (root / "inbox/odoo/res_partner.csv").write_text(_csv(PARTNERS), encoding="utf-8")
+    (root / "inbox/odoo/account_move.csv").write_text(_csv(MOVES), encoding="utf-8")
+    (root / "inbox/fec/732829320FEC20261231.txt").write_bytes(
+        ("\r\n".join(FEC_LINES) + "\r\n").encode("iso-8859-15")
+    )
 
 
 def _rebuild(settings: Settings) -> None:

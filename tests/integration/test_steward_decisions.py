@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from built_copy import copy_built
 from fastapi.testclient import TestClient
 from snapshot_helpers import published_xref
 
@@ -16,13 +17,20 @@ from kernel.settings import Settings, load_settings
 from warehouse.build import build
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Settings:
-    generate_demo(tmp_path, customers=80, seed=3)
-    settings = load_settings(tmp_path / "c360.toml")
+@pytest.fixture(scope="module")
+def _built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("steward")
+    generate_demo(root, customers=80, seed=3)
+    settings = load_settings(root / "c360.toml")
     assert ingest(settings).ok
     assert build(settings).published
-    return settings
+    return root
+
+
+@pytest.fixture
+def demo(_built: Path, tmp_path: Path) -> Settings:
+    """The demo as built, a copy of its own for each test's decisions and users."""
+    return copy_built(_built, tmp_path / "demo")
 
 
 def _two_singletons(xref: dict[tuple[str, str], str]) -> tuple[tuple[str, str], tuple[str, str]]:

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
@@ -33,18 +34,22 @@ def score_pairs(con: duckdb.DuckDBPyConnection, table: str = "work.fuzzy_pair") 
             scorer=fuzz.token_sort_ratio,
             workers=-1,
         )
+        # Wrapped as a buffer, not through pa.array: that imports pandas (half a second
+        # of every `c360 nightly` that resolves a fuzzy pair).
+        score = np.ascontiguousarray(scores / 100.0, dtype=np.float64)
         parts.append(
-            pa.table(
-                {
-                    "rid_a": batch.column("rid_a"),
-                    "rid_b": batch.column("rid_b"),
-                    "score": pa.array(scores / 100.0, type=pa.float64()),
-                }
+            pa.Table.from_arrays(
+                [
+                    batch.column("rid_a"),
+                    batch.column("rid_b"),
+                    pa.Array.from_buffers(pa.float64(), len(score), [None, pa.py_buffer(score)]),
+                ],
+                names=["rid_a", "rid_b", "score"],
             )
         )
     if not parts:
         schema = pa.schema([("rid_a", pa.int64()), ("rid_b", pa.int64()), ("score", pa.float64())])
-        return schema.empty_table()
+        return pa.Table.from_batches([], schema=schema)
     return pa.concat_tables(parts)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from built_copy import built_once
 from fake_dynamics import guid
 from writeback_vendor import Vendor
 
@@ -103,8 +104,8 @@ class Project:
 
 
 def make_project(root: Path, vendors: dict[str, Vendor], *, after_nightly: bool = False) -> Project:
-    (root / "inbox" / "erp").mkdir(parents=True)
-    (root / "inbox" / "erp" / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    """The company written and published in `root` (built once per process for each
+    configuration, then copied)."""
     toml = [
         'data_dir = "data"',
         f'as_of = "{AS_OF}"',
@@ -119,24 +120,31 @@ def make_project(root: Path, vendors: dict[str, Vendor], *, after_nightly: bool 
         'inbox = "inbox/erp"',
     ]
     for system, vendor in vendors.items():
-        name = SOURCE[system]
-        (root / "inbox" / name).mkdir(parents=True)
-        _crm_file(system, root / "inbox" / name)
         api = {"base_url": vendor.url, "token_env": vendor.token_env, **vendor.api}
         toml += [
             "[[sources]]",
-            f'name = "{name}"',
+            f'name = "{SOURCE[system]}"',
             f'system = "{system}"',
             'role = "crm"',
-            f'inbox = "inbox/{name}"',
+            f'inbox = "inbox/{SOURCE[system]}"',
             f"api = {_inline(api)}",
             "writeback = { enabled = true }",
         ]
-    (root / "c360.toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
-    project = Project(root, vendors)
-    project.invoices()
-    project.publish()
-    return project
+    config = "\n".join(toml) + "\n"
+
+    def make(folder: Path) -> None:
+        (folder / "inbox" / "erp").mkdir(parents=True)
+        (folder / "inbox" / "erp" / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+        for system in vendors:
+            (folder / "inbox" / SOURCE[system]).mkdir(parents=True)
+            _crm_file(system, folder / "inbox" / SOURCE[system])
+        (folder / "c360.toml").write_text(config, encoding="utf-8")
+        made = Project(folder, vendors)
+        made.invoices()
+        made.publish()
+
+    built_once(config, root, make)
+    return Project(root, vendors)
 
 
 def _inline(table: dict[str, object]) -> str:
