@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from time import time
 
 import bcrypt
 import jwt
@@ -143,7 +143,7 @@ def decode_access_token(settings: Settings, token: str) -> TokenClaims | None:
     key = (settings.signing_key(), token)
     known = _verified.get(key)
     if known is not None:
-        if time.time() < known[0]:
+        if time() < known[0]:
             return known[1]
         _verified.pop(key, None)
     claims, expires = _verify(key[0], token)

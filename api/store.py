@@ -12,11 +12,11 @@ import os
 import secrets
 import sqlite3
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from time import monotonic
 
 from sqlalchemy import Index, event, insert, text, update
 from sqlalchemy.engine import Engine
@@ -320,7 +320,7 @@ def _reader(path: Path) -> sqlite3.Connection:
 def signed_in_user(settings: Settings, username: str) -> SignedIn | None:
     """The user a token names, by primary key (cached up to SIGNED_IN_TTL seconds)."""
     key = (settings.app_db, username)
-    now = time.monotonic()
+    now = monotonic()
     cached = _signed_in.get(key)
     if cached is not None and now - cached[0] < SIGNED_IN_TTL:
         return cached[1]
