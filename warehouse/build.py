@@ -287,8 +287,10 @@ def _locked_build(settings: Settings, say: Callable[[str], None], serving: bool)
         _prepare(con, settings)
         history.attach(con, settings.history_db)
         # Two transactions for the transform (one WAL sync each, not one per table): the
-        # core tables, then the marts and the checks. The serving contract starts between
-        # them, on its own cursor, which sees only what is committed.
+        # core tables, then the marts. The serving contract starts after the first, on its
+        # own cursor, which sees only what is committed; its tables over the marts start
+        # after the second, while the checks run (they only read: a failed check discards
+        # the snapshot and stops the contract).
         con.execute("begin transaction")
         links = _transform(con, settings, params, say)
         con.execute("commit")
@@ -297,10 +299,12 @@ def _locked_build(settings: Settings, say: Callable[[str], None], serving: bool)
             contract = ServingWrite(con, serving_path(tmp))
         con.execute("begin transaction")
         counts = _marts(con, params, say, links)
+        con.execute("commit")
+        if contract is not None:
+            contract.marts_ready()
         say("running checks")
         failures = run_checks(con, params["receivable_prefixes"])
         failures += fec_balance_failures(con, settings)
-        con.execute("commit")
         checks = [f.as_dict() for f in failures]
         if failures:
             if contract is not None:
@@ -320,8 +324,6 @@ def _locked_build(settings: Settings, say: Callable[[str], None], serving: bool)
             _discard(con, tmp)
             say(message)
             return BuildResult(build_id, None, False, counts, failures, message)
-        if contract is not None:
-            contract.marts_ready()
         history.commit(con, build_id, params["as_of"])
         elapsed = time.perf_counter() - clock
         message = f"published {counts['customers']} customers in {elapsed:.1f}s"

@@ -275,8 +275,9 @@ _INSERTS = {
 
 
 # When a serving table can be built while the build goes on (ServingWrite): FACTS once the
-# core tables are final (the sub-lists read only them), MARTS once the marts are and the
-# checks passed, LOGGED once the build log is in the snapshot (meta.build, written last).
+# core tables are final (the sub-lists read only them), MARTS once the marts are committed
+# (while the build's checks run), LOGGED once the build log is in the snapshot (meta.build,
+# written last).
 FACTS, MARTS, LOGGED = 0, 1, 2
 _LATE_NEEDS = frozenset({"meta.build"})
 _READS_MARTS = re.compile(r"\bmart\.")
@@ -313,6 +314,19 @@ def _folders() -> dict[str, str]:
         folders.update(dict.fromkeys(pending, table.name))
         pending.clear()
     return folders
+
+
+def build_order() -> list[ServingTable]:
+    """The tables in the order they are built: by stage (_stages), in TABLES order within
+    one."""
+    stages = _stages()
+    return sorted(TABLES, key=lambda t: stages[t.name])
+
+
+def _last_of_part() -> dict[str, str]:
+    """Each serving file's last table in build order: once it is handed over, that file's
+    writer may end (indexes, statistics, fsync) while the others still copy."""
+    return {t.part: t.name for t in build_order() if t.served}
 
 
 class ContractAborted(Exception):
@@ -429,7 +443,7 @@ def build_serving_tables(
     load_macros(con)
     built: list[str] = []
     stage = FACTS
-    for table in sorted(TABLES, key=lambda t: stages[t.name]):
+    for table in build_order():
         if gate is not None:
             gate.check()
             if stages[table.name] > stage:
@@ -538,6 +552,7 @@ class _Writer(threading.Thread):
         self.tables: queue.Queue[tuple[ServingTable, bool, str | None] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.ended = False
+        self._closed = False
 
     def run(self) -> None:
         try:
@@ -547,9 +562,15 @@ class _Writer(threading.Thread):
             while not self.ended:  # drain what the builder still puts
                 self.ended = self.tables.get() is None
 
+    def close(self) -> None:
+        """No more tables: the writer ends its file once it has copied those it has."""
+        if not self._closed:
+            self._closed = True
+            self.tables.put(None)
+
     def finish(self) -> BaseException | None:
         """Wait for the copy to end; its error, if any."""
-        self.tables.put(None)
+        self.close()
         self.join()
         return self.error
 
@@ -696,13 +717,20 @@ def _write_contract(
         for writer in writers.values():
             writer.start()
 
+        last = _last_of_part()
+
         def hand_over(table: ServingTable, built: bool, items: str | None) -> None:
             if table.served:
                 writers[table.part].tables.put((table, built, items))
+                if last[table.part] == table.name:
+                    writers[table.part].close()
 
         try:
             build_serving_tables(con, hand_over, gate)
         finally:
+            # Every writer told first, then waited for: their ends run side by side.
+            for writer in writers.values():
+                writer.close()
             errors = [e for w in writers.values() if (e := w.finish()) is not None]
         if errors:
             raise errors[0]
@@ -715,9 +743,10 @@ class ServingWrite:
     (its own DuckDB cursor and its three writers) while the build goes on.
 
     It starts as soon as the core tables are final, with the sub-lists that read only them,
-    and runs beside the build's marts, checks, history and build log instead of after them. The build says when its marts are
-    final and checked (`marts_ready()`) and when its log is in the snapshot (`finish()`,
-    which waits for the contract), or `abort()` when it fails meanwhile."""
+    and runs beside the build's marts, checks, history and build log instead of after them.
+    The build says when its marts are committed (`marts_ready()`) and when its log is in
+    the snapshot (`finish()`, which waits for the contract), or `abort()` when it fails
+    meanwhile (a failed check too)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, target: Path) -> None:
         self.target = target
@@ -737,7 +766,7 @@ class ServingWrite:
             self._cursor.close()
 
     def marts_ready(self) -> None:
-        """The marts are built and the checks passed (committed)."""
+        """The marts are built and committed (the checks run beside the contract)."""
         self._gate.reach(MARTS)
 
     def finish(self) -> None:
