@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUNSTAMP := $(VENV)/.installed-run
 DEMO   ?= demo
-# Bytecode is cached outside the tree (nothing generated beside the sources) but cached:
-# every `c360` subprocess the tests start would otherwise compile the project again.
+# Bytecode is cached under .venv, not beside the sources: without a cache every `c360`
+# subprocess the tests start compiled the project again, and every pytest process redid
+# its assertion rewriting.
 export PYTHONDONTWRITEBYTECODE :=
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 

@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -283,6 +284,8 @@ _LATE_NEEDS = frozenset({"meta.build"})
 _READS_MARTS = re.compile(r"\bmart\.")
 
 
+# The plan (stages, folders, order) depends only on TABLES and the SQL files: made once.
+@cache
 def _stages() -> dict[str, int]:
     """Each table's stage, from what its SQL (and that of its _INSERTS) reads. A list
     folded into a document (not served itself) keeps its own: one that reads only core
@@ -302,6 +305,7 @@ def _stages() -> dict[str, int]:
     return stages
 
 
+@cache
 def _folders() -> dict[str, str]:
     """Each list that is not served → the served table that folds it (the next one in
     TABLES: serving/customer.sql folds the four lists before it)."""
@@ -316,11 +320,12 @@ def _folders() -> dict[str, str]:
     return folders
 
 
-def build_order() -> list[ServingTable]:
+@cache
+def build_order() -> tuple[ServingTable, ...]:
     """The tables in the order they are built: by stage (_stages), in TABLES order within
     one."""
     stages = _stages()
-    return sorted(TABLES, key=lambda t: stages[t.name])
+    return tuple(sorted(TABLES, key=lambda t: stages[t.name]))
 
 
 def _last_of_part() -> dict[str, str]:

@@ -109,15 +109,7 @@ def api_server(e2e_settings: Any) -> Iterator[str]:
     app = main.create_app(served)
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="on",
-            # The dashboard may leave a request in flight: stopping must not wait for it.
-            timeout_graceful_shutdown=1,
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, name="c360-api-e2e", daemon=True)
     thread.start()

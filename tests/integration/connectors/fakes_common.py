@@ -299,9 +299,6 @@ class LiveServer:
             app,
             log_level="critical",
             lifespan="off",
-            # A test's client may leave a request hanging (timeouts are tested): stopping
-            # must not wait for it.
-            timeout_graceful_shutdown=1,
             access_log=False,
             date_header=False,
             ssl_certfile=str(tls.cert) if tls else None,
