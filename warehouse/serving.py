@@ -56,6 +56,8 @@ logger = logging.getLogger(__name__)
 _BATCH = 20_000
 _CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
+# A served sub-list's order among a customer's items (serving/list_items.sql).
+_ORDER = re.compile(r"^--\s*order:\s*(.+)$", re.MULTILINE)
 # A served sub-list's index: where each customer's items start in the list's Arrow file
 # (kernel/serving_contract.py) and how many there are.
 _LIST = (
@@ -492,11 +494,6 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"drop table if exists serving.{quote_ident(name)}")
 
 
-def _list_items(table: ServingTable, items: str | None) -> str:
-    """A served sub-list's rows: its select (evaluated by the copy), or serving.<name>."""
-    return f"({items}) as item" if items is not None else f"serving.{table.name}"
-
-
 def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[list[str], str]:
     """Columns of serving.<table> and a select giving SQLite-storable values, in the
     order of the SQLite table's key.
@@ -514,20 +511,26 @@ def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[l
     return columns, f"select {', '.join(exprs)} from serving.{table.name}{order}"
 
 
-def list_items_select(con: duckdb.DuckDBPyConnection, source: str) -> str:
-    """The select of a sub-list's Arrow rows (serving/list_items.sql) from `source` (a
-    relation or a parenthesized select): its fields, money and dates as their text."""
+def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> str:
+    """The select of sub-list `name`'s Arrow rows (serving/list_items.sql) from `items`
+    (its serving/<name>.sql for this snapshot): its fields, money and dates as their
+    text, in the order of the file's `-- order:` line."""
+    order = _ORDER.search(sql(f"serving/{name}"))
+    if order is None:
+        raise ValueError(f"serving/{name}.sql has no `-- order:` line")
+    source = f"({items}) as item"
     described = con.execute(f"describe select * from {source}").fetchall()
     columns = [
-        quote_ident(name)
+        quote_ident(column)
         if kind.upper() in _ARROW_KINDS
-        else f"{quote_ident(name)}::varchar as {quote_ident(name)}"
-        for name, kind in ((str(r[0]), str(r[1])) for r in described)
-        if name not in ("customer_id", "seq")
+        else f"{quote_ident(column)}::varchar as {quote_ident(column)}"
+        for column, kind in ((str(r[0]), str(r[1])) for r in described)
+        if column != "customer_id"
     ]
     return (
         sql("serving/list_items")
         .replace("{columns}", ", ".join(columns))
+        .replace("{order}", order.group(1).strip())
         .replace("{items}", source)
     )
 
@@ -632,7 +635,7 @@ def _copy(
     started, cpu = time.perf_counter(), time.thread_time()
     if table.is_list:
         assert main is not None, "a sub-list is written beside its main serving file"
-        _copy_list(cursor, lite, table, _list_items(table, items) if built else None, main)
+        _copy_list(cursor, lite, table, items if built else None, main)
     elif built:
         columns, select = _copy_select(cursor, table)
         _insert(cursor, lite, table.name, columns, select)
@@ -672,14 +675,14 @@ def _copy_list(
     cursor: duckdb.DuckDBPyConnection,
     lite: sqlite3.Connection,
     table: ServingTable,
-    source: str | None,
+    items: str | None,
     main: Path,
 ) -> None:
-    """A sub-list from `source` (its items; None: the snapshot has none): its items,
+    """A sub-list from `items` (its select; None: the snapshot has none): its items,
     typed, into the Arrow file list_file(main, name), in customer order, and where each
     customer's start and how many into SQLite table `name`. The two are checked to agree."""
     path = list_file(main, table.name)
-    if source is None:
+    if items is None:
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
             pass
         fsync(path)
@@ -689,9 +692,10 @@ def _copy_list(
         lite,
         table.name,
         ["customer_id", "first", "total"],
-        sql("serving/list_index").replace("{items}", source),
+        sql("serving/list_index").replace("{items}", f"({items}) as item"),
     )
-    reader = cursor.sql(list_items_select(cursor, source)).to_arrow_reader(_ARROW_BATCH)
+    select = list_items_select(cursor, table.name, items)
+    reader = cursor.sql(select).to_arrow_reader(_ARROW_BATCH)
     written = 0
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:
         for batch in reader:

@@ -1,6 +1,6 @@
 """Customer sub-lists as the build writes them (warehouse/serving.py: the items in an Arrow
 file in customer order, each customer's first row and count in SQLite) and as
-api/serving.customer_page pages them: every item once, in the list's order, at every page
+api/serving.customer_page pages them: every item once, in the list's order (its `-- order:` line), at every page
 size and across the file's record batches, money to the cent."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +40,15 @@ class Written:
 def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
     con = duckdb.connect()
     con.execute("attach ':memory:' as serving")
-    # The shape serving/customer_invoice.sql builds: seq the item's place in the list's
-    # order, the customer, then the invoice's fields (money with exact decimals). The
-    # rows are inserted in another order than seq's, and seq steps by 3: the pages follow
-    # seq's order, whatever its values.
+    # The shape serving/customer_invoice.sql builds: the customer, then the invoice's
+    # fields (money with exact decimals), inserted in no particular order. The list's order
+    # (its `-- order:` line: latest issue date first) puts the i-th invoice i-th.
     con.execute(
         "create table serving.customer_invoice as "
-        "select seq * 3 as seq, customer_id, source_id, amount_incl_tax, issue_date from ("
-        "  select c.id as customer_id, i as seq, 'INV-' || c.id || '-' || i as source_id,"
+        "select customer_id, source, source_id, amount_incl_tax, issue_date from ("
+        "  select c.id as customer_id, 'erp' as source, 'INV-' || c.id || '-' || i as source_id,"
         "  ('1000.00'::decimal(18,2) + i * '0.01'::decimal(18,2)) as amount_incl_tax,"
-        "  date '2026-01-01' + i::integer as issue_date"
+        "  date '2026-03-01' - i::integer as issue_date"
         "  from (values ('C-ONE', 1), ('C-FEW', 5), ('C-EDGE', 8), ('C-MANY', 23)) c(id, n),"
         "  range(1, c.n + 1) t(i)) as r order by hash(source_id)"
     )
@@ -59,7 +59,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
     writing.load_macros(cursor)
     batch, writing._ARROW_BATCH = writing._ARROW_BATCH, BATCH
     try:
-        writing._copy(cursor, lite, INVOICES, True, main=main)
+        items = "select * from serving.customer_invoice"
+        writing._copy(cursor, lite, INVOICES, True, items, main=main)
         writing._copy(cursor, lite, TICKETS, False, main=main)  # the snapshot has none
     finally:
         writing._ARROW_BATCH = batch
@@ -102,9 +103,11 @@ def test_pages_cover_every_item_once_in_order(
     assert [r["amount_incl_tax"] for r in seen] == [
         f"{1000 + i / 100:.2f}" for i in range(1, n + 1)
     ]
-    assert [r["issue_date"] for r in seen] == [f"2026-01-{1 + i:02d}" for i in range(1, n + 1)]
-    # Neither the key nor the order column is an item's field.
-    assert all(set(r) == {"source_id", "amount_incl_tax", "issue_date"} for r in seen)
+    assert [r["issue_date"] for r in seen] == [
+        (date(2026, 3, 1) - timedelta(days=i)).isoformat() for i in range(1, n + 1)
+    ]
+    # The customer is not an item's field (the index says whose the rows are).
+    assert all(set(r) == {"source", "source_id", "amount_incl_tax", "issue_date"} for r in seen)
 
 
 def test_the_index_says_where_each_customer_starts(written: Written) -> None:
@@ -137,3 +140,13 @@ def test_a_list_the_snapshot_lacks_is_empty_for_everyone(written: Written) -> No
     assert list_file(written.main, "customer_ticket").exists()
     page = reading.customer_page(written.lite, written.lists, "customer_ticket", "C-ONE", 10, None)
     assert page == {"data": [], "count": 0, "next_cursor": None}
+
+
+def test_every_served_list_says_its_order() -> None:
+    # One sort by (customer, the list's order), no rank per customer: every served list's
+    # SQL names its order, over its own columns.
+    con = duckdb.connect()
+    for table in writing.TABLES:
+        if table.is_list and table.served:
+            select = writing.list_items_select(con, table.name, "select 1 as customer_id")
+            assert "order by customer_id, item." in " ".join(select.split()), table.name

@@ -1,4 +1,5 @@
 -- needs: core.activity, core.contact
+-- order: item.occurred_at desc nulls last, item.source, item.source_id
 -- Each customer's calls, e-mails, meetings, notes and tasks, latest first (an activity
 -- with no date last); the contact's name when the activity names a known contact.
 with
@@ -14,11 +15,7 @@ contact as (
 )
 
 select
-    row_number() over (
-        partition by r.customer_id
-        order by r.occurred_at desc nulls last, r.source, r.source_id
-    ) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

@@ -1,8 +1,8 @@
 -- needs: mart.balance_history
--- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+-- order: item.build_date
+-- Each customer's rows; `order:` is the order the API pages them in (serving/list_items.sql).
 select
-    row_number() over (partition by r.customer_id order by r.build_date) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

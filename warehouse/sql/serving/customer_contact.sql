@@ -1,8 +1,8 @@
 -- needs: core.contact
--- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+-- order: item.last_name nulls last, item.first_name, item.source, item.source_id
+-- Each customer's rows; `order:` is the order the API pages them in (serving/list_items.sql).
 select
-    row_number() over (partition by r.customer_id order by r.last_name nulls last, r.first_name, r.source, r.source_id) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

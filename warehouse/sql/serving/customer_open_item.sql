@@ -1,8 +1,8 @@
 -- needs: core.open_item
--- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+-- order: item.due_date nulls last, item.document_ref
+-- Each customer's rows; `order:` is the order the API pages them in (serving/list_items.sql).
 select
-    row_number() over (partition by r.customer_id order by r.due_date nulls last, r.document_ref) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     -- Every column of the item (`*`): a snapshot built before the allocation columns

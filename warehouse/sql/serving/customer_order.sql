@@ -1,8 +1,8 @@
 -- needs: core.sales_order
--- Each customer's rows in the order the API pages them; seq is the keyset cursor.
+-- order: item.order_date desc nulls last, item.source, item.source_id
+-- Each customer's rows; `order:` is the order the API pages them in (serving/list_items.sql).
 select
-    row_number() over (partition by r.customer_id order by r.order_date desc nulls last, r.source, r.source_id) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

@@ -1,8 +1,8 @@
 -- needs: core.customer_product
+-- order: item.product_rank
 -- What each customer buys, top product first (core.customer_product's rank).
 select
-    r.product_rank as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

@@ -1,12 +1,9 @@
 -- needs: core.quote_outcome
+-- order: item.outcome = 'open' desc, item.issue_date desc nulls last, item.source, item.source_id
 -- Each customer's quotes with their outcome (open, ordered, accepted, refused, expired)
 -- and the order each became; open ones first, then the latest issued.
 select
-    row_number() over (
-        partition by r.customer_id
-        order by r.outcome = 'open' desc, r.issue_date desc nulls last, r.source, r.source_id
-    ) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

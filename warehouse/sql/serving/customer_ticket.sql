@@ -1,12 +1,9 @@
 -- needs: core.ticket, core.open_ticket
+-- order: item.is_open desc, item.opened_at desc nulls last, item.source, item.source_id
 -- Each customer's support tickets: open and pending ones first, then by opening date,
 -- latest first.
 select
-    row_number() over (
-        partition by r.customer_id
-        order by r.is_open desc, r.opened_at desc nulls last, r.source, r.source_id
-    ) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from (
     select

@@ -1,4 +1,5 @@
 -- needs: core.invoice, core.sales_order, core.opportunity, core.payment
+-- order: item.event_date desc nulls last, item.event_type, item.source, item.source_id
 -- Invoices, orders, opportunities, payments, activities, tickets and quotes of each
 -- customer merged, newest first (activities, tickets and quotes: core.relationship_event,
 -- no rows in a snapshot without it).
@@ -75,11 +76,7 @@ with event as (
 )
 
 select
-    row_number() over (
-        partition by r.customer_id
-        order by r.event_date desc nulls last, r.event_type, r.source, r.source_id
-    ) as seq,
-    -- The item's fields, in the order its JSON lists them (serving/list_chunks.sql).
+    -- The item's fields, in the order of its Arrow file's columns.
     r.*
 from event as r
 where r.customer_id is not null
