@@ -30,6 +30,7 @@ from api import serving as reading
 from api.list_rows import ListFiles
 from bench.common import OUT
 from warehouse import serving as writing
+from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
 DEFAULT = OUT / "scale" / "build_n100000" / "data_serving" / "snapshots"
 SQL = Path(__file__).resolve().parent / "sql"
@@ -69,7 +70,8 @@ def _chunks_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> str
 
 def _write_chunks(con: duckdb.DuckDBPyConnection, name: str, select: str, target: Path) -> None:
     lite = sqlite3.connect(target)
-    writing._start(lite, "lists")
+    for pragma in PRAGMAS:
+        lite.execute(f"pragma {pragma}")
     lite.execute(f"create table {name} {_CHUNK_DDL}")
     result = con.execute(select)
     while batch := result.fetchmany(20_000):
@@ -81,11 +83,11 @@ def _write_chunks(con: duckdb.DuckDBPyConnection, name: str, select: str, target
 def _write_arrow(
     con: duckdb.DuckDBPyConnection, table: writing.ServingTable, items: str, main: Path
 ) -> None:
-    lite = sqlite3.connect(main.with_name(main.name.replace(".serving.", ".serving.lists.")))
-    writing._start(lite, "lists")
-    writing._copy(con, lite, table, True, items, main=main)
-    lite.commit()
-    lite.close()
+    bulk = BulkWriter(main.with_name(main.name.replace(".serving.", ".serving.lists.")))
+    try:
+        writing._copy(con, bulk, table, True, items, main=main)
+    finally:
+        bulk.close()
 
 
 def _chunk_page(
@@ -127,7 +129,12 @@ def main() -> None:
             n,
             lambda: _write_arrow(con, table, items, main_file),
         )
-        chunks = _chunks_select(con, name, items)
+        # Version 9's lists carried each item's rank among the customer's (seq).
+        ranked = (
+            f"select row_number() over (partition by item.customer_id"
+            f" order by {writing.list_order(name)}) as seq, item.* from ({items}) as item"
+        )
+        chunks = _chunks_select(con, name, ranked)
         _timed(
             "chunks v9: DuckDB's part alone",
             n,

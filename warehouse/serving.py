@@ -50,11 +50,10 @@ from kernel.settings import LimitsConfig
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
 from warehouse.sqlfiles import sql
+from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 20_000
-_CACHE_KIB = 256 * 1024
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
 # A served sub-list's order among a customer's items (serving/list_items.sql).
 _ORDER = re.compile(r"^--\s*order:\s*(.+)$", re.MULTILINE)
@@ -494,30 +493,39 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"drop table if exists serving.{quote_ident(name)}")
 
 
-def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> tuple[list[str], str]:
-    """Columns of serving.<table> and a select giving SQLite-storable values, in the
-    order of the SQLite table's key.
+def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> str:
+    """A select of serving.<table> giving SQLite-storable values, in the order of the
+    SQLite table's key.
 
     Money and dates travel as text (SQLite has no decimal; text keeps every cent).
     """
     described = con.execute(f"describe serving.{table.name}").fetchall()
-    columns = [str(r[0]) for r in described]
     exprs = []
     for column, kind in ((str(r[0]), str(r[1]).upper()) for r in described):
         quoted = quote_ident(column)
-        keep = kind in ("BIGINT", "INTEGER", "BOOLEAN", "DOUBLE", "VARCHAR", "HUGEINT")
-        exprs.append(quoted if keep else f"{quoted}::varchar as {quoted}")
+        if kind in ("BIGINT", "INTEGER", "BOOLEAN", "DOUBLE", "VARCHAR"):
+            exprs.append(quoted)
+        elif kind == "HUGEINT":  # a sum of integers: a count, far below 2**63
+            exprs.append(f"{quoted}::bigint as {quoted}")
+        else:
+            exprs.append(f"{quoted}::varchar as {quoted}")
     order = f" order by {table.order}" if table.order else ""
-    return columns, f"select {', '.join(exprs)} from serving.{table.name}{order}"
+    return f"select {', '.join(exprs)} from serving.{table.name}{order}"
+
+
+def list_order(name: str) -> str:
+    """Sub-list `name`'s order among a customer's items: the `-- order:` line of its
+    serving/<name>.sql, over its columns as `item`."""
+    found = _ORDER.search(sql(f"serving/{name}"))
+    if found is None:
+        raise ValueError(f"serving/{name}.sql has no `-- order:` line")
+    return found.group(1).strip()
 
 
 def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> str:
     """The select of sub-list `name`'s Arrow rows (serving/list_items.sql) from `items`
     (its serving/<name>.sql for this snapshot): its fields, money and dates as their
     text, in the order of the file's `-- order:` line."""
-    order = _ORDER.search(sql(f"serving/{name}"))
-    if order is None:
-        raise ValueError(f"serving/{name}.sql has no `-- order:` line")
     source = f"({items}) as item"
     described = con.execute(f"describe select * from {source}").fetchall()
     columns = [
@@ -530,7 +538,7 @@ def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> 
     return (
         sql("serving/list_items")
         .replace("{columns}", ", ".join(columns))
-        .replace("{order}", order.group(1).strip())
+        .replace("{order}", list_order(name))
         .replace("{items}", source)
     )
 
@@ -584,64 +592,65 @@ class _Writer(threading.Thread):
 
     def _write(self) -> None:
         self.target.unlink(missing_ok=True)
-        lite = sqlite3.connect(self.target)
+        bulk = BulkWriter(self.target)
         try:
-            _start(lite, self.part)
+            if self.part == "main":
+                bulk.execute("create table contract (version integer not null)")
+                bulk.execute("insert into contract values (?)", (CONTRACT_VERSION,))
             load_macros(self.cursor)
             while (item := self.tables.get()) is not None:
-                _copy(self.cursor, lite, *item, main=self.main)
+                _copy(self.cursor, bulk, *item, main=self.main)
             self.ended = True
-            for table in TABLES:
-                if table.after is not None and table.part == self.part:
-                    lite.executescript(sql(f"serving/{table.after}"))
-            lite.commit()
-            # Statistics for the planner's choice among a table's indexes, from a sample
-            # of each index: an exact `analyze` reads the whole file again.
-            lite.execute("pragma analysis_limit = 1000")
-            lite.execute("analyze")
         finally:
-            lite.close()
+            bulk.close()
             self.cursor.close()
+        _finish(self.target, self.part)
         # On disk before the publish renames it; flushed here, while the other writers
         # may still be copying, rather than all at the end.
         fsync(self.target)
 
 
-def _start(lite: sqlite3.Connection, part: str) -> None:
-    lite.execute("pragma journal_mode = off")
-    lite.execute("pragma synchronous = off")
-    lite.execute("pragma page_size = 8192")
-    # Written once by this one connection: no locking, and a page cache large enough for
-    # the index being filled (the default 2 MiB makes every index insert a read).
-    lite.execute("pragma locking_mode = exclusive")
-    lite.execute(f"pragma cache_size = -{_CACHE_KIB}")
-    lite.execute("pragma temp_store = memory")
-    if part == "main":
-        lite.execute("create table contract (version integer not null)")
-        lite.execute("insert into contract values (?)", (CONTRACT_VERSION,))
+def _finish(target: Path, part: str) -> None:
+    """Once its tables are filled: the SQLite statements of the part (its search index)
+    and the planner's statistics, by Python's `sqlite3` (the bulk writer is closed)."""
+    lite = sqlite3.connect(target)
+    try:
+        for pragma in PRAGMAS:
+            lite.execute(f"pragma {pragma}")
+        for table in TABLES:
+            if table.after is not None and table.part == part:
+                lite.executescript(sql(f"serving/{table.after}"))
+        lite.commit()
+        # Statistics for the planner's choice among a table's indexes, from a sample of
+        # each index: an exact `analyze` reads the whole file again.
+        lite.execute("pragma analysis_limit = 1000")
+        lite.execute("analyze")
+        lite.commit()
+    finally:
+        lite.close()
 
 
 def _copy(
     cursor: duckdb.DuckDBPyConnection,
-    lite: sqlite3.Connection,
+    bulk: BulkWriter,
     table: ServingTable,
     built: bool,
     items: str | None = None,
     main: Path | None = None,
 ) -> None:
-    """Copy serving table `table` into `lite`; a sub-list's items into its Arrow file
-    beside `main` (the main serving file), its index into `lite`."""
-    lite.execute(f"create table {table.name} {table.ddl}")
+    """Copy serving table `table` into `bulk`'s file; a sub-list's items into its Arrow
+    file beside `main` (the main serving file), its index into `bulk`'s file."""
+    bulk.execute(f"create table {table.name} {table.ddl}")
     started, cpu = time.perf_counter(), time.thread_time()
     if table.is_list:
         assert main is not None, "a sub-list is written beside its main serving file"
-        _copy_list(cursor, lite, table, items if built else None, main)
+        _copy_list(cursor, bulk, table, items if built else None, main)
     elif built:
-        columns, select = _copy_select(cursor, table)
-        _insert(cursor, lite, table.name, columns, select)
+        bulk.ingest(table.name, _rows(cursor, _copy_select(cursor, table)))
+        kill_point("serving_write")
         # Secondary indexes once the rows are in: one sort each instead of an insert per row.
         for i, columns_sql in enumerate(table.indexes):
-            lite.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
+            bulk.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
     # Copied: its DuckDB rows only take memory now (no serving table reads another one
     # but the profile document, built from lists that are never copied).
     _drop(cursor, table.name)
@@ -653,27 +662,14 @@ def _copy(
     )
 
 
-def _insert(
-    cursor: duckdb.DuckDBPyConnection,
-    lite: sqlite3.Connection,
-    name: str,
-    columns: list[str],
-    select: str,
-) -> None:
-    """Insert the rows of DuckDB's `select` into SQLite table `name`."""
-    marks = ", ".join("?" * len(columns))
-    names = ", ".join(f'"{c}"' for c in columns)
-    insert = f"insert into {name} ({names}) values ({marks})"
-    # Batches cross from DuckDB to SQLite; each batch is inserted by SQLite in C.
-    result = cursor.execute(select)
-    while batch := result.fetchmany(_BATCH):
-        lite.executemany(insert, batch)
-        kill_point("serving_write")
+def _rows(cursor: duckdb.DuckDBPyConnection, select: str) -> pa.RecordBatchReader:
+    """DuckDB's `select` as a stream of Arrow record batches."""
+    return cursor.sql(select).to_arrow_reader(_ARROW_BATCH)
 
 
 def _copy_list(
     cursor: duckdb.DuckDBPyConnection,
-    lite: sqlite3.Connection,
+    bulk: BulkWriter,
     table: ServingTable,
     items: str | None,
     main: Path,
@@ -687,26 +683,20 @@ def _copy_list(
             pass
         fsync(path)
         return
-    _insert(
-        cursor,
-        lite,
-        table.name,
-        ["customer_id", "first", "total"],
-        sql("serving/list_index").replace("{items}", f"({items}) as item"),
-    )
-    select = list_items_select(cursor, table.name, items)
-    reader = cursor.sql(select).to_arrow_reader(_ARROW_BATCH)
+    index = sql("serving/list_index").replace("{items}", f"({items}) as item")
+    bulk.ingest(table.name, _rows(cursor, index))
+    reader = _rows(cursor, list_items_select(cursor, table.name, items))
     written = 0
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
             written += batch.num_rows
             kill_point("serving_write")
-    indexed = lite.execute(f"select coalesce(sum(total), 0) from {table.name}").fetchone()
-    if indexed is None or int(indexed[0]) != written:
+    indexed = bulk.scalar(f"select coalesce(sum(total), 0) from {table.name}")
+    if int(indexed or 0) != written:
         raise RuntimeError(
             f"serving list {table.name}: {written} items written but its index counts "
-            f"{indexed[0] if indexed else 0}; the build is not published"
+            f"{indexed}; the build is not published"
         )
     # On disk before the publish renames it.
     fsync(path)

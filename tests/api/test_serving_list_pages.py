@@ -20,6 +20,7 @@ from api import serving as reading
 from api.list_rows import ListFiles
 from kernel.serving_contract import list_file
 from warehouse import serving as writing
+from warehouse.sqlite_bulk import BulkWriter
 
 INVOICES = next(t for t in writing.TABLES if t.name == "customer_invoice")
 TICKETS = next(t for t in writing.TABLES if t.name == "customer_ticket")
@@ -53,19 +54,20 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
         "  range(1, c.n + 1) t(i)) as r order by hash(source_id)"
     )
     main = Path(tmp_path_factory.mktemp("lists")) / "x.duckdb.serving.sqlite"
-    lite = sqlite3.connect(main.with_name("x.duckdb.serving.lists.sqlite"))
-    writing._start(lite, INVOICES.part)
+    part = main.with_name("x.duckdb.serving.lists.sqlite")
+    bulk = BulkWriter(part)
     cursor = writing._cursor(con)
     writing.load_macros(cursor)
     batch, writing._ARROW_BATCH = writing._ARROW_BATCH, BATCH
     try:
         items = "select * from serving.customer_invoice"
-        writing._copy(cursor, lite, INVOICES, True, items, main=main)
-        writing._copy(cursor, lite, TICKETS, False, main=main)  # the snapshot has none
+        writing._copy(cursor, bulk, INVOICES, True, items, main=main)
+        writing._copy(cursor, bulk, TICKETS, False, main=main)  # the snapshot has none
     finally:
         writing._ARROW_BATCH = batch
-    lite.commit()
+        bulk.close()
     con.close()
+    lite = sqlite3.connect(part)
     lists = ListFiles(main)
     yield Written(lite, lists, main)
     lists.close()
