@@ -1,8 +1,7 @@
-"""Customer access rules, merged-id redirects, paging and the 360° profile assembly."""
+"""Customer access rules, merged-id redirects and paging (the profile: api/profile.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
@@ -10,13 +9,12 @@ from fastapi import Request
 from api import serving
 from api.deps import Principal
 from api.errors import ApiError, Forbidden, NotFound
-from api.evidence import evidence_text
-from api.snapshot import SnapshotReader, parse_json
+from api.snapshot import SnapshotReader
 
 _MAX_REDIRECTS = 10
 
 
-def _not_found(customer_id: str) -> NotFound:
+def not_found(customer_id: str) -> NotFound:
     return NotFound("customer_not_found", f"No customer has the id {customer_id!r}.")
 
 
@@ -47,7 +45,7 @@ def check_customer(
         survivor = _merged_into(snap, customer_id)
         target = serving.customer_row(snap.lite, survivor) if survivor else None
         if survivor is None or target is None:
-            raise _not_found(customer_id)
+            raise not_found(customer_id)
         _check_owner(user, {"customer_id": target[0], "owner": target[1]})
         path = request.url.path.replace(f"/customers/{customer_id}", f"/customers/{survivor}", 1)
         location = path + (f"?{request.url.query}" if request.url.query else "")
@@ -77,44 +75,3 @@ def owner_scope(user: Principal, requested: str | None) -> tuple[str | None, boo
             return user.owner_name, False
         return user.owner_name, True
     return requested, True
-
-
-def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
-    """The 360° profile as the response's bytes: the document stored at build time in the
-    response's shape (warehouse/sql/serving/customer.sql), sent without parsing it, with
-    the only parts known per request put in: the evidence of each source record in words
-    and the snapshot's id. Its shape is CustomerProfile's (api/schemas.py); a test checks
-    every stored profile against that model."""
-    parts = serving.customer_parts(snap.lite, customer_id)
-    if parts is None:
-        raise _not_found(customer_id)
-    head, sources, tail = parts
-    return "".join(
-        (
-            head,
-            ',"sources":',
-            _sources(sources),
-            ",",
-            tail,
-            ',"snapshot":',
-            _text(snap.build_id),
-            "}",
-        )
-    ).encode()
-
-
-def _sources(stored: str) -> str:
-    """The source records with their evidence parsed and phrased (api/evidence.py)."""
-    if stored == "[]":
-        return stored
-    records = json.loads(stored)
-    for x in records:
-        evidence = parse_json(x.get("evidence"))
-        x["evidence"] = evidence
-        x["evidence_text"] = evidence_text(x.get("match_rule"), evidence, x.get("match_score"))
-    return _text(records)
-
-
-def _text(value: Any) -> str:
-    # Compact and UTF-8, as the stored parts and pydantic write JSON.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

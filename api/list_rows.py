@@ -51,6 +51,23 @@ class _ListFile:
         spanned: list[dict[str, Any]] = table.slice(offset, count).to_pylist()
         return spanned
 
+    def column(self, name: str, first: int, count: int) -> list[Any]:
+        """Column `name` of rows first .. first + count - 1: one column converted, not
+        every field of every row (a profile's documents)."""
+        count = max(0, min(count, self.rows - first))
+        if count == 0:
+            return []
+        at = bisect.bisect_right(self.starts, first) - 1
+        offset = first - self.starts[at]
+        batch = self.batches[at]
+        if offset + count <= batch.num_rows:
+            values: list[Any] = batch.column(name).slice(offset, count).to_pylist()
+            return values
+        last = bisect.bisect_right(self.starts, first + count - 1)
+        table = pa.Table.from_batches(self.batches[at:last], self.schema)
+        spanned: list[Any] = table.column(name).slice(offset, count).to_pylist()
+        return spanned
+
 
 class ListFiles:
     """The sub-lists' Arrow files of one serving file set, each opened on first use."""
@@ -62,13 +79,20 @@ class ListFiles:
 
     def read(self, name: str, first: int, count: int) -> list[dict[str, Any]]:
         """Rows first .. first + count - 1 of list `name` (a constant of api/serving.py)."""
+        return self._file(name).read(first, count)
+
+    def column(self, name: str, column: str, first: int, count: int) -> list[Any]:
+        """Column `column` of rows first .. first + count - 1 of list `name`."""
+        return self._file(name).column(column, first, count)
+
+    def _file(self, name: str) -> _ListFile:
         found = self._files.get(name)
         if found is None:
             with self._lock:
                 found = self._files.get(name)
                 if found is None:
                     found = self._files[name] = _ListFile(list_file(self.main, name))
-        return found.read(first, count)
+        return found
 
     def close(self) -> None:
         """Forget the mapped files (their pages are unmapped once no slice holds them)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from api.list_rows import ListFiles
 from api.queries import cursor_position, position_cursor
-from kernel.serving_contract import SERVED_LISTS
+from kernel.serving_contract import PROFILE_LISTS, SERVED_LISTS
 
 # Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
 # and where each customer's start (api/list_rows.py).
@@ -45,12 +45,17 @@ def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str |
     return (row[0], row[1]) if row else None
 
 
-def customer_parts(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str, str] | None:
-    """(head, sources, tail) of a customer's stored profile (warehouse/sql/serving/customer.sql)."""
-    row = one(
-        lite, "select head, sources, tail from customer where customer_id = ?", (customer_id,)
-    )
-    return (row[0], row[1], row[2]) if row else None
+# Where a customer's profile row and each list it shows are: five primary-key reads.
+_PROFILE_PLACES = " union all ".join(
+    f"select '{name}', first, total from {name} where customer_id = :id" for name in PROFILE_LISTS
+)
+
+
+def profile_places(lite: sqlite3.Connection, customer_id: str) -> dict[str, tuple[int, int]]:
+    """Profile list → (first row, item count) of the customer's items, for the lists that
+    have some (api/profile.py)."""
+    rows = lite.execute(_PROFILE_PLACES, {"id": customer_id}).fetchall()
+    return {str(name): (int(first), int(total)) for name, first, total in rows}
 
 
 def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:

@@ -109,7 +109,7 @@ def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     name = sys.argv[2] if len(sys.argv) > 2 else "customer_invoice"
     snapshot = sorted(folder.glob("*.duckdb"))[-1]
-    table = next(t for t in writing.TABLES if t.name == name and t.is_list and t.served)
+    table = next(t for t in writing.TABLES if t.name == name and t.is_list)
     con = duckdb.connect()
     con.execute(f"attach '{snapshot}' as snap (read_only)")
     con.execute("use snap")

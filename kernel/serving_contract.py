@@ -25,9 +25,19 @@ SERVING_SUFFIX = ".serving.sqlite"
 # The parts beside the main file, each attached under its name (their order is the
 # publish order: every part is in place before the main file that names the set).
 SERVING_PARTS = ("lists", "search")
+# The profile (GET /customers/{id}) in parts the API puts together per request
+# (api/profile.py): one typed row per customer, and the lists it shows whole.
+PROFILE_LISTS = (
+    "customer_profile",
+    "customer_alert",
+    "customer_source",
+    "customer_conflict",
+    "customer_provenance",
+)
 # The customers' sub-lists, each an Arrow file of its items and a table of the "lists" part
 # (customer_id, first, total): its rows first .. first + total - 1 in that file.
 SERVED_LISTS = (
+    *PROFILE_LISTS,
     "customer_invoice",
     "customer_order",
     "customer_opportunity",
@@ -43,7 +53,7 @@ SERVED_LISTS = (
     "customer_product",
 )
 # Bumped when a table or document of the contract changes shape.
-CONTRACT_VERSION = 10
+CONTRACT_VERSION = 11
 
 
 def serving_path(snapshot: Path) -> Path:

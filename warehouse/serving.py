@@ -1,14 +1,16 @@
 """The serving contract: everything the API answers, precomputed per snapshot and read by key.
 
 At build time warehouse/sql/serving/*.sql turn the snapshot's marts and core tables into
-serving tables (a JSON document per row, keyed the way the API looks it up), and those
+serving tables (typed rows or JSON documents, keyed the way the API looks them up), and those
 tables are copied into SQLite files written beside the DuckDB snapshot, published with it
 before CURRENT switches: `<build_id>.duckdb.serving.sqlite` (the main file) and one file per
 further part (kernel/serving_contract.py), each written by a writer thread of its own while
-DuckDB builds the next tables, so the copies (Python and SQLite, one core each) run side by
-side. The customers' sub-lists are not JSON: their items are typed rows of an Arrow file
-per list, in customer order (serving/list_items.sql), and the "lists" part holds where each
-customer's rows start and how many there are (serving/list_index.sql). The build starts the
+DuckDB builds the next tables, so the copies run side by side (DuckDB's Arrow stream
+inserted by the ADBC SQLite driver, warehouse/sqlite_bulk.py). The customers' sub-lists,
+and the profile (one typed row per customer and the lists it shows whole), are not JSON:
+their items are typed rows of an Arrow file per list, in customer order
+(serving/list_items.sql), and the "lists" part holds where each customer's rows start and
+how many there are (serving/list_index.sql). The build starts the
 contract once its core tables are committed and goes on beside it (ServingWrite). The API
 reads only these files: one primary-key or index-range lookup per request, and for a
 sub-list's page a range of rows of its memory-mapped Arrow file (docs/benchmarks.md has the
@@ -40,6 +42,7 @@ from kernel.connection import connect
 from kernel.killpoint import kill_point
 from kernel.serving_contract import (
     CONTRACT_VERSION,
+    PROFILE_LISTS,
     SERVED_LISTS,
     SERVING_PARTS,
     SERVING_SUFFIX,
@@ -77,14 +80,10 @@ class ServingTable:
     name: str
     ddl: str
     indexes: tuple[str, ...] = ()
-    # A customer sub-list also gets an empty DuckDB stand-in when its tables are absent,
-    # because serving/customer.sql folds the profile's lists into the document.
+    # A customer sub-list: its items in an Arrow file, its index in the "lists" part.
     is_list: bool = False
     # SQLite statements (warehouse/sql/serving/<after>.sql) run once the rows are copied.
     after: str | None = None
-    # False: built in DuckDB only, folded into a document (never read by the API, so not
-    # copied into the serving file).
-    served: bool = True
     # The copy's order: the SQLite key's, so its B-tree fills by appending (random-order
     # inserts into a key index cost several times more once it outgrows the page cache).
     order: str | None = None
@@ -99,24 +98,19 @@ _LISTS_PART = "lists"
 _SEARCH_PART = "search"
 
 
-def _list(name: str, served: bool = True) -> ServingTable:
-    return ServingTable(name, _LIST, is_list=True, served=served, part=_LISTS_PART)
+def _list(name: str) -> ServingTable:
+    return ServingTable(name, _LIST, is_list=True, part=_LISTS_PART)
 
 
 _PROFILE = (
-    # The profile document (customer) folds in the four lists just before it.
-    _list("customer_alert", served=False),
-    _list("customer_source", served=False),
-    _list("customer_conflict", served=False),
-    _list("customer_provenance", served=False),
+    # The profile (GET /customers/{id}): one typed row per customer and the lists it shows
+    # whole, put together per request (api/profile.py); the customers and their owners,
+    # which every customer route's access check reads.
+    *(_list(name) for name in PROFILE_LISTS),
     ServingTable(
         "customer",
-        # The profile in the response's shape, in three parts (serving/customer.sql).
-        "(customer_id text primary key, owner text, head text not null,"
-        " sources text not null, tail text not null)",
-        # Unordered: the rows append by rowid whatever their order, and the key's index
-        # (about 30 bytes a customer) stays in the page cache; sorting the documents
-        # first cost DuckDB twice the copy's reading time (4 GB at a million customers).
+        "(customer_id text primary key, owner text) without rowid",
+        order="customer_id",
     ),
     ServingTable(
         "customer_redirect",
@@ -124,7 +118,7 @@ _PROFILE = (
         order="old_customer_id",
     ),
 )
-_SUB_LISTS = tuple(_list(name) for name in SERVED_LISTS)
+_SUB_LISTS = tuple(_list(name) for name in SERVED_LISTS if name not in PROFILE_LISTS)
 _SEARCH = (
     ServingTable(
         "customer_search",
@@ -263,7 +257,8 @@ TABLES: tuple[ServingTable, ...] = (
     *_SUB_LISTS[1:],
     *_PAGES,
 )
-assert {t.part for t in TABLES if t.is_list and t.served} == {_LISTS_PART}
+assert {t.part for t in TABLES if t.is_list} == {_LISTS_PART}
+assert {t.name for t in TABLES if t.is_list} == set(SERVED_LISTS)
 assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS}
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {
@@ -285,13 +280,10 @@ _LATE_NEEDS = frozenset({"meta.build"})
 _READS_MARTS = re.compile(r"\bmart\.")
 
 
-# The plan (stages, folders, order) depends only on TABLES and the SQL files: made once.
+# The plan (stages, order) depends only on TABLES and the SQL files: made once.
 @cache
 def _stages() -> dict[str, int]:
-    """Each table's stage, from what its SQL (and that of its _INSERTS) reads. A list
-    folded into a document (not served itself) keeps its own: one that reads only core
-    tables is built while the build makes its marts, and kept until its folder is built
-    (_folders)."""
+    """Each table's stage, from what its SQL (and that of its _INSERTS) reads."""
     stages: dict[str, int] = {}
     for table in TABLES:
         texts = [sql(f"serving/{n}") for n in (table.name, *_INSERTS.get(table.name, ()))]
@@ -301,24 +293,7 @@ def _stages() -> dict[str, int]:
             stages[table.name] = MARTS
         else:
             stages[table.name] = FACTS
-    for name, folder in _folders().items():
-        assert stages[name] <= stages[folder], f"{name} is built after {folder} folds it"
     return stages
-
-
-@cache
-def _folders() -> dict[str, str]:
-    """Each list that is not served → the served table that folds it (the next one in
-    TABLES: serving/customer.sql folds the four lists before it)."""
-    folders: dict[str, str] = {}
-    pending: list[str] = []
-    for table in TABLES:
-        if not table.served:
-            pending.append(table.name)
-            continue
-        folders.update(dict.fromkeys(pending, table.name))
-        pending.clear()
-    return folders
 
 
 @cache
@@ -332,7 +307,7 @@ def build_order() -> tuple[ServingTable, ...]:
 def _last_of_part() -> dict[str, str]:
     """Each serving file's last table in build order: once it is handed over, that file's
     writer may end (indexes, statistics, fsync) while the others still copy."""
-    return {t.part: t.name for t in build_order() if t.served}
+    return {t.part: t.name for t in build_order()}
 
 
 class ContractAborted(Exception):
@@ -439,12 +414,11 @@ def build_serving_tables(
 ) -> list[str]:
     """Create the serving tables in catalog `serving` (attached by the caller); return the
     tables made. `done(table, made, items)` is called as each is complete, in order;
-    `items` is a served sub-list's select (serving/<list>.sql, which the copy evaluates as it
-    chunks the items: never stored whole in DuckDB), else None. With a `gate`, a table
+    `items` is a sub-list's select (serving/<list>.sql, which the copy evaluates as it
+    writes the items: never stored whole in DuckDB), else None. With a `gate`, a table
     reading what the build has not finished yet waits for it: the tables are built in the
     order of their stage (_stages), in TABLES order within one."""
     stages = _stages()
-    folders = _folders()
     present = _present(con)
     load_macros(con)
     built: list[str] = []
@@ -460,36 +434,22 @@ def build_serving_tables(
         items: str | None = None
         if not table.is_list:
             made = _run(con, table.name, present)
-        elif (text := _relation(table.name, present)) is None:
-            made = False
-            if not table.served:
-                # serving/customer.sql folds it in: an empty one.
-                con.execute(
-                    f"create or replace table serving.{table.name} "
-                    "(customer_id varchar, seq bigint, doc varchar)"
-                )
-        elif table.served:
-            made, items = True, text
         else:
-            made = True
-            con.execute(f"create or replace table serving.{table.name} as {text}")
+            items = _relation(table.name, present)
+            made = items is not None
         logger.info("serving %s built in %.1fs", table.name, time.perf_counter() - started)
         if made:
             built.append(table.name)
             for extra in _INSERTS.get(table.name, ()):
                 _run(con, extra, present)
-        # The lists this table folds in: once it is built they take only memory (gigabytes
-        # at a million customers).
-        for name in (n for n, folder in folders.items() if folder == table.name):
-            _drop(con, name)
         if done is not None:
             done(table, made, items)
     return built
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop serving.<name> once copied or folded in (a served sub-list never has one: the
-    copy evaluates its select)."""
+    """Drop serving.<name> once copied (a sub-list never has one: the copy evaluates its
+    select)."""
     con.execute(f"drop table if exists serving.{quote_ident(name)}")
 
 
@@ -533,7 +493,8 @@ def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> 
         if kind.upper() in _ARROW_KINDS
         else f"{quote_ident(column)}::varchar as {quote_ident(column)}"
         for column, kind in ((str(r[0]), str(r[1])) for r in described)
-        if column != "customer_id"
+        # Whose they are is the index's; a `seq` only orders them (the `-- order:` line).
+        if column not in ("customer_id", "seq")
     ]
     return (
         sql("serving/list_items")
@@ -651,8 +612,7 @@ def _copy(
         # Secondary indexes once the rows are in: one sort each instead of an insert per row.
         for i, columns_sql in enumerate(table.indexes):
             bulk.execute(f"create index {table.name}_{i} on {table.name} {columns_sql}")
-    # Copied: its DuckDB rows only take memory now (no serving table reads another one
-    # but the profile document, built from lists that are never copied).
+    # Copied: its DuckDB rows only take memory now (no serving table reads another one).
     _drop(cursor, table.name)
     logger.info(
         "serving %s copied in %.1fs (this thread's CPU %.1fs)",
@@ -719,10 +679,9 @@ def _write_contract(
         last = _last_of_part()
 
         def hand_over(table: ServingTable, built: bool, items: str | None) -> None:
-            if table.served:
-                writers[table.part].tables.put((table, built, items))
-                if last[table.part] == table.name:
-                    writers[table.part].close()
+            writers[table.part].tables.put((table, built, items))
+            if last[table.part] == table.name:
+                writers[table.part].close()
 
         try:
             build_serving_tables(con, hand_over, gate)

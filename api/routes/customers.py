@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.customers import check_customer, owner_scope, profile_json
+from api.customers import check_customer, owner_scope
 from api.deps import CustomerReader, SnapshotDep
+from api.profile import profile_json
 from api.queries import PositionCursor
 from api.schemas import CustomerProfile, CustomerSummary, Page
 from api.search import browse_json, search_json
@@ -56,5 +57,5 @@ def read_customer(
 ) -> Any:
     """The 360° profile: identity, coordinates, terms, money, alerts, sources, conflicts."""
     check_customer(snap, user, customer_id, request)
-    # Stored in the response's shape (CustomerProfile): sent as it is, never re-encoded.
+    # Its stored parts written in the response's shape (CustomerProfile, api/profile.py).
     return Response(profile_json(snap, customer_id), media_type="application/json")

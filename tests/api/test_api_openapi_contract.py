@@ -27,9 +27,10 @@ from fastapi.testclient import TestClient  # noqa: E402
 from schemathesis.config import SchemathesisConfig  # noqa: E402
 from schemathesis.engine import Status, events, from_schema  # noqa: E402
 
+from api.list_rows import ListFiles  # noqa: E402
 from api.main import create_app  # noqa: E402
 from ingest.push_check import PushChecker  # noqa: E402
-from kernel.serving_contract import connect_serving, serving_path  # noqa: E402
+from kernel.serving_contract import serving_path  # noqa: E402
 from kernel.settings import load_settings  # noqa: E402
 from kernel.snapshots import current_snapshot  # noqa: E402
 
@@ -107,21 +108,17 @@ def test_serving_documents_carry_utc_offsets(built_demo: Any) -> None:
     """Timestamps precomputed into the serving file are RFC 3339 with Z, like the API's."""
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
-    lite = connect_serving(serving_path(snapshot))
+    # The profile's stored parts (warehouse/sql/serving/customer_profile.sql and the
+    # provenance list's documents), as the API splices them.
+    lists = ListFiles(serving_path(snapshot))
     try:
-        # The profile's stored parts (warehouse/sql/serving/customer.sql) as one object.
-        docs = [
-            json.loads(f'{head},"sources":{sources},{tail}}}')
-            for head, sources, tail in lite.execute(
-                "select head, sources, tail from customer limit 50"
-            )
-        ]
+        tails = [json.loads(t) for t in lists.column("customer_profile", "tail", 0, 50)]
+        provenance = [json.loads(d) for d in lists.column("customer_provenance", "doc", 0, 200)]
     finally:
-        lite.close()
-    stamps = [d["updated_at"] for d in docs if d.get("updated_at")]
-    for d in docs:
-        for p in d["provenance"]:
-            stamps += [p[k] for k in ("loaded_at", "changed_at") if p.get(k)]
+        lists.close()
+    stamps = [d["updated_at"] for d in tails if d.get("updated_at")]
+    for p in provenance:
+        stamps += [p[k] for k in ("loaded_at", "changed_at") if p.get(k)]
     assert stamps, "the demo's documents carry timestamps"
     assert [s for s in stamps if not RFC3339_UTC.match(s)] == []
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline_company import DUPONT, Built, publish
 
-from api.customers import profile_json
+from api.profile import profile_json
 from api.snapshot import SnapshotManager
 from kernel.settings import Settings
 

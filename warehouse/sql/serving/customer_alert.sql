@@ -1,4 +1,5 @@
 -- needs: mart.alert, mart.customer_360
+-- order: item.seq
 -- A customer's alerts as the profile lists them (by alert type), each document in the
 -- shape of the API's AlertOut (api/schemas.py).
 select

@@ -1,4 +1,5 @@
 -- needs: core.customer_conflict
+-- order: item.seq
 -- Each document in the shape of the API's Conflict (api/schemas.py): the values of each
 -- source as JSON.
 select

@@ -1,11 +1,12 @@
 -- needs: core.customer, core.customer_xref, core.source, meta.ingest_run
+-- order: item.seq
 -- Where each surviving field of a golden customer came from: the source that won
 -- survivorship, its system and role, when that source last changed the customer's
 -- record, and the run that loaded it.
 with
 -- seq: the field's place in the profile's order (by name), fixed, so no window over
--- every customer's fields orders them (a customer's seq may skip a field it lacks; the
--- list is folded into the profile, never paged).
+-- every customer's fields orders them (a customer's seq may skip a field it lacks: the
+-- list is read whole with the profile, never paged).
 field as (
     select customer_id, 1 as seq, 'address' as field, address_source as source
     from core.customer

@@ -1,4 +1,5 @@
 -- needs: core.customer_xref
+-- order: item.seq
 -- The source records of each customer with the matcher's evidence (JSON text): the API
 -- parses the evidence and phrases it in words (api/evidence.py) when it serves the
 -- profile; the rest is in the shape of its SourceRecord (api/schemas.py).

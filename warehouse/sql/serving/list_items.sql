@@ -4,8 +4,8 @@
 -- is then a range of rows, found by the list's index (serving/list_index.sql) in the same
 -- order, and a page's cursor is its last item's position among the customer's. One sort:
 -- a rank per customer (a window) and a sort by it would sort the items twice.
--- {columns}: the item's fields (not customer_id: the index says whose they are), money
--- and dates as text. {order}: the list's order.
+-- {columns}: the item's fields (not customer_id: the index says whose they are; not a seq,
+-- which only orders them), money and dates as text. {order}: the list's order.
 select {columns}
 from {items}
 where customer_id is not null

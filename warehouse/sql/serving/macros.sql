@@ -12,12 +12,3 @@ create or replace temp macro c360_amount(x) as x::decimal(18, 2)::varchar;
 -- parses, else as the string it is (api/snapshot.parse_json, the same rule).
 create or replace temp macro c360_json(text) as
     case when json_valid(text) then text::json else to_json(text) end;
--- An aggregate: a customer's documents of a folded list (serving/customer.sql) as one JSON
--- array, in seq order (seq unique per customer). A sorted list(): measured cheaper than
--- string_agg(doc, ',' order by seq).
-create or replace temp macro c360_doc_array(seq, doc) as
-    '['
-    || array_to_string(
-        list_transform(list_sort(list({'seq': seq, 'doc': doc})), lambda e: e.doc), ','
-    )
-    || ']';
