@@ -30,6 +30,7 @@ from api import serving as reading
 from api.list_rows import ListFiles
 from bench.common import OUT
 from warehouse import serving as writing
+from warehouse import serving_lists
 from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
 DEFAULT = OUT / "scale" / "build_n100000" / "data_serving" / "snapshots"
@@ -132,7 +133,7 @@ def main() -> None:
         # Version 9's lists carried each item's rank among the customer's (seq).
         ranked = (
             f"select row_number() over (partition by item.customer_id"
-            f" order by {writing.list_order(name)}) as seq, item.* from ({items}) as item"
+            f" order by {serving_lists.list_order(name)}) as seq, item.* from ({items}) as item"
         )
         chunks = _chunks_select(con, name, ranked)
         _timed(

@@ -36,7 +36,6 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from kernel.connection import connect
 from kernel.killpoint import kill_point
@@ -46,31 +45,23 @@ from kernel.serving_contract import (
     SERVED_LISTS,
     SERVING_PARTS,
     SERVING_SUFFIX,
-    list_file,
     serving_part,
 )
 from kernel.settings import LimitsConfig
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
+from warehouse.serving_lists import arrow_rows, copy_list
 from warehouse.sqlfiles import sql
 from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
 logger = logging.getLogger(__name__)
 
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
-# A served sub-list's order among a customer's items (serving/list_items.sql).
-_ORDER = re.compile(r"^--\s*order:\s*(.+)$", re.MULTILINE)
 # A served sub-list's index: where each customer's items start in the list's Arrow file
 # (kernel/serving_contract.py) and how many there are.
 _LIST = (
     "(customer_id text primary key, first integer not null, total integer not null) without rowid"
 )
-# Rows per record batch of a list's Arrow file: a page is a slice of one (or, at a
-# batch's edge, two).
-_ARROW_BATCH = 65_536
-# Item columns stored as they are; any other type (money, dates, times) as its text, as
-# the JSON documents carry them.
-_ARROW_KINDS = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE"})
 
 
 @dataclass(frozen=True)
@@ -473,37 +464,6 @@ def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> str:
     return f"select {', '.join(exprs)} from serving.{table.name}{order}"
 
 
-def list_order(name: str) -> str:
-    """Sub-list `name`'s order among a customer's items: the `-- order:` line of its
-    serving/<name>.sql, over its columns as `item`."""
-    found = _ORDER.search(sql(f"serving/{name}"))
-    if found is None:
-        raise ValueError(f"serving/{name}.sql has no `-- order:` line")
-    return found.group(1).strip()
-
-
-def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> str:
-    """The select of sub-list `name`'s Arrow rows (serving/list_items.sql) from `items`
-    (its serving/<name>.sql for this snapshot): its fields, money and dates as their
-    text, in the order of the file's `-- order:` line."""
-    source = f"({items}) as item"
-    described = con.execute(f"describe select * from {source}").fetchall()
-    columns = [
-        quote_ident(column)
-        if kind.upper() in _ARROW_KINDS
-        else f"{quote_ident(column)}::varchar as {quote_ident(column)}"
-        for column, kind in ((str(r[0]), str(r[1])) for r in described)
-        # Whose they are is the index's; a `seq` only orders them (the `-- order:` line).
-        if column not in ("customer_id", "seq")
-    ]
-    return (
-        sql("serving/list_items")
-        .replace("{columns}", ", ".join(columns))
-        .replace("{order}", list_order(name))
-        .replace("{items}", source)
-    )
-
-
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A connection to `con`'s database instance, for another thread, in the catalog `con`
     uses (a sub-list's select names the snapshot's tables without it)."""
@@ -605,9 +565,9 @@ def _copy(
     started, cpu = time.perf_counter(), time.thread_time()
     if table.is_list:
         assert main is not None, "a sub-list is written beside its main serving file"
-        _copy_list(cursor, bulk, table, items if built else None, main)
+        copy_list(cursor, bulk, table.name, items if built else None, main)
     elif built:
-        bulk.ingest(table.name, _rows(cursor, _copy_select(cursor, table)))
+        bulk.ingest(table.name, arrow_rows(cursor, _copy_select(cursor, table)))
         kill_point("serving_write")
         # Secondary indexes once the rows are in: one sort each instead of an insert per row.
         for i, columns_sql in enumerate(table.indexes):
@@ -620,46 +580,6 @@ def _copy(
         time.perf_counter() - started,
         time.thread_time() - cpu,
     )
-
-
-def _rows(cursor: duckdb.DuckDBPyConnection, select: str) -> pa.RecordBatchReader:
-    """DuckDB's `select` as a stream of Arrow record batches."""
-    return cursor.sql(select).to_arrow_reader(_ARROW_BATCH)
-
-
-def _copy_list(
-    cursor: duckdb.DuckDBPyConnection,
-    bulk: BulkWriter,
-    table: ServingTable,
-    items: str | None,
-    main: Path,
-) -> None:
-    """A sub-list from `items` (its select; None: the snapshot has none): its items,
-    typed, into the Arrow file list_file(main, name), in customer order, and where each
-    customer's start and how many into SQLite table `name`. The two are checked to agree."""
-    path = list_file(main, table.name)
-    if items is None:
-        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
-            pass
-        fsync(path)
-        return
-    index = sql("serving/list_index").replace("{items}", f"({items}) as item")
-    bulk.ingest(table.name, _rows(cursor, index))
-    reader = _rows(cursor, list_items_select(cursor, table.name, items))
-    written = 0
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
-            written += batch.num_rows
-            kill_point("serving_write")
-    indexed = bulk.scalar(f"select coalesce(sum(total), 0) from {table.name}")
-    if int(indexed or 0) != written:
-        raise RuntimeError(
-            f"serving list {table.name}: {written} items written but its index counts "
-            f"{indexed}; the build is not published"
-        )
-    # On disk before the publish renames it.
-    fsync(path)
 
 
 def _write_contract(

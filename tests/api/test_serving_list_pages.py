@@ -20,6 +20,7 @@ from api import serving as reading
 from api.list_rows import ListFiles
 from kernel.serving_contract import list_file
 from warehouse import serving as writing
+from warehouse import serving_lists
 from warehouse.sqlite_bulk import BulkWriter
 
 INVOICES = next(t for t in writing.TABLES if t.name == "customer_invoice")
@@ -58,13 +59,13 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
     bulk = BulkWriter(part)
     cursor = writing._cursor(con)
     writing.load_macros(cursor)
-    batch, writing._ARROW_BATCH = writing._ARROW_BATCH, BATCH
+    batch, serving_lists.ARROW_BATCH = serving_lists.ARROW_BATCH, BATCH
     try:
         items = "select * from serving.customer_invoice"
         writing._copy(cursor, bulk, INVOICES, True, items, main=main)
         writing._copy(cursor, bulk, TICKETS, False, main=main)  # the snapshot has none
     finally:
-        writing._ARROW_BATCH = batch
+        serving_lists.ARROW_BATCH = batch
         bulk.close()
     con.close()
     lite = sqlite3.connect(part)
@@ -146,9 +147,50 @@ def test_a_list_the_snapshot_lacks_is_empty_for_everyone(written: Written) -> No
 
 def test_every_served_list_says_its_order() -> None:
     # One sort by (customer, the list's order), no rank per customer: every served list's
-    # SQL names its order, over its own columns.
+    # SQL names its order over its own columns, or `none` (one item per customer).
     con = duckdb.connect()
     for table in writing.TABLES:
         if table.is_list:
-            select = writing.list_items_select(con, table.name, "select 1 as customer_id")
-            assert "order by customer_id, item." in " ".join(select.split()), table.name
+            select = serving_lists.list_items_select(con, table.name, "select 1 as customer_id")
+            flat = " ".join(select.split())
+            if serving_lists.list_order(table.name) == serving_lists.UNORDERED:
+                assert "order by" not in flat, table.name
+            else:
+                assert "order by customer_id, item." in flat, table.name
+
+
+def test_an_unordered_list_is_indexed_from_its_rows(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    main = tmp_path / "x.duckdb.serving.sqlite"
+    part = tmp_path / "x.duckdb.serving.lists.sqlite"
+    # The profile's list: one item per customer, written in the select's order (here
+    # not the customers'), its documents across several record batches.
+    items = (
+        "select 'C' || lpad(((i * 7) % 20)::varchar, 2, '0') as customer_id,"
+        " '{\"n\":' || i || '}' as head, '{}' as tail from range(20) t(i)"
+    )
+    bulk = BulkWriter(part)
+    batch, serving_lists.ARROW_BATCH = serving_lists.ARROW_BATCH, BATCH
+    try:
+        bulk.execute(f"create table customer_profile {writing._LIST}")
+        serving_lists.copy_list(con, bulk, "customer_profile", items, main)
+        # Two items for one customer: refused, nothing published.
+        with pytest.raises(RuntimeError, match="more than one item"):
+            serving_lists.copy_list(
+                con, bulk, "customer_profile", f"{items} union all {items}", main
+            )
+    finally:
+        serving_lists.ARROW_BATCH = batch
+        bulk.close()
+    lite = sqlite3.connect(part)
+    lists = ListFiles(main)
+    try:
+        index = lite.execute("select customer_id, first, total from customer_profile").fetchall()
+        assert [r[0] for r in index] == [f"C{k:02d}" for k in range(20)]
+        for customer_id, first, total in index:
+            assert total == 1
+            i = next(i for i in range(20) if (i * 7) % 20 == int(customer_id[1:]))
+            assert lists.column("customer_profile", "head", first, 1) == [f'{{"n":{i}}}']
+    finally:
+        lists.close()
+        lite.close()

@@ -1,13 +1,14 @@
 -- needs: mart.alert, mart.customer_360
--- order: item.seq
+-- order: item.alert_type, item.reference, item.message
 -- A customer's alerts as the profile lists them (by alert type), each document in the
 -- shape of the API's AlertOut (api/schemas.py).
 select
     a.customer_id,
-    -- Ties of a type in a stable order (its reference, then its message).
-    row_number() over (
-        partition by a.customer_id order by a.alert_type, a.reference, a.message
-    ) as seq,
+    -- The order (ties of a type by their reference, then their message); the list
+    -- stores the documents alone.
+    a.alert_type,
+    a.reference,
+    a.message,
     to_json({
         'customer_id': a.customer_id,
         'customer_name': c.name,

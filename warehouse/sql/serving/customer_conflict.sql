@@ -1,10 +1,11 @@
 -- needs: core.customer_conflict
--- order: item.seq
+-- order: item.field
 -- Each document in the shape of the API's Conflict (api/schemas.py): the values of each
 -- source as JSON.
 select
     f.customer_id,
-    row_number() over (partition by f.customer_id order by f.field) as seq,
+    -- The order; the list stores the documents alone.
+    f.field,
     to_json({
         'field': f.field,
         'values': c360_json(f."values"),

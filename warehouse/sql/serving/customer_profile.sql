@@ -1,7 +1,7 @@
 -- needs: mart.customer_360
--- order: item.customer_id
+-- order: none
 -- The profile of each customer (GET /customers/{id}) but the lists it shows whole: a list
--- of one item per customer (its Arrow file, in customer order), which the API puts
+-- of one item per customer (its Arrow file, unsorted: the index says where), which the API puts
 -- together with the customer's alerts, sources, conflicts and provenance (their lists'
 -- documents) per request (api/profile.py). Two JSON objects in the exact shape of the
 -- response (CustomerProfile in api/schemas.py: amounts as strings with two decimals,

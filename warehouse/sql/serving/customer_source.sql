@@ -1,13 +1,14 @@
 -- needs: core.customer_xref
--- order: item.seq
+-- order: item.role, item.source, item.source_id
 -- The source records of each customer with the matcher's evidence (JSON text): the API
 -- parses the evidence and phrases it in words (api/evidence.py) when it serves the
 -- profile; the rest is in the shape of its SourceRecord (api/schemas.py).
 select
     x.customer_id,
-    row_number() over (
-        partition by x.customer_id order by x.role, x.source, x.source_id
-    ) as seq,
+    -- The order; the list stores the documents alone.
+    x.role,
+    x.source,
+    x.source_id,
     to_json({
         'source': x.source,
         'source_id': x.source_id,

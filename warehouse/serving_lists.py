@@ -1,0 +1,171 @@
+"""The customers' lists of the serving contract: items in an Arrow file, an index in SQLite.
+
+Each list's items are the rows of an Arrow IPC file of its own (kernel/serving_contract.
+list_file), every customer's items together, and the list's table in the "lists" part,
+(customer_id, first, total), says where the customer's rows start and how many there are
+(api/list_rows.py reads them). The `-- order:` line of the list's serving/<list>.sql says
+how its items are ordered:
+
+- an order over its columns (`item.issue_date desc, item.source_id`): the items in customer
+  order, then that one (serving/list_items.sql, one sort), the index from its own
+  `group by` (serving/list_index.sql);
+- `none`: one item per customer (the profile), written in the select's own order, unsorted
+  (sorting kilobytes of JSON per customer cost more than writing them); the index is the
+  written rows' customer ids, sorted in Arrow (serving/list_rows_unordered.sql).
+
+An item is every column but `customer_id` (the index says whose), and but `seq` (it only
+orders); a list of documents (a `doc` column) stores its documents alone. Money, dates and
+times are stored as their text, as the response sends them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kernel.killpoint import kill_point
+from kernel.serving_contract import list_file
+from kernel.snapshots import fsync
+from kernel.sqlquote import quote_ident
+from warehouse.sqlfiles import sql
+from warehouse.sqlite_bulk import BulkWriter
+
+_ORDER = re.compile(r"^--\s*order:\s*(.+)$", re.MULTILINE)
+# `-- order: none`: one item per customer, in the select's own order.
+UNORDERED = "none"
+# Rows per record batch of a list's Arrow file: a page is a slice of one (or, at a
+# batch's edge, two).
+ARROW_BATCH = 65_536
+# Item columns stored as they are; any other type (money, dates, times) as its text, as
+# the JSON documents carry them.
+_ARROW_KINDS = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE"})
+
+
+def arrow_rows(cursor: duckdb.DuckDBPyConnection, select: str) -> pa.RecordBatchReader:
+    """DuckDB's `select` as a stream of Arrow record batches."""
+    return cursor.sql(select).to_arrow_reader(ARROW_BATCH)
+
+
+def list_order(name: str) -> str:
+    """List `name`'s order among a customer's items: the `-- order:` line of its
+    serving/<name>.sql, over its columns as `item` (or UNORDERED)."""
+    found = _ORDER.search(sql(f"serving/{name}"))
+    if found is None:
+        raise ValueError(f"serving/{name}.sql has no `-- order:` line")
+    return found.group(1).strip()
+
+
+def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> str:
+    """The select of list `name`'s Arrow rows from `items` (its serving/<name>.sql for
+    this snapshot): its fields, money and dates as their text, in its order; an
+    unordered list's customer_id first (its index is made from them)."""
+    source = f"({items}) as item"
+    described = [
+        (str(r[0]), str(r[1]).upper())
+        for r in con.execute(f"describe select * from {source}").fetchall()
+    ]
+    if any(column == "doc" for column, _ in described):
+        described = [("doc", "VARCHAR")]
+    columns = [
+        quote_ident(column)
+        if kind in _ARROW_KINDS
+        else f"{quote_ident(column)}::varchar as {quote_ident(column)}"
+        for column, kind in described
+        if column not in ("customer_id", "seq")
+    ]
+    order = list_order(name)
+    template = "list_rows_unordered" if order == UNORDERED else "list_items"
+    return (
+        sql(f"serving/{template}")
+        .replace("{columns}", ", ".join(columns))
+        .replace("{order}", order)
+        .replace("{items}", source)
+    )
+
+
+def copy_list(
+    cursor: duckdb.DuckDBPyConnection,
+    bulk: BulkWriter,
+    name: str,
+    items: str | None,
+    main: Path,
+) -> None:
+    """List `name` from `items` (its select; None: the snapshot has none): its items into
+    the Arrow file list_file(main, name), and where each customer's start and how many
+    into `bulk`'s table `name`. The two are checked to agree."""
+    path = list_file(main, name)
+    if items is None:
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
+            pass
+    elif list_order(name) == UNORDERED:
+        _copy_unordered(cursor, bulk, name, items, path)
+    else:
+        index = sql("serving/list_index").replace("{items}", f"({items}) as item")
+        bulk.ingest(name, arrow_rows(cursor, index))
+        rows = arrow_rows(cursor, list_items_select(cursor, name, items))
+        _check(bulk, name, _write(rows, path, rows.schema))
+    # On disk before the publish renames it.
+    fsync(path)
+
+
+def _write(batches: Iterable[pa.RecordBatch], path: Path, schema: pa.Schema) -> int:
+    """Write `batches` (in `schema`: without a leading customer_id) to the Arrow file
+    `path`; how many rows."""
+    written = 0
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+        for batch in batches:
+            if batch.schema.names != schema.names:
+                batch = pa.RecordBatch.from_arrays(batch.columns[1:], schema=schema)
+            writer.write_batch(batch)
+            written += batch.num_rows
+            kill_point("serving_write")
+    return written
+
+
+def _copy_unordered(
+    cursor: duckdb.DuckDBPyConnection, bulk: BulkWriter, name: str, items: str, path: Path
+) -> None:
+    """One item per customer, in the select's order: the rows without their customer id,
+    and the index from the ids (sorted here, in Arrow: the SQLite key fills by appending)."""
+    rows = arrow_rows(cursor, list_items_select(cursor, name, items))
+    ids: list[pa.Array] = []
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in rows:
+            ids.append(batch.column(0))
+            yield batch
+
+    written = _write(batches(), path, rows.schema.remove(0))
+    if ids:
+        every = pa.concat_arrays(ids)
+        if pc.count_distinct(every).as_py() != len(every):
+            raise RuntimeError(
+                f"serving list {name}: a customer has more than one item, but its "
+                "`-- order: none` says one each; the build is not published"
+            )
+        order = pc.sort_indices(every)
+        # first = the row's place in the file; total = 1 (a place equals itself).
+        index = pa.Table.from_arrays(
+            [
+                pc.take(every, order),
+                order.cast(pa.int64()),
+                pc.equal(order, order).cast(pa.int64()),
+            ],
+            names=["customer_id", "first", "total"],
+        )
+        bulk.ingest(name, index.to_reader())
+    _check(bulk, name, written)
+
+
+def _check(bulk: BulkWriter, name: str, written: int) -> None:
+    indexed = bulk.scalar(f"select coalesce(sum(total), 0) from {name}")
+    if int(indexed or 0) != written:
+        raise RuntimeError(
+            f"serving list {name}: {written} items written but its index counts "
+            f"{indexed}; the build is not published"
+        )
