@@ -3,7 +3,8 @@
 Each published snapshot `<build_id>.duckdb` has beside it its serving files (written by
 warehouse/serving.py, read by api/): the main one `<build_id>.duckdb.serving.sqlite` and
 one per further part (`<build_id>.duckdb.serving.lists.sqlite`: where each customer's
-sub-lists start and how long they are; `….serving.search.sqlite`: the search index).
+sub-lists start and how long they are; `….serving.search.sqlite`: the search index;
+`….serving.profile.sqlite`: where each customer's profile parts are).
 The parts are written at once by writers of their own (one SQLite file has one writer) and
 read as one database: the main file with the others attached, every table name unique
 across them. The main file's table `contract` holds the version below; a reader refuses a
@@ -24,7 +25,7 @@ from pathlib import Path
 SERVING_SUFFIX = ".serving.sqlite"
 # The parts beside the main file, each attached under its name (their order is the
 # publish order: every part is in place before the main file that names the set).
-SERVING_PARTS = ("lists", "search")
+SERVING_PARTS = ("lists", "search", "profile")
 # The profile (GET /customers/{id}) in parts the API puts together per request
 # (api/profile.py): one typed row per customer, and the lists it shows whole.
 PROFILE_LISTS = (

@@ -82,22 +82,25 @@ class ServingTable:
     part: str = "main"
 
 
-# Every served sub-list's index is in the "lists" part (its items in a file of their own).
+# Every sub-list's index is in the "lists" part (its items in a file of their own), but
+# the profile's: in the "profile" part, a writer of its own (one writer per SQLite file,
+# and the lists' writer was the contract's last to end).
 _LISTS_PART = "lists"
+_PROFILE_PART = "profile"
 # The search tables and the indexes SQLite builds over them (its trigram indexes take
 # the longest single statement of the contract): a writer of their own, from the start.
 _SEARCH_PART = "search"
 
 
-def _list(name: str) -> ServingTable:
-    return ServingTable(name, _LIST, is_list=True, part=_LISTS_PART)
+def _list(name: str, part: str = _LISTS_PART) -> ServingTable:
+    return ServingTable(name, _LIST, is_list=True, part=part)
 
 
 _PROFILE = (
     # The profile (GET /customers/{id}): one typed row per customer and the lists it shows
     # whole, put together per request (api/profile.py); the customers and their owners,
     # which every customer route's access check reads.
-    *(_list(name) for name in PROFILE_LISTS),
+    *(_list(name, _PROFILE_PART) for name in PROFILE_LISTS),
     ServingTable(
         "customer",
         "(customer_id text primary key, owner text) without rowid",
@@ -248,7 +251,7 @@ TABLES: tuple[ServingTable, ...] = (
     *_SUB_LISTS[1:],
     *_PAGES,
 )
-assert {t.part for t in TABLES if t.is_list} == {_LISTS_PART}
+assert {t.part for t in TABLES if t.is_list} == {_LISTS_PART, _PROFILE_PART}
 assert {t.name for t in TABLES if t.is_list} == set(SERVED_LISTS)
 assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS}
 # Extra files filling a table created by another (quality_part's one row per part).
