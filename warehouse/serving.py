@@ -6,11 +6,11 @@ tables are copied into SQLite files written beside the DuckDB snapshot, publishe
 before CURRENT switches: `<build_id>.duckdb.serving.sqlite` (the main file) and one file per
 further part (kernel/serving_contract.py), each written by a writer thread of its own while
 DuckDB builds the next tables, so the copies run side by side (DuckDB's Arrow stream
-inserted by the ADBC SQLite driver, warehouse/sqlite_bulk.py). The customers' sub-lists,
-and the profile (one typed row per customer and the lists it shows whole), are not JSON:
-their items are typed rows of an Arrow file per list, in customer order
-(serving/list_items.sql), and the "lists" part holds where each customer's rows start and
-how many there are (serving/list_index.sql). The build starts the
+inserted by the ADBC SQLite driver, warehouse/sqlite_bulk.py). The customers' sub-lists
+and the profile's parts are not SQLite tables: their items are rows of an Arrow file per
+list (warehouse/serving_lists.py: typed rows for the sub-lists, the response's JSON for
+the profile), and the "lists" and "profile" parts hold where each customer's rows start
+and how many there are. The build starts the
 contract once its core tables are committed and goes on beside it (ServingWrite). The API
 reads only these files: one primary-key or index-range lookup per request, and for a
 sub-list's page a range of rows of its memory-mapped Arrow file (docs/benchmarks.md has the
@@ -71,7 +71,7 @@ class ServingTable:
     name: str
     ddl: str
     indexes: tuple[str, ...] = ()
-    # A customer sub-list: its items in an Arrow file, its index in the "lists" part.
+    # A customer list: its items in an Arrow file, its index in the table of this name.
     is_list: bool = False
     # SQLite statements (warehouse/sql/serving/<after>.sql) run once the rows are copied.
     after: str | None = None
@@ -97,9 +97,9 @@ def _list(name: str, part: str = _LISTS_PART) -> ServingTable:
 
 
 _PROFILE = (
-    # The profile (GET /customers/{id}): one typed row per customer and the lists it shows
-    # whole, put together per request (api/profile.py); the customers and their owners,
-    # which every customer route's access check reads.
+    # The profile (GET /customers/{id}): one row per customer (its JSON but the lists) and
+    # the documents of the lists it shows whole, spliced per request (api/profile.py);
+    # the customers and their owners, which every customer route's access check reads.
     *(_list(name, _PROFILE_PART) for name in PROFILE_LISTS),
     ServingTable(
         "customer",

@@ -1,9 +1,9 @@
 """The customers' lists of the serving contract: items in an Arrow file, an index in SQLite.
 
 Each list's items are the rows of an Arrow IPC file of its own (kernel/serving_contract.
-list_file), every customer's items together, and the list's table in the "lists" part,
-(customer_id, first, total), says where the customer's rows start and how many there are
-(api/list_rows.py reads them). The `-- order:` line of the list's serving/<list>.sql says
+list_file), every customer's items together, and the list's table (customer_id, first,
+total) in the "lists" part (the profile's: the "profile" part) says where the customer's
+rows start and how many there are (api/list_rows.py reads them). The `-- order:` line of the list's serving/<list>.sql says
 how its items are ordered:
 
 - an order over its columns (`item.issue_date desc, item.source_id`): the items in customer
