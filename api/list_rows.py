@@ -36,37 +36,28 @@ class _ListFile:
 
     def read(self, first: int, count: int) -> list[dict[str, Any]]:
         """Rows first .. first + count - 1 as dicts (count cut at the file's end)."""
-        count = max(0, min(count, self.rows - first))
-        if count == 0:
-            return []
-        at = bisect.bisect_right(self.starts, first) - 1
-        offset = first - self.starts[at]
-        batch = self.batches[at]
-        if offset + count <= batch.num_rows:
-            rows: list[dict[str, Any]] = batch.slice(offset, count).to_pylist()
-            return rows
-        # A customer's rows across a batch's edge: the batches they span, as one table.
-        last = bisect.bisect_right(self.starts, first + count - 1)
-        table = pa.Table.from_batches(self.batches[at:last], self.schema)
-        spanned: list[dict[str, Any]] = table.slice(offset, count).to_pylist()
-        return spanned
+        rows = self._slice(first, count)
+        return rows.to_pylist() if rows is not None else []
 
     def column(self, name: str, first: int, count: int) -> list[Any]:
         """Column `name` of rows first .. first + count - 1: one column converted, not
         every field of every row (a profile's documents)."""
+        rows = self._slice(first, count)
+        return rows.column(name).to_pylist() if rows is not None else []
+
+    def _slice(self, first: int, count: int) -> pa.RecordBatch | pa.Table | None:
+        """Rows first .. first + count - 1 (count cut at the file's end), None if none."""
         count = max(0, min(count, self.rows - first))
         if count == 0:
-            return []
+            return None
         at = bisect.bisect_right(self.starts, first) - 1
         offset = first - self.starts[at]
         batch = self.batches[at]
         if offset + count <= batch.num_rows:
-            values: list[Any] = batch.column(name).slice(offset, count).to_pylist()
-            return values
+            return batch.slice(offset, count)
+        # A customer's rows across a batch's edge: the batches they span, as one table.
         last = bisect.bisect_right(self.starts, first + count - 1)
-        table = pa.Table.from_batches(self.batches[at:last], self.schema)
-        spanned: list[Any] = table.column(name).slice(offset, count).to_pylist()
-        return spanned
+        return pa.Table.from_batches(self.batches[at:last], self.schema).slice(offset, count)
 
 
 class ListFiles:
