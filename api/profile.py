@@ -33,22 +33,23 @@ def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
     if _ROW not in places:
         raise not_found(customer_id)
 
-    def column(name: str, field: str) -> list[Any]:
-        first, total = places.get(name, (0, 0))
-        return snap.lists.column(name, field, first, total)
+    def docs(name: str) -> list[str]:
+        found = places.get(name)
+        return snap.lists.column(name, "doc", *found) if found else []
 
-    head, tail = column(_ROW, "head")[0], column(_ROW, "tail")[0]
+    [row] = snap.lists.read(_ROW, *places[_ROW])
+    head, tail = row["head"], row["tail"]
     return "".join(
         (
             head[:-1],
             ',"alerts":',
-            _array(column("customer_alert", "doc")),
+            _array(docs("customer_alert")),
             ',"sources":',
-            _sources(column("customer_source", "doc")),
+            _sources(docs("customer_source")),
             ',"conflicts":',
-            _array(column("customer_conflict", "doc")),
+            _array(docs("customer_conflict")),
             ',"provenance":',
-            _array(column("customer_provenance", "doc")),
+            _array(docs("customer_provenance")),
             ",",
             tail[1:-1],
             ',"snapshot":',
@@ -64,7 +65,9 @@ def _array(docs: list[str]) -> str:
 
 def _sources(docs: list[str]) -> str:
     """The source records with their evidence parsed and phrased (api/evidence.py)."""
-    records = [json.loads(doc) for doc in docs]
+    if not docs:
+        return "[]"
+    records = json.loads(_array(docs))
     for x in records:
         evidence = parse_json(x.get("evidence"))
         x["evidence"] = evidence
