@@ -114,13 +114,10 @@ def copy_list(
 
 
 def _write(batches: Iterable[pa.RecordBatch], path: Path, schema: pa.Schema) -> int:
-    """Write `batches` (in `schema`: without a leading customer_id) to the Arrow file
-    `path`; how many rows."""
+    """Write `batches` (of `schema`) to the Arrow file `path`; how many rows."""
     written = 0
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
         for batch in batches:
-            if batch.schema.names != schema.names:
-                batch = pa.RecordBatch.from_arrays(batch.columns[1:], schema=schema)
             writer.write_batch(batch)
             written += batch.num_rows
             kill_point("serving_write")
@@ -133,14 +130,15 @@ def _copy_unordered(
     """One item per customer, in the select's order: the rows without their customer id,
     and the index from the ids (sorted here, in Arrow: the SQLite key fills by appending)."""
     rows = arrow_rows(cursor, list_items_select(cursor, name, items))
+    schema = rows.schema.remove(0)
     ids: list[pa.Array] = []
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in rows:
             ids.append(batch.column(0))
-            yield batch
+            yield pa.RecordBatch.from_arrays(batch.columns[1:], schema=schema)
 
-    written = _write(batches(), path, rows.schema.remove(0))
+    written = _write(batches(), path, schema)
     if ids:
         every = pa.concat_arrays(ids)
         if pc.count_distinct(every).as_py() != len(every):
