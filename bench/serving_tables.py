@@ -24,7 +24,6 @@ from bench.common import OUT
 from kernel.connection import connect
 from kernel.serving_contract import SERVING_SUFFIX, serving_part
 from kernel.settings import LimitsConfig
-from kernel.sqlquote import quote_literal
 from warehouse import serving
 from warehouse.sqlite_bulk import BulkWriter
 
@@ -38,16 +37,7 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="serving-tables-", dir=OUT))
     con = connect(out / "work.duckdb", budget=LimitsConfig(duckdb_memory_limit=limit))
     try:
-        con.execute(f"attach {quote_literal(snapshot)} as snap (read_only)")
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'snap'"
-        ).fetchall()
-        for schema in sorted({str(s) for s, _ in tables}):
-            con.execute(f'create schema if not exists "{schema}"')
-        for schema, name in tables:
-            con.execute(
-                f'create view "{schema}"."{name}" as select * from snap."{schema}"."{name}"'
-            )
+        serving.view_snapshot(con, snapshot)
         con.execute("attach ':memory:' as serving")
         costs = _measure(con, out / (snapshot.name + SERVING_SUFFIX))
     finally:

@@ -670,6 +670,19 @@ class ServingWrite:
         self._thread.join()
 
 
+def view_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+    """The published `snapshot`'s tables, read-only, as views of the same names in `con`'s
+    database: the serving SQL runs on them as on the snapshot being built."""
+    con.execute(f"attach {quote_literal(snapshot)} as snap (read_only)")
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'snap'"
+    ).fetchall()
+    for schema in sorted({str(s) for s, _ in tables}):
+        con.execute(f'create schema if not exists "{schema}"')
+    for schema, name in tables:
+        con.execute(f'create view "{schema}"."{name}" as select * from snap."{schema}"."{name}"')
+
+
 def serving_for_snapshot(
     snapshot: Path, folder: Path | None = None, budget: LimitsConfig | None = None
 ) -> Path:
@@ -682,16 +695,7 @@ def serving_for_snapshot(
     target = out_dir / (snapshot.name + SERVING_SUFFIX)
     con = connect(work, budget=budget)
     try:
-        con.execute(f"attach {quote_literal(snapshot)} as snap (read_only)")
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'snap'"
-        ).fetchall()
-        for schema in sorted({str(s) for s, _ in tables}):
-            con.execute(f'create schema if not exists "{schema}"')
-        for schema, name in tables:
-            con.execute(
-                f'create view "{schema}"."{name}" as select * from snap."{schema}"."{name}"'
-            )
+        view_snapshot(con, snapshot)
         _write_contract(con, target)
     finally:
         con.close()
