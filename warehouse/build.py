@@ -184,14 +184,15 @@ def _prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         )
 
 
-def _transform(
+def _golden(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     params: dict[str, Any],
     say: Callable[[str], None],
 ) -> dict[str, int]:
-    """Matching, golden records and the facts linked to them: the core tables, final once
-    this returns. The links accepted per rule."""
+    """Matching and golden records: the customers, their source records, conflicts and
+    review queue, final once this returns (the facts' steps make tables of their own). The
+    links accepted per rule."""
     say("matching customer records")
     links = resolve(con, settings.matching.passes, params, settings.app_db)
     kill_point("build_matching")
@@ -201,6 +202,14 @@ def _transform(
     say("building golden records")
     for step in GOLDEN_STEPS:
         run_file(con, step, params)
+    return links
+
+
+def _facts(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], say: Callable[[str], None]
+) -> None:
+    """The facts linked to the golden records: the rest of the core tables, final once
+    this returns."""
     say("linking orders, invoices, opportunities and receivables")
     for table in CHILD_TABLES:
         run_file(con, "core/source_child", params, identifiers={"table": table})
@@ -210,7 +219,6 @@ def _transform(
         run_file(con, "core/owner_name", params, identifiers={"relation": relation})
     for step in FACT_STEPS:
         run_file(con, step, params)
-    return links
 
 
 def _marts(
@@ -286,17 +294,24 @@ def _locked_build(settings: Settings, say: Callable[[str], None], serving: bool)
         params = build_params(settings, build_id, started)
         _prepare(con, settings)
         history.attach(con, settings.history_db)
-        # Two transactions for the transform (one WAL sync each, not one per table): the
-        # core tables, then the marts. The serving contract starts after the first, on its
-        # own cursor, which sees only what is committed; its tables over the marts start
-        # after the second, while the checks run (they only read: a failed check discards
-        # the snapshot and stops the contract).
+        # Three transactions for the transform (one WAL sync each, not one per table): the
+        # golden records, the facts, the marts. The serving contract starts after the
+        # first, on its own cursor, which sees only what is committed: the tables over the
+        # golden records at once (the linking of the facts leaves a core idle), those over
+        # the facts after the second, those over the marts after the third, while the
+        # checks run (they only read: a failed check discards the snapshot and stops the
+        # contract).
         con.execute("begin transaction")
-        links = _transform(con, settings, params, say)
+        links = _golden(con, settings, params, say)
         con.execute("commit")
         if serving:
             say("writing the serving contract")
             contract = ServingWrite(con, serving_path(tmp))
+        con.execute("begin transaction")
+        _facts(con, params, say)
+        con.execute("commit")
+        if contract is not None:
+            contract.facts_ready()
         con.execute("begin transaction")
         counts = _marts(con, params, say, links)
         con.execute("commit")

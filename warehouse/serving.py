@@ -265,43 +265,50 @@ _INSERTS = {
 }
 
 
-# When a serving table can be built while the build goes on (ServingWrite): FACTS once the
-# core tables are final (the sub-lists read only them), MARTS once the marts are committed
-# (while the build's checks run), LOGGED once the build log is in the snapshot (meta.build,
-# written last).
-FACTS, MARTS, LOGGED = 0, 1, 2
+# When a serving table can be built while the build goes on (ServingWrite): EARLY at once
+# (it reads only what the build had committed when the contract started: the golden
+# records, source records, conflicts and the review queue), FACTS once the core tables are
+# final (the sub-lists read them), MARTS once the marts are committed (while the build's
+# checks run), LOGGED once the build log is in the snapshot (meta.build, written last).
+EARLY, FACTS, MARTS, LOGGED = 0, 1, 2, 3
 _LATE_NEEDS = frozenset({"meta.build"})
 _READS_MARTS = re.compile(r"\bmart\.")
+_READS = re.compile(r"\b((?:core|meta|mart)\.\w+)")
 
 
-# The plan (stages, order) depends only on TABLES and the SQL files: made once.
+# The plan (stages, order) depends only on TABLES, the SQL files and what is committed
+# when the contract starts: made once per such set.
 @cache
-def _stages() -> dict[str, int]:
-    """Each table's stage, from what its SQL (and that of its _INSERTS) reads."""
+def _stages(early: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Each table's stage, from what its SQL (and that of its _INSERTS) reads; `early`:
+    the relations final when the contract starts."""
     stages: dict[str, int] = {}
     for table in TABLES:
         texts = [sql(f"serving/{n}") for n in (table.name, *_INSERTS.get(table.name, ()))]
+        reads = {name for text in texts for name in _READS.findall(text)}
         if any(_LATE_NEEDS & set(_needs(t)) for t in texts):
             stages[table.name] = LOGGED
         elif any(_READS_MARTS.search(t) for t in texts):
             stages[table.name] = MARTS
+        elif early and reads <= early:
+            stages[table.name] = EARLY
         else:
             stages[table.name] = FACTS
     return stages
 
 
 @cache
-def build_order() -> tuple[ServingTable, ...]:
+def build_order(early: frozenset[str] = frozenset()) -> tuple[ServingTable, ...]:
     """The tables in the order they are built: by stage (_stages), in TABLES order within
     one."""
-    stages = _stages()
+    stages = _stages(early)
     return tuple(sorted(TABLES, key=lambda t: stages[t.name]))
 
 
-def _last_of_part() -> dict[str, str]:
+def _last_of_part(early: frozenset[str]) -> dict[str, str]:
     """Each serving file's last table in build order: once it is handed over, that file's
     writer may end (indexes, statistics, fsync) while the others still copy."""
-    return {t.part: t.name for t in build_order()}
+    return {t.part: t.name for t in build_order(early)}
 
 
 class ContractAborted(Exception):
@@ -313,7 +320,7 @@ class _Gate:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._reached = FACTS
+        self._reached = EARLY
         self._aborted = False
 
     def reach(self, stage: int) -> None:
@@ -405,19 +412,21 @@ def build_serving_tables(
     con: duckdb.DuckDBPyConnection,
     done: Callable[[ServingTable, bool, str | None], None] | None = None,
     gate: _Gate | None = None,
+    early: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Create the serving tables in catalog `serving` (attached by the caller); return the
     tables made. `done(table, made, items)` is called as each is complete, in order;
     `items` is a sub-list's select (serving/<list>.sql, which the copy evaluates as it
     writes the items: never stored whole in DuckDB), else None. With a `gate`, a table
     reading what the build has not finished yet waits for it: the tables are built in the
-    order of their stage (_stages), in TABLES order within one."""
-    stages = _stages()
+    order of their stage (_stages, `early` the relations final from the start), in TABLES
+    order within one."""
+    stages = _stages(early)
     present = _present(con)
     load_macros(con)
     built: list[str] = []
-    stage = FACTS
-    for table in build_order():
+    stage = EARLY
+    for table in build_order(early):
         if gate is not None:
             gate.check()
             if stages[table.name] > stage:
@@ -586,7 +595,10 @@ def _copy(
 
 
 def _write_contract(
-    con: duckdb.DuckDBPyConnection, target: Path, gate: _Gate | None = None
+    con: duckdb.DuckDBPyConnection,
+    target: Path,
+    gate: _Gate | None = None,
+    early: frozenset[str] = frozenset(),
 ) -> None:
     """Build the serving tables in an in-memory database attached as catalog `serving`
     (the snapshot never stores them; a file there costs a WAL sync per table) and copy
@@ -599,7 +611,7 @@ def _write_contract(
         for writer in writers.values():
             writer.start()
 
-        last = _last_of_part()
+        last = _last_of_part(early)
 
         def hand_over(table: ServingTable, built: bool, items: str | None) -> None:
             writers[table.part].tables.put((table, built, items))
@@ -607,7 +619,7 @@ def _write_contract(
                 writers[table.part].close()
 
         try:
-            build_serving_tables(con, hand_over, gate)
+            build_serving_tables(con, hand_over, gate, early)
         finally:
             # Every writer told first, then waited for: their ends run side by side.
             for writer in writers.values():
@@ -621,18 +633,20 @@ def _write_contract(
 
 class ServingWrite:
     """The serving contract of the snapshot being built, written by a thread of its own
-    (its own DuckDB cursor and its three writers) while the build goes on.
+    (its own DuckDB cursor and its writers, one per SQLite file) while the build goes on.
 
-    It starts as soon as the core tables are final, with the sub-lists that read only them,
-    and runs beside the build's marts, checks, history and build log instead of after them.
-    The build says when its marts are committed (`marts_ready()`) and when its log is in
-    the snapshot (`finish()`, which waits for the contract), or `abort()` when it fails
-    meanwhile (a failed check too)."""
+    It starts as soon as the golden records are committed, with the tables that read only
+    what is committed then (nothing committed before it starts changes afterwards), and
+    runs beside the build's facts, marts, checks, history and build log instead of after
+    them. The build says when its core tables are committed (`facts_ready()`), its marts
+    (`marts_ready()`) and when its log is in the snapshot (`finish()`, which waits for the
+    contract), or `abort()` when it fails meanwhile (a failed check too)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, target: Path) -> None:
         self.target = target
         self._gate = _Gate()
         self._cursor = _cursor(con)
+        self._early = frozenset(_present(self._cursor))
         self._error: BaseException | None = None
         self._started, self._cpu = time.perf_counter(), time.process_time()
         self._thread = threading.Thread(target=self._run, name="serving-builder", daemon=True)
@@ -640,11 +654,15 @@ class ServingWrite:
 
     def _run(self) -> None:
         try:
-            _write_contract(self._cursor, self.target, self._gate)
+            _write_contract(self._cursor, self.target, self._gate, self._early)
         except BaseException as exc:  # handed to the build's thread by finish()
             self._error = exc
         finally:
             self._cursor.close()
+
+    def facts_ready(self) -> None:
+        """The core tables are final and committed (the build makes its marts)."""
+        self._gate.reach(FACTS)
 
     def marts_ready(self) -> None:
         """The marts are built and committed (the checks run beside the contract)."""

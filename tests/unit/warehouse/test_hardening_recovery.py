@@ -70,7 +70,9 @@ def test_a_second_rollback_goes_further_back(staging_factory: Callable[..., Sett
     assert rollback(settings) == a
 
 
-@pytest.mark.parametrize("where", ["connect", "_transform"])
+# "_facts" fails once the serving contract is being written beside the build: it is
+# stopped and its files removed too.
+@pytest.mark.parametrize("where", ["connect", "_golden", "_facts"])
 def test_every_failed_build_is_logged_with_its_reason(
     staging_factory: Callable[..., Settings],
     monkeypatch: pytest.MonkeyPatch,
