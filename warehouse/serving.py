@@ -236,7 +236,7 @@ _PAGES = (
         order="source, source_id",
     ),
     # Last: it reads the build log (meta.build), which the build writes while the contract
-    # is being written (_LATE_NEEDS).
+    # is being written (_LATE).
     ServingTable("run_build", "(seq integer primary key, doc text not null)", order="seq"),
 )
 # In build order (DuckDB builds one table at a time), chosen so that every writer starts
@@ -271,8 +271,7 @@ _INSERTS = {
 # final (the sub-lists read them), MARTS once the marts are committed (while the build's
 # checks run), LOGGED once the build log is in the snapshot (meta.build, written last).
 EARLY, FACTS, MARTS, LOGGED = 0, 1, 2, 3
-_LATE_NEEDS = frozenset({"meta.build"})
-_READS_MARTS = re.compile(r"\bmart\.")
+_LATE = "meta.build"
 _READS = re.compile(r"\b((?:core|meta|mart)\.\w+)")
 
 
@@ -284,11 +283,13 @@ def _stages(early: frozenset[str] = frozenset()) -> dict[str, int]:
     the relations final when the contract starts."""
     stages: dict[str, int] = {}
     for table in TABLES:
-        texts = [sql(f"serving/{n}") for n in (table.name, *_INSERTS.get(table.name, ()))]
+        # Every relation named (a comment's too: a later stage is only slower), the
+        # optional ones by the table they stand for when the snapshot has it.
+        texts = [_filled(n, None) for n in (table.name, *_INSERTS.get(table.name, ()))]
         reads = {name for text in texts for name in _READS.findall(text)}
-        if any(_LATE_NEEDS & set(_needs(t)) for t in texts):
+        if _LATE in reads:
             stages[table.name] = LOGGED
-        elif any(_READS_MARTS.search(t) for t in texts):
+        elif any(name.startswith("mart.") for name in reads):
             stages[table.name] = MARTS
         elif early and reads <= early:
             stages[table.name] = EARLY
@@ -372,20 +373,27 @@ _NO_RELATIONSHIP_EVENTS = (
 )
 
 
+# A serving file's optional relations: {placeholder} → the table it stands for, and the
+# empty stand-in used when the snapshot lacks it.
+_OPTIONAL = {
+    "{contacts}": ("core.contact", _NO_CONTACTS),
+    "{relationship_events}": ("core.relationship_event", _NO_RELATIONSHIP_EVENTS),
+}
+
+
+def _filled(name: str, present: set[str] | None) -> str:
+    """serving/<name>.sql with each optional relation filled in: the table when `present`
+    holds it (or is None: every table), else its empty stand-in."""
+    text = sql(f"serving/{name}")
+    for placeholder, (table, empty) in _OPTIONAL.items():
+        text = text.replace(placeholder, table if present is None or table in present else empty)
+    return text
+
+
 def _relation(name: str, present: set[str]) -> str | None:
     """The SQL of serving/<name>.sql for this snapshot, or None when it lacks a table the
     file needs (the serving table is then left empty)."""
-    contacts = "core.contact" if "core.contact" in present else _NO_CONTACTS
-    events = (
-        "core.relationship_event"
-        if "core.relationship_event" in present
-        else _NO_RELATIONSHIP_EVENTS
-    )
-    text = (
-        sql(f"serving/{name}")
-        .replace("{contacts}", contacts)
-        .replace("{relationship_events}", events)
-    )
+    text = _filled(name, present)
     missing = [t for t in _needs(text) if t not in present]
     if missing:
         logger.info("serving table %s left empty: snapshot lacks %s", name, ", ".join(missing))
