@@ -50,7 +50,7 @@ from kernel.serving_contract import (
 from kernel.settings import LimitsConfig
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
-from warehouse.serving_lists import arrow_rows, copy_list
+from warehouse.serving_lists import arrow_rows, copy_list, stored_column
 from warehouse.sqlfiles import sql
 from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
@@ -465,21 +465,10 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _copy_select(con: duckdb.DuckDBPyConnection, table: ServingTable) -> str:
-    """A select of serving.<table> giving SQLite-storable values, in the order of the
-    SQLite table's key.
-
-    Money and dates travel as text (SQLite has no decimal; text keeps every cent).
-    """
+    """A select of serving.<table> giving SQLite-storable values (stored_column), in the
+    order of the SQLite table's key."""
     described = con.execute(f"describe serving.{table.name}").fetchall()
-    exprs = []
-    for column, kind in ((str(r[0]), str(r[1]).upper()) for r in described):
-        quoted = quote_ident(column)
-        if kind in ("BIGINT", "INTEGER", "BOOLEAN", "DOUBLE", "VARCHAR"):
-            exprs.append(quoted)
-        elif kind == "HUGEINT":  # a sum of integers: a count, far below 2**63
-            exprs.append(f"{quoted}::bigint as {quoted}")
-        else:
-            exprs.append(f"{quoted}::varchar as {quoted}")
+    exprs = [stored_column(str(r[0]), str(r[1])) for r in described]
     order = f" order by {table.order}" if table.order else ""
     return f"select {', '.join(exprs)} from serving.{table.name}{order}"
 

@@ -41,9 +41,19 @@ UNORDERED = "none"
 # Rows per record batch of a list's Arrow file: a page is a slice of one (or, at a
 # batch's edge, two).
 ARROW_BATCH = 65_536
-# Item columns stored as they are; any other type (money, dates, times) as its text, as
-# the JSON documents carry them.
-_ARROW_KINDS = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE"})
+# Columns stored as they are (in an Arrow file or SQLite); a sum of integers (HUGEINT,
+# always a count here) as a BIGINT; any other type (money, dates, times) as its text, as
+# the JSON documents carry it (SQLite has no decimal; text keeps every cent).
+_KEPT = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE"})
+
+
+def stored_column(column: str, kind: str) -> str:
+    """The select expression storing `column` of DuckDB type `kind` in a serving file."""
+    quoted = quote_ident(column)
+    if kind.upper() in _KEPT:
+        return quoted
+    cast = "bigint" if kind.upper() == "HUGEINT" else "varchar"
+    return f"{quoted}::{cast} as {quoted}"
 
 
 def arrow_rows(cursor: duckdb.DuckDBPyConnection, select: str) -> pa.RecordBatchReader:
@@ -72,9 +82,7 @@ def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> 
     if any(column == "doc" for column, _ in described):
         described = [("doc", "VARCHAR")]
     columns = [
-        quote_ident(column)
-        if kind in _ARROW_KINDS
-        else f"{quote_ident(column)}::varchar as {quote_ident(column)}"
+        stored_column(column, kind)
         for column, kind in described
         if column not in ("customer_id", "seq")
     ]
