@@ -27,7 +27,8 @@ SERVING_SUFFIX = ".serving.sqlite"
 # publish order: every part is in place before the main file that names the set).
 SERVING_PARTS = ("lists", "search", "profile")
 # The profile (GET /customers/{id}) in parts the API puts together per request
-# (api/profile.py): one typed row per customer, and the lists it shows whole.
+# (api/profile.py): one row per customer (its JSON but the lists), and the lists it shows
+# whole (a JSON document per item); their indexes are in the "profile" part.
 PROFILE_LISTS = (
     "customer_profile",
     "customer_alert",
@@ -35,8 +36,9 @@ PROFILE_LISTS = (
     "customer_conflict",
     "customer_provenance",
 )
-# The customers' sub-lists, each an Arrow file of its items and a table of the "lists" part
-# (customer_id, first, total): its rows first .. first + total - 1 in that file.
+# The customers' lists, each an Arrow file of its items and a table of the "lists" part (the
+# profile's: the "profile" part) (customer_id, first, total): its rows first ..
+# first + total - 1 in that file.
 SERVED_LISTS = (
     *PROFILE_LISTS,
     "customer_invoice",
