@@ -4,7 +4,8 @@ Each published snapshot `<build_id>.duckdb` has beside it its serving files (wri
 warehouse/serving.py, read by api/): the main one `<build_id>.duckdb.serving.sqlite` and
 one per further part (`<build_id>.duckdb.serving.lists.sqlite`: where each customer's
 sub-lists start and how long they are; `….serving.search.sqlite`: the search index;
-`….serving.profile.sqlite`: where each customer's profile parts are).
+`….serving.profile.sqlite`: where each customer's profile parts are;
+`….serving.keys.sqlite`: the exact keys a search looks up).
 The parts are written at once by writers of their own (one SQLite file has one writer) and
 read as one database: the main file with the others attached, every table name unique
 across them. The main file's table `contract` holds the version below; a reader refuses a
@@ -25,7 +26,7 @@ from pathlib import Path
 SERVING_SUFFIX = ".serving.sqlite"
 # The parts beside the main file, each attached under its name (their order is the
 # publish order: every part is in place before the main file that names the set).
-SERVING_PARTS = ("lists", "search", "profile")
+SERVING_PARTS = ("lists", "search", "profile", "keys")
 # The profile (GET /customers/{id}) in parts the API puts together per request
 # (api/profile.py): one row per customer (its JSON but the lists), and the lists it shows
 # whole (a JSON document per item); their indexes are in the "profile" part.
@@ -56,7 +57,7 @@ SERVED_LISTS = (
     "customer_product",
 )
 # Bumped when a table or document of the contract changes shape.
-CONTRACT_VERSION = 11
+CONTRACT_VERSION = 12
 
 
 def serving_path(snapshot: Path) -> Path:

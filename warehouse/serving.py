@@ -90,6 +90,9 @@ _PROFILE_PART = "profile"
 # The search tables and the indexes SQLite builds over them (its trigram indexes take
 # the longest single statement of the contract): a writer of their own, from the start.
 _SEARCH_PART = "search"
+# The exact keys a search looks up: a writer of their own, beside the search part's (one
+# writer copying both and then building the trigram indexes was the contract's last to end).
+_KEYS_PART = "keys"
 
 
 def _list(name: str, part: str = _LISTS_PART) -> ServingTable:
@@ -141,7 +144,7 @@ _SEARCH = (
         "(key text not null, kind text not null, customer_id text not null,"
         " shown text not null, primary key (key, kind, customer_id, shown)) without rowid",
         order="key, kind, customer_id, shown",
-        part=_SEARCH_PART,
+        part=_KEYS_PART,
     ),
 )
 _PAGES = (

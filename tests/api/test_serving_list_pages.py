@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -102,12 +103,13 @@ def test_pages_cover_every_item_once_in_order(
     seen = _walk(written, customer_id, limit)
     n = SIZES[customer_id]
     assert [r["source_id"] for r in seen] == [f"INV-{customer_id}-{i}" for i in range(1, n + 1)]
-    # Money to the cent and dates as the documents carry them: their text.
+    # Money to the cent and dates as their types (the response model writes their text).
     assert [r["amount_incl_tax"] for r in seen] == [
-        f"{1000 + i / 100:.2f}" for i in range(1, n + 1)
+        Decimal(f"{1000 + i / 100:.2f}") for i in range(1, n + 1)
     ]
+    assert all(r["amount_incl_tax"].as_tuple().exponent == -2 for r in seen)
     assert [r["issue_date"] for r in seen] == [
-        (date(2026, 3, 1) - timedelta(days=i)).isoformat() for i in range(1, n + 1)
+        date(2026, 3, 1) - timedelta(days=i) for i in range(1, n + 1)
     ]
     # The customer is not an item's field (the index says whose the rows are).
     assert all(set(r) == {"source", "source_id", "amount_incl_tax", "issue_date"} for r in seen)

@@ -5,7 +5,7 @@
 -- order, and a page's cursor is its last item's position among the customer's. One sort:
 -- a rank per customer (a window) and a sort by it would sort the items twice.
 -- {columns}: the item's fields (not customer_id: the index says whose they are; not a seq,
--- which only orders them), money and dates as text. {order}: the list's order.
+-- which only orders them), money, dates and times typed. {order}: the list's order.
 select {columns}
 from {items}
 where customer_id is not null
