@@ -20,7 +20,7 @@ fixed number of candidates when filters (segment, owner, overdue) must be checke
    closest _FUZZY_CANDIDATES by `similarity` (rapidfuzz), the closest first.
 
 Every hit says why it matched (`match_reason`). The tiers collect ids only; the page's
-hits are then read by id, each stored as its JSON (`search_hit`), and sent as read with
+hits are then read by id, each stored as its JSON (`customer_search.hit`), and sent as read with
 its reason appended: no model is built or validated per hit. The ranked list is paged by
 position in it (it never exceeds SEARCH_CAP); browsing without `q` pages by keyset over
 the whole index.
@@ -130,7 +130,7 @@ def _text(scope: _Scope, match: str, limit: int) -> tuple[str, tuple[Any, ...]]:
 
 
 def _hits_json(rows: Sequence[tuple[str, str | None]]) -> str:
-    """The stored hits (`search_hit.hit`, a CustomerSummary's JSON but its match_reason)
+    """The stored hits (`customer_search.hit`, a CustomerSummary's JSON but its match_reason)
     with their reasons, as the JSON array of a page: copied, not parsed or re-encoded."""
     # A page's hits share a few reasons: each is encoded once.
     reasons = dict.fromkeys(r for _, r in rows)
@@ -151,8 +151,7 @@ def browse_json(
     after = seq_from(cursor)
     where, values = _where(filters)
     rows = lite.execute(
-        "select s.seq, h.hit from customer_search as s "
-        f"join search_hit as h on h.seq = s.seq where s.seq > ?{where} "
+        f"select s.seq, s.hit from customer_search as s where s.seq > ?{where} "
         "order by s.seq limit ?",
         (after, *values, limit + 1),
     ).fetchall()
@@ -339,11 +338,10 @@ def search_json(
     # some.
     if any(ranked.hits[seq] is None for seq in page_ids):
         read = (
-            "select h.seq, h.hit, s.folded_name, s.folded_city from search_hit as h "
-            f"join customer_search as s on s.seq = h.seq where h.seq in ({marks})"
+            f"select seq, hit, folded_name, folded_city from customer_search where seq in ({marks})"
         )
     else:
-        read = f"select seq, hit, null, null from search_hit where seq in ({marks})"
+        read = f"select seq, hit, null, null from customer_search where seq in ({marks})"
     stored = {r[0]: r for r in lite.execute(read, page_ids).fetchall()}
     folded = fold(q)
     hits = ranked.hits

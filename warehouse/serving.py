@@ -123,7 +123,7 @@ _SEARCH = (
         " siren text, city text, postcode text, segment text, owner text,"
         " customer_code text, outstanding_amount text, overdue_amount text,"
         " alert_count integer, source_count integer, has_overdue integer,"
-        " folded_name text, folded_city text, folded_email text)",
+        " folded_name text, folded_city text, folded_email text, hit text not null)",
         (
             "(customer_id)",
             "(folded_name, seq)",

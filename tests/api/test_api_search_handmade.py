@@ -17,7 +17,7 @@ from search_cost import search_with_cost
 
 from api.schemas import CustomerSummary, Page
 from api.search import FILTERED_CANDIDATES, page_json, search
-from warehouse.serving import TABLES
+from warehouse.serving import TABLES, load_macros
 from warehouse.sqlfiles import sql
 
 NO_FILTERS: dict[str, Any] = {"segment": None, "owner": None, "has_overdue": None}
@@ -121,6 +121,7 @@ def _serving(
     """The search tables as the build makes them, from these customers (and `extra`, and
     `others` look-alikes named 'Société Sarlat <i>' of another owner)."""
     con = duckdb.connect()
+    load_macros(con)
     con.execute("create schema mart")
     con.execute("create schema core")
     con.execute("attach ':memory:' as serving")

@@ -31,7 +31,25 @@ select
     coalesce(c.overdue_amount, 0) > 0 as has_overdue,
     strip_accents(lower(trim(coalesce(c.name, '')))) as folded_name,
     strip_accents(lower(trim(coalesce(c.city, '')))) as folded_city,
-    trim(concat_ws(' ', lower(trim(c.email)), contact_email.emails)) as folded_email
+    trim(concat_ws(' ', lower(trim(c.email)), contact_email.emails)) as folded_email,
+    -- The customer's hit as the response sends it: the JSON of a CustomerSummary (api/
+    -- schemas.py) but its match_reason, which the API appends per query, so a search or
+    -- browse page is copied from these rows, never built per request (amounts as their
+    -- text to the cent, as the model sends them).
+    to_json({
+        'customer_id': c.customer_id,
+        'name': c.name,
+        'siren': c.siren,
+        'city': c.city,
+        'postcode': c.postcode,
+        'segment': c.segment,
+        'owner': c.owner,
+        'customer_code': c.customer_code,
+        'outstanding_amount': c360_amount(c.outstanding_amount),
+        'overdue_amount': c360_amount(c.overdue_amount),
+        'alert_count': c.alert_count,
+        'source_count': c.source_count
+    })::varchar as hit
 from mart.customer_360 as c
 left join contact_email on c.customer_id = contact_email.customer_id
 where c.customer_id is not null

@@ -7,6 +7,10 @@
 create virtual table search_text using fts5 (
     name, city, email, tokenize = 'trigram', content = ''
 );
+-- Terms held in memory before a segment is written: 64 MB instead of the default 1 MB
+-- makes a few large segments instead of hundreds merged again and again (1.14M customers:
+-- 12.3 → 6.3 s of CPU, and a query reads fewer segments).
+insert into search_text (search_text, rank) values ('hashsize', 67108864);
 insert into search_text (rowid, name, city, email)
 select seq, folded_name, folded_city, folded_email from customer_search;
 
@@ -22,6 +26,7 @@ from (select distinct owner from customer_search where owner is not null);
 create virtual table search_owned using fts5 (
     name, city, email, tokenize = 'trigram', content = ''
 );
+insert into search_owned (search_owned, rank) values ('hashsize', 67108864);
 insert into search_owned (rowid, name, city, email)
 select o.base + s.seq, s.folded_name, s.folded_city, s.folded_email
 from customer_search as s
@@ -36,28 +41,3 @@ create table search_gram (gram text primary key, docs integer not null) without 
 insert into search_gram (gram, docs)
 select term, doc from temp.search_vocab where col = 'name';
 drop table temp.search_vocab;
-
--- Each customer's hit as the response sends it: the JSON of a CustomerSummary (api/
--- schemas.py) but its match_reason, which the API appends per query. Written once here,
--- so a search or browse page is copied from these rows, never built per request (the
--- amounts are stored as text to the cent, as the model sends them).
-create table search_hit (seq integer primary key, hit text not null);
-insert into search_hit (seq, hit)
-select
-    seq,
-    json_object(
-        'customer_id', customer_id,
-        'name', name,
-        'siren', siren,
-        'city', city,
-        'postcode', postcode,
-        'segment', segment,
-        'owner', owner,
-        'customer_code', customer_code,
-        'outstanding_amount', outstanding_amount,
-        'overdue_amount', overdue_amount,
-        'alert_count', alert_count,
-        'source_count', source_count
-    )
-from customer_search
-order by seq;
