@@ -119,11 +119,9 @@ _SUB_LISTS = tuple(_list(name) for name in SERVED_LISTS if name not in PROFILE_L
 _SEARCH = (
     ServingTable(
         "customer_search",
-        "(seq integer primary key, customer_id text not null, sort_name text, name text,"
-        " siren text, city text, postcode text, segment text, owner text,"
-        " customer_code text, outstanding_amount text, overdue_amount text,"
-        " alert_count integer, source_count integer, has_overdue integer,"
-        " folded_name text, folded_city text, folded_email text, hit text not null)",
+        "(seq integer primary key, customer_id text not null, segment text, owner text,"
+        " has_overdue integer, folded_name text, folded_city text, folded_email text,"
+        " hit text not null)",
         (
             "(customer_id)",
             "(folded_name, seq)",

@@ -26,10 +26,10 @@ def _serving(path: Path, n: int) -> sqlite3.Connection:
     for i in range(1, 2 * n + 1):
         name = f"Barnier {i:06d}" if i <= n else f"{i:06d} Debarre"
         hit = json.dumps({"customer_id": f"C{i:07d}", "name": name, "city": "Lyon"})
-        rows.append((i, f"C{i:07d}", name, name, "Lyon", "own", name.lower(), "lyon", "", hit))
+        rows.append((i, f"C{i:07d}", "own", name.lower(), "lyon", "", hit))
     lite.executemany(
-        "insert into customer_search (seq, customer_id, sort_name, name, city, owner,"
-        " folded_name, folded_city, folded_email, hit) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into customer_search (seq, customer_id, owner,"
+        " folded_name, folded_city, folded_email, hit) values (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     lite.execute("create index customer_search_1 on customer_search (folded_name, seq)")

@@ -95,7 +95,7 @@ def test_old_snapshot_retired_when_unused(settings: Settings, night: Publish) ->
             assert new_reader.build_id == renamed.stem
         # The request that started on the old snapshot finishes on its serving file.
         row = old_reader.lite.execute(
-            "select name from customer_search where customer_id = ?", (DUPONT,)
+            "select hit ->> '$.name' from customer_search where customer_id = ?", (DUPONT,)
         ).fetchall()
         assert row == [("Dupont SARL",)]
         old = old_reader.snapshot
