@@ -157,16 +157,19 @@ def _copy_unordered(
     written = _write(batches(), path, schema)
     if ids:
         every = pa.concat_arrays(ids)
-        if pc.count_distinct(every).as_py() != len(every):
+        order = pc.sort_indices(every)
+        ranked = pc.take(every, order)
+        # Sorted, a customer named twice is two equal neighbours (a hash of every id to
+        # count the distinct ones cost ten times the sort at 1M customers).
+        if len(ranked) > 1 and pc.any(pc.equal(ranked[1:], ranked[:-1])).as_py():
             raise RuntimeError(
                 f"serving list {name}: a customer has more than one item, but its "
                 "`-- order: none` says one each; the build is not published"
             )
-        order = pc.sort_indices(every)
         # first = the row's place in the file; total = 1 (a place equals itself).
         index = pa.Table.from_arrays(
             [
-                pc.take(every, order),
+                ranked,
                 order.cast(pa.int64()),
                 pc.equal(order, order).cast(pa.int64()),
             ],
