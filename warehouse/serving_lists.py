@@ -7,11 +7,15 @@ rows start and how many there are (api/list_rows.py reads them). The `-- order:`
 how its items are ordered:
 
 - an order over its columns (`item.issue_date desc, item.source_id`): the items in customer
-  order, then that one (serving/list_items.sql, one sort), the index from its own
-  `group by` (serving/list_index.sql);
+  order, then that one (serving/list_items.sql, one sort); the index is each customer's
+  run of rows among the written ones;
 - `none`: one item per customer (the profile), written in the select's own order, unsorted
   (sorting kilobytes of JSON per customer cost more than writing them); the index is the
   written rows' customer ids, sorted in Arrow (serving/list_rows_unordered.sql).
+
+Either way the select gives each row's customer id first, which is not written to the
+file: the index is made from those ids, as written (counting the items again in DuckDB, a
+second evaluation of the list's select, cost 0.5 to 1 CPU-s per list at 1M customers).
 
 An item is every column but `customer_id` (the index says whose), and but `seq` (it only
 orders); a list of documents (a `doc` column) stores its documents alone. Money, dates and
@@ -80,8 +84,8 @@ def list_order(name: str) -> str:
 
 def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> str:
     """The select of list `name`'s Arrow rows from `items` (its serving/<name>.sql for
-    this snapshot): its fields (stored_column, typed), in its order; an
-    unordered list's customer_id first (its index is made from them)."""
+    this snapshot): the customer id, then its fields (stored_column, typed), in its
+    order (the index is made from the ids)."""
     source = f"({items}) as item"
     described = [
         (str(r[0]), str(r[1]).upper())
@@ -113,18 +117,19 @@ def copy_list(
 ) -> None:
     """List `name` from `items` (its select; None: the snapshot has none): its items into
     the Arrow file list_file(main, name), and where each customer's start and how many
-    into `bulk`'s table `name`. The two are checked to agree."""
+    into `bulk`'s table `name`, from the customer ids of the rows written. The two are
+    checked to agree."""
     path = list_file(main, name)
     if items is None:
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
             pass
-    elif list_order(name) == UNORDERED:
-        _copy_unordered(cursor, bulk, name, items, path)
     else:
-        index = sql("serving/list_index").replace("{items}", f"({items}) as item")
-        bulk.ingest(name, arrow_rows(cursor, index))
         rows = arrow_rows(cursor, list_items_select(cursor, name, items))
-        _check(bulk, name, _write(rows, path, rows.schema))
+        ids, written = _write_items(rows, path)
+        ordered = list_order(name) != UNORDERED
+        index = _runs_index(name, ids) if ordered else _places_index(name, ids)
+        bulk.ingest(name, index.to_reader())
+        _check(bulk, name, written)
     # On disk before the publish renames it.
     fsync(path)
 
@@ -140,43 +145,57 @@ def _write(batches: Iterable[pa.RecordBatch], path: Path, schema: pa.Schema) -> 
     return written
 
 
-def _copy_unordered(
-    cursor: duckdb.DuckDBPyConnection, bulk: BulkWriter, name: str, items: str, path: Path
-) -> None:
-    """One item per customer, in the select's order: the rows without their customer id,
-    and the index from the ids (sorted here, in Arrow: the SQLite key fills by appending)."""
-    rows = arrow_rows(cursor, list_items_select(cursor, name, items))
+def _write_items(rows: pa.RecordBatchReader, path: Path) -> tuple[pa.Array, int]:
+    """The rows but their first column (the customer id) into the Arrow file `path`; the
+    ids in the rows' order, and how many rows."""
     schema = rows.schema.remove(0)
     ids: list[pa.Array] = []
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in rows:
-            ids.append(batch.column(0))
+            # Large offsets: a list's ids together may outgrow 2 GiB of text.
+            ids.append(batch.column(0).cast(pa.large_string()))
             yield pa.RecordBatch.from_arrays(batch.columns[1:], schema=schema)
 
     written = _write(batches(), path, schema)
-    if ids:
-        every = pa.concat_arrays(ids)
-        order = pc.sort_indices(every)
-        ranked = pc.take(every, order)
-        # Sorted, a customer named twice is two equal neighbours (a hash of every id to
-        # count the distinct ones cost ten times the sort at 1M customers).
-        if len(ranked) > 1 and pc.any(pc.equal(ranked[1:], ranked[:-1])).as_py():
-            raise RuntimeError(
-                f"serving list {name}: a customer has more than one item, but its "
-                "`-- order: none` says one each; the build is not published"
-            )
-        # first = the row's place in the file; total = 1 (a place equals itself).
-        index = pa.Table.from_arrays(
-            [
-                ranked,
-                order.cast(pa.int64()),
-                pc.equal(order, order).cast(pa.int64()),
-            ],
-            names=["customer_id", "first", "total"],
+    return (pa.concat_arrays(ids) if ids else pa.array([], pa.large_string())), written
+
+
+def _index(ids: pa.Array, first: pa.Array, total: pa.Array) -> pa.Table:
+    return pa.Table.from_arrays([ids, first, total], names=["customer_id", "first", "total"])
+
+
+def _runs_index(name: str, ids: pa.Array) -> pa.Table:
+    """A list in customer order: each customer's run of rows (where it starts, how long),
+    from the ids as written, instead of counting the items again in DuckDB."""
+    if len(ids) == 0:
+        none = pa.array([], pa.int64())
+        return _index(ids, none, none)
+    runs = pc.run_end_encode(ids, run_end_type=pa.int64())
+    customers, ends = runs.values, runs.run_ends
+    # Each customer once, in the SQLite key's order: else a page would miss rows.
+    if len(customers) > 1 and pc.any(pc.less_equal(customers[1:], customers[:-1])).as_py():
+        raise RuntimeError(
+            f"serving list {name}: its rows are not in customer order; the build is not published"
         )
-        bulk.ingest(name, index.to_reader())
-    _check(bulk, name, written)
+    starts = pa.concat_arrays([pa.array([0], pa.int64()), ends[:-1]])
+    return _index(customers, starts, pc.subtract(ends, starts))
+
+
+def _places_index(name: str, ids: pa.Array) -> pa.Table:
+    """One item per customer, written in the select's order: the index from the ids,
+    sorted here, in Arrow (the SQLite key fills by appending)."""
+    order = pc.sort_indices(ids)
+    ranked = pc.take(ids, order)
+    # Sorted, a customer named twice is two equal neighbours (a hash of every id to
+    # count the distinct ones cost ten times the sort at 1M customers).
+    if len(ranked) > 1 and pc.any(pc.equal(ranked[1:], ranked[:-1])).as_py():
+        raise RuntimeError(
+            f"serving list {name}: a customer has more than one item, but its "
+            "`-- order: none` says one each; the build is not published"
+        )
+    # first = the row's place in the file; total = 1 (a place equals itself).
+    return _index(ranked, order.cast(pa.int64()), pc.equal(order, order).cast(pa.int64()))
 
 
 def _check(bulk: BulkWriter, name: str, written: int) -> None:

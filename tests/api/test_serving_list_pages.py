@@ -196,3 +196,20 @@ def test_an_unordered_list_is_indexed_from_its_rows(tmp_path: Path) -> None:
     finally:
         lists.close()
         lite.close()
+
+
+def test_an_ordered_list_is_indexed_from_the_runs_it_wrote() -> None:
+    ids = pa.array(["C1", "C1", "C1", "C2", "C4", "C4"], pa.large_string())
+    index = serving_lists._runs_index("customer_invoice", ids).to_pylist()
+    assert [(r["customer_id"], r["first"], r["total"]) for r in index] == [
+        ("C1", 0, 3),
+        ("C2", 3, 1),
+        ("C4", 4, 2),
+    ]
+    empty = serving_lists._runs_index("customer_invoice", pa.array([], pa.large_string()))
+    assert empty.num_rows == 0
+    # A customer's rows apart, or customers out of the key's order: a page would miss
+    # rows, so the build is refused.
+    for wrong in (["C1", "C2", "C1"], ["C2", "C1"]):
+        with pytest.raises(RuntimeError, match="not in customer order"):
+            serving_lists._runs_index("customer_invoice", pa.array(wrong, pa.large_string()))
