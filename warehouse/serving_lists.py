@@ -26,8 +26,9 @@ about 40 % less (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -125,9 +126,12 @@ def copy_list(
             pass
     else:
         rows = arrow_rows(cursor, list_items_select(cursor, name, items))
-        ids, written = _write_items(rows, path)
-        ordered = list_order(name) != UNORDERED
-        index = _runs_index(name, ids) if ordered else _places_index(name, ids)
+        if list_order(name) == UNORDERED:
+            ids, written = _write_items(rows, path, _copied)
+            index = _places_index(name, ids)
+        else:
+            runs, written = _write_items(rows, path, _runs)
+            index = _runs_index(name, runs)
         bulk.ingest(name, index.to_reader())
         _check(bulk, name, written)
     # On disk before the publish renames it.
@@ -145,34 +149,53 @@ def _write(batches: Iterable[pa.RecordBatch], path: Path, schema: pa.Schema) -> 
     return written
 
 
-def _write_items(rows: pa.RecordBatchReader, path: Path) -> tuple[pa.Array, int]:
-    """The rows but their first column (the customer id) into the Arrow file `path`; the
-    ids in the rows' order, and how many rows."""
+def _write_items(
+    rows: pa.RecordBatchReader, path: Path, keep: Callable[[pa.Array], pa.Array]
+) -> tuple[list[pa.Array], int]:
+    """The rows but their first column (the customer id) into the Arrow file `path`;
+    `keep` of each batch's ids (a copy, or their runs: a batch's slice would hold the
+    whole batch in memory), in the rows' order, and how many rows."""
     schema = rows.schema.remove(0)
-    ids: list[pa.Array] = []
+    kept: list[pa.Array] = []
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in rows:
-            # Large offsets: a list's ids together may outgrow 2 GiB of text.
-            ids.append(batch.column(0).cast(pa.large_string()))
+            kept.append(keep(batch.column(0)))
             yield pa.RecordBatch.from_arrays(batch.columns[1:], schema=schema)
 
-    written = _write(batches(), path, schema)
-    return (pa.concat_arrays(ids) if ids else pa.array([], pa.large_string())), written
+    return kept, _write(batches(), path, schema)
+
+
+def _copied(ids: pa.Array) -> pa.Array:
+    """A batch's ids, copied (large offsets: a list's ids together may outgrow 2 GiB)."""
+    return ids.cast(pa.large_string())
+
+
+def _runs(ids: pa.Array) -> pa.Array:
+    """A batch's ids as runs (one value and where it ends per customer)."""
+    return pc.run_end_encode(ids.cast(pa.large_string()), run_end_type=pa.int64())
 
 
 def _index(ids: pa.Array, first: pa.Array, total: pa.Array) -> pa.Table:
     return pa.Table.from_arrays([ids, first, total], names=["customer_id", "first", "total"])
 
 
-def _runs_index(name: str, ids: pa.Array) -> pa.Table:
+def _runs_index(name: str, runs: Sequence[pa.Array]) -> pa.Table:
     """A list in customer order: each customer's run of rows (where it starts, how long),
-    from the ids as written, instead of counting the items again in DuckDB."""
-    if len(ids) == 0:
+    from the runs of each batch written (_runs), instead of counting the items again in
+    DuckDB. A customer's rows may span batches: its runs there are joined."""
+    values = [r.values for r in runs if len(r)]
+    if not values:
         none = pa.array([], pa.int64())
-        return _index(ids, none, none)
-    runs = pc.run_end_encode(ids, run_end_type=pa.int64())
-    customers, ends = runs.values, runs.run_ends
+        return _index(pa.array([], pa.large_string()), none, none)
+    offsets = itertools.accumulate((len(r) for r in runs), initial=0)
+    customers = pa.concat_arrays(values)
+    ends = pa.concat_arrays(
+        [pc.add(r.run_ends, offset) for r, offset in zip(runs, offsets, strict=False) if len(r)]
+    )
+    # A run continued in the next batch: only the customer's last run says where it ends.
+    last = pa.concat_arrays([pc.not_equal(customers[:-1], customers[1:]), pa.array([True])])
+    customers, ends = customers.filter(last), ends.filter(last)
     # Each customer once, in the SQLite key's order: else a page would miss rows.
     if len(customers) > 1 and pc.any(pc.less_equal(customers[1:], customers[:-1])).as_py():
         raise RuntimeError(
@@ -182,9 +205,10 @@ def _runs_index(name: str, ids: pa.Array) -> pa.Table:
     return _index(customers, starts, pc.subtract(ends, starts))
 
 
-def _places_index(name: str, ids: pa.Array) -> pa.Table:
+def _places_index(name: str, chunks: Sequence[pa.Array]) -> pa.Table:
     """One item per customer, written in the select's order: the index from the ids,
     sorted here, in Arrow (the SQLite key fills by appending)."""
+    ids = pa.concat_arrays(chunks) if chunks else pa.array([], pa.large_string())
     order = pc.sort_indices(ids)
     ranked = pc.take(ids, order)
     # Sorted, a customer named twice is two equal neighbours (a hash of every id to

@@ -199,17 +199,22 @@ def test_an_unordered_list_is_indexed_from_its_rows(tmp_path: Path) -> None:
 
 
 def test_an_ordered_list_is_indexed_from_the_runs_it_wrote() -> None:
-    ids = pa.array(["C1", "C1", "C1", "C2", "C4", "C4"], pa.large_string())
-    index = serving_lists._runs_index("customer_invoice", ids).to_pylist()
+    def runs(*batches: list[str]) -> list[pa.Array]:
+        return [serving_lists._runs(pa.array(b, pa.string())) for b in batches]
+
+    # C1's rows span two batches, C4's the last two; one batch is empty.
+    index = serving_lists._runs_index(
+        "customer_invoice", runs(["C1", "C1"], ["C1", "C2", "C4"], [], ["C4"])
+    ).to_pylist()
     assert [(r["customer_id"], r["first"], r["total"]) for r in index] == [
         ("C1", 0, 3),
         ("C2", 3, 1),
         ("C4", 4, 2),
     ]
-    empty = serving_lists._runs_index("customer_invoice", pa.array([], pa.large_string()))
-    assert empty.num_rows == 0
+    assert serving_lists._runs_index("customer_invoice", runs([])).num_rows == 0
+    assert serving_lists._runs_index("customer_invoice", []).num_rows == 0
     # A customer's rows apart, or customers out of the key's order: a page would miss
     # rows, so the build is refused.
-    for wrong in (["C1", "C2", "C1"], ["C2", "C1"]):
+    for wrong in (runs(["C1", "C2", "C1"]), runs(["C1", "C2"], ["C1"]), runs(["C2", "C1"])):
         with pytest.raises(RuntimeError, match="not in customer order"):
-            serving_lists._runs_index("customer_invoice", pa.array(wrong, pa.large_string()))
+            serving_lists._runs_index("customer_invoice", wrong)
