@@ -4,8 +4,10 @@
 
 -- The trigram index behind substring and typo-tolerant search, its row ids the
 -- customer_search seq. Contentless: the folded text is read back from customer_search.
+-- No column sizes (`columnsize = 0`): only bm25 ranking reads them, and hits are ranked
+-- by their seq (1.14M customers: 6.4 → 4.8 s of CPU).
 create virtual table search_text using fts5 (
-    name, city, email, tokenize = 'trigram', content = ''
+    name, city, email, tokenize = 'trigram', content = '', columnsize = 0
 );
 -- Terms held in memory before a segment is written: 64 MB instead of the default 1 MB
 -- makes a few large segments instead of hundreds merged again and again (1.14M customers:
@@ -24,7 +26,7 @@ insert into search_owner (owner, base)
 select owner, row_number() over (order by owner) * 4294967296
 from (select distinct owner from customer_search where owner is not null);
 create virtual table search_owned using fts5 (
-    name, city, email, tokenize = 'trigram', content = ''
+    name, city, email, tokenize = 'trigram', content = '', columnsize = 0
 );
 insert into search_owned (search_owned, rank) values ('hashsize', 67108864);
 insert into search_owned (rowid, name, city, email)
