@@ -3,17 +3,17 @@
 Each list's items are the rows of an Arrow IPC file of its own (kernel/serving_contract.
 list_file), every customer's items together, and the list's table (customer_id, first,
 total) in the "lists" part (the profile's: the "profile" part) says where the customer's
-rows start and how many there are (api/list_rows.py reads them). The `-- order:` line of the list's serving/<list>.sql says
-how its items are ordered:
+rows start and how many there are (api/list_rows.py reads them). The `-- order:` line of
+the list's serving/<list>.sql says how its items are ordered:
 
 - an order over its columns (`item.issue_date desc, item.source_id`): the items in customer
-  order, then that one (serving/list_items.sql, one sort); the index is each customer's
-  run of rows among the written ones;
+  order, then that one (one sort); the index is each customer's run of rows among the
+  written ones;
 - `none`: one item per customer (the profile), written in the select's own order, unsorted
   (sorting kilobytes of JSON per customer cost more than writing them); the index is the
-  written rows' customer ids, sorted in Arrow (serving/list_rows_unordered.sql).
+  written rows' customer ids, sorted in Arrow.
 
-Either way the select gives each row's customer id first, which is not written to the
+Either way the select (serving/list_items.sql) gives each row's customer id first, which is not written to the
 file: the index is made from those ids, as written (counting the items again in DuckDB, a
 second evaluation of the list's select, cost 0.5 to 1 CPU-s per list at 1M customers).
 
@@ -49,8 +49,8 @@ UNORDERED = "none"
 # batch's edge, two).
 ARROW_BATCH = 65_536
 # Columns stored as they are (in an Arrow file or SQLite); a sum of integers (HUGEINT,
-# always a count here) as a BIGINT; any other type (money, dates, times) as its text, as
-# the JSON documents carry it (SQLite has no decimal; text keeps every cent).
+# always a count here) as a BIGINT; in SQLite any other type (money, dates, times) as its
+# text, as the JSON documents carry it (SQLite has no decimal; text keeps every cent).
 _KEPT = frozenset({"VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE"})
 
 
@@ -100,11 +100,11 @@ def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> 
         if column not in ("customer_id", "seq")
     ]
     order = list_order(name)
-    template = "list_rows_unordered" if order == UNORDERED else "list_items"
+    order_by = "" if order == UNORDERED else f"order by customer_id, {order}"
     return (
-        sql(f"serving/{template}")
+        sql("serving/list_items")
         .replace("{columns}", ", ".join(columns))
-        .replace("{order}", order)
+        .replace("{order_by}", order_by)
         .replace("{items}", source)
     )
 

@@ -1,13 +1,15 @@
--- A served sub-list's items as written to its Arrow file (warehouse/serving.py): every
--- customer's items together, in customer order, then in the list's own order (the
--- `-- order:` line of serving/<list>.sql, over its columns as `item`). A customer's page
--- is then a range of rows, found by the list's index in the same order (each customer's
--- run of rows, from the customer ids, which come first and are not written to the file:
--- warehouse/serving_lists.py), and a page's cursor is its last item's position among the
--- customer's. One sort: a rank per customer (a window) and a sort by it would sort the
--- items twice. {columns}: the item's fields (not a seq, which only orders them), money,
--- dates and times typed. {order}: the list's order.
+-- A served list's items as written to its Arrow file (warehouse/serving_lists.py). The
+-- customer id comes first: the rest is written to the file, and the list's index (where
+-- each customer's rows start, how many there are) is made from the ids as written.
+-- {columns}: the item's fields (not a seq, which only orders them), money, dates and times
+-- typed. {order_by}: the sort, by the list's `-- order:` line (serving/<list>.sql):
+-- - an order over its columns: sorted by customer id, then that order, so every customer's
+--   items are together, in customer order, then the list's own; a customer's page is a
+--   range of rows and its cursor is its last item's position among the customer's. One
+--   sort: a rank per customer (a window) and a sort by it would sort the items twice;
+-- - `none` (one item per customer, the profile): nothing, the select's own order, as
+--   sorting kilobytes of JSON per customer would cost more than writing them.
 select customer_id, {columns}
 from {items}
 where customer_id is not null
-order by customer_id, {order}
+{order_by}
