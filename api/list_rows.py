@@ -17,7 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from kernel.serving_contract import list_file
+from api.search_keys import SearchKeys
+from kernel.serving_contract import keys_file, list_file
 
 
 class _ListFile:
@@ -61,12 +62,23 @@ class _ListFile:
 
 
 class ListFiles:
-    """The sub-lists' Arrow files of one serving file set, each opened on first use."""
+    """The Arrow files of one serving file set: the sub-lists' and the search's keys, each
+    opened on first use."""
 
     def __init__(self, main: Path) -> None:
         self.main = main
         self._lock = threading.Lock()
         self._files: dict[str, _ListFile] = {}
+        self._keys: SearchKeys | None = None
+
+    @property
+    def keys(self) -> SearchKeys:
+        """The search's exact keys (api/search_keys.py)."""
+        if self._keys is None:
+            with self._lock:
+                if self._keys is None:
+                    self._keys = SearchKeys(keys_file(self.main))
+        return self._keys
 
     def read(self, name: str, first: int, count: int) -> list[dict[str, Any]]:
         """Rows first .. first + count - 1 of list `name` (a constant of api/serving.py)."""
@@ -89,3 +101,4 @@ class ListFiles:
         """Forget the mapped files (their pages are unmapped once no slice holds them)."""
         with self._lock:
             self._files.clear()
+            self._keys = None

@@ -16,6 +16,7 @@ build the profile's folded lists, their joins and a second copy of every documen
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from api import serving
@@ -24,6 +25,8 @@ from api.evidence import evidence_text
 from api.snapshot import SnapshotReader, parse_json
 
 _ROW = "customer_profile"
+# The fields of the profile's `field_sources`, in its (and the provenance's) order.
+_FIELDS = ("address", "email", "name", "phone", "siret")
 
 
 def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
@@ -39,17 +42,19 @@ def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
 
     [row] = snap.lists.read(_ROW, *places[_ROW])
     head, tail = row["head"], row["tail"]
+    records = _records(docs("customer_source"))
+    provenance = _provenance(snap, row["field_sources"] or [None] * len(_FIELDS), records)
     return "".join(
         (
             head[:-1],
             ',"alerts":',
             _array(docs("customer_alert")),
             ',"sources":',
-            _sources(docs("customer_source")),
+            _sources(records),
             ',"conflicts":',
             _array(docs("customer_conflict")),
             ',"provenance":',
-            _array(docs("customer_provenance")),
+            provenance,
             ",",
             tail[1:-1],
             ',"snapshot":',
@@ -63,16 +68,68 @@ def _array(docs: list[str]) -> str:
     return "[" + ",".join(docs) + "]"
 
 
-def _sources(docs: list[str]) -> str:
-    """The source records with their evidence parsed and phrased (api/evidence.py)."""
-    if not docs:
-        return "[]"
-    records = json.loads(_array(docs))
+def _records(docs: list[str]) -> list[dict[str, Any]]:
+    return json.loads(_array(docs)) if docs else []
+
+
+def _sources(records: list[dict[str, Any]]) -> str:
+    """The source records with their evidence parsed and phrased (api/evidence.py), but
+    what only the provenance reads."""
+    shown = []
     for x in records:
         evidence = parse_json(x.get("evidence"))
-        x["evidence"] = evidence
-        x["evidence_text"] = evidence_text(x.get("match_rule"), evidence, x.get("match_score"))
-    return _text(records)
+        shown.append(
+            {
+                **{k: v for k, v in x.items() if k not in ("changed_at", "run_id")},
+                "evidence": evidence,
+                "evidence_text": evidence_text(x.get("match_rule"), evidence, x.get("match_score")),
+            }
+        )
+    return _text(shown)
+
+
+def _latest(stamps: list[str]) -> str | None:
+    """The latest of RFC 3339 timestamps as written (their text's order is not time's:
+    fractions of a second are written only when there are some)."""
+    return max(stamps, key=datetime.fromisoformat) if stamps else None
+
+
+def _provenance(
+    snap: SnapshotReader, fields: list[str | None], records: list[dict[str, Any]]
+) -> str:
+    """Where each surviving field came from (Provenance, api/schemas.py): its source's
+    system, role and last load, when that source last changed the customer's record and
+    the run that loaded it (the latest of the customer's records from it), else the
+    source's last run."""
+    named = [
+        (field, source) for field, source in zip(_FIELDS, fields, strict=True) if source is not None
+    ]
+    if not named:
+        return "[]"
+    sources = serving.provenance_sources(snap.lite, sorted({s for _, s in named}))
+    changed: dict[str, list[str]] = {}
+    runs: dict[str, list[str]] = {}
+    for x in records:
+        if x.get("changed_at") is not None:
+            changed.setdefault(x["source"], []).append(x["changed_at"])
+        if x.get("run_id") is not None:
+            runs.setdefault(x["source"], []).append(x["run_id"])
+    docs = []
+    for field, source in named:
+        system, role, last_run, loaded_at = sources.get(source, (None, None, None, None))
+        run = max(runs[source]) if source in runs else last_run
+        docs.append(
+            {
+                "field": field,
+                "source": source,
+                "system": system,
+                "role": role,
+                "run_id": run,
+                "loaded_at": loaded_at,
+                "changed_at": _latest(changed.get(source, [])),
+            }
+        )
+    return _text(docs)
 
 
 def _text(value: Any) -> str:

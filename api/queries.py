@@ -25,6 +25,32 @@ PositionCursor = Annotated[
 ]
 
 
+# A timeline cursor: how many items of each of its lists were sent (api/timeline.py), in
+# decimal, dot-separated, in TIMELINE_LISTS order.
+TIMELINE_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,18}){3}$"
+TimelineCursor = Annotated[
+    str | None,
+    Query(
+        pattern=TIMELINE_PATTERN,
+        description="`next_cursor` of the previous page; absent for the first page",
+    ),
+]
+
+
+def timeline_cursor(positions: list[int]) -> str:
+    return ".".join(str(p) for p in positions)
+
+
+def cursor_positions(cursor: str | None, count: int) -> list[int]:
+    """The positions a timeline cursor names (zeros before the first page); 422 when
+    malformed."""
+    if not cursor:
+        return [0] * count
+    if not re.fullmatch(TIMELINE_PATTERN, cursor) or cursor.count(".") != count - 1:
+        raise ApiError(422, "invalid_cursor", INVALID_CURSOR)
+    return [int(p) for p in cursor.split(".")]
+
+
 def position_cursor(position: int) -> str:
     return str(position)
 

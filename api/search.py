@@ -7,7 +7,8 @@ last nine digits. Each tier is one indexed read bounded by SEARCH_CAP rows, or b
 fixed number of candidates when filters (segment, owner, overdue) must be checked on them:
 
 0. exact keys (SIREN, SIRET, another SIRET of the same SIREN, VAT, customer code,
-   company or contact e-mail or phone): `search_key` by its index. A query naming an id
+   company or contact e-mail or phone): the sorted key file, by binary search
+   (api/search_keys.py), its customers' ranks and filters by `customer_search`'s index. A query naming an id
    wants that customer: when it names one, the tiers below are skipped;
 1. name prefix: a range of `customer_search.folded_name`'s index (of `(owner,
    folded_name)` for a salesperson's scope);
@@ -40,6 +41,7 @@ from rapidfuzz import fuzz, process
 
 from api.evidence import format_siret
 from api.queries import cursor_position, position_cursor
+from api.search_keys import SearchKeys
 from api.serving import seq_cursor, seq_from
 
 SEARCH_CAP = 200
@@ -206,7 +208,7 @@ class _Ranked:
 
 
 def _exact(
-    lite: sqlite3.Connection, q: str, scope: _Scope, ranked: _Ranked
+    lite: sqlite3.Connection, keys: SearchKeys, q: str, scope: _Scope, ranked: _Ranked
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Tier 0 into `ranked`; returns whether the query named an id of a customer, and the
     postcode hits, which rank with substrings."""
@@ -219,14 +221,21 @@ def _exact(
         wanted.setdefault(digits[-9:], set()).update({"phone", "contact_phone"})
     if compact.isdigit() and len(compact) == 14:
         wanted.setdefault(compact[:9], set()).add("siren_of_siret")
-    keys = list(wanted)
-    marks = ", ".join("?" * len(keys))
-    rows = lite.execute(
-        "select s.seq, k.key, k.kind, k.shown from search_key as k "
-        "join customer_search as s on s.customer_id = k.customer_id "
-        f"where k.key in ({marks}){scope.where} order by s.seq limit ?",
-        (*keys, *scope.values, SEARCH_CAP),
-    ).fetchall()
+    found = [row for key in wanted for row in keys.find(key)]
+    if not found:
+        return False, []
+    # The customers' ranks (name order), those in the scope, the first SEARCH_CAP: one
+    # read of customer_search's customer_id index per customer found.
+    seqs = dict(
+        lite.execute(
+            "select s.customer_id, s.seq from customer_search as s where s.customer_id in"
+            f" (select value from json_each(?)){scope.where} order by s.seq limit ?",
+            (json.dumps(sorted({r.customer_id for r in found})), *scope.values, SEARCH_CAP),
+        ).fetchall()
+    )
+    rows = sorted(
+        (seqs[r.customer_id], r.key, r.kind, r.shown) for r in found if r.customer_id in seqs
+    )[:SEARCH_CAP]
     postcodes: list[tuple[int, str]] = []
     direct: list[tuple[int, str]] = []
     related: list[tuple[int, str]] = []
@@ -295,13 +304,19 @@ def _substring(lite: sqlite3.Connection, folded: str, scope: _Scope) -> list[int
     )
 
 
-def _ranked(lite: sqlite3.Connection, q: str, scope: _Scope, filters: dict[str, Any]) -> _Ranked:
+def _ranked(
+    lite: sqlite3.Connection,
+    keys: SearchKeys,
+    q: str,
+    scope: _Scope,
+    filters: dict[str, Any],
+) -> _Ranked:
     """Every hit, ranked (at most SEARCH_CAP). Each tier reads at most what is left to
     fill SEARCH_CAP, and the tiers stop once it is full: a short, common fragment costs
     at most SEARCH_CAP index entries."""
     folded = fold(q)
     ranked = _Ranked()
-    named, postcodes = _exact(lite, q, scope, ranked)
+    named, postcodes = _exact(lite, keys, q, scope, ranked)
     if folded and not named and not ranked.full:
         wanted = SEARCH_CAP - len(ranked.hits)
         ranked.add(_prefix(lite, folded, filters, scope, wanted), f"name starts with '{q}'")
@@ -319,6 +334,7 @@ def _ranked(lite: sqlite3.Connection, q: str, scope: _Scope, filters: dict[str, 
 
 def search_json(
     lite: sqlite3.Connection,
+    keys: SearchKeys,
     q: str,
     filters: dict[str, Any],
     limit: int,
@@ -330,7 +346,7 @@ def search_json(
     scope = _scope(lite, filters)
     if scope is None:
         return _page("[]", 0, None)
-    ranked = _ranked(lite, q, scope, filters)
+    ranked = _ranked(lite, keys, q, scope, filters)
     ids = list(ranked.hits)
     page_ids = ids[start : start + limit]
     marks = ", ".join("?" * len(page_ids))
@@ -355,13 +371,14 @@ def search_json(
 
 def search(
     lite: sqlite3.Connection,
+    keys: SearchKeys,
     q: str,
     filters: dict[str, Any],
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
     """search_json's page, parsed (for Python callers)."""
-    page: dict[str, Any] = json.loads(search_json(lite, q, filters, limit, cursor))
+    page: dict[str, Any] = json.loads(search_json(lite, keys, q, filters, limit, cursor))
     return page
 
 

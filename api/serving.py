@@ -58,6 +58,20 @@ def profile_places(lite: sqlite3.Connection, customer_id: str) -> dict[str, tupl
     return {str(name): (int(first), int(total)) for name, first, total in rows}
 
 
+def provenance_sources(
+    lite: sqlite3.Connection, sources: list[str]
+) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:
+    """Source → (system, role, last run, when it loaded) of `sources` (the profile's
+    provenance; a few primary-key reads)."""
+    marks = ", ".join("?" * len(sources))
+    rows = lite.execute(
+        "select source, system, role, run_id, loaded_at from provenance_source"
+        f" where source in ({marks})",
+        sources,
+    ).fetchall()
+    return {str(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+
+
 def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:
     row = one(
         lite, "select customer_id from customer_redirect where old_customer_id = ?", (customer_id,)

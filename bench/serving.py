@@ -26,7 +26,7 @@ import httpx
 
 from bench.common import ROOT, out_dir, run_child, table
 from bench.report import write_section
-from kernel.serving_contract import connect_serving
+from kernel.serving_contract import connect_serving, keys_file
 
 FULL = [10_000, 1_000_000]
 QUICK = [2_000]
@@ -182,17 +182,14 @@ def _samples(serving: Path) -> dict[str, list[str]]:
         f"select customer_id, folded_name from customer_search where seq in ({marks})", seqs
     ).fetchall()
     ids = [r[0] for r in rows]
-    # The SIRETs of the sampled customers (one scan of search_key, keyed by the key).
-    sirets = [
-        r[0]
-        for r in lite.execute(
-            f"select shown from search_key where kind = 'siret' and customer_id in"
-            f" ({','.join('?' * len(ids))})"
-            " limit 500",
-            ids,
-        ).fetchall()
-    ]
     lite.close()
+    # The SIRETs of the sampled customers (one scan of the key file).
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.ipc.open_file(pa.memory_map(str(keys_file(serving)))).read_all()
+    mask = pc.and_(pc.equal(keys["kind"], "siret"), pc.is_in(keys["customer_id"], pa.array(ids)))
+    sirets = keys.filter(mask)["shown"].to_pylist()[:500]
     names = [r[1][:k] for r in rows for k in (3, 5) if r[1]]
     spaced = [f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}" for s in sirets]
     return {"ids": ids, "names": names, "sirets": sirets + spaced}

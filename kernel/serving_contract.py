@@ -4,8 +4,8 @@ Each published snapshot `<build_id>.duckdb` has beside it its serving files (wri
 warehouse/serving.py, read by api/): the main one `<build_id>.duckdb.serving.sqlite` and
 one per further part (`<build_id>.duckdb.serving.lists.sqlite`: where each customer's
 sub-lists start and how long they are; `….serving.search.sqlite`: the search index;
-`….serving.profile.sqlite`: where each customer's profile parts are;
-`….serving.keys.sqlite`: the exact keys a search looks up).
+`….serving.profile.sqlite`: where each customer's profile parts are), and the exact keys
+a search looks up, sorted, in an Arrow file (`….serving.keys.arrow`, api/search_keys.py).
 The parts are written at once by writers of their own (one SQLite file has one writer) and
 read as one database: the main file with the others attached, every table name unique
 across them. The main file's table `contract` holds the version below; a reader refuses a
@@ -26,7 +26,7 @@ from pathlib import Path
 SERVING_SUFFIX = ".serving.sqlite"
 # The parts beside the main file, each attached under its name (their order is the
 # publish order: every part is in place before the main file that names the set).
-SERVING_PARTS = ("lists", "search", "profile", "keys")
+SERVING_PARTS = ("lists", "search", "profile")
 # The profile (GET /customers/{id}) in parts the API puts together per request
 # (api/profile.py): one row per customer (its JSON but the lists), and the lists it shows
 # whole (a JSON document per item); their indexes are in the "profile" part.
@@ -35,7 +35,6 @@ PROFILE_LISTS = (
     "customer_alert",
     "customer_source",
     "customer_conflict",
-    "customer_provenance",
 )
 # The customers' lists, each an Arrow file of its items and a table of the "lists" part (the
 # profile's: the "profile" part) (customer_id, first, total): its rows first ..
@@ -57,7 +56,7 @@ SERVED_LISTS = (
     "customer_product",
 )
 # Bumped when a table or document of the contract changes shape.
-CONTRACT_VERSION = 12
+CONTRACT_VERSION = 13
 
 
 def serving_path(snapshot: Path) -> Path:
@@ -75,11 +74,17 @@ def list_file(main: Path, name: str) -> Path:
     return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.list.{name}.arrow")
 
 
+def keys_file(main: Path) -> Path:
+    """The Arrow file of the search's exact keys beside the main serving file `main`."""
+    return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + ".serving.keys.arrow")
+
+
 def serving_files(snapshot: Path) -> tuple[Path, ...]:
     """Every serving file of `snapshot`: its lists' files and parts, then the main file."""
     main = serving_path(snapshot)
     return (
         *(list_file(main, name) for name in SERVED_LISTS),
+        keys_file(main),
         *(serving_part(main, part) for part in SERVING_PARTS),
         main,
     )

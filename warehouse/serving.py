@@ -45,12 +45,13 @@ from kernel.serving_contract import (
     SERVED_LISTS,
     SERVING_PARTS,
     SERVING_SUFFIX,
+    keys_file,
     serving_part,
 )
 from kernel.settings import LimitsConfig
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
-from warehouse.serving_lists import arrow_rows, copy_list, stored_column
+from warehouse.serving_lists import arrow_rows, copy_file, copy_list, stored_column
 from warehouse.sqlfiles import sql
 from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
@@ -80,6 +81,9 @@ class ServingTable:
     order: str | None = None
     # The serving file it is written to: "main", or one of SERVING_PARTS.
     part: str = "main"
+    # Rows in an Arrow file of their own (in `order`), by the writer of `part`, instead of
+    # a SQLite table: `ddl` unused.
+    file: Callable[[Path], Path] | None = None
 
 
 # Every sub-list's index is in the "lists" part (its items in a file of their own), but
@@ -90,9 +94,6 @@ _PROFILE_PART = "profile"
 # The search tables and the indexes SQLite builds over them (its trigram indexes take
 # the longest single statement of the contract): a writer of their own, from the start.
 _SEARCH_PART = "search"
-# The exact keys a search looks up: a writer of their own, beside the search part's (one
-# writer copying both and then building the trigram indexes was the contract's last to end).
-_KEYS_PART = "keys"
 
 
 def _list(name: str, part: str = _LISTS_PART) -> ServingTable:
@@ -108,6 +109,13 @@ _PROFILE = (
         "customer",
         "(customer_id text primary key, owner text) without rowid",
         order="customer_id",
+    ),
+    # Each source's system, role and last load: the profile's provenance (api/profile.py).
+    ServingTable(
+        "provenance_source",
+        "(source text primary key, system text, role text, run_id text, loaded_at text)"
+        " without rowid",
+        order="source",
     ),
     ServingTable(
         "customer_redirect",
@@ -137,12 +145,12 @@ _SEARCH = (
     ),
     ServingTable(
         "search_key",
-        # Keyed by the looked-up key itself, rows in key order: the B-tree is the index
-        # (no second copy of every key, no index sort after the copy).
-        "(key text not null, kind text not null, customer_id text not null,"
-        " shown text not null, primary key (key, kind, customer_id, shown)) without rowid",
+        # An Arrow file sorted by key, read by binary search (api/search_keys.py): writing
+        # it costs a fraction of a SQLite table's inserts (5.1M keys at 1M customers).
+        "",
         order="key, kind, customer_id, shown",
-        part=_KEYS_PART,
+        part=_SEARCH_PART,
+        file=keys_file,
     ),
 )
 _PAGES = (
@@ -374,11 +382,20 @@ _NO_RELATIONSHIP_EVENTS = (
 )
 
 
+# A snapshot of marts alone: its profiles name no field's source (an empty provenance).
+_NO_GOLDEN = (
+    "(select null::varchar as customer_id, null::varchar as address_source,"
+    " null::varchar as email_source, null::varchar as name_source,"
+    " null::varchar as phone_source, null::varchar as siret_source where false)"
+)
+
+
 # A serving file's optional relations: {placeholder} → the table it stands for, and the
 # empty stand-in used when the snapshot lacks it.
 _OPTIONAL = {
     "{contacts}": ("core.contact", _NO_CONTACTS),
     "{relationship_events}": ("core.relationship_event", _NO_RELATIONSHIP_EVENTS),
+    "{golden}": ("core.customer", _NO_GOLDEN),
 }
 
 
@@ -571,12 +588,16 @@ def _copy(
 ) -> None:
     """Copy serving table `table` into `bulk`'s file; a sub-list's items into its Arrow
     file beside `main` (the main serving file), its index into `bulk`'s file."""
-    bulk.execute(f"create table {table.name} {table.ddl}")
     started, cpu = time.perf_counter(), time.thread_time()
+    if table.file is not None:
+        assert main is not None, "a table's own file is written beside its main serving file"
+        copy_file(cursor, _copy_select(cursor, table) if built else None, table.file(main))
+    else:
+        bulk.execute(f"create table {table.name} {table.ddl}")
     if table.is_list:
         assert main is not None, "a sub-list is written beside its main serving file"
         copy_list(cursor, bulk, table.name, items if built else None, main)
-    elif built:
+    elif built and table.file is None:
         bulk.ingest(table.name, arrow_rows(cursor, _copy_select(cursor, table)))
         kill_point("serving_write")
         # Secondary indexes once the rows are in: one sort each instead of an insert per row.

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from api import serving
 from api.customers import check_customer
 from api.deps import CustomerReader, SnapshotDep
-from api.queries import PositionCursor
+from api.queries import PositionCursor, TimelineCursor
 from api.schemas import (
     BalancePoint,
     ContactOut,
@@ -27,6 +27,7 @@ from api.schemas import (
     TimelineEvent,
 )
 from api.schemas_relationship import ActivityOut, PaymentOut, ProductOut, QuoteOut, TicketOut
+from api.timeline import timeline_page
 
 router = APIRouter(prefix="/customers/{customer_id}", tags=["customers"])
 
@@ -99,10 +100,6 @@ add_sub_lists(
             default_limit=400, max_limit=2000,
         ),
         SubList(
-            "/timeline", "customer_timeline", TimelineEvent, "read_customer_timeline",
-            "Invoices, orders, opportunities and payments merged, newest first.",
-        ),
-        SubList(
             "/activities", "customer_activity", ActivityOut, "read_customer_activities",
             "Calls, e-mails, meetings, notes and tasks, latest first.",
         ),
@@ -124,3 +121,18 @@ add_sub_lists(
         ),
     ),
 )  # fmt: skip
+
+
+@router.get("/timeline", response_model=Page[TimelineEvent])
+def read_customer_timeline(
+    customer_id: str,
+    request: Request,
+    user: CustomerReader,
+    snap: SnapshotDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: TimelineCursor = None,
+) -> Any:
+    """Invoices, orders, opportunities, payments, activities, tickets and quotes merged,
+    newest first (then by source and source id)."""
+    check_customer(snap, user, customer_id, request)
+    return timeline_page(snap.lite, snap.lists, customer_id, limit, cursor)

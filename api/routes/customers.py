@@ -40,7 +40,7 @@ def read_customers(
     # Each hit as stored, in the response's shape (amounts already text to the cent):
     # sent as read, never validated or encoded again.
     body = (
-        search_json(snap.lite, q, filters, limit, cursor)
+        search_json(snap.lite, snap.lists.keys, q, filters, limit, cursor)
         if q
         else browse_json(snap.lite, filters, limit, cursor)
     )

@@ -1,5 +1,6 @@
 """What a search costs on a serving file: SQLite's progress handler counts the virtual
-machine's steps, in hundreds, so a test compares the work of two searches, not their time.
+machine's steps, in hundreds, so a test compares the work of two searches, not their time;
+and the key file of a test's search tables (`keys_of`).
 
 Imported by bare name (`from search_cost import search_with_cost`): pytest puts
 tests/api on sys.path (rootdir "prepend" import mode).
@@ -9,9 +10,27 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from api.search import search
+from api.search_keys import SearchKeys
+
+
+def keys_path(lite: sqlite3.Connection) -> Path:
+    """Where a test's search tables (the SQLite file of `lite`) keep their key file."""
+    return Path(str(lite.execute("pragma database_list").fetchone()[2]) + ".keys.arrow")
+
+
+@cache
+def _keys(path: Path) -> SearchKeys:
+    return SearchKeys(path)
+
+
+def keys_of(lite: sqlite3.Connection) -> SearchKeys:
+    """The key file beside `lite`'s search tables, opened once."""
+    return _keys(keys_path(lite))
 
 
 def search_with_cost(
@@ -26,7 +45,7 @@ def search_with_cost(
 
     lite.set_progress_handler(tick, 100)
     try:
-        body = search(lite, q, dict(filters), 50, None)
+        body = search(lite, keys_of(lite), q, dict(filters), 50, None)
     finally:
         lite.set_progress_handler(None, 0)
     return counted[0], body

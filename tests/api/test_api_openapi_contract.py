@@ -30,7 +30,7 @@ from schemathesis.engine import Status, events, from_schema  # noqa: E402
 from api.list_rows import ListFiles  # noqa: E402
 from api.main import create_app  # noqa: E402
 from ingest.push_check import PushChecker  # noqa: E402
-from kernel.serving_contract import serving_path  # noqa: E402
+from kernel.serving_contract import connect_serving, serving_path  # noqa: E402
 from kernel.settings import load_settings  # noqa: E402
 from kernel.snapshots import current_snapshot  # noqa: E402
 
@@ -109,16 +109,19 @@ def test_serving_documents_carry_utc_offsets(built_demo: Any) -> None:
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
     # The profile's stored parts (warehouse/sql/serving/customer_profile.sql and the
-    # provenance list's documents), as the API splices them.
+    # source records' documents), as the API splices them; the provenance's timestamps
+    # are those of the source records and provenance_source.
     lists = ListFiles(serving_path(snapshot))
     try:
         tails = [json.loads(t) for t in lists.column("customer_profile", "tail", 0, 50)]
-        provenance = [json.loads(d) for d in lists.column("customer_provenance", "doc", 0, 200)]
+        records = [json.loads(d) for d in lists.column("customer_source", "doc", 0, 200)]
     finally:
         lists.close()
     stamps = [d["updated_at"] for d in tails if d.get("updated_at")]
-    for p in provenance:
-        stamps += [p[k] for k in ("loaded_at", "changed_at") if p.get(k)]
+    stamps += [r["changed_at"] for r in records if r.get("changed_at")]
+    lite = connect_serving(serving_path(snapshot))
+    stamps += [r[0] for r in lite.execute("select loaded_at from provenance_source") if r[0]]
+    lite.close()
     assert stamps, "the demo's documents carry timestamps"
     assert [s for s in stamps if not RFC3339_UTC.match(s)] == []
 

@@ -8,10 +8,12 @@ import json
 import sqlite3
 from pathlib import Path
 
-from search_cost import search_with_cost
+import duckdb
+from search_cost import keys_of, keys_path, search_with_cost
 
 from api.search import SEARCH_CAP, search
 from warehouse.serving import TABLES
+from warehouse.serving_lists import copy_file
 from warehouse.sqlfiles import sql
 
 
@@ -20,8 +22,10 @@ def _serving(path: Path, n: int) -> sqlite3.Connection:
     and n more named '<i> Debarre' (the fragment inside the name)."""
     lite = sqlite3.connect(path)
     for table in TABLES:
-        if table.name in ("customer_search", "search_key"):
+        if table.name == "customer_search":
             lite.execute(f"create table {table.name} {table.ddl}")
+    # No exact keys (the names are what these searches find).
+    copy_file(duckdb.connect(), None, keys_path(lite))
     rows = []
     for i in range(1, 2 * n + 1):
         name = f"Barnier {i:06d}" if i <= n else f"{i:06d} Debarre"
@@ -34,7 +38,6 @@ def _serving(path: Path, n: int) -> sqlite3.Connection:
     )
     lite.execute("create index customer_search_1 on customer_search (folded_name, seq)")
     lite.execute("create index customer_search_0 on customer_search (customer_id)")
-    lite.execute("create index search_key_0 on search_key (key)")
     lite.executescript(sql("serving/sqlite_search_text"))
     lite.commit()
     return lite
@@ -54,14 +57,14 @@ def test_search_work_does_not_grow_with_the_hits(tmp_path: Path) -> None:
 
 def test_prefix_hits_fill_the_cap_before_substrings(tmp_path: Path) -> None:
     lite = _serving(tmp_path / "s.sqlite", 1000)
-    body = search(lite, "barn", {}, 50, None)
+    body = search(lite, keys_of(lite), "barn", {}, 50, None)
     assert body["count"] == SEARCH_CAP
     assert all(h["match_reason"] == "name starts with 'barn'" for h in body["data"])
     # Fewer names start with it than the cap: substrings fill the rest, after them.
     lite2 = _serving(tmp_path / "s2.sqlite", 30)
-    body = search(lite2, "barr", {}, 50, None)
+    body = search(lite2, keys_of(lite2), "barr", {}, 50, None)
     assert [h["match_reason"] for h in body["data"]] == ["name contains 'barr'"] * 30
-    body = search(lite2, "bar", {}, 200, None)
+    body = search(lite2, keys_of(lite2), "bar", {}, 200, None)
     reasons = [h["match_reason"] for h in body["data"]]
     assert reasons[:30] == ["name starts with 'bar'"] * 30
     assert reasons[30:] == ["name contains 'bar'"] * 30

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -15,6 +17,7 @@ from kernel.serving_contract import (
     CONTRACT_VERSION,
     SERVING_PARTS,
     connect_serving,
+    keys_file,
     list_file,
     serving_files,
     serving_path,
@@ -38,8 +41,21 @@ def test_serving_file_published_beside_snapshot(built_demo) -> None:  # type: ig
         for part in ("main", *SERVING_PARTS)
         for r in lite.execute(f"select name from {part}.sqlite_master where type = 'table'")
     }
-    assert {(t.part, t.name) for t in TABLES} <= placed
+    assert {(t.part, t.name) for t in TABLES if t.file is None} <= placed
     assert {part for part, _ in placed} == {"main", *SERVING_PARTS}
+    # The search's keys are a sorted file of their own: every key once, in key order.
+    keys = pa.ipc.open_file(pa.memory_map(str(keys_file(serving_path(snapshot))))).read_all()
+    con = duckdb.connect(str(snapshot), read_only=True)
+    # One key per customer with a SIRET (search_key.sql: compacted, at least 2 characters).
+    siret = con.execute(
+        "select count(*) from mart.customer_360 where customer_id is not null"
+        " and length(regexp_replace(trim(siret), '[\\s.\\-/]', '', 'g')) >= 2"
+    ).fetchone()
+    con.close()
+    assert keys.num_rows > 0 and keys.column_names == ["key", "kind", "customer_id", "shown"]
+    ordered = list(zip(*(keys[c].to_pylist() for c in keys.column_names), strict=True))
+    assert ordered == sorted(set(ordered))
+    assert siret == (sum(kind == "siret" for kind in keys["kind"].to_pylist()),)
     assert lite.execute("select version from contract").fetchone() == (CONTRACT_VERSION,)
     con = duckdb.connect(str(snapshot), read_only=True)
     customers = con.execute("select count(*) from mart.customer_360").fetchone()
@@ -111,3 +127,115 @@ def test_bad_cursor_is_a_clean_422(demo_client: TestClient, cursor: str) -> None
         response = demo_client.get(url, params={"cursor": cursor})
         assert response.status_code == 422, (url, response.text)
         assert response.json()["code"] == "invalid_cursor"
+
+
+# The timeline is merged per request from the invoices', orders' and opportunities' lists
+# and the list of the other events (api/timeline.py): paged through in small pages, every
+# customer's timeline of a real-pipeline build must be exactly the warehouse's events, in
+# the timeline's order, each once.
+
+# Every event of every customer as the warehouse states it (set-based), in the timeline's
+# documented order: newest first, undated last, then source, source id, event type.
+_EVENTS = """
+with event as (
+    select customer_id, issue_date as event_date, coalesce(kind, 'invoice') as event_type,
+        source, source_id, invoice_number as reference, status,
+        amount_incl_tax as amount, currency, null as kind, null as subject
+    from core.invoice
+    union all
+    select customer_id, order_date, 'order', source, source_id, order_number, status,
+        amount_incl_tax, currency, null, null
+    from core.sales_order
+    union all
+    select customer_id, close_date, 'opportunity', source, source_id, name,
+        coalesce(stage, status), amount, null, null, null
+    from core.opportunity
+    union all
+    select customer_id, payment_date, 'payment', source, source_id, invoice_ref, method,
+        amount, currency, null, null
+    from core.payment
+    {relationship}
+)
+select * from event where customer_id is not null
+order by customer_id, event_date desc nulls last, source, source_id, event_type
+"""
+_RELATIONSHIP = """
+    union all
+    select customer_id, event_date, event_type, source, source_id, reference, status,
+        amount, currency, kind, subject
+    from core.relationship_event
+"""
+_COLUMNS = (
+    "event_date", "event_type", "source", "source_id", "reference", "status", "amount",
+    "currency", "kind", "subject",
+)  # fmt: skip
+
+
+def _shown(value: Any) -> Any:
+    # As the response writes it: dates ISO, amounts with two decimals.
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+@pytest.fixture(scope="module")
+def events(built_demo) -> dict[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
+    assert snapshot is not None
+    con = duckdb.connect(str(snapshot), read_only=True)
+    has_events = con.execute(
+        "select count(*) from duckdb_tables()"
+        " where schema_name = 'core' and table_name = 'relationship_event'"
+    ).fetchone()
+    query = _EVENTS.replace("{relationship}", _RELATIONSHIP if has_events and has_events[0] else "")
+    rows = con.execute(query).fetchall()
+    con.close()
+    found: dict[str, list[dict[str, Any]]] = {}
+    for customer_id, *values in rows:
+        found.setdefault(customer_id, []).append(
+            {c: _shown(v) for c, v in zip(_COLUMNS, values, strict=True)}
+        )
+    return found
+
+
+def test_every_timeline_is_the_warehouses_events_in_order(
+    demo_client: TestClient, events: dict[str, list[dict[str, Any]]]
+) -> None:
+    assert len(events) > 100
+    kinds: set[str] = set()
+    for customer_id, want in events.items():
+        got: list[dict[str, Any]] = []
+        cursor: str | None = None
+        counts = set()
+        while True:
+            params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+            response = demo_client.get(f"/api/v1/customers/{customer_id}/timeline", params=params)
+            assert response.status_code == 200, response.text
+            body = response.json()
+            counts.add(body["count"])
+            got += body["data"]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+        assert got == want, customer_id
+        assert counts == {len(want)}, customer_id
+        kinds |= {e["event_type"] for e in got}
+    # The demo's timelines hold events of each list merged.
+    assert {"invoice", "order", "opportunity", "payment"} <= kinds, kinds
+
+
+@pytest.mark.parametrize("cursor", ["1", "1.2.3", "a.0.0.0", "1.2.3.4.5"])
+def test_a_malformed_cursor_is_422(demo_client: TestClient, events: Any, cursor: str) -> None:
+    customer_id = next(iter(events))
+    response = demo_client.get(f"/api/v1/customers/{customer_id}/timeline?cursor={cursor}")
+    assert response.status_code == 422
+
+
+def test_a_cursor_past_the_end_is_an_empty_page(demo_client: TestClient, events: Any) -> None:
+    customer_id = next(iter(events))
+    body = demo_client.get(
+        f"/api/v1/customers/{customer_id}/timeline?cursor=999.999.999.999"
+    ).json()
+    assert body == {"data": [], "count": len(events[customer_id]), "next_cursor": None}

@@ -7,7 +7,10 @@
 -- response (CustomerProfile in api/schemas.py: amounts as strings with two decimals,
 -- timestamps RFC 3339 in UTC), so the API splices them without parsing them:
 --   head     its members before the lists (identity, legal ids, coordinates, terms, money);
---   tail     its members after them (which systems know it, activity, relationship).
+--   tail     its members after them (which systems know it, activity, relationship);
+--   field_sources  the source each surviving field came from, in the provenance's order
+--            (address, email, name, phone, SIRET; null: none), for the API to put the
+--            provenance together (api/profile.py).
 select
     c.customer_id,
     to_json({
@@ -88,6 +91,10 @@ select
             'top_product': c.top_product
         },
         'updated_at': c360_rfc3339(c.updated_at)
-    })::varchar as tail
+    })::varchar as tail,
+    [
+        g.address_source, g.email_source, g.name_source, g.phone_source, g.siret_source
+    ] as field_sources
 from mart.customer_360 as c
+left join {golden} as g on c.customer_id = g.customer_id
 where c.customer_id is not null

@@ -1,63 +1,24 @@
--- needs: core.invoice, core.sales_order, core.opportunity, core.payment
--- order: item.event_date desc nulls last, item.event_type, item.source, item.source_id
--- Invoices, orders, opportunities, payments, activities, tickets and quotes of each
--- customer merged, newest first (activities, tickets and quotes: core.relationship_event,
--- no rows in a snapshot without it).
+-- needs: core.payment
+-- order: item.event_date desc nulls last, item.source, item.source_id, item.event_type
+-- The timeline's events that no other list holds: payments, activities, tickets and quotes
+-- (core.relationship_event, no rows in a snapshot without it), in the timeline's order.
+-- GET /customers/{id}/timeline merges them per request with the invoices, orders and
+-- opportunities of their own lists (api/timeline.py), which are already in that order
+-- (newest first, then source and source id, unique in each list), instead of the build
+-- storing every invoice a second time.
 with event as (
     select
-        i.customer_id,
-        i.issue_date as event_date,
-        coalesce(i.kind, 'invoice') as event_type,
-        i.source,
-        i.source_id,
-        i.invoice_number as reference,
-        i.status,
-        i.amount_incl_tax as amount,
-        i.currency,
-        null::varchar as kind,
-        null::varchar as subject
-    from core.invoice as i
-    union all
-    select
-        o.customer_id,
-        o.order_date,
-        'order',
-        o.source,
-        o.source_id,
-        o.order_number,
-        o.status,
-        o.amount_incl_tax,
-        o.currency,
-        null,
-        null
-    from core.sales_order as o
-    union all
-    select
-        o.customer_id,
-        o.close_date,
-        'opportunity',
-        o.source,
-        o.source_id,
-        o.name,
-        coalesce(o.stage, o.status),
-        o.amount,
-        null,
-        null,
-        null
-    from core.opportunity as o
-    union all
-    select
         p.customer_id,
-        p.payment_date,
-        'payment',
+        p.payment_date as event_date,
+        'payment' as event_type,
         p.source,
         p.source_id,
-        p.invoice_ref,
-        p.method,
+        p.invoice_ref as reference,
+        p.method as status,
         p.amount,
         p.currency,
-        null,
-        null
+        null::varchar as kind,
+        null::varchar as subject
     from core.payment as p
     union all
     select
