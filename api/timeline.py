@@ -120,7 +120,7 @@ def timeline_page(
         count = max(0, min(limit, total - sent[i]))
         rows = lists.read(name, first + sent[i], count) if count else []
         streams.append([(order_key(e), i, j, e) for j, e in enumerate(map(as_event, rows))])
-    data = []
+    data: list[dict[str, Any]] = []
     after = list(sent)
     for _, i, _, event in heapq.merge(*streams):
         if len(data) == limit:
