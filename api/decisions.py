@@ -17,10 +17,12 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
+from api.list_rows import ListFiles
 from api.store import AuditLog, MatchDecision, get_engine
 from kernel.errors import C360Error
 from kernel.serving_contract import connect_serving, serving_path
@@ -66,6 +68,11 @@ class RecordRef:
 def _serving(settings: Settings) -> sqlite3.Connection:
     """The served snapshot's serving file (read-only), where every lookup below is one
     key read: the snapshot itself is never opened."""
+    return connect_serving(_serving_main(settings))
+
+
+def _serving_main(settings: Settings) -> Path:
+    """The served snapshot's main serving file."""
     path = current_snapshot(settings.snapshots_dir)
     if path is None:
         raise NothingPublished("no snapshot is published yet: run `c360 nightly` first")
@@ -74,7 +81,7 @@ def _serving(settings: Settings) -> sqlite3.Connection:
         raise NothingPublished(
             f"snapshot {path.stem} was published without its serving file: run `c360 build`"
         )
-    return connect_serving(target)
+    return target
 
 
 def _rows(settings: Settings, text: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:
@@ -98,15 +105,22 @@ def _live_id(settings: Settings, customer_id: str) -> str:
 
 
 def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
-    rows = _rows(
-        settings,
-        "select source, source_id from source_record where customer_id = ? "
-        "order by role, source, source_id",
-        (_live_id(settings, customer_id),),
-    )
-    if not rows:
+    """The customer's records, as its profile lists them (the `customer_source` list: by
+    role, source, source id)."""
+    live = _live_id(settings, customer_id)
+    main = _serving_main(settings)
+    with closing(connect_serving(main)) as lite:
+        place = lite.execute(
+            "select first, total from customer_source where customer_id = ?", (live,)
+        ).fetchone()
+    if place is None:
         raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
-    return [RecordRef(str(s), str(i)) for s, i in rows]
+    lists = ListFiles(main)
+    try:
+        rows = lists.read("customer_source", int(place[0]), int(place[1]))
+    finally:
+        lists.close()
+    return [RecordRef(str(r["source"]), str(r["source_id"])) for r in rows]
 
 
 def _customer_of(settings: Settings, ref: RecordRef) -> str:

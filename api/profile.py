@@ -1,16 +1,20 @@
 """The 360° profile (GET /customers/{id}) put together from its stored parts.
 
 The build stores each customer's profile but its lists as two JSON objects, `head` (the
-members before the lists) and `tail` (those after), and each list it shows whole (alerts,
-sources, conflicts, provenance) as one JSON document per item: all in the response's shape
-(warehouse/sql/serving/customer_profile.sql and the lists' files), each an Arrow list of
-the serving contract. A request reads their five places in one SQLite statement (five
-primary-key reads), slices the documents out of the memory-mapped files and splices them
-into the response (CustomerProfile, api/schemas.py), with the only parts known per request:
-the evidence of each source record in words, and the snapshot's id. Nothing is joined,
-aggregated or formatted per request. Splicing here instead of at build time spares the
-build the profile's folded lists, their joins and a second copy of every document
-(docs/benchmarks.md).
+members before the lists) and `tail` (those after), with the source of each surviving
+field (`field_sources`); alerts and conflicts as one JSON document per item, in the
+response's shape; and the source records as typed rows (warehouse/sql/serving/
+customer_profile.sql and the lists' files), each an Arrow list of the serving contract. A
+request reads their four places in one SQLite statement (four primary-key reads), slices
+them out of the memory-mapped files and splices them into the response (CustomerProfile,
+api/schemas.py), with the parts known per request: the evidence of each source record in
+words, the snapshot's id, and the provenance. The provenance (which source each surviving
+field came from, that source's last load, when it last changed the customer's record) is
+put together from what the profile already reads (its field sources, its source records)
+and a few rows of `provenance_source`: five stored documents per customer cost the build
+more than this costs a request. Nothing is aggregated over more than the customer's own
+few records. Splicing here instead of at build time spares the build the profile's folded
+lists, their joins and a second copy of every document (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
 
     [row] = snap.lists.read(_ROW, *places[_ROW])
     head, tail = row["head"], row["tail"]
-    records = _records(docs("customer_source"))
+    found = places.get("customer_source")
+    records = snap.lists.read("customer_source", *found) if found else []
     provenance = _provenance(snap, row["field_sources"] or [None] * len(_FIELDS), records)
     return "".join(
         (
@@ -68,10 +73,6 @@ def _array(docs: list[str]) -> str:
     return "[" + ",".join(docs) + "]"
 
 
-def _records(docs: list[str]) -> list[dict[str, Any]]:
-    return json.loads(_array(docs)) if docs else []
-
-
 def _sources(records: list[dict[str, Any]]) -> str:
     """The source records with their evidence parsed and phrased (api/evidence.py), but
     what only the provenance reads."""
@@ -88,10 +89,13 @@ def _sources(records: list[dict[str, Any]]) -> str:
     return _text(shown)
 
 
-def _latest(stamps: list[str]) -> str | None:
-    """The latest of RFC 3339 timestamps as written (their text's order is not time's:
-    fractions of a second are written only when there are some)."""
-    return max(stamps, key=datetime.fromisoformat) if stamps else None
+def _rfc3339(at: datetime | None) -> str | None:
+    """A UTC timestamp as every document writes it (macro c360_rfc3339): a fraction of a
+    second only when there is one."""
+    if at is None:
+        return None
+    fraction = f".{at.microsecond:06d}" if at.microsecond else ""
+    return f"{at:%Y-%m-%dT%H:%M:%S}{fraction}Z"
 
 
 def _provenance(
@@ -107,7 +111,7 @@ def _provenance(
     if not named:
         return "[]"
     sources = serving.provenance_sources(snap.lite, sorted({s for _, s in named}))
-    changed: dict[str, list[str]] = {}
+    changed: dict[str, list[datetime]] = {}
     runs: dict[str, list[str]] = {}
     for x in records:
         if x.get("changed_at") is not None:
@@ -126,7 +130,7 @@ def _provenance(
                 "role": role,
                 "run_id": run,
                 "loaded_at": loaded_at,
-                "changed_at": _latest(changed.get(source, [])),
+                "changed_at": _rfc3339(max(changed[source])) if source in changed else None,
             }
         )
     return _text(docs)

@@ -241,7 +241,7 @@ _PAGES = (
         "source_record",
         "(source text not null, source_id text not null, customer_id text not null,"
         " role text, primary key (source, source_id)) without rowid",
-        ("(customer_id, role, source, source_id)",),
+        # A customer's records are read from its `customer_source` list (api/decisions.py).
         order="source, source_id",
     ),
     # Last: it reads the build log (meta.build), which the build writes while the contract

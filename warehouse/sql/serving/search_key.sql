@@ -19,9 +19,11 @@ with raw as (
     union all
     select c.customer_id, 'postcode', c.postcode from mart.customer_360 as c
     union all
-    select ct.customer_id, 'contact_email', ct.email from {contacts} as ct
+    -- A customer's key repeats only among its contacts (two with one e-mail or phone): each
+    -- once, without a distinct over every key (5.1M at 1M customers).
+    select distinct ct.customer_id, 'contact_email', ct.email from {contacts} as ct
     union all
-    select ct.customer_id, 'contact_phone', ct.phone from {contacts} as ct
+    select distinct ct.customer_id, 'contact_phone', ct.phone from {contacts} as ct
 ),
 
 keyed as (
@@ -39,7 +41,7 @@ keyed as (
     where raw.customer_id is not null and coalesce(trim(raw.shown), '') <> ''
 )
 
-select distinct
+select
     keyed.key,
     keyed.kind,
     keyed.customer_id,
