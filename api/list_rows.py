@@ -11,6 +11,7 @@ slice copies nothing until its rows are turned into Python values.
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from api.search_keys import SearchKeys
-from kernel.serving_contract import keys_file, list_file
+from kernel.serving_contract import docs_file, keys_file, list_file
 
 
 class _ListFile:
@@ -61,6 +62,25 @@ class _ListFile:
         return pa.Table.from_batches(self.batches[at:last], self.schema).slice(offset, count)
 
 
+class _DocFile:
+    """A page-level table's documents (kernel/serving_contract.DOC_FILES): row k is the
+    document of the table's row whose rowid is k + 1."""
+
+    def __init__(self, path: Path) -> None:
+        reader = pa.ipc.open_file(pa.memory_map(str(path)))
+        self.columns = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
+        self.starts = list(itertools.accumulate((len(c) for c in self.columns), initial=0))
+
+    def take(self, rowids: list[int]) -> list[str]:
+        """The documents of these rowids, in their order: each read where it is (a `take`
+        over the file's batches as one column would copy them all first)."""
+        found = []
+        for rowid in rowids:
+            at = bisect.bisect_right(self.starts, rowid - 1) - 1
+            found.append(self.columns[at][rowid - 1 - self.starts[at]].as_py())
+        return found
+
+
 class ListFiles:
     """The Arrow files of one serving file set: the sub-lists' and the search's keys, each
     opened on first use."""
@@ -70,6 +90,7 @@ class ListFiles:
         self._lock = threading.Lock()
         self._files: dict[str, _ListFile] = {}
         self._keys: SearchKeys | None = None
+        self._docs: dict[str, _DocFile] = {}
 
     @property
     def keys(self) -> SearchKeys:
@@ -88,6 +109,16 @@ class ListFiles:
         """Column `column` of rows first .. first + count - 1 of list `name`."""
         return self._file(name).column(column, first, count)
 
+    def docs(self, table: str, rowids: list[int]) -> list[str]:
+        """The documents of these rowids of page-level table `table` (one of DOC_FILES)."""
+        found = self._docs.get(table)
+        if found is None:
+            with self._lock:
+                found = self._docs.get(table)
+                if found is None:
+                    found = self._docs[table] = _DocFile(docs_file(self.main, table))
+        return found.take(rowids)
+
     def _file(self, name: str) -> _ListFile:
         found = self._files.get(name)
         if found is None:
@@ -101,4 +132,5 @@ class ListFiles:
         """Forget the mapped files (their pages are unmapped once no slice holds them)."""
         with self._lock:
             self._files.clear()
+            self._docs.clear()
             self._keys = None

@@ -21,8 +21,8 @@ fixed number of candidates when filters (segment, owner, overdue) must be checke
    closest _FUZZY_CANDIDATES by `similarity` (rapidfuzz), the closest first.
 
 Every hit says why it matched (`match_reason`). The tiers collect ids only; the page's
-hits are then read by id, each stored as its JSON (`customer_search.hit`), and sent as read with
-its reason appended: no model is built or validated per hit. The ranked list is paged by
+hits are then read by id, each stored as its JSON (`customer_search`'s documents, an Arrow
+file read by seq), and sent as read with its reason appended: no model is built or validated per hit. The ranked list is paged by
 position in it (it never exceeds SEARCH_CAP); browsing without `q` pages by keyset over
 the whole index.
 """
@@ -40,8 +40,8 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from api.evidence import format_siret
+from api.list_rows import ListFiles
 from api.queries import cursor_position, position_cursor
-from api.search_keys import SearchKeys
 from api.serving import seq_cursor, seq_from
 
 SEARCH_CAP = 200
@@ -132,7 +132,7 @@ def _text(scope: _Scope, match: str, limit: int) -> tuple[str, tuple[Any, ...]]:
 
 
 def _hits_json(rows: Sequence[tuple[str, str | None]]) -> str:
-    """The stored hits (`customer_search.hit`, a CustomerSummary's JSON but its match_reason)
+    """The stored hits (each a CustomerSummary's JSON but its match_reason)
     with their reasons, as the JSON array of a page: copied, not parsed or re-encoded."""
     # A page's hits share a few reasons: each is encoded once.
     reasons = dict.fromkeys(r for _, r in rows)
@@ -146,15 +146,24 @@ def _page(hits: str, count: int, next_cursor: str | None) -> bytes:
     return f'{{"data":{hits},{tail[1:]}'.encode()
 
 
+def _stored_hits(files: ListFiles, seqs: list[int]) -> list[str]:
+    """The stored hits of these seqs (`customer_search`'s documents, in a file of their
+    own: its seq is its rowid)."""
+    return files.docs("customer_search", seqs)
+
+
 def browse_json(
-    lite: sqlite3.Connection, filters: dict[str, Any], limit: int, cursor: str | None
+    lite: sqlite3.Connection,
+    files: ListFiles,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
 ) -> bytes:
     """Every customer in name order, keyset-paged on seq: the response's JSON."""
     after = seq_from(cursor)
     where, values = _where(filters)
     rows = lite.execute(
-        f"select s.seq, s.hit from customer_search as s where s.seq > ?{where} "
-        "order by s.seq limit ?",
+        f"select s.seq from customer_search as s where s.seq > ?{where} order by s.seq limit ?",
         (after, *values, limit + 1),
     ).fetchall()
     if values:
@@ -166,7 +175,7 @@ def browse_json(
     more = len(rows) > limit
     rows = rows[:limit]
     return _page(
-        _hits_json([(hit, None) for _, hit in rows]),
+        _hits_json([(hit, None) for hit in _stored_hits(files, [r[0] for r in rows])]),
         int(counted[0]) if counted else 0,
         seq_cursor(rows[-1][0]) if more else None,
     )
@@ -208,7 +217,7 @@ class _Ranked:
 
 
 def _exact(
-    lite: sqlite3.Connection, keys: SearchKeys, q: str, scope: _Scope, ranked: _Ranked
+    lite: sqlite3.Connection, files: ListFiles, q: str, scope: _Scope, ranked: _Ranked
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Tier 0 into `ranked`; returns whether the query named an id of a customer, and the
     postcode hits, which rank with substrings."""
@@ -221,7 +230,7 @@ def _exact(
         wanted.setdefault(digits[-9:], set()).update({"phone", "contact_phone"})
     if compact.isdigit() and len(compact) == 14:
         wanted.setdefault(compact[:9], set()).add("siren_of_siret")
-    found = [row for key in wanted for row in keys.find(key)]
+    found = [row for key in wanted for row in files.keys.find(key)]
     if not found:
         return False, []
     # The customers' ranks (name order), those in the scope, the first SEARCH_CAP: one
@@ -306,7 +315,7 @@ def _substring(lite: sqlite3.Connection, folded: str, scope: _Scope) -> list[int
 
 def _ranked(
     lite: sqlite3.Connection,
-    keys: SearchKeys,
+    files: ListFiles,
     q: str,
     scope: _Scope,
     filters: dict[str, Any],
@@ -316,7 +325,7 @@ def _ranked(
     at most SEARCH_CAP index entries."""
     folded = fold(q)
     ranked = _Ranked()
-    named, postcodes = _exact(lite, keys, q, scope, ranked)
+    named, postcodes = _exact(lite, files, q, scope, ranked)
     if folded and not named and not ranked.full:
         wanted = SEARCH_CAP - len(ranked.hits)
         ranked.add(_prefix(lite, folded, filters, scope, wanted), f"name starts with '{q}'")
@@ -334,7 +343,7 @@ def _ranked(
 
 def search_json(
     lite: sqlite3.Connection,
-    keys: SearchKeys,
+    files: ListFiles,
     q: str,
     filters: dict[str, Any],
     limit: int,
@@ -346,39 +355,36 @@ def search_json(
     scope = _scope(lite, filters)
     if scope is None:
         return _page("[]", 0, None)
-    ranked = _ranked(lite, keys, q, scope, filters)
+    ranked = _ranked(lite, files, q, scope, filters)
     ids = list(ranked.hits)
     page_ids = ids[start : start + limit]
-    marks = ", ".join("?" * len(page_ids))
+    hits = ranked.hits
     # Substring hits are phrased from their folded text: read it only when the page has
     # some.
-    if any(ranked.hits[seq] is None for seq in page_ids):
-        read = (
-            f"select seq, hit, folded_name, folded_city from customer_search where seq in ({marks})"
-        )
-    else:
-        read = f"select seq, hit, null, null from customer_search where seq in ({marks})"
-    stored = {r[0]: r for r in lite.execute(read, page_ids).fetchall()}
+    texts: dict[int, tuple[str | None, str | None]] = {}
+    if any(hits[seq] is None for seq in page_ids):
+        marks = ", ".join("?" * len(page_ids))
+        read = f"select seq, folded_name, folded_city from customer_search where seq in ({marks})"
+        texts = {r[0]: (r[1], r[2]) for r in lite.execute(read, page_ids).fetchall()}
     folded = fold(q)
-    hits = ranked.hits
-    rows = []
-    for seq in page_ids:
-        _, hit, name, city = stored[seq]
-        rows.append((hit, hits[seq] or _contains(name, city, folded, q)))
+    rows = [
+        (hit, hits[seq] or _contains(*texts[seq], folded, q))
+        for seq, hit in zip(page_ids, _stored_hits(files, page_ids), strict=True)
+    ]
     more = start + limit < len(ids)
     return _page(_hits_json(rows), len(ids), position_cursor(start + limit) if more else None)
 
 
 def search(
     lite: sqlite3.Connection,
-    keys: SearchKeys,
+    files: ListFiles,
     q: str,
     filters: dict[str, Any],
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
     """search_json's page, parsed (for Python callers)."""
-    page: dict[str, Any] = json.loads(search_json(lite, keys, q, filters, limit, cursor))
+    page: dict[str, Any] = json.loads(search_json(lite, files, q, filters, limit, cursor))
     return page
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from api.list_rows import ListFiles
 from api.queries import cursor_position, position_cursor
-from kernel.serving_contract import PROFILE_LISTS, SERVED_LISTS
+from kernel.serving_contract import DOC_FILES, PROFILE_LISTS, SERVED_LISTS
 
 # Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
 # and where each customer's start (api/list_rows.py).
@@ -108,11 +108,15 @@ def customer_page(
     }
 
 
-def _page(rows: list[tuple[Any, ...]], limit: int, count: int) -> dict[str, Any]:
+def _page(
+    rows: list[tuple[Any, ...]], limit: int, count: int, docs: list[str] | None = None
+) -> dict[str, Any]:
+    """rows (seq, doc), or (seq, rowid) with `docs` their documents, as a page."""
     more = len(rows) > limit
     rows = rows[:limit]
+    texts = docs[:limit] if docs is not None else [r[1] for r in rows]
     return {
-        "data": [loads(r[1]) for r in rows],
+        "data": [loads(t) for t in texts],
         "count": count,
         "next_cursor": seq_cursor(int(rows[-1][0])) if more and rows else None,
     }
@@ -125,27 +129,36 @@ def filtered_page(
     filters: dict[str, Any],
     limit: int,
     cursor: str | None,
+    lists: ListFiles | None = None,
 ) -> dict[str, Any]:
     """A page of a page-level list in `seq` order, filtered on indexed columns.
 
     `table`, `seq` and the filter conditions (keys such as "owner = ?") are constants of
     the routes; values are bound. The count is the max seq when unfiltered (one index
-    read), else an index-range count.
+    read), else an index-range count. A table of DOC_FILES has its documents read from
+    its file by rowid (`lists`: the snapshot's files).
     """
     after = seq_from(cursor)
     active = {k: v for k, v in filters.items() if v is not None}
     conditions = " and ".join([f"{seq} is not null", *active])
+    in_file = table in DOC_FILES
     rows = lite.execute(
-        f"select {seq}, doc from {table} where {conditions} and {seq} > ? order by {seq} limit ?",
+        f"select {seq}, {'rowid' if in_file else 'doc'} from {table} where {conditions}"
+        f" and {seq} > ? order by {seq} limit ?",
         (*active.values(), after, limit + 1),
     ).fetchall()
+    docs = None
+    if in_file:
+        if lists is None:
+            raise ValueError(f"{table}'s documents are in a file: pass the snapshot's files")
+        docs = lists.docs(table, [int(r[1]) for r in rows[:limit]])
     if active:
         counted = one(
             lite, f"select count(*) from {table} where {conditions}", tuple(active.values())
         )
     else:
         counted = one(lite, f"select coalesce(max({seq}), 0) from {table}", ())
-    return _page(rows, limit, int(counted[0]) if counted else 0)
+    return _page(rows, limit, int(counted[0]) if counted else 0, docs)
 
 
 def part(lite: sqlite3.Connection, name: str) -> Any:

@@ -74,6 +74,17 @@ def list_file(main: Path, name: str) -> Path:
     return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.list.{name}.arrow")
 
 
+# Page-level tables whose documents are an Arrow file of their own (`docs_file`), row k
+# the document of the SQLite row whose rowid is k + 1: SQLite keeps what a page filters
+# and orders on, not kilobytes of JSON per row in its B-trees.
+DOC_FILES = ("alert", "receivable", "customer_search")
+
+
+def docs_file(main: Path, table: str) -> Path:
+    """The Arrow file of `table`'s documents beside the main serving file `main`."""
+    return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.docs.{table}.arrow")
+
+
 def keys_file(main: Path) -> Path:
     """The Arrow file of the search's exact keys beside the main serving file `main`."""
     return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + ".serving.keys.arrow")
@@ -85,6 +96,7 @@ def serving_files(snapshot: Path) -> tuple[Path, ...]:
     return (
         *(list_file(main, name) for name in SERVED_LISTS),
         keys_file(main),
+        *(docs_file(main, table) for table in DOC_FILES),
         *(serving_part(main, part) for part in SERVING_PARTS),
         main,
     )

@@ -41,17 +41,25 @@ from kernel.connection import connect
 from kernel.killpoint import kill_point
 from kernel.serving_contract import (
     CONTRACT_VERSION,
+    DOC_FILES,
     PROFILE_LISTS,
     SERVED_LISTS,
     SERVING_PARTS,
     SERVING_SUFFIX,
+    docs_file,
     keys_file,
     serving_part,
 )
 from kernel.settings import LimitsConfig
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident, quote_literal
-from warehouse.serving_lists import arrow_rows, copy_file, copy_list, stored_column
+from warehouse.serving_lists import (
+    arrow_rows,
+    copy_file,
+    copy_list,
+    ingest_with_docs,
+    stored_column,
+)
 from warehouse.sqlfiles import sql
 from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 
@@ -84,6 +92,9 @@ class ServingTable:
     # Rows in an Arrow file of their own (in `order`), by the writer of `part`, instead of
     # a SQLite table: `ddl` unused.
     file: Callable[[Path], Path] | None = None
+    # The column of documents kept out of the SQLite table, in an Arrow file of its own
+    # (kernel/serving_contract.DOC_FILES): row k is the document of the row of rowid k + 1.
+    docs: str | None = None
 
 
 # Every sub-list's index is in the "lists" part (its items in a file of their own), but
@@ -128,8 +139,7 @@ _SEARCH = (
     ServingTable(
         "customer_search",
         "(seq integer primary key, customer_id text not null, segment text, owner text,"
-        " has_overdue integer, folded_name text, folded_city text, folded_email text,"
-        " hit text not null)",
+        " has_overdue integer, folded_name text, folded_city text, folded_email text)",
         (
             "(customer_id)",
             "(folded_name, seq)",
@@ -142,6 +152,8 @@ _SEARCH = (
         after="sqlite_search_text",
         order="seq",
         part=_SEARCH_PART,
+        # Each hit's JSON (`hit`), read by seq for a page of hits (api/search.py).
+        docs="hit",
     ),
     ServingTable(
         "search_key",
@@ -154,16 +166,21 @@ _SEARCH = (
     ),
 )
 _PAGES = (
+    # Their documents in an Arrow file each (DOC_FILES), in the order of the rows' rowids.
     ServingTable(
         "alert",
-        "(seq integer primary key, owner text, alert_type text, doc text not null)",
+        "(seq integer primary key, owner text, alert_type text)",
         ("(owner, seq)", "(alert_type, seq)"),
         order="seq",
+        docs="doc",
     ),
     ServingTable(
         "receivable",
-        "(top_seq integer, overdue_seq integer, owner text, segment text, doc text not null)",
+        "(top_seq integer, overdue_seq integer, owner text, segment text)",
         ("(top_seq)", "(overdue_seq)", "(owner, overdue_seq)", "(segment, overdue_seq)"),
+        # A total order (a row has one seq or both, each unique): rowids follow it.
+        order="top_seq nulls last, overdue_seq",
+        docs="doc",
     ),
     ServingTable("aging", "(doc text not null)"),
     ServingTable(
@@ -263,6 +280,7 @@ TABLES: tuple[ServingTable, ...] = (
 assert {t.part for t in TABLES if t.is_list} == {_LISTS_PART, _PROFILE_PART}
 assert {t.name for t in TABLES if t.is_list} == set(SERVED_LISTS)
 assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS}
+assert {t.name for t in TABLES if t.docs is not None} == set(DOC_FILES)
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {
     "quality_part": (
@@ -592,13 +610,21 @@ def _copy(
     if table.file is not None:
         assert main is not None, "a table's own file is written beside its main serving file"
         copy_file(cursor, _copy_select(cursor, table) if built else None, table.file(main))
+    elif table.is_list:
+        assert main is not None, "a sub-list is written beside its main serving file"
+        bulk.execute(f"create table {table.name} {table.ddl}")
+        copy_list(cursor, bulk, table.name, items if built else None, main)
     else:
         bulk.execute(f"create table {table.name} {table.ddl}")
-    if table.is_list:
-        assert main is not None, "a sub-list is written beside its main serving file"
-        copy_list(cursor, bulk, table.name, items if built else None, main)
-    elif built and table.file is None:
-        bulk.ingest(table.name, arrow_rows(cursor, _copy_select(cursor, table)))
+        if table.docs is not None:
+            assert main is not None, "a table's documents are written beside its main file"
+            rows = arrow_rows(cursor, _copy_select(cursor, table)) if built else None
+            path = docs_file(main, table.name)
+            _check_rowids(
+                bulk, table.name, ingest_with_docs(bulk, table.name, rows, table.docs, path)
+            )
+        elif built:
+            bulk.ingest(table.name, arrow_rows(cursor, _copy_select(cursor, table)))
         kill_point("serving_write")
         # Secondary indexes once the rows are in: one sort each instead of an insert per row.
         for i, columns_sql in enumerate(table.indexes):
@@ -611,6 +637,15 @@ def _copy(
         time.perf_counter() - started,
         time.thread_time() - cpu,
     )
+
+
+def _check_rowids(bulk: BulkWriter, name: str, written: int) -> None:
+    """A table's rowids are 1 .. its rows, in the order its documents were written."""
+    if int(bulk.scalar(f"select coalesce(max(rowid), 0) from {name}") or 0) != written:
+        raise RuntimeError(
+            f"serving table {name}: its rowids do not number its {written} documents;"
+            " the build is not published"
+        )
 
 
 def _write_contract(

@@ -148,6 +148,34 @@ def copy_file(cursor: duckdb.DuckDBPyConnection, select: str | None, path: Path)
     fsync(path)
 
 
+def ingest_with_docs(
+    bulk: BulkWriter, table: str, rows: pa.RecordBatchReader | None, column: str, path: Path
+) -> int:
+    """`rows` (None: none) into `bulk`'s table `table` but their column `column`, which goes
+    to the Arrow file `path`, in the same order (one pass: row k of the file is the
+    document of the k-th row inserted); how many rows."""
+    if rows is None:
+        _write((), path, pa.schema([pa.field(column, pa.string())]))
+        fsync(path)
+        return 0
+    at = rows.schema.get_field_index(column)
+    kept = rows.schema.remove(at)
+    docs = pa.schema([rows.schema.field(at)])
+    written = 0
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, docs) as writer:
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            nonlocal written
+            for batch in rows:
+                writer.write_batch(pa.RecordBatch.from_arrays([batch.column(at)], schema=docs))
+                written += batch.num_rows
+                yield batch.drop_columns([column])
+
+        bulk.ingest(table, pa.RecordBatchReader.from_batches(kept, batches()))
+    fsync(path)
+    return written
+
+
 def _write(batches: Iterable[pa.RecordBatch], path: Path, schema: pa.Schema) -> int:
     """Write `batches` (of `schema`) to the Arrow file `path`; how many rows."""
     written = 0

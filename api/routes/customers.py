@@ -40,9 +40,9 @@ def read_customers(
     # Each hit as stored, in the response's shape (amounts already text to the cent):
     # sent as read, never validated or encoded again.
     body = (
-        search_json(snap.lite, snap.lists.keys, q, filters, limit, cursor)
+        search_json(snap.lite, snap.lists, q, filters, limit, cursor)
         if q
-        else browse_json(snap.lite, filters, limit, cursor)
+        else browse_json(snap.lite, snap.lists, filters, limit, cursor)
     )
     return Response(body, media_type="application/json")
 

@@ -1,6 +1,6 @@
 """What a search costs on a serving file: SQLite's progress handler counts the virtual
 machine's steps, in hundreds, so a test compares the work of two searches, not their time;
-and the key file of a test's search tables (`keys_of`).
+and the Arrow files of a test's search tables (`files_of`).
 
 Imported by bare name (`from search_cost import search_with_cost`): pytest puts
 tests/api on sys.path (rootdir "prepend" import mode).
@@ -14,23 +14,24 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from api.list_rows import ListFiles
 from api.search import search
-from api.search_keys import SearchKeys
 
 
-def keys_path(lite: sqlite3.Connection) -> Path:
-    """Where a test's search tables (the SQLite file of `lite`) keep their key file."""
-    return Path(str(lite.execute("pragma database_list").fetchone()[2]) + ".keys.arrow")
+def serving_main(lite: sqlite3.Connection) -> Path:
+    """The main serving file a test's search tables stand for (the SQLite file of `lite`):
+    the search's key file and hits file are named after it (kernel/serving_contract)."""
+    return Path(str(lite.execute("pragma database_list").fetchone()[2]))
 
 
 @cache
-def _keys(path: Path) -> SearchKeys:
-    return SearchKeys(path)
+def _files(main: Path) -> ListFiles:
+    return ListFiles(main)
 
 
-def keys_of(lite: sqlite3.Connection) -> SearchKeys:
-    """The key file beside `lite`'s search tables, opened once."""
-    return _keys(keys_path(lite))
+def files_of(lite: sqlite3.Connection) -> ListFiles:
+    """The Arrow files beside `lite`'s search tables, opened once."""
+    return _files(serving_main(lite))
 
 
 def search_with_cost(
@@ -45,7 +46,7 @@ def search_with_cost(
 
     lite.set_progress_handler(tick, 100)
     try:
-        body = search(lite, keys_of(lite), q, dict(filters), 50, None)
+        body = search(lite, files_of(lite), q, dict(filters), 50, None)
     finally:
         lite.set_progress_handler(None, 0)
     return counted[0], body

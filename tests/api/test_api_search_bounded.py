@@ -9,9 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import duckdb
-from search_cost import keys_of, keys_path, search_with_cost
+import pyarrow as pa
+from search_cost import files_of, search_with_cost, serving_main
 
 from api.search import SEARCH_CAP, search
+from kernel.serving_contract import docs_file, keys_file
 from warehouse.serving import TABLES
 from warehouse.serving_lists import copy_file
 from warehouse.sqlfiles import sql
@@ -25,17 +27,22 @@ def _serving(path: Path, n: int) -> sqlite3.Connection:
         if table.name == "customer_search":
             lite.execute(f"create table {table.name} {table.ddl}")
     # No exact keys (the names are what these searches find).
-    copy_file(duckdb.connect(), None, keys_path(lite))
+    copy_file(duckdb.connect(), None, keys_file(serving_main(lite)))
     rows = []
+    hits = []
     for i in range(1, 2 * n + 1):
         name = f"Barnier {i:06d}" if i <= n else f"{i:06d} Debarre"
-        hit = json.dumps({"customer_id": f"C{i:07d}", "name": name, "city": "Lyon"})
-        rows.append((i, f"C{i:07d}", "own", name.lower(), "lyon", "", hit))
+        hits.append(json.dumps({"customer_id": f"C{i:07d}", "name": name, "city": "Lyon"}))
+        rows.append((i, f"C{i:07d}", "own", name.lower(), "lyon", ""))
     lite.executemany(
         "insert into customer_search (seq, customer_id, owner,"
-        " folded_name, folded_city, folded_email, hit) values (?, ?, ?, ?, ?, ?, ?)",
+        " folded_name, folded_city, folded_email) values (?, ?, ?, ?, ?, ?)",
         rows,
     )
+    # Each hit's JSON in its own file, row seq - 1 (kernel/serving_contract.DOC_FILES).
+    docs = pa.table({"hit": hits})
+    with pa.ipc.new_file(str(docs_file(serving_main(lite), "customer_search")), docs.schema) as f:
+        f.write_table(docs)
     lite.execute("create index customer_search_1 on customer_search (folded_name, seq)")
     lite.execute("create index customer_search_0 on customer_search (customer_id)")
     lite.executescript(sql("serving/sqlite_search_text"))
@@ -57,14 +64,14 @@ def test_search_work_does_not_grow_with_the_hits(tmp_path: Path) -> None:
 
 def test_prefix_hits_fill_the_cap_before_substrings(tmp_path: Path) -> None:
     lite = _serving(tmp_path / "s.sqlite", 1000)
-    body = search(lite, keys_of(lite), "barn", {}, 50, None)
+    body = search(lite, files_of(lite), "barn", {}, 50, None)
     assert body["count"] == SEARCH_CAP
     assert all(h["match_reason"] == "name starts with 'barn'" for h in body["data"])
     # Fewer names start with it than the cap: substrings fill the rest, after them.
     lite2 = _serving(tmp_path / "s2.sqlite", 30)
-    body = search(lite2, keys_of(lite2), "barr", {}, 50, None)
+    body = search(lite2, files_of(lite2), "barr", {}, 50, None)
     assert [h["match_reason"] for h in body["data"]] == ["name contains 'barr'"] * 30
-    body = search(lite2, keys_of(lite2), "bar", {}, 200, None)
+    body = search(lite2, files_of(lite2), "bar", {}, 200, None)
     reasons = [h["match_reason"] for h in body["data"]]
     assert reasons[:30] == ["name starts with 'bar'"] * 30
     assert reasons[30:] == ["name contains 'bar'"] * 30

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pytest
-from search_cost import keys_of, keys_path, search_with_cost
+from search_cost import files_of, search_with_cost, serving_main
 
 from api.schemas import CustomerSummary, Page
 from api.search import FILTERED_CANDIDATES, page_json, search
+from kernel.serving_contract import docs_file, keys_file
 from warehouse.serving import TABLES, load_macros
 from warehouse.serving_lists import copy_file
 from warehouse.sqlfiles import sql
@@ -150,14 +152,22 @@ def _serving(
         if table.name not in ("customer_search", "search_key"):
             continue
         con.execute(sql(f"serving/{table.name}").replace("{contacts}", "core.contact"))
+        select = f"select * from serving.{table.name} order by {table.order or 'all'}"
         if table.file is not None:
-            select = f"select * from serving.{table.name} order by {table.order}"
-            copy_file(con, select, keys_path(lite))
+            copy_file(con, select, keys_file(serving_main(lite)))
             continue
         lite.execute(f"create table {table.name} {table.ddl}")
-        result = con.execute(f"select * from serving.{table.name} order by {table.order or 'all'}")
+        result = con.execute(select)
         columns = [d[0] for d in result.description]
         rows = result.fetchall()
+        # The documents in their own file, row k that of rowid k + 1 (seq, 1 .. n).
+        at = columns.index(table.docs) if table.docs else None
+        if at is not None:
+            docs = pa.table({table.docs: [r[at] for r in rows]})
+            with pa.ipc.new_file(str(docs_file(serving_main(lite), table.name)), docs.schema) as f:
+                f.write_table(docs)
+            columns = [c for i, c in enumerate(columns) if i != at]
+            rows = [tuple(v for i, v in enumerate(r) if i != at) for r in rows]
         marks = ", ".join("?" * len(columns))
         lite.executemany(
             f"insert into {table.name} ({', '.join(columns)}) values ({marks})",
@@ -179,7 +189,7 @@ def lite(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
 
 
 def _find(lite: sqlite3.Connection, q: str, **filters: Any) -> list[tuple[str, str]]:
-    body = search(lite, keys_of(lite), q, {**NO_FILTERS, **filters}, 50, None)
+    body = search(lite, files_of(lite), q, {**NO_FILTERS, **filters}, 50, None)
     return [(h["customer_id"], h["match_reason"]) for h in body["data"]]
 
 
@@ -301,12 +311,12 @@ def test_a_salesperson_search_does_not_scan_other_books(tmp_path: Path) -> None:
 
 def test_page_json_is_the_page_model(lite: sqlite3.Connection) -> None:
     for q in ("societe", "lyon", "boulangrie", "732829320"):
-        body = search(lite, keys_of(lite), q, dict(NO_FILTERS), 50, None)
+        body = search(lite, files_of(lite), q, dict(NO_FILTERS), 50, None)
         model = Page[CustomerSummary].model_validate(body).model_dump(mode="json")
         assert json.loads(page_json(body)) == model
     assert (
         json.loads(
-            page_json(search(lite, keys_of(lite), "transports", dict(NO_FILTERS), 50, None))
+            page_json(search(lite, files_of(lite), "transports", dict(NO_FILTERS), 50, None))
         )["data"][0]["outstanding_amount"]
         == "98000.00"
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from search_cost import keys_of, search_with_cost
+from search_cost import files_of, search_with_cost
 
 from api.schemas import CustomerSummary, Page
 from api.search import FILTERED_CANDIDATES, search, search_json
@@ -100,7 +100,7 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
 
 
 def _find(lite: sqlite3.Connection, q: str, **filters: Any) -> list[tuple[str, str]]:
-    body = search(lite, keys_of(lite), q, {**NO_FILTERS, **filters}, 50, None)
+    body = search(lite, files_of(lite), q, {**NO_FILTERS, **filters}, 50, None)
     return [(h["customer_id"], h["match_reason"]) for h in body["data"]]
 
 
@@ -158,19 +158,19 @@ def test_hits_are_sent_as_stored_and_are_the_page_model(crowded: sqlite3.Connect
         ("sarlat", {"owner": "dave"}),
         ("CL-9101", {}),
     ):
-        sent = search_json(crowded, keys_of(crowded), q, {**NO_FILTERS, **filters}, 50, None)
+        sent = search_json(crowded, files_of(crowded), q, {**NO_FILTERS, **filters}, 50, None)
         body = json.loads(sent)
         assert body["data"], q
         model = Page[CustomerSummary].model_validate(body).model_dump(mode="json")
         assert body == model, q
-    odd = json.loads(search_json(crowded, keys_of(crowded), "quai", dict(NO_FILTERS), 50, None))[
+    odd = json.loads(search_json(crowded, files_of(crowded), "quai", dict(NO_FILTERS), 50, None))[
         "data"
     ][0]
     assert odd["name"] == 'Le "Quai" \\ Négoce\tdu\nport'
     assert (odd["outstanding_amount"], odd["overdue_amount"]) == ("0.10", "1000000.00")
     assert odd["match_reason"] == "name contains 'quai'"
     dave = json.loads(
-        search_json(crowded, keys_of(crowded), "sarlat", {**NO_FILTERS, "owner": "dave"}, 50, None)
+        search_json(crowded, files_of(crowded), "sarlat", {**NO_FILTERS, "owner": "dave"}, 50, None)
     )
     assert [h["outstanding_amount"] for h in dave["data"]] == ["1250.10", "0.00", None]
     assert dave["count"] == 3 and dave["next_cursor"] is None

@@ -19,7 +19,7 @@ import pytest
 
 from api import serving as reading
 from api.list_rows import ListFiles
-from kernel.serving_contract import list_file
+from kernel.serving_contract import docs_file, list_file
 from warehouse import serving as writing
 from warehouse import serving_lists
 from warehouse.sqlite_bulk import BulkWriter
@@ -218,3 +218,19 @@ def test_an_ordered_list_is_indexed_from_the_runs_it_wrote() -> None:
     for wrong in (runs(["C1", "C2", "C1"]), runs(["C1", "C2"], ["C1"]), runs(["C2", "C1"])):
         with pytest.raises(RuntimeError, match="not in customer order"):
             serving_lists._runs_index("customer_invoice", wrong)
+
+
+def test_documents_are_read_by_rowid_across_batches(tmp_path: Path) -> None:
+    """A page-level table's documents file (kernel/serving_contract.DOC_FILES): rowid k is
+    row k - 1, whichever batch holds it."""
+    main = tmp_path / "x.duckdb.serving.sqlite"
+    docs = [f'{{"n":{i}}}' for i in range(1, 251)]
+    schema = pa.schema([pa.field("doc", pa.string())])
+    with pa.ipc.new_file(str(docs_file(main, "alert")), schema) as writer:
+        for start in (0, 100, 200):  # three batches: 100, 100, 50 rows
+            writer.write_batch(pa.record_batch([pa.array(docs[start : start + 100])], schema))
+    lists = ListFiles(main)
+    wanted = [1, 100, 101, 200, 201, 250, 7]
+    assert lists.docs("alert", wanted) == [docs[r - 1] for r in wanted]
+    assert lists.docs("alert", []) == []
+    lists.close()
