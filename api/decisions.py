@@ -23,9 +23,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.list_rows import ListFiles
+from api.sorted_rows import SortedRows
 from api.store import AuditLog, MatchDecision, get_engine
 from kernel.errors import C360Error
-from kernel.serving_contract import connect_serving, serving_path
+from kernel.serving_contract import connect_serving, records_file, serving_path
 from kernel.settings import Settings
 from kernel.snapshots import current_snapshot
 
@@ -124,14 +125,16 @@ def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
 
 
 def _customer_of(settings: Settings, ref: RecordRef) -> str:
-    rows = _rows(
-        settings,
-        "select customer_id from source_record where source = ? and source_id = ?",
-        (ref.source, ref.source_id),
-    )
+    """The customer of a source record: a binary search of the sorted records file."""
+    path = records_file(_serving_main(settings))
+    if not path.exists():  # a serving file of an older contract
+        raise NothingPublished(
+            "the published snapshot's serving file is of an older contract: run `c360 build`"
+        )
+    rows = SortedRows(path, 2).find(ref.source, ref.source_id)
     if not rows:
         raise DecisionNotFound(f"record {ref} is not in the published snapshot")
-    return str(rows[0][0])
+    return str(rows[0][2])
 
 
 def _pair(d: MatchDecision) -> frozenset[tuple[str, str]]:

@@ -90,12 +90,19 @@ def keys_file(main: Path) -> Path:
     return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + ".serving.keys.arrow")
 
 
+def records_file(main: Path) -> Path:
+    """The Arrow file of the source records' customers, sorted by (source, source_id),
+    beside the main serving file `main` (steward decisions look records up there)."""
+    return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + ".serving.records.arrow")
+
+
 def serving_files(snapshot: Path) -> tuple[Path, ...]:
     """Every serving file of `snapshot`: its lists' files and parts, then the main file."""
     main = serving_path(snapshot)
     return (
         *(list_file(main, name) for name in SERVED_LISTS),
         keys_file(main),
+        records_file(main),
         *(docs_file(main, table) for table in DOC_FILES),
         *(serving_part(main, part) for part in SERVING_PARTS),
         main,

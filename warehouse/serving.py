@@ -48,6 +48,7 @@ from kernel.serving_contract import (
     SERVING_SUFFIX,
     docs_file,
     keys_file,
+    records_file,
     serving_part,
 )
 from kernel.settings import LimitsConfig
@@ -256,10 +257,12 @@ _PAGES = (
     ServingTable("owner_email", "(email text primary key, name text not null) without rowid"),
     ServingTable(
         "source_record",
-        "(source text not null, source_id text not null, customer_id text not null,"
-        " role text, primary key (source, source_id)) without rowid",
-        # A customer's records are read from its `customer_source` list (api/decisions.py).
+        # An Arrow file sorted by (source, source_id), read by binary search
+        # (api/sorted_rows.py); a customer's records are read from its `customer_source`
+        # list (api/decisions.py).
+        "",
         order="source, source_id",
+        file=records_file,
     ),
     # Last: it reads the build log (meta.build), which the build writes while the contract
     # is being written (_LATE).
