@@ -109,17 +109,46 @@ def customer_page(
 
 
 def _page(
-    rows: list[tuple[Any, ...]], limit: int, count: int, docs: list[str] | None = None
+    rows: list[tuple[Any, ...]], limit: int, count: int, data: list[Any] | None = None
 ) -> dict[str, Any]:
-    """rows (seq, doc), or (seq, rowid) with `docs` their documents, as a page."""
+    """rows (seq, doc) as a page, or (seq, …) with `data` their items."""
     more = len(rows) > limit
     rows = rows[:limit]
-    texts = docs[:limit] if docs is not None else [r[1] for r in rows]
     return {
-        "data": [loads(t) for t in texts],
+        "data": data if data is not None else [loads(r[1]) for r in rows],
         "count": count,
         "next_cursor": seq_cursor(int(rows[-1][0])) if more and rows else None,
     }
+
+
+def _filtered(
+    lite: sqlite3.Connection,
+    table: str,
+    seq: str,
+    columns: str,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """`limit` + 1 rows (seq, `columns`) of `table` after the cursor in `seq` order,
+    filtered on indexed columns, and their count: the max seq when unfiltered (one index
+    read), else an index-range count. `table`, `seq`, `columns` and the filter conditions
+    (keys such as "owner = ?") are constants of the routes; values are bound."""
+    after = seq_from(cursor)
+    active = {k: v for k, v in filters.items() if v is not None}
+    conditions = " and ".join([f"{seq} is not null", *active])
+    rows = lite.execute(
+        f"select {seq}, {columns} from {table} where {conditions}"
+        f" and {seq} > ? order by {seq} limit ?",
+        (*active.values(), after, limit + 1),
+    ).fetchall()
+    if active:
+        counted = one(
+            lite, f"select count(*) from {table} where {conditions}", tuple(active.values())
+        )
+    else:
+        counted = one(lite, f"select coalesce(max({seq}), 0) from {table}", ())
+    return rows, int(counted[0]) if counted else 0
 
 
 def filtered_page(
@@ -131,34 +160,40 @@ def filtered_page(
     cursor: str | None,
     lists: ListFiles | None = None,
 ) -> dict[str, Any]:
-    """A page of a page-level list in `seq` order, filtered on indexed columns.
+    """A page of a page-level list in `seq` order, filtered on indexed columns (_filtered).
+    A table of DOC_FILES has its documents read from its file by rowid (`lists`: the
+    snapshot's files)."""
+    if table not in DOC_FILES:
+        rows, count = _filtered(lite, table, seq, "doc", filters, limit, cursor)
+        return _page(rows, limit, count)
+    if lists is None:
+        raise ValueError(f"{table}'s documents are in a file: pass the snapshot's files")
+    rows, count = _filtered(lite, table, seq, "rowid", filters, limit, cursor)
+    docs = lists.docs(table, [int(r[1]) for r in rows[:limit]])
+    return _page(rows, limit, count, [loads(d) for d in docs])
 
-    `table`, `seq` and the filter conditions (keys such as "owner = ?") are constants of
-    the routes; values are bound. The count is the max seq when unfiltered (one index
-    read), else an index-range count. A table of DOC_FILES has its documents read from
-    its file by rowid (`lists`: the snapshot's files).
-    """
-    after = seq_from(cursor)
-    active = {k: v for k, v in filters.items() if v is not None}
-    conditions = " and ".join([f"{seq} is not null", *active])
-    in_file = table in DOC_FILES
-    rows = lite.execute(
-        f"select {seq}, {'rowid' if in_file else 'doc'} from {table} where {conditions}"
-        f" and {seq} > ? order by {seq} limit ?",
-        (*active.values(), after, limit + 1),
-    ).fetchall()
-    docs = None
-    if in_file:
-        if lists is None:
-            raise ValueError(f"{table}'s documents are in a file: pass the snapshot's files")
-        docs = lists.docs(table, [int(r[1]) for r in rows[:limit]])
-    if active:
-        counted = one(
-            lite, f"select count(*) from {table} where {conditions}", tuple(active.values())
-        )
-    else:
-        counted = one(lite, f"select coalesce(max({seq}), 0) from {table}", ())
-    return _page(rows, limit, int(counted[0]) if counted else 0, docs)
+
+def alert_page(
+    lite: sqlite3.Connection,
+    lists: ListFiles,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """A page of GET /alerts: a customer's alert is the document of its profile's list
+    (`customer_alert`, at `place`) with the alert's owner, else its customer's (`owner`);
+    an alert of no customer has its own document."""
+    rows, count = _filtered(lite, "alert", "seq", "place, owner, doc", filters, limit, cursor)
+    data = []
+    for _, place, owner, doc in rows[:limit]:
+        if place is None:
+            data.append(loads(doc))
+            continue
+        [listed] = lists.column("customer_alert", "doc", int(place), 1)
+        found = loads(listed)
+        found["owner"] = owner
+        data.append(found)
+    return _page(rows, limit, count, data)
 
 
 def part(lite: sqlite3.Connection, name: str) -> Any:

@@ -168,12 +168,12 @@ _SEARCH = (
 )
 _PAGES = (
     # Their documents in an Arrow file each (DOC_FILES), in the order of the rows' rowids.
+    # A customer's alert: its document in the customer_alert list, at `place`.
     ServingTable(
         "alert",
-        "(seq integer primary key, owner text, alert_type text)",
+        "(seq integer primary key, owner text, alert_type text, place integer, doc text)",
         ("(owner, seq)", "(alert_type, seq)"),
         order="seq",
-        docs="doc",
     ),
     ServingTable(
         "receivable",

@@ -51,4 +51,4 @@ def read_alerts(
     if not visible:
         return {"data": [], "count": 0, "next_cursor": None}
     filters = {"owner = ?": owner_filter, "alert_type = ?": alert_type}
-    return serving.filtered_page(snap.lite, "alert", "seq", filters, limit, cursor, snap.lists)
+    return serving.alert_page(snap.lite, snap.lists, filters, limit, cursor)

@@ -239,3 +239,46 @@ def test_a_cursor_past_the_end_is_an_empty_page(demo_client: TestClient, events:
         f"/api/v1/customers/{customer_id}/timeline?cursor=999.999.999.999"
     ).json()
     assert body == {"data": [], "count": len(events[customer_id]), "next_cursor": None}
+
+
+# GET /alerts reads a customer's alert from the profile's list by its place there
+# (serving/alert.sql numbers the places by the list's order): every alert of a
+# real-pipeline build, paged through, must be the warehouse's, with its owner (the alert's,
+# else its customer's), each once, most severe first.
+_ALERTS = """
+select a.customer_id, c.name, a.alert_type, a.severity, a.message,
+    coalesce(a.owner, c.owner), a.amount, a.reference, a.since, a.age_days, a.subject
+from mart.alert as a
+left join mart.customer_360 as c on a.customer_id = c.customer_id
+"""
+_ALERT_FIELDS = (
+    "customer_id", "customer_name", "alert_type", "severity", "message", "owner", "amount",
+    "reference", "since", "age_days", "subject",
+)  # fmt: skip
+
+
+def test_every_alert_is_the_warehouses(built_demo, demo_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    snapshot = current_snapshot(built_demo.settings.snapshots_dir)
+    con = duckdb.connect(str(snapshot), read_only=True)
+    want = sorted(
+        (tuple(_shown(v) for v in row) for row in con.execute(_ALERTS).fetchall()),
+        key=repr,
+    )
+    con.close()
+    got: list[tuple[Any, ...]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 37, **({"cursor": cursor} if cursor else {})}
+        body = demo_client.get("/api/v1/alerts", params=params).json()
+        assert body["count"] == len(want)
+        got += [tuple(a[f] for f in _ALERT_FIELDS) for a in body["data"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert len(want) > 50
+    # Several alerts of one customer, and owners that come from the customer.
+    assert len({a[0] for a in got}) < len(got)
+    assert sorted(got, key=repr) == want
+    ranks = {"critical": 0, "high": 1, "error": 1, "warning": 2, "medium": 2, "low": 3, "info": 4}
+    severity = [ranks.get((a[3] or "").lower(), 5) for a in got]
+    assert severity == sorted(severity)
