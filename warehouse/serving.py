@@ -177,11 +177,8 @@ _PAGES = (
     ),
     ServingTable(
         "receivable",
-        "(top_seq integer, overdue_seq integer, owner text, segment text)",
+        "(top_seq integer, overdue_seq integer, owner text, segment text, doc text not null)",
         ("(top_seq)", "(overdue_seq)", "(owner, overdue_seq)", "(segment, overdue_seq)"),
-        # A total order (a row has one seq or both, each unique): rowids follow it.
-        order="top_seq nulls last, overdue_seq",
-        docs="doc",
     ),
     ServingTable("aging", "(doc text not null)"),
     ServingTable(

@@ -36,9 +36,7 @@ def read_aging(
     """Totals per aging bucket and the customers owing the most."""
     stored = serving.aging(snap.lite)
     buckets = sorted(stored.get("buckets") or [], key=lambda b: bucket_rank(b["bucket"]))
-    top_rows = serving.filtered_page(snap.lite, "receivable", "top_seq", {}, top, None, snap.lists)[
-        "data"
-    ]
+    top_rows = serving.filtered_page(snap.lite, "receivable", "top_seq", {}, top, None)["data"]
     return {
         "buckets": buckets,
         "total_amount": stored.get("total_amount") or Decimal(0),
@@ -59,6 +57,4 @@ def read_overdue(
 ) -> Any:
     """Customers with an overdue balance, the largest first."""
     filters = {"owner = ?": owner, "segment = ?": segment}
-    return serving.filtered_page(
-        snap.lite, "receivable", "overdue_seq", filters, limit, cursor, snap.lists
-    )
+    return serving.filtered_page(snap.lite, "receivable", "overdue_seq", filters, limit, cursor)
