@@ -41,7 +41,12 @@ def one(lite: sqlite3.Connection, text: str, params: tuple[Any, ...]) -> tuple[A
 
 def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str | None] | None:
     """(customer_id, owner) of a customer, the access check's one lookup."""
-    row = one(lite, "select customer_id, owner from customer where customer_id = ?", (customer_id,))
+    # customer_search's (customer_id, owner) index answers it alone.
+    row = one(
+        lite,
+        "select customer_id, owner from customer_search where customer_id = ?",
+        (customer_id,),
+    )
     return (row[0], row[1]) if row else None
 
 

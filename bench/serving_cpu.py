@@ -30,7 +30,7 @@ async def _run(n: int) -> None:
     app = create_app(load_settings(DATA / "c360.toml"))
     serving = sorted((DATA / "snapshots").glob("*.serving.sqlite"))[-1]
     lite = connect_serving(serving)
-    ids = [r[0] for r in lite.execute("select customer_id from customer limit 400")]
+    ids = [r[0] for r in lite.execute("select customer_id from customer_search limit 400")]
     names = [
         r[0][:k]
         for r in lite.execute("select folded_name from customer_search limit 200")

@@ -102,7 +102,7 @@ def demo(built_demo: Any) -> Iterator[dict[str, Any]]:
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
     lite = connect_serving(serving_path(snapshot))
-    owners = dict(lite.execute("select customer_id, owner from customer").fetchall())
+    owners = dict(lite.execute("select customer_id, owner from customer_search").fetchall())
     redirects = dict(
         lite.execute("select old_customer_id, customer_id from customer_redirect").fetchall()
     )

@@ -61,7 +61,7 @@ def test_serving_file_published_beside_snapshot(built_demo) -> None:  # type: ig
     customers = con.execute("select count(*) from mart.customer_360").fetchone()
     invoices = con.execute("select count(*) from core.invoice where customer_id is not null")
     # Every customer has its document, every linked invoice its row: none lost or doubled.
-    assert lite.execute("select count(*) from customer").fetchone() == customers
+    assert lite.execute("select count(*) from customer_search").fetchone() == customers
     # Each linked invoice is a row of the list's Arrow file, once; the index counts them all
     # and its customers' ranges follow one another.
     linked = invoices.fetchone()

@@ -69,7 +69,7 @@ def test_contract_written_beside_the_build_is_the_one_made_after(
     served = {t.name for t in TABLES if t.file is None}
     assert served <= {name for _, name in during}
     assert during[(".keys.arrow", "items")][0] > 0
-    for name in ("customer_invoice", "customer_timeline", "customer", "alert", "run_build"):
+    for name in ("customer_invoice", "customer_timeline", "customer_search", "alert", "run_build"):
         rows = [n for (_, t), (n, _) in during.items() if t == name]
         assert rows and rows[0] > 0, name
     for name in ("customer_invoice", "customer_timeline", "customer_profile"):

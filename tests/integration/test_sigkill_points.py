@@ -160,7 +160,7 @@ def _served_snapshot_is_whole(night: Night) -> str:
     manager = SnapshotManager(night.settings.snapshots_dir)
     try:
         with manager.reader() as reader:
-            count = reader.lite.execute("select count(*) from customer").fetchone()
+            count = reader.lite.execute("select count(*) from customer_search").fetchone()
             build_id = reader.snapshot.build_id
     finally:
         manager.close()
