@@ -4,8 +4,10 @@ Each published snapshot `<build_id>.duckdb` has beside it its serving files (wri
 warehouse/serving.py, read by api/): the main one `<build_id>.duckdb.serving.sqlite` and
 one per further part (`<build_id>.duckdb.serving.lists.sqlite`: where each customer's
 sub-lists start and how long they are; `….serving.search.sqlite`: the search index;
-`….serving.profile.sqlite`: where each customer's profile parts are), and the exact keys
-a search looks up, sorted, in an Arrow file (`….serving.keys.arrow`, api/search_keys.py).
+`….serving.profile.sqlite`: where each customer's profile parts are), and Arrow files
+read by key or by row: the exact keys a search looks up and the source records'
+customers, each sorted (`….serving.keys.arrow`, `….serving.records.arrow`,
+api/sorted_rows.py), and the search hits by rowid (`….serving.docs.customer_search.arrow`).
 The parts are written at once by writers of their own (one SQLite file has one writer) and
 read as one database: the main file with the others attached, every table name unique
 across them. The main file's table `contract` holds the version below; a reader refuses a
