@@ -67,12 +67,14 @@ def provenance_sources(
     lite: sqlite3.Connection, sources: list[str]
 ) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:
     """Source → (system, role, last run, when it loaded) of `sources` (the profile's
-    provenance; a few primary-key reads)."""
-    marks = ", ".join("?" * len(sources))
+    provenance): its system and role (`provenance_source`) and its last successful load
+    (`health_source`, /health's), each when known; a few primary-key reads."""
     rows = lite.execute(
-        "select source, system, role, run_id, loaded_at from provenance_source"
-        f" where source in ({marks})",
-        sources,
+        "select s.value, p.system, p.role, h.doc ->> '$.run_id', h.doc ->> '$.last_success'"
+        " from json_each(?) as s"
+        " left join provenance_source as p on p.source = s.value"
+        " left join health_source as h on h.source = s.value",
+        (json.dumps(sources),),
     ).fetchall()
     return {str(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
 

@@ -118,11 +118,10 @@ _PROFILE = (
     # (Every customer route's access check reads a customer's owner from customer_search's
     # (customer_id, owner) index: a table of its own cost the build 1 CPU-s at 1M.)
     *(_list(name, _PROFILE_PART) for name in PROFILE_LISTS),
-    # Each source's system, role and last load: the profile's provenance (api/profile.py).
+    # Each source's system and role: the profile's provenance (api/profile.py).
     ServingTable(
         "provenance_source",
-        "(source text primary key, system text, role text, run_id text, loaded_at text)"
-        " without rowid",
+        "(source text primary key, system text, role text) without rowid",
         order="source",
     ),
     ServingTable(

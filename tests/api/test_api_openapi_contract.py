@@ -109,7 +109,7 @@ def test_serving_documents_carry_utc_offsets(built_demo: Any) -> None:
     snapshot = current_snapshot(built_demo.settings.snapshots_dir)
     assert snapshot is not None
     # The profile's stored parts (warehouse/sql/serving/customer_profile.sql), as the API
-    # splices them, and the sources' last loads (provenance_source); the provenance's
+    # splices them, and the sources' last loads (health_source); the provenance's
     # other timestamps are typed until the API writes them (test_api_timestamps_are_utc).
     lists = ListFiles(serving_path(snapshot))
     try:
@@ -118,7 +118,9 @@ def test_serving_documents_carry_utc_offsets(built_demo: Any) -> None:
         lists.close()
     stamps = [d["updated_at"] for d in tails if d.get("updated_at")]
     lite = connect_serving(serving_path(snapshot))
-    stamps += [r[0] for r in lite.execute("select loaded_at from provenance_source") if r[0]]
+    stamps += [
+        r[0] for r in lite.execute("select doc ->> '$.last_success' from health_source") if r[0]
+    ]
     lite.close()
     assert stamps, "the demo's documents carry timestamps"
     assert [s for s in stamps if not RFC3339_UTC.match(s)] == []
