@@ -50,7 +50,7 @@ def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str |
     return (row[0], row[1]) if row else None
 
 
-# Where a customer's profile row and each list it shows are: five primary-key reads.
+# Where a customer's profile row and each list it shows are: four primary-key reads.
 _PROFILE_PLACES = " union all ".join(
     f"select '{name}', first, total from {name} where customer_id = :id" for name in PROFILE_LISTS
 )
