@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.list_rows import ListFiles
+from api.serving import list_places
 from api.sorted_rows import SortedRows
 from api.store import AuditLog, MatchDecision, get_engine
 from kernel.errors import C360Error
@@ -111,14 +112,12 @@ def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
     live = _live_id(settings, customer_id)
     main = _serving_main(settings)
     with closing(connect_serving(main)) as lite:
-        place = lite.execute(
-            "select first, total from customer_source where customer_id = ?", (live,)
-        ).fetchone()
+        place = list_places(lite, ("customer_source",), live).get("customer_source")
     if place is None:
         raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
     lists = ListFiles(main)
     try:
-        rows = lists.read("customer_source", int(place[0]), int(place[1]))
+        rows = lists.read("customer_source", *place)
     finally:
         lists.close()
     return [RecordRef(str(r["source"]), str(r["source_id"])) for r in rows]

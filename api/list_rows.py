@@ -11,8 +11,8 @@ slice copies nothing until its rows are turned into Python values.
 from __future__ import annotations
 
 import bisect
-import itertools
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,15 @@ class _ListFile:
         rows = self._slice(first, count)
         return rows.column(name).to_pylist() if rows is not None else []
 
+    def cells(self, rows: list[int]) -> list[Any]:
+        """The first column's value in each of these rows, in their order: each read where
+        it is (a `take` over the batches as one column would copy them all first)."""
+        found = []
+        for row in rows:
+            at = bisect.bisect_right(self.starts, row) - 1
+            found.append(self.batches[at].column(0)[row - self.starts[at]].as_py())
+        return found
+
     def _slice(self, first: int, count: int) -> pa.RecordBatch | pa.Table | None:
         """Rows first .. first + count - 1 (count cut at the file's end), None if none."""
         count = max(0, min(count, self.rows - first))
@@ -62,35 +71,15 @@ class _ListFile:
         return pa.Table.from_batches(self.batches[at:last], self.schema).slice(offset, count)
 
 
-class _DocFile:
-    """A page-level table's documents (kernel/serving_contract.DOC_FILES): row k is the
-    document of the table's row whose rowid is k + 1."""
-
-    def __init__(self, path: Path) -> None:
-        reader = pa.ipc.open_file(pa.memory_map(str(path)))
-        self.columns = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
-        self.starts = list(itertools.accumulate((len(c) for c in self.columns), initial=0))
-
-    def take(self, rowids: list[int]) -> list[str]:
-        """The documents of these rowids, in their order: each read where it is (a `take`
-        over the file's batches as one column would copy them all first)."""
-        found = []
-        for rowid in rowids:
-            at = bisect.bisect_right(self.starts, rowid - 1) - 1
-            found.append(self.columns[at][rowid - 1 - self.starts[at]].as_py())
-        return found
-
-
 class ListFiles:
-    """The Arrow files of one serving file set: the sub-lists' and the search's keys, each
-    opened on first use."""
+    """The Arrow files of one serving file set: the sub-lists', the documents' (DOC_FILES)
+    and the search's keys, each opened on first use."""
 
     def __init__(self, main: Path) -> None:
         self.main = main
         self._lock = threading.Lock()
         self._files: dict[str, _ListFile] = {}
         self._keys: SearchKeys | None = None
-        self._docs: dict[str, _DocFile] = {}
 
     @property
     def keys(self) -> SearchKeys:
@@ -103,34 +92,31 @@ class ListFiles:
 
     def read(self, name: str, first: int, count: int) -> list[dict[str, Any]]:
         """Rows first .. first + count - 1 of list `name` (a constant of api/serving.py)."""
-        return self._file(name).read(first, count)
+        return self._file(name, lambda: list_file(self.main, name)).read(first, count)
 
     def column(self, name: str, column: str, first: int, count: int) -> list[Any]:
         """Column `column` of rows first .. first + count - 1 of list `name`."""
-        return self._file(name).column(column, first, count)
+        return self._file(name, lambda: list_file(self.main, name)).column(column, first, count)
 
     def docs(self, table: str, rowids: list[int]) -> list[str]:
-        """The documents of these rowids of page-level table `table` (one of DOC_FILES)."""
-        found = self._docs.get(table)
-        if found is None:
-            with self._lock:
-                found = self._docs.get(table)
-                if found is None:
-                    found = self._docs[table] = _DocFile(docs_file(self.main, table))
-        return found.take(rowids)
+        """The documents of these rowids of page-level table `table` (one of DOC_FILES: its
+        file's row k is the document of rowid k + 1)."""
+        found = self._file(f"docs.{table}", lambda: docs_file(self.main, table))
+        return found.cells([r - 1 for r in rowids])
 
-    def _file(self, name: str) -> _ListFile:
-        found = self._files.get(name)
+    def _file(self, key: str, path: Callable[[], Path]) -> _ListFile:
+        """The file of `key` (a list's name, or `docs.<table>`), opened from `path()` on
+        first use (the key, not the path, is looked up on every read)."""
+        found = self._files.get(key)
         if found is None:
             with self._lock:
-                found = self._files.get(name)
+                found = self._files.get(key)
                 if found is None:
-                    found = self._files[name] = _ListFile(list_file(self.main, name))
+                    found = self._files[key] = _ListFile(path())
         return found
 
     def close(self) -> None:
         """Forget the mapped files (their pages are unmapped once no slice holds them)."""
         with self._lock:
             self._files.clear()
-            self._docs.clear()
             self._keys = None

@@ -8,8 +8,9 @@ fixed number of candidates when filters (segment, owner, overdue) must be checke
 
 0. exact keys (SIREN, SIRET, another SIRET of the same SIREN, VAT, customer code,
    company or contact e-mail or phone): the sorted key file, by binary search
-   (api/search_keys.py), its customers' ranks and filters by `customer_search`'s index. A query naming an id
-   wants that customer: when it names one, the tiers below are skipped;
+   (api/search_keys.py), its customers' ranks and filters by `customer_search`'s index.
+   A query naming an id wants that customer: when it names one, the tiers below are
+   skipped;
 1. name prefix: a range of `customer_search.folded_name`'s index (of `(owner,
    folded_name)` for a salesperson's scope);
 2. substring of the name, city or an e-mail (3 characters or more), and postcodes: the
@@ -22,9 +23,9 @@ fixed number of candidates when filters (segment, owner, overdue) must be checke
 
 Every hit says why it matched (`match_reason`). The tiers collect ids only; the page's
 hits are then read by id, each stored as its JSON (`customer_search`'s documents, an Arrow
-file read by seq), and sent as read with its reason appended: no model is built or validated per hit. The ranked list is paged by
-position in it (it never exceeds SEARCH_CAP); browsing without `q` pages by keyset over
-the whole index.
+file read by seq), and sent as read with its reason appended: no model is built or
+validated per hit. The ranked list is paged by position in it (it never exceeds
+SEARCH_CAP); browsing without `q` pages by keyset over the whole index.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ serving file; table and column names are constants of this module, values are bo
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import Any
 
 from api.list_rows import ListFiles
 from api.queries import cursor_position, position_cursor
-from kernel.serving_contract import DOC_FILES, PROFILE_LISTS, SERVED_LISTS
+from kernel.serving_contract import PROFILE_LISTS, SERVED_LISTS
 
 # Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
 # and where each customer's start (api/list_rows.py).
@@ -50,17 +51,28 @@ def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str |
     return (row[0], row[1]) if row else None
 
 
-# Where a customer's profile row and each list it shows are: four primary-key reads.
-_PROFILE_PLACES = " union all ".join(
-    f"select '{name}', first, total from {name} where customer_id = :id" for name in PROFILE_LISTS
-)
+@functools.cache
+def _places_sql(names: tuple[str, ...]) -> str:
+    # One primary-key read of each list's index, in one statement.
+    return " union all ".join(
+        f"select '{name}', first, total from {name} where customer_id = :id" for name in names
+    )
+
+
+def list_places(
+    lite: sqlite3.Connection, names: tuple[str, ...], customer_id: str
+) -> dict[str, tuple[int, int]]:
+    """List → (first row, item count) of the customer's items, for the lists among `names`
+    (constants of api/) that have some: one primary-key read of each list's index."""
+    if not set(names) <= LISTS:
+        raise ValueError(names)
+    rows = lite.execute(_places_sql(names), {"id": customer_id}).fetchall()
+    return {str(name): (int(first), int(total)) for name, first, total in rows}
 
 
 def profile_places(lite: sqlite3.Connection, customer_id: str) -> dict[str, tuple[int, int]]:
-    """Profile list → (first row, item count) of the customer's items, for the lists that
-    have some (api/profile.py)."""
-    rows = lite.execute(_PROFILE_PLACES, {"id": customer_id}).fetchall()
-    return {str(name): (int(first), int(total)) for name, first, total in rows}
+    """Where the customer's profile row and each list it shows are (api/profile.py)."""
+    return list_places(lite, PROFILE_LISTS, customer_id)
 
 
 def provenance_sources(
@@ -165,19 +177,10 @@ def filtered_page(
     filters: dict[str, Any],
     limit: int,
     cursor: str | None,
-    lists: ListFiles | None = None,
 ) -> dict[str, Any]:
-    """A page of a page-level list in `seq` order, filtered on indexed columns (_filtered).
-    A table of DOC_FILES has its documents read from its file by rowid (`lists`: the
-    snapshot's files)."""
-    if table not in DOC_FILES:
-        rows, count = _filtered(lite, table, seq, "doc", filters, limit, cursor)
-        return _page(rows, limit, count)
-    if lists is None:
-        raise ValueError(f"{table}'s documents are in a file: pass the snapshot's files")
-    rows, count = _filtered(lite, table, seq, "rowid", filters, limit, cursor)
-    docs = lists.docs(table, [int(r[1]) for r in rows[:limit]])
-    return _page(rows, limit, count, [loads(d) for d in docs])
+    """A page of a page-level list in `seq` order, filtered on indexed columns (_filtered)."""
+    rows, count = _filtered(lite, table, seq, "doc", filters, limit, cursor)
+    return _page(rows, limit, count)
 
 
 def alert_page(

@@ -21,6 +21,7 @@ from typing import Any
 
 from api.list_rows import ListFiles
 from api.queries import cursor_positions, timeline_cursor
+from api.serving import list_places
 
 
 def _invoice(r: dict[str, Any]) -> dict[str, Any]:
@@ -79,10 +80,7 @@ TIMELINE_LISTS: tuple[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]], ..
     ("customer_opportunity", _opportunity),
     ("customer_timeline", _event),
 )
-_PLACES = " union all ".join(
-    f"select '{name}', first, total from {name} where customer_id = :id"
-    for name, _ in TIMELINE_LISTS
-)
+_LISTS = tuple(name for name, _ in TIMELINE_LISTS)
 
 
 def _text(value: str | None) -> tuple[bool, str]:
@@ -108,10 +106,7 @@ def timeline_page(
 ) -> dict[str, Any]:
     """One page of the customer's timeline, its item count and the next page's cursor."""
     sent = cursor_positions(cursor, len(TIMELINE_LISTS))
-    places = {
-        str(name): (int(first), int(total))
-        for name, first, total in lite.execute(_PLACES, {"id": customer_id}).fetchall()
-    }
+    places = list_places(lite, _LISTS, customer_id)
     streams = []
     totals = []
     for i, (name, as_event) in enumerate(TIMELINE_LISTS):

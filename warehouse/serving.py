@@ -163,7 +163,6 @@ _SEARCH = (
     ),
 )
 _PAGES = (
-    # Their documents in an Arrow file each (DOC_FILES), in the order of the rows' rowids.
     # A customer's alert: its document in the customer_alert list, at `place`.
     ServingTable(
         "alert",

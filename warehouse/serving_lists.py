@@ -13,14 +13,14 @@ the list's serving/<list>.sql says how its items are ordered:
   (sorting kilobytes of JSON per customer cost more than writing them); the index is the
   written rows' customer ids, sorted in Arrow.
 
-Either way the select (serving/list_items.sql) gives each row's customer id first, which is not written to the
-file: the index is made from those ids, as written (counting the items again in DuckDB, a
+Either way the select (serving/list_items.sql) gives each row's customer id first, which
+is not written to the file: the index is made from those ids, as written (counting the items again in DuckDB, a
 second evaluation of the list's select, cost 0.5 to 1 CPU-s per list at 1M customers).
 
 An item is every column but `customer_id` (the index says whose), and but `seq` (it only
 orders); a list of documents (a `doc` column) stores its documents alone. Money, dates and
-times keep their types (Arrow's decimal128, date32, timestamp), and lists of text theirs: the API's response models
-take them as read, and a sort carrying fixed-width values instead of their text costs
+times keep their types (Arrow's decimal128, date32, timestamp), and lists of text theirs:
+the API's response models take them as read, and a sort carrying fixed-width values instead of their text costs
 about 40 % less (docs/benchmarks.md).
 """
 
