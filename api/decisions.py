@@ -23,7 +23,6 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.list_rows import ListFiles
-from api.serving import list_places
 from api.sorted_rows import SortedRows
 from api.store import AuditLog, MatchDecision, get_engine
 from kernel.errors import C360Error
@@ -110,13 +109,11 @@ def _records_of(settings: Settings, customer_id: str) -> list[RecordRef]:
     """The customer's records, as its profile lists them (the `customer_source` list: by
     role, source, source id)."""
     live = _live_id(settings, customer_id)
-    main = _serving_main(settings)
-    with closing(connect_serving(main)) as lite:
-        place = list_places(lite, ("customer_source",), live).get("customer_source")
-    if place is None:
-        raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
-    lists = ListFiles(main)
+    lists = ListFiles(_serving_main(settings))
     try:
+        place = lists.place("customer_source", live)
+        if place is None:
+            raise DecisionNotFound(f"customer {customer_id} is not in the published snapshot")
         rows = lists.read("customer_source", *place)
     finally:
         lists.close()

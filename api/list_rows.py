@@ -5,7 +5,8 @@ serving file (kernel/serving_contract.list_file), every customer's items togethe
 list's order; the "lists" part of the serving file says where a customer's rows start and
 how many there are. A page is a slice of those rows: the file is memory-mapped once per
 snapshot and list (the operating system shares its pages between the workers), and a
-slice copies nothing until its rows are turned into Python values.
+slice copies nothing until its rows are turned into Python values. Where a customer's rows
+are is the list's index file (api/list_index.py).
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from typing import Any
 
 import pyarrow as pa
 
+from api.list_index import ListIndex
 from api.search_keys import SearchKeys
-from kernel.serving_contract import docs_file, keys_file, list_file
+from kernel.serving_contract import SERVED_LISTS, docs_file, index_file, keys_file, list_file
+
+# Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
+# and where each customer's start in an index file each.
+LISTS = frozenset(SERVED_LISTS)
 
 
 class _ListFile:
@@ -79,6 +85,7 @@ class ListFiles:
         self.main = main
         self._lock = threading.Lock()
         self._files: dict[str, _ListFile] = {}
+        self._indexes: dict[str, ListIndex] = {}
         self._keys: SearchKeys | None = None
 
     @property
@@ -89,6 +96,25 @@ class ListFiles:
                 if self._keys is None:
                     self._keys = SearchKeys(keys_file(self.main))
         return self._keys
+
+    def place(self, name: str, customer_id: str) -> tuple[int, int] | None:
+        """(first row, item count) of the customer's items in list `name` (a constant of
+        api/), None when it has none: a binary search of the list's index file."""
+        found = self._indexes.get(name)
+        if found is None:
+            if name not in LISTS:
+                raise ValueError(name)
+            with self._lock:
+                found = self._indexes.get(name)
+                if found is None:
+                    found = self._indexes[name] = ListIndex(index_file(self.main, name))
+        return found.find(customer_id)
+
+    def places(self, names: tuple[str, ...], customer_id: str) -> dict[str, tuple[int, int]]:
+        """List → (first row, item count) of the customer's items, for the lists among
+        `names` that have some."""
+        found = {name: self.place(name, customer_id) for name in names}
+        return {name: place for name, place in found.items() if place is not None}
 
     def read(self, name: str, first: int, count: int) -> list[dict[str, Any]]:
         """Rows first .. first + count - 1 of list `name` (a constant of api/serving.py)."""
@@ -119,4 +145,5 @@ class ListFiles:
         """Forget the mapped files (their pages are unmapped once no slice holds them)."""
         with self._lock:
             self._files.clear()
+            self._indexes.clear()
             self._keys = None

@@ -5,8 +5,8 @@ members before the lists) and `tail` (those after), with the source of each surv
 field (`field_sources`); alerts and conflicts as one JSON document per item, in the
 response's shape; and the source records as typed rows (warehouse/sql/serving/
 customer_profile.sql and the lists' files), each an Arrow list of the serving contract. A
-request reads their four places in one SQLite statement (four primary-key reads), slices
-them out of the memory-mapped files and splices them into the response (CustomerProfile,
+request finds their four places (a binary search of each list's index), slices them
+out of the memory-mapped files and splices them into the response (CustomerProfile,
 api/schemas.py), with the parts known per request: the evidence of each source record in
 words, the snapshot's id, and the provenance. The provenance (which source each surviving
 field came from, that source's last load, when it last changed the customer's record) is
@@ -27,6 +27,7 @@ from api import serving
 from api.customers import not_found
 from api.evidence import evidence_text
 from api.snapshot import SnapshotReader, parse_json
+from kernel.serving_contract import PROFILE_LISTS
 
 _ROW = "customer_profile"
 # The fields of the profile's `field_sources`, in its (and the provenance's) order.
@@ -36,7 +37,7 @@ _FIELDS = ("address", "email", "name", "phone", "siret")
 def profile_json(snap: SnapshotReader, customer_id: str) -> bytes:
     """The profile of `customer_id` as the response's bytes (a test checks every profile
     of a real build against CustomerProfile: parsed and written again, the same bytes)."""
-    places = serving.profile_places(snap.lite, customer_id)
+    places = snap.lists.places(PROFILE_LISTS, customer_id)
     if _ROW not in places:
         raise not_found(customer_id)
 

@@ -1,24 +1,19 @@
 """Reads of the serving contract (warehouse/serving.py): keyed lookups and keyset pages.
 
 Every statement here is one primary-key or index-range read of the snapshot's SQLite
-serving file; table and column names are constants of this module, values are bound.
+serving file; table and column names are constants of this module, values are bound. A
+customer's sub-lists are read from their Arrow files (api/list_rows.py).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from decimal import Decimal
 from typing import Any
 
-from api.list_rows import ListFiles
+from api.list_rows import LISTS, ListFiles
 from api.queries import cursor_position, position_cursor
-from kernel.serving_contract import PROFILE_LISTS, SERVED_LISTS
-
-# Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
-# and where each customer's start (api/list_rows.py).
-LISTS = frozenset(SERVED_LISTS)
 
 
 def loads(doc: str) -> Any:
@@ -51,30 +46,6 @@ def customer_row(lite: sqlite3.Connection, customer_id: str) -> tuple[str, str |
     return (row[0], row[1]) if row else None
 
 
-@functools.cache
-def _places_sql(names: tuple[str, ...]) -> str:
-    # One primary-key read of each list's index, in one statement.
-    return " union all ".join(
-        f"select '{name}', first, total from {name} where customer_id = :id" for name in names
-    )
-
-
-def list_places(
-    lite: sqlite3.Connection, names: tuple[str, ...], customer_id: str
-) -> dict[str, tuple[int, int]]:
-    """List → (first row, item count) of the customer's items, for the lists among `names`
-    (constants of api/) that have some: one primary-key read of each list's index."""
-    if not set(names) <= LISTS:
-        raise ValueError(names)
-    rows = lite.execute(_places_sql(names), {"id": customer_id}).fetchall()
-    return {str(name): (int(first), int(total)) for name, first, total in rows}
-
-
-def profile_places(lite: sqlite3.Connection, customer_id: str) -> dict[str, tuple[int, int]]:
-    """Where the customer's profile row and each list it shows are (api/profile.py)."""
-    return list_places(lite, PROFILE_LISTS, customer_id)
-
-
 def provenance_sources(
     lite: sqlite3.Connection, sources: list[str]
 ) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:
@@ -99,7 +70,6 @@ def redirect(lite: sqlite3.Connection, customer_id: str) -> str | None:
 
 
 def customer_page(
-    lite: sqlite3.Connection,
     lists: ListFiles,
     table: str,
     customer_id: str,
@@ -110,13 +80,12 @@ def customer_page(
 
     The cursor is the position of the page's last item among the customer's; the page is
     the rows after it in the list's Arrow file, where the customer's items start at the
-    row its index (one primary-key read) gives.
+    row its index (one binary search) gives.
     """
     if table not in LISTS:
         raise ValueError(table)
     after = seq_from(cursor)
-    found = one(lite, f"select first, total from {table} where customer_id = ?", (customer_id,))
-    first, total = (int(found[0]), int(found[1])) if found else (0, 0)
+    first, total = lists.place(table, customer_id) or (0, 0)
     count = max(0, min(limit, total - after))
     data = lists.read(table, first + after, count) if count else []
     more = after + len(data) < total

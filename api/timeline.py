@@ -14,14 +14,12 @@ and four slices of at most `limit` rows.
 from __future__ import annotations
 
 import heapq
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from api.list_rows import ListFiles
 from api.queries import cursor_positions, timeline_cursor
-from api.serving import list_places
 
 
 def _invoice(r: dict[str, Any]) -> dict[str, Any]:
@@ -102,11 +100,11 @@ def order_key(event: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def timeline_page(
-    lite: sqlite3.Connection, lists: ListFiles, customer_id: str, limit: int, cursor: str | None
+    lists: ListFiles, customer_id: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
     """One page of the customer's timeline, its item count and the next page's cursor."""
     sent = cursor_positions(cursor, len(TIMELINE_LISTS))
-    places = list_places(lite, _LISTS, customer_id)
+    places = lists.places(_LISTS, customer_id)
     streams = []
     totals = []
     for i, (name, as_event) in enumerate(TIMELINE_LISTS):

@@ -1,9 +1,9 @@
 """What one served sub-list costs to write and to read, as the contract stores it and as
 contract version 9 did: `python -m bench.serving_lists [snapshots dir] [list name]`.
 
-- arrow (the contract's): the items as typed rows in customer order (money and dates as
-  text) in an Arrow IPC file, each customer's first row and count in SQLite
-  (warehouse/serving._copy, the build's own code);
+- arrow (the contract's): the items as typed rows in customer order in an Arrow IPC file,
+  each customer's first row and count in an Arrow index file beside (warehouse/serving.
+  _copy, the build's own code);
 - chunks (version 9): each customer's items as JSON arrays of 50 copied into SQLite
   (bench/sql/list_chunks_v9.sql, the SQL the build ran then), its DuckDB part also alone.
 
@@ -25,13 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from api import serving as reading
 from api.list_rows import ListFiles
 from bench.common import OUT
+from kernel.serving_contract import index_file
 from warehouse import serving as writing
 from warehouse import serving_lists
-from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
+from warehouse.sqlite_bulk import PRAGMAS
 
 DEFAULT = OUT / "scale" / "build_n100000" / "data_serving" / "snapshots"
 SQL = Path(__file__).resolve().parent / "sql"
@@ -84,11 +86,7 @@ def _write_chunks(con: duckdb.DuckDBPyConnection, name: str, select: str, target
 def _write_arrow(
     con: duckdb.DuckDBPyConnection, table: writing.ServingTable, items: str, main: Path
 ) -> None:
-    bulk = BulkWriter(main.with_name(main.name.replace(".serving.", ".serving.lists.")))
-    try:
-        writing._copy(con, bulk, table, True, items, main=main)
-    finally:
-        bulk.close()
+    writing._copy(con, None, table, True, items, main=main)
 
 
 def _chunk_page(
@@ -152,16 +150,13 @@ def main() -> None:
             "chunks": chunk_file.stat().st_size,
         }
         print("sizes: " + ", ".join(f"{k} {v / 2**20:,.0f} MiB" for k, v in sizes.items()))
-        lite = sqlite3.connect(main_file.with_name("x.duckdb.serving.lists.sqlite"))
-        ids = [
-            str(r[0])
-            for r in lite.execute(f"select customer_id from {name} limit ?", (PAGES_READ,))
-        ]
+        index = pa.ipc.open_file(pa.memory_map(str(index_file(main_file, name)))).read_all()
+        ids = [str(c) for c in index["customer_id"].to_pylist()[:PAGES_READ]]
         lists = ListFiles(main_file)
         chunk_lite = sqlite3.connect(chunk_file)
         fields = _fields(con, items)
         for label, read in (
-            ("arrow", lambda c: reading.customer_page(lite, lists, name, c, PAGE, None)),
+            ("arrow", lambda c: reading.customer_page(lists, name, c, PAGE, None)),
             ("chunks v9", lambda c: _chunk_page(chunk_lite, name, fields, c)),
         ):
             for customer_id in ids:  # warm: the files' pages in memory, as a serving API's

@@ -59,10 +59,10 @@ def _measure(con: duckdb.DuckDBPyConnection, main: Path) -> dict[str, float]:
     def done(table: serving.ServingTable, made: bool, items: str | None) -> None:
         costs[f"{table.name}: build"] = time.process_time() - mark[0]
         part = table.part
-        if part not in writers:
+        if part not in writers and part not in serving._FILE_WRITERS:
             writers[part] = BulkWriter(main if part == "main" else serving_part(main, part))
         started = time.process_time()
-        serving._copy(con, writers[part], table, made, items, main=main)
+        serving._copy(con, writers.get(part), table, made, items, main=main)
         costs[f"{table.name}: copy"] = time.process_time() - started
         mark[0] = time.process_time()
 

@@ -2,9 +2,7 @@
 
 Each published snapshot `<build_id>.duckdb` has beside it its serving files (written by
 warehouse/serving.py, read by api/): the main one `<build_id>.duckdb.serving.sqlite` and
-one per further part (`<build_id>.duckdb.serving.lists.sqlite`: where each customer's
-sub-lists start and how long they are; `….serving.search.sqlite`: the search index;
-`….serving.profile.sqlite`: where each customer's profile parts are), and Arrow files
+one per further part (`….serving.search.sqlite`: the search index), and Arrow files
 read by key or by row: the exact keys a search looks up and the source records'
 customers, each sorted (`….serving.keys.arrow`, `….serving.records.arrow`,
 api/sorted_rows.py), and the search hits by rowid (`….serving.docs.customer_search.arrow`).
@@ -17,7 +15,10 @@ The items of each sub-list are rows of an Arrow IPC file of their own,
 `<build_id>.duckdb.serving.list.<list>.arrow`, in customer order then the list's: a
 customer's page is a range of rows, read from the memory-mapped file. Typed rows cost half
 the CPU of JSON chunks to write and no more to read (docs/benchmarks.md, "Where the
-contract's CPU goes").
+contract's CPU goes"). Where each customer's rows start and how many there are is the
+list's index, `….serving.index.<list>.arrow`: (customer_id, first, total) sorted by
+customer id, found by binary search (api/list_index.py); a SQLite table keyed the same
+way cost the build about 1 µs per customer and list (7 CPU-s at 1M customers).
 """
 
 from __future__ import annotations
@@ -28,19 +29,18 @@ from pathlib import Path
 SERVING_SUFFIX = ".serving.sqlite"
 # The parts beside the main file, each attached under its name (their order is the
 # publish order: every part is in place before the main file that names the set).
-SERVING_PARTS = ("lists", "search", "profile")
+SERVING_PARTS = ("search",)
 # The profile (GET /customers/{id}) in parts the API puts together per request
 # (api/profile.py): one row per customer (its JSON but the lists), and the lists it shows
-# whole (a JSON document per item); their indexes are in the "profile" part.
+# whole (a JSON document per item).
 PROFILE_LISTS = (
     "customer_profile",
     "customer_alert",
     "customer_source",
     "customer_conflict",
 )
-# The customers' lists, each an Arrow file of its items and a table of the "lists" part (the
-# profile's: the "profile" part) (customer_id, first, total): its rows first ..
-# first + total - 1 in that file.
+# The customers' lists, each an Arrow file of its items and an Arrow file of its index
+# (customer_id, first, total): the customer's rows first .. first + total - 1.
 SERVED_LISTS = (
     *PROFILE_LISTS,
     "customer_invoice",
@@ -58,7 +58,7 @@ SERVED_LISTS = (
     "customer_product",
 )
 # Bumped when a table or document of the contract changes shape.
-CONTRACT_VERSION = 13
+CONTRACT_VERSION = 14
 
 
 def serving_path(snapshot: Path) -> Path:
@@ -74,6 +74,11 @@ def serving_part(main: Path, part: str) -> Path:
 def list_file(main: Path, name: str) -> Path:
     """The Arrow file of sub-list `name` beside the main serving file `main`."""
     return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.list.{name}.arrow")
+
+
+def index_file(main: Path, name: str) -> Path:
+    """The Arrow file of sub-list `name`'s index beside the main serving file `main`."""
+    return main.with_name(main.name.removesuffix(SERVING_SUFFIX) + f".serving.index.{name}.arrow")
 
 
 # Page-level tables whose documents are an Arrow file of their own (`docs_file`), row k
@@ -103,6 +108,7 @@ def serving_files(snapshot: Path) -> tuple[Path, ...]:
     main = serving_path(snapshot)
     return (
         *(list_file(main, name) for name in SERVED_LISTS),
+        *(index_file(main, name) for name in SERVED_LISTS),
         keys_file(main),
         records_file(main),
         *(docs_file(main, table) for table in DOC_FILES),

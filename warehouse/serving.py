@@ -8,14 +8,14 @@ further part (kernel/serving_contract.py), each written by a writer thread of it
 DuckDB builds the next tables, so the copies run side by side (DuckDB's Arrow stream
 inserted by the ADBC SQLite driver, warehouse/sqlite_bulk.py). The customers' sub-lists
 and the profile's parts are not SQLite tables: their items are rows of an Arrow file per
-list (warehouse/serving_lists.py: typed rows for the sub-lists, the response's JSON for
-the profile), and the "lists" and "profile" parts hold where each customer's rows start
-and how many there are. The build starts the
-contract once its core tables are committed and goes on beside it (ServingWrite). The API
-reads only these files: one primary-key or index-range lookup per request, and for a
-sub-list's page a range of rows of its memory-mapped Arrow file (docs/benchmarks.md has the
-measurements that chose SQLite, 0.1 ms per keyed read against ~1 ms for a DuckDB ART index,
-and the Arrow lists, half the CPU of JSON chunks to write).
+list, and where each customer's rows start and how many there are is an Arrow file beside
+(warehouse/serving_lists.py: typed rows for the sub-lists, the response's JSON for the
+profile), written by writers of Arrow files alone. The build starts the contract once its
+core tables are committed and goes on beside it (ServingWrite). The API reads only these
+files: one primary-key or index-range lookup per request, and for a sub-list's page a
+binary search of its index and a range of rows of its memory-mapped Arrow file
+(docs/benchmarks.md has the measurements that chose SQLite, 0.1 ms per keyed read against
+~1 ms for a DuckDB ART index, and the Arrow lists, half the CPU of JSON chunks to write).
 
 The files are immutable once published, so readers open the SQLite ones with `immutable=1`
 (no locks, no journal) and map the Arrow ones; any number of threads read them at once.
@@ -67,11 +67,6 @@ from warehouse.sqlite_bulk import PRAGMAS, BulkWriter
 logger = logging.getLogger(__name__)
 
 _NEEDS = re.compile(r"^--\s*needs:\s*(.+)$", re.MULTILINE)
-# A served sub-list's index: where each customer's items start in the list's Arrow file
-# (kernel/serving_contract.py) and how many there are.
-_LIST = (
-    "(customer_id text primary key, first integer not null, total integer not null) without rowid"
-)
 
 
 @dataclass(frozen=True)
@@ -81,14 +76,15 @@ class ServingTable:
     name: str
     ddl: str
     indexes: tuple[str, ...] = ()
-    # A customer list: its items in an Arrow file, its index in the table of this name.
+    # A customer list: its items and its index in Arrow files (`ddl` unused).
     is_list: bool = False
     # SQLite statements (warehouse/sql/serving/<after>.sql) run once the rows are copied.
     after: str | None = None
     # The copy's order: the SQLite key's, so its B-tree fills by appending (random-order
     # inserts into a key index cost several times more once it outgrows the page cache).
     order: str | None = None
-    # The serving file it is written to: "main", or one of SERVING_PARTS.
+    # Its writer: "main" or one of SERVING_PARTS (the SQLite file of that name), or one of
+    # _FILE_WRITERS (Arrow files alone).
     part: str = "main"
     # Rows in an Arrow file of their own (in `order`), by the writer of `part`, instead of
     # a SQLite table: `ddl` unused.
@@ -98,18 +94,18 @@ class ServingTable:
     docs: str | None = None
 
 
-# Every sub-list's index is in the "lists" part (its items in a file of their own), but
-# the profile's: in the "profile" part, a writer of its own (one writer per SQLite file,
-# and the lists' writer was the contract's last to end).
+# The writers of the sub-lists' files (items and index), no SQLite file of their own: the
+# profile's lists by one, the others by another, side by side.
 _LISTS_PART = "lists"
 _PROFILE_PART = "profile"
+_FILE_WRITERS = (_LISTS_PART, _PROFILE_PART)
 # The search tables and the indexes SQLite builds over them (its trigram indexes take
 # the longest single statement of the contract): a writer of their own, from the start.
 _SEARCH_PART = "search"
 
 
 def _list(name: str, part: str = _LISTS_PART) -> ServingTable:
-    return ServingTable(name, _LIST, is_list=True, part=part)
+    return ServingTable(name, "", is_list=True, part=part)
 
 
 _PROFILE = (
@@ -274,7 +270,8 @@ TABLES: tuple[ServingTable, ...] = (
 )
 assert {t.part for t in TABLES if t.is_list} == {_LISTS_PART, _PROFILE_PART}
 assert {t.name for t in TABLES if t.is_list} == set(SERVED_LISTS)
-assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS}
+assert {t.part for t in TABLES} <= {"main", *SERVING_PARTS, *_FILE_WRITERS}
+assert all(t.is_list or t.file is not None for t in TABLES if t.part in _FILE_WRITERS)
 assert {t.name for t in TABLES if t.docs is not None} == set(DOC_FILES)
 # Extra files filling a table created by another (quality_part's one row per part).
 _INSERTS = {
@@ -515,16 +512,20 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 class _Writer(threading.Thread):
-    """Copies each serving table of its part into that part's SQLite file as soon as
-    DuckDB has built it, while DuckDB builds the next ones: the copy (Python and SQLite,
-    one core) overlaps the build of the tables (DuckDB, its own threads, the GIL released)
-    and the other part's copy (SQLite releases the GIL while it inserts)."""
+    """Copies each serving table of its part into that part's SQLite file (or, a writer of
+    _FILE_WRITERS, into its Arrow files) as soon as DuckDB has built it, while DuckDB
+    builds the next ones: the copy (Python, Arrow and SQLite, one core) overlaps the build
+    of the tables (DuckDB, its own threads, the GIL released) and the other writers'
+    copies (SQLite and Arrow release the GIL while they write)."""
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection, main: Path, part: str) -> None:
         super().__init__(name=f"serving-writer-{part}", daemon=True)
         self.cursor = cursor
         self.main = main
-        self.target = main if part == "main" else serving_part(main, part)
+        # Its SQLite file, None for a writer of Arrow files alone.
+        self.target: Path | None = None
+        if part not in _FILE_WRITERS:
+            self.target = main if part == "main" else serving_part(main, part)
         self.part = part
         self.tables: queue.Queue[tuple[ServingTable, bool, str | None] | None] = queue.Queue()
         self.error: BaseException | None = None
@@ -552,10 +553,12 @@ class _Writer(threading.Thread):
         return self.error
 
     def _write(self) -> None:
-        self.target.unlink(missing_ok=True)
-        bulk = BulkWriter(self.target)
+        bulk: BulkWriter | None = None
+        if self.target is not None:
+            self.target.unlink(missing_ok=True)
+            bulk = BulkWriter(self.target)
         try:
-            if self.part == "main":
+            if bulk is not None and self.part == "main":
                 bulk.execute("create table contract (version integer not null)")
                 bulk.execute("insert into contract values (?)", (CONTRACT_VERSION,))
             load_macros(self.cursor)
@@ -563,12 +566,14 @@ class _Writer(threading.Thread):
                 _copy(self.cursor, bulk, *item, main=self.main)
             self.ended = True
         finally:
-            bulk.close()
+            if bulk is not None:
+                bulk.close()
             self.cursor.close()
-        _finish(self.target, self.part)
-        # On disk before the publish renames it; flushed here, while the other writers
-        # may still be copying, rather than all at the end.
-        fsync(self.target)
+        if self.target is not None:
+            _finish(self.target, self.part)
+            # On disk before the publish renames it; flushed here, while the other writers
+            # may still be copying, rather than all at the end.
+            fsync(self.target)
 
 
 def _finish(target: Path, part: str) -> None:
@@ -593,23 +598,24 @@ def _finish(target: Path, part: str) -> None:
 
 def _copy(
     cursor: duckdb.DuckDBPyConnection,
-    bulk: BulkWriter,
+    bulk: BulkWriter | None,
     table: ServingTable,
     built: bool,
     items: str | None = None,
     main: Path | None = None,
 ) -> None:
-    """Copy serving table `table` into `bulk`'s file; a sub-list's items into its Arrow
-    file beside `main` (the main serving file), its index into `bulk`'s file."""
+    """Copy serving table `table` into `bulk`'s file (None: a writer of Arrow files alone);
+    a sub-list's items and index, or a table of its own file, into Arrow files beside
+    `main` (the main serving file)."""
     started, cpu = time.perf_counter(), time.thread_time()
     if table.file is not None:
         assert main is not None, "a table's own file is written beside its main serving file"
         copy_file(cursor, _copy_select(cursor, table) if built else None, table.file(main))
     elif table.is_list:
         assert main is not None, "a sub-list is written beside its main serving file"
-        bulk.execute(f"create table {table.name} {table.ddl}")
-        copy_list(cursor, bulk, table.name, items if built else None, main)
+        copy_list(cursor, table.name, items if built else None, main)
     else:
+        assert bulk is not None, f"serving table {table.name} needs a SQLite file"
         bulk.execute(f"create table {table.name} {table.ddl}")
         if table.docs is not None:
             assert main is not None, "a table's documents are written beside its main file"
@@ -656,7 +662,10 @@ def _write_contract(
     try:
         # Each writer reads the finished tables through its own connection to the same
         # database instance (a cursor), in its own thread.
-        writers = {part: _Writer(_cursor(con), target, part) for part in ("main", *SERVING_PARTS)}
+        writers = {
+            part: _Writer(_cursor(con), target, part)
+            for part in ("main", *SERVING_PARTS, *_FILE_WRITERS)
+        }
         for writer in writers.values():
             writer.start()
 

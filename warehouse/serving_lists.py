@@ -1,9 +1,9 @@
-"""The customers' lists of the serving contract: items in an Arrow file, an index in SQLite.
+"""The customers' lists of the serving contract: items in an Arrow file, an index beside.
 
 Each list's items are the rows of an Arrow IPC file of its own (kernel/serving_contract.
-list_file), every customer's items together, and the list's table (customer_id, first,
-total) in the "lists" part (the profile's: the "profile" part) says where the customer's
-rows start and how many there are (api/list_rows.py reads them). The `-- order:` line of
+list_file), every customer's items together, and the list's index (index_file: customer_id,
+first, total, sorted by customer id in one record batch) says where the customer's rows
+start and how many there are (api/list_index.py finds a customer by binary search). The `-- order:` line of
 the list's serving/<list>.sql says how its items are ordered:
 
 - an order over its columns (`item.issue_date desc, item.source_id`): the items in customer
@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kernel.killpoint import kill_point
-from kernel.serving_contract import list_file
+from kernel.serving_contract import index_file, list_file
 from kernel.snapshots import fsync
 from kernel.sqlquote import quote_ident
 from warehouse.sqlfiles import sql
@@ -109,21 +109,15 @@ def list_items_select(con: duckdb.DuckDBPyConnection, name: str, items: str) -> 
     )
 
 
-def copy_list(
-    cursor: duckdb.DuckDBPyConnection,
-    bulk: BulkWriter,
-    name: str,
-    items: str | None,
-    main: Path,
-) -> None:
+def copy_list(cursor: duckdb.DuckDBPyConnection, name: str, items: str | None, main: Path) -> None:
     """List `name` from `items` (its select; None: the snapshot has none): its items into
     the Arrow file list_file(main, name), and where each customer's start and how many
-    into `bulk`'s table `name`, from the customer ids of the rows written. The two are
-    checked to agree."""
+    into its index file (index_file), from the customer ids of the rows written. The two
+    are checked to agree."""
     path = list_file(main, name)
     if items is None:
-        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
-            pass
+        _write((), path, pa.schema([]))
+        index = _index(pa.array([], pa.large_string()), *[pa.array([], pa.int64())] * 2)
     else:
         rows = arrow_rows(cursor, list_items_select(cursor, name, items))
         if list_order(name) == UNORDERED:
@@ -132,10 +126,13 @@ def copy_list(
         else:
             runs, written = _write_items(rows, path, _runs)
             index = _runs_index(name, runs)
-        bulk.ingest(name, index.to_reader())
-        _check(bulk, name, written)
-    # On disk before the publish renames it.
+        _check(name, index, written)
+    # One record batch: the reader bisects one array of ids.
+    at = index_file(main, name)
+    _write(index.combine_chunks().to_batches(), at, index.schema)
+    # On disk before the publish renames them.
     fsync(path)
+    fsync(at)
 
 
 def copy_file(cursor: duckdb.DuckDBPyConnection, select: str | None, path: Path) -> None:
@@ -221,7 +218,8 @@ def _index(ids: pa.Array, first: pa.Array, total: pa.Array) -> pa.Table:
 def _runs_index(name: str, runs: Sequence[pa.Array]) -> pa.Table:
     """A list in customer order: each customer's run of rows (where it starts, how long),
     from the runs of each batch written (_runs), instead of counting the items again in
-    DuckDB. A customer's rows may span batches: its runs there are joined."""
+    DuckDB. A customer's rows may span batches: its runs there are joined. The customers
+    are checked to be in strictly increasing byte order, the order the API bisects."""
     values = [r.values for r in runs if len(r)]
     if not values:
         none = pa.array([], pa.int64())
@@ -234,7 +232,7 @@ def _runs_index(name: str, runs: Sequence[pa.Array]) -> pa.Table:
     # A run continued in the next batch: only the customer's last run says where it ends.
     last = pa.concat_arrays([pc.not_equal(customers[:-1], customers[1:]), pa.array([True])])
     customers, ends = customers.filter(last), ends.filter(last)
-    # Each customer once, in the SQLite key's order: else a page would miss rows.
+    # Each customer once, in the index's order: else a lookup would miss rows.
     if len(customers) > 1 and pc.any(pc.less_equal(customers[1:], customers[:-1])).as_py():
         raise RuntimeError(
             f"serving list {name}: its rows are not in customer order; the build is not published"
@@ -245,7 +243,7 @@ def _runs_index(name: str, runs: Sequence[pa.Array]) -> pa.Table:
 
 def _places_index(name: str, chunks: Sequence[pa.Array]) -> pa.Table:
     """One item per customer, written in the select's order: the index from the ids,
-    sorted here, in Arrow (the SQLite key fills by appending)."""
+    sorted here, in Arrow (by their bytes, the order the API bisects)."""
     ids = pa.concat_arrays(chunks) if chunks else pa.array([], pa.large_string())
     order = pc.sort_indices(ids)
     ranked = pc.take(ids, order)
@@ -260,8 +258,8 @@ def _places_index(name: str, chunks: Sequence[pa.Array]) -> pa.Table:
     return _index(ranked, order.cast(pa.int64()), pc.equal(order, order).cast(pa.int64()))
 
 
-def _check(bulk: BulkWriter, name: str, written: int) -> None:
-    indexed = bulk.scalar(f"select coalesce(sum(total), 0) from {name}")
+def _check(name: str, index: pa.Table, written: int) -> None:
+    indexed = pc.sum(index.column("total")).as_py()
     if int(indexed or 0) != written:
         raise RuntimeError(
             f"serving list {name}: {written} items written but its index counts "

@@ -55,7 +55,7 @@ def _handler(spec: SubList) -> Callable[..., Any]:
         cursor: PositionCursor = None,
     ) -> Any:
         check_customer(snap, user, customer_id, request)
-        return serving.customer_page(snap.lite, snap.lists, spec.table, customer_id, limit, cursor)
+        return serving.customer_page(snap.lists, spec.table, customer_id, limit, cursor)
 
     read.__name__ = spec.name
     read.__doc__ = spec.doc
@@ -135,4 +135,4 @@ def read_customer_timeline(
     """Invoices, orders, opportunities, payments, activities, tickets and quotes merged,
     newest first (then by source and source id)."""
     check_customer(snap, user, customer_id, request)
-    return timeline_page(snap.lite, snap.lists, customer_id, limit, cursor)
+    return timeline_page(snap.lists, customer_id, limit, cursor)

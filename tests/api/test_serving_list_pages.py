@@ -1,11 +1,12 @@
 """Customer sub-lists as the build writes them (warehouse/serving.py: the items in an Arrow
-file in customer order, each customer's first row and count in SQLite) and as
-api/serving.customer_page pages them: every item once, in the list's order (its `-- order:` line), at every page
-size and across the file's record batches, money to the cent."""
+file in customer order, each customer's first row and count in an index file beside) and
+as api/serving.customer_page pages them: every item once, in the list's order (its
+`-- order:` line), at every page size and across the file's record batches, money to the
+cent. And the index's lookup (api/list_index.py) against a scan of its rows."""
 
 from __future__ import annotations
 
-import sqlite3
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,12 +18,13 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from api import list_index
 from api import serving as reading
+from api.list_index import ListIndex
 from api.list_rows import ListFiles
-from kernel.serving_contract import docs_file, list_file
+from kernel.serving_contract import docs_file, index_file, list_file
 from warehouse import serving as writing
 from warehouse import serving_lists
-from warehouse.sqlite_bulk import BulkWriter
 
 INVOICES = next(t for t in writing.TABLES if t.name == "customer_invoice")
 TICKETS = next(t for t in writing.TABLES if t.name == "customer_ticket")
@@ -34,9 +36,13 @@ BATCH = 7
 
 @dataclass
 class Written:
-    lite: sqlite3.Connection
     lists: ListFiles
     main: Path
+
+
+def _index_rows(main: Path, name: str) -> list[tuple[str, int, int]]:
+    rows = pa.ipc.open_file(pa.memory_map(str(index_file(main, name)))).read_all().to_pylist()
+    return [(r["customer_id"], r["first"], r["total"]) for r in rows]
 
 
 @pytest.fixture(scope="module")
@@ -56,32 +62,25 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Written]:
         "  range(1, c.n + 1) t(i)) as r order by hash(source_id)"
     )
     main = Path(tmp_path_factory.mktemp("lists")) / "x.duckdb.serving.sqlite"
-    part = main.with_name("x.duckdb.serving.lists.sqlite")
-    bulk = BulkWriter(part)
     cursor = writing._cursor(con)
     writing.load_macros(cursor)
     batch, serving_lists.ARROW_BATCH = serving_lists.ARROW_BATCH, BATCH
     try:
         items = "select * from serving.customer_invoice"
-        writing._copy(cursor, bulk, INVOICES, True, items, main=main)
-        writing._copy(cursor, bulk, TICKETS, False, main=main)  # the snapshot has none
+        writing._copy(cursor, None, INVOICES, True, items, main=main)
+        writing._copy(cursor, None, TICKETS, False, main=main)  # the snapshot has none
     finally:
         serving_lists.ARROW_BATCH = batch
-        bulk.close()
     con.close()
-    lite = sqlite3.connect(part)
     lists = ListFiles(main)
-    yield Written(lite, lists, main)
+    yield Written(lists, main)
     lists.close()
-    lite.close()
 
 
 def _walk(written: Written, customer_id: str, limit: int) -> list[dict[str, Any]]:
     seen, cursor = [], None
     while True:
-        page = reading.customer_page(
-            written.lite, written.lists, "customer_invoice", customer_id, limit, cursor
-        )
+        page = reading.customer_page(written.lists, "customer_invoice", customer_id, limit, cursor)
         assert page["count"] == SIZES[customer_id]
         assert len(page["data"]) <= limit
         seen += page["data"]
@@ -116,35 +115,71 @@ def test_pages_cover_every_item_once_in_order(
 
 
 def test_the_index_says_where_each_customer_starts(written: Written) -> None:
-    rows = written.lite.execute("select customer_id, first, total from customer_invoice").fetchall()
-    # Customers in the file's order (customer_id), each right after the one before.
-    assert rows == [("C-EDGE", 0, 8), ("C-FEW", 8, 5), ("C-MANY", 13, 23), ("C-ONE", 36, 1)]
-
-
-def test_a_page_is_one_primary_key_read(written: Written) -> None:
-    plan = written.lite.execute(
-        "explain query plan select first, total from customer_invoice where customer_id = ?",
-        ("C-MANY",),
-    ).fetchall()
-    assert any("PRIMARY KEY" in str(r[-1]) for r in plan), plan
-    assert not any("SCAN" in str(r[-1]) for r in plan), plan
+    # Customers in the file's order (customer_id), each right after the one before, in
+    # one record batch (the reader bisects one array).
+    assert _index_rows(written.main, "customer_invoice") == [
+        ("C-EDGE", 0, 8),
+        ("C-FEW", 8, 5),
+        ("C-MANY", 13, 23),
+        ("C-ONE", 36, 1),
+    ]
+    path = index_file(written.main, "customer_invoice")
+    assert pa.ipc.open_file(pa.memory_map(str(path))).num_record_batches == 1
 
 
 def test_a_cursor_past_the_end_is_an_empty_page_with_the_count(written: Written) -> None:
-    page = reading.customer_page(
-        written.lite, written.lists, "customer_invoice", "C-EDGE", 10, "500"
-    )
+    page = reading.customer_page(written.lists, "customer_invoice", "C-EDGE", 10, "500")
     assert page == {"data": [], "count": SIZES["C-EDGE"], "next_cursor": None}
-    empty = reading.customer_page(
-        written.lite, written.lists, "customer_invoice", "C-EMPTY", 10, None
-    )
+    empty = reading.customer_page(written.lists, "customer_invoice", "C-EMPTY", 10, None)
     assert empty == {"data": [], "count": 0, "next_cursor": None}
 
 
 def test_a_list_the_snapshot_lacks_is_empty_for_everyone(written: Written) -> None:
     assert list_file(written.main, "customer_ticket").exists()
-    page = reading.customer_page(written.lite, written.lists, "customer_ticket", "C-ONE", 10, None)
+    assert _index_rows(written.main, "customer_ticket") == []
+    page = reading.customer_page(written.lists, "customer_ticket", "C-ONE", 10, None)
     assert page == {"data": [], "count": 0, "next_cursor": None}
+
+
+def _index(path: Path, ids: list[str]) -> ListIndex:
+    """An index file of `ids` (sorted by their bytes here), customer k at row 10 k."""
+    ids = sorted(ids, key=str.encode)
+    table = pa.table(
+        {
+            "customer_id": pa.array(ids, pa.large_string()),
+            "first": pa.array([10 * k for k in range(len(ids))], pa.int64()),
+            "total": pa.array([k + 1 for k in range(len(ids))], pa.int64()),
+        }
+    )
+    with pa.ipc.new_file(str(path), table.schema) as writer:
+        writer.write_table(table)
+    return ListIndex(path)
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 128])
+def test_the_index_finds_every_customer_and_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    monkeypatch.setattr(list_index, "STEP", step)
+    rng = random.Random(step)
+    # Ids of every length, prefixes of one another, accents (UTF-8 bytes, not code
+    # points of another encoding), a space and an empty one.
+    ids = {"", "A", "AB", "ABC", "C-1", "C-10", "C-2", "Zoé", "Zoe", "zoë", "é", "Ω-7", "a b"}
+    ids |= {f"C{rng.randrange(10**6):06d}" for _ in range(300)}
+    wanted = sorted(ids, key=str.encode)
+    index = _index(tmp_path / "index.arrow", list(ids))
+    for k, customer_id in enumerate(wanted):
+        assert index.find(customer_id) == (10 * k, k + 1), customer_id
+    # Before the first, between two, after the last, a prefix or extension of one.
+    for absent in ("\x00", "AA", "C-11", "C-1 ", "C", "C9999999", "Zo", "zoë!", "~", "ΩΩ"):
+        assert absent not in ids
+        assert index.find(absent) is None, absent
+
+
+def test_an_empty_index_finds_no_one(tmp_path: Path) -> None:
+    index = _index(tmp_path / "index.arrow", [])
+    assert index.find("C-1") is None
+    assert index.find("") is None
 
 
 def test_every_served_list_says_its_order() -> None:
@@ -164,38 +199,31 @@ def test_every_served_list_says_its_order() -> None:
 def test_an_unordered_list_is_indexed_from_its_rows(tmp_path: Path) -> None:
     con = duckdb.connect()
     main = tmp_path / "x.duckdb.serving.sqlite"
-    part = tmp_path / "x.duckdb.serving.lists.sqlite"
     # The profile's list: one item per customer, written in the select's order (here
     # not the customers'), its documents across several record batches.
     items = (
         "select 'C' || lpad(((i * 7) % 20)::varchar, 2, '0') as customer_id,"
         " '{\"n\":' || i || '}' as head, '{}' as tail from range(20) t(i)"
     )
-    bulk = BulkWriter(part)
     batch, serving_lists.ARROW_BATCH = serving_lists.ARROW_BATCH, BATCH
     try:
-        bulk.execute(f"create table customer_profile {writing._LIST}")
-        serving_lists.copy_list(con, bulk, "customer_profile", items, main)
-        # Two items for one customer: refused, nothing published.
-        with pytest.raises(RuntimeError, match="more than one item"):
-            serving_lists.copy_list(
-                con, bulk, "customer_profile", f"{items} union all {items}", main
-            )
+        serving_lists.copy_list(con, "customer_profile", items, main)
     finally:
         serving_lists.ARROW_BATCH = batch
-        bulk.close()
-    lite = sqlite3.connect(part)
     lists = ListFiles(main)
     try:
-        index = lite.execute("select customer_id, first, total from customer_profile").fetchall()
+        index = _index_rows(main, "customer_profile")
         assert [r[0] for r in index] == [f"C{k:02d}" for k in range(20)]
         for customer_id, first, total in index:
             assert total == 1
+            assert lists.place("customer_profile", customer_id) == (first, 1)
             i = next(i for i in range(20) if (i * 7) % 20 == int(customer_id[1:]))
             assert lists.column("customer_profile", "head", first, 1) == [f'{{"n":{i}}}']
     finally:
         lists.close()
-        lite.close()
+    # Two items for one customer: refused, nothing published.
+    with pytest.raises(RuntimeError, match="more than one item"):
+        serving_lists.copy_list(con, "customer_profile", f"{items} union all {items}", main)
 
 
 def test_an_ordered_list_is_indexed_from_the_runs_it_wrote() -> None:
