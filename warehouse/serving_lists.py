@@ -48,6 +48,12 @@ UNORDERED = "none"
 # Rows per record batch of a list's Arrow file: a page is a slice of one (or, at a
 # batch's edge, two).
 ARROW_BATCH = 65_536
+# The same for a list of JSON documents (a `doc` column, the profile's `head` and `tail`):
+# 65,536 profiles are a batch of 115 MB, whose memory the allocator maps afresh for every
+# batch and returns after it (3.4 s of the kernel's CPU for the profile at 1M customers);
+# batches of 8,192 reuse the same memory (1.3 s).
+DOCUMENT_BATCH = 8_192
+_DOCUMENTS = frozenset({"doc", "head", "tail"})
 # Columns stored as they are (in an Arrow file or SQLite); a sum of integers (HUGEINT,
 # always a count here) as a BIGINT; in SQLite any other type (money, dates, times) as its
 # text, as the JSON documents carry it (SQLite has no decimal; text keeps every cent).
@@ -69,9 +75,12 @@ def stored_column(column: str, kind: str, *, typed: bool = False) -> str:
     return f"{quoted}::{cast} as {quoted}"
 
 
-def arrow_rows(cursor: duckdb.DuckDBPyConnection, select: str) -> pa.RecordBatchReader:
-    """DuckDB's `select` as a stream of Arrow record batches."""
-    return cursor.sql(select).to_arrow_reader(ARROW_BATCH)
+def arrow_rows(
+    cursor: duckdb.DuckDBPyConnection, select: str, rows: int | None = None
+) -> pa.RecordBatchReader:
+    """DuckDB's `select` as a stream of Arrow record batches (of `rows` rows, by default
+    ARROW_BATCH)."""
+    return cursor.sql(select).to_arrow_reader(rows or ARROW_BATCH)
 
 
 def list_order(name: str) -> str:
@@ -119,7 +128,11 @@ def copy_list(cursor: duckdb.DuckDBPyConnection, name: str, items: str | None, m
         _write((), path, pa.schema([]))
         index = _index(pa.array([], pa.large_string()), *[pa.array([], pa.int64())] * 2)
     else:
-        rows = arrow_rows(cursor, list_items_select(cursor, name, items))
+        select = list_items_select(cursor, name, items)
+        documents = _DOCUMENTS & {
+            str(r[0]) for r in cursor.execute(f"describe {select}").fetchall()
+        }
+        rows = arrow_rows(cursor, select, DOCUMENT_BATCH if documents else None)
         if list_order(name) == UNORDERED:
             ids, written = _write_items(rows, path, _copied)
             index = _places_index(name, ids)

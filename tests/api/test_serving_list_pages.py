@@ -205,11 +205,13 @@ def test_an_unordered_list_is_indexed_from_its_rows(tmp_path: Path) -> None:
         "select 'C' || lpad(((i * 7) % 20)::varchar, 2, '0') as customer_id,"
         " '{\"n\":' || i || '}' as head, '{}' as tail from range(20) t(i)"
     )
-    batch, serving_lists.ARROW_BATCH = serving_lists.ARROW_BATCH, BATCH
+    batch, serving_lists.DOCUMENT_BATCH = serving_lists.DOCUMENT_BATCH, BATCH
     try:
         serving_lists.copy_list(con, "customer_profile", items, main)
     finally:
-        serving_lists.ARROW_BATCH = batch
+        serving_lists.DOCUMENT_BATCH = batch
+    file = pa.ipc.open_file(pa.memory_map(str(list_file(main, "customer_profile"))))
+    assert file.num_record_batches == -(-20 // BATCH)
     lists = ListFiles(main)
     try:
         index = _index_rows(main, "customer_profile")
