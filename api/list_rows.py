@@ -2,11 +2,10 @@
 
 Each served sub-list's items are the rows of an Arrow IPC file beside the snapshot's main
 serving file (kernel/serving_contract.list_file), every customer's items together, in the
-list's order; the "lists" part of the serving file says where a customer's rows start and
-how many there are. A page is a slice of those rows: the file is memory-mapped once per
-snapshot and list (the operating system shares its pages between the workers), and a
-slice copies nothing until its rows are turned into Python values. Where a customer's rows
-are is the list's index file (api/list_index.py).
+list's order; the list's index file says where a customer's rows start and how many
+there are (api/list_index.py). A page is a slice of those rows: the file is memory-mapped
+once per snapshot and list (the operating system shares its pages between the workers),
+and a slice copies nothing until its rows are turned into Python values.
 """
 
 from __future__ import annotations

@@ -87,17 +87,17 @@ def _recorder(phases: list[tuple[str, float]], start: float) -> Callable[[str], 
 
 def build_child(n: int) -> dict[str, Any]:
     """In a fresh process: the build_scale data set at size n, built without its serving
-    contract (in a data folder of its own), then with it, in alternating pairs (_pairs):
-    what the contract adds to the build is the difference of the medians (it is written
-    while the build's last steps run). The last build with the contract is served."""
+    contract, then with it, in alternating pairs (_pairs), each build the first of a new
+    data folder (a build after another of the same folder reads and writes its history
+    too: both ways alike): what the contract adds to the build is the difference of the
+    medians (it is written while the build's last steps run). The last build with the
+    contract is served."""
     from bench.scale_data import make_staging
     from kernel.settings import load_settings
     from warehouse.build import build
 
     folder = out_dir("scale", f"build_n{n}")
     counts = make_staging(folder, n, 0.85, 10, 2)
-    config = _data_folder(folder, "data_serving", n)
-    settings = load_settings(config)
     plain_runs: list[float] = []
     contract_runs: list[float] = []
     for _ in range(_pairs()):
@@ -106,6 +106,8 @@ def build_child(n: int) -> dict[str, Any]:
         plain_runs.append(time.perf_counter() - start)
         assert plain.snapshot is not None, plain.message
         shutil.rmtree(folder / "data_plain")
+        config = _data_folder(folder, "data_serving", n)
+        settings = load_settings(config)
         phases: list[tuple[str, float]] = []
         start = time.perf_counter()
         result = build(settings, progress=_recorder(phases, start))

@@ -15,10 +15,12 @@ import sys
 import time
 
 import httpx
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bench.common import OUT
 from bench.serving import PASSWORD
-from kernel.serving_contract import connect_serving
+from kernel.serving_contract import connect_serving, keys_file
 
 DATA = OUT / "scale" / "build_n10000" / "data_serving"
 
@@ -37,10 +39,9 @@ async def _run(n: int) -> None:
         for k in (3, 5)
         if r[0]
     ]
-    sirets = [
-        r[0] for r in lite.execute("select shown from search_key where kind = 'siret' limit 300")
-    ]
     lite.close()
+    keys = pa.ipc.open_file(pa.memory_map(str(keys_file(serving)))).read_all()
+    sirets = keys.filter(pc.equal(keys["kind"], "siret"))["shown"].to_pylist()[:300]
     routes = {
         "/health": ["/api/v1/health"],
         "/customers/{id}": [f"/api/v1/customers/{i}" for i in ids],

@@ -1,8 +1,8 @@
 """Atomic publication of a built snapshot, retention, rollback and crash clean-up.
 
 A snapshot is written as the hidden `.<build_id>.duckdb.tmp` with its serving files
-`.<build_id>.duckdb.tmp.serving.sqlite`, its parts (`….serving.lists.sqlite`) and its lists'
-Arrow files (`….serving.list.<list>.arrow`); publishing checkpoints and closes it, fsyncs
+`.<build_id>.duckdb.tmp.serving.sqlite`, its parts (`….serving.search.sqlite`) and its
+Arrow files (`….serving.list.<list>.arrow`, `….serving.index.<list>.arrow`, …); publishing checkpoints and closes it, fsyncs
 it, renames the serving files (the main one last) and the
 snapshot to `<build_id>.duckdb…`, then switches CURRENT (atomic pointer). Readers therefore never see a half-written snapshot; a crash leaves only a
 hidden temporary file, removed by the next build.

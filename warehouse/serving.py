@@ -695,7 +695,8 @@ def _write_contract(
 
 class ServingWrite:
     """The serving contract of the snapshot being built, written by a thread of its own
-    (its own DuckDB cursor and its writers, one per SQLite file) while the build goes on.
+    (its own DuckDB cursor and its writers: one per SQLite file, two of Arrow files alone)
+    while the build goes on.
 
     It starts as soon as the golden records are committed, with the tables that read only
     what is committed then (nothing committed before it starts changes afterwards), and

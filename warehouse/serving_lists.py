@@ -3,8 +3,8 @@
 Each list's items are the rows of an Arrow IPC file of its own (kernel/serving_contract.
 list_file), every customer's items together, and the list's index (index_file: customer_id,
 first, total, sorted by customer id in one record batch) says where the customer's rows
-start and how many there are (api/list_index.py finds a customer by binary search). The `-- order:` line of
-the list's serving/<list>.sql says how its items are ordered:
+start and how many there are (api/list_index.py finds a customer by binary search). The
+`-- order:` line of the list's serving/<list>.sql says how its items are ordered:
 
 - an order over its columns (`item.issue_date desc, item.source_id`): the items in customer
   order, then that one (one sort); the index is each customer's run of rows among the

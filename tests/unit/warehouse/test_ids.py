@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import duckdb
 from warehouse_fixtures import insert, snapshot, staging, xref_of
 
 from kernel.settings import Settings
@@ -96,3 +97,32 @@ def test_an_order_cancelled_after_sync_is_flagged(
             "select count(*) from mart.data_quality where check_name = 'order_cancelled_after_sync'"
         ).fetchone()
         assert quality == (1,)
+
+
+def test_a_second_build_of_the_day_replaces_its_balances(
+    staging_factory: Callable[..., Settings],
+) -> None:
+    """The history keeps one balance per customer and day: a rebuild of the same day
+    updates them, and a customer gone since the day's first build loses its row."""
+    settings = staging_factory()
+    with staging(settings) as con:
+        insert(con, "customer", source="erp", source_id="GONE1", name="Ephemeral SARL")
+    first = build(settings)
+    assert first.published and first.snapshot is not None
+    gone = xref_of(snapshot(first.snapshot))[("erp", "GONE1")][0]
+    with staging(settings) as con:
+        con.execute("delete from staging.customer where source_id = 'GONE1'")
+    second = build(settings)
+    assert second.published and second.snapshot is not None
+    query = (
+        "select build_date, customer_id, outstanding_amount, overdue_amount, build_id"
+        " from {} order by all"
+    )
+    with snapshot(second.snapshot) as snap:
+        built = snap.execute(query.format("mart.balance_history")).fetchall()
+    with duckdb.connect(str(settings.history_db), read_only=True) as hist:
+        kept = hist.execute(query.format("balance_history")).fetchall()
+    assert kept == built
+    assert {r[4] for r in kept} == {second.build_id}
+    assert gone not in {r[1] for r in kept}
+    assert len(kept) > 1
