@@ -14,7 +14,7 @@ import bisect
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -25,6 +25,7 @@ from kernel.serving_contract import SERVED_LISTS, docs_file, index_file, keys_fi
 # Customer sub-lists: their items in an Arrow file each, in the order the API pages them,
 # and where each customer's start in an index file each.
 LISTS = frozenset(SERVED_LISTS)
+T = TypeVar("T")
 
 
 class _ListFile:
@@ -99,15 +100,12 @@ class ListFiles:
     def place(self, name: str, customer_id: str) -> tuple[int, int] | None:
         """(first row, item count) of the customer's items in list `name` (a constant of
         api/), None when it has none: a binary search of the list's index file."""
-        found = self._indexes.get(name)
-        if found is None:
-            if name not in LISTS:
-                raise ValueError(name)
-            with self._lock:
-                found = self._indexes.get(name)
-                if found is None:
-                    found = self._indexes[name] = ListIndex(index_file(self.main, name))
-        return found.find(customer_id)
+        if name not in LISTS:
+            raise ValueError(name)
+        index = _opened(
+            self._lock, self._indexes, name, lambda: ListIndex(index_file(self.main, name))
+        )
+        return index.find(customer_id)
 
     def places(self, names: tuple[str, ...], customer_id: str) -> dict[str, tuple[int, int]]:
         """List → (first row, item count) of the customer's items, for the lists among
@@ -132,13 +130,7 @@ class ListFiles:
     def _file(self, key: str, path: Callable[[], Path]) -> _ListFile:
         """The file of `key` (a list's name, or `docs.<table>`), opened from `path()` on
         first use (the key, not the path, is looked up on every read)."""
-        found = self._files.get(key)
-        if found is None:
-            with self._lock:
-                found = self._files.get(key)
-                if found is None:
-                    found = self._files[key] = _ListFile(path())
-        return found
+        return _opened(self._lock, self._files, key, lambda: _ListFile(path()))
 
     def close(self) -> None:
         """Forget the mapped files (their pages are unmapped once no slice holds them)."""
@@ -146,3 +138,14 @@ class ListFiles:
             self._files.clear()
             self._indexes.clear()
             self._keys = None
+
+
+def _opened(lock: threading.Lock, opened: dict[str, T], key: str, open_: Callable[[], T]) -> T:
+    """`opened[key]`, made by `open_()` the first time (once, whichever thread asks first)."""
+    found = opened.get(key)
+    if found is None:
+        with lock:
+            found = opened.get(key)
+            if found is None:
+                found = opened[key] = open_()
+    return found
